@@ -1,0 +1,42 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
+import { checkSessionToken } from '$lib/server/auth/session-check';
+import { startApp } from '$lib/server/startup';
+
+export const init: ServerInit = () => startApp();
+
+/** Validates the session once per request; rotation may hand out a new cookie here. */
+const authenticate: Handle = ({ event, resolve }) => {
+	event.locals.session = null;
+	event.locals.user = null;
+	const token = readSessionToken(event.cookies, event.url);
+	if (token) {
+		const check = checkSessionToken(token, {
+			userAgent: event.request.headers.get('user-agent') ?? '',
+			mayRotate: true
+		});
+		if (check.session) {
+			event.locals.session = check.session;
+			event.locals.user = check.user;
+			if (check.newToken) {
+				setSessionCookie(event.cookies, event.url, check.newToken, check.session.expiresAt);
+			}
+		} else {
+			clearSessionCookie(event.cookies, event.url);
+			event.locals.notice = check.notice;
+		}
+	}
+	return resolve(event);
+};
+
+/** Pages of a logged-in person must not be kept by a shared cache. */
+const headers: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'same-origin');
+	if (event.locals.session) response.headers.set('cache-control', 'no-store');
+	return response;
+};
+
+export const handle = sequence(authenticate, headers);

@@ -1,0 +1,31 @@
+import type { ApiSession } from './auth';
+import type { ApiUser } from './user';
+
+export type ApiEvent =
+	| { type: 'user-update'; data: ApiUser }
+	| { type: 'user-delete'; data: { id: string } };
+
+export type StreamMessage =
+	| { type: 'connected'; session: ApiSession | null; lastEventId: number }
+	| { type: 'event'; id: number; event: ApiEvent }
+	| { type: 'resync' };
+
+/** Close codes of the stream (contract §4). */
+export const closeCodes = {
+	sessionEnded: 4001,
+	resync: 4002,
+	tooSlow: 4008,
+	goingAway: 1001,
+	policy: 1008
+} as const;
+
+export const sessionEndReasons = [
+	'expired',
+	'rotated',
+	'logged-out',
+	'revoked',
+	'taken',
+	'access-changed',
+	'deleted'
+] as const;
+export type SessionEndReason = (typeof sessionEndReasons)[number];

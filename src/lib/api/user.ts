@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const userTypes = ['regular', 'crew', 'admin'] as const;
+export type UserType = (typeof userTypes)[number];
+export type AccessLevel = 'public' | UserType;
+
+export interface ApiUser {
+	id: string;
+	name: string;
+	type: UserType;
+	createdAt: number;
+	/** Only admins see when a user was last active. */
+	lastSeenAt?: number | null;
+}
+
+/** The user the current session is logged in as. */
+export type ApiAccount = ApiUser;
+
+export const nameSchema = z
+	.string({ error: 'name must be a string' })
+	.trim()
+	.min(1, 'name must be 1 to 64 characters')
+	.max(64, 'name must be 1 to 64 characters')
+	.refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'name must not hold control characters');
+
+export const passwordSchema = z
+	.string({ error: 'password must be a string' })
+	.min(8, 'password must be 8 to 256 characters')
+	.max(256, 'password must be 8 to 256 characters');

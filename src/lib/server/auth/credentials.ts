@@ -1,0 +1,17 @@
+import type { Credentials } from '$lib/api';
+import { getDb } from '../db';
+import { Refusal } from '../refusal';
+import type { ServerUser } from '../types';
+import { findUserWithHashByName } from '../users/user-store';
+import { passwordHashForUnknownUser, verifyPassword } from './password';
+
+/** One message for an unknown name and a wrong password, so neither tells the other apart. */
+export const wrongCredentials = 'wrong name or password';
+
+export async function checkCredentials({ name, password }: Credentials): Promise<ServerUser> {
+	const found = findUserWithHashByName(getDb(), name);
+	const hash = found?.passwordHash ?? (await passwordHashForUnknownUser());
+	const ok = await verifyPassword(hash, password);
+	if (!found || !ok) throw new Refusal(401, wrongCredentials);
+	return found.user;
+}

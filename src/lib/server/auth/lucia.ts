@@ -1,0 +1,36 @@
+import { Lucia, TimeSpan } from 'lucia';
+import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
+import { getConfig } from '../config';
+import { getDb } from '../db';
+import type { SessionInsert } from './session-store';
+
+function createLucia(secure: boolean) {
+	const config = getConfig();
+	return new Lucia(new BetterSqlite3Adapter(getDb(), { user: 'user', session: 'session' }), {
+		sessionExpiresIn: new TimeSpan(Math.ceil(config.SESSION_IDLE_SECONDS), 's'),
+		sessionCookie: {
+			// Over https the __Host- prefix pins the cookie to this exact origin and path.
+			name: secure ? '__Host-tidewatch_session' : 'tidewatch_session',
+			attributes: { secure, sameSite: 'lax', path: '/' }
+		}
+	});
+}
+
+declare module 'lucia' {
+	interface Register {
+		Lucia: ReturnType<typeof createLucia>;
+		DatabaseSessionAttributes: Omit<SessionInsert, 'id' | 'user_id' | 'expires_at'>;
+		DatabaseUserAttributes: Record<string, unknown>;
+	}
+}
+
+const key = Symbol.for('tidewatch.lucia');
+type Global = { [key]?: Map<boolean, ReturnType<typeof createLucia>> };
+
+/** One Lucia per cookie flavour: plain http (development, tests) and https. */
+export function getLucia(secure: boolean) {
+	const instances = ((globalThis as Global)[key] ??= new Map());
+	let lucia = instances.get(secure);
+	if (!lucia) instances.set(secure, (lucia = createLucia(secure)));
+	return lucia;
+}

@@ -1,0 +1,52 @@
+/** What the server knows of a presented session, reduced to what the rules of contract §5 need. */
+export interface SessionFacts {
+	familyCreatedAt: number;
+	rotatesAt: number;
+	lastSeenAt: number;
+	rotatedAt: number | null;
+	/** Whether the successor was ever presented; null when the session was never rotated. */
+	successorReceived: boolean | null;
+	/** 'taken' marks a tombstone of a family ended for theft. */
+	endedReason: string | null;
+}
+
+export interface SessionTimes {
+	rotateMs: number;
+	graceMs: number;
+	idleMs: number;
+	maxMs: number;
+}
+
+export type SessionDecision =
+	| 'valid'
+	| 'rotate'
+	| 'grace'
+	| 're-rotate'
+	| 'theft'
+	| 'expired'
+	| 'taken';
+
+/** Sliding idle expiry, never past the family's absolute lifetime. */
+export function sessionExpiresAt(
+	facts: Pick<SessionFacts, 'lastSeenAt' | 'familyCreatedAt'>,
+	times: SessionTimes
+): number {
+	return Math.min(facts.lastSeenAt + times.idleMs, facts.familyCreatedAt + times.maxMs);
+}
+
+export function decideSession(facts: SessionFacts, now: number, times: SessionTimes): SessionDecision {
+	if (now >= sessionExpiresAt(facts, times)) return 'expired';
+	if (facts.endedReason === 'taken') return 'taken';
+	if (facts.endedReason !== null) return 'expired';
+	if (facts.rotatedAt === null) return now >= facts.rotatesAt ? 'rotate' : 'valid';
+	// Several tabs and parallel requests may still carry the old cookie for a moment.
+	if (now < facts.rotatedAt + times.graceMs) return 'grace';
+	// Nobody ever presented the successor: the response carrying it was lost.
+	if (!facts.successorReceived) return 're-rotate';
+	return 'theft';
+}
+
+/** Refreshing last-seen on every request would write on every read; a coarse step is enough. */
+export function shouldTouch(lastSeenAt: number, now: number, times: SessionTimes): boolean {
+	return now - lastSeenAt >= Math.min(60_000, times.idleMs / 20);
+}

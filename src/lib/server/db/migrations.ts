@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+/** Append only: a shipped migration is never edited, a new one gets the next number. */
+export const migrations: Migration[] = [
+	{
+		version: 1,
+		name: 'users, sessions and events',
+		sql: `
+			CREATE TABLE user (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+				password_hash TEXT NOT NULL,
+				type TEXT NOT NULL CHECK (type IN ('regular', 'crew', 'admin')),
+				created_at INTEGER NOT NULL,
+				last_seen_at INTEGER
+			);
+			-- id is the SHA-256 of the cookie's token; expires_at (seconds) is Lucia's column.
+			-- Times of our own are milliseconds, like the API's.
+			CREATE TABLE session (
+				id TEXT PRIMARY KEY,
+				user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+				expires_at INTEGER NOT NULL,
+				public_id TEXT NOT NULL UNIQUE,
+				family TEXT NOT NULL,
+				family_created_at INTEGER NOT NULL,
+				created_at INTEGER NOT NULL,
+				rotates_at INTEGER NOT NULL,
+				rotated_at INTEGER,
+				successor TEXT,
+				received INTEGER NOT NULL DEFAULT 0,
+				ended_at INTEGER,
+				ended_reason TEXT,
+				user_agent TEXT NOT NULL DEFAULT '',
+				last_seen_at INTEGER NOT NULL
+			);
+			CREATE INDEX session_user ON session (user_id);
+			CREATE INDEX session_family ON session (family);
+			CREATE INDEX session_expires_at ON session (expires_at);
+			CREATE TABLE event (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				type TEXT NOT NULL,
+				data TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			);
+			CREATE INDEX event_created_at ON event (created_at);
+			CREATE TABLE security_record (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+				kind TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				user_agent TEXT NOT NULL DEFAULT ''
+			);
+			CREATE INDEX security_record_user ON security_record (user_id);
+		`
+	}
+];
+
+/** Applies every migration not yet recorded, each in its own transaction, in order. */
+export function migrate(db: Database.Database, list: Migration[] = migrations): number[] {
+	db.exec(`CREATE TABLE IF NOT EXISTS migration (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	)`);
+	const applied = new Set(
+		db.prepare('SELECT version FROM migration').pluck().all() as number[]
+	);
+	const record = db.prepare('INSERT INTO migration (version, name, applied_at) VALUES (?, ?, ?)');
+	const ran: number[] = [];
+	for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+		if (applied.has(migration.version)) continue;
+		db.transaction(() => {
+			db.exec(migration.sql);
+			record.run(migration.version, migration.name, Date.now());
+		}).immediate();
+		ran.push(migration.version);
+	}
+	return ran;
+}

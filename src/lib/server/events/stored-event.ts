@@ -1,0 +1,24 @@
+import type { ServerUser } from '../types';
+
+/** The event log's payloads: full state, so applying one twice is harmless (contract §3). */
+export type EventPayload =
+	| { type: 'user-update'; data: ServerUser }
+	| { type: 'user-delete'; data: { id: string } };
+
+export type StoredEvent = EventPayload & { id: number; createdAt: number };
+
+export interface EventRow {
+	id: number;
+	type: string;
+	data: string;
+	created_at: number;
+}
+
+export function fromEventRow(row: EventRow): StoredEvent {
+	return {
+		id: row.id,
+		createdAt: row.created_at,
+		type: row.type,
+		data: JSON.parse(row.data)
+	} as StoredEvent;
+}

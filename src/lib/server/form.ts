@@ -1,0 +1,39 @@
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { parseInput } from './http';
+import { Refusal } from './refusal';
+
+export interface FormFailure {
+	message: string;
+	/** The field the message is about, shown beside it. */
+	field?: string;
+	/** What was entered, passwords left out, so the form keeps it. */
+	fields: Record<string, string>;
+}
+
+/** Reads a form through its schema; a Refusal becomes `fail(status, { message, field, fields })`. */
+export async function handleForm<S extends z.ZodType, T>(
+	request: Request,
+	schema: S,
+	act: (input: z.infer<S>) => Promise<T> | T
+): Promise<T | ActionFailure<FormFailure>> {
+	let data: FormData;
+	try {
+		data = await request.formData();
+	} catch {
+		return fail(400, { message: 'the form could not be read', fields: {} });
+	}
+	const entries: Record<string, string> = {};
+	for (const [key, value] of data) if (typeof value === 'string') entries[key] = value;
+	const fields = Object.fromEntries(
+		Object.entries(entries).filter(([key]) => !key.toLowerCase().includes('password'))
+	);
+	try {
+		return await act(parseInput(schema, entries));
+	} catch (error) {
+		if (error instanceof Refusal) {
+			return fail(error.status, { message: error.message, field: error.field, fields });
+		}
+		throw error;
+	}
+}

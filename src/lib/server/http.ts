@@ -1,0 +1,60 @@
+import { json, type RequestEvent } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { Refusal } from './refusal';
+
+/** The first problem of a failed parse, naming its field, as one sentence. */
+export function describeIssue(error: z.ZodError): { message: string; field?: string } {
+	const issue = error.issues[0];
+	const field = issue.path.length ? issue.path.join('.') : undefined;
+	if (issue.code === 'unrecognized_keys') return { message: `unknown field: ${issue.keys.join(', ')}` };
+	if (issue.code === 'invalid_type' && issue.input === undefined && field) {
+		return { message: `${field} is required`, field };
+	}
+	return { message: issue.message, field };
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+	const result = schema.safeParse(input);
+	if (!result.success) {
+		const { message, field } = describeIssue(result.error);
+		throw new Refusal(400, message, field);
+	}
+	return result.data;
+}
+
+const maxBodyBytes = 64 * 1024;
+
+/** Parses a JSON body through its schema; anything else is a 400 naming the problem. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+	if (!request.headers.get('content-type')?.toLowerCase().startsWith('application/json')) {
+		throw new Refusal(400, 'the body must be JSON (content-type: application/json)');
+	}
+	const text = await request.text();
+	if (text.length > maxBodyBytes) throw new Refusal(400, 'the body is too large');
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		throw new Refusal(400, 'the body is not valid JSON');
+	}
+	return parseInput(schema, body);
+}
+
+/** Turns a Refusal into `{ message }` with its status; anything else stays a server error. */
+export function endpoint<E extends RequestEvent>(handler: (event: E) => Promise<Response> | Response) {
+	return async (event: E): Promise<Response> => {
+		try {
+			return await handler(event);
+		} catch (error) {
+			if (error instanceof Refusal) {
+				return json({ message: error.message }, { status: error.status });
+			}
+			throw error;
+		}
+	};
+}
+
+export function requireSession(locals: App.Locals) {
+	if (!locals.session || !locals.user) throw new Refusal(401, 'you are not logged in');
+	return { session: locals.session, user: locals.user };
+}

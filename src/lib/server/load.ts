@@ -1,0 +1,35 @@
+import type { SessionNotice, ApiSession } from '$lib/api';
+import { toApiSession } from './auth/api-session';
+import { getDb } from './db';
+import { readLastEventId } from './events/log';
+import type { ServerSession } from './types';
+import { findUserById } from './users/user-store';
+
+/**
+ * Reads the last event id before any entity, in one read transaction, so the pair is an exact
+ * snapshot and the stream opened from that id misses nothing (contract §3).
+ */
+export function readSnapshot<T>(read: () => T): { lastEventId: number; data: T } {
+	const db = getDb();
+	return db.transaction(() => ({ lastEventId: readLastEventId(db), data: read() })).deferred();
+}
+
+export interface LayoutSnapshot {
+	lastEventId: number;
+	session: ApiSession | null;
+	notice: SessionNotice | null;
+}
+
+export function readLayoutSnapshot(
+	session: ServerSession | null,
+	notice: SessionNotice | undefined
+): LayoutSnapshot {
+	const { lastEventId, data: user } = readSnapshot(() =>
+		session ? findUserById(getDb(), session.userId) : undefined
+	);
+	return {
+		lastEventId,
+		session: session && user ? toApiSession(session, user) : null,
+		notice: notice ?? null
+	};
+}

@@ -1,0 +1,10 @@
+/** A request the app understood and declines; `field` names the form field it is about. */
+export class Refusal extends Error {
+	constructor(
+		readonly status: 400 | 401 | 403 | 404 | 409 | 429,
+		message: string,
+		readonly field?: string
+	) {
+		super(message);
+	}
+}

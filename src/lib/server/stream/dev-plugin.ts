@@ -1,0 +1,27 @@
+import type { Plugin } from 'vite';
+
+// Kept free of app imports: vite.config.ts must not load the app's server modules itself.
+const handlerKey = Symbol.for('tidewatch.upgradeHandler');
+type Handler = (request: unknown, socket: { destroy(): void }, head: Buffer) => void;
+
+/** Attaches the stream to Vite's HTTP server in `npm run dev`. */
+export function streamDevPlugin(): Plugin {
+	return {
+		name: 'tidewatch-stream',
+		configureServer(server) {
+			// Under Vitest there is no HTTP server.
+			if (!server.httpServer) return;
+			server.httpServer.on('upgrade', async (request, socket, head) => {
+				if (request.headers['sec-websocket-protocol'] === 'vite-hmr') return;
+				if (!request.url?.startsWith('/api/events')) return;
+				// Through Vite's module graph the hooks are the very instances the pages use; their
+				// init is idempotent and registers the handler.
+				const hooks = await server.ssrLoadModule('/src/hooks.server.ts');
+				await hooks.init?.();
+				const handler = (globalThis as { [handlerKey]?: Handler })[handlerKey];
+				if (handler) handler(request, socket, head);
+				else socket.destroy();
+			});
+		}
+	};
+}
