@@ -8,7 +8,18 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					environment: 'node',
+					env: {
+						DATABASE_PATH: ':memory:',
+						SESSION_ROTATE_SECONDS: '2',
+						SESSION_GRACE_SECONDS: '1',
+						SESSION_IDLE_SECONDS: '30',
+						SESSION_MAX_SECONDS: '120'
+					}
+				}
 			},
 			{
 				extends: true,

@@ -24,12 +24,16 @@ declare module 'lucia' {
 	}
 }
 
+type Instances = Map<boolean, ReturnType<typeof createLucia>>;
 const key = Symbol.for('tidewatch.lucia');
-type Global = { [key]?: Map<boolean, ReturnType<typeof createLucia>> };
+type Global = { [key]?: WeakMap<object, Instances> };
 
-/** One Lucia per cookie flavour: plain http (development, tests) and https. */
+/** One Lucia per connection and cookie flavour: plain http (development, tests) and https. */
 export function getLucia(secure: boolean) {
-	const instances = ((globalThis as Global)[key] ??= new Map());
+	const byDb = ((globalThis as Global)[key] ??= new WeakMap());
+	const db = getDb();
+	let instances = byDb.get(db);
+	if (!instances) byDb.set(db, (instances = new Map()));
 	let lucia = instances.get(secure);
 	if (!lucia) instances.set(secure, (lucia = createLucia(secure)));
 	return lucia;

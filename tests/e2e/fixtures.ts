@@ -1,0 +1,30 @@
+import { expect, type Page } from '@playwright/test';
+
+export const password = 'password123';
+
+export function uniqueName(prefix: string): string {
+	return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** With JavaScript on, interacting before hydration would post a plain form instead. */
+export async function waitForApp(page: Page, javaScript = true): Promise<void> {
+	if (javaScript) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+}
+
+export async function register(page: Page, name: string, javaScript = true): Promise<void> {
+	await page.goto('/register');
+	await waitForApp(page, javaScript);
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Register' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText(name);
+}
+
+export async function logIn(page: Page, name: string, javaScript = true): Promise<void> {
+	await page.goto('/login');
+	await waitForApp(page, javaScript);
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Log in' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText(name);
+}

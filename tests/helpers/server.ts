@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface TestServer {
+	url: string;
+	port: number;
+	dbPath: string;
+	process: ChildProcess;
+	output: () => string;
+	/** A read-only look at the server's database file. */
+	query<T = unknown>(sql: string, ...params: unknown[]): T[];
+	stop(signal?: NodeJS.Signals): Promise<number | null>;
+	restart(): Promise<void>;
+	/** Kills the server and removes its database. */
+	close(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolvePort(port));
+		});
+	});
+}
+
+/** Starts the built production server (`node server.js`) on a free port with its own database. */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+	if (!existsSync(join(root, 'build', 'index.js'))) {
+		throw new Error('build/ is missing: run `npm run build` before the integration tests');
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'tidewatch-it-'));
+	const dbPath = join(dir, 'tidewatch.db');
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	let log = '';
+	let child: ChildProcess;
+
+	async function launch() {
+		child = spawn(process.execPath, ['server.js'], {
+			cwd: root,
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				HOST: '127.0.0.1',
+				PORT: String(port),
+				ORIGIN: url,
+				DATABASE_PATH: dbPath,
+				SHUTDOWN_TIMEOUT: '5',
+				...env
+			},
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		await new Promise<void>((ready, fail) => {
+			const onData = (chunk: Buffer) => {
+				log += chunk.toString();
+				if (log.includes('Listening on')) ready();
+			};
+			child.stdout!.on('data', onData);
+			child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+			child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${log}`)));
+		});
+	}
+
+	const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
+		new Promise<number | null>((done) => {
+			if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+			child.once('exit', (code) => done(code));
+			child.kill(signal);
+		});
+
+	await launch();
+	return {
+		url,
+		port,
+		dbPath,
+		get process() {
+			return child;
+		},
+		output: () => log,
+		query<T>(sql: string, ...params: unknown[]) {
+			const db = new Database(dbPath, { readonly: true });
+			try {
+				return db.prepare(sql).all(...params) as T[];
+			} finally {
+				db.close();
+			}
+		},
+		stop,
+		async restart() {
+			await stop();
+			await launch();
+		},
+		async close() {
+			await stop('SIGKILL');
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}

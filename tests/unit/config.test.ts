@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '$lib/server/config';
+
+describe('configuration', () => {
+	it('has the contract defaults', () => {
+		const config = parseConfig({});
+		expect(config).toMatchObject({
+			PORT: 3000,
+			DATABASE_PATH: './data/tidewatch.db',
+			SESSION_ROTATE_SECONDS: 3600,
+			SESSION_GRACE_SECONDS: 10,
+			SESSION_IDLE_SECONDS: 1_209_600,
+			SESSION_MAX_SECONDS: 2_592_000,
+			EVENT_RETENTION_SECONDS: 2_592_000,
+			STREAM_HEARTBEAT_SECONDS: 30
+		});
+	});
+
+	it('a bad value fails with one line naming the variable', () => {
+		expect(() => parseConfig({ SESSION_GRACE_SECONDS: 'soon' })).toThrow(ConfigError);
+		try {
+			parseConfig({ SESSION_GRACE_SECONDS: 'soon' });
+		} catch (error) {
+			expect((error as Error).message).toMatch(/^Invalid configuration: SESSION_GRACE_SECONDS="soon"/);
+			expect((error as Error).message).not.toContain('\n');
+		}
+		expect(() => parseConfig({ PORT: '70000' })).toThrow(/PORT/);
+		expect(() => parseConfig({ ORIGIN: 'not a url' })).toThrow(/ORIGIN/);
+	});
+
+	it('reads numbers from strings and treats empty as unset', () => {
+		expect(parseConfig({ SESSION_ROTATE_SECONDS: '2', PORT: '' })).toMatchObject({
+			SESSION_ROTATE_SECONDS: 2,
+			PORT: 3000
+		});
+	});
+});

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '$lib/server/db/open';
+import { migrate, migrations } from '$lib/server/db/migrations';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+	it('apply every migration once, in order, and record each', () => {
+		const db = openDatabase(':memory:');
+		const recorded = db.prepare('SELECT version FROM migration ORDER BY version').pluck().all();
+		expect(recorded).toEqual(migrations.map((m) => m.version));
+		const tables = db
+			.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+			.pluck()
+			.all();
+		expect(tables).toEqual(expect.arrayContaining(['user', 'session', 'event', 'security_record']));
+	});
+
+	it('a restart on an existing file applies nothing again and keeps the data', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'tidewatch-'));
+		dirs.push(dir);
+		const path = join(dir, 'nested', 'db.sqlite');
+		const first = openDatabase(path);
+		first
+			.prepare("INSERT INTO user (id, name, password_hash, type, created_at) VALUES ('u', 'a', 'h', 'admin', 1)")
+			.run();
+		first.close();
+		const second = openDatabase(path);
+		expect(migrate(second)).toEqual([]);
+		expect(second.prepare('SELECT name FROM user').pluck().all()).toEqual(['a']);
+		expect(second.pragma('journal_mode', { simple: true })).toBe('wal');
+		expect(second.pragma('foreign_keys', { simple: true })).toBe(1);
+		expect(second.pragma('busy_timeout', { simple: true })).toBe(5000);
+		second.close();
+	});
+
+	it('a failing migration leaves no trace and is not recorded', () => {
+		const db = new Database(':memory:');
+		const broken = [
+			{ version: 1, name: 'ok', sql: 'CREATE TABLE a (x)' },
+			{ version: 2, name: 'broken', sql: 'CREATE TABLE b (x); CREATE TABLE a (x)' }
+		];
+		expect(() => migrate(db, broken)).toThrow();
+		const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+		expect(tables).not.toContain('b');
+		expect(db.prepare('SELECT version FROM migration').pluck().all()).toEqual([1]);
+	});
+
+	it('user names are unique ignoring case', () => {
+		const db = openDatabase(':memory:');
+		const insert = db.prepare(
+			"INSERT INTO user (id, name, password_hash, type, created_at) VALUES (?, ?, 'h', 'regular', 1)"
+		);
+		insert.run('1', 'Alice');
+		expect(() => insert.run('2', 'aLICE')).toThrow(/UNIQUE/);
+	});
+});

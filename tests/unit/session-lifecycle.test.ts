@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkSessionToken } from '$lib/server/auth/session-check';
+import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
+import { startSession } from '$lib/server/auth/session-start';
+import { generateSessionToken, hashSessionToken } from '$lib/server/auth/token';
+import { getConfig } from '$lib/server/config';
+import { closeDb, getDb } from '$lib/server/db';
+import { registerUser } from '$lib/server/users/register';
+
+// Durations come from the unit project's environment (vite.config.ts).
+const rotateMs = () => getConfig().SESSION_ROTATE_SECONDS * 1000;
+const graceMs = () => getConfig().SESSION_GRACE_SECONDS * 1000;
+const options = (now: number, mayRotate = true) => ({ userAgent: 'test', mayRotate, now });
+
+let ended: SessionEnd[] = [];
+let stopListening = () => {};
+beforeEach(() => {
+	closeDb();
+	ended = [];
+	stopListening = onSessionEnded((end) => ended.push(end));
+});
+afterEach(() => stopListening());
+
+async function login() {
+	const user = await registerUser({ name: `u${Math.random()}`, password: 'password1' });
+	return { user, ...(await startSession(user.id, 'test')) };
+}
+
+describe('session keys', () => {
+	it('the token has at least 120 random bits and the key is its SHA-256', () => {
+		const token = generateSessionToken();
+		expect(Buffer.from(token, 'base64url').length * 8).toBeGreaterThanOrEqual(120);
+		expect(generateSessionToken()).not.toBe(token);
+		expect(hashSessionToken(token)).toBe(createHash('sha256').update(token).digest('hex'));
+	});
+
+	it('the database holds the hash of the token and never the token', async () => {
+		const { token, session } = await login();
+		const ids = getDb().prepare('SELECT id FROM session').pluck().all();
+		expect(ids).toEqual([hashSessionToken(token)]);
+		expect(session.id).toBe(hashSessionToken(token));
+		const dump = JSON.stringify(getDb().prepare('SELECT * FROM session').all());
+		expect(dump).not.toContain(token);
+		expect(session.publicId).not.toBe(session.id);
+	});
+});
+
+describe('session validation', () => {
+	it('a fresh session is valid for its user and unknown tokens are not', async () => {
+		const { token, user } = await login();
+		const check = checkSessionToken(token, options(Date.now()));
+		expect(check.user?.id).toBe(user.id);
+		expect(check.session && 'newToken' in check).toBe(false);
+		expect(checkSessionToken(generateSessionToken(), options(Date.now())).session).toBeNull();
+	});
+
+	it('a session past its idle time is refused and removed', async () => {
+		const { token } = await login();
+		const later = Date.now() + getConfig().SESSION_IDLE_SECONDS * 1000 + 1;
+		expect(checkSessionToken(token, options(later)).session).toBeNull();
+		expect(getDb().prepare('SELECT COUNT(*) FROM session').pluck().get()).toBe(0);
+	});
+
+	it('a due session rotates into a new one of the same family and its streams are told', async () => {
+		const { token, session } = await login();
+		const check = checkSessionToken(token, options(session.createdAt + rotateMs()));
+		if (!check.session) throw new Error('expected a session');
+		expect(check.newToken).toBeDefined();
+		expect(check.session.family).toBe(session.family);
+		expect(check.session.id).toBe(hashSessionToken(check.newToken!));
+		expect(ended).toEqual([{ sessionIds: [session.id], reason: 'rotated' }]);
+	});
+
+	it('the upgrade path never rotates', async () => {
+		const { token, session } = await login();
+		const check = checkSessionToken(token, options(session.createdAt + rotateMs(), false));
+		expect(check.session?.id).toBe(session.id);
+		expect(check.session && 'newToken' in check && check.newToken).toBeFalsy();
+	});
+
+	it('inside the grace window the old cookie stands for the current session, with no new cookie', async () => {
+		const { token, session } = await login();
+		const at = session.createdAt + rotateMs();
+		const rotated = checkSessionToken(token, options(at));
+		const again = checkSessionToken(token, options(at + graceMs() - 1));
+		expect(again.session?.id).toBe(rotated.session?.id);
+		expect(again.session && again.newToken).toBeFalsy();
+	});
+
+	it('after the grace window, an unreceived successor means a lost response: rotate again, no alarm', async () => {
+		const { token, session } = await login();
+		const at = session.createdAt + rotateMs();
+		const lost = checkSessionToken(token, options(at));
+		const retry = checkSessionToken(token, options(at + graceMs()));
+		expect(retry.session).not.toBeNull();
+		expect(retry.newToken).toBeDefined();
+		expect(retry.session?.family).toBe(session.family);
+		// The lost successor is gone; the retry's successor works.
+		expect(checkSessionToken(lost.newToken!, options(at + graceMs())).session).toBeNull();
+		expect(checkSessionToken(retry.newToken!, options(at + graceMs())).session).not.toBeNull();
+		expect(ended.filter((end) => end.reason === 'taken')).toEqual([]);
+	});
+
+	it('after the grace window, a received successor means theft: the family ends and both cookies tell it', async () => {
+		const { token, session, user } = await login();
+		const at = session.createdAt + rotateMs();
+		const rotated = checkSessionToken(token, options(at));
+		expect(checkSessionToken(rotated.newToken!, options(at + 10)).session).not.toBeNull();
+		const stolen = checkSessionToken(token, options(at + graceMs()));
+		expect(stolen).toMatchObject({ session: null, notice: 'session-taken', clearCookie: true });
+		expect(checkSessionToken(rotated.newToken!, options(at + graceMs() + 1))).toMatchObject({
+			session: null,
+			notice: 'session-taken'
+		});
+		expect(ended).toContainEqual({ family: session.family, reason: 'taken' });
+		const records = getDb()
+			.prepare('SELECT kind FROM security_record WHERE user_id = ?')
+			.pluck()
+			.all(user.id);
+		expect(records).toEqual(['session-taken']);
+	});
+});
