@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { streamDevPlugin } from './src/lib/server/stream/dev-plugin.ts';
+import { streamDevPlugin } from './src/lib/server/stream/dev-plugin.js';
 
 export default defineConfig({
 	plugins: [sveltekit(), streamDevPlugin()],

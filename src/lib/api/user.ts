@@ -27,3 +27,18 @@ export const passwordSchema = z
 	.string({ error: 'password must be a string' })
 	.min(8, 'password must be 8 to 256 characters')
 	.max(256, 'password must be 8 to 256 characters');
+
+export const accountPatchSchema = z
+	.strictObject({
+		name: nameSchema.optional(),
+		password: passwordSchema.optional(),
+		currentPassword: z.string({ error: 'currentPassword must be a string' }).max(256).optional()
+	})
+	.refine((patch) => patch.name !== undefined || patch.password !== undefined, {
+		message: 'nothing to change: give name or password'
+	})
+	.refine((patch) => patch.password === undefined || patch.currentPassword !== undefined, {
+		message: 'currentPassword is required to change the password',
+		path: ['currentPassword']
+	});
+export type AccountPatch = z.infer<typeof accountPatchSchema>;

@@ -1,17 +1,43 @@
 import { sweepExpiredSessions } from './auth/session-end';
-import { ConfigError, getConfig } from './config';
-import { getDb } from './db';
+import { ConfigError, getConfig, type Config } from './config';
+import { closeDb, getDb } from './db';
+import { pruneEvents } from './events/log';
 import { startStream } from './stream/start';
 
 const key = Symbol.for('tidewatch.started');
 type Global = { [key]?: true };
 
-/** Runs once per process, whichever entry (adapter-node, Vite) gets there first. */
+/**
+ * Runs once per process, whichever entry (adapter-node, Vite) gets there first: validates the
+ * configuration, opens the database, starts the stream and the schedules.
+ */
 export function startApp(): void {
 	const g = globalThis as Global;
 	if (g[key]) return;
+	g[key] = true;
+	const config = readConfigOrExit();
+	getDb();
+	const stream = startStream();
+	const schedules = [
+		every(60, () => sweepExpiredSessions().catch((error) => console.error('session sweep failed', error))),
+		every(config.EVENT_PRUNE_INTERVAL_SECONDS, () => pruneOldEvents(config))
+	];
+	pruneOldEvents(config);
+
+	// adapter-node stops accepting on SIGTERM and waits for open connections: streams close
+	// at once with 1001, then it emits `sveltekit:shutdown` once requests are done.
+	const stopStreams = () => stream.stop();
+	process.once('SIGTERM', stopStreams);
+	process.once('SIGINT', stopStreams);
+	process.once('sveltekit:shutdown' as 'beforeExit', () => {
+		for (const schedule of schedules) clearInterval(schedule);
+		closeDb();
+	});
+}
+
+function readConfigOrExit(): Config {
 	try {
-		getConfig();
+		return getConfig();
 	} catch (error) {
 		if (error instanceof ConfigError) {
 			console.error(error.message);
@@ -19,9 +45,18 @@ export function startApp(): void {
 		}
 		throw error;
 	}
-	getDb();
-	g[key] = true;
-	const sweep = setInterval(() => void sweepExpiredSessions().catch(console.error), 60_000);
-	sweep.unref();
-	startStream();
+}
+
+function every(seconds: number, task: () => unknown): NodeJS.Timeout {
+	const timer = setInterval(task, seconds * 1000);
+	timer.unref();
+	return timer;
+}
+
+function pruneOldEvents(config: Config) {
+	try {
+		pruneEvents(getDb(), Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
+	} catch (error) {
+		console.error('event pruning failed', error);
+	}
 }

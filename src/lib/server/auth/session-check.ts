@@ -19,7 +19,7 @@ import { generateSessionToken, hashSessionToken } from './token';
 
 export type SessionCheck =
 	| { session: ServerSession; user: ServerUser; newToken?: string }
-	| { session: null; user: null; clearCookie: boolean; notice?: SessionNotice };
+	| { session: null; user: null; clearCookie: boolean; notice?: SessionNotice; newToken?: undefined };
 
 const none = (notice?: SessionNotice): SessionCheck => ({
 	session: null,

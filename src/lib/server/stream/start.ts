@@ -1,7 +1,166 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { closeCodes } from '$lib/api';
+import { toApiSession } from '../auth/api-session';
+import { getLucia } from '../auth/lucia';
+import { checkSessionToken } from '../auth/session-check';
+import { onSessionEnded } from '../auth/session-ended';
+import { findSessionRow, sessionTimes, toServerSession } from '../auth/session-store';
+import { getConfig } from '../config';
+import { getDb } from '../db';
+import { subscribeEvents } from '../events/bus';
+import { readLastEventId, readOldestEventId } from '../events/log';
+import type { ServerSession, ServerUser } from '../types';
+import { StreamConnection } from './connection';
+import { canReplayFrom } from './cursor';
+import { fanOut } from './fan-out';
+import { StreamRegistry } from './registry';
+import { replay } from './replay';
+import { sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
+import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
 
-export function startStream(): void {
-	registerUpgradeHandler((_request, socket) => {
-		socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+/** Control frames carry at most 125 bytes; a 1 KiB limit on data frames is for anything else. */
+const maxClientFrameBytes = 1024;
+const maxTimerMs = 2 ** 31 - 1;
+
+const key = Symbol.for('tidewatch.streamRegistry');
+type Global = { [key]?: StreamRegistry };
+
+/** The process's open streams (one registry, whichever module instance asks). */
+export function getStreamRegistry(): StreamRegistry {
+	return ((globalThis as Global)[key] ??= new StreamRegistry());
+}
+
+/** Starts the stream: subscribes to events and session endings and registers the upgrade handler. */
+export function startStream(): { stop(): void } {
+	const config = getConfig();
+	const registry = getStreamRegistry();
+	const wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes });
+
+	const unsubscribeEvents = subscribeEvents((event) => fanOut(registry, event));
+	const unsubscribeEnds = onSessionEnded((end) => {
+		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
 	});
+
+	const heartbeat = setInterval(() => {
+		for (const conn of registry.all) {
+			if (conn.missedPongs >= 2) {
+				conn.ws.terminate();
+				continue;
+			}
+			conn.missedPongs++;
+			conn.ws.ping();
+		}
+	}, config.STREAM_HEARTBEAT_SECONDS * 1000);
+	heartbeat.unref();
+
+	function watchSessionDeadline(conn: StreamConnection, session: ServerSession) {
+		const { at, reason } = sessionDeadline(session);
+		conn.sessionTimer = setTimeout(
+			() => {
+				// Use elsewhere may have slid the idle expiry; only the stored session can tell.
+				const row = findSessionRow(getDb(), session.id);
+				const now = Date.now();
+				if (!row) return conn.endSession('expired');
+				const current = toServerSession(row, sessionTimes(getConfig()));
+				if (now >= current.rotatesAt || row.rotated_at !== null) return conn.endSession('rotated');
+				if (now >= current.expiresAt) return conn.endSession('expired');
+				watchSessionDeadline(conn, current);
+			},
+			Math.min(maxTimerMs, Math.max(0, at - Date.now()))
+		);
+	}
+
+	function open(ws: WebSocket, session: ServerSession | null, user: ServerUser | null, cursor: number) {
+		const conn = new StreamConnection(
+			ws,
+			{ level: user?.type ?? 'public', userId: user?.id ?? null },
+			session,
+			cursor,
+			config.STREAM_MAX_BUFFER_BYTES
+		);
+		// ws closes an oversized frame with 1009; the contract answers every bad frame with 1008.
+		const close = ws.close.bind(ws);
+		ws.close = (code?: number, reason?: string | Buffer) =>
+			close(code === 1009 ? closeCodes.policy : code, code === 1009 ? 'frame too large' : reason);
+		ws.on('message', () => conn.end(closeCodes.policy, 'clients send only pings'));
+		ws.on('pong', () => (conn.missedPongs = 0));
+		ws.on('error', () => {});
+		ws.on('close', () => {
+			conn.closed = true;
+			clearTimeout(conn.sessionTimer);
+			registry.remove(conn);
+		});
+
+		// The upgrade never rotates: a session that is due goes to rotate over HTTP first.
+		if (session && Date.now() >= session.rotatesAt) return conn.endSession('rotated');
+
+		// Subscribe before reading anything, so no event falls between backlog and live.
+		registry.add(conn);
+		const db = getDb();
+		const head = readLastEventId(db);
+		conn.sendMessage({
+			type: 'connected',
+			session: session && user ? toApiSession(session, user) : null,
+			lastEventId: head
+		});
+		if (!canReplayFrom(cursor, head, readOldestEventId(db))) {
+			conn.sendMessage({ type: 'resync' });
+			return conn.end(closeCodes.resync, 'resync');
+		}
+		if (session) watchSessionDeadline(conn, session);
+		replay(conn, db);
+	}
+
+	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+		socket.on('error', () => socket.destroy());
+		try {
+			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
+			if (!check.ok) return refuse(socket, check.status, check.message);
+			const token = getLucia(check.url.protocol === 'https:').readSessionCookie(
+				request.headers.cookie ?? ''
+			);
+			const auth = token
+				? checkSessionToken(token, {
+						userAgent: request.headers['user-agent'] ?? '',
+						mayRotate: false
+					})
+				: null;
+			wss.handleUpgrade(request, socket, head, (ws) =>
+				open(ws, auth?.session ?? null, auth?.user ?? null, check.lastEventId)
+			);
+		} catch (error) {
+			console.error('stream upgrade failed', error);
+			refuse(socket, 503, 'the stream is unavailable');
+		}
+	}
+
+	registerUpgradeHandler(handleUpgrade);
+
+	return {
+		stop() {
+			clearInterval(heartbeat);
+			unsubscribeEvents();
+			unsubscribeEnds();
+			for (const conn of registry.all) conn.end(closeCodes.goingAway, 'server shutting down');
+			wss.close();
+		}
+	};
+}
+
+const statusText: Record<number, string> = {
+	400: 'Bad Request',
+	403: 'Forbidden',
+	404: 'Not Found',
+	503: 'Service Unavailable'
+};
+
+function refuse(socket: Duplex, status: number, message: string) {
+	const body = JSON.stringify({ message });
+	socket.end(
+		`HTTP/1.1 ${status} ${statusText[status]}\r\nConnection: close\r\n` +
+			`Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+	);
 }

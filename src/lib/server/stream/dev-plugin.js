@@ -1,11 +1,12 @@
-import type { Plugin } from 'vite';
-
-// Kept free of app imports: vite.config.ts must not load the app's server modules itself.
+// Kept free of app imports and in plain JS: vite.config.ts loads it before the app exists and
+// must not load the app's server modules itself.
 const handlerKey = Symbol.for('tidewatch.upgradeHandler');
-type Handler = (request: unknown, socket: { destroy(): void }, head: Buffer) => void;
 
-/** Attaches the stream to Vite's HTTP server in `npm run dev`. */
-export function streamDevPlugin(): Plugin {
+/**
+ * Attaches the stream to Vite's HTTP server in `npm run dev`.
+ * @returns {import('vite').Plugin}
+ */
+export function streamDevPlugin() {
 	return {
 		name: 'tidewatch-stream',
 		configureServer(server) {
@@ -18,7 +19,7 @@ export function streamDevPlugin(): Plugin {
 				// init is idempotent and registers the handler.
 				const hooks = await server.ssrLoadModule('/src/hooks.server.ts');
 				await hooks.init?.();
-				const handler = (globalThis as { [handlerKey]?: Handler })[handlerKey];
+				const handler = /** @type {any} */ (globalThis)[handlerKey];
 				if (handler) handler(request, socket, head);
 				else socket.destroy();
 			});

@@ -1,0 +1,54 @@
+import type { WebSocket } from 'ws';
+import { closeCodes, type SessionEndReason, type StreamMessage } from '$lib/api';
+import type { Viewer } from '../events/projection';
+import type { ServerSession } from '../types';
+
+/** One open stream: its socket, who it shows events to, and how far it has got. */
+export class StreamConnection {
+	/** The id of the last event replayed or delivered (or skipped as invisible during replay). */
+	cursor: number;
+	/** While the backlog is being read, live events are left to the replay, which reads them too. */
+	replaying = true;
+	missedPongs = 0;
+	closed = false;
+	sessionTimer: NodeJS.Timeout | undefined;
+
+	constructor(
+		readonly ws: WebSocket,
+		readonly viewer: Viewer,
+		readonly session: ServerSession | null,
+		cursor: number,
+		private readonly maxBufferBytes: number
+	) {
+		this.cursor = cursor;
+	}
+
+	sendMessage(message: StreamMessage, done?: (error?: Error) => void): void {
+		this.ws.send(JSON.stringify(message), done);
+	}
+
+	/** A live event, already projected and serialised for this connection's view. */
+	deliver(id: number, frame: Buffer): void {
+		if (this.closed || this.replaying || id <= this.cursor) return;
+		// A client that does not read would make the server hold everything for it.
+		if (this.ws.bufferedAmount > this.maxBufferBytes) {
+			this.end(closeCodes.tooSlow, 'too-slow');
+			return;
+		}
+		this.cursor = id;
+		this.ws.send(frame, { binary: false });
+	}
+
+	endSession(reason: SessionEndReason): void {
+		this.end(closeCodes.sessionEnded, reason);
+	}
+
+	end(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		clearTimeout(this.sessionTimer);
+		this.ws.close(code, reason);
+		// A peer that never answers the close (or never reads) is cut off.
+		setTimeout(() => this.ws.terminate(), 1000).unref();
+	}
+}

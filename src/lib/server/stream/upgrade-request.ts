@@ -1,0 +1,35 @@
+import type { IncomingMessage } from 'node:http';
+import { parseLastEventId } from './cursor';
+
+export type UpgradeCheck =
+	| { ok: true; lastEventId: number; url: URL }
+	| { ok: false; status: 400 | 403 | 404; message: string };
+
+/**
+ * The refusals of contract §4, decided before any socket exists. A browser always sends
+ * `Origin` on a WebSocket; a foreign or missing one is refused so no other site can open a
+ * stream with the visitor's cookie (cross-site WebSocket hijacking).
+ */
+export function checkUpgradeRequest(request: IncomingMessage, appOrigin: string): UpgradeCheck {
+	let url: URL;
+	try {
+		url = new URL(request.url ?? '/', appOrigin);
+	} catch {
+		return { ok: false, status: 400, message: 'bad request target' };
+	}
+	if (url.pathname !== '/api/events') return { ok: false, status: 404, message: 'not found' };
+	if (request.headers.origin !== appOrigin) {
+		return { ok: false, status: 403, message: 'the stream is only open to pages of this app' };
+	}
+	const lastEventId = parseLastEventId(url.searchParams.get('lastEventId'));
+	if (lastEventId === null) {
+		return { ok: false, status: 400, message: 'lastEventId must be a non-negative integer' };
+	}
+	return { ok: true, lastEventId, url };
+}
+
+/** The app's own origin: ORIGIN when set, else what the request's Host names over plain http. */
+export function appOriginFor(request: IncomingMessage, configured: string | undefined): string {
+	if (configured) return new URL(configured).origin;
+	return `http://${request.headers.host ?? 'localhost'}`;
+}
