@@ -10,6 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-'));
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	globalSetup: './tests/e2e/global-setup.ts',
 	outputDir: 'test-results',
 	forbidOnly: !!process.env.CI,
 	retries: 0,

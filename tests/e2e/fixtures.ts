@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 
 export const password = 'password123';
+export const adminName = 'admin';
 
 export function uniqueName(prefix: string): string {
 	return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,0 +1,61 @@
+import { writable } from 'svelte/store';
+import { invalidateAll } from '$app/navigation';
+import type { ApiAccount, ApiSession, ApiSessionState, ApiUser } from '$lib/api';
+import { createAccountStore } from './stores/account';
+import { createUsersStore } from './stores/users';
+import { StreamClient, type StreamStatus } from './stream';
+
+/** Browser-only state: the stores the stream feeds, and the stream's status. */
+export const account = createAccountStore();
+export const users = createUsersStore();
+export const streamStatus = writable<StreamStatus>('connecting');
+
+const stores = [account, users];
+
+function cursor(): number {
+	const ids = stores.map((store) => store.lastEventId()).filter((id) => id !== null);
+	return ids.length ? Math.min(...ids) : 0;
+}
+
+const sameAccess = (a: ApiAccount | null | undefined, b: ApiAccount | null | undefined) =>
+	(a?.id ?? null) === (b?.id ?? null) && (a?.type ?? null) === (b?.type ?? null);
+
+const stream = new StreamClient({
+	cursor,
+	onConnected(session, head) {
+		// The session in `connected` is the account as of the head, newer than any replayed event.
+		if (!sameAccess(session?.account, currentAccount())) void invalidateAll();
+		else account.fill(session?.account ?? null, head);
+	},
+	onEvent(id, event) {
+		for (const store of stores) store.apply(id, event);
+	},
+	async onSessionEnded() {
+		// Asking rotates the cookie when due; only a changed account or level needs new data.
+		const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' } });
+		const state = (await response.json()) as ApiSessionState;
+		if (state.notice || !sameAccess(state.session?.account, currentAccount())) await invalidateAll();
+	},
+	onResync: () => invalidateAll(),
+	onStatus: (status) => streamStatus.set(status)
+});
+
+let accountNow: ApiAccount | null = null;
+account.subscribe((state) => (accountNow = state?.value ?? null));
+const currentAccount = () => accountNow;
+
+/** Page data arrived (first render, navigation or invalidation): refill and make sure of the stream. */
+export function fillAccount(session: ApiSession | null, lastEventId: number): void {
+	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId);
+}
+
+export function fillUsers(list: ApiUser[], lastEventId: number): void {
+	refill(() => users.fill(list, lastEventId), lastEventId);
+}
+
+function refill(fill: () => void, lastEventId: number) {
+	fill();
+	// Data older than what the stream already delivered would miss those events: replay them.
+	if (stream.hasDeliveredPast(lastEventId)) stream.restart();
+	else stream.start();
+}

@@ -1,0 +1,74 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { adminName, logIn, register, uniqueName, waitForApp } from './fixtures';
+
+async function openUsers(browser: Browser, login: (page: Page) => Promise<void>) {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await login(page);
+	await page.goto('/users');
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	return page;
+}
+
+test('a user who registers appears at once in the lists of an admin and a regular user', async ({
+	browser
+}) => {
+	const admin = await openUsers(browser, (page) => logIn(page, adminName));
+	const regular = await openUsers(browser, (page) => register(page, uniqueName('regular')));
+
+	const newcomer = uniqueName('newcomer');
+	const third = await (await browser.newContext()).newPage();
+	await register(third, newcomer);
+
+	// Within one second, without a reload.
+	for (const page of [admin, regular]) {
+		await expect(page.getByTestId('users').getByText(newcomer)).toBeVisible({ timeout: 1_000 });
+	}
+});
+
+test('events written between the server render and the stream connect still all appear', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await logIn(page, adminName);
+
+	// Hold the stream's connection back until the events are written.
+	let release = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await page.routeWebSocket(/\/api\/events/, async (ws) => {
+		await held;
+		ws.connectToServer();
+	});
+	await page.goto('/users');
+	await waitForApp(page);
+
+	const names = [uniqueName('late-a'), uniqueName('late-b'), uniqueName('late-c')];
+	for (const name of names) {
+		const response = await fetch(new URL('/api/auth/register', page.url()), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: new URL(page.url()).origin },
+			body: JSON.stringify({ name, password: 'password123' })
+		});
+		expect(response.status).toBe(201);
+	}
+	for (const name of names) await expect(page.getByText(name)).toHaveCount(0);
+	release();
+	for (const name of names) {
+		await expect(page.getByTestId('users').getByText(name)).toBeVisible();
+	}
+});
+
+test.describe('with JavaScript off', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the users list shows as rendered', async ({ page }) => {
+		const name = uniqueName('static');
+		await register(page, name, false);
+		await page.goto('/users');
+		await expect(page.getByTestId('users').getByText(name)).toBeVisible();
+		await expect(page.getByTestId('user-row')).not.toHaveCount(0);
+		await expect(page.getByTestId('stream-status')).toHaveCount(0);
+	});
+});
