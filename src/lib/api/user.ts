@@ -42,3 +42,21 @@ export const accountPatchSchema = z
 		path: ['currentPassword']
 	});
 export type AccountPatch = z.infer<typeof accountPatchSchema>;
+
+export const userPatchSchema = z
+	.strictObject({
+		name: nameSchema.optional(),
+		type: z.enum(userTypes, { error: 'type must be regular, crew or admin' }).optional()
+	})
+	.refine((patch) => patch.name !== undefined || patch.type !== undefined, {
+		message: 'nothing to change: give name or type'
+	});
+export type UserPatch = z.infer<typeof userPatchSchema>;
+
+/** Deleting the account and ending other sessions need the current password (OWASP ASVS 3.3.4). */
+export const currentPasswordSchema = z.strictObject({
+	currentPassword: z
+		.string({ error: 'currentPassword is required' })
+		.min(1, 'currentPassword is required')
+		.max(256)
+});

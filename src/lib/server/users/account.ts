@@ -1,10 +1,12 @@
 import type { AccountPatch } from '$lib/api';
-import { announceSessionEnded } from '../auth/session-ended';
 import { hashPassword, verifyPassword } from '../auth/password';
+import { endOtherFamilies } from '../auth/session-end';
+import { announceSessionEnded } from '../auth/session-ended';
 import { getDb } from '../db';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
+import { deleteUser } from './admin';
 import { updateUser } from './update-user';
 import { findPasswordHash } from './user-store';
 
@@ -29,15 +31,15 @@ export async function updateAccount(session: ServerSession, patch: AccountPatch)
 		const user = updateUser(tx, session.userId, patch.name === undefined ? {} : { name: patch.name });
 		if (passwordHash) {
 			tx.db.prepare('UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
-			const others = tx.db
-				.prepare('SELECT id FROM session WHERE user_id = ? AND id != ? AND family != ?')
-				.pluck()
-				.all(user.id, session.id, session.family) as string[];
-			tx.db
-				.prepare('DELETE FROM session WHERE user_id = ? AND id != ? AND family != ?')
-				.run(user.id, session.id, session.family);
-			tx.afterCommit(() => announceSessionEnded({ sessionIds: others, reason: 'revoked' }));
+			const ended = endOtherFamilies(tx.db, user.id, session.family, 'revoked');
+			tx.afterCommit(() => ended.forEach(announceSessionEnded));
 		}
 		return user;
 	});
+}
+
+/** Deletes the account's own user, after the current password proves it is its owner. */
+export async function deleteAccount(session: ServerSession, currentPassword: string): Promise<void> {
+	await requireCurrentPassword(session.userId, currentPassword);
+	deleteUser(session.userId);
 }

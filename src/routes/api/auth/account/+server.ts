@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
-import { accountPatchSchema } from '$lib/api';
+import { accountPatchSchema, currentPasswordSchema } from '$lib/api';
+import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
-import { updateAccount } from '$lib/server/users/account';
+import { deleteAccount, updateAccount } from '$lib/server/users/account';
 import { toApiUser } from '$lib/server/users/api-user';
 
 export const GET = endpoint(({ locals }) => {
@@ -13,4 +14,12 @@ export const PATCH = endpoint(async ({ locals, request }) => {
 	const { session } = requireSession(locals);
 	const user = await updateAccount(session, await readJson(request, accountPatchSchema));
 	return json(toApiUser(user, user.type));
+});
+
+export const DELETE = endpoint(async ({ locals, request, cookies, url }) => {
+	const { session } = requireSession(locals);
+	const { currentPassword } = await readJson(request, currentPasswordSchema);
+	await deleteAccount(session, currentPassword);
+	clearSessionCookie(cookies, url);
+	return new Response(null, { status: 204 });
 });

@@ -2,7 +2,9 @@ import { json } from '@sveltejs/kit';
 import type { ApiSessionState } from '$lib/api';
 import { toApiSession } from '$lib/server/auth/api-session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
-import { endSession } from '$lib/server/auth/session-end';
+import { endFamily } from '$lib/server/auth/session-end';
+import { announceSessionEnded } from '$lib/server/auth/session-ended';
+import { getDb } from '$lib/server/db';
 import { endpoint, requireSession } from '$lib/server/http';
 
 /** The hooks have already rotated the cookie when it was due. */
@@ -14,9 +16,9 @@ export const GET = endpoint(({ locals }) => {
 	return json(state);
 });
 
-export const DELETE = endpoint(async ({ locals, cookies, url }) => {
+export const DELETE = endpoint(({ locals, cookies, url }) => {
 	const { session } = requireSession(locals);
-	await endSession(session.id, 'logged-out');
+	announceSessionEnded(endFamily(getDb(), session.family, 'logged-out'));
 	clearSessionCookie(cookies, url);
 	return new Response(null, { status: 204 });
 });

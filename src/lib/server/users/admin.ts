@@ -1,0 +1,47 @@
+import type { UserPatch } from '$lib/api';
+import { announceSessionEnded } from '../auth/session-ended';
+import { appendEvent, change, type Change } from '../events/change';
+import { Refusal } from '../refusal';
+import type { ServerUser } from '../types';
+import { updateUser } from './update-user';
+import { findUserById } from './user-store';
+
+export function requireAdmin(user: ServerUser): void {
+	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
+}
+
+/** The app never ends up without an admin: the last one cannot be demoted or deleted. */
+function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void {
+	if (user.type !== 'admin') return;
+	const admins = tx.db.prepare("SELECT COUNT(*) FROM user WHERE type = 'admin'").pluck().get();
+	if (admins === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
+}
+
+/** An admin renames or retypes a user; a new type closes that user's streams at once. */
+export function changeUser(id: string, patch: UserPatch): ServerUser {
+	return change((tx) => {
+		const before = findUserById(tx.db, id);
+		if (!before) throw new Refusal(404, 'no such user');
+		if (patch.type !== undefined && patch.type !== 'admin') {
+			refuseLosingLastAdmin(tx, before, 'demoted');
+		}
+		const after = updateUser(tx, id, patch);
+		if (after.type !== before.type) {
+			tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'access-changed' }));
+		}
+		return after;
+	});
+}
+
+/** Deletes a user with all of its sessions, and closes its streams. */
+export function deleteUser(id: string): void {
+	change((tx) => {
+		const user = findUserById(tx.db, id);
+		if (!user) throw new Refusal(404, 'no such user');
+		refuseLosingLastAdmin(tx, user, 'deleted');
+		tx.db.prepare('DELETE FROM session WHERE user_id = ?').run(id);
+		tx.db.prepare('DELETE FROM user WHERE id = ?').run(id);
+		appendEvent(tx, { type: 'user-delete', data: { id } });
+		tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
+	});
+}

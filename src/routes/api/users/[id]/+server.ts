@@ -1,0 +1,28 @@
+import { json } from '@sveltejs/kit';
+import { userPatchSchema } from '$lib/api';
+import { getDb } from '$lib/server/db';
+import { endpoint, readJson, requireSession } from '$lib/server/http';
+import { Refusal } from '$lib/server/refusal';
+import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/admin';
+import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
+import { findUserById } from '$lib/server/users/user-store';
+
+/** The public sees no users: to it, every id is unknown. */
+export const GET = endpoint(({ locals, params }) => {
+	const viewer = accessLevelOf(locals.user);
+	const user = viewer === 'public' ? undefined : findUserById(getDb(), params.id!);
+	if (!user) throw new Refusal(404, 'no such user');
+	return json(toApiUser(user, viewer));
+});
+
+export const PATCH = endpoint(async ({ locals, params, request }) => {
+	requireAdmin(requireSession(locals).user);
+	const user = changeUser(params.id!, await readJson(request, userPatchSchema));
+	return json(toApiUser(user, 'admin'));
+});
+
+export const DELETE = endpoint(({ locals, params }) => {
+	requireAdmin(requireSession(locals).user);
+	deleteUser(params.id!);
+	return new Response(null, { status: 204 });
+});
