@@ -20,3 +20,26 @@ export interface ApiSessionState {
 	session: ApiSession | null;
 	notice?: SessionNotice;
 }
+
+/** One login of the account, as its sessions list shows it; `id` names the login (its family). */
+export interface ApiOwnSession {
+	id: string;
+	createdAt: number;
+	lastSeenAt: number;
+	userAgent: string;
+	/** Only in answers to a request, where "this session" is known. */
+	current?: boolean;
+}
+
+export interface ApiSecurityRecord {
+	kind: 'session-taken';
+	createdAt: number;
+	userAgent: string;
+}
+
+/** The state of the account's logins and security records, as one event carries it. */
+export interface ApiAccountSecurity {
+	userId: string;
+	sessions: ApiOwnSession[];
+	securityRecords: ApiSecurityRecord[];
+}

@@ -1,9 +1,11 @@
-import type { ApiSession } from './auth';
+import type { ApiAccountSecurity, ApiSession } from './auth';
 import type { ApiUser } from './user';
 
 export type ApiEvent =
 	| { type: 'user-update'; data: ApiUser }
-	| { type: 'user-delete'; data: { id: string } };
+	| { type: 'user-delete'; data: { id: string } }
+	/** Personal: only the user it is about receives it. */
+	| { type: 'sessions-update'; data: ApiAccountSecurity };
 
 export type StreamMessage =
 	| { type: 'connected'; session: ApiSession | null; lastEventId: number }

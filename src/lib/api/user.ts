@@ -60,3 +60,29 @@ export const currentPasswordSchema = z.strictObject({
 		.min(1, 'currentPassword is required')
 		.max(256)
 });
+
+/** The account page's forms, each read on its own. */
+export const renameFormSchema = z.object({ name: nameSchema });
+export const passwordFormSchema = z.object({
+	currentPassword: z.string().max(256),
+	password: passwordSchema
+});
+export const endSessionsFormSchema = z.object({
+	currentPassword: z.string().max(256),
+	/** A login's id, or "others" for every login but this one. */
+	id: z.string().min(1, 'choose a session to end').max(64)
+});
+export const deleteAccountFormSchema = z.object({
+	currentPassword: z.string().max(256),
+	confirm: z.literal('yes', { error: 'tick the box to confirm' })
+});
+
+export const setTypeFormSchema = z.object({
+	id: z.string().min(1).max(64),
+	type: z.enum(userTypes, { error: 'type must be regular, crew or admin' })
+});
+export const deleteUserFormSchema = z.object({
+	id: z.string().min(1).max(64),
+	/** Absent on the first press: the page asks to confirm before anything is deleted. */
+	confirm: z.literal('yes').optional()
+});

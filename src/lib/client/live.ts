@@ -1,16 +1,18 @@
 import { writable } from 'svelte/store';
 import { invalidateAll } from '$app/navigation';
-import type { ApiAccount, ApiSession, ApiSessionState, ApiUser } from '$lib/api';
+import type { ApiAccount, ApiAccountSecurity, ApiSession, ApiSessionState, ApiUser } from '$lib/api';
 import { createAccountStore } from './stores/account';
+import { createAccountSecurityStore } from './stores/account-security';
 import { createUsersStore } from './stores/users';
 import { StreamClient, type StreamStatus } from './stream';
 
 /** Browser-only state: the stores the stream feeds, and the stream's status. */
 export const account = createAccountStore();
 export const users = createUsersStore();
+export const accountSecurity = createAccountSecurityStore();
 export const streamStatus = writable<StreamStatus>('connecting');
 
-const stores = [account, users];
+const stores = [account, users, accountSecurity];
 
 function cursor(): number {
 	const ids = stores.map((store) => store.lastEventId()).filter((id) => id !== null);
@@ -51,6 +53,10 @@ export function fillAccount(session: ApiSession | null, lastEventId: number): vo
 
 export function fillUsers(list: ApiUser[], lastEventId: number): void {
 	refill(() => users.fill(list, lastEventId), lastEventId);
+}
+
+export function fillAccountSecurity(security: ApiAccountSecurity, lastEventId: number): void {
+	refill(() => accountSecurity.fill(security, lastEventId), lastEventId);
 }
 
 function refill(fill: () => void, lastEventId: number) {

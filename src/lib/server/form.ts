@@ -4,6 +4,8 @@ import { parseInput } from './http';
 import { Refusal } from './refusal';
 
 export interface FormFailure {
+	/** Which form of the page failed, so its message shows beside it. */
+	form: string;
 	message: string;
 	/** The field the message is about, shown beside it. */
 	field?: string;
@@ -11,8 +13,12 @@ export interface FormFailure {
 	fields: Record<string, string>;
 }
 
-/** Reads a form through its schema; a Refusal becomes `fail(status, { message, field, fields })`. */
+/**
+ * Reads the form named `form` through its schema and acts on it; a Refusal becomes
+ * `fail(status, { form, message, field, fields })`.
+ */
 export async function handleForm<S extends z.ZodType, T>(
+	form: string,
 	request: Request,
 	schema: S,
 	act: (input: z.infer<S>) => Promise<T> | T
@@ -21,7 +27,7 @@ export async function handleForm<S extends z.ZodType, T>(
 	try {
 		data = await request.formData();
 	} catch {
-		return fail(400, { message: 'the form could not be read', fields: {} });
+		return fail(400, { form, message: 'the form could not be read', fields: {} });
 	}
 	const entries: Record<string, string> = {};
 	for (const [key, value] of data) if (typeof value === 'string') entries[key] = value;
@@ -32,7 +38,7 @@ export async function handleForm<S extends z.ZodType, T>(
 		return await act(parseInput(schema, entries));
 	} catch (error) {
 		if (error instanceof Refusal) {
-			return fail(error.status, { message: error.message, field: error.field, fields });
+			return fail(error.status, { form, message: error.message, field: error.field, fields });
 		}
 		throw error;
 	}

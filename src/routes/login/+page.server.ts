@@ -11,8 +11,8 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	login: ({ request, cookies, url }) =>
-		handleForm(request, credentialsSchema, async (credentials) => {
-			await logIn(await checkCredentials(credentials), request, cookies, url);
+		handleForm('login', request, credentialsSchema, async (credentials) => {
+			logIn(await checkCredentials(credentials), request, cookies, url);
 			redirect(303, '/');
 		})
 };

@@ -11,9 +11,9 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	register: ({ request, cookies, url }) =>
-		handleForm(request, credentialsSchema, async (credentials) => {
+		handleForm('register', request, credentialsSchema, async (credentials) => {
 			const user = await registerUser(credentials);
-			await logIn(user, request, cookies, url);
+			logIn(user, request, cookies, url);
 			redirect(303, '/');
 		})
 };

@@ -1,11 +1,34 @@
+import { deleteUserFormSchema, setTypeFormSchema } from '$lib/api';
 import { getDb } from '$lib/server/db';
+import { handleForm } from '$lib/server/form';
+import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
+import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/admin';
 import { accessLevelOf } from '$lib/server/users/api-user';
 import { visibleUsers } from '$lib/server/users/visible-users';
-import type { PageServerLoad } from './$types';
+import { findUserById } from '$lib/server/users/user-store';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const viewer = accessLevelOf(locals.user);
 	const { lastEventId, data: users } = readSnapshot(() => visibleUsers(getDb(), viewer));
 	return { lastEventId, users, viewer };
+};
+
+export const actions: Actions = {
+	setType: ({ request, locals }) =>
+		handleForm('setType', request, setTypeFormSchema, ({ id, type }) => {
+			requireAdmin(requireSession(locals).user);
+			const user = changeUser(id, { type });
+			return { form: 'setType', id, success: `${user.name} is now ${type}.` };
+		}),
+
+	delete: ({ request, locals }) =>
+		handleForm('delete', request, deleteUserFormSchema, ({ id, confirm }) => {
+			requireAdmin(requireSession(locals).user);
+			const user = findUserById(getDb(), id);
+			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
+			deleteUser(id);
+			return { form: 'delete', id, success: `${user?.name ?? 'The user'} was deleted.` };
+		})
 };

@@ -11,6 +11,8 @@ export function applyUserEvent(users: ApiUser[], event: ApiEvent): ApiUser[] {
 		}
 		case 'user-delete':
 			return users.filter((user) => user.id !== event.data.id);
+		default:
+			return users;
 	}
 }
 

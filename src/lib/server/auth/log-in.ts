@@ -4,12 +4,7 @@ import { setSessionCookie } from './cookie';
 import { startSession } from './session-start';
 
 /** Starts a session for the user and hands its cookie to the browser. */
-export async function logIn(
-	user: ServerUser,
-	request: Request,
-	cookies: Cookies,
-	url: URL
-): Promise<void> {
-	const { token, session } = await startSession(user.id, request.headers.get('user-agent') ?? '');
+export function logIn(user: ServerUser, request: Request, cookies: Cookies, url: URL): void {
+	const { token, session } = startSession(user.id, request.headers.get('user-agent') ?? '');
 	setSessionCookie(cookies, url, token, session.expiresAt);
 }

@@ -1,69 +1,60 @@
+import type { ApiAccountSecurity, ApiOwnSession, ApiSecurityRecord } from '$lib/api';
 import type { Db } from '../db';
+import { appendEvent, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { endFamily } from './session-end';
-import type { SessionEnd } from './session-ended';
-
-export interface OwnSession {
-	id: string;
-	createdAt: number;
-	lastSeenAt: number;
-	userAgent: string;
-	current: boolean;
-}
 
 /**
- * The user's logins, one per family: its current session, with the family's login time.
- * Rotated predecessors and tombstones are bookkeeping, not logins a person would recognise.
+ * The user's logins, one per family, named by the family: rotation changes the session but not
+ * the login a person recognises. Rotated predecessors and tombstones are bookkeeping.
  */
-export function listOwnSessions(db: Db, current: ServerSession): OwnSession[] {
-	const rows = db
-		.prepare(
-			`SELECT public_id, family, family_created_at, last_seen_at, user_agent FROM session
-			WHERE user_id = ? AND rotated_at IS NULL AND ended_reason IS NULL
-			ORDER BY last_seen_at DESC`
-		)
-		.all(current.userId) as {
-		public_id: string;
-		family: string;
-		family_created_at: number;
-		last_seen_at: number;
-		user_agent: string;
-	}[];
-	return rows.map((row) => ({
-		id: row.public_id,
-		createdAt: row.family_created_at,
-		lastSeenAt: row.last_seen_at,
-		userAgent: row.user_agent,
-		current: row.family === current.family
-	}));
-}
-
-function findFamilyOfOwnSession(db: Db, userId: string, publicId: string): string | undefined {
+export function listOwnSessions(db: Db, userId: string): ApiOwnSession[] {
 	return db
-		.prepare('SELECT family FROM session WHERE user_id = ? AND public_id = ? AND ended_reason IS NULL')
-		.pluck()
-		.get(userId, publicId) as string | undefined;
+		.prepare(
+			`SELECT family AS id, family_created_at AS createdAt, last_seen_at AS lastSeenAt,
+				user_agent AS userAgent
+			FROM session WHERE user_id = ? AND rotated_at IS NULL AND ended_reason IS NULL
+			ORDER BY last_seen_at DESC, family`
+		)
+		.all(userId) as ApiOwnSession[];
 }
 
-export interface SecurityRecord {
-	kind: string;
-	createdAt: number;
-	userAgent: string;
-}
-
-export function listSecurityRecords(db: Db, userId: string): SecurityRecord[] {
+export function listSecurityRecords(db: Db, userId: string): ApiSecurityRecord[] {
 	return db
 		.prepare(
 			`SELECT kind, created_at AS createdAt, user_agent AS userAgent FROM security_record
-			WHERE user_id = ? ORDER BY created_at DESC LIMIT 50`
+			WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50`
 		)
-		.all(userId) as SecurityRecord[];
+		.all(userId) as ApiSecurityRecord[];
 }
 
-/** Ends one of the account's logins, found by its public id; the current one is a logout. */
-export function endOwnSession(db: Db, current: ServerSession, publicId: string): SessionEnd {
-	const family = findFamilyOfOwnSession(db, current.userId, publicId);
-	if (!family) throw new Refusal(404, 'no such session');
-	return endFamily(db, family, family === current.family ? 'logged-out' : 'revoked');
+export function readAccountSecurity(db: Db, userId: string): ApiAccountSecurity {
+	return {
+		userId,
+		sessions: listOwnSessions(db, userId),
+		securityRecords: listSecurityRecords(db, userId)
+	};
+}
+
+/** Marks "this session" for an answer to the request that presented it. */
+export function markCurrent(sessions: ApiOwnSession[], current: ServerSession): ApiOwnSession[] {
+	return sessions.map((session) => ({ ...session, current: session.id === current.family }));
+}
+
+/** Records, in the change that altered them, the full new state of the user's logins. */
+export function appendSessionsUpdate(tx: Change, userId: string): void {
+	appendEvent(tx, { type: 'sessions-update', data: readAccountSecurity(tx.db, userId) });
+}
+
+/** Ends one of the account's logins; ending the current one is a logout. */
+export function endOwnSession(tx: Change, current: ServerSession, family: string): 'logged-out' | 'revoked' {
+	const owned = tx.db
+		.prepare('SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL')
+		.get(current.userId, family);
+	if (!owned) throw new Refusal(404, 'no such session');
+	const reason = family === current.family ? 'logged-out' : 'revoked';
+	endFamily(tx, family, reason);
+	appendSessionsUpdate(tx, current.userId);
+	return reason;
 }

@@ -1,21 +1,22 @@
 import type { SessionNotice } from '$lib/api';
 import { getConfig } from '../config';
 import { getDb, type Db } from '../db';
+import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
 import { findUserById } from '../users/user-store';
+import { appendSessionsUpdate } from './own-sessions';
 import { decideSession, sessionExpiresAt, shouldTouch, type SessionTimes } from './session-decision';
-import { announceSessionEnded, type SessionEnd } from './session-ended';
+import { announceSessionEnded } from './session-ended';
+import { createSession } from './session-start';
 import {
 	findSessionRow,
-	insertSession,
-	newSessionRow,
 	sessionFacts,
 	sessionTimes,
 	toLuciaSeconds,
 	toServerSession,
 	type SessionRow
 } from './session-store';
-import { generateSessionToken, hashSessionToken } from './token';
+import { hashSessionToken } from './token';
 
 export type SessionCheck =
 	| { session: ServerSession; user: ServerUser; newToken?: string }
@@ -48,53 +49,48 @@ export function checkSessionToken(
 	if (decision === 'rotate' && !options.mayRotate) return present(db, row, now, times);
 
 	// Every decision about rotation runs in one write transaction so two requests cannot both act.
-	const ended: SessionEnd[] = [];
-	const check = db
-		.transaction((): SessionCheck => {
-			const fresh = findSessionRow(db, id);
-			if (!fresh) return none();
-			switch (decideSession(sessionFacts(db, fresh), now, times)) {
-				case 'valid':
-					return present(db, fresh, now, times);
-				case 'expired':
-					db.prepare('DELETE FROM session WHERE id = ?').run(id);
-					return none();
-				case 'taken':
-					return none('session-taken');
-				case 'rotate':
-					if (!options.mayRotate) return present(db, fresh, now, times);
-					ended.push({ sessionIds: [fresh.id], reason: 'rotated' });
-					return rotate(db, fresh, now, times, options.userAgent);
-				case 're-rotate':
-					if (!options.mayRotate) return none();
-					// The successor never reached its browser; it has no stream and no other holder.
-					if (fresh.successor) db.prepare('DELETE FROM session WHERE id = ?').run(fresh.successor);
-					return rotate(db, fresh, now, times, options.userAgent);
-				case 'grace':
-					return presentCurrent(db, fresh, now, times);
-				case 'theft':
-					endFamilyAsTaken(db, fresh, now, options.userAgent);
-					ended.push({ family: fresh.family, reason: 'taken' });
-					return none('session-taken');
-			}
-		})
-		.immediate();
-	for (const end of ended) announceSessionEnded(end);
-	return check;
+	return change((tx): SessionCheck => {
+		const fresh = findSessionRow(tx.db, id);
+		if (!fresh) return none();
+		switch (decideSession(sessionFacts(tx.db, fresh), now, times)) {
+			case 'valid':
+				return present(tx.db, fresh, now, times);
+			case 'expired':
+				tx.db.prepare('DELETE FROM session WHERE id = ?').run(id);
+				return none();
+			case 'taken':
+				return none('session-taken');
+			case 'rotate':
+				if (!options.mayRotate) return present(tx.db, fresh, now, times);
+				tx.afterCommit(() => announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' }));
+				return rotate(tx, fresh, options.userAgent);
+			case 're-rotate':
+				if (!options.mayRotate) return none();
+				// The successor never reached its browser; it has no stream and no other holder.
+				if (fresh.successor) tx.db.prepare('DELETE FROM session WHERE id = ?').run(fresh.successor);
+				return rotate(tx, fresh, options.userAgent);
+			case 'grace':
+				return presentCurrent(tx.db, fresh, times);
+			case 'theft':
+				endFamilyAsTaken(tx, fresh, options.userAgent);
+				tx.afterCommit(() => announceSessionEnded({ family: fresh.family, reason: 'taken' }));
+				return none('session-taken');
+		}
+	}, now);
 }
 
 function present(db: Db, row: SessionRow, now: number, times: SessionTimes): SessionCheck {
 	const user = findUserById(db, row.user_id);
 	if (!user) return none();
-	if (row.received === 0 || shouldTouch(row.last_seen_at, now, times)) {
-		const lastSeenAt = shouldTouch(row.last_seen_at, now, times) ? now : row.last_seen_at;
-		const expiresAt = sessionExpiresAt(
-			{ lastSeenAt, familyCreatedAt: row.family_created_at },
-			times
+	const touch = shouldTouch(row.last_seen_at, now, times);
+	if (row.received === 0 || touch) {
+		const lastSeenAt = touch ? now : row.last_seen_at;
+		const expiresAt = sessionExpiresAt({ lastSeenAt, familyCreatedAt: row.family_created_at }, times);
+		db.prepare('UPDATE session SET received = 1, last_seen_at = ?, expires_at = ? WHERE id = ?').run(
+			lastSeenAt,
+			toLuciaSeconds(expiresAt),
+			row.id
 		);
-		db.prepare(
-			'UPDATE session SET received = 1, last_seen_at = ?, expires_at = ? WHERE id = ?'
-		).run(lastSeenAt, toLuciaSeconds(expiresAt), row.id);
 		db.prepare('UPDATE user SET last_seen_at = ? WHERE id = ?').run(lastSeenAt, row.user_id);
 		row = { ...row, received: 1, last_seen_at: lastSeenAt };
 	}
@@ -102,7 +98,7 @@ function present(db: Db, row: SessionRow, now: number, times: SessionTimes): Ses
 }
 
 /** Within the grace window an old cookie stands for its family's current session. */
-function presentCurrent(db: Db, row: SessionRow, now: number, times: SessionTimes): SessionCheck {
+function presentCurrent(db: Db, row: SessionRow, times: SessionTimes): SessionCheck {
 	let current: SessionRow | undefined = row;
 	while (current?.successor) current = findSessionRow(db, current.successor);
 	if (!current || current.ended_reason !== null) return none();
@@ -111,44 +107,35 @@ function presentCurrent(db: Db, row: SessionRow, now: number, times: SessionTime
 	return { session: toServerSession(current, times), user };
 }
 
-function rotate(
-	db: Db,
-	row: SessionRow,
-	now: number,
-	times: SessionTimes,
-	userAgent: string
-): SessionCheck {
-	const user = findUserById(db, row.user_id);
+/** A new session in the same family, new token; the old one links to it. */
+function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
+	const user = findUserById(tx.db, row.user_id);
 	if (!user) return none();
-	const token = generateSessionToken();
-	const successor = newSessionRow(
-		{
-			id: hashSessionToken(token),
-			userId: row.user_id,
-			userAgent: userAgent || row.user_agent,
-			family: row.family,
-			familyCreatedAt: row.family_created_at
-		},
-		now,
-		times
-	);
-	insertSession(db, successor);
-	db.prepare('UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?').run(
-		now,
-		successor.id,
-		now,
-		row.id
-	);
-	return { session: toServerSession(findSessionRow(db, successor.id)!, times), user, newToken: token };
+	const { token, session } = createSession(tx, {
+		userId: row.user_id,
+		userAgent: userAgent || row.user_agent,
+		family: row.family,
+		familyCreatedAt: row.family_created_at
+	});
+	tx.db
+		.prepare('UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?')
+		.run(tx.now, session.id, tx.now, row.id);
+	return { session, user, newToken: token };
 }
 
-function endFamilyAsTaken(db: Db, row: SessionRow, now: number, userAgent: string): void {
-	db.prepare(
-		`UPDATE session SET ended_reason = 'taken', ended_at = ?
-		WHERE family = ? AND ended_reason IS NULL`
-	).run(now, row.family);
-	db.prepare(
-		`INSERT INTO security_record (user_id, kind, created_at, user_agent)
-		VALUES (?, 'session-taken', ?, ?)`
-	).run(row.user_id, now, userAgent.slice(0, 512));
+/** Two parties hold one session: end the whole family, keep it as tombstones, tell the user. */
+function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void {
+	tx.db
+		.prepare(
+			`UPDATE session SET ended_reason = 'taken', ended_at = ?
+			WHERE family = ? AND ended_reason IS NULL`
+		)
+		.run(tx.now, row.family);
+	tx.db
+		.prepare(
+			`INSERT INTO security_record (user_id, kind, created_at, user_agent)
+			VALUES (?, 'session-taken', ?, ?)`
+		)
+		.run(row.user_id, tx.now, userAgent.slice(0, 512));
+	appendSessionsUpdate(tx, row.user_id);
 }

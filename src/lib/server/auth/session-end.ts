@@ -1,29 +1,30 @@
 import type { SessionEndReason } from '$lib/api';
-import type { Db } from '../db';
+import type { Change } from '../events/change';
 import { getLucia } from './lucia';
-import type { SessionEnd } from './session-ended';
+import { announceSessionEnded } from './session-ended';
 
 /**
  * Ends a login: every session of its family goes, so no rotated predecessor can later be
- * presented and rotated back to life. Returns what to announce once the change commits.
+ * presented and rotated back to life. Its streams close once the change commits.
  */
-export function endFamily(db: Db, family: string, reason: SessionEndReason): SessionEnd {
-	db.prepare('DELETE FROM session WHERE family = ?').run(family);
-	return { family, reason };
+export function endFamily(tx: Change, family: string, reason: SessionEndReason): void {
+	tx.db.prepare('DELETE FROM session WHERE family = ?').run(family);
+	tx.afterCommit(() => announceSessionEnded({ family, reason }));
 }
 
-/** Ends every login of the user but the one in `keepFamily` (a password change, "end all others"). */
+/** Ends every login of the user but `keepFamily` (a password change, "end all others"). */
 export function endOtherFamilies(
-	db: Db,
+	tx: Change,
 	userId: string,
 	keepFamily: string,
 	reason: SessionEndReason
-): SessionEnd[] {
-	const families = db
-		.prepare('SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ?')
+): number {
+	const families = tx.db
+		.prepare('SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ? AND ended_reason IS NULL')
 		.pluck()
 		.all(userId, keepFamily) as string[];
-	return families.map((family) => endFamily(db, family, reason));
+	for (const family of families) endFamily(tx, family, reason);
+	return families.length;
 }
 
 /** Deletes sessions past their end, tombstones of stolen families included (contract §5). */

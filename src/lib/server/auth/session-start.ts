@@ -1,24 +1,45 @@
+import type { Change } from '../events/change';
 import { getConfig } from '../config';
-import { getDb } from '../db';
+import { change } from '../events/change';
 import type { ServerSession } from '../types';
 import { getLucia } from './lucia';
+import { appendSessionsUpdate } from './own-sessions';
 import { findSessionRow, newSessionRow, sessionTimes, toServerSession } from './session-store';
 import { generateSessionToken, hashSessionToken } from './token';
 
-/** A login: a new session family, created through Lucia with the token's hash as its key. */
-export async function startSession(
-	userId: string,
-	userAgent: string
-): Promise<{ token: string; session: ServerSession }> {
+/**
+ * Creates a session through Lucia inside the caller's change, keyed by the SHA-256 of a new
+ * token. Lucia's SQLite adapter runs its INSERT synchronously when called, so it joins the
+ * open transaction; the row is checked because a failed insert only shows as a rejection.
+ */
+export function createSession(
+	tx: Change,
+	input: { userId: string; userAgent: string; family?: string; familyCreatedAt?: number }
+): { token: string; session: ServerSession } {
 	const times = sessionTimes(getConfig());
 	const token = generateSessionToken();
 	const { id, user_id, expires_at, ...attributes } = newSessionRow(
-		{ id: hashSessionToken(token), userId, userAgent },
-		Date.now(),
+		{ ...input, id: hashSessionToken(token) },
+		tx.now,
 		times
 	);
-	await getLucia(false).createSession(user_id, attributes, { sessionId: id });
+	getLucia(false)
+		.createSession(user_id, attributes, { sessionId: id })
+		.catch(() => {});
+	if (!findSessionRow(tx.db, id)) throw new Error('the session could not be stored');
 	// Lucia derives expires_at from the idle time alone; ours is also capped by the family's age.
-	getDb().prepare('UPDATE session SET expires_at = ? WHERE id = ?').run(expires_at, id);
-	return { token, session: toServerSession(findSessionRow(getDb(), id)!, times) };
+	tx.db.prepare('UPDATE session SET expires_at = ? WHERE id = ?').run(expires_at, id);
+	return { token, session: toServerSession(findSessionRow(tx.db, id)!, times) };
+}
+
+/** A login: a new session family, and the account's sessions list tells of it. */
+export function startSession(
+	userId: string,
+	userAgent: string
+): { token: string; session: ServerSession } {
+	return change((tx) => {
+		const started = createSession(tx, { userId, userAgent });
+		appendSessionsUpdate(tx, userId);
+		return started;
+	});
 }

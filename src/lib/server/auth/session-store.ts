@@ -73,15 +73,6 @@ export function newSessionRow(
 	};
 }
 
-export function insertSession(db: Db, row: SessionInsert): void {
-	db.prepare(
-		`INSERT INTO session (id, user_id, expires_at, public_id, family, family_created_at,
-			created_at, rotates_at, user_agent, last_seen_at)
-		VALUES (@id, @user_id, @expires_at, @public_id, @family, @family_created_at,
-			@created_at, @rotates_at, @user_agent, @last_seen_at)`
-	).run(row);
-}
-
 export function findSessionRow(db: Db, id: string): SessionRow | undefined {
 	return db.prepare('SELECT * FROM session WHERE id = ?').get(id) as SessionRow | undefined;
 }

@@ -20,10 +20,11 @@ interface OpenChange extends Change {
  * Runs one change and its events in a single write transaction, then announces the events
  * (contract §3: nothing broadcast that is not committed, nothing committed left unbroadcast).
  */
-export function change<T>(body: (tx: Change) => T, db: Db = getDb()): T {
+export function change<T>(body: (tx: Change) => T, now: number = Date.now()): T {
+	const db = getDb();
 	const tx: OpenChange = {
 		db,
-		now: Date.now(),
+		now,
 		events: [],
 		effects: [],
 		open: true,

@@ -18,7 +18,9 @@ const projectors: {
 			? null
 			: { type: 'user-update', data: toApiUser(event.data, viewer.level) },
 	'user-delete': (event, viewer) =>
-		viewer.level === 'public' ? null : { type: 'user-delete', data: { id: event.data.id } }
+		viewer.level === 'public' ? null : { type: 'user-delete', data: { id: event.data.id } },
+	'sessions-update': (event, viewer) =>
+		viewer.userId === event.data.userId ? { type: 'sessions-update', data: event.data } : null
 };
 
 /** The event as this viewer may see it, or null when it is not theirs to see (contract §3). */
@@ -27,10 +29,12 @@ export function projectEvent(event: StoredEvent, viewer: Viewer): ApiEvent | nul
 	return project(event, viewer);
 }
 
-/**
- * Viewers with the same key see every event alike, so live fan-out projects and serialises
- * once per key. No event type has a personal view yet; one that does adds the user here.
- */
+/** The one user a personal event is for; null when what a viewer sees depends on its level only. */
+export function personalTo(event: StoredEvent): string | null {
+	return event.type === 'sessions-update' ? event.data.userId : null;
+}
+
+/** Viewers with the same key see every non-personal event alike. */
 export function viewKey(viewer: Viewer): string {
 	return viewer.level;
 }

@@ -1,15 +1,29 @@
-import { projectEvent } from '../events/projection';
+import { personalTo, projectEvent } from '../events/projection';
 import type { StoredEvent } from '../events/stored-event';
+import type { StreamConnection } from './connection';
 import type { StreamRegistry } from './registry';
 
-/** Projects and serialises a live event once per view, never once per socket (contract §4). */
+/**
+ * Projects and serialises a live event once per view, never once per socket (contract §4):
+ * per access level, or for a personal event once for the streams of the user it is for.
+ */
 export function fanOut(registry: StreamRegistry, event: StoredEvent): void {
-	for (const group of registry.byView.values()) {
-		const first = group.values().next().value;
-		if (!first) continue;
-		const visible = projectEvent(event, first.viewer);
-		if (!visible) continue;
-		const frame = Buffer.from(JSON.stringify({ type: 'event', id: event.id, event: visible }));
-		for (const conn of group) conn.deliver(event.id, frame);
+	const owner = personalTo(event);
+	if (owner !== null) {
+		deliver(registry.ofUser(owner), event);
+		return;
+	}
+	for (const group of registry.byView.values()) deliver(group, event);
+}
+
+function deliver(group: Iterable<StreamConnection>, event: StoredEvent): void {
+	let frame: Buffer | null | undefined;
+	for (const conn of group) {
+		if (frame === undefined) {
+			const visible = projectEvent(event, conn.viewer);
+			frame = visible && Buffer.from(JSON.stringify({ type: 'event', id: event.id, event: visible }));
+		}
+		if (frame === null) return;
+		conn.deliver(event.id, frame);
 	}
 }

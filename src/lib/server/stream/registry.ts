@@ -43,6 +43,10 @@ export class StreamRegistry {
 		}
 	}
 
+	ofUser(userId: string): Iterable<StreamConnection> {
+		return this.byUser.get(userId) ?? [];
+	}
+
 	/** The streams opened with the sessions that just stopped being the right key. */
 	affectedBy(end: SessionEnd): StreamConnection[] {
 		if ('sessionIds' in end) return end.sessionIds.flatMap((id) => [...(this.bySession.get(id) ?? [])]);

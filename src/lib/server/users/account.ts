@@ -1,7 +1,7 @@
 import type { AccountPatch } from '$lib/api';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { endOtherFamilies } from '../auth/session-end';
-import { announceSessionEnded } from '../auth/session-ended';
+import { appendSessionsUpdate } from '../auth/own-sessions';
 import { getDb } from '../db';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
@@ -31,8 +31,9 @@ export async function updateAccount(session: ServerSession, patch: AccountPatch)
 		const user = updateUser(tx, session.userId, patch.name === undefined ? {} : { name: patch.name });
 		if (passwordHash) {
 			tx.db.prepare('UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
-			const ended = endOtherFamilies(tx.db, user.id, session.family, 'revoked');
-			tx.afterCommit(() => ended.forEach(announceSessionEnded));
+			if (endOtherFamilies(tx, user.id, session.family, 'revoked') > 0) {
+				appendSessionsUpdate(tx, user.id);
+			}
 		}
 		return user;
 	});

@@ -7,6 +7,6 @@ import { toApiUser } from '$lib/server/users/api-user';
 
 export const POST = endpoint(async ({ request, cookies, url }) => {
 	const user = await checkCredentials(await readJson(request, credentialsSchema));
-	await logIn(user, request, cookies, url);
+	logIn(user, request, cookies, url);
 	return json(toApiUser(user, user.type));
 });

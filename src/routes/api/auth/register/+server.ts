@@ -7,6 +7,6 @@ import { registerUser } from '$lib/server/users/register';
 
 export const POST = endpoint(async ({ request, cookies, url }) => {
 	const user = await registerUser(await readJson(request, credentialsSchema));
-	await logIn(user, request, cookies, url);
+	logIn(user, request, cookies, url);
 	return json(toApiUser(user, user.type), { status: 201 });
 });

@@ -2,9 +2,8 @@ import { json } from '@sveltejs/kit';
 import type { ApiSessionState } from '$lib/api';
 import { toApiSession } from '$lib/server/auth/api-session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
-import { endFamily } from '$lib/server/auth/session-end';
-import { announceSessionEnded } from '$lib/server/auth/session-ended';
-import { getDb } from '$lib/server/db';
+import { endOwnSession } from '$lib/server/auth/own-sessions';
+import { change } from '$lib/server/events/change';
 import { endpoint, requireSession } from '$lib/server/http';
 
 /** The hooks have already rotated the cookie when it was due. */
@@ -18,7 +17,7 @@ export const GET = endpoint(({ locals }) => {
 
 export const DELETE = endpoint(({ locals, cookies, url }) => {
 	const { session } = requireSession(locals);
-	announceSessionEnded(endFamily(getDb(), session.family, 'logged-out'));
+	change((tx) => endOwnSession(tx, session, session.family));
 	clearSessionCookie(cookies, url);
 	return new Response(null, { status: 204 });
 });

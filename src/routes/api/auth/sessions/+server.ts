@@ -1,9 +1,25 @@
 import { json } from '@sveltejs/kit';
-import { listOwnSessions } from '$lib/server/auth/own-sessions';
+import { currentPasswordSchema } from '$lib/api';
+import { appendSessionsUpdate, listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
+import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { getDb } from '$lib/server/db';
-import { endpoint, requireSession } from '$lib/server/http';
+import { change } from '$lib/server/events/change';
+import { endpoint, readJson, requireSession } from '$lib/server/http';
+import { requireCurrentPassword } from '$lib/server/users/account';
 
 export const GET = endpoint(({ locals }) => {
 	const { session } = requireSession(locals);
-	return json(listOwnSessions(getDb(), session));
+	return json(markCurrent(listOwnSessions(getDb(), session.userId), session));
+});
+
+/** Ends every login of the account but this one. */
+export const DELETE = endpoint(async ({ locals, request }) => {
+	const { session } = requireSession(locals);
+	const { currentPassword } = await readJson(request, currentPasswordSchema);
+	await requireCurrentPassword(session.userId, currentPassword);
+	change((tx) => {
+		endOtherFamilies(tx, session.userId, session.family, 'revoked');
+		appendSessionsUpdate(tx, session.userId);
+	});
+	return new Response(null, { status: 204 });
 });

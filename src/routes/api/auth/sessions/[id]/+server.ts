@@ -1,8 +1,7 @@
 import { currentPasswordSchema } from '$lib/api';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { endOwnSession } from '$lib/server/auth/own-sessions';
-import { announceSessionEnded } from '$lib/server/auth/session-ended';
-import { getDb } from '$lib/server/db';
+import { change } from '$lib/server/events/change';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { requireCurrentPassword } from '$lib/server/users/account';
 
@@ -10,8 +9,7 @@ export const DELETE = endpoint(async ({ locals, params, request, cookies, url })
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
 	await requireCurrentPassword(session.userId, currentPassword);
-	const end = endOwnSession(getDb(), session, params.id!);
-	announceSessionEnded(end);
-	if (end.reason === 'logged-out') clearSessionCookie(cookies, url);
+	const reason = change((tx) => endOwnSession(tx, session, params.id!));
+	if (reason === 'logged-out') clearSessionCookie(cookies, url);
 	return new Response(null, { status: 204 });
 });

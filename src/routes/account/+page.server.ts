@@ -1,0 +1,72 @@
+import { redirect } from '@sveltejs/kit';
+import {
+	deleteAccountFormSchema,
+	endSessionsFormSchema,
+	passwordFormSchema,
+	renameFormSchema
+} from '$lib/api';
+import { clearSessionCookie } from '$lib/server/auth/cookie';
+import { appendSessionsUpdate, endOwnSession, readAccountSecurity } from '$lib/server/auth/own-sessions';
+import { endOtherFamilies } from '$lib/server/auth/session-end';
+import { getDb } from '$lib/server/db';
+import { change } from '$lib/server/events/change';
+import { handleForm } from '$lib/server/form';
+import { requireSession } from '$lib/server/http';
+import { readSnapshot } from '$lib/server/load';
+import { deleteAccount, requireCurrentPassword, updateAccount } from '$lib/server/users/account';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, depends }) => {
+	if (!locals.session) redirect(303, '/login');
+	depends('app:account');
+	const { userId, family } = locals.session;
+	const { lastEventId, data: security } = readSnapshot(() => readAccountSecurity(getDb(), userId));
+	return { lastEventId, security, currentSession: family };
+};
+
+function session(locals: App.Locals) {
+	if (!locals.session) redirect(303, '/login');
+	return requireSession(locals).session;
+}
+
+export const actions: Actions = {
+	rename: ({ request, locals }) =>
+		handleForm('rename', request, renameFormSchema, async ({ name }) => {
+			await updateAccount(session(locals), { name });
+			return { form: 'rename', success: 'Your name was changed.' };
+		}),
+
+	password: ({ request, locals }) =>
+		handleForm('password', request, passwordFormSchema, async (input) => {
+			await updateAccount(session(locals), input);
+			return {
+				form: 'password',
+				success: 'Your password was changed and every other session was ended.'
+			};
+		}),
+
+	endSessions: ({ request, locals, cookies, url }) =>
+		handleForm('endSessions', request, endSessionsFormSchema, async ({ currentPassword, id }) => {
+			const current = session(locals);
+			await requireCurrentPassword(current.userId, currentPassword);
+			if (id === 'others') {
+				change((tx) => {
+					endOtherFamilies(tx, current.userId, current.family, 'revoked');
+					appendSessionsUpdate(tx, current.userId);
+				});
+				return { form: 'endSessions', success: 'Every other session was ended.' };
+			}
+			if (change((tx) => endOwnSession(tx, current, id)) === 'logged-out') {
+				clearSessionCookie(cookies, url);
+				redirect(303, '/login');
+			}
+			return { form: 'endSessions', success: 'The session was ended.' };
+		}),
+
+	delete: ({ request, locals, cookies, url }) =>
+		handleForm('delete', request, deleteAccountFormSchema, async ({ currentPassword }) => {
+			await deleteAccount(session(locals), currentPassword);
+			clearSessionCookie(cookies, url);
+			redirect(303, '/');
+		})
+};
