@@ -22,6 +22,13 @@ function cursor(): number {
 const sameAccess = (a: ApiAccount | null | undefined, b: ApiAccount | null | undefined) =>
 	(a?.id ?? null) === (b?.id ?? null) && (a?.type ?? null) === (b?.type ?? null);
 
+/**
+ * The account the page data was loaded for. The live store may already show a new type (its
+ * event arrives before the stream closes), but the page's data still reflects the old level.
+ */
+let loadedFor: ApiAccount | null = null;
+const currentAccount = () => loadedFor;
+
 const stream = new StreamClient({
 	cursor,
 	onConnected(session, head) {
@@ -42,12 +49,9 @@ const stream = new StreamClient({
 	onStatus: (status) => streamStatus.set(status)
 });
 
-let accountNow: ApiAccount | null = null;
-account.subscribe((state) => (accountNow = state?.value ?? null));
-const currentAccount = () => accountNow;
-
 /** Page data arrived (first render, navigation or invalidation): refill and make sure of the stream. */
 export function fillAccount(session: ApiSession | null, lastEventId: number): void {
+	loadedFor = session?.account ?? null;
 	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId);
 }
 
