@@ -13,6 +13,7 @@ const schema = z.object({
 	SESSION_MAX_SECONDS: seconds(2_592_000),
 	EVENT_RETENTION_SECONDS: seconds(2_592_000),
 	EVENT_PRUNE_INTERVAL_SECONDS: seconds(3600),
+	SESSION_SWEEP_INTERVAL_SECONDS: seconds(60),
 	STREAM_HEARTBEAT_SECONDS: seconds(30),
 	STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024)
 });

@@ -14,7 +14,8 @@ export function describeIssue(error: z.ZodError): { message: string; field?: str
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-	const result = schema.safeParse(input);
+	// reportInput lets a missing field be told apart from one of the wrong type.
+	const result = schema.safeParse(input, { reportInput: true });
 	if (!result.success) {
 		const { message, field } = describeIssue(result.error);
 		throw new Refusal(400, message, field);

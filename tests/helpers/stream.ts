@@ -1,0 +1,248 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import type { ApiEvent, StreamMessage } from '../../src/lib/api';
+import type { Client } from './client';
+import type { TestServer } from './server';
+
+export interface StreamOptions {
+	/** The query value as sent; `null` leaves the parameter out. Default 0. */
+	lastEventId?: number | string | null;
+	/** A `cookie` header, e.g. `client.cookieHeader`. */
+	cookie?: string;
+	/** The `Origin` header; default the server's own origin. `null` sends none. */
+	origin?: string | null;
+	/** Answer the server's pings (ws' default). */
+	autoPong?: boolean;
+}
+
+export type EventMessage = { type: 'event'; id: number; event: ApiEvent };
+export interface CloseInfo {
+	code: number;
+	reason: string;
+}
+
+/** One real `ws` client of `/api/events` that records everything it receives. */
+export class TestStream {
+	readonly ws: WebSocket;
+	readonly messages: StreamMessage[] = [];
+	pings = 0;
+	pongs = 0;
+	/** The HTTP status when the upgrade was refused. */
+	refusedWith: number | null = null;
+	closeInfo: CloseInfo | null = null;
+	/** Settles on open; rejects when the upgrade is refused or fails. */
+	readonly opened: Promise<void>;
+	readonly closed: Promise<CloseInfo>;
+	private readonly watchers = new Set<() => void>();
+
+	constructor(server: TestServer, options: StreamOptions = {}) {
+		const { lastEventId = 0, cookie, origin = server.url, autoPong = true } = options;
+		const query = lastEventId === null ? '' : `?lastEventId=${lastEventId}`;
+		const headers: Record<string, string> = {};
+		if (origin !== null) headers.origin = origin;
+		if (cookie) headers.cookie = cookie;
+		this.ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/events${query}`, {
+			headers,
+			autoPong
+		});
+		this.opened = new Promise((resolve, reject) => {
+			this.ws.once('open', () => resolve());
+			this.ws.once('error', reject);
+		});
+		this.opened.catch(() => {});
+		this.closed = new Promise((resolve) => {
+			this.ws.once('close', (code, reason) => {
+				this.closeInfo = { code, reason: reason.toString() };
+				this.notify();
+				resolve(this.closeInfo);
+			});
+		});
+		this.ws.on('error', () => {});
+		this.ws.on('unexpected-response', (request, response) => {
+			this.refusedWith = response.statusCode ?? null;
+			response.resume();
+			request.destroy(new Error(`upgrade refused with ${response.statusCode}`));
+		});
+		this.ws.on('ping', () => {
+			this.pings++;
+			this.notify();
+		});
+		this.ws.on('pong', () => {
+			this.pongs++;
+			this.notify();
+		});
+		this.ws.on('message', (data, isBinary) => {
+			if (isBinary) throw new Error('the stream sent a binary frame');
+			this.messages.push(JSON.parse(data.toString()));
+			this.notify();
+		});
+	}
+
+	get events(): EventMessage[] {
+		return this.messages.filter((m): m is EventMessage => m.type === 'event');
+	}
+
+	get eventIds(): number[] {
+		return this.events.map((m) => m.id);
+	}
+
+	/** Resolves once `condition` holds, checked after every message, ping and the close. */
+	waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+		if (condition()) return Promise.resolve();
+		return new Promise((resolve, reject) => {
+			const check = () => {
+				if (!condition()) return;
+				cleanup();
+				resolve();
+			};
+			const timer = setTimeout(() => {
+				cleanup();
+				const last = this.messages.at(-1);
+				reject(
+					new Error(
+						`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.messages.length} ` +
+							`messages (last ${JSON.stringify(last)?.slice(0, 200)}), ` +
+							`close ${JSON.stringify(this.closeInfo)}`
+					)
+				);
+			}, timeoutMs);
+			const cleanup = () => {
+				clearTimeout(timer);
+				this.watchers.delete(check);
+			};
+			this.watchers.add(check);
+		});
+	}
+
+	waitForMessages(count: number, timeoutMs?: number): Promise<void> {
+		return this.waitFor(() => this.messages.length >= count, `${count} messages`, timeoutMs);
+	}
+
+	/** Waits until an event with at least this id arrived. */
+	waitForEvent(id: number, timeoutMs?: number): Promise<void> {
+		return this.waitFor(() => (this.events.at(-1)?.id ?? 0) >= id, `event ${id}`, timeoutMs);
+	}
+
+	/**
+	 * Pings the server and waits for its pong. Frames on one connection arrive in order, so
+	 * anything the server sent before it read the ping has arrived by then.
+	 */
+	async flush(timeoutMs?: number): Promise<void> {
+		const want = this.pongs + 1;
+		this.ws.ping();
+		await this.waitFor(() => this.pongs >= want || this.closeInfo !== null, 'a pong', timeoutMs);
+		if (this.pongs < want) throw new Error(`closed before the pong: ${JSON.stringify(this.closeInfo)}`);
+	}
+
+	get isOpen(): boolean {
+		return this.ws.readyState === WebSocket.OPEN && this.closeInfo === null;
+	}
+
+	close(): void {
+		if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+			this.ws.terminate();
+		}
+	}
+
+	private notify() {
+		for (const watcher of [...this.watchers]) watcher();
+	}
+}
+
+export function openStream(server: TestServer, options?: StreamOptions): TestStream {
+	return new TestStream(server, options);
+}
+
+/** Opens a stream and waits for it to be open and its `connected` message to arrive. */
+export async function connectStream(server: TestServer, options?: StreamOptions): Promise<TestStream> {
+	const stream = openStream(server, options);
+	await stream.opened;
+	await stream.waitForMessages(1);
+	return stream;
+}
+
+/** The HTTP status a refused upgrade answered, or 101 when the socket opened. */
+export async function upgradeStatus(server: TestServer, options?: StreamOptions): Promise<number> {
+	const stream = openStream(server, options);
+	try {
+		await stream.opened;
+		stream.close();
+		return 101;
+	} catch (error) {
+		if (stream.refusedWith === null) throw error;
+		return stream.refusedWith;
+	}
+}
+
+export async function lastEventId(server: TestServer): Promise<number> {
+	const response = await fetch(server.url + '/api/last-event-id');
+	return ((await response.json()) as { id: number }).id;
+}
+
+/**
+ * Writes `count` events by renaming the client's account (cheap: no password hashing), with
+ * at most `parallel` requests in flight. `name(i)` must not be another user's name.
+ */
+export async function renameMany(
+	client: Client,
+	count: number,
+	{ parallel = 8, name = (i) => `renamed-${i}` }: { parallel?: number; name?: (i: number) => string } = {}
+): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < count) {
+			const i = next++;
+			const response = await client.json('/api/auth/account', 'PATCH', { name: name(i) });
+			if (response.status !== 200) {
+				throw new Error(`rename ${i} answered ${response.status}: ${await response.text()}`);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+}
+
+function serverEndOf(server: TestServer, stream: TestStream): string[] | undefined {
+	const hex = (port: number) => ':' + port.toString(16).toUpperCase().padStart(4, '0');
+	const clientPort = (stream.ws as unknown as { _socket: Socket })._socket.localPort!;
+	return readFileSync('/proc/net/tcp', 'utf8')
+		.split('\n')
+		.slice(1)
+		.map((line) => line.trim().split(/\s+/))
+		.find(
+			([, local, remote, , , , , , , inode]) =>
+				local?.endsWith(hex(server.port)) && remote?.endsWith(hex(clientPort)) && inode !== '0'
+		);
+}
+
+/**
+ * Whether the server process still holds its end of this stream's TCP connection (Linux
+ * /proc). Lets a test see the server drop a client that is not reading, which the client
+ * itself cannot notice until it reads again.
+ */
+export function serverHoldsSocket(server: TestServer, stream: TestStream): boolean {
+	const fields = serverEndOf(server, stream);
+	return !!fields && processFdTargets(server.process.pid!).includes(`socket:[${fields[9]}]`);
+}
+
+/**
+ * The bytes queued in the kernel at the server's end of this stream's connection, not yet
+ * taken by the client (Linux /proc); null once the server has let go of it. When it stops
+ * growing while events are written, the kernel is full and the server buffers in the process.
+ */
+export function serverKernelQueue(server: TestServer, stream: TestStream): number | null {
+	if (!serverHoldsSocket(server, stream)) return null;
+	const fields = serverEndOf(server, stream);
+	return fields ? parseInt(fields[4].split(':')[0], 16) : null;
+}
+
+/** What each open file descriptor of a process links to (Linux /proc). */
+export function processFdTargets(pid: number): string[] {
+	return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+		try {
+			return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+		} catch {
+			return []; // closed while listing
+		}
+	});
+}
