@@ -4,37 +4,56 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, findChromium } from './tests/e2e/chromium';
 
-const port = Number(process.env.E2E_PORT ?? 4319);
-const baseURL = `http://127.0.0.1:${port}`;
+const basePort = Number(process.env.E2E_PORT ?? 4319);
 const dataDir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-'));
+
+/** One production server per project; `env` shortens what a project needs to see happen. */
+function appServer(name: string, port: number, env: Record<string, string> = {}) {
+	const url = `http://127.0.0.1:${port}`;
+	return {
+		url,
+		webServer: {
+			command: 'node server.js',
+			url,
+			reuseExistingServer: false,
+			stdout: 'pipe' as const,
+			env: {
+				HOST: '127.0.0.1',
+				PORT: String(port),
+				ORIGIN: url,
+				DATABASE_PATH: join(dataDir, `${name}.db`),
+				NODE_ENV: 'production',
+				...env
+			}
+		}
+	};
+}
+
+const main = appServer('main', basePort);
+// Rotation 2 s and grace 1 s, so a stolen cookie is caught within a test.
+const shortSessions = appServer('short-sessions', basePort + 1, {
+	SESSION_ROTATE_SECONDS: '2',
+	SESSION_GRACE_SECONDS: '1'
+});
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	globalSetup: './tests/e2e/global-setup.ts',
 	outputDir: 'test-results',
+	globalSetup: './tests/e2e/global-setup.ts',
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	workers: 2,
 	timeout: 30_000,
 	expect: { timeout: 5_000 },
-	reporter: process.env.CI ? [['list']] : [['list']],
+	reporter: [['list']],
 	use: {
-		baseURL,
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
 		launchOptions: { executablePath: findChromium(), args: chromiumArgs }
 	},
-	webServer: {
-		command: 'node server.js',
-		url: baseURL,
-		reuseExistingServer: false,
-		stdout: 'pipe',
-		env: {
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: baseURL,
-			DATABASE_PATH: join(dataDir, 'tidewatch.db'),
-			NODE_ENV: 'production'
-		}
-	}
+	projects: [
+		{ name: 'app', testIgnore: /theft/, use: { baseURL: main.url } },
+		{ name: 'short-sessions', testMatch: /theft/, use: { baseURL: shortSessions.url } }
+	],
+	webServer: [main.webServer, shortSessions.webServer]
 });

@@ -1,6 +1,13 @@
 import { writable } from 'svelte/store';
 import { invalidateAll } from '$app/navigation';
-import type { ApiAccount, ApiAccountSecurity, ApiSession, ApiSessionState, ApiUser } from '$lib/api';
+import type {
+	ApiAccount,
+	ApiAccountSecurity,
+	ApiSession,
+	ApiSessionState,
+	ApiUser,
+	SessionNotice
+} from '$lib/api';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
 import { createUsersStore } from './stores/users';
@@ -11,6 +18,8 @@ export const account = createAccountStore();
 export const users = createUsersStore();
 export const accountSecurity = createAccountSecurityStore();
 export const streamStatus = writable<StreamStatus>('connecting');
+/** A notice learnt from the stream's close rather than from page data (the cookie is gone by then). */
+export const sessionNotice = writable<SessionNotice | null>(null);
 
 const stores = [account, users, accountSecurity];
 
@@ -43,6 +52,7 @@ const stream = new StreamClient({
 		// Asking rotates the cookie when due; only a changed account or level needs new data.
 		const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' } });
 		const state = (await response.json()) as ApiSessionState;
+		if (state.notice) sessionNotice.set(state.notice);
 		if (state.notice || !sameAccess(state.session?.account, currentAccount())) await invalidateAll();
 	},
 	onResync: () => invalidateAll(),
@@ -52,6 +62,7 @@ const stream = new StreamClient({
 /** Page data arrived (first render, navigation or invalidation): refill and make sure of the stream. */
 export function fillAccount(session: ApiSession | null, lastEventId: number): void {
 	loadedFor = session?.account ?? null;
+	if (session) sessionNotice.set(null);
 	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId);
 }
 
