@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { ApiEvent, StreamMessage } from '../../src/lib/api';
@@ -182,24 +183,50 @@ export async function lastEventId(server: TestServer): Promise<number> {
 
 /**
  * Writes `count` events by renaming the client's account (cheap: no password hashing), with
- * at most `parallel` requests in flight. `name(i)` must not be another user's name.
+ * at most `parallel` requests in flight. `name(i)` must not be another user's name. Uses
+ * node:http with kept-alive connections rather than fetch: several times less CPU per request
+ * in the test process, which matters when a test writes thousands of events on two cores.
  */
 export async function renameMany(
 	client: Client,
 	count: number,
 	{ parallel = 8, name = (i) => `renamed-${i}` }: { parallel?: number; name?: (i: number) => string } = {}
 ): Promise<void> {
+	const agent = new Agent({ keepAlive: true, maxSockets: parallel });
+	const headers = {
+		cookie: client.cookieHeader,
+		origin: client.baseUrl,
+		'user-agent': client.userAgent,
+		'content-type': 'application/json'
+	};
+	const rename = (i: number) =>
+		new Promise<void>((resolve, reject) => {
+			const body = JSON.stringify({ name: name(i) });
+			const req = request(
+				`${client.baseUrl}/api/auth/account`,
+				{ method: 'PATCH', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+				(res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.on('end', () =>
+						res.statusCode === 200
+							? resolve()
+							: reject(new Error(`rename ${i} answered ${res.statusCode}: ${Buffer.concat(chunks)}`))
+					);
+				}
+			);
+			req.on('error', reject);
+			req.end(body);
+		});
 	let next = 0;
 	const worker = async () => {
-		while (next < count) {
-			const i = next++;
-			const response = await client.json('/api/auth/account', 'PATCH', { name: name(i) });
-			if (response.status !== 200) {
-				throw new Error(`rename ${i} answered ${response.status}: ${await response.text()}`);
-			}
-		}
+		while (next < count) await rename(next++);
 	};
-	await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+	try {
+		await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+	} finally {
+		agent.destroy();
+	}
 }
 
 function serverEndOf(server: TestServer, stream: TestStream): string[] | undefined {
