@@ -24,6 +24,16 @@ export default defineConfig({
 			{
 				extends: true,
 				test: {
+					name: 'hostile',
+					include: ['tests/hostile/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				extends: true,
+				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',

@@ -15,6 +15,11 @@ const schema = z.object({
 	EVENT_PRUNE_INTERVAL_SECONDS: seconds(3600),
 	SESSION_SWEEP_INTERVAL_SECONDS: seconds(60),
 	STREAM_HEARTBEAT_SECONDS: seconds(30),
+	/** Brute force: failed logins per name, and per client address, within the window. */
+	RATE_LIMIT_WINDOW_SECONDS: seconds(900),
+	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: z.coerce.number().int().positive().default(10),
+	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
+	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: z.coerce.number().int().positive().default(20),
 	STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024)
 });
 
