@@ -23,6 +23,8 @@ function appServer(name: string, port: number, env: Record<string, string> = {})
 				ORIGIN: url,
 				DATABASE_PATH: join(dataDir, `${name}.db`),
 				NODE_ENV: 'production',
+				// Every test browser registers from 127.0.0.1.
+				RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '100000',
 				...env
 			}
 		}

@@ -1,4 +1,4 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { parseInput } from './http';
 import { Refusal } from './refusal';
@@ -19,13 +19,13 @@ export interface FormFailure {
  */
 export async function handleForm<S extends z.ZodType, T>(
 	form: string,
-	request: Request,
+	event: RequestEvent,
 	schema: S,
 	act: (input: z.infer<S>) => Promise<T> | T
 ): Promise<T | ActionFailure<FormFailure>> {
 	let data: FormData;
 	try {
-		data = await request.formData();
+		data = await event.request.formData();
 	} catch {
 		return fail(400, { form, message: 'the form could not be read', fields: {} });
 	}
@@ -38,6 +38,7 @@ export async function handleForm<S extends z.ZodType, T>(
 		return await act(parseInput(schema, entries));
 	} catch (error) {
 		if (error instanceof Refusal) {
+			event.setHeaders(error.headers);
 			return fail(error.status, { form, message: error.message, field: error.field, fields });
 		}
 		throw error;

@@ -48,7 +48,7 @@ export function endpoint<E extends RequestEvent>(handler: (event: E) => Promise<
 			return await handler(event);
 		} catch (error) {
 			if (error instanceof Refusal) {
-				return json({ message: error.message }, { status: error.status });
+				return json({ message: error.message }, { status: error.status, headers: error.headers });
 			}
 			throw error;
 		}

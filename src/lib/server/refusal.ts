@@ -3,8 +3,14 @@ export class Refusal extends Error {
 	constructor(
 		readonly status: 400 | 401 | 403 | 404 | 409 | 429,
 		message: string,
-		readonly field?: string
+		readonly field?: string,
+		/** For 429: seconds until a retry may succeed, sent as Retry-After. */
+		readonly retryAfterSeconds?: number
 	) {
 		super(message);
+	}
+
+	get headers(): Record<string, string> {
+		return this.retryAfterSeconds ? { 'retry-after': String(this.retryAfterSeconds) } : {};
 	}
 }

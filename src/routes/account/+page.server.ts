@@ -30,24 +30,24 @@ function session(locals: App.Locals) {
 }
 
 export const actions: Actions = {
-	rename: ({ request, locals }) =>
-		handleForm('rename', request, renameFormSchema, async ({ name }) => {
-			await updateAccount(session(locals), { name });
+	rename: (event) =>
+		handleForm('rename', event, renameFormSchema, async ({ name }) => {
+			await updateAccount(session(event.locals), { name });
 			return { form: 'rename', success: 'Your name was changed.' };
 		}),
 
-	password: ({ request, locals }) =>
-		handleForm('password', request, passwordFormSchema, async (input) => {
-			await updateAccount(session(locals), input);
+	password: (event) =>
+		handleForm('password', event, passwordFormSchema, async (input) => {
+			await updateAccount(session(event.locals), input);
 			return {
 				form: 'password',
 				success: 'Your password was changed and every other session was ended.'
 			};
 		}),
 
-	endSessions: ({ request, locals, cookies, url }) =>
-		handleForm('endSessions', request, endSessionsFormSchema, async ({ currentPassword, id }) => {
-			const current = session(locals);
+	endSessions: (event) =>
+		handleForm('endSessions', event, endSessionsFormSchema, async ({ currentPassword, id }) => {
+			const current = session(event.locals);
 			await requireCurrentPassword(current.userId, currentPassword);
 			if (id === 'others') {
 				change((tx) => {
@@ -57,16 +57,16 @@ export const actions: Actions = {
 				return { form: 'endSessions', success: 'Every other session was ended.' };
 			}
 			if (change((tx) => endOwnSession(tx, current, id)) === 'logged-out') {
-				clearSessionCookie(cookies, url);
+				clearSessionCookie(event.cookies, event.url);
 				redirect(303, '/login');
 			}
 			return { form: 'endSessions', success: 'The session was ended.' };
 		}),
 
-	delete: ({ request, locals, cookies, url }) =>
-		handleForm('delete', request, deleteAccountFormSchema, async ({ currentPassword }) => {
-			await deleteAccount(session(locals), currentPassword);
-			clearSessionCookie(cookies, url);
+	delete: (event) =>
+		handleForm('delete', event, deleteAccountFormSchema, async ({ currentPassword }) => {
+			await deleteAccount(session(event.locals), currentPassword);
+			clearSessionCookie(event.cookies, event.url);
 			redirect(303, '/');
 		})
 };

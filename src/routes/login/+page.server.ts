@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { credentialsSchema } from '$lib/api';
-import { checkCredentials } from '$lib/server/auth/credentials';
+import { checkLogin } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
 import { handleForm } from '$lib/server/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,9 +10,9 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	login: ({ request, cookies, url }) =>
-		handleForm('login', request, credentialsSchema, async (credentials) => {
-			logIn(await checkCredentials(credentials), request, cookies, url);
+	login: (event) =>
+		handleForm('login', event, credentialsSchema, async (credentials) => {
+			logIn(await checkLogin(credentials, event.getClientAddress()), event);
 			redirect(303, '/');
 		})
 };

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { credentialsSchema } from '$lib/api';
+import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
 import { handleForm } from '$lib/server/form';
 import { registerUser } from '$lib/server/users/register';
@@ -10,10 +11,10 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	register: ({ request, cookies, url }) =>
-		handleForm('register', request, credentialsSchema, async (credentials) => {
-			const user = await registerUser(credentials);
-			logIn(user, request, cookies, url);
+	register: (event) =>
+		handleForm('register', event, credentialsSchema, async (credentials) => {
+			allowRegistration(event.getClientAddress());
+			logIn(await registerUser(credentials), event);
 			redirect(303, '/');
 		})
 };

@@ -16,16 +16,16 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	setType: ({ request, locals }) =>
-		handleForm('setType', request, setTypeFormSchema, ({ id, type }) => {
-			requireAdmin(requireSession(locals).user);
+	setType: (event) =>
+		handleForm('setType', event, setTypeFormSchema, ({ id, type }) => {
+			requireAdmin(requireSession(event.locals).user);
 			const user = changeUser(id, { type });
 			return { form: 'setType', id, success: `${user.name} is now ${type}.` };
 		}),
 
-	delete: ({ request, locals }) =>
-		handleForm('delete', request, deleteUserFormSchema, ({ id, confirm }) => {
-			requireAdmin(requireSession(locals).user);
+	delete: (event) =>
+		handleForm('delete', event, deleteUserFormSchema, ({ id, confirm }) => {
+			requireAdmin(requireSession(event.locals).user);
 			const user = findUserById(getDb(), id);
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
 			deleteUser(id);

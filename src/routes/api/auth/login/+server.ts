@@ -1,12 +1,13 @@
 import { json } from '@sveltejs/kit';
 import { credentialsSchema } from '$lib/api';
+import { checkLogin } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
-import { checkCredentials } from '$lib/server/auth/credentials';
 import { endpoint, readJson } from '$lib/server/http';
 import { toApiUser } from '$lib/server/users/api-user';
 
-export const POST = endpoint(async ({ request, cookies, url }) => {
-	const user = await checkCredentials(await readJson(request, credentialsSchema));
-	logIn(user, request, cookies, url);
+export const POST = endpoint(async (event) => {
+	const credentials = await readJson(event.request, credentialsSchema);
+	const user = await checkLogin(credentials, event.getClientAddress());
+	logIn(user, event);
 	return json(toApiUser(user, user.type));
 });
