@@ -30,12 +30,14 @@ const authenticate: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Pages of a logged-in person must not be kept by a shared cache. */
+/** The CSP comes from svelte.config.js; these complete it. */
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'same-origin');
-	if (event.locals.session) response.headers.set('cache-control', 'no-store');
+	response.headers.set('x-frame-options', 'DENY');
+	// What a logged-in person sees must not be kept by any cache.
+	if (event.locals.session || event.locals.notice) response.headers.set('cache-control', 'no-store');
 	return response;
 };
 

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '../helpers/client';
+import { startServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startServer();
+});
+afterAll(() => server.close());
+
+describe('security headers', () => {
+	it('pages carry a CSP without inline script, frame-ancestors none, and the other headers', async () => {
+		for (const path of ['/', '/login', '/register', '/users']) {
+			const response = await fetch(server.url + path);
+			const csp = response.headers.get('content-security-policy') ?? '';
+			expect(csp).toContain("frame-ancestors 'none'");
+			expect(csp).toContain("default-src 'self'");
+			const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
+			expect(scriptSrc).toMatch(/'nonce-[^']+'|'sha256-[^']+'/);
+			expect(scriptSrc).not.toContain('unsafe-inline');
+			expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(response.headers.get('referrer-policy')).toBe('same-origin');
+			// Every inline script the page holds is the one the nonce allows.
+			const html = await response.text();
+			const nonce = scriptSrc.match(/'nonce-([^']+)'/)?.[1];
+			for (const tag of html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []) {
+				expect(tag).toContain(`nonce="${nonce}"`);
+			}
+		}
+	});
+
+	it('authenticated responses are not cached; public ones are not forced', async () => {
+		const visitor = await fetch(server.url + '/login');
+		expect(visitor.headers.get('cache-control') ?? '').not.toContain('no-store');
+		const client = new Client(server.url);
+		await client.register('Cached');
+		for (const path of ['/', '/account', '/api/auth/account', '/api/users']) {
+			const response = await client.fetch(path);
+			expect(response.status).toBe(200);
+			expect(response.headers.get('cache-control')).toBe('no-store');
+		}
+	});
+});
