@@ -2,6 +2,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 import { checkSessionToken } from '$lib/server/auth/session-check';
+import { guardRequests } from '$lib/server/guards';
 import { startApp } from '$lib/server/startup';
 
 export const init: ServerInit = () => startApp();
@@ -41,4 +42,5 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(authenticate, headers);
+// `headers` first, so even the answers of the guards carry them.
+export const handle = sequence(headers, guardRequests, authenticate);

@@ -16,23 +16,33 @@ export interface ApiUser {
 /** The user the current session is logged in as. */
 export type ApiAccount = ApiUser;
 
+/** Lone surrogates cannot be stored as UTF-8; U+FFFD is what undecodable bytes became. */
+const wellFormed = (text: string) => text.isWellFormed() && !text.includes('\uFFFD');
+
 export const nameSchema = z
 	.string({ error: 'name must be a string' })
 	.trim()
 	.min(1, 'name must be 1 to 64 characters')
 	.max(64, 'name must be 1 to 64 characters')
-	.refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'name must not hold control characters');
+	.refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'name must not hold control characters')
+	.refine(wellFormed, 'name must be valid text');
 
 export const passwordSchema = z
 	.string({ error: 'password must be a string' })
 	.min(8, 'password must be 8 to 256 characters')
-	.max(256, 'password must be 8 to 256 characters');
+	.max(256, 'password must be 8 to 256 characters')
+	.refine((password) => password.isWellFormed(), 'password must be valid text');
+
+/** The password the person types to prove it is them; its length rules are the stored one's. */
+const currentPassword = z
+	.string({ error: 'currentPassword must be a string' })
+	.max(256, 'currentPassword must be at most 256 characters');
 
 export const accountPatchSchema = z
 	.strictObject({
 		name: nameSchema.optional(),
 		password: passwordSchema.optional(),
-		currentPassword: z.string({ error: 'currentPassword must be a string' }).max(256).optional()
+		currentPassword: currentPassword.optional()
 	})
 	.refine((patch) => patch.name !== undefined || patch.password !== undefined, {
 		message: 'nothing to change: give name or password'
@@ -55,25 +65,22 @@ export type UserPatch = z.infer<typeof userPatchSchema>;
 
 /** Deleting the account and ending other sessions need the current password (OWASP ASVS 3.3.4). */
 export const currentPasswordSchema = z.strictObject({
-	currentPassword: z
-		.string({ error: 'currentPassword is required' })
-		.min(1, 'currentPassword is required')
-		.max(256)
+	currentPassword: currentPassword.min(1, 'currentPassword is required')
 });
 
 /** The account page's forms, each read on its own. */
 export const renameFormSchema = z.object({ name: nameSchema });
 export const passwordFormSchema = z.object({
-	currentPassword: z.string().max(256),
+	currentPassword,
 	password: passwordSchema
 });
 export const endSessionsFormSchema = z.object({
-	currentPassword: z.string().max(256),
+	currentPassword,
 	/** A login's id, or "others" for every login but this one. */
 	id: z.string().min(1, 'choose a session to end').max(64)
 });
 export const deleteAccountFormSchema = z.object({
-	currentPassword: z.string().max(256),
+	currentPassword,
 	confirm: z.literal('yes', { error: 'tick the box to confirm' })
 });
 

@@ -23,15 +23,30 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 	return result.data;
 }
 
-const maxBodyBytes = 64 * 1024;
+/** No request of the API needs more; bigger bodies are refused unread where possible. */
+export const maxBodyBytes = 64 * 1024;
 
 /** Parses a JSON body through its schema; anything else is a 400 naming the problem. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
 	if (!request.headers.get('content-type')?.toLowerCase().startsWith('application/json')) {
 		throw new Refusal(400, 'the body must be JSON (content-type: application/json)');
 	}
-	const text = await request.text();
-	if (text.length > maxBodyBytes) throw new Refusal(400, 'the body is too large');
+	let bytes: ArrayBuffer;
+	try {
+		bytes = await request.arrayBuffer();
+	} catch (error) {
+		// SvelteKit stops reading a body past BODY_SIZE_LIMIT; otherwise the client hung up.
+		const tooLarge = error instanceof Error && /limit|exceed/i.test(error.message);
+		throw new Refusal(400, tooLarge ? 'the body is too large' : 'the body could not be read');
+	}
+	if (bytes.byteLength > maxBodyBytes) throw new Refusal(400, 'the body is too large');
+	let text: string;
+	try {
+		// Undecodable bytes would otherwise become U+FFFD and be stored as if meant.
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		throw new Refusal(400, 'the body is not valid JSON: it is not UTF-8 text');
+	}
 	let body: unknown;
 	try {
 		body = JSON.parse(text);

@@ -119,9 +119,7 @@ export function startStream(): { stop(): void } {
 		try {
 			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
 			if (!check.ok) return refuse(socket, check.status, check.message);
-			const token = getLucia(check.url.protocol === 'https:').readSessionCookie(
-				request.headers.cookie ?? ''
-			);
+			const token = readCookieToken(check.url.protocol === 'https:', request.headers.cookie);
 			const auth = token
 				? checkSessionToken(token, {
 						userAgent: request.headers['user-agent'] ?? '',
@@ -148,6 +146,15 @@ export function startStream(): { stop(): void } {
 			wss.close();
 		}
 	};
+}
+
+/** A cookie header with broken percent-encoding carries no session, like none at all. */
+function readCookieToken(secure: boolean, header: string | undefined): string | null {
+	try {
+		return getLucia(secure).readSessionCookie(header ?? '');
+	} catch {
+		return null;
+	}
 }
 
 const statusText: Record<number, string> = {
