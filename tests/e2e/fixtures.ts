@@ -12,20 +12,17 @@ export async function waitForApp(page: Page, javaScript = true): Promise<void> {
 	if (javaScript) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
-export async function register(page: Page, name: string, javaScript = true): Promise<void> {
-	await page.goto('/register');
+async function submitCredentials(page: Page, path: string, button: string, name: string, javaScript: boolean) {
+	await page.goto(path);
 	await waitForApp(page, javaScript);
 	await page.getByLabel('Name').fill(name);
 	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Register' }).click();
+	await page.getByRole('button', { name: button }).click();
 	await expect(page.getByTestId('account-name')).toHaveText(name);
 }
 
-export async function logIn(page: Page, name: string, javaScript = true): Promise<void> {
-	await page.goto('/login');
-	await waitForApp(page, javaScript);
-	await page.getByLabel('Name').fill(name);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Log in' }).click();
-	await expect(page.getByTestId('account-name')).toHaveText(name);
-}
+export const register = (page: Page, name: string, javaScript = true) =>
+	submitCredentials(page, '/register', 'Register', name, javaScript);
+
+export const logIn = (page: Page, name: string, javaScript = true) =>
+	submitCredentials(page, '/login', 'Log in', name, javaScript);

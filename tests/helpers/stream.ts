@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
@@ -27,6 +28,8 @@ export interface CloseInfo {
 export class TestStream {
 	readonly ws: WebSocket;
 	readonly messages: StreamMessage[] = [];
+	/** The size on the wire of each message (payload and frame header), in order. */
+	readonly frameBytes: number[] = [];
 	pings = 0;
 	pongs = 0;
 	/** The HTTP status when the upgrade was refused. */
@@ -75,6 +78,8 @@ export class TestStream {
 		});
 		this.ws.on('message', (data, isBinary) => {
 			if (isBinary) throw new Error('the stream sent a binary frame');
+			const bytes = (data as Buffer).length;
+			this.frameBytes.push(bytes + (bytes < 126 ? 2 : bytes < 65536 ? 4 : 10));
 			this.messages.push(JSON.parse(data.toString()));
 			this.notify();
 		});
@@ -123,6 +128,12 @@ export class TestStream {
 	/** Waits until an event with at least this id arrived. */
 	waitForEvent(id: number, timeoutMs?: number): Promise<void> {
 		return this.waitFor(() => (this.events.at(-1)?.id ?? 0) >= id, `event ${id}`, timeoutMs);
+	}
+
+	/** Waits for the socket to close, and tells how. */
+	async waitForClose(timeoutMs?: number): Promise<CloseInfo> {
+		await this.waitFor(() => this.closeInfo !== null, 'the close', timeoutMs);
+		return this.closeInfo!;
 	}
 
 	/**
@@ -182,16 +193,29 @@ export async function lastEventId(server: TestServer): Promise<number> {
 }
 
 /**
- * Writes `count` events by renaming the client's account (cheap: no password hashing), with
- * at most `parallel` requests in flight. `name(i)` must not be another user's name. Uses
+ * Writes up to `count` events by renaming the client's account (cheap: no password hashing),
+ * with at most `parallel` requests in flight, and returns how many it wrote. `name(i)` must not
+ * be another user's name. Uses
  * node:http with kept-alive connections rather than fetch: several times less CPU per request
  * in the test process, which matters when a test writes thousands of events on two cores.
  */
 export async function renameMany(
 	client: Client,
 	count: number,
-	{ parallel = 8, name = (i) => `renamed-${i}` }: { parallel?: number; name?: (i: number) => string } = {}
-): Promise<void> {
+	{
+		parallel = 8,
+		name = (i) => `renamed-${i}`,
+		until = () => false,
+		onWritten = () => {}
+	}: {
+		parallel?: number;
+		name?: (i: number) => string;
+		/** Checked before each rename: stops early once true. */
+		until?: () => boolean;
+		/** Called as each rename is answered, so its event is committed and sent. */
+		onWritten?: () => void;
+	} = {}
+): Promise<number> {
 	const agent = new Agent({ keepAlive: true, maxSockets: parallel });
 	const headers = {
 		cookie: client.cookieHeader,
@@ -219,48 +243,63 @@ export async function renameMany(
 			req.end(body);
 		});
 	let next = 0;
+	let done = 0;
 	const worker = async () => {
-		while (next < count) await rename(next++);
+		while (next < count && !until()) {
+			await rename(next++);
+			done++;
+			onWritten();
+		}
 	};
 	try {
 		await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
 	} finally {
 		agent.destroy();
 	}
+	return done;
 }
 
-function serverEndOf(server: TestServer, stream: TestStream): string[] | undefined {
-	const hex = (port: number) => ':' + port.toString(16).toUpperCase().padStart(4, '0');
-	const clientPort = (stream.ws as unknown as { _socket: Socket })._socket.localPort!;
-	return readFileSync('/proc/net/tcp', 'utf8')
+/** The rows of /proc/net/tcp (one read: it is slow to produce). */
+async function tcpRows(): Promise<string[][]> {
+	const text = await readFile('/proc/net/tcp', 'utf8');
+	return text
 		.split('\n')
 		.slice(1)
-		.map((line) => line.trim().split(/\s+/))
-		.find(
-			([, local, remote, , , , , , , inode]) =>
-				local?.endsWith(hex(server.port)) && remote?.endsWith(hex(clientPort)) && inode !== '0'
-		);
+		.map((line) => line.trim().split(/\s+/));
 }
 
-/**
- * Whether the server process still holds its end of this stream's TCP connection (Linux
- * /proc). Lets a test see the server drop a client that is not reading, which the client
- * itself cannot notice until it reads again.
- */
-export function serverHoldsSocket(server: TestServer, stream: TestStream): boolean {
-	const fields = serverEndOf(server, stream);
-	return !!fields && processFdTargets(server.process.pid!).includes(`socket:[${fields[9]}]`);
+/** One end of a connection, by its local and remote port, while a process holds its socket. */
+function findEnd(rows: string[][], localPort: number, remotePort: number): string[] | undefined {
+	const hex = (port: number) => ':' + port.toString(16).toUpperCase().padStart(4, '0');
+	// A socket no process holds any more (closed, still sending or closing) shows inode 0.
+	return rows.find(
+		([, local, remote, , , , , , , inode]) =>
+			local?.endsWith(hex(localPort)) && remote?.endsWith(hex(remotePort)) && inode !== '0'
+	);
 }
 
+const clientPortOf = (stream: TestStream) =>
+	(stream.ws as unknown as { _socket: Socket })._socket.localPort!;
+
 /**
- * The bytes queued in the kernel at the server's end of this stream's connection, not yet
- * taken by the client (Linux /proc); null once the server has let go of it. When it stops
- * growing while events are written, the kernel is full and the server buffers in the process.
+ * What the kernel holds of this stream's connection (Linux /proc): `server`, the bytes queued
+ * at the server's end that the client has not taken, or null once the server let go of the
+ * socket (which the client cannot notice while it does not read); `client`, the bytes that
+ * reached the client's end but that it has not read. When these stop growing while the
+ * server sends, the kernel is full and the server buffers in itself.
  */
-export function serverKernelQueue(server: TestServer, stream: TestStream): number | null {
-	if (!serverHoldsSocket(server, stream)) return null;
-	const fields = serverEndOf(server, stream);
-	return fields ? parseInt(fields[4].split(':')[0], 16) : null;
+export async function kernelQueues(
+	server: TestServer,
+	stream: TestStream
+): Promise<{ server: number | null; client: number }> {
+	const rows = await tcpRows();
+	const clientPort = clientPortOf(stream);
+	const serverEnd = findEnd(rows, server.port, clientPort);
+	const clientEnd = findEnd(rows, clientPort, server.port);
+	return {
+		server: serverEnd ? parseInt(serverEnd[4].split(':')[0], 16) : null,
+		client: clientEnd ? parseInt(clientEnd[4].split(':')[1], 16) : 0
+	};
 }
 
 /** What each open file descriptor of a process links to (Linux /proc). */

@@ -1,4 +1,5 @@
 import type { SessionEndReason } from '$lib/api';
+import { createChannel } from '../channel';
 
 /** Which sessions stopped being the right key, so their streams can be closed at once. */
 export type SessionEnd =
@@ -6,17 +7,8 @@ export type SessionEnd =
 	| { family: string; reason: SessionEndReason }
 	| { userId: string; reason: SessionEndReason };
 
-type Listener = (end: SessionEnd) => void;
-const key = Symbol.for('tidewatch.sessionEnded');
-type Global = { [key]?: Set<Listener> };
-const listeners = () => ((globalThis as Global)[key] ??= new Set());
+const ended = createChannel<SessionEnd>('tidewatch.sessionEnded');
 
-export function onSessionEnded(listener: Listener): () => void {
-	listeners().add(listener);
-	return () => listeners().delete(listener);
-}
-
+export const onSessionEnded = ended.subscribe;
 /** Called after the change that ended the sessions has committed. */
-export function announceSessionEnded(end: SessionEnd): void {
-	for (const listener of listeners()) listener(end);
-}
+export const announceSessionEnded = ended.publish;

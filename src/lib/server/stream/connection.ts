@@ -48,7 +48,8 @@ export class StreamConnection {
 		this.closed = true;
 		clearTimeout(this.sessionTimer);
 		this.ws.close(code, reason);
-		// A peer that never answers the close (or never reads) is cut off.
-		setTimeout(() => this.ws.terminate(), 1000).unref();
+		// A peer that never answers the close is cut off; a slow reader still finds 4008 at the
+		// end of what it had not read, if it reads within this time. Nothing more is sent to it.
+		setTimeout(() => this.ws.terminate(), 5_000).unref();
 	}
 }

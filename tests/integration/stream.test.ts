@@ -1,0 +1,495 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiSession, ApiUser } from '../../src/lib/api';
+import { hashSessionToken } from '../../src/lib/server/auth/token';
+import { Client } from '../helpers/client';
+import { startServer, type TestServer } from '../helpers/server';
+import {
+	connectStream,
+	lastEventId,
+	openStream,
+	kernelQueues,
+	processFdTargets,
+	renameMany,
+	upgradeStatus
+} from '../helpers/stream';
+
+let server: TestServer;
+let admin: Client;
+let regular: Client;
+beforeAll(async () => {
+	server = await startServer();
+	admin = new Client(server.url);
+	regular = new Client(server.url);
+	expect((await admin.register('Ada')).status).toBe(201); // the first user: admin
+	expect((await regular.register('Grace')).status).toBe(201);
+});
+afterAll(() => server.close());
+reportIfItDies(() => server);
+
+/** When a test fails because its server died, say so, with the end of the server's output. */
+function reportIfItDies(current: () => TestServer | undefined) {
+	beforeEach(({ onTestFailed }) => {
+		onTestFailed(() => {
+			const dead = current();
+			const exit = dead?.process.exitCode ?? dead?.process.signalCode;
+			if (dead && exit != null) {
+				console.error(
+					`the server on port ${dead.port} exited (${exit}); it wrote:\n` +
+						dead.output().slice(-3000)
+				);
+			}
+		});
+	});
+}
+
+const sessionToken = (client: Client) => client.cookies.get('tidewatch_session')!;
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(50);
+	}
+}
+
+describe('opening the stream', () => {
+	it('refuses a foreign or missing Origin with 403, even with a valid session cookie', async () => {
+		const cookie = admin.cookieHeader;
+		// Cross-site WebSocket hijacking: another site's page opening the stream with our cookie.
+		for (const origin of ['https://evil.example', `http://127.0.0.1:${server.port + 1}`, 'null', null]) {
+			expect(await upgradeStatus(server, { origin, cookie }), `origin ${origin}`).toBe(403);
+		}
+		expect(await upgradeStatus(server, { cookie })).toBe(101);
+	});
+
+	it('refuses a missing, negative or non-integer lastEventId with 400', async () => {
+		for (const lastEventId of [null, '', -1, 1.5, 'abc', '1e3']) {
+			expect(await upgradeStatus(server, { lastEventId }), `lastEventId=${lastEventId}`).toBe(400);
+		}
+		expect(await upgradeStatus(server, { lastEventId: 0 })).toBe(101);
+	});
+
+	it('answers a cursor ahead of the log with connected, then resync, then close 4002', async () => {
+		const head = await lastEventId(server);
+		const stream = openStream(server, { lastEventId: head + 100, cookie: admin.cookieHeader });
+		const closed = await stream.waitForClose();
+		expect(closed.code).toBe(4002);
+		expect(stream.messages).toEqual([
+			expect.objectContaining({ type: 'connected', lastEventId: head }),
+			{ type: 'resync' }
+		]);
+	});
+
+	it('first says connected, with the session of a logged-in user and the current head', async () => {
+		for (const [client, name, type] of [
+			[admin, 'Ada', 'admin'],
+			[regular, 'Grace', 'regular']
+		] as const) {
+			const head = await lastEventId(server);
+			const stream = await connectStream(server, { lastEventId: head, cookie: client.cookieHeader });
+			const [first] = stream.messages;
+			expect(first).toEqual({
+				type: 'connected',
+				lastEventId: head,
+				session: {
+					id: expect.any(String),
+					account: expect.objectContaining({ id: expect.any(String), name, type }),
+					createdAt: expect.any(Number),
+					expiresAt: expect.any(Number),
+					rotatesAt: expect.any(Number)
+				}
+			});
+			const session = (first as { session: ApiSession }).session;
+			// A public identifier: never the cookie's token nor its database key.
+			expect(session.id).not.toBe(sessionToken(client));
+			expect(session.id).not.toBe(hashSessionToken(sessionToken(client)));
+			expect(JSON.stringify(first)).not.toContain(sessionToken(client));
+			const state = await (await client.fetch('/api/auth/session')).json();
+			expect(session.id).toBe(state.session.id);
+			stream.close();
+		}
+	});
+
+	it('first says connected with session null for a visitor', async () => {
+		const head = await lastEventId(server);
+		const stream = await connectStream(server, { lastEventId: head });
+		expect(stream.messages).toEqual([{ type: 'connected', session: null, lastEventId: head }]);
+		stream.close();
+	});
+});
+
+describe('delivery', () => {
+	it('events written while no client was connected arrive when it reconnects from its id', async () => {
+		const first = await connectStream(server, { lastEventId: 0, cookie: regular.cookieHeader });
+		const x = (first.messages[0] as { lastEventId: number }).lastEventId;
+		first.close();
+		await first.waitForClose();
+
+		await renameMany(regular, 25, { parallel: 1, name: (i) => `offline-${i}` });
+		const head = await lastEventId(server);
+		expect(head).toBe(x + 25);
+
+		const second = await connectStream(server, { lastEventId: x, cookie: regular.cookieHeader });
+		await second.waitForEvent(head);
+		await second.flush();
+		expect(second.eventIds).toEqual(range(x + 1, head));
+		expect(second.events.map((m) => (m.event.data as ApiUser).name)).toEqual(
+			range(0, 24).map((i) => `offline-${i}`)
+		);
+		second.close();
+	});
+
+	it('projects each event for its viewer: nothing for a visitor, lastSeenAt only for an admin', async () => {
+		const x = await lastEventId(server);
+		const [visitorLive, regularLive, adminLive] = await Promise.all([
+			connectStream(server, { lastEventId: x }),
+			connectStream(server, { lastEventId: x, cookie: regular.cookieHeader }),
+			connectStream(server, { lastEventId: x, cookie: admin.cookieHeader })
+		]);
+
+		const newcomer = new Client(server.url);
+		expect((await newcomer.register('Newcomer')).status).toBe(201);
+		await renameMany(regular, 1, { name: () => 'Grace' });
+		const head = await lastEventId(server);
+		// Registering may also log events personal to the newcomer: not for these viewers.
+		const userEvents = server
+			.query<{ id: number; type: string }>('SELECT id, type FROM event WHERE id > ? ORDER BY id', x)
+			.filter((e) => e.type.startsWith('user-'))
+			.map((e) => e.id);
+		expect(userEvents).toHaveLength(2);
+		expect(userEvents.at(-1)).toBe(head);
+
+		await Promise.all([regularLive.waitForEvent(head), adminLive.waitForEvent(head)]);
+		// A visitor that connects afterwards replays the same events.
+		const visitorReplay = await connectStream(server, { lastEventId: x });
+		await Promise.all([visitorLive.flush(), visitorReplay.flush()]);
+
+		for (const visitor of [visitorLive, visitorReplay]) {
+			expect(visitor.messages).toEqual([
+				{ type: 'connected', session: null, lastEventId: expect.any(Number) }
+			]);
+			expect(visitor.isOpen).toBe(true);
+		}
+
+		await Promise.all([regularLive.flush(), adminLive.flush()]);
+		expect(adminLive.eventIds).toEqual(userEvents);
+		expect(regularLive.eventIds).toEqual(userEvents);
+		const adminUsers = adminLive.events.map((m) => m.event.data as ApiUser);
+		const regularUsers = regularLive.events.map((m) => m.event.data as ApiUser);
+		expect(adminUsers.map((u) => u.name)).toEqual(['Newcomer', 'Grace']);
+		for (const [i, user] of adminUsers.entries()) {
+			expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'lastSeenAt', 'name', 'type']);
+			expect(user.lastSeenAt).toEqual(expect.any(Number));
+			const { lastSeenAt: _, ...seenByRegular } = user;
+			expect(regularUsers[i]).toEqual(seenByRegular);
+			expect(regularLive.events[i].event.type).toBe('user-update');
+		}
+		for (const stream of [visitorLive, visitorReplay, regularLive, adminLive]) stream.close();
+	});
+
+	it('a change over HTTP reaches a stream of the same process, which holds one database connection', async () => {
+		const head = await lastEventId(server);
+		const stream = await connectStream(server, { lastEventId: head, cookie: admin.cookieHeader });
+		await renameMany(admin, 1, { name: () => 'Ada' });
+		await stream.waitForEvent(head + 1);
+		expect(stream.events[0].event).toMatchObject({ type: 'user-update', data: { name: 'Ada' } });
+		stream.close();
+
+		const dbPath = realpathSync(server.dbPath);
+		const targets = processFdTargets(server.process.pid!);
+		expect(targets.filter((target) => target === dbPath)).toHaveLength(1);
+	});
+});
+
+describe('frames from the client', () => {
+	it('pings are fine, a text frame closes the stream with 1008', async () => {
+		const stream = await connectStream(server, { lastEventId: await lastEventId(server) });
+		await stream.flush();
+		expect(stream.isOpen).toBe(true);
+		stream.ws.send('hello');
+		expect((await stream.waitForClose()).code).toBe(1008);
+	});
+
+	it('a binary frame closes the stream with 1008, small or over 1 KiB', async () => {
+		for (const size of [8, 2048]) {
+			const stream = await connectStream(server, { lastEventId: await lastEventId(server) });
+			stream.ws.send(Buffer.alloc(size));
+			expect((await stream.waitForClose()).code, `${size} bytes`).toBe(1008);
+		}
+	});
+});
+
+describe('heartbeat', () => {
+	it('pings every period, and terminates a socket that misses two pongs', async () => {
+		const beating = await startServer({ STREAM_HEARTBEAT_SECONDS: '0.3' });
+		try {
+			const answering = await connectStream(beating);
+			const silent = await connectStream(beating, { autoPong: false });
+			// A few heartbeat periods; the bound only keeps a broken server from hanging the test.
+			await silent.waitFor(() => silent.closeInfo !== null, 'the silent socket to be cut', 5_000);
+			expect(silent.pings).toBeGreaterThanOrEqual(2);
+			expect(silent.closeInfo!.code).toBe(1006); // terminated: no close frame
+
+			const seen = answering.pings;
+			await answering.waitFor(() => answering.pings >= seen + 3, 'three more pings', 5_000);
+			await answering.flush();
+			expect(answering.isOpen).toBe(true);
+			answering.close();
+		} finally {
+			await beating.close();
+		}
+	});
+});
+
+/**
+ * Replay and live delivery only ever race while the socket's buffers are full: until then a
+ * replay page reaches the kernel at once and the next page follows in the same tick. These
+ * tests fill them with a client that stops reading, on one server and one log of big events
+ * (3-byte characters in 64-character names) that the second test reuses as its backlog.
+ */
+describe('a long log and clients that stop reading', () => {
+	// Above one replay page of these events (660 KB), so a live event wrongly sent during a
+	// replay shows as a gap or a duplicate rather than as a too-slow close.
+	const maxBufferBytes = 1024 * 1024;
+	let long: TestServer;
+	let writer: Client;
+	let written = 0;
+	const pad = '水'.repeat(50);
+	/** Renames the only user, so every event in this log is one its admin may see. */
+	const write = (count: number, label = '', options: Parameters<typeof renameMany>[2] = {}) => {
+		const from = written;
+		written += count;
+		const name = (i: number) => `${pad}${label}${from + i}`;
+		return renameMany(writer, count, { parallel: 16, name, ...options });
+	};
+	beforeAll(async () => {
+		long = await startServer({
+			STREAM_MAX_BUFFER_BYTES: String(maxBufferBytes),
+			STREAM_HEARTBEAT_SECONDS: '600'
+		});
+		writer = new Client(long.url);
+		expect((await writer.register('Writer')).status).toBe(201);
+	});
+	afterAll(() => long.close());
+	reportIfItDies(() => long);
+
+	const slowly = { timeout: 90_000 };
+
+	it('a client that stops reading is closed with 4008, and catches up from its last id', slowly, async () => {
+		// `resumed` reads again soon after the server gave up on it; `stalled` never does.
+		const [resumed, stalled] = await Promise.all([
+			connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader }),
+			connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader })
+		]);
+		await write(1);
+		const first = await lastEventId(long);
+		await Promise.all([resumed.waitForEvent(first), stalled.waitForEvent(first)]);
+		const eventBytes = resumed.frameBytes.at(-1)!;
+		resumed.ws.pause();
+		stalled.ws.pause();
+
+		// First the kernel's buffers fill: what it holds of the connection stops growing while
+		// events are written. From then on every event stays in the server's own send buffer,
+		// which passes its limit after `overLimit` more events and gets the socket closed with
+		// 4008; the close frame waits behind everything the client has not read, and the server
+		// cuts the socket a second later. So: write on, and let the client read again a little
+		// after that (these events only grow longer than the one measured, so the limit is
+		// passed by `overLimit` at the latest).
+		const overLimit = Math.ceil(maxBufferBytes / eventBytes);
+		let stop = false;
+		let done = 0;
+		const writing = write(40_000, '', { until: () => stop, onWritten: () => done++ });
+		const started = Date.now();
+		let held = -1;
+		let doneAtChange = 0;
+		let fullAt: number | null = null;
+		let dropped = false;
+		while (Date.now() - started < 45_000) {
+			await sleep(20);
+			const queues = await kernelQueues(long, resumed);
+			if (queues.server === null) {
+				dropped = true;
+				break;
+			}
+			const now = queues.server + queues.client;
+			if (now !== held) {
+				held = now;
+				doneAtChange = done;
+			} else if (fullAt === null && now > 0 && done - doneAtChange >= 64) {
+				// 64 events (21 KB) and not a byte more in the kernel: more than the client's
+				// own read buffer (16 KB) can have taken in the meantime.
+				fullAt = doneAtChange;
+			}
+			if (fullAt !== null && done - fullAt >= overLimit + 50) break;
+		}
+		stop = true;
+		resumed.ws.resume();
+		await writing;
+		expect(dropped, 'the server cut the socket before the client read again').toBe(false);
+		expect(fullAt, `the kernel kept taking events for a client reading nothing (${done})`).not.toBeNull();
+
+		expect((await resumed.waitForClose()).code).toBe(4008);
+		const got = resumed.eventIds;
+		expect(got).toEqual(range(1, got.length));
+
+		// A client that never reads again is cut off, and its close frame is lost with it: it
+		// sees an abnormal close (1006) once it reads.
+		await until(
+			async () => (await kernelQueues(long, stalled)).server === null,
+			'the server to let go of the stalled client'
+		);
+		stalled.ws.resume();
+		const { code } = await stalled.waitForClose();
+		expect([1006, 4008]).toContain(code);
+		expect(stalled.eventIds).toEqual(range(1, stalled.eventIds.length));
+
+		// Nothing is lost: both catch up from the last event they received.
+		await write(20);
+		const head = await lastEventId(long);
+		for (const stream of [resumed, stalled]) {
+			const last = stream.eventIds.at(-1)!;
+			expect(last).toBeLessThanOrEqual(head - 20);
+			const again = await connectStream(long, { lastEventId: last, cookie: writer.cookieHeader });
+			await again.waitForEvent(head, 20_000);
+			await again.flush();
+			expect(again.eventIds).toEqual(range(last + 1, head));
+			again.close();
+		}
+	});
+
+	it('replays the backlog, then goes live, with no gap and no duplicate while events are written', slowly, async () => {
+		// More than the kernel can hold for one socket (at most tcp_wmem's maximum at the server's
+		// end plus the client's receive buffer), plus a replay page (2000 events).
+		const sysctl = (name: string) =>
+			readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/).map(Number);
+		const [, , wmemMax] = sysctl('tcp_wmem');
+		const [, rmemDefault] = sysctl('tcp_rmem');
+		const eventBytes = 320; // about what one of these events takes on the wire
+		const wanted = Math.ceil((wmemMax + rmemDefault) / eventBytes) + 2000;
+		const have = await lastEventId(long);
+		if (have < wanted) await write(wanted - have);
+		const backlog = await lastEventId(long);
+
+		const stream = openStream(long, { lastEventId: 0, cookie: writer.cookieHeader });
+		// A client on a slow line: while it reads nothing the buffers fill and the replay waits
+		// between pages, so the events written now are committed in the middle of the replay.
+		stream.ws.once('open', () => stream.ws.pause());
+		await Promise.all([write(200, 'during'), stream.opened]);
+		const held = await kernelQueues(long, stream);
+		stream.ws.resume();
+		const replayed = await lastEventId(long);
+		await stream.waitForEvent(replayed, 30_000);
+		await stream.flush();
+		// Written once the replay is done and read, so they come live (and not behind a replay
+		// page still in the send buffer, which could pass its limit).
+		await write(200, 'after');
+		const head = await lastEventId(long);
+		await stream.waitForEvent(head, 20_000);
+		await stream.flush();
+
+		const [connected, ...rest] = stream.messages;
+		expect(connected).toMatchObject({ type: 'connected' });
+		const connectedAt = (connected as { lastEventId: number }).lastEventId;
+		expect(connectedAt).toBeGreaterThanOrEqual(backlog);
+		expect(connectedAt).toBeLessThanOrEqual(replayed);
+		expect(rest.every((m) => m.type === 'event')).toBe(true);
+		// Every event of this log, exactly 1..head, each once, in order.
+		expect(stream.eventIds).toEqual(range(1, head));
+		expect(stream.events.at(-1)!.event).toMatchObject({
+			type: 'user-update',
+			data: { name: expect.stringMatching(/after\d+$/) }
+		});
+		expect(stream.isOpen).toBe(true);
+		stream.close();
+
+		// The test did what it says: the kernel held less than the full replay pages of the
+		// backlog, so the replay was waiting on a page that was not its last.
+		const fullPages = 2000 * Math.floor(backlog / 2000);
+		const bytesOfFullPages = stream.frameBytes.slice(0, 1 + fullPages).reduce((a, b) => a + b, 0);
+		expect(held.server).not.toBeNull();
+		expect(held.server! + held.client).toBeLessThan(bytesOfFullPages);
+	});
+});
+
+describe('retention', () => {
+	it('a cursor older than the oldest kept event gets resync; a current one stays open', async () => {
+		const pruning = await startServer({
+			EVENT_RETENTION_SECONDS: '1',
+			EVENT_PRUNE_INTERVAL_SECONDS: '0.5'
+		});
+		try {
+			const ada = new Client(pruning.url);
+			await ada.register('Ada');
+			await renameMany(ada, 3);
+			const head = await lastEventId(pruning);
+			expect(head).toBeGreaterThanOrEqual(4);
+			const count = () => pruning.query<{ n: number }>('SELECT COUNT(*) AS n FROM event')[0].n;
+			await until(() => count() === 0, 'the events to be pruned');
+			// The head survives pruning.
+			expect(await lastEventId(pruning)).toBe(head);
+
+			const fromStart = openStream(pruning, { lastEventId: 0, cookie: ada.cookieHeader });
+			expect((await fromStart.waitForClose()).code).toBe(4002);
+			expect(fromStart.messages).toEqual([
+				expect.objectContaining({ type: 'connected', lastEventId: head }),
+				{ type: 'resync' }
+			]);
+
+			const current = await connectStream(pruning, { lastEventId: head, cookie: ada.cookieHeader });
+			await current.flush();
+			expect(current.isOpen).toBe(true);
+
+			// The next event is kept, all before it are gone: a cursor at the head replays it, a
+			// cursor one older cannot be caught up.
+			await renameMany(ada, 1, { name: () => 'Ada Lovelace' });
+			const next = head + 1;
+			expect(await lastEventId(pruning)).toBe(next);
+			const [justBefore, tooOld] = [
+				openStream(pruning, { lastEventId: head, cookie: ada.cookieHeader }),
+				openStream(pruning, { lastEventId: head - 1, cookie: ada.cookieHeader })
+			];
+			await Promise.all([current.waitForEvent(next), justBefore.waitForEvent(next)]);
+			expect(current.eventIds).toEqual([next]);
+			expect(justBefore.eventIds).toEqual([next]);
+			expect((await tooOld.waitForClose()).code).toBe(4002);
+			expect(tooOld.messages.map((m) => m.type)).toEqual(['connected', 'resync']);
+			await Promise.all([current.flush(), justBefore.flush()]);
+			expect(current.isOpen && justBefore.isOpen).toBe(true);
+			current.close();
+			justBefore.close();
+		} finally {
+			await pruning.close();
+		}
+	});
+});
+
+describe('shutdown', () => {
+	it('SIGTERM closes every stream with 1001 and the process exits 0', async () => {
+		const stopping = await startServer();
+		try {
+			const ada = new Client(stopping.url);
+			await ada.register('Ada');
+			const streams = await Promise.all([
+				connectStream(stopping, { lastEventId: 0 }),
+				connectStream(stopping, { lastEventId: 0, cookie: ada.cookieHeader }),
+				connectStream(stopping, { lastEventId: 1, cookie: ada.cookieHeader })
+			]);
+			// One that reads nothing, so never answers the close, must not keep the process up.
+			const deaf = await connectStream(stopping, { lastEventId: 0, cookie: ada.cookieHeader });
+			deaf.ws.pause();
+			const [exitCode, ...closes] = await Promise.all([
+				stopping.stop('SIGTERM'),
+				...streams.map((stream) => stream.waitForClose())
+			]);
+			expect(exitCode).toBe(0);
+			expect(closes.map((c) => c.code)).toEqual([1001, 1001, 1001]);
+			deaf.ws.resume();
+			expect((await deaf.waitForClose()).code).toBe(1001);
+		} finally {
+			await stopping.close();
+		}
+	});
+});
