@@ -4,14 +4,14 @@ import { appendEvent, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { endFamily } from './session-end';
+import { prepared } from '../db/statements';
 
 /**
  * The user's logins, one per family, named by the family: rotation changes the session but not
  * the login a person recognises. Rotated predecessors and tombstones are bookkeeping.
  */
 export function listOwnSessions(db: Db, userId: string): ApiOwnSession[] {
-	return db
-		.prepare(
+	return prepared(db, 
 			`SELECT family AS id, family_created_at AS createdAt, last_seen_at AS lastSeenAt,
 				user_agent AS userAgent
 			FROM session WHERE user_id = ? AND rotated_at IS NULL AND ended_reason IS NULL
@@ -21,8 +21,7 @@ export function listOwnSessions(db: Db, userId: string): ApiOwnSession[] {
 }
 
 export function listSecurityRecords(db: Db, userId: string): ApiSecurityRecord[] {
-	return db
-		.prepare(
+	return prepared(db, 
 			`SELECT kind, created_at AS createdAt, user_agent AS userAgent FROM security_record
 			WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50`
 		)
@@ -49,8 +48,7 @@ export function appendSessionsUpdate(tx: Change, userId: string): void {
 
 /** Ends one of the account's logins; ending the current one is a logout. */
 export function endOwnSession(tx: Change, current: ServerSession, family: string): 'logged-out' | 'revoked' {
-	const owned = tx.db
-		.prepare('SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL')
+	const owned = prepared(tx.db, 'SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL')
 		.get(current.userId, family);
 	if (!owned) throw new Refusal(404, 'no such session');
 	const reason = family === current.family ? 'logged-out' : 'revoked';

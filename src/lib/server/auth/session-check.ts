@@ -17,6 +17,7 @@ import {
 	type SessionRow
 } from './session-store';
 import { hashSessionToken } from './token';
+import { prepared } from '../db/statements';
 
 export type SessionCheck =
 	| { session: ServerSession; user: ServerUser; newToken?: string }
@@ -56,7 +57,7 @@ export function checkSessionToken(
 			case 'valid':
 				return present(tx.db, fresh, now, times);
 			case 'expired':
-				tx.db.prepare('DELETE FROM session WHERE id = ?').run(id);
+				prepared(tx.db, 'DELETE FROM session WHERE id = ?').run(id);
 				return none();
 			case 'taken':
 				return none('session-taken');
@@ -67,7 +68,7 @@ export function checkSessionToken(
 			case 're-rotate':
 				if (!options.mayRotate) return none();
 				// The successor never reached its browser; it has no stream and no other holder.
-				if (fresh.successor) tx.db.prepare('DELETE FROM session WHERE id = ?').run(fresh.successor);
+				if (fresh.successor) prepared(tx.db, 'DELETE FROM session WHERE id = ?').run(fresh.successor);
 				return rotate(tx, fresh, options.userAgent);
 			case 'grace':
 				return presentCurrent(tx.db, fresh, times);
@@ -86,12 +87,12 @@ function present(db: Db, row: SessionRow, now: number, times: SessionTimes): Ses
 	if (row.received === 0 || touch) {
 		const lastSeenAt = touch ? now : row.last_seen_at;
 		const expiresAt = sessionExpiresAt({ lastSeenAt, familyCreatedAt: row.family_created_at }, times);
-		db.prepare('UPDATE session SET received = 1, last_seen_at = ?, expires_at = ? WHERE id = ?').run(
+		prepared(db, 'UPDATE session SET received = 1, last_seen_at = ?, expires_at = ? WHERE id = ?').run(
 			lastSeenAt,
 			toLuciaSeconds(expiresAt),
 			row.id
 		);
-		db.prepare('UPDATE user SET last_seen_at = ? WHERE id = ?').run(lastSeenAt, row.user_id);
+		prepared(db, 'UPDATE user SET last_seen_at = ? WHERE id = ?').run(lastSeenAt, row.user_id);
 		row = { ...row, received: 1, last_seen_at: lastSeenAt };
 	}
 	return { session: toServerSession(row, times), user };
@@ -117,22 +118,19 @@ function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
 		family: row.family,
 		familyCreatedAt: row.family_created_at
 	});
-	tx.db
-		.prepare('UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?')
+	prepared(tx.db, 'UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?')
 		.run(tx.now, session.id, tx.now, row.id);
 	return { session, user, newToken: token };
 }
 
 /** Two parties hold one session: end the whole family, keep it as tombstones, tell the user. */
 function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void {
-	tx.db
-		.prepare(
+	prepared(tx.db, 
 			`UPDATE session SET ended_reason = 'taken', ended_at = ?
 			WHERE family = ? AND ended_reason IS NULL`
 		)
 		.run(tx.now, row.family);
-	tx.db
-		.prepare(
+	prepared(tx.db, 
 			`INSERT INTO security_record (user_id, kind, created_at, user_agent)
 			VALUES (?, 'session-taken', ?, ?)`
 		)

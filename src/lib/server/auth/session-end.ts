@@ -2,13 +2,14 @@ import type { SessionEndReason } from '$lib/api';
 import type { Change } from '../events/change';
 import { getLucia } from './lucia';
 import { announceSessionEnded } from './session-ended';
+import { prepared } from '../db/statements';
 
 /**
  * Ends a login: every session of its family goes, so no rotated predecessor can later be
  * presented and rotated back to life. Its streams close once the change commits.
  */
 export function endFamily(tx: Change, family: string, reason: SessionEndReason): void {
-	tx.db.prepare('DELETE FROM session WHERE family = ?').run(family);
+	prepared(tx.db, 'DELETE FROM session WHERE family = ?').run(family);
 	tx.afterCommit(() => announceSessionEnded({ family, reason }));
 }
 
@@ -19,8 +20,7 @@ export function endOtherFamilies(
 	keepFamily: string,
 	reason: SessionEndReason
 ): number {
-	const families = tx.db
-		.prepare('SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ? AND ended_reason IS NULL')
+	const families = prepared(tx.db, 'SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ? AND ended_reason IS NULL')
 		.pluck()
 		.all(userId, keepFamily) as string[];
 	for (const family of families) endFamily(tx, family, reason);

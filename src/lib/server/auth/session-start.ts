@@ -6,6 +6,7 @@ import { getLucia } from './lucia';
 import { appendSessionsUpdate } from './own-sessions';
 import { findSessionRow, newSessionRow, sessionTimes, toServerSession } from './session-store';
 import { generateSessionToken, hashSessionToken } from './token';
+import { prepared } from '../db/statements';
 
 /**
  * Creates a session through Lucia inside the caller's change, keyed by the SHA-256 of a new
@@ -28,7 +29,7 @@ export function createSession(
 		.catch(() => {});
 	if (!findSessionRow(tx.db, id)) throw new Error('the session could not be stored');
 	// Lucia derives expires_at from the idle time alone; ours is also capped by the family's age.
-	tx.db.prepare('UPDATE session SET expires_at = ? WHERE id = ?').run(expires_at, id);
+	prepared(tx.db, 'UPDATE session SET expires_at = ? WHERE id = ?').run(expires_at, id);
 	return { token, session: toServerSession(findSessionRow(tx.db, id)!, times) };
 }
 

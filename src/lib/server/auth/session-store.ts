@@ -4,6 +4,7 @@ import type { SessionFacts, SessionTimes } from './session-decision';
 import { sessionExpiresAt } from './session-decision';
 import { generatePublicId } from './token';
 import type { Config } from '../config';
+import { prepared } from '../db/statements';
 
 /** A `session` row, as stored. */
 export interface SessionRow {
@@ -74,12 +75,12 @@ export function newSessionRow(
 }
 
 export function findSessionRow(db: Db, id: string): SessionRow | undefined {
-	return db.prepare('SELECT * FROM session WHERE id = ?').get(id) as SessionRow | undefined;
+	return prepared(db, 'SELECT * FROM session WHERE id = ?').get(id) as SessionRow | undefined;
 }
 
 export function sessionFacts(db: Db, row: SessionRow): SessionFacts {
 	const successor = row.successor
-		? (db.prepare('SELECT received FROM session WHERE id = ?').pluck().get(row.successor) as
+		? (prepared(db, 'SELECT received FROM session WHERE id = ?').pluck().get(row.successor) as
 				| number
 				| undefined)
 		: undefined;

@@ -1,6 +1,7 @@
 import { getDb, type Db } from '../db';
 import { publishEvent } from './bus';
 import type { EventPayload, StoredEvent } from './stored-event';
+import { prepared } from '../db/statements';
 
 /** Handed only to the body of `change`, so an event cannot be written outside its change. */
 export interface Change {
@@ -48,8 +49,7 @@ export function appendEvent(tx: Change, payload: EventPayload): StoredEvent {
 	if (!open.open || !tx.db.inTransaction) {
 		throw new Error('appendEvent is only callable inside the transaction of its change');
 	}
-	const { id } = tx.db
-		.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, ?) RETURNING id')
+	const { id } = prepared(tx.db, 'INSERT INTO event (type, data, created_at) VALUES (?, ?, ?) RETURNING id')
 		.get(payload.type, JSON.stringify(payload.data), tx.now) as { id: number };
 	const event = { ...payload, id, createdAt: tx.now } as StoredEvent;
 	open.events.push(event);

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { closeCodes, type SessionEndReason, type StreamMessage } from '$lib/api';
 import type { Viewer } from '../events/projection';
 import type { ServerSession } from '../types';
+import { writeFrames } from './frames';
 
 /** One open stream: its socket, who it shows events to, and how far it has got. */
 export class StreamConnection {
@@ -27,7 +28,7 @@ export class StreamConnection {
 		this.ws.send(JSON.stringify(message), done);
 	}
 
-	/** A live event, already projected and serialised for this connection's view. */
+	/** A live event, already projected and framed for this connection's view. */
 	deliver(id: number, frame: Buffer): void {
 		if (this.closed || this.replaying || id <= this.cursor) return;
 		// A client that does not read would make the server hold everything for it.
@@ -36,7 +37,7 @@ export class StreamConnection {
 			return;
 		}
 		this.cursor = id;
-		this.ws.send(frame, { binary: false });
+		writeFrames(this.ws, frame);
 	}
 
 	endSession(reason: SessionEndReason): void {

@@ -1,6 +1,7 @@
 import { personalTo, projectEvent } from '../events/projection';
 import type { StoredEvent } from '../events/stored-event';
 import type { StreamConnection } from './connection';
+import { frameEvent } from './frames';
 import type { StreamRegistry } from './registry';
 
 /**
@@ -21,7 +22,7 @@ function deliver(group: Iterable<StreamConnection>, event: StoredEvent): void {
 	for (const conn of group) {
 		if (frame === undefined) {
 			const visible = projectEvent(event, conn.viewer);
-			frame = visible && Buffer.from(JSON.stringify({ type: 'event', id: event.id, event: visible }));
+			frame = visible && frameEvent(event.id, visible);
 		}
 		if (frame === null) return;
 		conn.deliver(event.id, frame);

@@ -9,6 +9,7 @@ import type { ServerSession, ServerUser } from '../types';
 import { deleteUser } from './admin';
 import { updateUser } from './update-user';
 import { findPasswordHash } from './user-store';
+import { prepared } from '../db/statements';
 
 export async function requireCurrentPassword(userId: string, password: string | undefined) {
 	const hash = findPasswordHash(getDb(), userId);
@@ -30,7 +31,7 @@ export async function updateAccount(session: ServerSession, patch: AccountPatch)
 	return change((tx) => {
 		const user = updateUser(tx, session.userId, patch.name === undefined ? {} : { name: patch.name });
 		if (passwordHash) {
-			tx.db.prepare('UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
+			prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
 			if (endOtherFamilies(tx, user.id, session.family, 'revoked') > 0) {
 				appendSessionsUpdate(tx, user.id);
 			}

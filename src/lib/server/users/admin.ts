@@ -5,6 +5,7 @@ import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { updateUser } from './update-user';
 import { findUserById } from './user-store';
+import { prepared } from '../db/statements';
 
 export function requireAdmin(user: ServerUser): void {
 	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
@@ -13,7 +14,7 @@ export function requireAdmin(user: ServerUser): void {
 /** The app never ends up without an admin: the last one cannot be demoted or deleted. */
 function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void {
 	if (user.type !== 'admin') return;
-	const admins = tx.db.prepare("SELECT COUNT(*) FROM user WHERE type = 'admin'").pluck().get();
+	const admins = prepared(tx.db, "SELECT COUNT(*) FROM user WHERE type = 'admin'").pluck().get();
 	if (admins === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
 }
 
@@ -39,8 +40,8 @@ export function deleteUser(id: string): void {
 		const user = findUserById(tx.db, id);
 		if (!user) throw new Refusal(404, 'no such user');
 		refuseLosingLastAdmin(tx, user, 'deleted');
-		tx.db.prepare('DELETE FROM session WHERE user_id = ?').run(id);
-		tx.db.prepare('DELETE FROM user WHERE id = ?').run(id);
+		prepared(tx.db, 'DELETE FROM session WHERE user_id = ?').run(id);
+		prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 		appendEvent(tx, { type: 'user-delete', data: { id } });
 		tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
 	});

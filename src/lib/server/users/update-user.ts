@@ -3,6 +3,7 @@ import { appendEvent, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { findUserById, findUserWithHashByName } from './user-store';
+import { prepared } from '../db/statements';
 
 /** Renames and/or retypes a user inside a change, and records the full new user as its event. */
 export function updateUser(
@@ -18,7 +19,7 @@ export function updateUser(
 		}
 	}
 	const updated = { ...user, ...patch };
-	tx.db.prepare('UPDATE user SET name = ?, type = ? WHERE id = ?').run(updated.name, updated.type, id);
+	prepared(tx.db, 'UPDATE user SET name = ?, type = ? WHERE id = ?').run(updated.name, updated.type, id);
 	appendEvent(tx, { type: 'user-update', data: updated });
 	return updated;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { UserType } from '$lib/api';
 import type { Db } from '../db';
 import type { ServerUser } from '../types';
+import { prepared } from '../db/statements';
 
 interface UserRow {
 	id: string;
@@ -27,7 +28,7 @@ export function generateUserId(): string {
 }
 
 export function findUserById(db: Db, id: string): ServerUser | undefined {
-	const row = db.prepare('SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
+	const row = prepared(db, 'SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
 	return row && toServerUser(row);
 }
 
@@ -36,30 +37,30 @@ export function findUserWithHashByName(
 	db: Db,
 	name: string
 ): { user: ServerUser; passwordHash: string } | undefined {
-	const row = db.prepare('SELECT * FROM user WHERE name = ? COLLATE NOCASE').get(name) as
+	const row = prepared(db, 'SELECT * FROM user WHERE name = ? COLLATE NOCASE').get(name) as
 		| UserRow
 		| undefined;
 	return row && { user: toServerUser(row), passwordHash: row.password_hash };
 }
 
 export function findPasswordHash(db: Db, userId: string): string | undefined {
-	return db.prepare('SELECT password_hash FROM user WHERE id = ?').pluck().get(userId) as
+	return prepared(db, 'SELECT password_hash FROM user WHERE id = ?').pluck().get(userId) as
 		| string
 		| undefined;
 }
 
 export function countUsers(db: Db): number {
-	return db.prepare('SELECT COUNT(*) FROM user').pluck().get() as number;
+	return prepared(db, 'SELECT COUNT(*) FROM user').pluck().get() as number;
 }
 
 export function listUsers(db: Db): ServerUser[] {
-	return (db.prepare('SELECT * FROM user ORDER BY created_at, id').all() as UserRow[]).map(
+	return (prepared(db, 'SELECT * FROM user ORDER BY created_at, id').all() as UserRow[]).map(
 		toServerUser
 	);
 }
 
 export function insertUser(db: Db, user: ServerUser, passwordHash: string): void {
-	db.prepare(
+	prepared(db, 
 		`INSERT INTO user (id, name, password_hash, type, created_at, last_seen_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
 	).run(user.id, user.name, passwordHash, user.type, user.createdAt, user.lastSeenAt);

@@ -1,0 +1,104 @@
+// Small helpers shared by the benchmark's processes. Node built-ins only.
+import { readFileSync } from 'node:fs';
+
+/**
+ * Milliseconds on the system's monotonic clock. process.hrtime reads CLOCK_MONOTONIC, which
+ * every process on the machine shares, so a time taken in the driver process and one taken in
+ * a client process can be subtracted (performance.now() could not: its origin is per process).
+ */
+export function nowMs() {
+	const [s, ns] = process.hrtime();
+	return s * 1e3 + ns / 1e6;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The browser client's reconnect delay (src/lib/client/backoff.ts), copied to plain JS. */
+export function backoffDelay(attempt, random = Math.random) {
+	const ceiling = Math.min(30_000, 500 * 2 ** Math.min(attempt, 16));
+	return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+const clockTicks = 100; // USER_HZ: 100 on every Linux that Node supports
+
+/** User and kernel CPU seconds of a process (all its threads); nulls off Linux. */
+export function cpuTimes(pid) {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// The command name may hold spaces and parentheses: count fields after the last ')'.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return { user: Number(fields[11]) / clockTicks, system: Number(fields[12]) / clockTicks };
+	} catch {
+		return { user: null, system: null };
+	}
+}
+
+/** utime + stime of a process (all its threads), in seconds; null off Linux. */
+export function cpuSeconds(pid) {
+	const { user, system } = cpuTimes(pid);
+	return user === null ? null : user + system;
+}
+
+/** CPU seconds of the whole machine so far: { busy, total } over every core, from /proc/stat. */
+export function machineCpu() {
+	try {
+		const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+		const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
+		const total = v.reduce((a, b) => a + b, 0);
+		const idle = v[3] + v[4];
+		return { busy: (total - idle) / clockTicks, total: total / clockTicks };
+	} catch {
+		return { busy: null, total: null };
+	}
+}
+
+/** VmRSS and VmHWM of a process in bytes; nulls off Linux or once it is gone. */
+export function memory(pid) {
+	try {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		const field = (name) => {
+			const match = status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'));
+			return match ? Number(match[1]) * 1024 : null;
+		};
+		return { rss: field('VmRSS'), hwm: field('VmHWM') };
+	} catch {
+		return { rss: null, hwm: null };
+	}
+}
+
+/** Nearest-rank percentile of an ascending Float64Array (or array). */
+export function percentile(sorted, p) {
+	if (sorted.length === 0) return null;
+	const rank = Math.ceil((p / 100) * sorted.length);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export function summarise(latencies) {
+	const sorted = Float64Array.from(latencies).sort();
+	return {
+		count: sorted.length,
+		p50Ms: round(percentile(sorted, 50)),
+		p95Ms: round(percentile(sorted, 95)),
+		p99Ms: round(percentile(sorted, 99)),
+		maxMs: round(sorted.length ? sorted[sorted.length - 1] : null)
+	};
+}
+
+export function round(value, digits = 2) {
+	if (value === null || value === undefined || !Number.isFinite(value)) return value ?? null;
+	const f = 10 ** digits;
+	return Math.round(value * f) / f;
+}
+
+/** The request/answer protocol between run.js and its forked load processes. */
+export function serve(handlers) {
+	process.on('message', async ({ id, cmd, args }) => {
+		try {
+			const result = await handlers[cmd](args ?? {});
+			process.send({ id, result: result ?? null });
+		} catch (error) {
+			process.send({ id, error: error?.stack ?? String(error) });
+		}
+	});
+	process.on('disconnect', () => process.exit(0));
+}

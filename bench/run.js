@@ -1,0 +1,878 @@
+// `npm run bench`: fan-out, catch-up, writes, memory and a reconnect storm against the built
+// production server, each next to a bare floor of our own stack. See docs/performance.md.
+//
+//   npm run bench                      defaults: 2,000 clients, 50 changes/s for 20 s, 100,000 backlog
+//   npm run bench -- --quick           a short run (under a minute) that keeps the script working in CI
+//   npm run bench -- --clients 5000 --rate 100 --duration 30 --backlog 200000 --load-procs 2
+//   npm run bench -- --profile bench/profiles   also writes the servers' V8 CPU profiles there
+//
+// Options (each --name value or --name=value): --clients, --rate, --duration, --backlog,
+// --sessions, --users, --storm-events, --write-concurrency, --write-seconds, --write-rounds,
+// --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
+// (default build/: another build, e.g. a patched copy, to compare against); --quick.
+//
+// It builds nothing: it runs a copy of build/ as it is.
+import { spawn, spawnSync } from 'node:child_process';
+import {
+	copyFileSync,
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync
+} from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import WebSocket from 'ws';
+import { cpuSeconds, cpuTimes, machineCpu, memory, nowMs, round, sleep, summarise } from './lib.js';
+
+const root = resolve(import.meta.dirname, '..');
+const benchDir = join(root, 'bench');
+
+// ---------------------------------------------------------------- options
+
+const defaults = {
+	clients: 2000,
+	rate: 50,
+	duration: 20,
+	backlog: 100_000,
+	sessions: 100,
+	users: 20,
+	stormEvents: 100,
+	writeConcurrency: 16,
+	writeSeconds: 6,
+	writeRounds: 3,
+	loadProcs: 0, // 0: one per two cores, at least one, at most four
+	profile: null,
+	build: join(root, 'build'),
+	output: join(benchDir, 'results.json')
+};
+const quickDefaults = { clients: 100, duration: 3, backlog: 5000, sessions: 20, stormEvents: 20, writeSeconds: 1, writeRounds: 1 };
+
+function parseArgs(argv) {
+	const flags = {};
+	let quick = false;
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--quick') {
+			quick = true;
+			continue;
+		}
+		if (arg === '--help' || arg === '-h') {
+			console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 14).join('\n'));
+			process.exit(0);
+		}
+		const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
+		if (!match) throw new Error(`unknown argument ${arg}`);
+		const key = match[1].replace(/-([a-z])/g, (_, ch) => ch.toUpperCase());
+		if (!(key in defaults)) throw new Error(`unknown option --${match[1]}`);
+		const value = match[2] ?? argv[++i];
+		if (value === undefined) throw new Error(`--${match[1]} needs a value`);
+		if (key === 'profile' || key === 'output' || key === 'build') flags[key] = resolve(value);
+		else {
+			const number = Number(value);
+			if (!Number.isFinite(number) || number < 0) throw new Error(`--${match[1]} must be a number`);
+			flags[key] = number;
+		}
+	}
+	const options = { ...defaults, ...(quick ? quickDefaults : {}), ...flags, quick };
+	if (!options.loadProcs) options.loadProcs = Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
+	options.users = Math.max(options.users, options.writeConcurrency, 1);
+	options.writeRounds = Math.max(1, Math.round(options.writeRounds));
+	return options;
+}
+
+let options;
+try {
+	options = parseArgs(process.argv.slice(2));
+} catch (error) {
+	console.error(`bench: ${error.message}`);
+	process.exit(2);
+}
+
+if (!existsSync(join(options.build, 'index.js'))) {
+	console.error(`bench: ${join(options.build, 'index.js')} is missing. Run \`npm run build\` first, then \`npm run bench\`.`);
+	process.exit(1);
+}
+
+// ---------------------------------------------------------------- processes
+
+/** Open files: every client socket and every server socket is a descriptor. */
+function fileLimits() {
+	const out = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
+	const [soft, hard] = (out.stdout ?? '').trim().split('\n').map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+	return { soft, hard };
+}
+const limits = fileLimits();
+const filesNeeded = options.clients + 1024;
+let raiseFilesTo = null;
+if (Number.isFinite(limits.soft) && limits.soft < filesNeeded) {
+	if (limits.hard >= filesNeeded) raiseFilesTo = filesNeeded;
+	else {
+		console.warn(
+			`bench: warning: ${options.clients} clients need about ${filesNeeded} open files but the hard limit ` +
+				`(ulimit -Hn) is ${limits.hard}; raise it (e.g. in /etc/security/limits.conf) or use fewer --clients.`
+		);
+	}
+}
+
+const children = new Set();
+
+/** Starts node with `args`, through `sh -c 'ulimit -n N; exec node …'` when the limit must rise. */
+function spawnNode(args, spawnOptions) {
+	const child = raiseFilesTo
+		? spawn('sh', ['-c', `ulimit -n ${raiseFilesTo} && exec "$0" "$@"`, process.execPath, ...args], spawnOptions)
+		: spawn(process.execPath, args, spawnOptions);
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+	return child;
+}
+
+function killChildren() {
+	for (const child of children) {
+		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	}
+}
+process.once('SIGINT', () => {
+	killChildren();
+	process.exit(130);
+});
+
+/** A forked load process (bench/load.js) that answers commands over IPC. */
+class LoadProcess {
+	constructor(role) {
+		this.role = role;
+		this.next = 0;
+		this.pending = new Map();
+		this.child = spawnNode([join(benchDir, 'load.js'), role], {
+			cwd: root,
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+		});
+		this.child.on('message', ({ id, result, error }) => {
+			const waiter = this.pending.get(id);
+			this.pending.delete(id);
+			if (error) waiter?.reject(new Error(`${role}: ${error}`));
+			else waiter?.resolve(result);
+		});
+		this.child.once('exit', (code, signal) => {
+			for (const waiter of this.pending.values()) waiter.reject(new Error(`load process ${role} exited (${code ?? signal})`));
+			this.pending.clear();
+		});
+	}
+	call(cmd, args) {
+		return new Promise((resolvePromise, reject) => {
+			const id = this.next++;
+			this.pending.set(id, { resolve: resolvePromise, reject });
+			this.child.send({ id, cmd, args });
+		});
+	}
+	stop() {
+		this.child.disconnect();
+	}
+}
+
+function freePort() {
+	return new Promise((resolvePort, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address();
+			probe.close(() => resolvePort(port));
+		});
+	});
+}
+
+/** Starts a server process and waits for its "Listening on" line. */
+async function launch(name, args, env, cwd = root) {
+	const child = spawnNode(args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	await new Promise((ready, fail) => {
+		const timer = setTimeout(() => fail(new Error(`${name} did not start within 30 s:\n${log}`)), 30_000);
+		child.stdout.on('data', (chunk) => {
+			log += chunk;
+			if (log.includes('Listening on')) {
+				clearTimeout(timer);
+				ready();
+			}
+		});
+		child.stderr.on('data', (chunk) => (log += chunk));
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			fail(new Error(`${name} exited with ${code} before listening:\n${log}`));
+		});
+	});
+	return { name, child, pid: child.pid, log: () => log };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `timeoutMs`. */
+function stop(server, timeoutMs = 15_000) {
+	const { child } = server;
+	return new Promise((done) => {
+		if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			done(code);
+		});
+		child.kill('SIGTERM');
+	});
+}
+
+// ---------------------------------------------------------------- the app under test
+
+const tmp = mkdtempSync(join(os.tmpdir(), 'tidewatch-bench-'));
+const dbPath = join(tmp, 'tidewatch.db');
+
+// The server runs from a copy of build/ taken now, so that a rebuild while the benchmark runs
+// (it restarts the server several times) cannot swap the code under test halfway through.
+const appDir = join(tmp, 'app');
+cpSync(options.build, join(appDir, 'build'), { recursive: true });
+for (const file of ['server.js', 'package.json']) copyFileSync(join(root, file), join(appDir, file));
+symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'), 'dir');
+if (!existsSync(join(appDir, 'build', 'index.js'))) {
+	console.error('bench: build/ changed while it was being copied (a build in progress?). Run `npm run build`, then try again.');
+	process.exit(1);
+}
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const wsUrl = `ws://127.0.0.1:${port}/api/events`;
+const origin = base;
+
+function startApp({ inspect = false } = {}) {
+	const env = {
+		...process.env,
+		NODE_ENV: 'production',
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		ORIGIN: origin,
+		DATABASE_PATH: dbPath,
+		SHUTDOWN_TIMEOUT: '5',
+		// The benchmark registers its users from one address, more than a visitor may.
+		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '10000'
+	};
+	// Node 20 does not take --cpu-prof in NODE_OPTIONS; it goes on the command line. The
+	// profile is written when the process exits (the benchmark always stops it with SIGTERM).
+	const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
+	if (options.profile) mkdirSync(options.profile, { recursive: true });
+	// The memory phase asks V8, through the inspector on a loopback port, to collect garbage
+	// before each RSS reading, so that the handshakes' garbage does not count as streams.
+	const inspector = inspect ? ['--inspect=127.0.0.1:0'] : [];
+	return launch('tidewatch', [...profile, ...inspector, 'server.js'], env, appDir);
+}
+
+async function api(method, path, { cookie, body } = {}) {
+	const headers = { origin };
+	if (cookie) headers.cookie = cookie;
+	if (body !== undefined) headers['content-type'] = 'application/json';
+	const response = await fetch(base + path, {
+		method,
+		headers,
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	const text = await response.text();
+	let json = null;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		// not JSON
+	}
+	const setCookie = response.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.find((c) => !c.endsWith('='));
+	return { status: response.status, json, text, cookie: setCookie };
+}
+
+async function lastEventId() {
+	const r = await api('GET', '/api/last-event-id');
+	if (r.status !== 200) throw new Error(`GET /api/last-event-id: ${r.status} ${r.text}`);
+	return r.json.id;
+}
+
+/** Runs `tasks` (functions returning promises) at most `limit` at a time, in order. */
+async function pool(tasks, limit) {
+	const results = new Array(tasks.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+			while (next < tasks.length) {
+				const i = next++;
+				results[i] = await tasks[i]();
+			}
+		})
+	);
+	return results;
+}
+
+// ---------------------------------------------------------------- reporting helpers
+
+const machine = {
+	cores: os.availableParallelism(),
+	cpu: os.cpus()[0]?.model ?? 'unknown',
+	memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+	node: process.version,
+	platform: `${os.type()} ${os.release()} ${os.arch()}`,
+	openFiles: { soft: limits.soft, hard: limits.hard, children: raiseFilesTo ?? limits.soft }
+};
+
+const log = (...args) => console.log(`[${((nowMs() - t0) / 1000).toFixed(1).padStart(5)} s]`, ...args);
+const t0 = nowMs();
+
+/** Splits `count` clients over the client processes. */
+function shares(count, parts) {
+	return Array.from({ length: parts }, (_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0));
+}
+
+/** Polls a process's RSS every 100 ms; stop() gives the highest value seen. */
+function rssPoller(pid) {
+	let peak = memory(pid).rss ?? 0;
+	const timer = setInterval(() => {
+		const { rss } = memory(pid);
+		if (rss) peak = Math.max(peak, rss);
+	}, 100);
+	return () => {
+		clearInterval(timer);
+		return peak;
+	};
+}
+
+/** Sends inspector protocol commands to a process started with --inspect; their results. */
+async function inspectorCall(server, methods) {
+	const url = server.log().match(/Debugger listening on (ws:\/\/\S+)/)?.[1];
+	if (!url) return null;
+	const ws = new WebSocket(url, { perMessageDeflate: false });
+	await new Promise((resolveOpen, reject) => {
+		ws.once('open', resolveOpen);
+		ws.once('error', reject);
+	});
+	const results = [];
+	for (const [i, method] of methods.entries()) {
+		ws.send(JSON.stringify({ id: i + 1, method }));
+		results.push(
+			await new Promise((resolveCall) => {
+				const onMessage = (data) => {
+					const message = JSON.parse(String(data));
+					if (message.id !== i + 1) return;
+					ws.off('message', onMessage);
+					resolveCall(message.result);
+				};
+				ws.on('message', onMessage);
+			})
+		);
+	}
+	ws.close();
+	await new Promise((done) => ws.once('close', done));
+	return results;
+}
+
+/** RSS (median of five readings) and V8 heap in use, after a full garbage collection. */
+async function settledMemory(server) {
+	await sleep(500);
+	const calls = await inspectorCall(server, ['HeapProfiler.collectGarbage', 'HeapProfiler.collectGarbage', 'Runtime.getHeapUsage']);
+	const readings = [];
+	for (let i = 0; i < 5; i++) {
+		await sleep(200);
+		readings.push(memory(server.pid).rss);
+	}
+	return { rss: readings.sort((a, b) => a - b)[2], heapUsed: calls?.[2]?.usedSize ?? null };
+}
+
+// ---------------------------------------------------------------- phases
+
+const password = 'bench-password-1234';
+const loaders = Array.from({ length: options.loadProcs }, () => new LoadProcess('clients'));
+const driver = new LoadProcess('driver');
+const everyLoader = (cmd, args) => Promise.all(loaders.map((l) => l.call(cmd, args)));
+
+async function connectClients(url, cookies, count, lastEventId) {
+	const started = nowMs();
+	const counts = shares(count, loaders.length);
+	await Promise.all(
+		loaders.map((l, i) =>
+			l.call('connect', {
+				url,
+				origin,
+				// Rotated per process so that the processes' first clients use different sessions.
+				cookies: cookies.slice(i % Math.max(1, cookies.length)).concat(cookies.slice(0, i % Math.max(1, cookies.length))),
+				count: counts[i],
+				lastEventId
+			})
+		)
+	);
+	return (nowMs() - started) / 1000;
+}
+
+/**
+ * One fan-out run: every connected client records when each change arrives; the driver sends
+ * `rate` changes a second for `duration` seconds. Latency is from the start of the HTTP request
+ * to the arrival at a client, for every (client, change) pair.
+ */
+async function fanout(kind, server, target, cookie, finalId) {
+	const marker = '"name":"fanout-';
+	await everyLoader('record', { n: Math.max(1, Math.round(options.rate * options.duration)), marker });
+	await everyLoader('resetStats');
+	const loadPids = [...loaders, driver].map((l) => l.child.pid);
+	const timesBefore = cpuTimes(server.pid);
+	const cpuBefore = cpuSeconds(server.pid);
+	const loadCpuBefore = loadPids.map(cpuSeconds);
+	const mainCpuBefore = process.cpuUsage();
+	const machineBefore = machineCpu();
+	const stopRss = rssPoller(server.pid);
+	const drive = await driver.call('drive', {
+		kind,
+		base: kind === 'tidewatch' ? base : server.base,
+		origin,
+		cookie,
+		target,
+		rate: options.rate,
+		seconds: options.duration,
+		marker: 'fanout-'
+	});
+	const last = await finalId(drive);
+	const waits = await everyLoader('waitAtLeast', { id: last, timeoutMs: 30_000 });
+	const timesAfter = cpuTimes(server.pid);
+	const cpuAfter = cpuSeconds(server.pid);
+	const loadCpu = loadPids.map((pid, i) => cpuSeconds(pid) - loadCpuBefore[i]);
+	const mainCpu = process.cpuUsage(mainCpuBefore);
+	const machineAfter = machineCpu();
+	const peakRss = stopRss();
+	const statuses = await everyLoader('status');
+	const files = await Promise.all(loaders.map((l, i) => l.call('stopRecord', { file: join(tmp, `arrivals-${kind}-${i}.bin`) })));
+
+	const okStatus = kind === 'tidewatch' ? 200 : 204;
+	const succeeded = drive.statuses[okStatus] ?? 0;
+	const latencies = [];
+	const bySecond = Array.from({ length: Math.ceil(drive.n / options.rate) }, () => []);
+	let delivered = 0;
+	let firstStart = Infinity;
+	let lastArrival = -Infinity;
+	for (const s of drive.starts) firstStart = Math.min(firstStart, s);
+	files.forEach((info, i) => {
+		const bytes = readFileSync(join(tmp, `arrivals-${kind}-${i}.bin`));
+		const arrivals = new Float64Array(Uint8Array.from(bytes).buffer); // a copy, 8-byte aligned
+		for (let k = 0; k < arrivals.length; k++) {
+			const at = arrivals[k];
+			if (Number.isNaN(at)) continue;
+			delivered++;
+			const seq = k % info.n;
+			const latency = at - drive.starts[seq];
+			latencies.push(latency);
+			bySecond[Math.floor(seq / options.rate)].push(latency);
+			if (at > lastArrival) lastArrival = at;
+		}
+	});
+	const clients = files.reduce((sum, f) => sum + f.clients, 0);
+	const expected = clients * succeeded;
+	const windowSeconds = (lastArrival - firstStart) / 1000;
+	const closes = {};
+	for (const s of statuses) for (const [code, n] of Object.entries(s.closes)) closes[code] = (closes[code] ?? 0) + n;
+	return {
+		clients,
+		changes: drive.n,
+		changesAccepted: succeeded,
+		httpStatuses: drive.statuses,
+		httpResponse: drive.response,
+		driverMaxLagMs: round(drive.maxLagMs),
+		deliveries: delivered,
+		expectedDeliveries: expected,
+		missing: Math.max(0, expected - delivered),
+		drained: waits.every((w) => w.ok),
+		windowSeconds: round(windowSeconds, 3),
+		deliveriesPerSecond: round(delivered / windowSeconds, 0),
+		...summarise(latencies),
+		serverCpuSeconds: round(cpuAfter - cpuBefore),
+		serverCpuMicrosPerDelivery: round(((cpuAfter - cpuBefore) / delivered) * 1e6, 3),
+		serverPeakRssBytes: peakRss,
+		// Where the machine's CPU went over the same window: the client processes, the driver,
+		// this script, and anything else running on the machine at the time.
+		cpu: {
+			windowSeconds: round(machineAfter.total - machineBefore.total, 2),
+			machineBusySeconds: round(machineAfter.busy - machineBefore.busy, 2),
+			serverSeconds: round(cpuAfter - cpuBefore, 2),
+			serverUserSeconds: round(timesAfter.user - timesBefore.user, 2),
+			serverKernelSeconds: round(timesAfter.system - timesBefore.system, 2),
+			clientProcessesSeconds: loadCpu.slice(0, -1).map((v) => round(v, 2)),
+			driverSeconds: round(loadCpu.at(-1), 2),
+			benchScriptSeconds: round((mainCpu.user + mainCpu.system) / 1e6, 2),
+			otherSeconds: round(
+				machineAfter.busy - machineBefore.busy - (cpuAfter - cpuBefore) - loadCpu.reduce((a, b) => a + b, 0) - (mainCpu.user + mainCpu.system) / 1e6,
+				2
+			)
+		},
+		streamCloses: closes,
+		// Latency of the changes sent in each second of the run: where a stall happened.
+		timeline: bySecond.map((list, second) => {
+			const { p50Ms, p99Ms, maxMs } = summarise(list);
+			return { second, deliveries: list.length, p50Ms, p99Ms, maxMs };
+		}),
+		notIncreasing: statuses.reduce((sum, s) => sum + s.notIncreasing, 0)
+	};
+}
+
+const results = {
+	benchmark: 'tidewatch',
+	date: new Date().toISOString(),
+	command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+	machine,
+	parameters: {
+		...options,
+		output: undefined,
+		profile: options.profile ?? undefined,
+		baselineAsyncLocalStorage: process.env.BASELINE_ASYNC_LOCAL_STORAGE === '1'
+	},
+	fanout: null,
+	catchup: null,
+	writes: null,
+	memory: null,
+	storm: null
+};
+
+let app;
+try {
+	log(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}`);
+	log(`parameters: ${options.clients} clients, ${options.rate} changes/s for ${options.duration} s, backlog ${options.backlog}, ${options.loadProcs} client process(es)`);
+
+	// -- setup: users and sessions
+	app = await startApp();
+	log(`server up (pid ${app.pid}), database ${dbPath}`);
+	const admin = await api('POST', '/api/auth/register', { body: { name: 'bench-admin', password } });
+	if (admin.status !== 201 || admin.json.type !== 'admin') throw new Error(`register admin: ${admin.status} ${admin.text}`);
+	const adminCookie = admin.cookie;
+	const targetReg = await api('POST', '/api/auth/register', { body: { name: 'bench-target', password } });
+	if (targetReg.status !== 201) throw new Error(`register target: ${targetReg.status} ${targetReg.text}`);
+	const target = { id: targetReg.json.id, createdAt: targetReg.json.createdAt };
+	const users = await pool(
+		Array.from({ length: options.users }, (_, i) => async () => {
+			const r = await api('POST', '/api/auth/register', { body: { name: `bench-u${i}`, password } });
+			if (r.status !== 201) throw new Error(`register bench-u${i}: ${r.status} ${r.text}`);
+			return { id: r.json.id, name: `bench-u${i}`, cookie: r.cookie };
+		}),
+		4
+	);
+	const cookies = users.map((u) => u.cookie);
+	let loginRefused = null;
+	await pool(
+		Array.from({ length: Math.max(0, options.sessions - cookies.length) }, (_, i) => async () => {
+			if (loginRefused) return;
+			const user = users[i % users.length];
+			const r = await api('POST', '/api/auth/login', { body: { name: user.name, password } });
+			if (r.status === 200 && r.cookie) cookies.push(r.cookie);
+			else loginRefused = `${r.status} ${r.text}`;
+		}),
+		4
+	);
+	if (loginRefused) log(`a login was refused (${loginRefused}); the clients share ${cookies.length} sessions`);
+	log(`registered ${users.length + 2} users; ${cookies.length} regular sessions for the clients`);
+
+	// -- 3. catch-up: a backlog written straight into the event table while the server is down
+	await stop(app);
+	{
+		const db = new Database(dbPath);
+		db.pragma('busy_timeout = 5000');
+		const insert = db.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, ?)');
+		const now = Date.now();
+		db.transaction(() => {
+			for (let i = 0; i < options.backlog; i++) {
+				const user = { id: target.id, name: `backlog-${i}`, type: 'regular', createdAt: target.createdAt, lastSeenAt: now };
+				insert.run('user-update', JSON.stringify(user), now);
+			}
+		})();
+		db.close();
+	}
+	app = await startApp();
+	const catchupHead = await lastEventId();
+	log(`catch-up: ${catchupHead} events in the log; one admin client from lastEventId=0`);
+	const catchup = await loaders[0].call('catchup', { url: wsUrl, origin, cookie: adminCookie });
+	// The backlog comes last and an admin sees every user-update, so the client holds everything
+	// once it has the head; events it may not see (other users' own session lists) never come.
+	if (catchup.events < options.backlog || !catchup.increasing) {
+		throw new Error(`catch-up received ${catchup.events} events up to ${catchupHead} (increasing: ${catchup.increasing})`);
+	}
+	const floor = (() => {
+		// The floor: the same rows read with better-sqlite3 a page at a time (like the replay)
+		// and serialised as the stream's messages, in one process, no socket.
+		const db = new Database(dbPath, { readonly: true });
+		const page = db.prepare('SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?');
+		const started = nowMs();
+		let cursor = 0;
+		let count = 0;
+		let bytes = 0;
+		for (;;) {
+			const rows = page.all(cursor, 2000);
+			for (const row of rows) {
+				const frame = Buffer.from(
+					JSON.stringify({ type: 'event', id: row.id, event: { type: row.type, data: JSON.parse(row.data) } })
+				);
+				bytes += frame.length;
+				count++;
+				cursor = row.id;
+			}
+			if (rows.length < 2000) break;
+		}
+		const seconds = (nowMs() - started) / 1000;
+		db.close();
+		return { events: count, seconds, bytes };
+	})();
+	results.catchup = {
+		events: catchup.events,
+		seconds: round(catchup.seconds, 3),
+		eventsPerSecond: round(catchup.events / catchup.seconds, 0),
+		baselineEvents: floor.events,
+		baselineSeconds: round(floor.seconds, 3),
+		baselineEventsPerSecond: round(floor.events / floor.seconds, 0),
+		ratioToBaseline: round(catchup.events / catchup.seconds / (floor.events / floor.seconds), 3),
+		baseline: 'better-sqlite3 reads the same rows 2,000 at a time and JSON-serialises each as a stream message, in one process'
+	};
+	log(`catch-up: ${results.catchup.eventsPerSecond} events/s (floor ${results.catchup.baselineEventsPerSecond} events/s)`);
+
+	// -- 4. writes: 16 concurrent renames against 16 concurrent reads of a route that does nothing,
+	//       alternated over a few rounds so that a busy moment on the machine does not pick a side.
+	const writeArgs = {
+		base,
+		origin,
+		cookie: adminCookie,
+		targets: users.map((u) => u.id),
+		concurrency: options.writeConcurrency,
+		seconds: options.writeSeconds / options.writeRounds,
+		warmupSeconds: Math.min(0.5, options.writeSeconds / options.writeRounds / 2)
+	};
+	const rounds = [];
+	for (let r = 0; r < options.writeRounds; r++) {
+		const writes = await driver.call('closedLoop', { kind: 'rename', ...writeArgs });
+		const noop = await driver.call('closedLoop', { kind: 'noop', ...writeArgs });
+		for (const [what, run] of [['renames', writes], ['noop reads', noop]]) {
+			if (!run.statuses[200] || Object.keys(run.statuses).some((code) => code !== '200')) {
+				throw new Error(`writes: unexpected statuses for ${what}: ${JSON.stringify(run.statuses)}`);
+			}
+		}
+		rounds.push({ writes, noop });
+	}
+	const median = (list, by) => [...list].sort((a, b) => by(a) - by(b))[Math.floor((list.length - 1) / 2)];
+	const writes = median(rounds.map((r) => r.writes), (w) => w.perSecond);
+	const noop = median(rounds.map((r) => r.noop), (w) => w.perSecond);
+	results.writes = {
+		concurrency: options.writeConcurrency,
+		seconds: options.writeSeconds,
+		rounds: options.writeRounds,
+		mutations: rounds.reduce((sum, r) => sum + r.writes.count, 0),
+		perSecond: round(writes.perSecond, 0),
+		p50Ms: writes.latency.p50Ms,
+		p99Ms: writes.latency.p99Ms,
+		noopRoute: 'GET /api/last-event-id (same admin cookie, so the session check runs too)',
+		noopRequests: rounds.reduce((sum, r) => sum + r.noop.count, 0),
+		noopPerSecond: round(noop.perSecond, 0),
+		noopP50Ms: noop.latency.p50Ms,
+		noopP99Ms: noop.latency.p99Ms,
+		ratioToNoop: round(writes.perSecond / noop.perSecond, 3),
+		perRound: rounds.map((r) => ({ renamesPerSecond: round(r.writes.perSecond, 0), noopPerSecond: round(r.noop.perSecond, 0) })),
+		measure: 'median over the rounds; each round runs the renames, then the reads, each after a short warm-up'
+	};
+	log(`writes: ${results.writes.perSecond} renames/s (noop ${results.writes.noopPerSecond} requests/s)`);
+
+	// -- 5. memory per idle stream, on a fresh server process
+	await stop(app);
+	app = await startApp({ inspect: true });
+	for (let i = 0; i < 50; i++) await api('GET', '/api/users', { cookie: cookies[i % cookies.length] });
+	const idle = await settledMemory(app);
+	let head = await lastEventId();
+	const connectSeconds = await connectClients(wsUrl, cookies, options.clients, head);
+	const streams = await settledMemory(app);
+	results.memory = {
+		clients: options.clients,
+		rssWithoutStreamsBytes: idle.rss,
+		rssWithStreamsBytes: streams.rss,
+		bytesPerIdleStream: round((streams.rss - idle.rss) / options.clients, 0),
+		heapBytesPerIdleStream: idle.heapUsed === null ? null : round((streams.heapUsed - idle.heapUsed) / options.clients, 0),
+		connectSeconds: round(connectSeconds, 3),
+		measuredAfter: 'a full garbage collection (inspector HeapProfiler.collectGarbage) before each reading'
+	};
+	log(`memory: ${options.clients} streams connected in ${connectSeconds.toFixed(2)} s; ${results.memory.bytesPerIdleStream} bytes RSS per idle stream`);
+
+	// -- 1. fan-out through the app
+	const ours = await fanout('tidewatch', app, target, adminCookie, async () => lastEventId());
+	log(`fan-out: ${ours.deliveriesPerSecond} deliveries/s, p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms`);
+
+	// -- 6. reconnect storm: stop the server under the connected clients, write events while it
+	//       is down, start it again on the same database and port.
+	head = await lastEventId();
+	const stormTo = head + options.stormEvents;
+	await everyLoader('watchStorm', { from: head, to: stormTo });
+	await everyLoader('resetStats');
+	const stormStart = nowMs();
+	await stop(app);
+	const stoppedAt = nowMs();
+	{
+		const db = new Database(dbPath);
+		db.pragma('busy_timeout = 5000');
+		const insert = db.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, ?)');
+		const now = Date.now();
+		db.transaction(() => {
+			for (let i = 0; i < options.stormEvents; i++) {
+				const user = { id: target.id, name: `storm-${i}`, type: 'regular', createdAt: target.createdAt, lastSeenAt: now };
+				insert.run('user-update', JSON.stringify(user), now);
+			}
+		})();
+		db.close();
+	}
+	app = await startApp();
+	const readyAt = nowMs();
+	const stormCpuBefore = cpuSeconds(app.pid);
+	const storms = await everyLoader('waitStorm', { timeoutMs: 60_000 });
+	const stormCpuAfter = cpuSeconds(app.pid);
+	const stormStatus = await everyLoader('status');
+	const doneAt = Math.max(...storms.map((s) => s.doneAt ?? readyAt));
+	const complete = storms.every((s) => s.complete);
+	results.storm = {
+		clients: options.clients,
+		events: options.stormEvents,
+		complete,
+		seconds: complete ? round((doneAt - readyAt) / 1000, 3) : null,
+		outageSeconds: round((readyAt - stormStart) / 1000, 3),
+		shutdownSeconds: round((stoppedAt - stormStart) / 1000, 3),
+		totalSeconds: complete ? round((doneAt - stormStart) / 1000, 3) : null,
+		missing: storms.reduce((sum, s) => sum + s.missing, 0),
+		reconnected: storms.reduce((sum, s) => sum + s.connected, 0),
+		failedAttempts: stormStatus.reduce((sum, s) => sum + s.failedAttempts, 0),
+		closes: Object.assign({}, ...stormStatus.map((s) => s.closes)),
+		notIncreasing: stormStatus.reduce((sum, s) => sum + s.notIncreasing, 0),
+		serverCpuSeconds: round(stormCpuAfter - stormCpuBefore),
+		backoff: 'the browser client\'s: half to all of min(30 s, 0.5 s × 2^attempt), from the last event received'
+	};
+	log(`storm: every client back with all ${options.stormEvents} events ${results.storm.seconds} s after the restart (outage ${results.storm.outageSeconds} s), missing ${results.storm.missing}`);
+	await everyLoader('closeAll');
+	await stop(app);
+	app = null;
+
+	// -- 2. the bare baseline, same clients, same payloads, same driver
+	const baselinePort = await freePort();
+	const baselineProfile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`, '--cpu-prof-name=baseline.cpuprofile'] : [];
+	const baselineServer = await launch('baseline', [...baselineProfile, '--inspect=127.0.0.1:0', join(benchDir, 'baseline-server.js')], {
+		...process.env,
+		PORT: String(baselinePort),
+		HOST: '127.0.0.1'
+	});
+	baselineServer.base = `http://127.0.0.1:${baselinePort}`;
+	const baselineIdle = await settledMemory(baselineServer);
+	await connectClients(`ws://127.0.0.1:${baselinePort}/api/events`, [], options.clients, 0);
+	const baselineStreams = await settledMemory(baselineServer);
+	results.memory.baselineBytesPerIdleStream = round((baselineStreams.rss - baselineIdle.rss) / options.clients, 0);
+	results.memory.baselineHeapBytesPerIdleStream =
+		baselineIdle.heapUsed === null ? null : round((baselineStreams.heapUsed - baselineIdle.heapUsed) / options.clients, 0);
+	const floorRun = await fanout('baseline', baselineServer, target, null, async (drive) => drive.statuses[204] ?? 0);
+	log(`baseline fan-out: ${floorRun.deliveriesPerSecond} deliveries/s, p50 ${floorRun.p50Ms} ms, p99 ${floorRun.p99Ms} ms`);
+	await everyLoader('closeAll');
+	await stop(baselineServer);
+
+	results.fanout = {
+		...ours,
+		rate: options.rate,
+		durationSeconds: options.duration,
+		baselineDeliveriesPerSecond: floorRun.deliveriesPerSecond,
+		baselineP50Ms: floorRun.p50Ms,
+		baselineP95Ms: floorRun.p95Ms,
+		baselineP99Ms: floorRun.p99Ms,
+		baselineMaxMs: floorRun.maxMs,
+		baselineMissing: floorRun.missing,
+		baselineCpuSeconds: floorRun.serverCpuSeconds,
+		baselineCpuMicrosPerDelivery: floorRun.serverCpuMicrosPerDelivery,
+		baselinePeakRssBytes: floorRun.serverPeakRssBytes,
+		ratioToBaseline: round(ours.deliveriesPerSecond / floorRun.deliveriesPerSecond, 3),
+		p99RatioToBaseline: round(ours.p99Ms / floorRun.p99Ms, 2),
+		baseline: floorRun
+	};
+} catch (error) {
+	console.error(`\nbench failed: ${error.stack ?? error}`);
+	if (app) console.error(`\nserver output:\n${app.log()}`);
+	killChildren();
+	rmSync(tmp, { recursive: true, force: true });
+	process.exit(1);
+}
+
+for (const l of loaders) l.stop();
+driver.stop();
+rmSync(tmp, { recursive: true, force: true });
+
+// ---------------------------------------------------------------- report
+
+const f = results.fanout;
+const atDefaults = options.clients >= 2000 && options.rate >= 50;
+const targets = [
+	{ name: 'fan-out p99 latency', target: '< 100 ms', value: f.p99Ms, met: f.p99Ms < 100 },
+	{ name: 'fan-out deliveries/s over the bare baseline', target: '>= 0.8', value: f.ratioToBaseline, met: f.ratioToBaseline >= 0.8 },
+	{ name: 'catch-up events/s', target: '>= 50,000', value: results.catchup.eventsPerSecond, met: results.catchup.eventsPerSecond >= 50_000 },
+	{ name: 'RSS per idle stream', target: '< 20 KiB', value: results.memory.bytesPerIdleStream, met: results.memory.bytesPerIdleStream < 20 * 1024 },
+	{
+		name: 'reconnect storm',
+		target: '< 10 s, nothing missing',
+		value: `${results.storm.seconds} s, ${results.storm.missing} missing`,
+		met: results.storm.complete && results.storm.seconds < 10 && results.storm.missing === 0
+	}
+];
+results.targets = { atDefaultScale: atDefaults, list: targets };
+results.totalSeconds = round((nowMs() - t0) / 1000, 1);
+
+const fmt = (v) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(v ?? '–'));
+const mib = (b) => (b === null || b === undefined ? '–' : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const rows = [
+	['fan-out', 'deliveries/s', f.deliveriesPerSecond, f.baselineDeliveriesPerSecond, f.ratioToBaseline],
+	['fan-out', 'latency p50 (ms)', f.p50Ms, f.baselineP50Ms, round(f.p50Ms / f.baselineP50Ms)],
+	['fan-out', 'latency p95 (ms)', f.p95Ms, f.baselineP95Ms, round(f.p95Ms / f.baselineP95Ms)],
+	['fan-out', 'latency p99 (ms)', f.p99Ms, f.baselineP99Ms, f.p99RatioToBaseline],
+	['fan-out', 'latency max (ms)', f.maxMs, f.baselineMaxMs, round(f.maxMs / f.baselineMaxMs)],
+	['fan-out', 'missing deliveries', f.missing, f.baselineMissing, ''],
+	['fan-out', 'server CPU (s)', f.serverCpuSeconds, f.baselineCpuSeconds, round(f.serverCpuSeconds / f.baselineCpuSeconds)],
+	['fan-out', 'server CPU per delivery (µs)', f.serverCpuMicrosPerDelivery, f.baselineCpuMicrosPerDelivery, round(f.serverCpuMicrosPerDelivery / f.baselineCpuMicrosPerDelivery)],
+	['fan-out', 'server peak RSS', mib(f.serverPeakRssBytes), mib(f.baselinePeakRssBytes), ''],
+	['catch-up', `events/s (${fmt(results.catchup.events)} events)`, results.catchup.eventsPerSecond, results.catchup.baselineEventsPerSecond, results.catchup.ratioToBaseline],
+	['writes', `renames/s, ${options.writeConcurrency} concurrent`, results.writes.perSecond, `${fmt(results.writes.noopPerSecond)} (noop)`, results.writes.ratioToNoop],
+	['writes', 'latency p50 / p99 (ms)', `${results.writes.p50Ms} / ${results.writes.p99Ms}`, `${results.writes.noopP50Ms} / ${results.writes.noopP99Ms}`, ''],
+	['memory', 'RSS, 0 streams', mib(results.memory.rssWithoutStreamsBytes), '', ''],
+	['memory', `RSS, ${fmt(options.clients)} idle streams`, mib(results.memory.rssWithStreamsBytes), '', ''],
+	['memory', 'RSS bytes per idle stream', results.memory.bytesPerIdleStream, results.memory.baselineBytesPerIdleStream, round(results.memory.bytesPerIdleStream / results.memory.baselineBytesPerIdleStream)],
+	['memory', 'JS heap bytes per idle stream', results.memory.heapBytesPerIdleStream, results.memory.baselineHeapBytesPerIdleStream, round(results.memory.heapBytesPerIdleStream / results.memory.baselineHeapBytesPerIdleStream)],
+	['storm', `seconds after restart (${fmt(options.stormEvents)} events)`, results.storm.seconds, '', ''],
+	['storm', 'outage (SIGTERM to listening) (s)', results.storm.outageSeconds, '', ''],
+	['storm', 'missing (client, event) pairs', results.storm.missing, '', '']
+].map((r) => r.map(fmt));
+const header = ['', 'measure', 'tidewatch', 'baseline', 'ratio'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+
+console.log('');
+console.log(`Tidewatch benchmark — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}`);
+console.log(
+	`${options.clients} clients, ${options.rate} changes/s for ${options.duration} s, backlog ${fmt(options.backlog)}, ` +
+		`${options.writeConcurrency} writers for ${options.writeSeconds} s, ${options.stormEvents} events during the outage; ` +
+		`noop route: GET /api/last-event-id`
+);
+console.log('');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+console.log('');
+console.log(`targets${atDefaults ? '' : ' (stated for 2,000 clients at 50 changes/s; this run is smaller)'}:`);
+for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name} ${t.target}: ${fmt(t.value)}`);
+console.log('');
+console.log(
+	`CPU during fan-out (s): tidewatch server ${f.cpu.serverSeconds}, clients ${f.cpu.clientProcessesSeconds.join(' + ')}, ` +
+		`driver ${f.cpu.driverSeconds}, other processes ${f.cpu.otherSeconds}, of ${f.cpu.windowSeconds} s on ${machine.cores} cores; ` +
+		`baseline server ${f.baseline.cpu.serverSeconds}, clients ${f.baseline.cpu.clientProcessesSeconds.join(' + ')}, other ${f.baseline.cpu.otherSeconds}`
+);
+const foreign = Math.max(f.cpu.otherSeconds / f.cpu.windowSeconds, f.baseline.cpu.otherSeconds / f.baseline.cpu.windowSeconds);
+results.machineQuiet = foreign < 0.05;
+if (!results.machineQuiet) {
+	console.log(
+		`warning: other processes used ${(foreign * 100).toFixed(0)}% of the machine during a fan-out run; ` +
+			'the figures are not those of a quiet machine.'
+	);
+}
+console.log('');
+
+writeFileSync(options.output, JSON.stringify(results, null, '\t') + '\n');
+console.log(`wrote ${options.output} (${results.totalSeconds} s in all)`);
+process.exit(0);
