@@ -49,8 +49,9 @@ export class StreamConnection {
 		this.closed = true;
 		clearTimeout(this.sessionTimer);
 		this.ws.close(code, reason);
-		// A peer that never answers the close is cut off; a slow reader still finds 4008 at the
-		// end of what it had not read, if it reads within this time. Nothing more is sent to it.
-		setTimeout(() => this.ws.terminate(), 5_000).unref();
+		// A peer that never answers the close is cut off. A slow reader gets longer: its 4008
+		// waits behind all it has not read yet. Nothing more is sent to either meanwhile.
+		const grace = code === closeCodes.tooSlow ? 5_000 : 1_000;
+		setTimeout(() => this.ws.terminate(), grace).unref();
 	}
 }
