@@ -20,12 +20,17 @@ beforeAll(async () => {
 	child = spawn(
 		process.execPath,
 		[join(root, 'node_modules/vite/bin/vite.js'), 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-		{ cwd: root, env: { ...process.env, DATABASE_PATH: dbPath }, stdio: ['ignore', 'pipe', 'pipe'] }
+		{
+			cwd: root,
+			// CI=true makes Vite colour its output, which would split the URL we wait for.
+			env: { ...process.env, DATABASE_PATH: dbPath, NO_COLOR: '1' },
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
 	);
 	let log = '';
 	await new Promise<void>((ready, fail) => {
 		child.stdout!.on('data', (chunk: Buffer) => {
-			log += chunk.toString();
+			log += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
 			if (log.includes(url)) ready();
 		});
 		child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
