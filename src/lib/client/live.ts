@@ -36,13 +36,12 @@ const sameAccess = (a: ApiAccount | null | undefined, b: ApiAccount | null | und
  * event arrives before the stream closes), but the page's data still reflects the old level.
  */
 let loadedFor: ApiAccount | null = null;
-const currentAccount = () => loadedFor;
 
 const stream = new StreamClient({
 	cursor,
 	onConnected(session, head) {
 		// The session in `connected` is the account as of the head, newer than any replayed event.
-		if (!sameAccess(session?.account, currentAccount())) void invalidateAll();
+		if (!sameAccess(session?.account, loadedFor)) void invalidateAll();
 		else account.fill(session?.account ?? null, head);
 	},
 	onEvent(id, event) {
@@ -53,7 +52,7 @@ const stream = new StreamClient({
 		const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' } });
 		const state = (await response.json()) as ApiSessionState;
 		if (state.notice) sessionNotice.set(state.notice);
-		if (state.notice || !sameAccess(state.session?.account, currentAccount())) await invalidateAll();
+		if (state.notice || !sameAccess(state.session?.account, loadedFor)) await invalidateAll();
 	},
 	onResync: () => invalidateAll(),
 	onStatus: (status) => streamStatus.set(status)
