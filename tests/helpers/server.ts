@@ -32,6 +32,10 @@ export function freePort(): Promise<number> {
 	});
 }
 
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
 /** Starts the built production server (`node server.js`) on a free port with its own database. */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
 	if (!existsSync(join(root, 'build', 'index.js'))) {
@@ -47,7 +51,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 	async function launch() {
 		child = spawn(process.execPath, ['server.js'], {
 			cwd: root,
-			env: {
+			// An empty value leaves the variable unset (ORIGIN: '' runs the server as `npm start` does).
+			env: withoutEmpty({
 				...process.env,
 				NODE_ENV: 'production',
 				HOST: '127.0.0.1',
@@ -59,7 +64,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 				RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '100000',
 				RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '100000',
 				...env
-			},
+			}),
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		await new Promise<void>((ready, fail) => {
