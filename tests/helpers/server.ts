@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -112,4 +113,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
+}
+
+/**
+ * One server for the test file (or describe block) it is called in: started before its tests,
+ * killed after. The object it returns is filled in once the server is up.
+ */
+export function serverForSuite(env: Record<string, string> = {}): TestServer {
+	const server = {} as TestServer;
+	beforeAll(async () => {
+		// Copy the descriptors, not the values: `process` is a getter that follows restarts.
+		Object.defineProperties(server, Object.getOwnPropertyDescriptors(await startServer(env)));
+	});
+	afterAll(() => server.close?.());
+	return server;
 }

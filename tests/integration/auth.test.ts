@@ -1,14 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/lib/server/auth/token';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { serverForSuite } from '../helpers/server';
 
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer();
-});
-afterAll(() => server.close());
+const server = serverForSuite();
 
 const sessionCookie = (client: Client) => client.cookies.get('tidewatch_session');
 

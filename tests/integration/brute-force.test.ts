@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { serverForSuite } from '../helpers/server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer({
-		RATE_LIMIT_WINDOW_SECONDS: '3',
-		RATE_LIMIT_LOGIN_FAILURES_PER_NAME: '3',
-		RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '6',
-		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '4'
-	});
+const server = serverForSuite({
+	RATE_LIMIT_WINDOW_SECONDS: '3',
+	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: '3',
+	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '6',
+	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '4'
 });
-afterAll(() => server.close());
 
 describe('brute force', () => {
 	it('failed logins per name are limited with 429 and Retry-After; a correct login works once the window passes', async () => {

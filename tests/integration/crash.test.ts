@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { serverForSuite } from '../helpers/server';
 import { connectStream, lastEventId } from '../helpers/stream';
 
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer();
-});
-afterAll(() => server.close());
+const server = serverForSuite();
 
 describe('crash safety', () => {
 	it('after SIGKILL mid-write, every acknowledged change and its event is there, and a resuming client gets every later event once', async () => {

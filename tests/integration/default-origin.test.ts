@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { serverForSuite } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
 // `npm ci && npm start` on a laptop: no ORIGIN, plain http on localhost.
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer({ ORIGIN: '' });
-});
-afterAll(() => server.close());
+const server = serverForSuite({ ORIGIN: '' });
 
 describe('without ORIGIN', () => {
 	it('forms posted from the page’s own http origin work, and a plain-http cookie is set', async () => {

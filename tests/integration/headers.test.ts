@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { serverForSuite } from '../helpers/server';
 
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer();
-});
-afterAll(() => server.close());
+const server = serverForSuite();
 
 describe('security headers', () => {
 	it('pages carry a CSP without inline script, frame-ancestors none, and the other headers', async () => {

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { serverForSuite } from '../helpers/server';
 
 // Behind a TLS-terminating proxy, ORIGIN says https: the cookie must then be Secure and __Host-.
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer({ ORIGIN: 'https://tidewatch.example' });
-});
-afterAll(() => server.close());
+const server = serverForSuite({ ORIGIN: 'https://tidewatch.example' });
 
 describe('the session cookie over https', () => {
 	it('is named with the __Host- prefix and is Secure, HttpOnly, SameSite=Lax, Path=/, without Domain', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/lib/server/auth/token';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { serverForSuite } from '../helpers/server';
 import { connectStream, lastEventId, openStream } from '../helpers/stream';
 
 // Rotation 2 s and grace 1 s, as the issue asks; the rest long enough not to interfere.
@@ -9,15 +9,12 @@ const rotateMs = 2_000;
 const graceMs = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let server: TestServer;
-beforeAll(async () => {
-	server = await startServer({
-		SESSION_ROTATE_SECONDS: String(rotateMs / 1000),
-		SESSION_GRACE_SECONDS: String(graceMs / 1000)
-	});
-	await new Client(server.url).register('the-admin');
+const server = serverForSuite({
+	SESSION_ROTATE_SECONDS: String(rotateMs / 1000),
+	SESSION_GRACE_SECONDS: String(graceMs / 1000)
 });
-afterAll(() => server.close());
+// The first user is the admin; the users under test are regular.
+beforeAll(() => new Client(server.url).register('the-admin'));
 
 const cookieName = 'tidewatch_session';
 let counter = 0;
@@ -166,16 +163,12 @@ describe('theft', () => {
 });
 
 describe('lifetimes', () => {
-	let short: TestServer;
-	beforeAll(async () => {
-		short = await startServer({
-			SESSION_IDLE_SECONDS: '1.5',
-			SESSION_MAX_SECONDS: '3',
-			SESSION_ROTATE_SECONDS: '60',
-			SESSION_SWEEP_INTERVAL_SECONDS: '0.5'
-		});
+	const short = serverForSuite({
+		SESSION_IDLE_SECONDS: '1.5',
+		SESSION_MAX_SECONDS: '3',
+		SESSION_ROTATE_SECONDS: '60',
+		SESSION_SWEEP_INTERVAL_SECONDS: '0.5'
 	});
-	afterAll(() => short.close());
 
 	it('idle expiry closes a stream on time with nobody sending anything, and the session is swept', async () => {
 		const client = new Client(short.url);

@@ -108,7 +108,7 @@ describe('session validation', () => {
 		const rotated = checkSessionToken(token, options(at));
 		expect(checkSessionToken(rotated.newToken!, options(at + 10)).session).not.toBeNull();
 		const stolen = checkSessionToken(token, options(at + graceMs()));
-		expect(stolen).toMatchObject({ session: null, notice: 'session-taken', clearCookie: true });
+		expect(stolen).toMatchObject({ session: null, notice: 'session-taken' });
 		expect(checkSessionToken(rotated.newToken!, options(at + graceMs() + 1))).toMatchObject({
 			session: null,
 			notice: 'session-taken'

@@ -21,13 +21,12 @@ export const closeCodes = {
 	policy: 1008
 } as const;
 
-export const sessionEndReasons = [
-	'expired',
-	'rotated',
-	'logged-out',
-	'revoked',
-	'taken',
-	'access-changed',
-	'deleted'
-] as const;
-export type SessionEndReason = (typeof sessionEndReasons)[number];
+/** The reason words of close 4001 (contract §4). */
+export type SessionEndReason =
+	| 'expired'
+	| 'rotated'
+	| 'logged-out'
+	| 'revoked'
+	| 'taken'
+	| 'access-changed'
+	| 'deleted';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { Refusal } from './refusal';
 
 /** The first problem of a failed parse, naming its field, as one sentence. */
-export function describeIssue(error: z.ZodError): { message: string; field?: string } {
+function describeIssue(error: z.ZodError): { message: string; field?: string } {
 	const issue = error.issues[0];
 	const field = issue.path.length ? issue.path.join('.') : undefined;
 	if (issue.code === 'unrecognized_keys') return { message: `unknown field: ${issue.keys.join(', ')}` };

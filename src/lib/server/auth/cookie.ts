@@ -3,7 +3,7 @@ import { getLucia } from './lucia';
 
 const isSecure = (url: URL) => url.protocol === 'https:';
 
-export function sessionCookieName(url: URL): string {
+function sessionCookieName(url: URL): string {
 	return getLucia(isSecure(url)).sessionCookieName;
 }
 

@@ -6,7 +6,7 @@ import { findUserWithHashByName } from '../users/user-store';
 import { passwordHashForUnknownUser, verifyPassword } from './password';
 
 /** One message for an unknown name and a wrong password, so neither tells the other apart. */
-export const wrongCredentials = 'wrong name or password';
+const wrongCredentials = 'wrong name or password';
 
 export async function checkCredentials({ name, password }: Credentials): Promise<ServerUser> {
 	const found = findUserWithHashByName(getDb(), name);

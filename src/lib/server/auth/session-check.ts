@@ -21,14 +21,10 @@ import { prepared } from '../db/statements';
 
 export type SessionCheck =
 	| { session: ServerSession; user: ServerUser; newToken?: string }
-	| { session: null; user: null; clearCookie: boolean; notice?: SessionNotice; newToken?: undefined };
+	| { session: null; user: null; notice?: SessionNotice; newToken?: undefined };
 
-const none = (notice?: SessionNotice): SessionCheck => ({
-	session: null,
-	user: null,
-	clearCookie: true,
-	notice
-});
+/** No session: the cookie is cleared, and a notice tells why when there is one to tell. */
+const none = (notice?: SessionNotice): SessionCheck => ({ session: null, user: null, notice });
 
 /**
  * Checks the token of a request's cookie against contract §5. `mayRotate` is false for the
@@ -92,7 +88,7 @@ function present(db: Db, row: SessionRow, now: number, times: SessionTimes): Ses
 			toLuciaSeconds(expiresAt),
 			row.id
 		);
-		prepared(db, 'UPDATE user SET last_seen_at = ? WHERE id = ?').run(lastSeenAt, row.user_id);
+		if (touch) prepared(db, 'UPDATE user SET last_seen_at = ? WHERE id = ?').run(now, row.user_id);
 		row = { ...row, received: 1, last_seen_at: lastSeenAt };
 	}
 	return { session: toServerSession(row, times), user };

@@ -24,8 +24,8 @@ export class StreamConnection {
 		this.cursor = cursor;
 	}
 
-	sendMessage(message: StreamMessage, done?: (error?: Error) => void): void {
-		this.ws.send(JSON.stringify(message), done);
+	sendMessage(message: StreamMessage): void {
+		this.ws.send(JSON.stringify(message));
 	}
 
 	/** A live event, already projected and framed for this connection's view. */

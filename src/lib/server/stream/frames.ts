@@ -11,7 +11,7 @@ const text: FrameOptions = { fin: true, rsv1: false, opcode: 1, mask: false, rea
  * A complete WebSocket text frame, built once and written as is to every socket of a view:
  * server frames are not masked, so the same bytes serve every client.
  */
-export function frameText(json: string): Buffer {
+function frameText(json: string): Buffer {
 	return Buffer.concat(Sender.frame(Buffer.from(json), text));
 }
 

@@ -25,18 +25,11 @@ import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
 const maxClientFrameBytes = 1024;
 const maxTimerMs = 2 ** 31 - 1;
 
-const key = Symbol.for('tidewatch.streamRegistry');
-type Global = { [key]?: StreamRegistry };
-
-/** The process's open streams (one registry, whichever module instance asks). */
-export function getStreamRegistry(): StreamRegistry {
-	return ((globalThis as Global)[key] ??= new StreamRegistry());
-}
-
 /** Starts the stream: subscribes to events and session endings and registers the upgrade handler. */
 export function startStream(): { stop(): void } {
 	const config = getConfig();
-	const registry = getStreamRegistry();
+	// startApp runs this once per process, so this is the process's one registry.
+	const registry = new StreamRegistry();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes });
 
 	const unsubscribeEvents = subscribeEvents((event) => fanOut(registry, event));

@@ -7,7 +7,7 @@ export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Bu
  * The server entry (server.js in production, the Vite plugin in development) finds the app's
  * upgrade handler here, so the stream runs on the app's own module instances.
  */
-export const upgradeHandlerKey = Symbol.for('tidewatch.upgradeHandler');
+const upgradeHandlerKey = Symbol.for('tidewatch.upgradeHandler');
 type Global = { [upgradeHandlerKey]?: UpgradeHandler };
 
 export function registerUpgradeHandler(handler: UpgradeHandler): void {
