@@ -27,7 +27,10 @@ http.on('request', (request, response) => {
 	if (sayProtocol) request.headers[protocolHeader] = 'http';
 	if (request.url?.startsWith('/api/') && !decodes(request.url)) {
 		const body = JSON.stringify({ message: 'the path is not valid percent-encoded UTF-8' });
-		response.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+		response.writeHead(400, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(body)
+		});
 		response.end(body);
 		return;
 	}

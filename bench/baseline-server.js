@@ -21,21 +21,27 @@ const connected = Buffer.from(JSON.stringify({ type: 'connected', session: null,
 // does, to measure what that costs a broadcast (an experiment; the benchmark leaves it off).
 const als = process.env.BASELINE_ASYNC_LOCAL_STORAGE === '1' ? new AsyncLocalStorage() : null;
 
-const server = createServer((request, response) => (als ? als.run({ request }, handle, request, response) : handle(request, response)));
+const server = createServer((request, response) =>
+	als ? als.run({ request }, handle, request, response) : handle(request, response)
+);
 
 function handle(request, response) {
 	if (request.method === 'POST' && request.url === '/broadcast') {
 		const chunks = [];
 		request.on('data', (chunk) => chunks.push(chunk));
 		request.on('end', () => {
-			const frame = Buffer.from(`{"type":"event","id":${++lastId},"event":${Buffer.concat(chunks)}}`);
+			const frame = Buffer.from(
+				`{"type":"event","id":${++lastId},"event":${Buffer.concat(chunks)}}`
+			);
 			for (const ws of sockets) ws.send(frame, { binary: false });
 			response.writeHead(204).end();
 		});
 		return;
 	}
 	if (request.method === 'GET' && request.url === '/count') {
-		response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sockets: sockets.size }));
+		response
+			.writeHead(200, { 'content-type': 'application/json' })
+			.end(JSON.stringify({ sockets: sockets.size }));
 		return;
 	}
 	response.writeHead(404).end();

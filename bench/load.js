@@ -147,7 +147,13 @@ const clientCommands = {
 	},
 
 	resetStats() {
-		Object.assign(stats, { connects: 0, failedAttempts: 0, closes: {}, notIncreasing: 0, resyncs: 0 });
+		Object.assign(stats, {
+			connects: 0,
+			failedAttempts: 0,
+			closes: {},
+			notIncreasing: 0,
+			resyncs: 0
+		});
 	},
 
 	/** Resolves once every client has received event `id` (or the time is up). */
@@ -175,7 +181,16 @@ const clientCommands = {
 	watchStorm({ from, to }) {
 		let resolve;
 		const promise = new Promise((r) => (resolve = r));
-		watch = { from, to, k: to - from, counts: new Int32Array(clients.length), done: 0, doneAt: null, resolve, promise };
+		watch = {
+			from,
+			to,
+			k: to - from,
+			counts: new Int32Array(clients.length),
+			done: 0,
+			doneAt: null,
+			resolve,
+			promise
+		};
 		if (watch.k === 0 || clients.length === 0) resolve();
 	},
 
@@ -233,7 +248,10 @@ const clientCommands = {
 				if (error) reject(error);
 				else resolve(value);
 			};
-			const timer = setTimeout(() => finish(new Error(`catch-up: ${count} events after ${timeoutMs} ms`)), timeoutMs);
+			const timer = setTimeout(
+				() => finish(new Error(`catch-up: ${count} events after ${timeoutMs} ms`)),
+				timeoutMs
+			);
 			const ws = new WebSocket(`${url}?lastEventId=0`, {
 				headers: { Origin: origin, Cookie: cookie },
 				perMessageDeflate: false,
@@ -290,7 +308,11 @@ function request(base, method, path, headers, body) {
 }
 
 function jsonHeaders(origin, cookie, body) {
-	const headers = { origin, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+	const headers = {
+		origin,
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(body)
+	};
 	if (cookie) headers.cookie = cookie;
 	return headers;
 }
@@ -366,7 +388,13 @@ const driverCommands = {
 				let r;
 				if (kind === 'rename') {
 					const body = JSON.stringify({ name: `w${w}-${i}` });
-					r = await request(base, 'PATCH', `/api/users/${targets[w % targets.length]}`, jsonHeaders(origin, cookie, body), body);
+					r = await request(
+						base,
+						'PATCH',
+						`/api/users/${targets[w % targets.length]}`,
+						jsonHeaders(origin, cookie, body),
+						body
+					);
 				} else {
 					r = await request(base, 'GET', '/api/last-event-id', { origin, cookie });
 				}

@@ -19,7 +19,9 @@ const top = option('top', 25);
 const from = option('from', 0);
 const to = option('to', Infinity);
 if (args.length === 0) {
-	console.error('usage: node bench/profile-summary.js <file.cpuprofile | dir> [--top N] [--from ms] [--to ms]');
+	console.error(
+		'usage: node bench/profile-summary.js <file.cpuprofile | dir> [--top N] [--from ms] [--to ms]'
+	);
 	process.exit(2);
 }
 
@@ -80,7 +82,9 @@ for (const file of files) {
 
 	const wall = (profile.endTime - profile.startTime) / 1e6;
 	const idle = selfBy.get('(idle)') ?? 0;
-	console.log(`\n${basename(file)}: ${wall.toFixed(1)} s profiled, ${((total - idle) / 1e6).toFixed(2)} s on the CPU (${(((total - idle) / total) * 100).toFixed(0)}% busy)`);
+	console.log(
+		`\n${basename(file)}: ${wall.toFixed(1)} s profiled, ${((total - idle) / 1e6).toFixed(2)} s on the CPU (${(((total - idle) / total) * 100).toFixed(0)}% busy)`
+	);
 	const print = (title, map) => {
 		console.log(`\n  ${title}`);
 		const busy = total - idle;
@@ -89,12 +93,16 @@ for (const file of files) {
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, top);
 		for (const [k, us] of rows) {
-			console.log(`  ${(us / 1000).toFixed(0).padStart(8)} ms ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
+			console.log(
+				`  ${(us / 1000).toFixed(0).padStart(8)} ms ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`
+			);
 		}
 	};
 	print('self time (share of busy time)', selfBy);
 	const programMs = (selfBy.get('(program)') ?? 0) / 1000;
 	const gcMs = (selfBy.get('(garbage collector)') ?? 0) / 1000;
-	console.log(`\n  (program) ${programMs.toFixed(0)} ms, (garbage collector) ${gcMs.toFixed(0)} ms`);
+	console.log(
+		`\n  (program) ${programMs.toFixed(0)} ms, (garbage collector) ${gcMs.toFixed(0)} ms`
+	);
 	print('total time (share of busy time)', totalBy);
 }

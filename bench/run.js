@@ -52,7 +52,15 @@ const defaults = {
 	build: join(root, 'build'),
 	output: join(benchDir, 'results.json')
 };
-const quickDefaults = { clients: 100, duration: 3, backlog: 5000, sessions: 20, stormEvents: 20, writeSeconds: 1, writeRounds: 1 };
+const quickDefaults = {
+	clients: 100,
+	duration: 3,
+	backlog: 5000,
+	sessions: 20,
+	stormEvents: 20,
+	writeSeconds: 1,
+	writeRounds: 1
+};
 
 function parseArgs(argv) {
 	const flags = {};
@@ -64,7 +72,12 @@ function parseArgs(argv) {
 			continue;
 		}
 		if (arg === '--help' || arg === '-h') {
-			console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 14).join('\n'));
+			console.log(
+				readFileSync(new URL(import.meta.url), 'utf8')
+					.split('\n')
+					.slice(0, 14)
+					.join('\n')
+			);
 			process.exit(0);
 		}
 		const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
@@ -81,7 +94,8 @@ function parseArgs(argv) {
 		}
 	}
 	const options = { ...defaults, ...(quick ? quickDefaults : {}), ...flags, quick };
-	if (!options.loadProcs) options.loadProcs = Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
+	if (!options.loadProcs)
+		options.loadProcs = Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
 	options.users = Math.max(options.users, options.writeConcurrency, 1);
 	options.writeRounds = Math.max(1, Math.round(options.writeRounds));
 	return options;
@@ -96,7 +110,9 @@ try {
 }
 
 if (!existsSync(join(options.build, 'index.js'))) {
-	console.error(`bench: ${join(options.build, 'index.js')} is missing. Run \`npm run build\` first, then \`npm run bench\`.`);
+	console.error(
+		`bench: ${join(options.build, 'index.js')} is missing. Run \`npm run build\` first, then \`npm run bench\`.`
+	);
 	process.exit(1);
 }
 
@@ -105,7 +121,10 @@ if (!existsSync(join(options.build, 'index.js'))) {
 /** Open files: every client socket and every server socket is a descriptor. */
 function fileLimits() {
 	const out = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
-	const [soft, hard] = (out.stdout ?? '').trim().split('\n').map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+	const [soft, hard] = (out.stdout ?? '')
+		.trim()
+		.split('\n')
+		.map((v) => (v === 'unlimited' ? Infinity : Number(v)));
 	return { soft, hard };
 }
 const limits = fileLimits();
@@ -126,7 +145,11 @@ const children = new Set();
 /** Starts node with `args`, through `sh -c 'ulimit -n N; exec node …'` when the limit must rise. */
 function spawnNode(args, spawnOptions) {
 	const child = raiseFilesTo
-		? spawn('sh', ['-c', `ulimit -n ${raiseFilesTo} && exec "$0" "$@"`, process.execPath, ...args], spawnOptions)
+		? spawn(
+				'sh',
+				['-c', `ulimit -n ${raiseFilesTo} && exec "$0" "$@"`, process.execPath, ...args],
+				spawnOptions
+			)
 		: spawn(process.execPath, args, spawnOptions);
 	children.add(child);
 	child.once('exit', () => children.delete(child));
@@ -160,7 +183,8 @@ class LoadProcess {
 			else waiter?.resolve(result);
 		});
 		this.child.once('exit', (code, signal) => {
-			for (const waiter of this.pending.values()) waiter.reject(new Error(`load process ${role} exited (${code ?? signal})`));
+			for (const waiter of this.pending.values())
+				waiter.reject(new Error(`load process ${role} exited (${code ?? signal})`));
 			this.pending.clear();
 		});
 	}
@@ -192,7 +216,10 @@ async function launch(name, args, env, cwd = root) {
 	const child = spawnNode(args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
 	await new Promise((ready, fail) => {
-		const timer = setTimeout(() => fail(new Error(`${name} did not start within 30 s:\n${log}`)), 30_000);
+		const timer = setTimeout(
+			() => fail(new Error(`${name} did not start within 30 s:\n${log}`)),
+			30_000
+		);
 		child.stdout.on('data', (chunk) => {
 			log += chunk;
 			if (log.includes('Listening on')) {
@@ -232,10 +259,13 @@ const dbPath = join(tmp, 'tidewatch.db');
 // (it restarts the server several times) cannot swap the code under test halfway through.
 const appDir = join(tmp, 'app');
 cpSync(options.build, join(appDir, 'build'), { recursive: true });
-for (const file of ['server.js', 'package.json']) copyFileSync(join(root, file), join(appDir, file));
+for (const file of ['server.js', 'package.json'])
+	copyFileSync(join(root, file), join(appDir, file));
 symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'), 'dir');
 if (!existsSync(join(appDir, 'build', 'index.js'))) {
-	console.error('bench: build/ changed while it was being copied (a build in progress?). Run `npm run build`, then try again.');
+	console.error(
+		'bench: build/ changed while it was being copied (a build in progress?). Run `npm run build`, then try again.'
+	);
 	process.exit(1);
 }
 const port = await freePort();
@@ -320,12 +350,16 @@ const machine = {
 	openFiles: { soft: limits.soft, hard: limits.hard, children: raiseFilesTo ?? limits.soft }
 };
 
-const log = (...args) => console.log(`[${((nowMs() - t0) / 1000).toFixed(1).padStart(5)} s]`, ...args);
+const log = (...args) =>
+	console.log(`[${((nowMs() - t0) / 1000).toFixed(1).padStart(5)} s]`, ...args);
 const t0 = nowMs();
 
 /** Splits `count` clients over the client processes. */
 function shares(count, parts) {
-	return Array.from({ length: parts }, (_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0));
+	return Array.from(
+		{ length: parts },
+		(_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0)
+	);
 }
 
 /** Polls a process's RSS every 100 ms; stop() gives the highest value seen. */
@@ -373,7 +407,11 @@ async function inspectorCall(server, methods) {
 /** RSS (median of five readings) and V8 heap in use, after a full garbage collection. */
 async function settledMemory(server) {
 	await sleep(500);
-	const calls = await inspectorCall(server, ['HeapProfiler.collectGarbage', 'HeapProfiler.collectGarbage', 'Runtime.getHeapUsage']);
+	const calls = await inspectorCall(server, [
+		'HeapProfiler.collectGarbage',
+		'HeapProfiler.collectGarbage',
+		'Runtime.getHeapUsage'
+	]);
 	const readings = [];
 	for (let i = 0; i < 5; i++) {
 		await sleep(200);
@@ -398,7 +436,9 @@ async function connectClients(url, cookies, count, lastEventId) {
 				url,
 				origin,
 				// Rotated per process so that the processes' first clients use different sessions.
-				cookies: cookies.slice(i % Math.max(1, cookies.length)).concat(cookies.slice(0, i % Math.max(1, cookies.length))),
+				cookies: cookies
+					.slice(i % Math.max(1, cookies.length))
+					.concat(cookies.slice(0, i % Math.max(1, cookies.length))),
 				count: counts[i],
 				lastEventId
 			})
@@ -414,7 +454,10 @@ async function connectClients(url, cookies, count, lastEventId) {
  */
 async function fanout(kind, server, target, cookie, finalId) {
 	const marker = '"name":"fanout-';
-	await everyLoader('record', { n: Math.max(1, Math.round(options.rate * options.duration)), marker });
+	await everyLoader('record', {
+		n: Math.max(1, Math.round(options.rate * options.duration)),
+		marker
+	});
 	await everyLoader('resetStats');
 	const loadPids = [...loaders, driver].map((l) => l.child.pid);
 	const timesBefore = cpuTimes(server.pid);
@@ -442,7 +485,9 @@ async function fanout(kind, server, target, cookie, finalId) {
 	const machineAfter = machineCpu();
 	const peakRss = stopRss();
 	const statuses = await everyLoader('status');
-	const files = await Promise.all(loaders.map((l, i) => l.call('stopRecord', { file: join(tmp, `arrivals-${kind}-${i}.bin`) })));
+	const files = await Promise.all(
+		loaders.map((l, i) => l.call('stopRecord', { file: join(tmp, `arrivals-${kind}-${i}.bin`) }))
+	);
 
 	const okStatus = kind === 'tidewatch' ? 200 : 204;
 	const succeeded = drive.statuses[okStatus] ?? 0;
@@ -470,7 +515,8 @@ async function fanout(kind, server, target, cookie, finalId) {
 	const expected = clients * succeeded;
 	const windowSeconds = (lastArrival - firstStart) / 1000;
 	const closes = {};
-	for (const s of statuses) for (const [code, n] of Object.entries(s.closes)) closes[code] = (closes[code] ?? 0) + n;
+	for (const s of statuses)
+		for (const [code, n] of Object.entries(s.closes)) closes[code] = (closes[code] ?? 0) + n;
 	return {
 		clients,
 		changes: drive.n,
@@ -500,7 +546,11 @@ async function fanout(kind, server, target, cookie, finalId) {
 			driverSeconds: round(loadCpu.at(-1), 2),
 			benchScriptSeconds: round((mainCpu.user + mainCpu.system) / 1e6, 2),
 			otherSeconds: round(
-				machineAfter.busy - machineBefore.busy - (cpuAfter - cpuBefore) - loadCpu.reduce((a, b) => a + b, 0) - (mainCpu.user + mainCpu.system) / 1e6,
+				machineAfter.busy -
+					machineBefore.busy -
+					(cpuAfter - cpuBefore) -
+					loadCpu.reduce((a, b) => a + b, 0) -
+					(mainCpu.user + mainCpu.system) / 1e6,
 				2
 			)
 		},
@@ -534,21 +584,33 @@ const results = {
 
 let app;
 try {
-	log(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}`);
-	log(`parameters: ${options.clients} clients, ${options.rate} changes/s for ${options.duration} s, backlog ${options.backlog}, ${options.loadProcs} client process(es)`);
+	log(
+		`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}`
+	);
+	log(
+		`parameters: ${options.clients} clients, ${options.rate} changes/s for ${options.duration} s, backlog ${options.backlog}, ${options.loadProcs} client process(es)`
+	);
 
 	// -- setup: users and sessions
 	app = await startApp();
 	log(`server up (pid ${app.pid}), database ${dbPath}`);
-	const admin = await api('POST', '/api/auth/register', { body: { name: 'bench-admin', password } });
-	if (admin.status !== 201 || admin.json.type !== 'admin') throw new Error(`register admin: ${admin.status} ${admin.text}`);
+	const admin = await api('POST', '/api/auth/register', {
+		body: { name: 'bench-admin', password }
+	});
+	if (admin.status !== 201 || admin.json.type !== 'admin')
+		throw new Error(`register admin: ${admin.status} ${admin.text}`);
 	const adminCookie = admin.cookie;
-	const targetReg = await api('POST', '/api/auth/register', { body: { name: 'bench-target', password } });
-	if (targetReg.status !== 201) throw new Error(`register target: ${targetReg.status} ${targetReg.text}`);
+	const targetReg = await api('POST', '/api/auth/register', {
+		body: { name: 'bench-target', password }
+	});
+	if (targetReg.status !== 201)
+		throw new Error(`register target: ${targetReg.status} ${targetReg.text}`);
 	const target = { id: targetReg.json.id, createdAt: targetReg.json.createdAt };
 	const users = await pool(
 		Array.from({ length: options.users }, (_, i) => async () => {
-			const r = await api('POST', '/api/auth/register', { body: { name: `bench-u${i}`, password } });
+			const r = await api('POST', '/api/auth/register', {
+				body: { name: `bench-u${i}`, password }
+			});
 			if (r.status !== 201) throw new Error(`register bench-u${i}: ${r.status} ${r.text}`);
 			return { id: r.json.id, name: `bench-u${i}`, cookie: r.cookie };
 		}),
@@ -566,7 +628,8 @@ try {
 		}),
 		4
 	);
-	if (loginRefused) log(`a login was refused (${loginRefused}); the clients share ${cookies.length} sessions`);
+	if (loginRefused)
+		log(`a login was refused (${loginRefused}); the clients share ${cookies.length} sessions`);
 	log(`registered ${users.length + 2} users; ${cookies.length} regular sessions for the clients`);
 
 	// -- 3. catch-up: a backlog written straight into the event table while the server is down
@@ -578,7 +641,13 @@ try {
 		const now = Date.now();
 		db.transaction(() => {
 			for (let i = 0; i < options.backlog; i++) {
-				const user = { id: target.id, name: `backlog-${i}`, type: 'regular', createdAt: target.createdAt, lastSeenAt: now };
+				const user = {
+					id: target.id,
+					name: `backlog-${i}`,
+					type: 'regular',
+					createdAt: target.createdAt,
+					lastSeenAt: now
+				};
 				insert.run('user-update', JSON.stringify(user), now);
 			}
 		})();
@@ -591,13 +660,17 @@ try {
 	// The backlog comes last and an admin sees every user-update, so the client holds everything
 	// once it has the head; events it may not see (other users' own session lists) never come.
 	if (catchup.events < options.backlog || !catchup.increasing) {
-		throw new Error(`catch-up received ${catchup.events} events up to ${catchupHead} (increasing: ${catchup.increasing})`);
+		throw new Error(
+			`catch-up received ${catchup.events} events up to ${catchupHead} (increasing: ${catchup.increasing})`
+		);
 	}
 	const floor = (() => {
 		// The floor: the same rows read with better-sqlite3 a page at a time (like the replay)
 		// and serialised as the stream's messages, in one process, no socket.
 		const db = new Database(dbPath, { readonly: true });
-		const page = db.prepare('SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?');
+		const page = db.prepare(
+			'SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?'
+		);
 		const started = nowMs();
 		let cursor = 0;
 		let count = 0;
@@ -606,7 +679,11 @@ try {
 			const rows = page.all(cursor, 2000);
 			for (const row of rows) {
 				const frame = Buffer.from(
-					JSON.stringify({ type: 'event', id: row.id, event: { type: row.type, data: JSON.parse(row.data) } })
+					JSON.stringify({
+						type: 'event',
+						id: row.id,
+						event: { type: row.type, data: JSON.parse(row.data) }
+					})
 				);
 				bytes += frame.length;
 				count++;
@@ -626,9 +703,12 @@ try {
 		baselineSeconds: round(floor.seconds, 3),
 		baselineEventsPerSecond: round(floor.events / floor.seconds, 0),
 		ratioToBaseline: round(catchup.events / catchup.seconds / (floor.events / floor.seconds), 3),
-		baseline: 'better-sqlite3 reads the same rows 2,000 at a time and JSON-serialises each as a stream message, in one process'
+		baseline:
+			'better-sqlite3 reads the same rows 2,000 at a time and JSON-serialises each as a stream message, in one process'
 	};
-	log(`catch-up: ${results.catchup.eventsPerSecond} events/s (floor ${results.catchup.baselineEventsPerSecond} events/s)`);
+	log(
+		`catch-up: ${results.catchup.eventsPerSecond} events/s (floor ${results.catchup.baselineEventsPerSecond} events/s)`
+	);
 
 	// -- 4. writes: 16 concurrent renames against 16 concurrent reads of a route that does nothing,
 	//       alternated over a few rounds so that a busy moment on the machine does not pick a side.
@@ -645,16 +725,26 @@ try {
 	for (let r = 0; r < options.writeRounds; r++) {
 		const writes = await driver.call('closedLoop', { kind: 'rename', ...writeArgs });
 		const noop = await driver.call('closedLoop', { kind: 'noop', ...writeArgs });
-		for (const [what, run] of [['renames', writes], ['noop reads', noop]]) {
+		for (const [what, run] of [
+			['renames', writes],
+			['noop reads', noop]
+		]) {
 			if (!run.statuses[200] || Object.keys(run.statuses).some((code) => code !== '200')) {
 				throw new Error(`writes: unexpected statuses for ${what}: ${JSON.stringify(run.statuses)}`);
 			}
 		}
 		rounds.push({ writes, noop });
 	}
-	const median = (list, by) => [...list].sort((a, b) => by(a) - by(b))[Math.floor((list.length - 1) / 2)];
-	const writes = median(rounds.map((r) => r.writes), (w) => w.perSecond);
-	const noop = median(rounds.map((r) => r.noop), (w) => w.perSecond);
+	const median = (list, by) =>
+		[...list].sort((a, b) => by(a) - by(b))[Math.floor((list.length - 1) / 2)];
+	const writes = median(
+		rounds.map((r) => r.writes),
+		(w) => w.perSecond
+	);
+	const noop = median(
+		rounds.map((r) => r.noop),
+		(w) => w.perSecond
+	);
 	results.writes = {
 		concurrency: options.writeConcurrency,
 		seconds: options.writeSeconds,
@@ -669,15 +759,22 @@ try {
 		noopP50Ms: noop.latency.p50Ms,
 		noopP99Ms: noop.latency.p99Ms,
 		ratioToNoop: round(writes.perSecond / noop.perSecond, 3),
-		perRound: rounds.map((r) => ({ renamesPerSecond: round(r.writes.perSecond, 0), noopPerSecond: round(r.noop.perSecond, 0) })),
-		measure: 'median over the rounds; each round runs the renames, then the reads, each after a short warm-up'
+		perRound: rounds.map((r) => ({
+			renamesPerSecond: round(r.writes.perSecond, 0),
+			noopPerSecond: round(r.noop.perSecond, 0)
+		})),
+		measure:
+			'median over the rounds; each round runs the renames, then the reads, each after a short warm-up'
 	};
-	log(`writes: ${results.writes.perSecond} renames/s (noop ${results.writes.noopPerSecond} requests/s)`);
+	log(
+		`writes: ${results.writes.perSecond} renames/s (noop ${results.writes.noopPerSecond} requests/s)`
+	);
 
 	// -- 5. memory per idle stream, on a fresh server process
 	await stop(app);
 	app = await startApp({ inspect: true });
-	for (let i = 0; i < 50; i++) await api('GET', '/api/users', { cookie: cookies[i % cookies.length] });
+	for (let i = 0; i < 50; i++)
+		await api('GET', '/api/users', { cookie: cookies[i % cookies.length] });
 	const idle = await settledMemory(app);
 	let head = await lastEventId();
 	const connectSeconds = await connectClients(wsUrl, cookies, options.clients, head);
@@ -687,15 +784,23 @@ try {
 		rssWithoutStreamsBytes: idle.rss,
 		rssWithStreamsBytes: streams.rss,
 		bytesPerIdleStream: round((streams.rss - idle.rss) / options.clients, 0),
-		heapBytesPerIdleStream: idle.heapUsed === null ? null : round((streams.heapUsed - idle.heapUsed) / options.clients, 0),
+		heapBytesPerIdleStream:
+			idle.heapUsed === null
+				? null
+				: round((streams.heapUsed - idle.heapUsed) / options.clients, 0),
 		connectSeconds: round(connectSeconds, 3),
-		measuredAfter: 'a full garbage collection (inspector HeapProfiler.collectGarbage) before each reading'
+		measuredAfter:
+			'a full garbage collection (inspector HeapProfiler.collectGarbage) before each reading'
 	};
-	log(`memory: ${options.clients} streams connected in ${connectSeconds.toFixed(2)} s; ${results.memory.bytesPerIdleStream} bytes RSS per idle stream`);
+	log(
+		`memory: ${options.clients} streams connected in ${connectSeconds.toFixed(2)} s; ${results.memory.bytesPerIdleStream} bytes RSS per idle stream`
+	);
 
 	// -- 1. fan-out through the app
 	const ours = await fanout('tidewatch', app, target, adminCookie, async () => lastEventId());
-	log(`fan-out: ${ours.deliveriesPerSecond} deliveries/s, p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms`);
+	log(
+		`fan-out: ${ours.deliveriesPerSecond} deliveries/s, p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms`
+	);
 
 	// -- 6. reconnect storm: stop the server under the connected clients, write events while it
 	//       is down, start it again on the same database and port.
@@ -713,7 +818,13 @@ try {
 		const now = Date.now();
 		db.transaction(() => {
 			for (let i = 0; i < options.stormEvents; i++) {
-				const user = { id: target.id, name: `storm-${i}`, type: 'regular', createdAt: target.createdAt, lastSeenAt: now };
+				const user = {
+					id: target.id,
+					name: `storm-${i}`,
+					type: 'regular',
+					createdAt: target.createdAt,
+					lastSeenAt: now
+				};
 				insert.run('user-update', JSON.stringify(user), now);
 			}
 		})();
@@ -741,30 +852,52 @@ try {
 		closes: Object.assign({}, ...stormStatus.map((s) => s.closes)),
 		notIncreasing: stormStatus.reduce((sum, s) => sum + s.notIncreasing, 0),
 		serverCpuSeconds: round(stormCpuAfter - stormCpuBefore),
-		backoff: 'the browser client\'s: half to all of min(30 s, 0.5 s × 2^attempt), from the last event received'
+		backoff:
+			"the browser client's: half to all of min(30 s, 0.5 s × 2^attempt), from the last event received"
 	};
-	log(`storm: every client back with all ${options.stormEvents} events ${results.storm.seconds} s after the restart (outage ${results.storm.outageSeconds} s), missing ${results.storm.missing}`);
+	log(
+		`storm: every client back with all ${options.stormEvents} events ${results.storm.seconds} s after the restart (outage ${results.storm.outageSeconds} s), missing ${results.storm.missing}`
+	);
 	await everyLoader('closeAll');
 	await stop(app);
 	app = null;
 
 	// -- 2. the bare baseline, same clients, same payloads, same driver
 	const baselinePort = await freePort();
-	const baselineProfile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`, '--cpu-prof-name=baseline.cpuprofile'] : [];
-	const baselineServer = await launch('baseline', [...baselineProfile, '--inspect=127.0.0.1:0', join(benchDir, 'baseline-server.js')], {
-		...process.env,
-		PORT: String(baselinePort),
-		HOST: '127.0.0.1'
-	});
+	const baselineProfile = options.profile
+		? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`, '--cpu-prof-name=baseline.cpuprofile']
+		: [];
+	const baselineServer = await launch(
+		'baseline',
+		[...baselineProfile, '--inspect=127.0.0.1:0', join(benchDir, 'baseline-server.js')],
+		{
+			...process.env,
+			PORT: String(baselinePort),
+			HOST: '127.0.0.1'
+		}
+	);
 	baselineServer.base = `http://127.0.0.1:${baselinePort}`;
 	const baselineIdle = await settledMemory(baselineServer);
 	await connectClients(`ws://127.0.0.1:${baselinePort}/api/events`, [], options.clients, 0);
 	const baselineStreams = await settledMemory(baselineServer);
-	results.memory.baselineBytesPerIdleStream = round((baselineStreams.rss - baselineIdle.rss) / options.clients, 0);
+	results.memory.baselineBytesPerIdleStream = round(
+		(baselineStreams.rss - baselineIdle.rss) / options.clients,
+		0
+	);
 	results.memory.baselineHeapBytesPerIdleStream =
-		baselineIdle.heapUsed === null ? null : round((baselineStreams.heapUsed - baselineIdle.heapUsed) / options.clients, 0);
-	const floorRun = await fanout('baseline', baselineServer, target, null, async (drive) => drive.statuses[204] ?? 0);
-	log(`baseline fan-out: ${floorRun.deliveriesPerSecond} deliveries/s, p50 ${floorRun.p50Ms} ms, p99 ${floorRun.p99Ms} ms`);
+		baselineIdle.heapUsed === null
+			? null
+			: round((baselineStreams.heapUsed - baselineIdle.heapUsed) / options.clients, 0);
+	const floorRun = await fanout(
+		'baseline',
+		baselineServer,
+		target,
+		null,
+		async (drive) => drive.statuses[204] ?? 0
+	);
+	log(
+		`baseline fan-out: ${floorRun.deliveriesPerSecond} deliveries/s, p50 ${floorRun.p50Ms} ms, p99 ${floorRun.p99Ms} ms`
+	);
 	await everyLoader('closeAll');
 	await stop(baselineServer);
 
@@ -803,9 +936,24 @@ const f = results.fanout;
 const atDefaults = options.clients >= 2000 && options.rate >= 50;
 const targets = [
 	{ name: 'fan-out p99 latency', target: '< 100 ms', value: f.p99Ms, met: f.p99Ms < 100 },
-	{ name: 'fan-out deliveries/s over the bare baseline', target: '>= 0.8', value: f.ratioToBaseline, met: f.ratioToBaseline >= 0.8 },
-	{ name: 'catch-up events/s', target: '>= 50,000', value: results.catchup.eventsPerSecond, met: results.catchup.eventsPerSecond >= 50_000 },
-	{ name: 'RSS per idle stream', target: '< 20 KiB', value: results.memory.bytesPerIdleStream, met: results.memory.bytesPerIdleStream < 20 * 1024 },
+	{
+		name: 'fan-out deliveries/s over the bare baseline',
+		target: '>= 0.8',
+		value: f.ratioToBaseline,
+		met: f.ratioToBaseline >= 0.8
+	},
+	{
+		name: 'catch-up events/s',
+		target: '>= 50,000',
+		value: results.catchup.eventsPerSecond,
+		met: results.catchup.eventsPerSecond >= 50_000
+	},
+	{
+		name: 'RSS per idle stream',
+		target: '< 20 KiB',
+		value: results.memory.bytesPerIdleStream,
+		met: results.memory.bytesPerIdleStream < 20 * 1024
+	},
 	{
 		name: 'reconnect storm',
 		target: '< 10 s, nothing missing',
@@ -816,35 +964,101 @@ const targets = [
 results.targets = { atDefaultScale: atDefaults, list: targets };
 results.totalSeconds = round((nowMs() - t0) / 1000, 1);
 
-const fmt = (v) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(v ?? '–'));
+const fmt = (v) =>
+	typeof v === 'number'
+		? v.toLocaleString('en-US', { maximumFractionDigits: 2 })
+		: String(v ?? '–');
 const mib = (b) => (b === null || b === undefined ? '–' : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const rows = [
-	['fan-out', 'deliveries/s', f.deliveriesPerSecond, f.baselineDeliveriesPerSecond, f.ratioToBaseline],
+	[
+		'fan-out',
+		'deliveries/s',
+		f.deliveriesPerSecond,
+		f.baselineDeliveriesPerSecond,
+		f.ratioToBaseline
+	],
 	['fan-out', 'latency p50 (ms)', f.p50Ms, f.baselineP50Ms, round(f.p50Ms / f.baselineP50Ms)],
 	['fan-out', 'latency p95 (ms)', f.p95Ms, f.baselineP95Ms, round(f.p95Ms / f.baselineP95Ms)],
 	['fan-out', 'latency p99 (ms)', f.p99Ms, f.baselineP99Ms, f.p99RatioToBaseline],
 	['fan-out', 'latency max (ms)', f.maxMs, f.baselineMaxMs, round(f.maxMs / f.baselineMaxMs)],
 	['fan-out', 'missing deliveries', f.missing, f.baselineMissing, ''],
-	['fan-out', 'server CPU (s)', f.serverCpuSeconds, f.baselineCpuSeconds, round(f.serverCpuSeconds / f.baselineCpuSeconds)],
-	['fan-out', 'server CPU per delivery (µs)', f.serverCpuMicrosPerDelivery, f.baselineCpuMicrosPerDelivery, round(f.serverCpuMicrosPerDelivery / f.baselineCpuMicrosPerDelivery)],
+	[
+		'fan-out',
+		'server CPU (s)',
+		f.serverCpuSeconds,
+		f.baselineCpuSeconds,
+		round(f.serverCpuSeconds / f.baselineCpuSeconds)
+	],
+	[
+		'fan-out',
+		'server CPU per delivery (µs)',
+		f.serverCpuMicrosPerDelivery,
+		f.baselineCpuMicrosPerDelivery,
+		round(f.serverCpuMicrosPerDelivery / f.baselineCpuMicrosPerDelivery)
+	],
 	['fan-out', 'server peak RSS', mib(f.serverPeakRssBytes), mib(f.baselinePeakRssBytes), ''],
-	['catch-up', `events/s (${fmt(results.catchup.events)} events)`, results.catchup.eventsPerSecond, results.catchup.baselineEventsPerSecond, results.catchup.ratioToBaseline],
-	['writes', `renames/s, ${options.writeConcurrency} concurrent`, results.writes.perSecond, `${fmt(results.writes.noopPerSecond)} (noop)`, results.writes.ratioToNoop],
-	['writes', 'latency p50 / p99 (ms)', `${results.writes.p50Ms} / ${results.writes.p99Ms}`, `${results.writes.noopP50Ms} / ${results.writes.noopP99Ms}`, ''],
+	[
+		'catch-up',
+		`events/s (${fmt(results.catchup.events)} events)`,
+		results.catchup.eventsPerSecond,
+		results.catchup.baselineEventsPerSecond,
+		results.catchup.ratioToBaseline
+	],
+	[
+		'writes',
+		`renames/s, ${options.writeConcurrency} concurrent`,
+		results.writes.perSecond,
+		`${fmt(results.writes.noopPerSecond)} (noop)`,
+		results.writes.ratioToNoop
+	],
+	[
+		'writes',
+		'latency p50 / p99 (ms)',
+		`${results.writes.p50Ms} / ${results.writes.p99Ms}`,
+		`${results.writes.noopP50Ms} / ${results.writes.noopP99Ms}`,
+		''
+	],
 	['memory', 'RSS, 0 streams', mib(results.memory.rssWithoutStreamsBytes), '', ''],
-	['memory', `RSS, ${fmt(options.clients)} idle streams`, mib(results.memory.rssWithStreamsBytes), '', ''],
-	['memory', 'RSS bytes per idle stream', results.memory.bytesPerIdleStream, results.memory.baselineBytesPerIdleStream, round(results.memory.bytesPerIdleStream / results.memory.baselineBytesPerIdleStream)],
-	['memory', 'JS heap bytes per idle stream', results.memory.heapBytesPerIdleStream, results.memory.baselineHeapBytesPerIdleStream, round(results.memory.heapBytesPerIdleStream / results.memory.baselineHeapBytesPerIdleStream)],
-	['storm', `seconds after restart (${fmt(options.stormEvents)} events)`, results.storm.seconds, '', ''],
+	[
+		'memory',
+		`RSS, ${fmt(options.clients)} idle streams`,
+		mib(results.memory.rssWithStreamsBytes),
+		'',
+		''
+	],
+	[
+		'memory',
+		'RSS bytes per idle stream',
+		results.memory.bytesPerIdleStream,
+		results.memory.baselineBytesPerIdleStream,
+		round(results.memory.bytesPerIdleStream / results.memory.baselineBytesPerIdleStream)
+	],
+	[
+		'memory',
+		'JS heap bytes per idle stream',
+		results.memory.heapBytesPerIdleStream,
+		results.memory.baselineHeapBytesPerIdleStream,
+		round(results.memory.heapBytesPerIdleStream / results.memory.baselineHeapBytesPerIdleStream)
+	],
+	[
+		'storm',
+		`seconds after restart (${fmt(options.stormEvents)} events)`,
+		results.storm.seconds,
+		'',
+		''
+	],
 	['storm', 'outage (SIGTERM to listening) (s)', results.storm.outageSeconds, '', ''],
 	['storm', 'missing (client, event) pairs', results.storm.missing, '', '']
 ].map((r) => r.map(fmt));
 const header = ['', 'measure', 'tidewatch', 'baseline', 'ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+const line = (cells) =>
+	cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
 
 console.log('');
-console.log(`Tidewatch benchmark — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}`);
+console.log(
+	`Tidewatch benchmark — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}`
+);
 console.log(
 	`${options.clients} clients, ${options.rate} changes/s for ${options.duration} s, backlog ${fmt(options.backlog)}, ` +
 		`${options.writeConcurrency} writers for ${options.writeSeconds} s, ${options.stormEvents} events during the outage; ` +
@@ -855,15 +1069,21 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 console.log('');
-console.log(`targets${atDefaults ? '' : ' (stated for 2,000 clients at 50 changes/s; this run is smaller)'}:`);
-for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name} ${t.target}: ${fmt(t.value)}`);
+console.log(
+	`targets${atDefaults ? '' : ' (stated for 2,000 clients at 50 changes/s; this run is smaller)'}:`
+);
+for (const t of targets)
+	console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name} ${t.target}: ${fmt(t.value)}`);
 console.log('');
 console.log(
 	`CPU during fan-out (s): tidewatch server ${f.cpu.serverSeconds}, clients ${f.cpu.clientProcessesSeconds.join(' + ')}, ` +
 		`driver ${f.cpu.driverSeconds}, other processes ${f.cpu.otherSeconds}, of ${f.cpu.windowSeconds} s on ${machine.cores} cores; ` +
 		`baseline server ${f.baseline.cpu.serverSeconds}, clients ${f.baseline.cpu.clientProcessesSeconds.join(' + ')}, other ${f.baseline.cpu.otherSeconds}`
 );
-const foreign = Math.max(f.cpu.otherSeconds / f.cpu.windowSeconds, f.baseline.cpu.otherSeconds / f.baseline.cpu.windowSeconds);
+const foreign = Math.max(
+	f.cpu.otherSeconds / f.cpu.windowSeconds,
+	f.baseline.cpu.otherSeconds / f.baseline.cpu.windowSeconds
+);
 results.machineQuiet = foreign < 0.05;
 if (!results.machineQuiet) {
 	console.log(

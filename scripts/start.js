@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 
 if (!existsSync('build/index.js')) {
 	console.log('No build/ yet: building the app once (npm run build).');
-	const built = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
+	const built = spawnSync('npm', ['run', 'build'], {
+		stdio: 'inherit',
+		shell: process.platform === 'win32'
+	});
 	if (built.status !== 0) process.exit(built.status ?? 1);
 }
 await import('../server.js');

@@ -38,7 +38,8 @@ const headers: Handle = async ({ event, resolve }) => {
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-frame-options', 'DENY');
 	// What a logged-in person sees must not be kept by any cache.
-	if (event.locals.session || event.locals.notice) response.headers.set('cache-control', 'no-store');
+	if (event.locals.session || event.locals.notice)
+		response.headers.set('cache-control', 'no-store');
 	return response;
 };
 

@@ -5,7 +5,9 @@ async function setType(admin: Page, name: string, type: string) {
 	const row = admin.getByTestId('user-row').filter({ hasText: name });
 	await row.getByLabel(`Type of ${name}`).selectOption(type);
 	await row.getByRole('button', { name: 'Set' }).click();
-	await expect(admin.getByRole('status').filter({ hasText: `${name} is now ${type}` })).toBeVisible();
+	await expect(
+		admin.getByRole('status').filter({ hasText: `${name} is now ${type}` })
+	).toBeVisible();
 }
 
 test('a user promoted while on /users gets the admin controls without a reload, and loses them when demoted', async ({
@@ -52,8 +54,13 @@ test('an admin deletes a user after confirming, and the list of another viewer f
 	await waitForApp(adminPage);
 	await adminPage.getByRole('button', { name: `Delete ${victim}` }).click();
 	await expect(adminPage.getByRole('alertdialog')).toContainText(`Delete ${victim}?`);
-	await adminPage.getByRole('alertdialog').getByRole('button', { name: `Delete ${victim}` }).click();
-	await expect(adminPage.getByRole('status').filter({ hasText: `${victim} was deleted` })).toBeVisible();
+	await adminPage
+		.getByRole('alertdialog')
+		.getByRole('button', { name: `Delete ${victim}` })
+		.click();
+	await expect(
+		adminPage.getByRole('status').filter({ hasText: `${victim} was deleted` })
+	).toBeVisible();
 	await expect(adminPage.getByTestId('users').getByText(victim)).toHaveCount(0);
 	// The deleted user's own page shows they are logged out.
 	await expect(victimPage.locator('header').getByRole('link', { name: 'Log in' })).toBeVisible();

@@ -12,7 +12,13 @@ export async function waitForApp(page: Page, javaScript = true): Promise<void> {
 	if (javaScript) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
-async function submitCredentials(page: Page, path: string, button: string, name: string, javaScript: boolean) {
+async function submitCredentials(
+	page: Page,
+	path: string,
+	button: string,
+	name: string,
+	javaScript: boolean
+) {
 	await page.goto(path);
 	await waitForApp(page, javaScript);
 	await page.getByLabel('Name').fill(name);

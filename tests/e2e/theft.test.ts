@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { register, uniqueName, waitForApp } from './fixtures';
 
-const notice = 'Your session was used from somewhere else, so we ended it to protect you. Log in again.';
+const notice =
+	'Your session was used from somewhere else, so we ended it to protect you. Log in again.';
 
 test('a copied cookie used after rotation ends the session: the owner is told, the thief is logged out', async ({
 	browser

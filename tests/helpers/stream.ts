@@ -144,7 +144,8 @@ export class TestStream {
 		const want = this.pongs + 1;
 		this.ws.ping();
 		await this.waitFor(() => this.pongs >= want || this.closeInfo !== null, 'a pong', timeoutMs);
-		if (this.pongs < want) throw new Error(`closed before the pong: ${JSON.stringify(this.closeInfo)}`);
+		if (this.pongs < want)
+			throw new Error(`closed before the pong: ${JSON.stringify(this.closeInfo)}`);
 	}
 
 	get isOpen(): boolean {
@@ -167,7 +168,10 @@ export function openStream(server: TestServer, options?: StreamOptions): TestStr
 }
 
 /** Opens a stream and waits for it to be open and its `connected` message to arrive. */
-export async function connectStream(server: TestServer, options?: StreamOptions): Promise<TestStream> {
+export async function connectStream(
+	server: TestServer,
+	options?: StreamOptions
+): Promise<TestStream> {
 	const stream = openStream(server, options);
 	await stream.opened;
 	await stream.waitForMessages(1);
@@ -228,14 +232,20 @@ export async function renameMany(
 			const body = JSON.stringify({ name: name(i) });
 			const req = request(
 				`${client.baseUrl}/api/auth/account`,
-				{ method: 'PATCH', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+				{
+					method: 'PATCH',
+					agent,
+					headers: { ...headers, 'content-length': Buffer.byteLength(body) }
+				},
 				(res) => {
 					const chunks: Buffer[] = [];
 					res.on('data', (chunk: Buffer) => chunks.push(chunk));
 					res.on('end', () =>
 						res.statusCode === 200
 							? resolve()
-							: reject(new Error(`rename ${i} answered ${res.statusCode}: ${Buffer.concat(chunks)}`))
+							: reject(
+									new Error(`rename ${i} answered ${res.statusCode}: ${Buffer.concat(chunks)}`)
+								)
 					);
 				}
 			);

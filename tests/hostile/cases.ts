@@ -59,7 +59,13 @@ const nonStrings: unknown[] = [
 ];
 
 /** Number literals JSON.stringify cannot write, spliced into the JSON text as they are. */
-const rawNumbers = ['1e400', '-1e400', '123456789012345678901234567890', '-0', '0.0000000000000000000001'];
+const rawNumbers = [
+	'1e400',
+	'-1e400',
+	'123456789012345678901234567890',
+	'-0',
+	'0.0000000000000000000001'
+];
 
 const MiB = 1024 * 1024;
 
@@ -93,7 +99,14 @@ const badNames: string[] = [
 ];
 
 /** Password values the contract refuses (8 to 256 characters). */
-const badPasswords: string[] = ['', 'short', '1234567', '😀😀😀', 'x'.repeat(257), 'x'.repeat(60_000)];
+const badPasswords: string[] = [
+	'',
+	'short',
+	'1234567',
+	'😀😀😀',
+	'x'.repeat(257),
+	'x'.repeat(60_000)
+];
 
 /** currentPassword for PATCH /api/auth/account: any string of up to 256 is well-formed. */
 const badPatchCurrentPasswords: unknown[] = ['x'.repeat(257), 'x'.repeat(60_000)];
@@ -174,16 +187,34 @@ function malformedBodies(random: Random): { label: string; body: Buffer; notJson
 		['toString key', '{"toString":"x","valueOf":"y"}', false],
 		['deep array', '['.repeat(5_000) + ']'.repeat(5_000), false],
 		['deep object', '{"a":'.repeat(3_000) + '1' + '}'.repeat(3_000), false],
-		['many keys', '{' + Array.from({ length: 4_000 }, (_, i) => `"k${i}":${i}`).join(',') + '}', false]
+		[
+			'many keys',
+			'{' + Array.from({ length: 4_000 }, (_, i) => `"k${i}":${i}`).join(',') + '}',
+			false
+		]
 	];
-	const bodies: { label: string; body: Buffer; notJson: boolean }[] = text.map(([label, body, notJson]) => ({ label, body: utf8(body), notJson }));
+	const bodies: { label: string; body: Buffer; notJson: boolean }[] = text.map(
+		([label, body, notJson]) => ({ label, body: utf8(body), notJson })
+	);
 	bodies.push(
-		{ label: 'invalid UTF-8 bytes', body: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0xff, 0xfe, 0xc0, 0xaf]), notJson: true },
+		{
+			label: 'invalid UTF-8 bytes',
+			body: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0xff, 0xfe, 0xc0, 0xaf]),
+			notJson: true
+		},
 		{ label: 'UTF-16LE JSON', body: Buffer.from('{"name":"a"}', 'utf16le'), notJson: true },
-		{ label: 'UTF-16 with BOM', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]), notJson: true }
+		{
+			label: 'UTF-16 with BOM',
+			body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]),
+			notJson: true
+		}
 	);
 	for (let i = 0; i < 4; i++) {
-		bodies.push({ label: `random bytes #${i}`, body: random.bytes(random.int(1, 400)), notJson: true });
+		bodies.push({
+			label: `random bytes #${i}`,
+			body: random.bytes(random.int(1, 400)),
+			notJson: true
+		});
 	}
 	return bodies;
 }
@@ -244,16 +275,31 @@ const bodyRoutes: BodyRoute[] = [
 		fields: {
 			name: { bad: stringOrNot(badNames), good: 'Valid Rename', required: false },
 			password: { bad: stringOrNot(badPasswords), good: 'new-password-123', required: false },
-			currentPassword: { bad: [...nonStrings.filter((v) => v !== undefined), ...badPatchCurrentPasswords], good: 'not-the-password', required: false }
+			currentPassword: {
+				bad: [...nonStrings.filter((v) => v !== undefined), ...badPatchCurrentPasswords],
+				good: 'not-the-password',
+				required: false
+			}
 		},
 		readers: ['regular', 'admin'],
 		refused: [['visitor', 401, /logged in/]],
-		incomplete: [{}, { currentPassword: 'whatever-it-is' }, { password: 'new-password-123' }, { password: 'new-password-123', currentPassword: undefined }]
+		incomplete: [
+			{},
+			{ currentPassword: 'whatever-it-is' },
+			{ password: 'new-password-123' },
+			{ password: 'new-password-123', currentPassword: undefined }
+		]
 	},
 	{
 		method: 'DELETE',
 		path: () => '/api/auth/account',
-		fields: { currentPassword: { bad: stringOrNot(badCurrentPasswords), good: 'not-the-password', required: true } },
+		fields: {
+			currentPassword: {
+				bad: stringOrNot(badCurrentPasswords),
+				good: 'not-the-password',
+				required: true
+			}
+		},
 		readers: ['regular', 'admin'],
 		refused: [['visitor', 401, /logged in/]],
 		incomplete: []
@@ -261,7 +307,13 @@ const bodyRoutes: BodyRoute[] = [
 	{
 		method: 'DELETE',
 		path: () => '/api/auth/sessions',
-		fields: { currentPassword: { bad: stringOrNot(badCurrentPasswords), good: 'not-the-password', required: true } },
+		fields: {
+			currentPassword: {
+				bad: stringOrNot(badCurrentPasswords),
+				good: 'not-the-password',
+				required: true
+			}
+		},
 		readers: ['regular', 'admin'],
 		refused: [['visitor', 401, /logged in/]],
 		incomplete: []
@@ -269,7 +321,13 @@ const bodyRoutes: BodyRoute[] = [
 	{
 		method: 'DELETE',
 		path: (w) => `/api/auth/sessions/${w.regularOther.family}`,
-		fields: { currentPassword: { bad: stringOrNot(badCurrentPasswords), good: 'not-the-password', required: true } },
+		fields: {
+			currentPassword: {
+				bad: stringOrNot(badCurrentPasswords),
+				good: 'not-the-password',
+				required: true
+			}
+		},
 		readers: ['regular'],
 		refused: [['visitor', 401, /logged in/]],
 		incomplete: []
@@ -305,10 +363,17 @@ function encodeBody(body: Record<string, unknown>): Buffer {
 }
 
 const describeValue = (value: unknown): string => {
-	if (value && typeof value === 'object' && 'rawNumber' in value) return (value as { rawNumber: string }).rawNumber;
+	if (value && typeof value === 'object' && 'rawNumber' in value)
+		return (value as { rawNumber: string }).rawNumber;
 	if (typeof value === 'string') {
-		const shown = value.length > 24 ? `${JSON.stringify(value.slice(0, 12))}… (${value.length} chars)` : JSON.stringify(value);
-		return shown.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+		const shown =
+			value.length > 24
+				? `${JSON.stringify(value.slice(0, 12))}… (${value.length} chars)`
+				: JSON.stringify(value);
+		return shown.replace(
+			/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g,
+			(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+		);
 	}
 	const json = JSON.stringify(value);
 	return json === undefined ? String(value) : json.length > 40 ? json.slice(0, 40) + '…' : json;
@@ -337,7 +402,10 @@ function apiCase(
 	body: Buffer | undefined,
 	fields: Partial<HttpCase> & { group: string; label: string }
 ): HttpCase {
-	const headers: Record<string, string> = { origin: w.server.url, 'user-agent': 'tidewatch-hostile' };
+	const headers: Record<string, string> = {
+		origin: w.server.url,
+		'user-agent': 'tidewatch-hostile'
+	};
 	if (body !== undefined) headers['content-type'] = 'application/json';
 	const cookie = senderCookie(w, sender);
 	if (cookie) headers.cookie = cookie;
@@ -383,7 +451,11 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 					if (route.method === 'PATCH' && path === '/api/auth/account' && field === 'password') {
 						body.currentPassword = 'not-the-password';
 					}
-					if (route.method === 'PATCH' && path === '/api/auth/account' && field === 'currentPassword') {
+					if (
+						route.method === 'PATCH' &&
+						path === '/api/auth/account' &&
+						field === 'currentPassword'
+					) {
 						body.password = 'new-password-123';
 					}
 					body[field] = bad;
@@ -427,11 +499,25 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 				}
 			}
 			// Extra fields next to well-formed ones: the schemas are strict.
-			for (const extra of ['extra', 'type', 'isAdmin', 'id', 'role', 'userId', '__proto__', 'constructor', 'name ', 'Name']) {
+			for (const extra of [
+				'extra',
+				'type',
+				'isAdmin',
+				'id',
+				'role',
+				'userId',
+				'__proto__',
+				'constructor',
+				'name ',
+				'Name'
+			]) {
 				if (extra in route.fields) continue;
 				const body: Record<string, unknown> = {};
 				for (const [field, pools] of Object.entries(route.fields)) body[field] = pools.good;
-				const text = JSON.stringify(body).replace(/}$/, `,${JSON.stringify(extra)}:${JSON.stringify(extra === '__proto__' ? { type: 'admin' } : 'admin')}}`);
+				const text = JSON.stringify(body).replace(
+					/}$/,
+					`,${JSON.stringify(extra)}:${JSON.stringify(extra === '__proto__' ? { type: 'admin' } : 'admin')}}`
+				);
 				cases.push(
 					apiCase(w, sender, route.method, path, utf8(text), {
 						group: 'missing and extra fields',
@@ -459,7 +545,9 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 					if (field === forced || roll < 0.4) body[field] = random.pick(pools.bad);
 					else if (roll < 0.7) body[field] = pools.good;
 				}
-				if (random.chance(0.3)) body[random.pick(['x', 'admin', 'password2', 'currentpassword'])] = random.pick(nonStrings);
+				if (random.chance(0.3))
+					body[random.pick(['x', 'admin', 'password2', 'currentpassword'])] =
+						random.pick(nonStrings);
 				const huge = Object.values(body).some((v) => typeof v === 'string' && v.length > 50_000);
 				cases.push(
 					apiCase(w, sender, route.method, path, encodeBody(body), {
@@ -476,12 +564,19 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 			for (const [field, pools] of Object.entries(route.fields)) good[field] = pools.good;
 			for (const body of [good, {}, null]) {
 				cases.push(
-					apiCase(w, sender, route.method, path, body === null ? utf8('{"broken') : jsonBody(body), {
-						group: 'not allowed',
-						label: `${at}: ${sender} (${status}) with ${body === null ? 'broken JSON' : JSON.stringify(body)}`,
-						mentions,
-						check: { status }
-					} as Partial<HttpCase> & { group: string; label: string })
+					apiCase(
+						w,
+						sender,
+						route.method,
+						path,
+						body === null ? utf8('{"broken') : jsonBody(body),
+						{
+							group: 'not allowed',
+							label: `${at}: ${sender} (${status}) with ${body === null ? 'broken JSON' : JSON.stringify(body)}`,
+							mentions,
+							check: { status }
+						} as Partial<HttpCase> & { group: string; label: string }
+					)
 				);
 			}
 		}
@@ -507,7 +602,8 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 			'application/x-json',
 			'application/octet-stream'
 		]) {
-			const headers: Record<string, string> = contentType === null ? {} : { 'content-type': contentType };
+			const headers: Record<string, string> =
+				contentType === null ? {} : { 'content-type': contentType };
 			const c = apiCase(w, reader, route.method, path, jsonBody(good), {
 				group: 'wrong content types',
 				label: `${at}: content-type ${contentType === null ? '(none)' : JSON.stringify(contentType)}`,
@@ -558,7 +654,14 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 
 export function refusedByMeaningCases(w: World): HttpCase[] {
 	const cases: HttpCase[] = [];
-	const api = (sender: string, method: string, path: string, body: unknown, label: string, status: number) =>
+	const api = (
+		sender: string,
+		method: string,
+		path: string,
+		body: unknown,
+		label: string,
+		status: number
+	) =>
 		cases.push(
 			apiCase(w, sender, method, path, jsonBody(body), {
 				group: 'refused by meaning',
@@ -567,32 +670,152 @@ export function refusedByMeaningCases(w: World): HttpCase[] {
 			} as Partial<HttpCase> & { group: string; label: string })
 		);
 	// Names that trim or fold (ASCII case) to a taken one.
-	for (const name of ['hostile admin', 'HOSTILE REGULAR', '  Hostile Admin  ', '\u00a0Hostile Crew\u3000', '\tHostile Regular\n']) {
-		api('visitor', 'POST', '/api/auth/register', { name, password: 'password123' }, `taken name ${describeValue(name)}`, 409);
+	for (const name of [
+		'hostile admin',
+		'HOSTILE REGULAR',
+		'  Hostile Admin  ',
+		'\u00a0Hostile Crew\u3000',
+		'\tHostile Regular\n'
+	]) {
+		api(
+			'visitor',
+			'POST',
+			'/api/auth/register',
+			{ name, password: 'password123' },
+			`taken name ${describeValue(name)}`,
+			409
+		);
 	}
 	// Logins that are well-formed but wrong: unknown names (including unicode ones), wrong passwords.
 	// A lone surrogate is not a name at all: 400, which tells nothing of who exists either.
-	api('visitor', 'POST', '/api/auth/login', { name: '\ud800', password: 'wrong-password' }, 'login as a lone surrogate', 400);
-	for (const name of ['Nobody', '😀', 'e\u0301', 'Hostile Admin', 'hostile regular', 'ＨＯＳＴＩＬＥ ＡＤＭＩＮ', 'Hostile\u00a0Admin', 'x'.repeat(64)]) {
-		api('visitor', 'POST', '/api/auth/login', { name, password: 'wrong-password' }, `wrong login as ${describeValue(name)}`, 401);
+	api(
+		'visitor',
+		'POST',
+		'/api/auth/login',
+		{ name: '\ud800', password: 'wrong-password' },
+		'login as a lone surrogate',
+		400
+	);
+	for (const name of [
+		'Nobody',
+		'😀',
+		'e\u0301',
+		'Hostile Admin',
+		'hostile regular',
+		'ＨＯＳＴＩＬＥ ＡＤＭＩＮ',
+		'Hostile\u00a0Admin',
+		'x'.repeat(64)
+	]) {
+		api(
+			'visitor',
+			'POST',
+			'/api/auth/login',
+			{ name, password: 'wrong-password' },
+			`wrong login as ${describeValue(name)}`,
+			401
+		);
 	}
-	api('visitor', 'POST', '/api/auth/login', { name: 'Hostile Admin', password: w.admin.password + ' ' }, 'password with a trailing space', 401);
-	api('visitor', 'POST', '/api/auth/login', { name: 'Hostile Admin', password: w.admin.password.toUpperCase() }, 'password in upper case', 401);
-	api('visitor', 'POST', '/api/auth/login', { name: 'Hostile Admin', password: w.admin.password + '\u0000' }, 'password with a NUL', 401);
+	api(
+		'visitor',
+		'POST',
+		'/api/auth/login',
+		{ name: 'Hostile Admin', password: w.admin.password + ' ' },
+		'password with a trailing space',
+		401
+	);
+	api(
+		'visitor',
+		'POST',
+		'/api/auth/login',
+		{ name: 'Hostile Admin', password: w.admin.password.toUpperCase() },
+		'password in upper case',
+		401
+	);
+	api(
+		'visitor',
+		'POST',
+		'/api/auth/login',
+		{ name: 'Hostile Admin', password: w.admin.password + '\u0000' },
+		'password with a NUL',
+		401
+	);
 	// Renames onto a taken name.
-	api('regular', 'PATCH', '/api/auth/account', { name: 'HOSTILE ADMIN' }, 'rename onto a taken name', 409);
-	api('admin', 'PATCH', `/api/users/${w.regular.id}`, { name: ' hostile crew ' }, 'admin renames onto a taken name', 409);
+	api(
+		'regular',
+		'PATCH',
+		'/api/auth/account',
+		{ name: 'HOSTILE ADMIN' },
+		'rename onto a taken name',
+		409
+	);
+	api(
+		'admin',
+		'PATCH',
+		`/api/users/${w.regular.id}`,
+		{ name: ' hostile crew ' },
+		'admin renames onto a taken name',
+		409
+	);
 	// Wrong current passwords.
 	for (const sender of ['regular', 'admin'] as const) {
 		const other = sender === 'regular' ? w.admin : w.regular;
-		api(sender, 'PATCH', '/api/auth/account', { password: 'new-password-123', currentPassword: 'wrong-password' }, 'password change, wrong current', 403);
-		api(sender, 'PATCH', '/api/auth/account', { password: 'new-password-123', currentPassword: '' }, 'password change, empty current', 403);
-		api(sender, 'PATCH', '/api/auth/account', { password: 'new-password-123', currentPassword: other.password }, "password change, another user's password", 403);
-		api(sender, 'DELETE', '/api/auth/account', { currentPassword: 'wrong-password' }, 'delete, wrong password', 403);
-		api(sender, 'DELETE', '/api/auth/account', { currentPassword: other.password }, "delete, another user's password", 403);
-		api(sender, 'DELETE', '/api/auth/sessions', { currentPassword: 'wrong-password' }, 'end other sessions, wrong password', 403);
+		api(
+			sender,
+			'PATCH',
+			'/api/auth/account',
+			{ password: 'new-password-123', currentPassword: 'wrong-password' },
+			'password change, wrong current',
+			403
+		);
+		api(
+			sender,
+			'PATCH',
+			'/api/auth/account',
+			{ password: 'new-password-123', currentPassword: '' },
+			'password change, empty current',
+			403
+		);
+		api(
+			sender,
+			'PATCH',
+			'/api/auth/account',
+			{ password: 'new-password-123', currentPassword: other.password },
+			"password change, another user's password",
+			403
+		);
+		api(
+			sender,
+			'DELETE',
+			'/api/auth/account',
+			{ currentPassword: 'wrong-password' },
+			'delete, wrong password',
+			403
+		);
+		api(
+			sender,
+			'DELETE',
+			'/api/auth/account',
+			{ currentPassword: other.password },
+			"delete, another user's password",
+			403
+		);
+		api(
+			sender,
+			'DELETE',
+			'/api/auth/sessions',
+			{ currentPassword: 'wrong-password' },
+			'end other sessions, wrong password',
+			403
+		);
 	}
-	api('regular', 'DELETE', `/api/auth/sessions/${w.regularOther.family}`, { currentPassword: 'wrong-password' }, 'end a session, wrong password', 403);
+	api(
+		'regular',
+		'DELETE',
+		`/api/auth/sessions/${w.regularOther.family}`,
+		{ currentPassword: 'wrong-password' },
+		'end a session, wrong password',
+		403
+	);
 	// Another user's login, or none, ended with the right password of one's own.
 	for (const [id, what] of [
 		[w.admin.family, "the admin's login"],
@@ -602,11 +825,32 @@ export function refusedByMeaningCases(w: World): HttpCase[] {
 		[encodeURIComponent(w.regular.family + ' '), 'own login id with a space'],
 		[createHash('sha256').update(w.admin.token).digest('hex'), "the admin session's database key"]
 	]) {
-		api('regular', 'DELETE', `/api/auth/sessions/${id}`, { currentPassword: w.regular.password }, `right password, ${what}`, 404);
+		api(
+			'regular',
+			'DELETE',
+			`/api/auth/sessions/${id}`,
+			{ currentPassword: w.regular.password },
+			`right password, ${what}`,
+			404
+		);
 	}
 	// The last admin cannot be demoted or deleted, by themself either.
-	api('admin', 'PATCH', `/api/users/${w.admin.id}`, { type: 'regular' }, 'demote the last admin', 409);
-	api('admin', 'PATCH', `/api/users/${w.admin.id}`, { type: 'crew' }, 'demote the last admin to crew', 409);
+	api(
+		'admin',
+		'PATCH',
+		`/api/users/${w.admin.id}`,
+		{ type: 'regular' },
+		'demote the last admin',
+		409
+	);
+	api(
+		'admin',
+		'PATCH',
+		`/api/users/${w.admin.id}`,
+		{ type: 'crew' },
+		'demote the last admin to crew',
+		409
+	);
 	cases.push(
 		apiCase(w, 'admin', 'DELETE', `/api/users/${w.admin.id}`, undefined, {
 			group: 'refused by meaning',
@@ -614,7 +858,14 @@ export function refusedByMeaningCases(w: World): HttpCase[] {
 			check: { status: 409 }
 		} as Partial<HttpCase> & { group: string; label: string })
 	);
-	api('admin', 'DELETE', '/api/auth/account', { currentPassword: w.admin.password }, 'the last admin deletes their account', 409);
+	api(
+		'admin',
+		'DELETE',
+		'/api/auth/account',
+		{ currentPassword: w.admin.password },
+		'the last admin deletes their account',
+		409
+	);
 	return cases;
 }
 
@@ -639,25 +890,45 @@ export function wrongMethodCases(w: World): HttpCase[] {
 	const all = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND', 'TRACE'];
 	for (const route of apiRoutes) {
 		const path = route.path(w);
-		const defined = new Set(route.methods.includes('GET') ? [...route.methods, 'HEAD'] : route.methods);
+		const defined = new Set(
+			route.methods.includes('GET') ? [...route.methods, 'HEAD'] : route.methods
+		);
 		for (const method of all) {
 			if (defined.has(method)) continue;
 			for (const sender of ['visitor', 'regular', 'admin']) {
 				const withBody = method !== 'GET' && method !== 'HEAD' && method !== 'TRACE';
 				cases.push(
-					apiCase(w, sender, method, path, withBody ? jsonBody({ name: 'Method Probe', password: 'password123', type: 'admin' }) : undefined, {
-						group: 'wrong methods',
-						label: `${method} ${path.replace(/\/[A-Za-z0-9_-]{12,}$/, '/[id]')}`,
-						// SvelteKit answers an undefined method itself (405, text) and an unknown
-						// path with its 404 page; Node refuses TRACE before the app (400).
-						framework: [404, 405, 400]
-					})
+					apiCase(
+						w,
+						sender,
+						method,
+						path,
+						withBody
+							? jsonBody({ name: 'Method Probe', password: 'password123', type: 'admin' })
+							: undefined,
+						{
+							group: 'wrong methods',
+							label: `${method} ${path.replace(/\/[A-Za-z0-9_-]{12,}$/, '/[id]')}`,
+							// SvelteKit answers an undefined method itself (405, text) and an unknown
+							// path with its 404 page; Node refuses TRACE before the app (400).
+							framework: [404, 405, 400]
+						}
+					)
 				);
 			}
 		}
 	}
 	// Form actions and pages with methods they do not take.
-	for (const path of ['/register?/register', '/login?/login', '/logout?/logout', '/account?/rename', '/account?/delete', '/users?/setType', '/users?/delete', '/']) {
+	for (const path of [
+		'/register?/register',
+		'/login?/login',
+		'/logout?/logout',
+		'/account?/rename',
+		'/account?/delete',
+		'/users?/setType',
+		'/users?/delete',
+		'/'
+	]) {
 		for (const method of ['PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
 			for (const sender of ['visitor', 'admin']) {
 				const headers: Record<string, string> = {
@@ -674,7 +945,9 @@ export function wrongMethodCases(w: World): HttpCase[] {
 					method,
 					path,
 					headers,
-					body: utf8(`id=${w.regular.id}&confirm=yes&type=crew&name=Method+Probe&password=password123`),
+					body: utf8(
+						`id=${w.regular.id}&confirm=yes&type=crew&name=Method+Probe&password=password123`
+					),
 					kind: 'form',
 					// SvelteKit answers OPTIONS on a page itself (204 with Allow), running nothing.
 					expect: method === 'OPTIONS' ? 'harmless' : 'reject'
@@ -690,14 +963,21 @@ export function wrongMethodCases(w: World): HttpCase[] {
 
 export function forgedCookies(w: World, random: Random): { label: string; cookie: string }[] {
 	const token = w.admin.token;
-	const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+	const flip = (s: string, i: number) =>
+		s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
 	const list: [string, string][] = [
 		['random token #1', cookieOf(random.string(27))],
 		['random token #2', cookieOf(random.string(27))],
 		['random token #3', cookieOf(random.string(40))],
 		['random hex key', cookieOf(random.string(64, '0123456789abcdef'))],
-		['SHA-256 of a real token (the database key)', cookieOf(createHash('sha256').update(token).digest('hex'))],
-		['SHA-256 of a real token, base64url', cookieOf(createHash('sha256').update(token).digest('base64url'))],
+		[
+			'SHA-256 of a real token (the database key)',
+			cookieOf(createHash('sha256').update(token).digest('hex'))
+		],
+		[
+			'SHA-256 of a real token, base64url',
+			cookieOf(createHash('sha256').update(token).digest('base64url'))
+		],
 		["a deleted user's real token", cookieOf(w.deletedToken)],
 		['a logged-out real token', cookieOf(w.loggedOutToken)],
 		['a real token, one character changed', cookieOf(flip(token, 5))],
@@ -710,9 +990,20 @@ export function forgedCookies(w: World, random: Random): { label: string; cookie
 		['8 KiB value', cookieOf(random.string(8 * 1024))],
 		['12 KiB value', cookieOf(random.string(12 * 1024))],
 		['40 KiB value', cookieOf(random.string(40 * 1024))],
-		['300 cookies', Array.from({ length: 300 }, (_, i) => `c${i}=${random.string(8)}`).join('; ') + '; ' + cookieOf(random.string(27))],
-		['50 session cookies', Array.from({ length: 50 }, () => cookieOf(random.string(27))).join('; ')],
-		['a forged cookie before a real one', `${cookieOf(random.string(27))}; ${cookieOf(w.bystander.token)}`],
+		[
+			'300 cookies',
+			Array.from({ length: 300 }, (_, i) => `c${i}=${random.string(8)}`).join('; ') +
+				'; ' +
+				cookieOf(random.string(27))
+		],
+		[
+			'50 session cookies',
+			Array.from({ length: 50 }, () => cookieOf(random.string(27))).join('; ')
+		],
+		[
+			'a forged cookie before a real one',
+			`${cookieOf(random.string(27))}; ${cookieOf(w.bystander.token)}`
+		],
 		['empty value', `${COOKIE}=`],
 		['name only', COOKIE],
 		['only separators', ';;;;  ;=;=='],
@@ -733,7 +1024,15 @@ export function forgedCookies(w: World, random: Random): { label: string; cookie
 
 export function forgedCookieCases(w: World, random: Random): HttpCase[] {
 	const cases: HttpCase[] = [];
-	const targets: { method: string; path: string; body?: unknown; form?: Record<string, string>; expect: 'reject' | 'harmless'; check?: string; status?: number }[] = [
+	const targets: {
+		method: string;
+		path: string;
+		body?: unknown;
+		form?: Record<string, string>;
+		expect: 'reject' | 'harmless';
+		check?: string;
+		status?: number;
+	}[] = [
 		{ method: 'GET', path: '/api/auth/session', expect: 'harmless', check: 'no-session' },
 		{ method: 'GET', path: '/api/users', expect: 'harmless', check: 'no-users' },
 		{ method: 'GET', path: `/api/users/${w.admin.id}`, expect: 'reject', status: 404 },
@@ -741,21 +1040,70 @@ export function forgedCookieCases(w: World, random: Random): HttpCase[] {
 		{ method: 'GET', path: '/api/auth/sessions', expect: 'reject', status: 401 },
 		{ method: 'GET', path: '/api/last-event-id', expect: 'harmless' },
 		{ method: 'DELETE', path: '/api/auth/session', expect: 'reject', status: 401 },
-		{ method: 'PATCH', path: '/api/auth/account', body: { name: 'Forged Rename' }, expect: 'reject', status: 401 },
-		{ method: 'DELETE', path: '/api/auth/account', body: { currentPassword: 'anything-at-all' }, expect: 'reject', status: 401 },
-		{ method: 'DELETE', path: '/api/auth/sessions', body: { currentPassword: 'anything-at-all' }, expect: 'reject', status: 401 },
-		{ method: 'DELETE', path: `/api/auth/sessions/${w.bystander.family}`, body: { currentPassword: 'anything-at-all' }, expect: 'reject', status: 401 },
-		{ method: 'PATCH', path: `/api/users/${w.regular.id}`, body: { type: 'crew' }, expect: 'reject', status: 401 },
+		{
+			method: 'PATCH',
+			path: '/api/auth/account',
+			body: { name: 'Forged Rename' },
+			expect: 'reject',
+			status: 401
+		},
+		{
+			method: 'DELETE',
+			path: '/api/auth/account',
+			body: { currentPassword: 'anything-at-all' },
+			expect: 'reject',
+			status: 401
+		},
+		{
+			method: 'DELETE',
+			path: '/api/auth/sessions',
+			body: { currentPassword: 'anything-at-all' },
+			expect: 'reject',
+			status: 401
+		},
+		{
+			method: 'DELETE',
+			path: `/api/auth/sessions/${w.bystander.family}`,
+			body: { currentPassword: 'anything-at-all' },
+			expect: 'reject',
+			status: 401
+		},
+		{
+			method: 'PATCH',
+			path: `/api/users/${w.regular.id}`,
+			body: { type: 'crew' },
+			expect: 'reject',
+			status: 401
+		},
 		{ method: 'DELETE', path: `/api/users/${w.regular.id}`, expect: 'reject', status: 401 },
 		{ method: 'POST', path: '/logout?/logout', form: {}, expect: 'harmless' },
-		{ method: 'POST', path: '/account?/rename', form: { name: 'Forged Form Rename' }, expect: 'reject' },
-		{ method: 'POST', path: '/users?/setType', form: { id: w.regular.id, type: 'crew' }, expect: 'reject' },
-		{ method: 'POST', path: '/users?/delete', form: { id: w.regular.id, confirm: 'yes' }, expect: 'reject' },
+		{
+			method: 'POST',
+			path: '/account?/rename',
+			form: { name: 'Forged Form Rename' },
+			expect: 'reject'
+		},
+		{
+			method: 'POST',
+			path: '/users?/setType',
+			form: { id: w.regular.id, type: 'crew' },
+			expect: 'reject'
+		},
+		{
+			method: 'POST',
+			path: '/users?/delete',
+			form: { id: w.regular.id, confirm: 'yes' },
+			expect: 'reject'
+		},
 		{ method: 'GET', path: '/account', expect: 'harmless' }
 	];
 	for (const { label, cookie } of forgedCookies(w, random)) {
 		for (const t of targets) {
-			const headers: Record<string, string> = { origin: w.server.url, cookie, 'user-agent': 'tidewatch-hostile' };
+			const headers: Record<string, string> = {
+				origin: w.server.url,
+				cookie,
+				'user-agent': 'tidewatch-hostile'
+			};
 			let body: Buffer | undefined;
 			let kind: HttpCase['kind'] = 'api';
 			if (t.form) {
@@ -790,7 +1138,10 @@ export function forgedCookieCases(w: World, random: Random): HttpCase[] {
 // ---------------------------------------------------------------------------------------------
 // Ids in paths, query-string junk, bodies on GET
 
-export function badIds(w: World, random: Random): { label: string; id: string; traverses?: boolean }[] {
+export function badIds(
+	w: World,
+	random: Random
+): { label: string; id: string; traverses?: boolean }[] {
 	return [
 		{ label: 'a space', id: '%20' },
 		{ label: 'NUL', id: '%00' },
@@ -814,7 +1165,13 @@ export function badIds(w: World, random: Random): { label: string; id: string; t
 		{ label: 'SQL', id: encodeURIComponent("' OR 1=1 --") },
 		{ label: 'HTML', id: encodeURIComponent('"><script>alert(1)</script>') },
 		{ label: 'a star', id: '*' },
-		{ label: 'an id in upper case', id: w.regular.id.toUpperCase() === w.regular.id ? w.regular.id.toLowerCase() : w.regular.id.toUpperCase() },
+		{
+			label: 'an id in upper case',
+			id:
+				w.regular.id.toUpperCase() === w.regular.id
+					? w.regular.id.toLowerCase()
+					: w.regular.id.toUpperCase()
+		},
 		{ label: 'an id with a NUL', id: w.regular.id + '%00' },
 		{ label: 'an id with a trailing space', id: w.regular.id + '%20' },
 		{ label: 'an id with a semicolon', id: w.regular.id + ';x' },
@@ -847,11 +1204,18 @@ export function idCases(w: World, random: Random): HttpCase[] {
 			// Unauthenticated: whatever route the dots land on refuses a visitor's change.
 			for (const method of ['PATCH', 'DELETE']) {
 				cases.push(
-					apiCase(w, 'visitor', method, `/api/users/${id}/auth/account`, jsonBody({ type: 'admin', currentPassword: 'x' }), {
-						group: 'bad ids',
-						label: `${method} /api/users/${label}/auth/account as visitor`,
-						framework
-					})
+					apiCase(
+						w,
+						'visitor',
+						method,
+						`/api/users/${id}/auth/account`,
+						jsonBody({ type: 'admin', currentPassword: 'x' }),
+						{
+							group: 'bad ids',
+							label: `${method} /api/users/${label}/auth/account as visitor`,
+							framework
+						}
+					)
 				);
 			}
 			continue;
@@ -873,11 +1237,18 @@ export function idCases(w: World, random: Random): HttpCase[] {
 				framework
 			}),
 			// The body is read before the id is looked at; a broken one keeps Argon2id out of it.
-			apiCase(w, 'regular', 'DELETE', `/api/auth/sessions/${id}`, jsonBody({ currentPassword: 5 }), {
-				group: 'bad ids',
-				label: `DELETE /api/auth/sessions/${label} as regular`,
-				framework
-			})
+			apiCase(
+				w,
+				'regular',
+				'DELETE',
+				`/api/auth/sessions/${id}`,
+				jsonBody({ currentPassword: 5 }),
+				{
+					group: 'bad ids',
+					label: `DELETE /api/auth/sessions/${label} as regular`,
+					framework
+				}
+			)
 		);
 		const form = (path: string, fields: Record<string, string>, sender: string) => {
 			const headers: Record<string, string> = {
@@ -950,20 +1321,32 @@ export function queryJunkCases(w: World, random: Random): HttpCase[] {
 		['PATCH', () => '/api/auth/account', { name: '' }, 'reject'],
 		['DELETE', () => '/api/auth/account', { currentPassword: '' }, 'reject'],
 		['DELETE', () => '/api/auth/sessions', {}, 'reject'],
-		['DELETE', (w) => `/api/auth/sessions/${w.regularOther.family}`, { currentPassword: [] }, 'reject'],
+		[
+			'DELETE',
+			(w) => `/api/auth/sessions/${w.regularOther.family}`,
+			{ currentPassword: [] },
+			'reject'
+		],
 		['PATCH', (w) => `/api/users/${w.regular.id}`, { type: 'root' }, 'reject']
 	];
 	for (const [method, path, body, expect] of targets) {
 		for (const q of junk) {
 			const sender = random.pick(['visitor', 'regular', 'admin']);
 			cases.push(
-				apiCase(w, sender, method, `${path(w)}?${q}`, body === undefined ? undefined : jsonBody(body), {
-					group: 'query-string junk',
-					label: `${method} ${path(w).replace(/\/[A-Za-z0-9_-]{12,}$/, '/[id]')}?${q.slice(0, 30)}`,
-					expect,
-					// Raw bytes over 0x7f in the target: Node's HTTP parser refuses them (empty 400).
-					framework: /[\u0080-\u00ff]/.test(q) ? [400] : []
-				})
+				apiCase(
+					w,
+					sender,
+					method,
+					`${path(w)}?${q}`,
+					body === undefined ? undefined : jsonBody(body),
+					{
+						group: 'query-string junk',
+						label: `${method} ${path(w).replace(/\/[A-Za-z0-9_-]{12,}$/, '/[id]')}?${q.slice(0, 30)}`,
+						expect,
+						// Raw bytes over 0x7f in the target: Node's HTTP parser refuses them (empty 400).
+						framework: /[\u0080-\u00ff]/.test(q) ? [400] : []
+					}
+				)
 			);
 		}
 	}
@@ -973,14 +1356,38 @@ export function queryJunkCases(w: World, random: Random): HttpCase[] {
 export function getWithBodyCases(w: World): HttpCase[] {
 	const cases: HttpCase[] = [];
 	const bodies: [string, Record<string, string>, Buffer][] = [
-		['a JSON body', { 'content-type': 'application/json' }, jsonBody({ name: 'x', password: 'password123' })],
-		['a form body', { 'content-type': 'application/x-www-form-urlencoded' }, utf8('name=x&password=password123')],
+		[
+			'a JSON body',
+			{ 'content-type': 'application/json' },
+			jsonBody({ name: 'x', password: 'password123' })
+		],
+		[
+			'a form body',
+			{ 'content-type': 'application/x-www-form-urlencoded' },
+			utf8('name=x&password=password123')
+		],
 		['a body without content-type', {}, utf8('{"a":1}')],
 		['a broken JSON body', { 'content-type': 'application/json' }, utf8('{"a":')],
-		['a 1 MiB body', { 'content-type': 'application/json' }, utf8(JSON.stringify({ name: 'x'.repeat(MiB) }))],
-		['a chunked body', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, utf8('{"a":1}')]
+		[
+			'a 1 MiB body',
+			{ 'content-type': 'application/json' },
+			utf8(JSON.stringify({ name: 'x'.repeat(MiB) }))
+		],
+		[
+			'a chunked body',
+			{ 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+			utf8('{"a":1}')
+		]
 	];
-	for (const path of ['/api/last-event-id', '/api/auth/session', '/api/auth/account', '/api/auth/sessions', '/api/users', `/api/users/${w.admin.id}`, '/api/events']) {
+	for (const path of [
+		'/api/last-event-id',
+		'/api/auth/session',
+		'/api/auth/account',
+		'/api/auth/sessions',
+		'/api/users',
+		`/api/users/${w.admin.id}`,
+		'/api/events'
+	]) {
 		for (const [label, headers, body] of bodies) {
 			for (const sender of ['visitor', 'admin']) {
 				cases.push(
@@ -1049,13 +1456,19 @@ export function formCases(w: World, random: Random): HttpCase[] {
 		},
 		{
 			path: '/account?/delete',
-			fields: { confirm: ['', 'no', 'YES', 'yes ', ' yes', 'true', 'on', '1', 'yes\u0000'], currentPassword: ['x'.repeat(257)] },
+			fields: {
+				confirm: ['', 'no', 'YES', 'yes ', ' yes', 'true', 'on', '1', 'yes\u0000'],
+				currentPassword: ['x'.repeat(257)]
+			},
 			good: { confirm: 'yes', currentPassword: 'not-the-password' },
 			senders: ['regular', 'admin', 'visitor']
 		},
 		{
 			path: '/users?/setType',
-			fields: { id: ['', 'x'.repeat(65)], type: (badTypes.filter((t) => typeof t === 'string') as string[]) },
+			fields: {
+				id: ['', 'x'.repeat(65)],
+				type: badTypes.filter((t) => typeof t === 'string') as string[]
+			},
 			good: { id: w.regular.id, type: 'crew' },
 			senders: ['admin', 'regular', 'crew', 'visitor']
 		},
@@ -1077,7 +1490,11 @@ export function formCases(w: World, random: Random): HttpCase[] {
 		contentType: string | null,
 		extra: Partial<HttpCase> = {}
 	) => {
-		const headers: Record<string, string> = { origin: w.server.url, accept: 'text/html', 'user-agent': 'tidewatch-hostile' };
+		const headers: Record<string, string> = {
+			origin: w.server.url,
+			accept: 'text/html',
+			'user-agent': 'tidewatch-hostile'
+		};
 		if (contentType !== null) headers['content-type'] = contentType;
 		const cookie = sender === 'visitor' ? undefined : senderCookie(w, sender);
 		if (cookie) headers.cookie = cookie;
@@ -1094,7 +1511,8 @@ export function formCases(w: World, random: Random): HttpCase[] {
 			headers: { ...headers, ...extra.headers }
 		});
 	};
-	const urlencoded = (fields: Record<string, string>) => utf8(new URLSearchParams(fields).toString());
+	const urlencoded = (fields: Record<string, string>) =>
+		utf8(new URLSearchParams(fields).toString());
 	for (const action of actions) {
 		for (const sender of action.senders) {
 			// Each field bad on its own, urlencoded and (every fourth) multipart.
@@ -1104,16 +1522,35 @@ export function formCases(w: World, random: Random): HttpCase[] {
 					const fields = { ...action.good, [field]: bad };
 					if (n++ % 4 === 3) {
 						const { body, contentType } = multipart(Object.entries(fields));
-						post(sender, action.path, `${field}=${describeValue(bad)} (multipart)`, body, contentType);
+						post(
+							sender,
+							action.path,
+							`${field}=${describeValue(bad)} (multipart)`,
+							body,
+							contentType
+						);
 					} else {
-						post(sender, action.path, `${field}=${describeValue(bad)}`, urlencoded(fields), 'application/x-www-form-urlencoded');
+						post(
+							sender,
+							action.path,
+							`${field}=${describeValue(bad)}`,
+							urlencoded(fields),
+							'application/x-www-form-urlencoded'
+						);
 					}
 				}
 				// The field left out, and sent as a file instead of a value.
 				const without = { ...action.good };
 				delete without[field];
 				const optional = action.optional?.includes(field) ? { expect: 'harmless' as const } : {};
-				post(sender, action.path, `without ${field}`, urlencoded(without), 'application/x-www-form-urlencoded', optional);
+				post(
+					sender,
+					action.path,
+					`without ${field}`,
+					urlencoded(without),
+					'application/x-www-form-urlencoded',
+					optional
+				);
 				const { body, contentType } = multipart([
 					...Object.entries(without),
 					[field, { filename: 'evil.txt', content: utf8(action.good[field]) }]
@@ -1131,15 +1568,45 @@ export function formCases(w: World, random: Random): HttpCase[] {
 				['random bytes', random.bytes(300)],
 				['JSON in a form', JSON.stringify(action.good)]
 			] as [string, string | Buffer][]) {
-				post(sender, action.path, label, typeof body === 'string' ? utf8(body) : body, 'application/x-www-form-urlencoded');
+				post(
+					sender,
+					action.path,
+					label,
+					typeof body === 'string' ? utf8(body) : body,
+					'application/x-www-form-urlencoded'
+				);
 			}
 			for (const [label, contentType, body] of [
-				['multipart without boundary', 'multipart/form-data', utf8('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--')],
-				['multipart, wrong boundary', 'multipart/form-data; boundary=other', multipart(Object.entries(action.good)).body],
-				['multipart, truncated', 'multipart/form-data; boundary=hostileBoundary7MA4YWxk', multipart(Object.entries(action.good)).body.subarray(0, 60)],
+				[
+					'multipart without boundary',
+					'multipart/form-data',
+					utf8('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--')
+				],
+				[
+					'multipart, wrong boundary',
+					'multipart/form-data; boundary=other',
+					multipart(Object.entries(action.good)).body
+				],
+				[
+					'multipart, truncated',
+					'multipart/form-data; boundary=hostileBoundary7MA4YWxk',
+					multipart(Object.entries(action.good)).body.subarray(0, 60)
+				],
 				['multipart, empty boundary', 'multipart/form-data; boundary=', utf8('----\r\n')],
-				['multipart, garbage', 'multipart/form-data; boundary=hostileBoundary7MA4YWxk', random.bytes(500)],
-				['text/plain', 'text/plain', utf8(Object.entries(action.good).map(([k, v]) => `${k}=${v}`).join('\r\n'))],
+				[
+					'multipart, garbage',
+					'multipart/form-data; boundary=hostileBoundary7MA4YWxk',
+					random.bytes(500)
+				],
+				[
+					'text/plain',
+					'text/plain',
+					utf8(
+						Object.entries(action.good)
+							.map(([k, v]) => `${k}=${v}`)
+							.join('\r\n')
+					)
+				],
 				['JSON', 'application/json', jsonBody(action.good)],
 				['no content-type', null, urlencoded(action.good)],
 				['application/xml', 'application/xml', utf8('<form/>')]
@@ -1148,23 +1615,52 @@ export function formCases(w: World, random: Random): HttpCase[] {
 			}
 			// Oversized: a 100 KiB field, a 1 MiB field, a 1 MiB file.
 			const first = Object.keys(action.fields)[0];
-			post(sender, action.path, `100 KiB ${first}`, urlencoded({ ...action.good, [first]: 'x'.repeat(100 * 1024) }), 'application/x-www-form-urlencoded', { ownConnection: true });
-			post(sender, action.path, `1 MiB ${first}`, urlencoded({ ...action.good, [first]: 'x'.repeat(MiB) }), 'application/x-www-form-urlencoded', { ownConnection: true });
-			const big = multipart([...Object.entries(action.good).filter(([k]) => k !== first), ['upload', { filename: 'big.bin', content: random.bytes(MiB) }]]);
+			post(
+				sender,
+				action.path,
+				`100 KiB ${first}`,
+				urlencoded({ ...action.good, [first]: 'x'.repeat(100 * 1024) }),
+				'application/x-www-form-urlencoded',
+				{ ownConnection: true }
+			);
+			post(
+				sender,
+				action.path,
+				`1 MiB ${first}`,
+				urlencoded({ ...action.good, [first]: 'x'.repeat(MiB) }),
+				'application/x-www-form-urlencoded',
+				{ ownConnection: true }
+			);
+			const big = multipart([
+				...Object.entries(action.good).filter(([k]) => k !== first),
+				['upload', { filename: 'big.bin', content: random.bytes(MiB) }]
+			]);
 			post(sender, action.path, '1 MiB file', big.body, big.contentType, { ownConnection: true });
 		}
 		// Cross-site: a foreign or missing Origin is refused before the action runs (SvelteKit's
 		// CSRF check answers 403 itself), with a well-formed form and a logged-in cookie.
 		for (const sender of ['visitor', 'regular', 'admin']) {
-			for (const origin of ['https://evil.example', 'null', null, `http://127.0.0.1:${w.server.port + 1}`]) {
+			for (const origin of [
+				'https://evil.example',
+				'null',
+				null,
+				`http://127.0.0.1:${w.server.port + 1}`
+			]) {
 				for (const contentType of ['application/x-www-form-urlencoded', 'text/plain']) {
 					const headers: Record<string, string> = {};
 					if (origin !== null) headers.origin = origin;
-					post(sender, action.path, `cross-site (${origin ?? 'no origin'}, ${contentType})`, urlencoded(action.good), contentType, {
-						group: 'cross-site forms',
-						headers: origin === null ? { origin: '' } : headers,
-						check: { status: 403 }
-					} as Partial<HttpCase>);
+					post(
+						sender,
+						action.path,
+						`cross-site (${origin ?? 'no origin'}, ${contentType})`,
+						urlencoded(action.good),
+						contentType,
+						{
+							group: 'cross-site forms',
+							headers: origin === null ? { origin: '' } : headers,
+							check: { status: 403 }
+						} as Partial<HttpCase>
+					);
 				}
 			}
 		}
@@ -1176,35 +1672,136 @@ export function formCases(w: World, random: Random): HttpCase[] {
 		post(sender, '/logout?/logout', 'JSON content type', jsonBody({}), 'application/json');
 		post(sender, '/logout?/logout', 'no content type', Buffer.alloc(0), null);
 		for (const origin of ['https://evil.example', 'null']) {
-			post(sender, '/logout?/logout', `cross-site (${origin})`, Buffer.alloc(0), 'application/x-www-form-urlencoded', {
-				group: 'cross-site forms',
-				headers: { origin },
-				check: { status: 403 }
-			} as Partial<HttpCase>);
+			post(
+				sender,
+				'/logout?/logout',
+				`cross-site (${origin})`,
+				Buffer.alloc(0),
+				'application/x-www-form-urlencoded',
+				{
+					group: 'cross-site forms',
+					headers: { origin },
+					check: { status: 403 }
+				} as Partial<HttpCase>
+			);
 		}
 	}
-	post('visitor', '/logout?/logout', 'a visitor logs out', Buffer.alloc(0), 'application/x-www-form-urlencoded', { expect: 'harmless' });
+	post(
+		'visitor',
+		'/logout?/logout',
+		'a visitor logs out',
+		Buffer.alloc(0),
+		'application/x-www-form-urlencoded',
+		{ expect: 'harmless' }
+	);
 	// Confirming screens: a first press without confirm changes nothing.
-	post('admin', '/users?/delete', 'without confirm (asks first)', urlencoded({ id: w.regular.id }), 'application/x-www-form-urlencoded', { expect: 'harmless' });
+	post(
+		'admin',
+		'/users?/delete',
+		'without confirm (asks first)',
+		urlencoded({ id: w.regular.id }),
+		'application/x-www-form-urlencoded',
+		{ expect: 'harmless' }
+	);
 	// Well-formed but refused by meaning (Argon2id each, so a few).
-	post('visitor', '/login?/login', 'wrong password', urlencoded({ name: 'Hostile Admin', password: 'wrong-password' }), 'application/x-www-form-urlencoded');
-	post('visitor', '/login?/login', 'unknown name', urlencoded({ name: 'Nobody At All', password: 'wrong-password' }), 'application/x-www-form-urlencoded');
-	post('visitor', '/register?/register', 'taken name', urlencoded({ name: 'HOSTILE ADMIN', password: 'password123' }), 'application/x-www-form-urlencoded');
-	post('regular', '/account?/rename', 'taken name', urlencoded({ name: 'hostile admin' }), 'application/x-www-form-urlencoded');
-	post('regular', '/account?/password', 'wrong current password', urlencoded({ currentPassword: 'wrong-password', password: 'new-password-123' }), 'application/x-www-form-urlencoded');
-	post('regular', '/account?/endSessions', 'wrong current password', urlencoded({ currentPassword: 'wrong-password', id: 'others' }), 'application/x-www-form-urlencoded');
-	post('regular', '/account?/endSessions', "right password, the admin's login", urlencoded({ currentPassword: w.regular.password, id: w.admin.family }), 'application/x-www-form-urlencoded');
-	post('regular', '/account?/delete', 'wrong current password', urlencoded({ currentPassword: 'wrong-password', confirm: 'yes' }), 'application/x-www-form-urlencoded');
-	post('admin', '/account?/delete', 'the last admin, right password', urlencoded({ currentPassword: w.admin.password, confirm: 'yes' }), 'application/x-www-form-urlencoded');
-	post('admin', '/users?/setType', 'demote the last admin', urlencoded({ id: w.admin.id, type: 'regular' }), 'application/x-www-form-urlencoded');
-	post('admin', '/users?/delete', 'delete the last admin', urlencoded({ id: w.admin.id, confirm: 'yes' }), 'application/x-www-form-urlencoded');
+	post(
+		'visitor',
+		'/login?/login',
+		'wrong password',
+		urlencoded({ name: 'Hostile Admin', password: 'wrong-password' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'visitor',
+		'/login?/login',
+		'unknown name',
+		urlencoded({ name: 'Nobody At All', password: 'wrong-password' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'visitor',
+		'/register?/register',
+		'taken name',
+		urlencoded({ name: 'HOSTILE ADMIN', password: 'password123' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'regular',
+		'/account?/rename',
+		'taken name',
+		urlencoded({ name: 'hostile admin' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'regular',
+		'/account?/password',
+		'wrong current password',
+		urlencoded({ currentPassword: 'wrong-password', password: 'new-password-123' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'regular',
+		'/account?/endSessions',
+		'wrong current password',
+		urlencoded({ currentPassword: 'wrong-password', id: 'others' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'regular',
+		'/account?/endSessions',
+		"right password, the admin's login",
+		urlencoded({ currentPassword: w.regular.password, id: w.admin.family }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'regular',
+		'/account?/delete',
+		'wrong current password',
+		urlencoded({ currentPassword: 'wrong-password', confirm: 'yes' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'admin',
+		'/account?/delete',
+		'the last admin, right password',
+		urlencoded({ currentPassword: w.admin.password, confirm: 'yes' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'admin',
+		'/users?/setType',
+		'demote the last admin',
+		urlencoded({ id: w.admin.id, type: 'regular' }),
+		'application/x-www-form-urlencoded'
+	);
+	post(
+		'admin',
+		'/users?/delete',
+		'delete the last admin',
+		urlencoded({ id: w.admin.id, confirm: 'yes' }),
+		'application/x-www-form-urlencoded'
+	);
 	return cases;
 }
 
 /** Action names that are no action of the page, including names on Object.prototype. */
 export function actionNameCases(w: World): HttpCase[] {
 	const cases: HttpCase[] = [];
-	const names = ['default', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'toString', 'isPrototypeOf', '__defineGetter__', 'nope', '', 'REGISTER', 'login/x', '%00'];
+	const names = [
+		'default',
+		'__proto__',
+		'constructor',
+		'hasOwnProperty',
+		'valueOf',
+		'toString',
+		'isPrototypeOf',
+		'__defineGetter__',
+		'nope',
+		'',
+		'REGISTER',
+		'login/x',
+		'%00'
+	];
 	for (const page of ['/register', '/login', '/logout', '/account', '/users']) {
 		for (const name of names) {
 			for (const sender of ['visitor', 'admin']) {
@@ -1238,7 +1835,13 @@ export function actionNameCases(w: World): HttpCase[] {
  */
 export function unicodeCases(w: World): HttpCase[] {
 	const cases: HttpCase[] = [];
-	const json = (sender: string, method: string, path: string, text: string | Buffer, label: string) =>
+	const json = (
+		sender: string,
+		method: string,
+		path: string,
+		text: string | Buffer,
+		label: string
+	) =>
 		cases.push(
 			apiCase(w, sender, method, path, typeof text === 'string' ? utf8(text) : text, {
 				group: 'not text',
@@ -1246,25 +1849,63 @@ export function unicodeCases(w: World): HttpCase[] {
 				alone: true
 			})
 		);
-	json('visitor', 'POST', '/api/auth/register', '{"name":"Lone \\ud800 High","password":"password123"}', 'register: name with a lone high surrogate (JSON escape)');
-	json('visitor', 'POST', '/api/auth/register', '{"name":"\\udc00Lone Low","password":"password123"}', 'register: name with a lone low surrogate (JSON escape)');
-	json('visitor', 'POST', '/api/auth/register', '{"name":"Half Emoji \\ud83d","password":"password123"}', 'register: name ending in half an emoji (JSON escape)');
 	json(
 		'visitor',
 		'POST',
 		'/api/auth/register',
-		Buffer.concat([utf8('{"name":"Bad Bytes '), Buffer.from([0xff, 0xfe]), utf8('","password":"password123"}')]),
+		'{"name":"Lone \\ud800 High","password":"password123"}',
+		'register: name with a lone high surrogate (JSON escape)'
+	);
+	json(
+		'visitor',
+		'POST',
+		'/api/auth/register',
+		'{"name":"\\udc00Lone Low","password":"password123"}',
+		'register: name with a lone low surrogate (JSON escape)'
+	);
+	json(
+		'visitor',
+		'POST',
+		'/api/auth/register',
+		'{"name":"Half Emoji \\ud83d","password":"password123"}',
+		'register: name ending in half an emoji (JSON escape)'
+	);
+	json(
+		'visitor',
+		'POST',
+		'/api/auth/register',
+		Buffer.concat([
+			utf8('{"name":"Bad Bytes '),
+			Buffer.from([0xff, 0xfe]),
+			utf8('","password":"password123"}')
+		]),
 		'register: name with invalid UTF-8 bytes'
 	);
 	json(
 		'visitor',
 		'POST',
 		'/api/auth/register',
-		Buffer.concat([utf8('{"name":"CESU '), Buffer.from([0xed, 0xa0, 0x80]), utf8('","password":"password123"}')]),
+		Buffer.concat([
+			utf8('{"name":"CESU '),
+			Buffer.from([0xed, 0xa0, 0x80]),
+			utf8('","password":"password123"}')
+		]),
 		'register: name with a UTF-8-encoded surrogate (invalid UTF-8)'
 	);
-	json('regular', 'PATCH', '/api/auth/account', '{"name":"Renamed \\udbff"}', 'rename: name with a lone surrogate');
-	json('admin', 'PATCH', `/api/users/${w.crew.id}`, '{"name":"\\ud800\\ud800"}', 'admin rename: name of two lone surrogates');
+	json(
+		'regular',
+		'PATCH',
+		'/api/auth/account',
+		'{"name":"Renamed \\udbff"}',
+		'rename: name with a lone surrogate'
+	);
+	json(
+		'admin',
+		'PATCH',
+		`/api/users/${w.crew.id}`,
+		'{"name":"\\ud800\\ud800"}',
+		'admin rename: name of two lone surrogates'
+	);
 	const form = (sender: string, path: string, body: string, label: string) => {
 		const headers: Record<string, string> = {
 			origin: w.server.url,
@@ -1273,10 +1914,36 @@ export function unicodeCases(w: World): HttpCase[] {
 		};
 		const cookie = sender === 'visitor' ? undefined : senderCookie(w, sender);
 		if (cookie) headers.cookie = cookie;
-		cases.push({ group: 'not text', label, sender, method: 'POST', path, headers, body: utf8(body), kind: 'form', expect: 'reject', alone: true });
+		cases.push({
+			group: 'not text',
+			label,
+			sender,
+			method: 'POST',
+			path,
+			headers,
+			body: utf8(body),
+			kind: 'form',
+			expect: 'reject',
+			alone: true
+		});
 	};
-	form('visitor', '/register?/register', 'name=Form%ED%A0%80Surrogate&password=password123', 'register form: name with a UTF-8-encoded surrogate');
-	form('visitor', '/register?/register', 'name=Form%FF%FEBytes&password=password123', 'register form: name with invalid UTF-8');
-	form('regular', '/account?/rename', 'name=Renamed%ED%B0%80', 'rename form: name with a UTF-8-encoded surrogate');
+	form(
+		'visitor',
+		'/register?/register',
+		'name=Form%ED%A0%80Surrogate&password=password123',
+		'register form: name with a UTF-8-encoded surrogate'
+	);
+	form(
+		'visitor',
+		'/register?/register',
+		'name=Form%FF%FEBytes&password=password123',
+		'register form: name with invalid UTF-8'
+	);
+	form(
+		'regular',
+		'/account?/rename',
+		'name=Renamed%ED%B0%80',
+		'rename form: name with a UTF-8-encoded surrogate'
+	);
 	return cases;
 }

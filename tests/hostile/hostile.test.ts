@@ -69,11 +69,22 @@ const count = (group: string, answer: string) => {
 // Setting up: an admin (the first user), a regular user with two logins, a crew member, a
 // bystander, and two dead cookies: a deleted user's and a logged-out one.
 
-async function person(client: Client, name: string, password: string, how: 'register' | 'login' = 'register'): Promise<Person> {
-	const response = how === 'register' ? await client.register(name, password) : await client.login(name, password);
-	expect(response.status, `${how} ${name}: ${await response.clone().text()}`).toBe(how === 'register' ? 201 : 200);
+async function person(
+	client: Client,
+	name: string,
+	password: string,
+	how: 'register' | 'login' = 'register'
+): Promise<Person> {
+	const response =
+		how === 'register' ? await client.register(name, password) : await client.login(name, password);
+	expect(response.status, `${how} ${name}: ${await response.clone().text()}`).toBe(
+		how === 'register' ? 201 : 200
+	);
 	const user = (await response.json()) as { id: string };
-	const sessions = (await (await client.fetch('/api/auth/sessions')).json()) as { id: string; current?: boolean }[];
+	const sessions = (await (await client.fetch('/api/auth/sessions')).json()) as {
+		id: string;
+		current?: boolean;
+	}[];
 	const family = sessions.find((s) => s.current)!.id;
 	return { name, password, id: user.id, family, token: client.cookies.get('tidewatch_session')! };
 }
@@ -90,14 +101,25 @@ beforeAll(async () => {
 	const regular = await person(client(), 'Hostile Regular', 'regular-Secret-44af0');
 	const regularOther = await person(client(), 'Hostile Regular', 'regular-Secret-44af0', 'login');
 	const crew = await person(client(), 'Hostile Crew', 'crew-Secret-90b2e');
-	expect((await adminClient.json(`/api/users/${crew.id}`, 'PATCH', { type: 'crew' })).status).toBe(200);
+	expect((await adminClient.json(`/api/users/${crew.id}`, 'PATCH', { type: 'crew' })).status).toBe(
+		200
+	);
 	const bystander = await person(client(), 'Hostile Bystander', 'bystander-Secret-1f2');
 	const doomed = await person(client(), 'Hostile Doomed', 'doomed-Secret-77aa1');
 	expect((await adminClient.json(`/api/users/${doomed.id}`, 'DELETE')).status).toBe(204);
 	const leaverClient = client();
 	const leaver = await person(leaverClient, 'Hostile Leaver', 'leaver-Secret-3c3c3');
 	expect((await leaverClient.json('/api/auth/session', 'DELETE')).status).toBe(204);
-	world = { server, admin, regular, crew, regularOther, bystander, deletedToken: doomed.token, loggedOutToken: leaver.token };
+	world = {
+		server,
+		admin,
+		regular,
+		crew,
+		regularOther,
+		bystander,
+		deletedToken: doomed.token,
+		loggedOutToken: leaver.token
+	};
 	baseline = snapshot(server);
 });
 
@@ -123,7 +145,9 @@ afterAll(async () => {
 // Judging one answer
 
 const sessionCookieSet = (answer: HttpAnswer) =>
-	([] as string[]).concat(answer.headers['set-cookie'] ?? []).some((line) => /^(__Host-)?tidewatch_session=[^;]+/.test(line));
+	([] as string[])
+		.concat(answer.headers['set-cookie'] ?? [])
+		.some((line) => /^(__Host-)?tidewatch_session=[^;]+/.test(line));
 
 /**
  * Answers made before the app's code runs that are accepted on an API path although they are
@@ -148,16 +172,30 @@ function judge(c: HttpCase, a: HttpAnswer): string[] {
 	const problems: string[] = [];
 	if (a.status === undefined) return [`no answer (${a.error})`];
 	const status = a.status;
-	if (status >= 500) problems.push(`answered ${status}: ${a.body.toString('utf8').slice(0, 120).replace(/\s+/g, ' ')}`);
+	if (status >= 500)
+		problems.push(
+			`answered ${status}: ${a.body.toString('utf8').slice(0, 120).replace(/\s+/g, ' ')}`
+		);
 	if (sessionCookieSet(a)) problems.push(`handed out a session cookie (answered ${status})`);
 	if (status < 500 && c.expect === 'reject') {
 		const refused = c.kind === 'api' ? status >= 400 : status >= 300;
 		if (!refused) problems.push(`accepted: answered ${status}`);
 	}
-	if (c.check?.status !== undefined && status < 500 && status !== c.check.status && !frameworkAnswer(c, a)) {
+	if (
+		c.check?.status !== undefined &&
+		status < 500 &&
+		status !== c.check.status &&
+		!frameworkAnswer(c, a)
+	) {
 		problems.push(`answered ${status}, expected ${c.check.status}`);
 	}
-	if (c.kind === 'api' && status >= 400 && status < 500 && c.method !== 'HEAD' && !frameworkAnswer(c, a)) {
+	if (
+		c.kind === 'api' &&
+		status >= 400 &&
+		status < 500 &&
+		c.method !== 'HEAD' &&
+		!frameworkAnswer(c, a)
+	) {
 		let message: unknown;
 		try {
 			message = (JSON.parse(a.body.toString('utf8')) as { message?: unknown }).message;
@@ -166,9 +204,13 @@ function judge(c: HttpCase, a: HttpAnswer): string[] {
 		}
 		const type = String(a.headers['content-type'] ?? '');
 		if (typeof message !== 'string' || !message.trim() || !type.includes('application/json')) {
-			problems.push(`error ${status} is not JSON { message } (content-type ${type || 'none'}): ${a.body.toString('utf8').slice(0, 80).replace(/\s+/g, ' ')}`);
+			problems.push(
+				`error ${status} is not JSON { message } (content-type ${type || 'none'}): ${a.body.toString('utf8').slice(0, 80).replace(/\s+/g, ' ')}`
+			);
 		} else if (c.mentions && !c.mentions.test(message)) {
-			problems.push(`message ${JSON.stringify(message.slice(0, 120))} does not name the problem (${c.mentions})`);
+			problems.push(
+				`message ${JSON.stringify(message.slice(0, 120))} does not name the problem (${c.mentions})`
+			);
 		}
 	}
 	if (c.check?.publicView && status === 200) {
@@ -206,7 +248,8 @@ async function runHttp(cases: HttpCase[]): Promise<Finding[]> {
 		const changed = diffSnapshots(before, snapshot(server));
 		batch.forEach((c, i) => {
 			count(c.group, String(answers[i].status ?? 'none'));
-			for (const problem of judge(c, answers[i])) findings.push({ group: c.group, what: describeCase(c), problem });
+			for (const problem of judge(c, answers[i]))
+				findings.push({ group: c.group, what: describeCase(c), problem });
 		});
 		if (changed.length) {
 			// A change cannot be undone to replay the batch one request at a time, so the diff and
@@ -224,8 +267,14 @@ async function runHttp(cases: HttpCase[]): Promise<Finding[]> {
 		const answer = await send(server, c, false);
 		const changed = diffSnapshots(before, snapshot(server));
 		count(c.group, String(answer.status ?? 'none'));
-		for (const problem of judge(c, answer)) findings.push({ group: c.group, what: describeCase(c), problem });
-		if (changed.length) findings.push({ group: c.group, what: describeCase(c), problem: `rows changed: ${changed.join('; ')}` });
+		for (const problem of judge(c, answer))
+			findings.push({ group: c.group, what: describeCase(c), problem });
+		if (changed.length)
+			findings.push({
+				group: c.group,
+				what: describeCase(c),
+				problem: `rows changed: ${changed.join('; ')}`
+			});
 	}
 	return findings;
 }
@@ -238,7 +287,13 @@ function report(findings: Finding[]): string {
 		byProblem.set(key, [...(byProblem.get(key) ?? []), f]);
 	}
 	return [...byProblem]
-		.map(([key, list]) => `${key}\n    ×${list.length}, e.g. ${list.slice(0, 3).map((f) => f.what).join('\n           ')}`)
+		.map(
+			([key, list]) =>
+				`${key}\n    ×${list.length}, e.g. ${list
+					.slice(0, 3)
+					.map((f) => f.what)
+					.join('\n           ')}`
+		)
 		.join('\n');
 }
 
@@ -276,8 +331,12 @@ function judgeRaw(c: RawCase, r: RawResult): string[] {
 		if (!c.statuses.includes(0)) problems.push(`no answer (closed by server: ${r.closedByServer})`);
 		return problems;
 	}
-	if (r.status >= 500) problems.push(`answered ${r.status}: ${r.received.toString('latin1').split('\r\n\r\n')[1]?.slice(0, 100)}`);
-	else if (!c.statuses.includes(r.status)) problems.push(`answered ${r.status}, expected ${c.statuses.join(' or ')}`);
+	if (r.status >= 500)
+		problems.push(
+			`answered ${r.status}: ${r.received.toString('latin1').split('\r\n\r\n')[1]?.slice(0, 100)}`
+		);
+	else if (!c.statuses.includes(r.status))
+		problems.push(`answered ${r.status}, expected ${c.statuses.join(' or ')}`);
 	if (c.appRefusal && r.status >= 400 && r.status < 500) {
 		const body = r.received.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n');
 		try {
@@ -289,12 +348,18 @@ function judgeRaw(c: RawCase, r: RawResult): string[] {
 	}
 	if (r.status === 101 && c.closeCodes) {
 		if (!r.closedByServer) problems.push('the server kept the socket open');
-		else if (!c.closeCodes.includes(r.closeCode)) problems.push(`closed with ${r.closeCode ?? 'no close frame'}, expected ${c.closeCodes.map((code) => code ?? 'none').join(' or ')}`);
+		else if (!c.closeCodes.includes(r.closeCode))
+			problems.push(
+				`closed with ${r.closeCode ?? 'no close frame'}, expected ${c.closeCodes.map((code) => code ?? 'none').join(' or ')}`
+			);
 	}
 	if (r.status === 101 && c.publicStream) {
 		try {
 			const first = JSON.parse(r.firstText ?? '') as { type: string; session: unknown };
-			if (first.type !== 'connected' || first.session !== null) problems.push(`a forged cookie opened a stream as ${JSON.stringify(first.session).slice(0, 80)}`);
+			if (first.type !== 'connected' || first.session !== null)
+				problems.push(
+					`a forged cookie opened a stream as ${JSON.stringify(first.session).slice(0, 80)}`
+				);
 		} catch {
 			problems.push(`no connected message: ${r.firstText?.slice(0, 80)}`);
 		}
@@ -305,14 +370,25 @@ function judgeRaw(c: RawCase, r: RawResult): string[] {
 async function runRaw(cases: RawCase[]): Promise<Finding[]> {
 	const findings: Finding[] = [];
 	const before = snapshot(server);
-	const results = await inParallel(cases, IN_FLIGHT, (c) => rawExchange(server, c.handshake, c.after ?? [], { endAfter: c.endAfter, untilClose: c.untilClose }));
+	const results = await inParallel(cases, IN_FLIGHT, (c) =>
+		rawExchange(server, c.handshake, c.after ?? [], {
+			endAfter: c.endAfter,
+			untilClose: c.untilClose
+		})
+	);
 	cases.forEach((c, i) => {
 		const r = results[i];
 		count(c.group, `${r.status ?? 'none'}${r.closeCode ? '/' + r.closeCode : ''}`);
-		for (const problem of judgeRaw(c, results[i])) findings.push({ group: c.group, what: `[${c.sender}] ${c.label}`, problem });
+		for (const problem of judgeRaw(c, results[i]))
+			findings.push({ group: c.group, what: `[${c.sender}] ${c.label}`, problem });
 	});
 	const changed = diffSnapshots(before, snapshot(server));
-	if (changed.length) findings.push({ group: cases[0].group, what: `${cases.length} stream requests`, problem: `rows changed: ${changed.join('; ')}` });
+	if (changed.length)
+		findings.push({
+			group: cases[0].group,
+			what: `${cases.length} stream requests`,
+			problem: `rows changed: ${changed.join('; ')}`
+		});
 	return findings;
 }
 
@@ -361,11 +437,24 @@ function upgradeRefusalCases(w: World): RawCase[] {
 	for (const id of ids) {
 		for (const sender of ['visitor', 'admin']) {
 			const target = id === null ? '/api/events' : `/api/events?lastEventId=${id}`;
-			cases.push({ group: 'stream: bad URLs', label: `lastEventId=${id ?? '(none)'}`, sender, handshake: upgradeRequest(server, target, cookieHeaders(sender)), statuses: [400], appRefusal: true });
+			cases.push({
+				group: 'stream: bad URLs',
+				label: `lastEventId=${id ?? '(none)'}`,
+				sender,
+				handshake: upgradeRequest(server, target, cookieHeaders(sender)),
+				statuses: [400],
+				appRefusal: true
+			});
 		}
 	}
 	cases.push(
-		{ group: 'stream: bad URLs', label: 'lastEventId=0&lastEventId=x (the first counts)', sender: 'visitor', handshake: upgradeRequest(server, '/api/events?lastEventId=0&lastEventId=x'), statuses: [101] },
+		{
+			group: 'stream: bad URLs',
+			label: 'lastEventId=0&lastEventId=x (the first counts)',
+			sender: 'visitor',
+			handshake: upgradeRequest(server, '/api/events?lastEventId=0&lastEventId=x'),
+			statuses: [101]
+		},
 		{
 			group: 'stream: bad URLs',
 			label: 'a cursor far ahead of the log: resync, then close 4002',
@@ -400,7 +489,14 @@ function upgradeRefusalCases(w: World): RawCase[] {
 	]) {
 		for (const sender of ['visitor', 'admin']) {
 			const target = path.includes('?') || path === '*' ? path : `${path}?lastEventId=0`;
-			cases.push({ group: 'stream: bad URLs', label: `path ${path}`, sender, handshake: upgradeRequest(server, target, cookieHeaders(sender)), statuses: [404, 400], appRefusal: true });
+			cases.push({
+				group: 'stream: bad URLs',
+				label: `path ${path}`,
+				sender,
+				handshake: upgradeRequest(server, target, cookieHeaders(sender)),
+				statuses: [404, 400],
+				appRefusal: true
+			});
 		}
 	}
 	// Cross-site WebSocket hijacking: a foreign or missing Origin is refused, cookie or not.
@@ -435,13 +531,21 @@ function upgradeRefusalCases(w: World): RawCase[] {
 	const damaged: [string, Record<string, string | null>, number[], string?][] = [
 		['no Sec-WebSocket-Key', { 'sec-websocket-key': null }, [400]],
 		['a short Sec-WebSocket-Key', { 'sec-websocket-key': 'c2hvcnQ=' }, [400]],
-		['a Sec-WebSocket-Key that is not base64', { 'sec-websocket-key': '!!!!!!!!!!!!!!!!!!!!!!==' }, [400]],
+		[
+			'a Sec-WebSocket-Key that is not base64',
+			{ 'sec-websocket-key': '!!!!!!!!!!!!!!!!!!!!!!==' },
+			[400]
+		],
 		['no Sec-WebSocket-Version', { 'sec-websocket-version': null }, [400]],
 		['Sec-WebSocket-Version 99', { 'sec-websocket-version': '99' }, [400, 426]],
 		['Upgrade: h2c', { upgrade: 'h2c' }, [400]],
 		['Upgrade: websocket, h2c', { upgrade: 'websocket, h2c' }, [400]],
 		['a bad Sec-WebSocket-Protocol', { 'sec-websocket-protocol': 'a,,b' }, [400]],
-		['a bad Sec-WebSocket-Extensions', { 'sec-websocket-extensions': 'permessage-deflate; =;;' }, [400, 101]],
+		[
+			'a bad Sec-WebSocket-Extensions',
+			{ 'sec-websocket-extensions': 'permessage-deflate; =;;' },
+			[400, 101]
+		],
 		['no Connection: Upgrade', { connection: 'keep-alive' }, [404]],
 		['no Upgrade header', { upgrade: null }, [404]],
 		['POST with Upgrade', {}, [400, 405], 'POST'],
@@ -476,7 +580,11 @@ function junkFrameCases(w: World, random: Random): RawCase[] {
 	const protocol = [1002, 1007, 1008, undefined];
 	const policy = [1008];
 	const big = [1008, undefined]; // the server may reset while a 1 MiB frame is still arriving
-	const fragments = [frame(1, utf8('a'), { fin: false }), ...Array.from({ length: 1998 }, () => frame(0, utf8('a'), { fin: false })), frame(0, utf8('a'))];
+	const fragments = [
+		frame(1, utf8('a'), { fin: false }),
+		...Array.from({ length: 1998 }, () => frame(0, utf8('a'), { fin: false })),
+		frame(0, utf8('a'))
+	];
 	const frames: [string, Buffer[], (number | undefined)[], boolean?][] = [
 		['a text message', [frame(1, utf8('hello'))], policy],
 		['a JSON text message', [frame(1, utf8('{"type":"event","id":1}'))], policy],
@@ -490,9 +598,21 @@ function junkFrameCases(w: World, random: Random): RawCase[] {
 		['a binary frame of 4 KiB', [frame(2, random.bytes(4096))], policy],
 		['a binary frame of 1 MiB', [frame(2, random.bytes(MiB))], big],
 		['2,000 one-byte fragments', [Buffer.concat(fragments)], policy],
-		['a length of 2^63', [Buffer.from([0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4])], [1002, 1008, undefined]],
-		['a length of 2^53', [Buffer.from([0x82, 0xff, 0, 0x20, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4])], [1008, undefined]],
-		['a length of 4 GiB, then nothing', [Buffer.from([0x81, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4])], [1008, undefined]],
+		[
+			'a length of 2^63',
+			[Buffer.from([0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4])],
+			[1002, 1008, undefined]
+		],
+		[
+			'a length of 2^53',
+			[Buffer.from([0x82, 0xff, 0, 0x20, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4])],
+			[1008, undefined]
+		],
+		[
+			'a length of 4 GiB, then nothing',
+			[Buffer.from([0x81, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4])],
+			[1008, undefined]
+		],
 		['an unmasked frame', [frame(1, utf8('hi'), { masked: false })], protocol],
 		['RSV1 set', [frame(1, utf8('hi'), { rsv: 4 })], protocol],
 		['reserved opcode 3', [frame(3, utf8('hi'))], protocol],
@@ -504,7 +624,11 @@ function junkFrameCases(w: World, random: Random): RawCase[] {
 		['a close with code 999', [frame(8, Buffer.from([0x03, 0xe7]))], protocol],
 		['a close with code 1005', [frame(8, Buffer.from([0x03, 0xed]))], protocol],
 		['a close with a 1-byte body', [frame(8, Buffer.from([0x03]))], protocol],
-		['a close with a reason not UTF-8', [frame(8, Buffer.from([0x03, 0xe8, 0xff, 0xfe]))], protocol],
+		[
+			'a close with a reason not UTF-8',
+			[frame(8, Buffer.from([0x03, 0xe8, 0xff, 0xfe]))],
+			protocol
+		],
 		['an HTTP request', [utf8('GET /api/last-event-id HTTP/1.1\r\nHost: x\r\n\r\n')], protocol],
 		['a ping, then garbage', [frame(9, utf8('p')), random.bytes(32)], protocol],
 		['garbage #1', [random.bytes(64)], protocol],
@@ -538,16 +662,37 @@ function garbageHttpCases(random: Random): RawCase[] {
 		['not HTTP', 'GARBAGE\r\n\r\n'],
 		['random bytes', random.bytes(200).toString('latin1') + '\r\n\r\n'],
 		['HTTP/9.9', `GET / HTTP/9.9\r\n${host}\r\n`],
-		['a header line without colon', `GET /api/last-event-id HTTP/1.1\r\n${host}bad header line\r\n\r\n`],
-		['content-length and chunked', `POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`],
-		['negative content-length', `POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: -1\r\n\r\n`],
-		['two content-lengths', `POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`],
-		['bad chunk size', `POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`],
+		[
+			'a header line without colon',
+			`GET /api/last-event-id HTTP/1.1\r\n${host}bad header line\r\n\r\n`
+		],
+		[
+			'content-length and chunked',
+			`POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`
+		],
+		[
+			'negative content-length',
+			`POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: -1\r\n\r\n`
+		],
+		[
+			'two content-lengths',
+			`POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`
+		],
+		[
+			'bad chunk size',
+			`POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`
+		],
 		['a NUL in the target', `GET /api/\u0000users HTTP/1.1\r\n${host}\r\n`],
 		['a 100 KiB target', `GET /api/users/${'x'.repeat(100 * 1024)} HTTP/1.1\r\n${host}\r\n`],
-		['2,000 headers', `GET /api/last-event-id HTTP/1.1\r\n${host}${'X-Junk: y\r\n'.repeat(2000)}\r\n`],
+		[
+			'2,000 headers',
+			`GET /api/last-event-id HTTP/1.1\r\n${host}${'X-Junk: y\r\n'.repeat(2000)}\r\n`
+		],
 		['no Host', 'GET /api/last-event-id HTTP/1.1\r\n\r\n'],
-		['an absolute target elsewhere', `GET http://evil.example/api/users HTTP/1.1\r\nHost: evil.example\r\n\r\n`]
+		[
+			'an absolute target elsewhere',
+			`GET http://evil.example/api/users HTTP/1.1\r\nHost: evil.example\r\n\r\n`
+		]
 	];
 	const cases: RawCase[] = list.map(([label, request]) => ({
 		group: 'HTTP that is not HTTP',
@@ -558,11 +703,28 @@ function garbageHttpCases(random: Random): RawCase[] {
 	}));
 	// A body that stops short, then the client hangs up (the app sees an aborted request).
 	for (const [label, request] of [
-		['a JSON body cut short, then FIN', `POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`],
-		['a chunked JSON body cut short, then FIN', `POST /api/auth/register HTTP/1.1\r\n${host}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"nam`],
-		['a form cut short, then FIN', `POST /login?/login HTTP/1.1\r\n${host}Accept: text/html\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=a`]
+		[
+			'a JSON body cut short, then FIN',
+			`POST /api/auth/login HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`
+		],
+		[
+			'a chunked JSON body cut short, then FIN',
+			`POST /api/auth/register HTTP/1.1\r\n${host}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"nam`
+		],
+		[
+			'a form cut short, then FIN',
+			`POST /login?/login HTTP/1.1\r\n${host}Accept: text/html\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=a`
+		]
 	] as const) {
-		cases.push({ group: 'HTTP that is not HTTP', label, sender: 'visitor', handshake: request, endAfter: true, after: [], statuses: [0, 400] });
+		cases.push({
+			group: 'HTTP that is not HTTP',
+			label,
+			sender: 'visitor',
+			handshake: request,
+			endAfter: true,
+			after: [],
+			statuses: [0, 400]
+		});
 	}
 	return cases;
 }
@@ -578,7 +740,7 @@ describe('hostile input', () => {
 		await expectNoFindings(await runHttp(cases));
 	});
 
-	it('JSON API: well-formed requests refused by meaning (taken names, wrong passwords, others\' logins, the last admin)', async () => {
+	it("JSON API: well-formed requests refused by meaning (taken names, wrong passwords, others' logins, the last admin)", async () => {
 		await expectNoFindings(await runHttp(refusedByMeaningCases(world)));
 	});
 
@@ -587,7 +749,13 @@ describe('hostile input', () => {
 	});
 
 	it('bad ids in paths, query-string junk, bodies on GET', async () => {
-		await expectNoFindings(await runHttp([...idCases(world, random), ...queryJunkCases(world, random), ...getWithBodyCases(world)]));
+		await expectNoFindings(
+			await runHttp([
+				...idCases(world, random),
+				...queryJunkCases(world, random),
+				...getWithBodyCases(world)
+			])
+		);
 	});
 
 	it('form actions: bad fields, bad encodings, wrong content types, oversized, cross-site', async () => {
@@ -613,7 +781,10 @@ describe('hostile input', () => {
 					sender,
 					method: 'GET',
 					path: '/api/events?lastEventId=0',
-					headers: { origin: server.url, ...(senderCookie(world, sender) ? { cookie: senderCookie(world, sender)! } : {}) },
+					headers: {
+						origin: server.url,
+						...(senderCookie(world, sender) ? { cookie: senderCookie(world, sender)! } : {})
+					},
 					kind: 'api' as const,
 					expect: 'reject' as const,
 					framework: [404]
@@ -635,15 +806,26 @@ describe('hostile input', () => {
 			] as const) {
 				const stream = await connectStream(server, { cookie: senderCookie(world, sender) });
 				stream.ws.send(data, { binary });
-				const closed = await Promise.race([stream.closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+				const closed = await Promise.race([
+					stream.closed,
+					new Promise<null>((r) => setTimeout(() => r(null), 5000))
+				]);
 				count('stream: junk after the upgrade', `ws/${closed?.code ?? 'open'}`);
-				if (closed?.code !== 1008) findings.push({ group: 'stream: junk after the upgrade', what: `[${sender}] ws client sends ${label}`, problem: `closed with ${JSON.stringify(closed)}, expected 1008` });
+				if (closed?.code !== 1008)
+					findings.push({
+						group: 'stream: junk after the upgrade',
+						what: `[${sender}] ws client sends ${label}`,
+						problem: `closed with ${JSON.stringify(closed)}, expected 1008`
+					});
 				stream.close();
 			}
 		}
 		// Still serving streams.
 		const after = await connectStream(server, { cookie: senderCookie(world, 'admin') });
-		expect(after.messages[0]).toMatchObject({ type: 'connected', session: { account: { id: world.admin.id } } });
+		expect(after.messages[0]).toMatchObject({
+			type: 'connected',
+			session: { account: { id: world.admin.id } }
+		});
 		after.close();
 		await expectNoFindings(findings);
 	});
@@ -664,10 +846,20 @@ describe('hostile input', () => {
 		const head = await fetch(`${server.url}/api/last-event-id`);
 		expect(head.status).toBe(200);
 		expect(await head.json()).toEqual({ id: expect.any(Number) });
-		expect(server.query<{ integrity_check: string }>('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+		expect(server.query<{ integrity_check: string }>('PRAGMA integrity_check')).toEqual([
+			{ integrity_check: 'ok' }
+		]);
 		// The logins the suite used are all still there, untouched.
-		for (const person of [world.admin, world.regular, world.crew, world.regularOther, world.bystander]) {
-			const response = await fetch(`${server.url}/api/auth/account`, { headers: { cookie: `tidewatch_session=${person.token}` } });
+		for (const person of [
+			world.admin,
+			world.regular,
+			world.crew,
+			world.regularOther,
+			world.bystander
+		]) {
+			const response = await fetch(`${server.url}/api/auth/account`, {
+				headers: { cookie: `tidewatch_session=${person.token}` }
+			});
 			expect(response.status, person.name).toBe(200);
 		}
 		const stream = openStream(server, { cookie: `tidewatch_session=${world.regular.token}` });
@@ -684,9 +876,15 @@ describe('hostile input', () => {
 			.split('\n')
 			.map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim());
 		const errors = lines.flatMap((line, i) =>
-			/^\[5\d\d\]/.test(line) ? [`${line}: ${lines[i + 1]}`] : /^stream upgrade failed/.test(line) ? [line] : []
+			/^\[5\d\d\]/.test(line)
+				? [`${line}: ${lines[i + 1]}`]
+				: /^stream upgrade failed/.test(line)
+					? [line]
+					: []
 		);
-		const distinct = [...new Set(errors)].map((line) => `${line} ×${errors.filter((l) => l === line).length}`);
+		const distinct = [...new Set(errors)].map(
+			(line) => `${line} ×${errors.filter((l) => l === line).length}`
+		);
 		expect(distinct, distinct.join('\n')).toEqual([]);
 	});
 });

@@ -37,7 +37,10 @@ export class Random {
 		return out;
 	}
 	/** A string of `length` characters drawn from `alphabet`. */
-	string(length: number, alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_'): string {
+	string(
+		length: number,
+		alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_'
+	): string {
 		let out = '';
 		for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
 		return out;
@@ -95,10 +98,19 @@ export function createAgent(maxSockets: number): Agent {
 }
 
 /** Sends one case as given, byte for byte; resolves with what came back (never rejects). */
-export function send(server: TestServer, c: HttpCase, agent: Agent | false, timeoutMs = 20_000): Promise<HttpAnswer> {
+export function send(
+	server: TestServer,
+	c: HttpCase,
+	agent: Agent | false,
+	timeoutMs = 20_000
+): Promise<HttpAnswer> {
 	return new Promise((resolve) => {
 		const headers: Record<string, string | number> = { ...c.headers };
-		if (c.body !== undefined && !('content-length' in headers) && !('transfer-encoding' in headers)) {
+		if (
+			c.body !== undefined &&
+			!('content-length' in headers) &&
+			!('transfer-encoding' in headers)
+		) {
 			headers['content-length'] = c.body.length;
 		}
 		let settled = false;
@@ -124,7 +136,9 @@ export function send(server: TestServer, c: HttpCase, agent: Agent | false, time
 				answer = { status: res.statusCode, headers: res.headers, body: Buffer.alloc(0) };
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
 				res.on('end', () => done({ ...answer!, body: Buffer.concat(chunks) }));
-				res.on('error', (error) => done({ ...answer!, body: Buffer.concat(chunks), error: error.message }));
+				res.on('error', (error) =>
+					done({ ...answer!, body: Buffer.concat(chunks), error: error.message })
+				);
 			}
 		);
 		const timer = setTimeout(() => {
@@ -141,7 +155,11 @@ export function send(server: TestServer, c: HttpCase, agent: Agent | false, time
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the results in order. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+	items: readonly T[],
+	limit: number,
+	work: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
 	const results = new Array<R>(items.length);
 	let next = 0;
 	const worker = async () => {
@@ -162,11 +180,16 @@ export const utf8 = (text: string) => Buffer.from(text, 'utf8');
 /** JSON with escapes kept as written (`\ud800` stays a lone surrogate escape on the wire). */
 export const jsonBody = (value: unknown) => utf8(JSON.stringify(value));
 
-export function multipart(fields: [string, string | { filename: string; content: Buffer }][], boundary = 'hostileBoundary7MA4YWxk'): { body: Buffer; contentType: string } {
+export function multipart(
+	fields: [string, string | { filename: string; content: Buffer }][],
+	boundary = 'hostileBoundary7MA4YWxk'
+): { body: Buffer; contentType: string } {
 	const parts: Buffer[] = [];
 	for (const [name, value] of fields) {
 		if (typeof value === 'string') {
-			parts.push(utf8(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+			parts.push(
+				utf8(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+			);
 		} else {
 			parts.push(
 				utf8(
@@ -196,14 +219,18 @@ const snapshotQueries = {
 		'SELECT id, user_id, public_id, family, family_created_at, created_at, rotates_at, rotated_at, ' +
 		'successor, ended_at, ended_reason, user_agent FROM session ORDER BY id',
 	event: 'SELECT id, type, data, created_at FROM event ORDER BY id',
-	security_record: 'SELECT id, user_id, kind, created_at, user_agent FROM security_record ORDER BY id'
+	security_record:
+		'SELECT id, user_id, kind, created_at, user_agent FROM security_record ORDER BY id'
 } as const;
 
 export type Snapshot = Record<keyof typeof snapshotQueries, Record<string, unknown>[]>;
 
 export function snapshot(server: TestServer): Snapshot {
 	return Object.fromEntries(
-		Object.entries(snapshotQueries).map(([table, sql]) => [table, server.query<Record<string, unknown>>(sql)])
+		Object.entries(snapshotQueries).map(([table, sql]) => [
+			table,
+			server.query<Record<string, unknown>>(sql)
+		])
 	) as Snapshot;
 }
 
@@ -211,12 +238,14 @@ export function snapshot(server: TestServer): Snapshot {
 export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
 	const lines: string[] = [];
 	for (const table of Object.keys(snapshotQueries) as (keyof Snapshot)[]) {
-		const keyed = (rows: Record<string, unknown>[]) => new Map(rows.map((row) => [String(row.id), JSON.stringify(row)]));
+		const keyed = (rows: Record<string, unknown>[]) =>
+			new Map(rows.map((row) => [String(row.id), JSON.stringify(row)]));
 		const a = keyed(before[table]);
 		const b = keyed(after[table]);
 		for (const [id, row] of b) {
 			if (!a.has(id)) lines.push(`${table}: added ${short(row)}`);
-			else if (a.get(id) !== row) lines.push(`${table}: changed ${short(a.get(id)!)} -> ${short(row)}`);
+			else if (a.get(id) !== row)
+				lines.push(`${table}: changed ${short(a.get(id)!)} -> ${short(row)}`);
 		}
 		for (const [id, row] of a) if (!b.has(id)) lines.push(`${table}: removed ${short(row)}`);
 	}
@@ -263,7 +292,11 @@ export function upgradeRequest(
 }
 
 /** A client frame, masked as RFC 6455 requires of clients unless `masked` is false. */
-export function frame(opcode: number, payload: Buffer, options: { fin?: boolean; masked?: boolean; rsv?: number } = {}): Buffer {
+export function frame(
+	opcode: number,
+	payload: Buffer,
+	options: { fin?: boolean; masked?: boolean; rsv?: number } = {}
+): Buffer {
 	const { fin = true, masked = true, rsv = 0 } = options;
 	const head: number[] = [(fin ? 0x80 : 0) | (rsv << 4) | opcode];
 	const length = payload.length;
@@ -286,7 +319,8 @@ function answerComplete(data: Buffer, headEnd: number): boolean {
 	const head = data.subarray(0, headEnd).toString('latin1');
 	const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
 	if (length) return data.length >= headEnd + 4 + Number(length[1]);
-	if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) return data.subarray(-5).toString('latin1') === '0\r\n\r\n';
+	if (/\r\ntransfer-encoding:\s*chunked/i.test(head))
+		return data.subarray(-5).toString('latin1') === '0\r\n\r\n';
 	return false;
 }
 
@@ -312,7 +346,8 @@ function readServerFrames(data: Buffer): { firstText?: string; closeCode?: numbe
 		if (start + length > data.length) break;
 		const payload = data.subarray(start, start + length);
 		if (opcode === 1 && out.firstText === undefined) out.firstText = payload.toString('utf8');
-		if (opcode === 8 && out.closeCode === undefined) out.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+		if (opcode === 8 && out.closeCode === undefined)
+			out.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
 		at = start + length;
 	}
 	return out;
@@ -344,7 +379,12 @@ export function rawExchange(
 			socket.destroy();
 			const line = /^HTTP\/1\.1 (\d{3})/.exec(received.subarray(0, 32).toString('latin1'));
 			const status = line ? Number(line[1]) : undefined;
-			resolve({ status, received, closedByServer, ...(status === 101 ? readServerFrames(received) : {}) });
+			resolve({
+				status,
+				received,
+				closedByServer,
+				...(status === 101 ? readServerFrames(received) : {})
+			});
 		};
 		const writeRest = () => {
 			if (wrote) return;
@@ -363,7 +403,8 @@ export function rawExchange(
 			// Nothing to send after an accepted upgrade: its first frame is all there is to see.
 			if (is101 && after.length === 0 && !endAfter && !untilClose) return finish(false);
 			// A refusal: done once its whole answer is in.
-			if (!is101 && after.length === 0 && !endAfter && answerComplete(received, headEnd)) return finish(false);
+			if (!is101 && after.length === 0 && !endAfter && answerComplete(received, headEnd))
+				return finish(false);
 			writeRest();
 		});
 		// The server's FIN (or its reset) is what counts as closing.

@@ -47,8 +47,12 @@ describe('backups', () => {
 
 		const copy = new Database(target, { readonly: true });
 		expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
-		const copiedEvents = copy.prepare('SELECT id, type, data FROM event ORDER BY id').all() as { id: number }[];
-		const copiedUsers = copy.prepare('SELECT id, name FROM user ORDER BY id').all() as { name: string }[];
+		const copiedEvents = copy.prepare('SELECT id, type, data FROM event ORDER BY id').all() as {
+			id: number;
+		}[];
+		const copiedUsers = copy.prepare('SELECT id, name FROM user ORDER BY id').all() as {
+			name: string;
+		}[];
 		copy.close();
 		// A consistent snapshot: every event up to its head and nothing after, with the users as of then.
 		const live = server.query<{ id: number; type: string; data: string }>(

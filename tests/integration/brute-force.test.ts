@@ -37,7 +37,10 @@ describe('brute force', () => {
 		for (let i = 0; i < 6; i++) {
 			expect((await attacker.login(`nobody-${i}`, 'password-guess')).status).toBe(401);
 		}
-		const form = await attacker.form('/login?/login', { name: 'someone-else', password: 'password-guess' });
+		const form = await attacker.form('/login?/login', {
+			name: 'someone-else',
+			password: 'password-guess'
+		});
 		expect(form.status).toBe(429);
 		expect(Number(form.headers.get('retry-after'))).toBeGreaterThan(0);
 		expect(await form.text()).toContain('too many failed logins');

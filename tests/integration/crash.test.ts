@@ -9,7 +9,10 @@ describe('crash safety', () => {
 	it('after SIGKILL mid-write, every acknowledged change and its event is there, and a resuming client gets every later event once', async () => {
 		const admin = new Client(server.url);
 		await admin.register('Writer');
-		const watcher = await connectStream(server, { cookie: admin.cookieHeader, lastEventId: await lastEventId(server) });
+		const watcher = await connectStream(server, {
+			cookie: admin.cookieHeader,
+			lastEventId: await lastEventId(server)
+		});
 
 		// Write as fast as possible from 8 clients at once, remembering what was acknowledged.
 		const acknowledged: string[] = [];
@@ -53,7 +56,10 @@ describe('crash safety', () => {
 		// A client resuming from the last id it saw gets every later event, exactly once.
 		const head = await lastEventId(server);
 		await admin.login(user.name);
-		const resumed = await connectStream(server, { cookie: admin.cookieHeader, lastEventId: seenBeforeCrash });
+		const resumed = await connectStream(server, {
+			cookie: admin.cookieHeader,
+			lastEventId: seenBeforeCrash
+		});
 		const until = await lastEventId(server);
 		await resumed.waitForEvent(until);
 		const ids = resumed.eventIds;

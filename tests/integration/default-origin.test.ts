@@ -9,13 +9,19 @@ const server = serverForSuite({ ORIGIN: '' });
 describe('without ORIGIN', () => {
 	it('forms posted from the page’s own http origin work, and a plain-http cookie is set', async () => {
 		const browser = new Client(server.url);
-		const response = await browser.form('/register?/register', { name: 'Laptop', password: 'password123' });
+		const response = await browser.form('/register?/register', {
+			name: 'Laptop',
+			password: 'password123'
+		});
 		expect(response.status).toBe(303);
 		const line = browser.lastSetCookie.find((c) => c.startsWith('tidewatch_session='))!;
 		expect(line).not.toMatch(/; Secure/i);
 		expect((await browser.fetch('/api/auth/account')).status).toBe(200);
 		const stream = await connectStream(server, { cookie: browser.cookieHeader });
-		expect(stream.messages[0]).toMatchObject({ type: 'connected', session: { account: { name: 'Laptop' } } });
+		expect(stream.messages[0]).toMatchObject({
+			type: 'connected',
+			session: { account: { name: 'Laptop' } }
+		});
 		stream.close();
 	});
 

@@ -19,7 +19,15 @@ beforeAll(async () => {
 	const url = `http://127.0.0.1:${port}`;
 	child = spawn(
 		process.execPath,
-		[join(root, 'node_modules/vite/bin/vite.js'), 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+		[
+			join(root, 'node_modules/vite/bin/vite.js'),
+			'dev',
+			'--host',
+			'127.0.0.1',
+			'--port',
+			String(port),
+			'--strictPort'
+		],
 		{
 			cwd: root,
 			// CI=true makes Vite colour its output, which would split the URL we wait for.
@@ -50,12 +58,20 @@ describe('the stream in development', () => {
 		const client = new Client(server.url);
 		expect((await client.register('Dev')).status).toBe(201);
 		const stream = await connectStream(server, { cookie: client.cookieHeader });
-		expect(stream.messages[0]).toMatchObject({ type: 'connected', session: { account: { name: 'Dev' } } });
+		expect(stream.messages[0]).toMatchObject({
+			type: 'connected',
+			session: { account: { name: 'Dev' } }
+		});
 		const head = (stream.messages[0] as { lastEventId: number }).lastEventId;
 
-		expect((await client.json('/api/auth/account', 'PATCH', { name: 'Dev renamed' })).status).toBe(200);
+		expect((await client.json('/api/auth/account', 'PATCH', { name: 'Dev renamed' })).status).toBe(
+			200
+		);
 		await stream.waitForEvent(head + 1);
-		expect(stream.events.at(-1)?.event).toMatchObject({ type: 'user-update', data: { name: 'Dev renamed' } });
+		expect(stream.events.at(-1)?.event).toMatchObject({
+			type: 'user-update',
+			data: { name: 'Dev renamed' }
+		});
 		expect(processFdTargets(child.pid!).filter((target) => target === dbPath)).toHaveLength(1);
 		stream.close();
 	});

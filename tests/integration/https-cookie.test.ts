@@ -24,6 +24,8 @@ describe('the session cookie over https', () => {
 		expect(account.status).toBe(200);
 		// The plain-http name is not honoured over https.
 		const plain = cookie.replace('__Host-', '');
-		expect((await fetch(server.url + '/api/auth/account', { headers: { cookie: plain } })).status).toBe(401);
+		expect(
+			(await fetch(server.url + '/api/auth/account', { headers: { cookie: plain } })).status
+		).toBe(401);
 	});
 });

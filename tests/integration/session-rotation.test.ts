@@ -59,7 +59,10 @@ describe('rotation', () => {
 
 	it('the stream opened with a session closes `rotated` at its rotation time, and the client reconnects with the new cookie', async () => {
 		const { client, since } = await loggedIn();
-		const stream = await connectStream(server, { cookie: client.cookieHeader, lastEventId: await lastEventId(server) });
+		const stream = await connectStream(server, {
+			cookie: client.cookieHeader,
+			lastEventId: await lastEventId(server)
+		});
 		const closed = await stream.closed;
 		expect(closed).toEqual({ code: 4001, reason: 'rotated' });
 		// Nobody made a request: the timer did it, on time.
@@ -69,7 +72,10 @@ describe('rotation', () => {
 		const state = await (await client.fetch('/api/auth/session')).json();
 		expect(state.session).not.toBeNull();
 		const again = await connectStream(server, { cookie: client.cookieHeader });
-		expect(again.messages[0]).toMatchObject({ type: 'connected', session: { id: state.session.id } });
+		expect(again.messages[0]).toMatchObject({
+			type: 'connected',
+			session: { id: state.session.id }
+		});
 		again.close();
 	});
 
@@ -123,7 +129,12 @@ describe('rotation', () => {
 		expect((await holding(second).fetch('/api/auth/account')).status).toBe(200);
 		// The unreceived successor was discarded; nothing was ended as taken.
 		expect((await holding(thrownAway).fetch('/api/auth/account')).status).toBe(401);
-		expect(server.query("SELECT id FROM session WHERE ended_reason = 'taken' AND id = ?", hashSessionToken(token))).toEqual([]);
+		expect(
+			server.query(
+				"SELECT id FROM session WHERE ended_reason = 'taken' AND id = ?",
+				hashSessionToken(token)
+			)
+		).toEqual([]);
 	});
 });
 
@@ -134,13 +145,16 @@ describe('theft', () => {
 		await owner.client.fetch('/api/auth/account');
 		const successor = owner.client.cookies.get(cookieName)!;
 		const ownerStream = await connectStream(server, { cookie: owner.client.cookieHeader });
-		const userId = (ownerStream.messages[0] as { session: { account: { id: string } } }).session.account.id;
+		const userId = (ownerStream.messages[0] as { session: { account: { id: string } } }).session
+			.account.id;
 		await sleep(graceMs + 100);
 
 		const thief = holding(owner.token);
 		const stolen = await thief.fetch('/api/auth/session');
 		expect(await stolen.json()).toEqual({ session: null, notice: 'session-taken' });
-		expect(stolen.headers.getSetCookie().some((line) => /^tidewatch_session=;/.test(line))).toBe(true);
+		expect(stolen.headers.getSetCookie().some((line) => /^tidewatch_session=;/.test(line))).toBe(
+			true
+		);
 
 		const closed = await Promise.race([ownerStream.closed, sleep(1_000).then(() => null)]);
 		expect(closed).toEqual({ code: 4001, reason: 'taken' });

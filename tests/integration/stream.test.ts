@@ -44,10 +44,15 @@ function reportIfItDies(current: () => TestServer | undefined) {
 }
 
 const sessionToken = (client: Client) => client.cookies.get('tidewatch_session')!;
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+	Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+async function until(
+	condition: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 10_000
+) {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await condition())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -59,7 +64,12 @@ describe('opening the stream', () => {
 	it('refuses a foreign or missing Origin with 403, even with a valid session cookie', async () => {
 		const cookie = admin.cookieHeader;
 		// Cross-site WebSocket hijacking: another site's page opening the stream with our cookie.
-		for (const origin of ['https://evil.example', `http://127.0.0.1:${server.port + 1}`, 'null', null]) {
+		for (const origin of [
+			'https://evil.example',
+			`http://127.0.0.1:${server.port + 1}`,
+			'null',
+			null
+		]) {
 			expect(await upgradeStatus(server, { origin, cookie }), `origin ${origin}`).toBe(403);
 		}
 		expect(await upgradeStatus(server, { cookie })).toBe(101);
@@ -89,7 +99,10 @@ describe('opening the stream', () => {
 			[regular, 'Grace', 'regular']
 		] as const) {
 			const head = await lastEventId(server);
-			const stream = await connectStream(server, { lastEventId: head, cookie: client.cookieHeader });
+			const stream = await connectStream(server, {
+				lastEventId: head,
+				cookie: client.cookieHeader
+			});
 			const [first] = stream.messages;
 			expect(first).toEqual({
 				type: 'connected',
@@ -278,140 +291,151 @@ describe('a long log and clients that stop reading', () => {
 
 	const slowly = { timeout: 90_000 };
 
-	it('a client that stops reading is closed with 4008, and catches up from its last id', slowly, async () => {
-		// `resumed` reads again soon after the server gave up on it; `stalled` never does.
-		const [resumed, stalled] = await Promise.all([
-			connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader }),
-			connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader })
-		]);
-		await write(1);
-		const first = await lastEventId(long);
-		await Promise.all([resumed.waitForEvent(first), stalled.waitForEvent(first)]);
-		const eventBytes = resumed.frameBytes.at(-1)!;
-		resumed.ws.pause();
-		stalled.ws.pause();
+	it(
+		'a client that stops reading is closed with 4008, and catches up from its last id',
+		slowly,
+		async () => {
+			// `resumed` reads again soon after the server gave up on it; `stalled` never does.
+			const [resumed, stalled] = await Promise.all([
+				connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader }),
+				connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader })
+			]);
+			await write(1);
+			const first = await lastEventId(long);
+			await Promise.all([resumed.waitForEvent(first), stalled.waitForEvent(first)]);
+			const eventBytes = resumed.frameBytes.at(-1)!;
+			resumed.ws.pause();
+			stalled.ws.pause();
 
-		// First the kernel's buffers fill: what it holds of the connection stops growing while
-		// events are written. From then on every event stays in the server's own send buffer,
-		// which passes its limit after `overLimit` more events and gets the socket closed with
-		// 4008; the close frame waits behind everything the client has not read, and the server
-		// cuts the socket a second later. So: write on, and let the client read again a little
-		// after that (these events only grow longer than the one measured, so the limit is
-		// passed by `overLimit` at the latest).
-		const overLimit = Math.ceil(maxBufferBytes / eventBytes);
-		let stop = false;
-		let done = 0;
-		const writing = write(40_000, '', { until: () => stop, onWritten: () => done++ });
-		const started = Date.now();
-		let held = -1;
-		let doneAtChange = 0;
-		let fullAt: number | null = null;
-		let dropped = false;
-		while (Date.now() - started < 45_000) {
-			await sleep(20);
-			const queues = await kernelQueues(long, resumed);
-			if (queues.server === null) {
-				dropped = true;
-				break;
+			// First the kernel's buffers fill: what it holds of the connection stops growing while
+			// events are written. From then on every event stays in the server's own send buffer,
+			// which passes its limit after `overLimit` more events and gets the socket closed with
+			// 4008; the close frame waits behind everything the client has not read, and the server
+			// cuts the socket a second later. So: write on, and let the client read again a little
+			// after that (these events only grow longer than the one measured, so the limit is
+			// passed by `overLimit` at the latest).
+			const overLimit = Math.ceil(maxBufferBytes / eventBytes);
+			let stop = false;
+			let done = 0;
+			const writing = write(40_000, '', { until: () => stop, onWritten: () => done++ });
+			const started = Date.now();
+			let held = -1;
+			let doneAtChange = 0;
+			let fullAt: number | null = null;
+			let dropped = false;
+			while (Date.now() - started < 45_000) {
+				await sleep(20);
+				const queues = await kernelQueues(long, resumed);
+				if (queues.server === null) {
+					dropped = true;
+					break;
+				}
+				const now = queues.server + queues.client;
+				if (now !== held) {
+					held = now;
+					doneAtChange = done;
+				} else if (fullAt === null && now > 0 && done - doneAtChange >= 64) {
+					// 64 events (21 KB) and not a byte more in the kernel: more than the client's
+					// own read buffer (16 KB) can have taken in the meantime.
+					fullAt = doneAtChange;
+				}
+				if (fullAt !== null && done - fullAt >= overLimit + 50) break;
 			}
-			const now = queues.server + queues.client;
-			if (now !== held) {
-				held = now;
-				doneAtChange = done;
-			} else if (fullAt === null && now > 0 && done - doneAtChange >= 64) {
-				// 64 events (21 KB) and not a byte more in the kernel: more than the client's
-				// own read buffer (16 KB) can have taken in the meantime.
-				fullAt = doneAtChange;
+			stop = true;
+			resumed.ws.resume();
+			await writing;
+			expect(dropped, 'the server cut the socket before the client read again').toBe(false);
+			expect(
+				fullAt,
+				`the kernel kept taking events for a client reading nothing (${done})`
+			).not.toBeNull();
+
+			expect((await resumed.waitForClose()).code).toBe(4008);
+			const got = resumed.eventIds;
+			expect(got).toEqual(range(1, got.length));
+
+			// A client that never reads again is cut off, and its close frame is lost with it: it
+			// sees an abnormal close (1006) once it reads.
+			await until(
+				async () => (await kernelQueues(long, stalled)).server === null,
+				'the server to let go of the stalled client'
+			);
+			stalled.ws.resume();
+			const { code } = await stalled.waitForClose();
+			expect([1006, 4008]).toContain(code);
+			expect(stalled.eventIds).toEqual(range(1, stalled.eventIds.length));
+
+			// Nothing is lost: both catch up from the last event they received.
+			await write(20);
+			const head = await lastEventId(long);
+			for (const stream of [resumed, stalled]) {
+				const last = stream.eventIds.at(-1)!;
+				expect(last).toBeLessThanOrEqual(head - 20);
+				const again = await connectStream(long, { lastEventId: last, cookie: writer.cookieHeader });
+				await again.waitForEvent(head, 20_000);
+				await again.flush();
+				expect(again.eventIds).toEqual(range(last + 1, head));
+				again.close();
 			}
-			if (fullAt !== null && done - fullAt >= overLimit + 50) break;
 		}
-		stop = true;
-		resumed.ws.resume();
-		await writing;
-		expect(dropped, 'the server cut the socket before the client read again').toBe(false);
-		expect(fullAt, `the kernel kept taking events for a client reading nothing (${done})`).not.toBeNull();
+	);
 
-		expect((await resumed.waitForClose()).code).toBe(4008);
-		const got = resumed.eventIds;
-		expect(got).toEqual(range(1, got.length));
+	it(
+		'replays the backlog, then goes live, with no gap and no duplicate while events are written',
+		slowly,
+		async () => {
+			// More than the kernel can hold for one socket (at most tcp_wmem's maximum at the server's
+			// end plus the client's receive buffer), plus a replay page (2000 events).
+			const sysctl = (name: string) =>
+				readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/).map(Number);
+			const [, , wmemMax] = sysctl('tcp_wmem');
+			const [, rmemDefault] = sysctl('tcp_rmem');
+			const eventBytes = 320; // about what one of these events takes on the wire
+			const wanted = Math.ceil((wmemMax + rmemDefault) / eventBytes) + 2000;
+			const have = await lastEventId(long);
+			if (have < wanted) await write(wanted - have);
+			const backlog = await lastEventId(long);
 
-		// A client that never reads again is cut off, and its close frame is lost with it: it
-		// sees an abnormal close (1006) once it reads.
-		await until(
-			async () => (await kernelQueues(long, stalled)).server === null,
-			'the server to let go of the stalled client'
-		);
-		stalled.ws.resume();
-		const { code } = await stalled.waitForClose();
-		expect([1006, 4008]).toContain(code);
-		expect(stalled.eventIds).toEqual(range(1, stalled.eventIds.length));
+			const stream = openStream(long, { lastEventId: 0, cookie: writer.cookieHeader });
+			// A client on a slow line: while it reads nothing the buffers fill and the replay waits
+			// between pages, so the events written now are committed in the middle of the replay.
+			stream.ws.once('open', () => stream.ws.pause());
+			await Promise.all([write(200, 'during'), stream.opened]);
+			const held = await kernelQueues(long, stream);
+			stream.ws.resume();
+			const replayed = await lastEventId(long);
+			await stream.waitForEvent(replayed, 30_000);
+			await stream.flush();
+			// Written once the replay is done and read, so they come live (and not behind a replay
+			// page still in the send buffer, which could pass its limit).
+			await write(200, 'after');
+			const head = await lastEventId(long);
+			await stream.waitForEvent(head, 20_000);
+			await stream.flush();
 
-		// Nothing is lost: both catch up from the last event they received.
-		await write(20);
-		const head = await lastEventId(long);
-		for (const stream of [resumed, stalled]) {
-			const last = stream.eventIds.at(-1)!;
-			expect(last).toBeLessThanOrEqual(head - 20);
-			const again = await connectStream(long, { lastEventId: last, cookie: writer.cookieHeader });
-			await again.waitForEvent(head, 20_000);
-			await again.flush();
-			expect(again.eventIds).toEqual(range(last + 1, head));
-			again.close();
+			const [connected, ...rest] = stream.messages;
+			expect(connected).toMatchObject({ type: 'connected' });
+			const connectedAt = (connected as { lastEventId: number }).lastEventId;
+			expect(connectedAt).toBeGreaterThanOrEqual(backlog);
+			expect(connectedAt).toBeLessThanOrEqual(replayed);
+			expect(rest.every((m) => m.type === 'event')).toBe(true);
+			// Every event of this log, exactly 1..head, each once, in order.
+			expect(stream.eventIds).toEqual(range(1, head));
+			expect(stream.events.at(-1)!.event).toMatchObject({
+				type: 'user-update',
+				data: { name: expect.stringMatching(/after\d+$/) }
+			});
+			expect(stream.isOpen).toBe(true);
+			stream.close();
+
+			// The test did what it says: the kernel held less than the full replay pages of the
+			// backlog, so the replay was waiting on a page that was not its last.
+			const fullPages = 2000 * Math.floor(backlog / 2000);
+			const bytesOfFullPages = stream.frameBytes.slice(0, 1 + fullPages).reduce((a, b) => a + b, 0);
+			expect(held.server).not.toBeNull();
+			expect(held.server! + held.client).toBeLessThan(bytesOfFullPages);
 		}
-	});
-
-	it('replays the backlog, then goes live, with no gap and no duplicate while events are written', slowly, async () => {
-		// More than the kernel can hold for one socket (at most tcp_wmem's maximum at the server's
-		// end plus the client's receive buffer), plus a replay page (2000 events).
-		const sysctl = (name: string) =>
-			readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/).map(Number);
-		const [, , wmemMax] = sysctl('tcp_wmem');
-		const [, rmemDefault] = sysctl('tcp_rmem');
-		const eventBytes = 320; // about what one of these events takes on the wire
-		const wanted = Math.ceil((wmemMax + rmemDefault) / eventBytes) + 2000;
-		const have = await lastEventId(long);
-		if (have < wanted) await write(wanted - have);
-		const backlog = await lastEventId(long);
-
-		const stream = openStream(long, { lastEventId: 0, cookie: writer.cookieHeader });
-		// A client on a slow line: while it reads nothing the buffers fill and the replay waits
-		// between pages, so the events written now are committed in the middle of the replay.
-		stream.ws.once('open', () => stream.ws.pause());
-		await Promise.all([write(200, 'during'), stream.opened]);
-		const held = await kernelQueues(long, stream);
-		stream.ws.resume();
-		const replayed = await lastEventId(long);
-		await stream.waitForEvent(replayed, 30_000);
-		await stream.flush();
-		// Written once the replay is done and read, so they come live (and not behind a replay
-		// page still in the send buffer, which could pass its limit).
-		await write(200, 'after');
-		const head = await lastEventId(long);
-		await stream.waitForEvent(head, 20_000);
-		await stream.flush();
-
-		const [connected, ...rest] = stream.messages;
-		expect(connected).toMatchObject({ type: 'connected' });
-		const connectedAt = (connected as { lastEventId: number }).lastEventId;
-		expect(connectedAt).toBeGreaterThanOrEqual(backlog);
-		expect(connectedAt).toBeLessThanOrEqual(replayed);
-		expect(rest.every((m) => m.type === 'event')).toBe(true);
-		// Every event of this log, exactly 1..head, each once, in order.
-		expect(stream.eventIds).toEqual(range(1, head));
-		expect(stream.events.at(-1)!.event).toMatchObject({
-			type: 'user-update',
-			data: { name: expect.stringMatching(/after\d+$/) }
-		});
-		expect(stream.isOpen).toBe(true);
-		stream.close();
-
-		// The test did what it says: the kernel held less than the full replay pages of the
-		// backlog, so the replay was waiting on a page that was not its last.
-		const fullPages = 2000 * Math.floor(backlog / 2000);
-		const bytesOfFullPages = stream.frameBytes.slice(0, 1 + fullPages).reduce((a, b) => a + b, 0);
-		expect(held.server).not.toBeNull();
-		expect(held.server! + held.client).toBeLessThan(bytesOfFullPages);
-	});
+	);
 });
 
 describe('retention', () => {

@@ -105,7 +105,10 @@ function headEventId(): number {
 /** The events written after `head`, data parsed. */
 function eventsSince(head: number): { type: string; data: unknown }[] {
 	return server
-		.query<{ type: string; data: string }>('SELECT type, data FROM event WHERE id > ? ORDER BY id', head)
+		.query<{ type: string; data: string }>(
+			'SELECT type, data FROM event WHERE id > ? ORDER BY id',
+			head
+		)
 		.map((row) => ({ type: row.type, data: JSON.parse(row.data) }));
 }
 
@@ -141,7 +144,10 @@ async function refused(status: number, request: () => Promise<Response>): Promis
 }
 
 function sessionCount(userId: string): number {
-	return server.query<{ n: number }>('SELECT COUNT(*) AS n FROM session WHERE user_id = ?', userId)[0].n;
+	return server.query<{ n: number }>(
+		'SELECT COUNT(*) AS n FROM session WHERE user_id = ?',
+		userId
+	)[0].n;
 }
 
 function adminCount(): number {
@@ -244,7 +250,9 @@ describe('the last admin', () => {
 		const second = await newUser('Second');
 		await setType(second, 'admin');
 		expect(adminCount()).toBe(2);
-		const demoted = await second.client.json(`/api/users/${second.id}`, 'PATCH', { type: 'regular' });
+		const demoted = await second.client.json(`/api/users/${second.id}`, 'PATCH', {
+			type: 'regular'
+		});
 		expect(demoted.status).toBe(200);
 		expect(await demoted.json()).toMatchObject({ id: second.id, type: 'regular' });
 		expect(adminCount()).toBe(1);
@@ -278,7 +286,12 @@ describe('GET /api/users', () => {
 		for (const user of users) {
 			expect(Object.keys(user).sort()).toEqual(apiUserKeys);
 			const row = rows.find((r) => r.id === user.id)!;
-			expect(user).toEqual({ id: row.id, name: row.name, type: row.type, createdAt: row.created_at });
+			expect(user).toEqual({
+				id: row.id,
+				name: row.name,
+				type: row.type,
+				createdAt: row.created_at
+			});
 		}
 	});
 
@@ -345,12 +358,16 @@ describe('PATCH /api/users/[id]', () => {
 		await refused(403, () => regular.client.json(`/api/users/${target.id}`, 'PATCH', body));
 		await refused(403, () => crew.client.json(`/api/users/${target.id}`, 'PATCH', body));
 		// Not even themselves.
-		await refused(403, () => regular.client.json(`/api/users/${regular.id}`, 'PATCH', { type: 'admin' }));
+		await refused(403, () =>
+			regular.client.json(`/api/users/${regular.id}`, 'PATCH', { type: 'admin' })
+		);
 		await refused(403, () => crew.client.json(`/api/users/${crew.id}`, 'PATCH', { type: 'admin' }));
 	});
 
 	it('404 for an unknown id, with no event', async () => {
-		await refused(404, () => admin.json('/api/users/no-such-user', 'PATCH', { name: fresh('Ghost') }));
+		await refused(404, () =>
+			admin.json('/api/users/no-such-user', 'PATCH', { name: fresh('Ghost') })
+		);
 	});
 
 	it('400 for a bad body, changing nothing', async () => {
@@ -442,10 +459,16 @@ describe('PATCH /api/users/[id]', () => {
 		const retyped = await admin.json(path, 'PATCH', { type: 'crew' });
 		expect(retyped.status).toBe(200);
 		expect(await retyped.json()).toMatchObject({ id: target.id, name: newName, type: 'crew' });
-		expect(server.query('SELECT type FROM user WHERE id = ?', target.id)).toEqual([{ type: 'crew' }]);
+		expect(server.query('SELECT type FROM user WHERE id = ?', target.id)).toEqual([
+			{ type: 'crew' }
+		]);
 		expect(headEventId()).toBe(head + 2);
 		expect(lastEvent().type).toBe('user-update');
-		expect(JSON.parse(lastEvent().data)).toMatchObject({ id: target.id, name: newName, type: 'crew' });
+		expect(JSON.parse(lastEvent().data)).toMatchObject({
+			id: target.id,
+			name: newName,
+			type: 'crew'
+		});
 
 		// The user now acts under the new type and logs in with the new name.
 		expect(await (await target.client.fetch('/api/auth/account')).json()).toMatchObject({
@@ -504,7 +527,9 @@ describe('PATCH /api/auth/account', () => {
 		expect(response.status).toBe(200);
 		const account = await response.json();
 		expect(account).toMatchObject({ id: user.id, name: newName, type: 'regular' });
-		expect(server.query('SELECT name FROM user WHERE id = ?', user.id)).toEqual([{ name: newName }]);
+		expect(server.query('SELECT name FROM user WHERE id = ?', user.id)).toEqual([
+			{ name: newName }
+		]);
 		expect(onlyEventSince(head, 'user-update')).toMatchObject({ id: user.id, name: newName });
 	});
 
@@ -536,7 +561,10 @@ describe('PATCH /api/auth/account', () => {
 			})
 		);
 		await refused(400, () =>
-			user.client.json('/api/auth/account', 'PATCH', { password: 'short', currentPassword: PASSWORD })
+			user.client.json('/api/auth/account', 'PATCH', {
+				password: 'short',
+				currentPassword: PASSWORD
+			})
 		);
 		expect(await accountStatus(user.client)).toBe(200);
 	});
@@ -574,7 +602,9 @@ describe('DELETE /api/auth/account', () => {
 		const user = await newUser('Hesitant');
 		const missing = await refused(400, () => user.client.json('/api/auth/account', 'DELETE', {}));
 		expect(missing).toMatch(/currentPassword/);
-		await refused(400, () => user.client.json('/api/auth/account', 'DELETE', { currentPassword: '' }));
+		await refused(400, () =>
+			user.client.json('/api/auth/account', 'DELETE', { currentPassword: '' })
+		);
 		await refused(400, () => user.client.json('/api/auth/account', 'DELETE'));
 		await refused(401, () =>
 			new Client(server.url).json('/api/auth/account', 'DELETE', { currentPassword: PASSWORD })
@@ -591,7 +621,9 @@ describe('DELETE /api/auth/account', () => {
 		const token = sessionCookie(user.client)!;
 		const head = headEventId();
 
-		const response = await user.client.json('/api/auth/account', 'DELETE', { currentPassword: PASSWORD });
+		const response = await user.client.json('/api/auth/account', 'DELETE', {
+			currentPassword: PASSWORD
+		});
 		expect(response.status).toBe(204);
 		expect(user.client.lastSetCookie.some((line) => line.startsWith(`${COOKIE}=`))).toBe(true);
 		expect(sessionCookie(user.client)).toBeUndefined();
@@ -622,7 +654,13 @@ describe('GET /api/auth/sessions', () => {
 		const list = await response.json();
 		expect(list).toHaveLength(2);
 		for (const entry of list) {
-			expect(Object.keys(entry).sort()).toEqual(['createdAt', 'current', 'id', 'lastSeenAt', 'userAgent']);
+			expect(Object.keys(entry).sort()).toEqual([
+				'createdAt',
+				'current',
+				'id',
+				'lastSeenAt',
+				'userAgent'
+			]);
 			expect(typeof entry.id).toBe('string');
 			expect(entry.createdAt).toBeGreaterThanOrEqual(started - 1000);
 			expect(entry.createdAt).toBeLessThanOrEqual(Date.now());
@@ -644,7 +682,9 @@ describe('GET /api/auth/sessions', () => {
 
 		// The other login sees the same two, with itself as current.
 		const seen = await (await second.fetch('/api/auth/sessions')).json();
-		expect(seen.map((e: { id: string }) => e.id).sort()).toEqual(list.map((e: { id: string }) => e.id).sort());
+		expect(seen.map((e: { id: string }) => e.id).sort()).toEqual(
+			list.map((e: { id: string }) => e.id).sort()
+		);
 		expect(seen.find((e: { current: boolean }) => e.current).userAgent).toBe('agent-two');
 
 		// Another user's logins are not listed, and its own list holds only its own.
@@ -661,7 +701,7 @@ describe('DELETE /api/auth/sessions/[id]', () => {
 		return list.find((entry: { current: boolean }) => entry.current).id;
 	}
 
-	it('400 without currentPassword, 403 wrong, 404 unknown or another user\'s id, 401 for a visitor', async () => {
+	it("400 without currentPassword, 403 wrong, 404 unknown or another user's id, 401 for a visitor", async () => {
 		const user = await newUser('Owner');
 		const other = await loginAgain(user);
 		const stranger = await newUser('Neighbour');
@@ -672,9 +712,13 @@ describe('DELETE /api/auth/sessions/[id]', () => {
 		const missing = await refused(400, () => user.client.json(path, 'DELETE', {}));
 		expect(missing).toMatch(/currentPassword/);
 		await refused(400, () => user.client.json(path, 'DELETE'));
-		await refused(403, () => user.client.json(path, 'DELETE', { currentPassword: 'wrong-password' }));
+		await refused(403, () =>
+			user.client.json(path, 'DELETE', { currentPassword: 'wrong-password' })
+		);
 		await refused(404, () =>
-			user.client.json('/api/auth/sessions/no-such-session', 'DELETE', { currentPassword: PASSWORD })
+			user.client.json('/api/auth/sessions/no-such-session', 'DELETE', {
+				currentPassword: PASSWORD
+			})
 		);
 		await refused(404, () =>
 			user.client.json(`/api/auth/sessions/${strangerId}`, 'DELETE', { currentPassword: PASSWORD })
@@ -707,9 +751,13 @@ describe('DELETE /api/auth/sessions/[id]', () => {
 	it('ending the current login logs out: 204, cookie cleared, token dead', async () => {
 		const user = await newUser('SelfEnder');
 		const token = sessionCookie(user.client)!;
-		const response = await user.client.json(`/api/auth/sessions/${await idOf(user.client)}`, 'DELETE', {
-			currentPassword: PASSWORD
-		});
+		const response = await user.client.json(
+			`/api/auth/sessions/${await idOf(user.client)}`,
+			'DELETE',
+			{
+				currentPassword: PASSWORD
+			}
+		);
 		expect(response.status).toBe(204);
 		expect(sessionCookie(user.client)).toBeUndefined();
 		expect(await accountStatusWithToken(token)).toBe(401);
@@ -719,7 +767,7 @@ describe('DELETE /api/auth/sessions/[id]', () => {
 });
 
 describe('streams closed by these endpoints (4001, within one second)', () => {
-	it('a type change closes that user\'s streams with access-changed, and no one else\'s; a rename closes none', async () => {
+	it("a type change closes that user's streams with access-changed, and no one else's; a rename closes none", async () => {
 		const target = await newUser('Promoted');
 		const bystander = await newUser('Onlooker');
 		const targetStream = await streamOf(target.client);
@@ -730,14 +778,19 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		expect(streamAccountId(bystanderStream)).toBe(bystander.id);
 
 		// A rename is no change of access.
-		const renamed = await admin.json(`/api/users/${target.id}`, 'PATCH', { name: fresh('Promoted') });
+		const renamed = await admin.json(`/api/users/${target.id}`, 'PATCH', {
+			name: fresh('Promoted')
+		});
 		expect(renamed.status).toBe(200);
 		await targetStream.waitForEvent(headEventId());
 		await expectStillOpen(targetStream);
 
 		const response = await admin.json(`/api/users/${target.id}`, 'PATCH', { type: 'crew' });
 		expect(response.status).toBe(200);
-		const [first, second] = await Promise.all([closedWithin(targetStream), closedWithin(targetSecond)]);
+		const [first, second] = await Promise.all([
+			closedWithin(targetStream),
+			closedWithin(targetSecond)
+		]);
 		expect(first).toEqual({ code: 4001, reason: 'access-changed' });
 		expect(second).toEqual({ code: 4001, reason: 'access-changed' });
 
@@ -748,7 +801,7 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		expect(adminStream.closeInfo).toBeNull();
 	});
 
-	it('DELETE /api/users/[id] closes the deleted user\'s stream with deleted', async () => {
+	it("DELETE /api/users/[id] closes the deleted user's stream with deleted", async () => {
 		const target = await newUser('Vanishing');
 		const bystander = await newUser('Witness');
 		const stream = await streamOf(target.client);
@@ -760,18 +813,20 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		await expectStillOpen(bystanderStream);
 	});
 
-	it('DELETE /api/auth/account closes the user\'s streams with deleted', async () => {
+	it("DELETE /api/auth/account closes the user's streams with deleted", async () => {
 		const user = await newUser('Departing');
 		const other = await loginAgain(user);
 		const stream = await streamOf(user.client);
 		const otherStream = await streamOf(other);
-		const response = await user.client.json('/api/auth/account', 'DELETE', { currentPassword: PASSWORD });
+		const response = await user.client.json('/api/auth/account', 'DELETE', {
+			currentPassword: PASSWORD
+		});
 		expect(response.status).toBe(204);
 		expect(await closedWithin(stream)).toEqual({ code: 4001, reason: 'deleted' });
 		expect(await closedWithin(otherStream)).toEqual({ code: 4001, reason: 'deleted' });
 	});
 
-	it('a password change closes the other login\'s stream with revoked, not the current one\'s', async () => {
+	it("a password change closes the other login's stream with revoked, not the current one's", async () => {
 		const user = await newUser('Rotator', 'current-browser');
 		const other = await loginAgain(user, 'other-browser');
 		const currentStream = await streamOf(user.client);
@@ -785,7 +840,7 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		await expectStillOpen(currentStream);
 	});
 
-	it('DELETE /api/auth/sessions/[id] closes that login\'s stream with revoked, not the current one\'s', async () => {
+	it("DELETE /api/auth/sessions/[id] closes that login's stream with revoked, not the current one's", async () => {
 		const user = await newUser('Revoker', 'revoking-browser');
 		const other = await loginAgain(user, 'revoked-browser');
 		const currentStream = await streamOf(user.client);
@@ -811,7 +866,7 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		expect(await closedWithin(stream)).toEqual({ code: 4001, reason: 'logged-out' });
 	});
 
-	it('logout (DELETE /api/auth/session) closes that session\'s stream with logged-out, not another login\'s', async () => {
+	it("logout (DELETE /api/auth/session) closes that session's stream with logged-out, not another login's", async () => {
 		const user = await newUser('Leaver');
 		const other = await loginAgain(user);
 		const stream = await streamOf(user.client);

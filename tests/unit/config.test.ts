@@ -21,7 +21,9 @@ describe('configuration', () => {
 		try {
 			parseConfig({ SESSION_GRACE_SECONDS: 'soon' });
 		} catch (error) {
-			expect((error as Error).message).toMatch(/^Invalid configuration: SESSION_GRACE_SECONDS="soon"/);
+			expect((error as Error).message).toMatch(
+				/^Invalid configuration: SESSION_GRACE_SECONDS="soon"/
+			);
 			expect((error as Error).message).not.toContain('\n');
 		}
 		expect(() => parseConfig({ PORT: '70000' })).toThrow(/PORT/);

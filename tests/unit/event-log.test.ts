@@ -2,10 +2,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '$lib/server/db';
 import { subscribeEvents } from '$lib/server/events/bus';
 import { appendEvent, change, type Change } from '$lib/server/events/change';
-import { readEventsAfter, readLastEventId, pruneEvents, readOldestEventId } from '$lib/server/events/log';
+import {
+	readEventsAfter,
+	readLastEventId,
+	pruneEvents,
+	readOldestEventId
+} from '$lib/server/events/log';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 
-const user = (name: string) => ({ id: 'u1', name, type: 'regular' as const, createdAt: 1, lastSeenAt: null });
+const user = (name: string) => ({
+	id: 'u1',
+	name,
+	type: 'regular' as const,
+	createdAt: 1,
+	lastSeenAt: null
+});
 
 let heard: StoredEvent[] = [];
 let stop = () => {};
@@ -25,7 +36,10 @@ describe('the event log', () => {
 			expect(heard).toEqual([]);
 		});
 		expect(heard.map((event) => event.id)).toEqual([1, 2]);
-		expect(readEventsAfter(getDb(), 0, 10).map((event) => event.data)).toEqual([user('a'), user('b')]);
+		expect(readEventsAfter(getDb(), 0, 10).map((event) => event.data)).toEqual([
+			user('a'),
+			user('b')
+		]);
 	});
 
 	it('a change that fails leaves no event and announces nothing', () => {
@@ -51,7 +65,8 @@ describe('the event log', () => {
 
 	it('the head survives pruning, and the oldest kept id tells what replay can still give', () => {
 		change((tx) => {
-			for (const name of ['a', 'b', 'c']) appendEvent(tx, { type: 'user-update', data: user(name) });
+			for (const name of ['a', 'b', 'c'])
+				appendEvent(tx, { type: 'user-update', data: user(name) });
 		});
 		expect(pruneEvents(getDb(), Date.now() + 1)).toBe(3);
 		expect(readLastEventId(getDb())).toBe(3);

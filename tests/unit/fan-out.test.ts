@@ -26,7 +26,11 @@ const update: StoredEvent = {
 describe('live fan-out', () => {
 	it('projects and serialises an event once per view, never once per socket', () => {
 		const registry = new StreamRegistry();
-		const regulars = [fakeStream('regular', 'a'), fakeStream('regular', 'b'), fakeStream('crew', 'c')];
+		const regulars = [
+			fakeStream('regular', 'a'),
+			fakeStream('regular', 'b'),
+			fakeStream('crew', 'c')
+		];
 		const admins = [fakeStream('admin', 'd'), fakeStream('admin', 'e')];
 		const visitor = fakeStream('public', null);
 		for (const { conn } of [...regulars, ...admins, visitor]) registry.add(conn);

@@ -16,10 +16,7 @@ describe('migrations', () => {
 		const db = openDatabase(':memory:');
 		const recorded = db.prepare('SELECT version FROM migration ORDER BY version').pluck().all();
 		expect(recorded).toEqual(migrations.map((m) => m.version));
-		const tables = db
-			.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-			.pluck()
-			.all();
+		const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
 		expect(tables).toEqual(expect.arrayContaining(['user', 'session', 'event', 'security_record']));
 	});
 
@@ -29,7 +26,9 @@ describe('migrations', () => {
 		const path = join(dir, 'nested', 'db.sqlite');
 		const first = openDatabase(path);
 		first
-			.prepare("INSERT INTO user (id, name, password_hash, type, created_at) VALUES ('u', 'a', 'h', 'admin', 1)")
+			.prepare(
+				"INSERT INTO user (id, name, password_hash, type, created_at) VALUES ('u', 'a', 'h', 'admin', 1)"
+			)
 			.run();
 		first.close();
 		const second = openDatabase(path);

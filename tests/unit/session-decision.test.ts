@@ -55,7 +55,11 @@ describe('the session decision', () => {
 	});
 
 	it('never outlives the absolute lifetime from the family login, however active', () => {
-		const busy = { ...fresh, lastSeenAt: login + times.maxMs - 1, rotatesAt: login + 10 * times.maxMs };
+		const busy = {
+			...fresh,
+			lastSeenAt: login + times.maxMs - 1,
+			rotatesAt: login + 10 * times.maxMs
+		};
 		expect(sessionExpiresAt(busy, times)).toBe(login + times.maxMs);
 		expect(decideSession(busy, login + times.maxMs - 1, times)).toBe('valid');
 		expect(decideSession(busy, login + times.maxMs, times)).toBe('expired');

@@ -55,7 +55,9 @@ describe('the account store', () => {
 	});
 
 	it('a deletion of its user empties it', () => {
-		expect(applyAccountEvent(user('me', 'Me'), { type: 'user-delete', data: { id: 'me' } })).toBeNull();
+		expect(
+			applyAccountEvent(user('me', 'Me'), { type: 'user-delete', data: { id: 'me' } })
+		).toBeNull();
 		expect(applyAccountEvent(null, { type: 'user-update', data: user('me', 'Me') })).toBeNull();
 	});
 });

@@ -24,9 +24,15 @@ describe('the stream client', () => {
 		const urls: string[] = [];
 		server.on('connection', (socket, request) => {
 			urls.push(request.url!);
-			if (urls.length > 1) return socket.send(JSON.stringify({ type: 'connected', session: null, lastEventId: 7 }));
+			if (urls.length > 1)
+				return socket.send(JSON.stringify({ type: 'connected', session: null, lastEventId: 7 }));
 			socket.send(JSON.stringify({ type: 'connected', session: null, lastEventId: 7 }));
-			for (const frame of [event(6, 'six'), event(6, 'six again'), event(4, 'stale'), event(7, 'seven')]) {
+			for (const frame of [
+				event(6, 'six'),
+				event(6, 'six again'),
+				event(4, 'stale'),
+				event(7, 'seven')
+			]) {
 				socket.send(frame);
 			}
 			socket.close(1001, 'server shutting down');

@@ -38,8 +38,12 @@ describe('event projection per viewer', () => {
 	});
 
 	it('viewers of one access level share a view', () => {
-		expect(viewKey({ level: 'regular', userId: 'a' })).toBe(viewKey({ level: 'regular', userId: 'b' }));
-		expect(viewKey({ level: 'regular', userId: 'a' })).not.toBe(viewKey({ level: 'admin', userId: 'a' }));
+		expect(viewKey({ level: 'regular', userId: 'a' })).toBe(
+			viewKey({ level: 'regular', userId: 'b' })
+		);
+		expect(viewKey({ level: 'regular', userId: 'a' })).not.toBe(
+			viewKey({ level: 'admin', userId: 'a' })
+		);
 	});
 });
 
@@ -62,8 +66,14 @@ describe('stream cursor', () => {
 	});
 
 	it("a stream's session deadline is its rotation, or its expiry when sooner", () => {
-		expect(sessionDeadline({ rotatesAt: 100, expiresAt: 500 })).toEqual({ at: 100, reason: 'rotated' });
-		expect(sessionDeadline({ rotatesAt: 500, expiresAt: 100 })).toEqual({ at: 100, reason: 'expired' });
+		expect(sessionDeadline({ rotatesAt: 100, expiresAt: 500 })).toEqual({
+			at: 100,
+			reason: 'rotated'
+		});
+		expect(sessionDeadline({ rotatesAt: 500, expiresAt: 100 })).toEqual({
+			at: 100,
+			reason: 'expired'
+		});
 	});
 });
 

@@ -24,7 +24,10 @@ export const nameSchema = z
 	.trim()
 	.min(1, 'name must be 1 to 64 characters')
 	.max(64, 'name must be 1 to 64 characters')
-	.refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'name must not hold control characters')
+	.refine(
+		(name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name),
+		'name must not hold control characters'
+	)
 	.refine(wellFormed, 'name must be valid text');
 
 export const passwordSchema = z

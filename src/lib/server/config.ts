@@ -20,7 +20,11 @@ const schema = z.object({
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: z.coerce.number().int().positive().default(10),
 	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
 	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: z.coerce.number().int().positive().default(20),
-	STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024)
+	STREAM_MAX_BUFFER_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(4 * 1024 * 1024)
 });
 
 export type Config = z.infer<typeof schema>;
@@ -35,7 +39,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	if (!result.success) {
 		const issue = result.error.issues[0];
 		const name = String(issue.path[0] ?? 'environment');
-		throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+		throw new ConfigError(
+			`Invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`
+		);
 	}
 	return result.data;
 }

@@ -6,7 +6,8 @@ import { Refusal } from './refusal';
 function describeIssue(error: z.ZodError): { message: string; field?: string } {
 	const issue = error.issues[0];
 	const field = issue.path.length ? issue.path.join('.') : undefined;
-	if (issue.code === 'unrecognized_keys') return { message: `unknown field: ${issue.keys.join(', ')}` };
+	if (issue.code === 'unrecognized_keys')
+		return { message: `unknown field: ${issue.keys.join(', ')}` };
 	if (issue.code === 'invalid_type' && issue.input === undefined && field) {
 		return { message: `${field} is required`, field };
 	}
@@ -27,7 +28,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 export const maxBodyBytes = 64 * 1024;
 
 /** Parses a JSON body through its schema; anything else is a 400 naming the problem. */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(
+	request: Request,
+	schema: S
+): Promise<z.infer<S>> {
 	if (!request.headers.get('content-type')?.toLowerCase().startsWith('application/json')) {
 		throw new Refusal(400, 'the body must be JSON (content-type: application/json)');
 	}
@@ -57,7 +61,9 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 }
 
 /** Turns a Refusal into `{ message }` with its status; anything else stays a server error. */
-export function endpoint<E extends RequestEvent>(handler: (event: E) => Promise<Response> | Response) {
+export function endpoint<E extends RequestEvent>(
+	handler: (event: E) => Promise<Response> | Response
+) {
 	return async (event: E): Promise<Response> => {
 		try {
 			return await handler(event);

@@ -19,7 +19,9 @@ export function startApp(): void {
 	getDb();
 	const stream = startStream();
 	const schedules = [
-		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () => sweepExpiredSessions().catch((error) => console.error('session sweep failed', error))),
+		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () =>
+			sweepExpiredSessions().catch((error) => console.error('session sweep failed', error))
+		),
 		every(config.EVENT_PRUNE_INTERVAL_SECONDS, () => pruneOldEvents(config))
 	];
 	pruneOldEvents(config);

@@ -6,7 +6,11 @@ import {
 	renameFormSchema
 } from '$lib/api';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
-import { appendSessionsUpdate, endOwnSession, readAccountSecurity } from '$lib/server/auth/own-sessions';
+import {
+	appendSessionsUpdate,
+	endOwnSession,
+	readAccountSecurity
+} from '$lib/server/auth/own-sessions';
 import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { getDb } from '$lib/server/db';
 import { change } from '$lib/server/events/change';

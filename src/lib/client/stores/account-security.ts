@@ -5,7 +5,8 @@ export function applyAccountSecurityEvent(
 	state: ApiAccountSecurity | null,
 	event: ApiEvent
 ): ApiAccountSecurity | null {
-	if (event.type !== 'sessions-update' || !state || event.data.userId !== state.userId) return state;
+	if (event.type !== 'sessions-update' || !state || event.data.userId !== state.userId)
+		return state;
 	return event.data;
 }
 

@@ -11,7 +11,11 @@ export interface Versioned<T> {
  * The store's apply rule (contract §3): an event at or below what the store already holds is
  * stale (a replay, or already in the page data) and never rolls the store back.
  */
-export function applyEvent<T>(state: Versioned<T>, id: number, apply: (value: T) => T): Versioned<T> {
+export function applyEvent<T>(
+	state: Versioned<T>,
+	id: number,
+	apply: (value: T) => T
+): Versioned<T> {
 	if (id <= state.lastEventId) return state;
 	return { value: apply(state.value), lastEventId: id };
 }
@@ -24,7 +28,9 @@ export interface VersionedStore<T> extends Readable<Versioned<T> | null> {
 	lastEventId(): number | null;
 }
 
-export function createVersionedStore<T>(reduce: (value: T, event: ApiEvent) => T): VersionedStore<T> {
+export function createVersionedStore<T>(
+	reduce: (value: T, event: ApiEvent) => T
+): VersionedStore<T> {
 	let state: Versioned<T> | null = null;
 	const { subscribe, set } = writable<Versioned<T> | null>(null);
 	return {

@@ -12,7 +12,12 @@ export function readSessionToken(cookies: Cookies, url: URL): string | undefined
 }
 
 /** The cookie lives as long as the session may: its idle end, capped by the family's age. */
-export function setSessionCookie(cookies: Cookies, url: URL, token: string, expiresAt: number): void {
+export function setSessionCookie(
+	cookies: Cookies,
+	url: URL,
+	token: string,
+	expiresAt: number
+): void {
 	const cookie = getLucia(isSecure(url)).createSessionCookie(token);
 	cookies.set(cookie.name, cookie.value, {
 		...cookie.attributes,

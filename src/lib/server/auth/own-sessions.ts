@@ -11,21 +11,21 @@ import { prepared } from '../db/statements';
  * the login a person recognises. Rotated predecessors and tombstones are bookkeeping.
  */
 export function listOwnSessions(db: Db, userId: string): ApiOwnSession[] {
-	return prepared(db, 
-			`SELECT family AS id, family_created_at AS createdAt, last_seen_at AS lastSeenAt,
+	return prepared(
+		db,
+		`SELECT family AS id, family_created_at AS createdAt, last_seen_at AS lastSeenAt,
 				user_agent AS userAgent
 			FROM session WHERE user_id = ? AND rotated_at IS NULL AND ended_reason IS NULL
 			ORDER BY last_seen_at DESC, family`
-		)
-		.all(userId) as ApiOwnSession[];
+	).all(userId) as ApiOwnSession[];
 }
 
 export function listSecurityRecords(db: Db, userId: string): ApiSecurityRecord[] {
-	return prepared(db, 
-			`SELECT kind, created_at AS createdAt, user_agent AS userAgent FROM security_record
+	return prepared(
+		db,
+		`SELECT kind, created_at AS createdAt, user_agent AS userAgent FROM security_record
 			WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50`
-		)
-		.all(userId) as ApiSecurityRecord[];
+	).all(userId) as ApiSecurityRecord[];
 }
 
 export function readAccountSecurity(db: Db, userId: string): ApiAccountSecurity {
@@ -47,9 +47,15 @@ export function appendSessionsUpdate(tx: Change, userId: string): void {
 }
 
 /** Ends one of the account's logins; ending the current one is a logout. */
-export function endOwnSession(tx: Change, current: ServerSession, family: string): 'logged-out' | 'revoked' {
-	const owned = prepared(tx.db, 'SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL')
-		.get(current.userId, family);
+export function endOwnSession(
+	tx: Change,
+	current: ServerSession,
+	family: string
+): 'logged-out' | 'revoked' {
+	const owned = prepared(
+		tx.db,
+		'SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL'
+	).get(current.userId, family);
 	if (!owned) throw new Refusal(404, 'no such session');
 	const reason = family === current.family ? 'logged-out' : 'revoked';
 	endFamily(tx, family, reason);

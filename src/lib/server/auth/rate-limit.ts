@@ -13,7 +13,9 @@ export class RateLimiter {
 	/** Milliseconds until `key` may try again; 0 when it may now. */
 	retryAfter(key: string, now: number): number {
 		const recent = this.recent(key, now);
-		return recent.length >= this.limit ? recent[recent.length - this.limit] + this.windowMs - now : 0;
+		return recent.length >= this.limit
+			? recent[recent.length - this.limit] + this.windowMs - now
+			: 0;
 	}
 
 	record(key: string, now: number): void {

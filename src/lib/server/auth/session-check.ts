@@ -5,7 +5,12 @@ import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
 import { findUserById } from '../users/user-store';
 import { appendSessionsUpdate } from './own-sessions';
-import { decideSession, sessionExpiresAt, shouldTouch, type SessionTimes } from './session-decision';
+import {
+	decideSession,
+	sessionExpiresAt,
+	shouldTouch,
+	type SessionTimes
+} from './session-decision';
 import { announceSessionEnded } from './session-ended';
 import { createSession } from './session-start';
 import {
@@ -64,7 +69,8 @@ export function checkSessionToken(
 			case 're-rotate':
 				if (!options.mayRotate) return none();
 				// The successor never reached its browser; it has no stream and no other holder.
-				if (fresh.successor) prepared(tx.db, 'DELETE FROM session WHERE id = ?').run(fresh.successor);
+				if (fresh.successor)
+					prepared(tx.db, 'DELETE FROM session WHERE id = ?').run(fresh.successor);
 				return rotate(tx, fresh, options.userAgent);
 			case 'grace':
 				return presentCurrent(tx.db, fresh, times);
@@ -82,12 +88,14 @@ function present(db: Db, row: SessionRow, now: number, times: SessionTimes): Ses
 	const touch = shouldTouch(row.last_seen_at, now, times);
 	if (row.received === 0 || touch) {
 		const lastSeenAt = touch ? now : row.last_seen_at;
-		const expiresAt = sessionExpiresAt({ lastSeenAt, familyCreatedAt: row.family_created_at }, times);
-		prepared(db, 'UPDATE session SET received = 1, last_seen_at = ?, expires_at = ? WHERE id = ?').run(
-			lastSeenAt,
-			toLuciaSeconds(expiresAt),
-			row.id
+		const expiresAt = sessionExpiresAt(
+			{ lastSeenAt, familyCreatedAt: row.family_created_at },
+			times
 		);
+		prepared(
+			db,
+			'UPDATE session SET received = 1, last_seen_at = ?, expires_at = ? WHERE id = ?'
+		).run(lastSeenAt, toLuciaSeconds(expiresAt), row.id);
 		if (touch) prepared(db, 'UPDATE user SET last_seen_at = ? WHERE id = ?').run(now, row.user_id);
 		row = { ...row, received: 1, last_seen_at: lastSeenAt };
 	}
@@ -114,22 +122,24 @@ function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
 		family: row.family,
 		familyCreatedAt: row.family_created_at
 	});
-	prepared(tx.db, 'UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?')
-		.run(tx.now, session.id, tx.now, row.id);
+	prepared(
+		tx.db,
+		'UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?'
+	).run(tx.now, session.id, tx.now, row.id);
 	return { session, user, newToken: token };
 }
 
 /** Two parties hold one session: end the whole family, keep it as tombstones, tell the user. */
 function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void {
-	prepared(tx.db, 
-			`UPDATE session SET ended_reason = 'taken', ended_at = ?
+	prepared(
+		tx.db,
+		`UPDATE session SET ended_reason = 'taken', ended_at = ?
 			WHERE family = ? AND ended_reason IS NULL`
-		)
-		.run(tx.now, row.family);
-	prepared(tx.db, 
-			`INSERT INTO security_record (user_id, kind, created_at, user_agent)
+	).run(tx.now, row.family);
+	prepared(
+		tx.db,
+		`INSERT INTO security_record (user_id, kind, created_at, user_agent)
 			VALUES (?, 'session-taken', ?, ?)`
-		)
-		.run(row.user_id, tx.now, userAgent.slice(0, 512));
+	).run(row.user_id, tx.now, userAgent.slice(0, 512));
 	appendSessionsUpdate(tx, row.user_id);
 }

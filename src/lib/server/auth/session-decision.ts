@@ -18,13 +18,7 @@ export interface SessionTimes {
 }
 
 export type SessionDecision =
-	| 'valid'
-	| 'rotate'
-	| 'grace'
-	| 're-rotate'
-	| 'theft'
-	| 'expired'
-	| 'taken';
+	'valid' | 'rotate' | 'grace' | 're-rotate' | 'theft' | 'expired' | 'taken';
 
 /** Sliding idle expiry, never past the family's absolute lifetime. */
 export function sessionExpiresAt(
@@ -34,7 +28,11 @@ export function sessionExpiresAt(
 	return Math.min(facts.lastSeenAt + times.idleMs, facts.familyCreatedAt + times.maxMs);
 }
 
-export function decideSession(facts: SessionFacts, now: number, times: SessionTimes): SessionDecision {
+export function decideSession(
+	facts: SessionFacts,
+	now: number,
+	times: SessionTimes
+): SessionDecision {
 	if (now >= sessionExpiresAt(facts, times)) return 'expired';
 	if (facts.endedReason === 'taken') return 'taken';
 	if (facts.endedReason !== null) return 'expired';

@@ -20,7 +20,10 @@ export function endOtherFamilies(
 	keepFamily: string,
 	reason: SessionEndReason
 ): number {
-	const families = prepared(tx.db, 'SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ? AND ended_reason IS NULL')
+	const families = prepared(
+		tx.db,
+		'SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ? AND ended_reason IS NULL'
+	)
 		.pluck()
 		.all(userId, keepFamily) as string[];
 	for (const family of families) endFamily(tx, family, reason);

@@ -53,7 +53,13 @@ export const toLuciaSeconds = (ms: number) => Math.ceil(ms / 1000);
 
 /** The row of a new session: a fresh login starts a family, a rotation continues one. */
 export function newSessionRow(
-	input: { id: string; userId: string; userAgent: string; family?: string; familyCreatedAt?: number },
+	input: {
+		id: string;
+		userId: string;
+		userAgent: string;
+		family?: string;
+		familyCreatedAt?: number;
+	},
 	now: number,
 	times: SessionTimes
 ): SessionInsert {
@@ -81,8 +87,7 @@ export function findSessionRow(db: Db, id: string): SessionRow | undefined {
 export function sessionFacts(db: Db, row: SessionRow): SessionFacts {
 	const successor = row.successor
 		? (prepared(db, 'SELECT received FROM session WHERE id = ?').pluck().get(row.successor) as
-				| number
-				| undefined)
+				number | undefined)
 		: undefined;
 	return {
 		familyCreatedAt: row.family_created_at,

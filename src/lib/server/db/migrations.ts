@@ -68,9 +68,7 @@ export function migrate(db: Database.Database, list: Migration[] = migrations): 
 		name TEXT NOT NULL,
 		applied_at INTEGER NOT NULL
 	)`);
-	const applied = new Set(
-		db.prepare('SELECT version FROM migration').pluck().all() as number[]
-	);
+	const applied = new Set(db.prepare('SELECT version FROM migration').pluck().all() as number[]);
 	const record = db.prepare('INSERT INTO migration (version, name, applied_at) VALUES (?, ?, ?)');
 	const ran: number[] = [];
 	for (const migration of [...list].sort((a, b) => a.version - b.version)) {

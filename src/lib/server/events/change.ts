@@ -49,8 +49,10 @@ export function appendEvent(tx: Change, payload: EventPayload): StoredEvent {
 	if (!open.open || !tx.db.inTransaction) {
 		throw new Error('appendEvent is only callable inside the transaction of its change');
 	}
-	const { id } = prepared(tx.db, 'INSERT INTO event (type, data, created_at) VALUES (?, ?, ?) RETURNING id')
-		.get(payload.type, JSON.stringify(payload.data), tx.now) as { id: number };
+	const { id } = prepared(
+		tx.db,
+		'INSERT INTO event (type, data, created_at) VALUES (?, ?, ?) RETURNING id'
+	).get(payload.type, JSON.stringify(payload.data), tx.now) as { id: number };
 	const event = { ...payload, id, createdAt: tx.now } as StoredEvent;
 	open.events.push(event);
 	return event;

@@ -9,8 +9,7 @@ import { prepared } from '../db/statements';
 export function readLastEventId(db: Db): number {
 	return (
 		(prepared(db, "SELECT seq FROM sqlite_sequence WHERE name = 'event'").pluck().get() as
-			| number
-			| undefined) ?? 0
+			number | undefined) ?? 0
 	);
 }
 
@@ -20,8 +19,10 @@ export function readOldestEventId(db: Db): number | null {
 }
 
 export function readEventsAfter(db: Db, afterId: number, limit: number): StoredEvent[] {
-	const rows = prepared(db, 'SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?')
-		.all(afterId, limit) as EventRow[];
+	const rows = prepared(
+		db,
+		'SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?'
+	).all(afterId, limit) as EventRow[];
 	return rows.map(fromEventRow);
 }
 

@@ -2,9 +2,17 @@ import * as ws from 'ws';
 import type { WebSocket } from 'ws';
 import type { ApiEvent } from '$lib/api';
 
-type FrameOptions = { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean };
+type FrameOptions = {
+	fin: boolean;
+	rsv1: boolean;
+	opcode: number;
+	mask: boolean;
+	readOnly: boolean;
+};
 // `Sender.frame` is public in ws but missing from its type definitions.
-const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+const { Sender } = ws as unknown as {
+	Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
+};
 const text: FrameOptions = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true };
 
 /**
@@ -24,8 +32,16 @@ export function frameEvent(id: number, event: ApiEvent): Buffer {
  * because the server negotiates no compression, so `ws` queues nothing of its own: every write
  * is whole frames, in order. `bufferedAmount` still counts these bytes (the slow-client limit).
  */
-export function writeFrames(socket: WebSocket, frames: Buffer, done?: (error?: Error | null) => void): void {
-	const raw = (socket as unknown as { _socket?: { write(data: Buffer, cb?: (error?: Error | null) => void): boolean } })._socket;
+export function writeFrames(
+	socket: WebSocket,
+	frames: Buffer,
+	done?: (error?: Error | null) => void
+): void {
+	const raw = (
+		socket as unknown as {
+			_socket?: { write(data: Buffer, cb?: (error?: Error | null) => void): boolean };
+		}
+	)._socket;
 	if (socket.readyState !== socket.OPEN || !raw) {
 		done?.(new Error('the stream is closed'));
 		return;

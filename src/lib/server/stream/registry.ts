@@ -49,7 +49,8 @@ export class StreamRegistry {
 
 	/** The streams opened with the sessions that just stopped being the right key. */
 	affectedBy(end: SessionEnd): StreamConnection[] {
-		if ('sessionIds' in end) return end.sessionIds.flatMap((id) => [...(this.bySession.get(id) ?? [])]);
+		if ('sessionIds' in end)
+			return end.sessionIds.flatMap((id) => [...(this.bySession.get(id) ?? [])]);
 		if ('family' in end) return [...(this.byFamily.get(end.family) ?? [])];
 		return [...(this.byUser.get(end.userId) ?? [])];
 	}

@@ -66,7 +66,12 @@ export function startStream(): { stop(): void } {
 		);
 	}
 
-	function open(ws: WebSocket, session: ServerSession | null, user: ServerUser | null, cursor: number) {
+	function open(
+		ws: WebSocket,
+		session: ServerSession | null,
+		user: ServerUser | null,
+		cursor: number
+	) {
 		const conn = new StreamConnection(
 			ws,
 			{ level: user?.type ?? 'public', userId: user?.id ?? null },

@@ -22,14 +22,21 @@ export async function requireCurrentPassword(userId: string, password: string | 
  * Renames the account and/or changes its password. A new password ends every other session of
  * the user: whoever else held one must prove they know it.
  */
-export async function updateAccount(session: ServerSession, patch: AccountPatch): Promise<ServerUser> {
+export async function updateAccount(
+	session: ServerSession,
+	patch: AccountPatch
+): Promise<ServerUser> {
 	let passwordHash: string | undefined;
 	if (patch.password !== undefined) {
 		await requireCurrentPassword(session.userId, patch.currentPassword);
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change((tx) => {
-		const user = updateUser(tx, session.userId, patch.name === undefined ? {} : { name: patch.name });
+		const user = updateUser(
+			tx,
+			session.userId,
+			patch.name === undefined ? {} : { name: patch.name }
+		);
 		if (passwordHash) {
 			prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
 			if (endOtherFamilies(tx, user.id, session.family, 'revoked') > 0) {
@@ -41,7 +48,10 @@ export async function updateAccount(session: ServerSession, patch: AccountPatch)
 }
 
 /** Deletes the account's own user, after the current password proves it is its owner. */
-export async function deleteAccount(session: ServerSession, currentPassword: string): Promise<void> {
+export async function deleteAccount(
+	session: ServerSession,
+	currentPassword: string
+): Promise<void> {
 	await requireCurrentPassword(session.userId, currentPassword);
 	deleteUser(session.userId);
 }

@@ -7,6 +7,11 @@ export function accessLevelOf(user: ServerUser | null | undefined): AccessLevel 
 
 /** What a viewer may see of a user; admins also see when the user was last active. */
 export function toApiUser(user: ServerUser, viewer: AccessLevel): ApiUser {
-	const seen: ApiUser = { id: user.id, name: user.name, type: user.type, createdAt: user.createdAt };
+	const seen: ApiUser = {
+		id: user.id,
+		name: user.name,
+		type: user.type,
+		createdAt: user.createdAt
+	};
 	return viewer === 'admin' ? { ...seen, lastSeenAt: user.lastSeenAt } : seen;
 }

@@ -19,7 +19,11 @@ export function updateUser(
 		}
 	}
 	const updated = { ...user, ...patch };
-	prepared(tx.db, 'UPDATE user SET name = ?, type = ? WHERE id = ?').run(updated.name, updated.type, id);
+	prepared(tx.db, 'UPDATE user SET name = ?, type = ? WHERE id = ?').run(
+		updated.name,
+		updated.type,
+		id
+	);
 	appendEvent(tx, { type: 'user-update', data: updated });
 	return updated;
 }

@@ -38,15 +38,13 @@ export function findUserWithHashByName(
 	name: string
 ): { user: ServerUser; passwordHash: string } | undefined {
 	const row = prepared(db, 'SELECT * FROM user WHERE name = ? COLLATE NOCASE').get(name) as
-		| UserRow
-		| undefined;
+		UserRow | undefined;
 	return row && { user: toServerUser(row), passwordHash: row.password_hash };
 }
 
 export function findPasswordHash(db: Db, userId: string): string | undefined {
 	return prepared(db, 'SELECT password_hash FROM user WHERE id = ?').pluck().get(userId) as
-		| string
-		| undefined;
+		string | undefined;
 }
 
 export function countUsers(db: Db): number {
@@ -60,7 +58,8 @@ export function listUsers(db: Db): ServerUser[] {
 }
 
 export function insertUser(db: Db, user: ServerUser, passwordHash: string): void {
-	prepared(db, 
+	prepared(
+		db,
 		`INSERT INTO user (id, name, password_hash, type, created_at, last_seen_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
 	).run(user.id, user.name, passwordHash, user.type, user.createdAt, user.lastSeenAt);

@@ -4,4 +4,6 @@ import { endpoint } from '$lib/server/http';
 import { accessLevelOf } from '$lib/server/users/api-user';
 import { visibleUsers } from '$lib/server/users/visible-users';
 
-export const GET = endpoint(({ locals }) => json(visibleUsers(getDb(), accessLevelOf(locals.user))));
+export const GET = endpoint(({ locals }) =>
+	json(visibleUsers(getDb(), accessLevelOf(locals.user)))
+);
