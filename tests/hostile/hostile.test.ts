@@ -874,6 +874,7 @@ describe('hostile input', () => {
 		const lines = server
 			.output()
 			.split('\n')
+			// eslint-disable-next-line no-control-regex -- strips ANSI colour codes
 			.map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim());
 		const errors = lines.flatMap((line, i) =>
 			/^\[5\d\d\]/.test(line)

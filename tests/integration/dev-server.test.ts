@@ -38,6 +38,7 @@ beforeAll(async () => {
 	let log = '';
 	await new Promise<void>((ready, fail) => {
 		child.stdout!.on('data', (chunk: Buffer) => {
+			// eslint-disable-next-line no-control-regex -- strips ANSI colour codes
 			log += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
 			if (log.includes(url)) ready();
 		});

@@ -10,7 +10,7 @@ const user = (name: string): ApiUser => ({ id: 'u', name, type: 'regular', creat
 const event = (id: number, name: string) =>
 	JSON.stringify({ type: 'event', id, event: { type: 'user-update', data: user(name) } });
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
 	for (const step of cleanup.splice(0)) step();
 });

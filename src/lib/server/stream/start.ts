@@ -50,7 +50,7 @@ export function startStream(): { stop(): void } {
 	heartbeat.unref();
 
 	function watchSessionDeadline(conn: StreamConnection, session: ServerSession) {
-		const { at, reason } = sessionDeadline(session);
+		const { at } = sessionDeadline(session);
 		conn.sessionTimer = setTimeout(
 			() => {
 				// Use elsewhere may have slid the idle expiry; only the stored session can tell.
