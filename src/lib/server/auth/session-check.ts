@@ -67,10 +67,9 @@ export function checkSessionToken(
 				tx.afterCommit(() => announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' }));
 				return rotate(tx, fresh, options.userAgent);
 			case 're-rotate':
-				if (!options.mayRotate) return none();
-				// The successor never reached its browser; it has no stream and no other holder.
-				if (fresh.successor)
-					prepared(tx.db, 'DELETE FROM session WHERE id = ?').run(fresh.successor);
+				// As with a due session: the stream opens and closes `rotated` at once.
+				if (!options.mayRotate) return present(tx.db, fresh, now, times);
+				if (fresh.successor) supersede(tx, fresh.successor);
 				return rotate(tx, fresh, options.userAgent);
 			case 'grace':
 				return presentCurrent(tx.db, fresh, times);
@@ -112,7 +111,23 @@ function presentCurrent(db: Db, row: SessionRow, times: SessionTimes): SessionCh
 	return { session: toServerSession(current, times), user };
 }
 
-/** A new session in the same family, new token; the old one links to it. */
+/**
+ * The successor never reached a browser that used it: the response carrying it was lost, or
+ * nobody has used it yet. It stays as a tombstone, so that if it is ever presented, two parties
+ * held the family (theft). A stream opened through the grace window may be indexed by it.
+ */
+function supersede(tx: Change, id: string): void {
+	prepared(
+		tx.db,
+		"UPDATE session SET ended_reason = 'superseded', ended_at = ? WHERE id = ? AND ended_reason IS NULL"
+	).run(tx.now, id);
+	tx.afterCommit(() => announceSessionEnded({ sessionIds: [id], reason: 'rotated' }));
+}
+
+/**
+ * A new session in the same family, new token; the old one links to it. The old one was just
+ * presented, so it counts as received even when it is rotated by that very request.
+ */
 function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
 	const user = findUserById(tx.db, row.user_id);
 	if (!user) return none();
@@ -124,7 +139,7 @@ function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
 	});
 	prepared(
 		tx.db,
-		'UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ? WHERE id = ?'
+		'UPDATE session SET rotated_at = ?, successor = ?, last_seen_at = ?, received = 1 WHERE id = ?'
 	).run(tx.now, session.id, tx.now, row.id);
 	return { session, user, newToken: token };
 }
@@ -134,7 +149,7 @@ function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void 
 	prepared(
 		tx.db,
 		`UPDATE session SET ended_reason = 'taken', ended_at = ?
-			WHERE family = ? AND ended_reason IS NULL`
+			WHERE family = ? AND (ended_reason IS NULL OR ended_reason = 'superseded')`
 	).run(tx.now, row.family);
 	prepared(
 		tx.db,

@@ -6,7 +6,7 @@ export interface SessionFacts {
 	rotatedAt: number | null;
 	/** Whether the successor was ever presented; null when the session was never rotated. */
 	successorReceived: boolean | null;
-	/** 'taken' marks a tombstone of a family ended for theft. */
+	/** 'taken': a tombstone of a family ended for theft; 'superseded': an unused successor. */
 	endedReason: string | null;
 }
 
@@ -35,6 +35,9 @@ export function decideSession(
 ): SessionDecision {
 	if (now >= sessionExpiresAt(facts, times)) return 'expired';
 	if (facts.endedReason === 'taken') return 'taken';
+	// A successor is superseded only while nobody had used it: whoever uses it now is a second
+	// holder beside the one who rotated again from its predecessor.
+	if (facts.endedReason === 'superseded') return 'theft';
 	if (facts.endedReason !== null) return 'expired';
 	if (facts.rotatedAt === null) return now >= facts.rotatesAt ? 'rotate' : 'valid';
 	// Several tabs and parallel requests may still carry the old cookie for a moment.

@@ -36,11 +36,12 @@ export function createSession(
 /** A login: a new session family, and the account's sessions list tells of it. */
 export function startSession(
 	userId: string,
-	userAgent: string
+	userAgent: string,
+	now: number = Date.now()
 ): { token: string; session: ServerSession } {
 	return change((tx) => {
 		const started = createSession(tx, { userId, userAgent });
 		appendSessionsUpdate(tx, userId);
 		return started;
-	});
+	}, now);
 }

@@ -6,7 +6,7 @@ import { toApiSession } from '../auth/api-session';
 import { getLucia } from '../auth/lucia';
 import { checkSessionToken } from '../auth/session-check';
 import { onSessionEnded } from '../auth/session-ended';
-import { findSessionRow, sessionTimes, toServerSession } from '../auth/session-store';
+import { findSessionRow, sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { subscribeEvents } from '../events/bus';
@@ -17,7 +17,7 @@ import { canReplayFrom } from './cursor';
 import { fanOut } from './fan-out';
 import { StreamRegistry } from './registry';
 import { replay } from './replay';
-import { sessionDeadline } from './session-deadline';
+import { recheckStreamSession, sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
 import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
 
@@ -53,14 +53,13 @@ export function startStream(): { stop(): void } {
 		const { at } = sessionDeadline(session);
 		conn.sessionTimer = setTimeout(
 			() => {
-				// Use elsewhere may have slid the idle expiry; only the stored session can tell.
-				const row = findSessionRow(getDb(), session.id);
-				const now = Date.now();
-				if (!row) return conn.endSession('expired');
-				const current = toServerSession(row, sessionTimes(getConfig()));
-				if (now >= current.rotatesAt || row.rotated_at !== null) return conn.endSession('rotated');
-				if (now >= current.expiresAt) return conn.endSession('expired');
-				watchSessionDeadline(conn, current);
+				const next = recheckStreamSession(
+					findSessionRow(getDb(), session.id),
+					Date.now(),
+					sessionTimes(getConfig())
+				);
+				if ('end' in next) conn.endSession(next.end);
+				else watchSessionDeadline(conn, next.watch);
 			},
 			Math.min(maxTimerMs, Math.max(0, at - Date.now()))
 		);
