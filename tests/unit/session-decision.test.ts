@@ -71,6 +71,12 @@ describe('the session decision', () => {
 		expect(decideSession(tomb, login + times.idleMs, times)).toBe('expired');
 	});
 
+	it('a superseded successor is theft when presented, and expired once it would have expired', () => {
+		const superseded: SessionFacts = { ...fresh, endedReason: 'superseded' };
+		expect(decideSession(superseded, login + 1, times)).toBe('theft');
+		expect(decideSession(superseded, login + times.idleMs, times)).toBe('expired');
+	});
+
 	it('an expired rotated session is expired, not theft', () => {
 		const at = login + 3_000;
 		expect(decideSession(rotated(at, true), at + times.idleMs, times)).toBe('expired');

@@ -96,10 +96,54 @@ describe('session validation', () => {
 		expect(retry.session).not.toBeNull();
 		expect(retry.newToken).toBeDefined();
 		expect(retry.session?.family).toBe(session.family);
-		// The lost successor is gone; the retry's successor works.
-		expect(checkSessionToken(lost.newToken!, options(at + graceMs())).session).toBeNull();
 		expect(checkSessionToken(retry.newToken!, options(at + graceMs())).session).not.toBeNull();
 		expect(ended.filter((end) => end.reason === 'taken')).toEqual([]);
+		// The lost successor was superseded, and its streams told so.
+		expect(ended).toContainEqual({ sessionIds: [lost.session!.id], reason: 'rotated' });
+	});
+
+	it('a successor first presented only when it is itself due still counts as received (theft is caught)', async () => {
+		const { token, session } = await login();
+		const at = session.createdAt + rotateMs();
+		const first = checkSessionToken(token, options(at));
+		// Its browser slept past the successor's own rotation time, then woke and rotated it.
+		const second = checkSessionToken(first.newToken!, options(at + rotateMs()));
+		expect(second.newToken).toBeDefined();
+		const copy = checkSessionToken(token, options(at + rotateMs() + graceMs()));
+		expect(copy).toMatchObject({ session: null, notice: 'session-taken' });
+		expect(checkSessionToken(second.newToken!, options(at + rotateMs() + graceMs()))).toMatchObject(
+			{ session: null, notice: 'session-taken' }
+		);
+		const live = getDb()
+			.prepare(
+				'SELECT COUNT(*) FROM session WHERE family = ? AND ended_reason IS NULL AND rotated_at IS NULL'
+			)
+			.pluck()
+			.get(session.family);
+		expect(live).toBe(0);
+	});
+
+	it('a delivered but unused successor replaced by a rotation from the old cookie is a tombstone: its later use is theft', async () => {
+		const { token, session, user } = await login();
+		const at = session.createdAt + rotateMs();
+		const owners = checkSessionToken(token, options(at));
+		// Someone else presents the old cookie after grace, before the owner used the new one.
+		const thiefs = checkSessionToken(token, options(at + graceMs()));
+		expect(thiefs.newToken).toBeDefined();
+		expect(ended).toContainEqual({ sessionIds: [owners.session!.id], reason: 'rotated' });
+		// The owner comes back with the cookie it was given: two parties held the login.
+		const back = checkSessionToken(owners.newToken!, options(at + graceMs() + 5));
+		expect(back).toMatchObject({ session: null, notice: 'session-taken' });
+		expect(checkSessionToken(thiefs.newToken!, options(at + graceMs() + 6))).toMatchObject({
+			session: null,
+			notice: 'session-taken'
+		});
+		expect(ended).toContainEqual({ family: session.family, reason: 'taken' });
+		const records = getDb()
+			.prepare('SELECT COUNT(*) FROM security_record WHERE user_id = ?')
+			.pluck()
+			.get(user.id);
+		expect(records).toBe(1);
 	});
 
 	it('after the grace window, a received successor means theft: the family ends and both cookies tell it', async () => {
