@@ -21,4 +21,17 @@ describe('the rate limiter', () => {
 		limiter.reset('k');
 		expect(limiter.retryAfter('k', 1)).toBe(0);
 	});
+
+	it('takes back a refunded attempt, and only that one', () => {
+		const limiter = new RateLimiter(2, 1_000);
+		limiter.record('k', 0);
+		limiter.record('k', 10);
+		expect(limiter.retryAfter('k', 20)).toBeGreaterThan(0);
+		limiter.refund('k', 10);
+		expect(limiter.retryAfter('k', 20)).toBe(0);
+		// A refund of an attempt never recorded changes nothing.
+		limiter.refund('k', 5);
+		limiter.record('k', 30);
+		expect(limiter.retryAfter('k', 40)).toBe(960);
+	});
 });

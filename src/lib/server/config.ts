@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -15,11 +16,13 @@ const schema = z.object({
 	EVENT_PRUNE_INTERVAL_SECONDS: seconds(3600),
 	SESSION_SWEEP_INTERVAL_SECONDS: seconds(60),
 	STREAM_HEARTBEAT_SECONDS: seconds(30),
-	/** Brute force: failed logins per name, and per client address, within the window. */
+	/** Guessing limits, each within the window (docs/security.md, "Guessing limits"). */
 	RATE_LIMIT_WINDOW_SECONDS: seconds(900),
-	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: z.coerce.number().int().positive().default(10),
-	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
-	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+	RATE_LIMIT_LOGIN_FAILURES_PER_NAME_AND_ADDRESS: count(10),
+	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: count(100),
+	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: count(50),
+	RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION: count(10),
+	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: count(20),
 	STREAM_MAX_BUFFER_BYTES: z.coerce
 		.number()
 		.int()

@@ -52,7 +52,8 @@ export const actions: Actions = {
 	endSessions: (event) =>
 		handleForm('endSessions', event, endSessionsFormSchema, async ({ currentPassword, id }) => {
 			const current = session(event.locals);
-			await requireCurrentPassword(current.userId, currentPassword);
+			// The password before the id: a made-up id then answers a wrong password as a real one does.
+			await requireCurrentPassword(current, currentPassword);
 			if (id === 'others') {
 				change((tx) => {
 					endOtherFamilies(tx, current.userId, current.family, 'revoked');

@@ -3,11 +3,15 @@ import { getConfig } from '../config';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
+import { KnownAddresses } from './known-addresses';
 import { RateLimiter } from './rate-limit';
 
 interface Limiters {
+	failuresByNameAndAddress: RateLimiter;
 	failuresByName: RateLimiter;
 	failuresByAddress: RateLimiter;
+	knownAddresses: KnownAddresses;
+	currentPasswordFailuresBySession: RateLimiter;
 	registrationsByAddress: RateLimiter;
 }
 
@@ -18,42 +22,103 @@ function limiters(): Limiters {
 	const config = getConfig();
 	const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
 	return ((globalThis as Global)[key] ??= {
+		failuresByNameAndAddress: new RateLimiter(
+			config.RATE_LIMIT_LOGIN_FAILURES_PER_NAME_AND_ADDRESS,
+			windowMs
+		),
 		failuresByName: new RateLimiter(config.RATE_LIMIT_LOGIN_FAILURES_PER_NAME, windowMs),
 		failuresByAddress: new RateLimiter(config.RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS, windowMs),
+		// An address is known for as long as a login from it can last.
+		knownAddresses: new KnownAddresses(config.SESSION_MAX_SECONDS * 1000),
+		currentPasswordFailuresBySession: new RateLimiter(
+			config.RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION,
+			windowMs
+		),
 		registrationsByAddress: new RateLimiter(config.RATE_LIMIT_REGISTRATIONS_PER_ADDRESS, windowMs)
 	});
 }
 
-function tooMany(what: string, waitMs: number): Refusal {
+function tooMany(what: string, waitMs: number, field?: string): Refusal {
 	const seconds = Math.ceil(waitMs / 1000);
 	const minutes = Math.ceil(seconds / 60);
 	const when = seconds < 120 ? `${seconds} seconds` : `${minutes} minutes`;
-	return new Refusal(429, `too many ${what}: try again in ${when}`, undefined, seconds);
+	return new Refusal(429, `too many ${what}: try again in ${when}`, field, seconds);
+}
+
+interface Count {
+	limiter: RateLimiter;
+	key: string;
 }
 
 /**
- * Checks a login, refusing with 429 once a name or a client address has failed too often within
- * the window: a correct password then waits too, or guessing would simply go on.
+ * Runs a password check under limits. The attempt is counted as a failure before the (slow,
+ * asynchronous) check starts, so however many arrive in parallel, no more get checked than a
+ * limit allows; a success, or an error that is no wrong guess, takes the count back.
  */
-export async function checkLogin(credentials: Credentials, address: string): Promise<ServerUser> {
-	const { failuresByName, failuresByAddress } = limiters();
-	const name = credentials.name.toLowerCase();
-	const wait = Math.max(
-		failuresByName.retryAfter(name, Date.now()),
-		failuresByAddress.retryAfter(address, Date.now())
-	);
-	if (wait > 0) throw tooMany('failed logins', wait);
+async function limited<T>(
+	counts: Count[],
+	refused: (waitMs: number) => Refusal,
+	check: () => Promise<T>
+): Promise<T> {
+	const now = Date.now();
+	const wait = Math.max(0, ...counts.map(({ limiter, key }) => limiter.retryAfter(key, now)));
+	if (wait > 0) throw refused(wait);
+	for (const { limiter, key } of counts) limiter.record(key, now);
+	const refund = () => counts.forEach(({ limiter, key }) => limiter.refund(key, now));
 	try {
-		const user = await checkCredentials(credentials);
-		failuresByName.reset(name);
-		return user;
+		const result = await check();
+		refund();
+		return result;
 	} catch (error) {
-		if (error instanceof Refusal && error.status === 401) {
-			failuresByName.record(name, Date.now());
-			failuresByAddress.record(address, Date.now());
-		}
+		const wrongGuess = error instanceof Refusal && (error.status === 401 || error.status === 403);
+		if (!wrongGuess) refund();
 		throw error;
 	}
+}
+
+/**
+ * Checks a login under three limits: failures for a name from one address (tight), failures
+ * from one address across names, and failures for a name across all addresses (loose, and not
+ * applied where the name has logged in before), so a stranger's guessing cannot lock the owner
+ * out. A correct password waits like a wrong one, or guessing would simply go on.
+ */
+export function checkLogin(credentials: Credentials, address: string): Promise<ServerUser> {
+	const l = limiters();
+	const name = credentials.name.toLowerCase();
+	const pair = JSON.stringify([name, address]);
+	const counts = [
+		{ limiter: l.failuresByNameAndAddress, key: pair },
+		{ limiter: l.failuresByAddress, key: address }
+	];
+	if (!l.knownAddresses.has(pair, Date.now()))
+		counts.push({ limiter: l.failuresByName, key: name });
+	return limited(
+		counts,
+		(wait) => tooMany('failed logins', wait),
+		async () => {
+			const user = await checkCredentials(credentials);
+			l.failuresByNameAndAddress.reset(pair);
+			l.knownAddresses.add(pair, Date.now());
+			return user;
+		}
+	);
+}
+
+/**
+ * Checks the current password a sensitive change asks for (`check` refuses a wrong one with
+ * 403), limited per login like logins are: by the login and not the user, so whoever holds a
+ * stolen session cannot lock the owner out of ending it.
+ */
+export function checkCurrentPassword(family: string, check: () => Promise<void>): Promise<void> {
+	const { currentPasswordFailuresBySession } = limiters();
+	return limited(
+		[{ limiter: currentPasswordFailuresBySession, key: family }],
+		(wait) => tooMany('wrong current passwords', wait, 'currentPassword'),
+		async () => {
+			await check();
+			currentPasswordFailuresBySession.reset(family);
+		}
+	);
 }
 
 /** Every registration attempt counts: failed ones probe which names exist. */

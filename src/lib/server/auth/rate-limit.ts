@@ -26,6 +26,15 @@ export class RateLimiter {
 		}
 	}
 
+	/** Takes back an attempt recorded at `at`: it turned out not to be a failure. */
+	refund(key: string, at: number): void {
+		const attempts = this.attempts.get(key);
+		const index = attempts?.lastIndexOf(at) ?? -1;
+		if (index < 0) return;
+		attempts!.splice(index, 1);
+		if (!attempts!.length) this.attempts.delete(key);
+	}
+
 	reset(key: string): void {
 		this.attempts.delete(key);
 	}

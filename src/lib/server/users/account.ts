@@ -1,4 +1,5 @@
 import type { AccountPatch } from '$lib/api';
+import { checkCurrentPassword } from '../auth/brute-force';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { endOtherFamilies } from '../auth/session-end';
 import { appendSessionsUpdate } from '../auth/own-sessions';
@@ -11,11 +12,19 @@ import { updateUser } from './update-user';
 import { findPasswordHash } from './user-store';
 import { prepared } from '../db/statements';
 
-export async function requireCurrentPassword(userId: string, password: string | undefined) {
-	const hash = findPasswordHash(getDb(), userId);
-	if (!hash || password === undefined || !(await verifyPassword(hash, password))) {
-		throw new Refusal(403, 'the current password is wrong', 'currentPassword');
-	}
+const wrongCurrentPassword = () =>
+	new Refusal(403, 'the current password is wrong', 'currentPassword');
+
+/** Refuses with 403 unless `password` is the user's, and with 429 after too many wrong ones. */
+export async function requireCurrentPassword(
+	session: ServerSession,
+	password: string | undefined
+): Promise<void> {
+	if (password === undefined) throw wrongCurrentPassword();
+	await checkCurrentPassword(session.family, async () => {
+		const hash = findPasswordHash(getDb(), session.userId);
+		if (!hash || !(await verifyPassword(hash, password))) throw wrongCurrentPassword();
+	});
 }
 
 /**
@@ -28,7 +37,7 @@ export async function updateAccount(
 ): Promise<ServerUser> {
 	let passwordHash: string | undefined;
 	if (patch.password !== undefined) {
-		await requireCurrentPassword(session.userId, patch.currentPassword);
+		await requireCurrentPassword(session, patch.currentPassword);
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change((tx) => {
@@ -52,6 +61,6 @@ export async function deleteAccount(
 	session: ServerSession,
 	currentPassword: string
 ): Promise<void> {
-	await requireCurrentPassword(session.userId, currentPassword);
+	await requireCurrentPassword(session, currentPassword);
 	deleteUser(session.userId);
 }

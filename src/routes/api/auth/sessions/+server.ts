@@ -16,7 +16,7 @@ export const GET = endpoint(({ locals }) => {
 export const DELETE = endpoint(async ({ locals, request }) => {
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
-	await requireCurrentPassword(session.userId, currentPassword);
+	await requireCurrentPassword(session, currentPassword);
 	change((tx) => {
 		endOtherFamilies(tx, session.userId, session.family, 'revoked');
 		appendSessionsUpdate(tx, session.userId);

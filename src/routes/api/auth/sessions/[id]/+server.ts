@@ -8,7 +8,8 @@ import { requireCurrentPassword } from '$lib/server/users/account';
 export const DELETE = endpoint(async ({ locals, params, request, cookies, url }) => {
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
-	await requireCurrentPassword(session.userId, currentPassword);
+	// The password before the id: a made-up id then answers a wrong password as a real one does.
+	await requireCurrentPassword(session, currentPassword);
 	const reason = change((tx) => endOwnSession(tx, session, params.id!));
 	if (reason === 'logged-out') clearSessionCookie(cookies, url);
 	return new Response(null, { status: 204 });
