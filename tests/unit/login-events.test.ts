@@ -2,9 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endOwnSession } from '$lib/server/auth/own-sessions';
+import { checkSessionToken } from '$lib/server/auth/session-check';
+import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
 import { startSession } from '$lib/server/auth/session-start';
+import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '$lib/server/db';
+import { change } from '$lib/server/events/change';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { fromEventRow, type EventRow } from '$lib/server/events/stored-event';
 import { registerUser } from '$lib/server/users/register';
@@ -138,5 +143,51 @@ describe('the cap on live logins', () => {
 		} finally {
 			stop();
 		}
+	});
+});
+
+describe('every ending of a login tells the sessions list with one small event', () => {
+	const types = (events: StoredEvent[]) => events.map((e) => [e.type, e.data]);
+
+	it('ending one login, and every other login, deletes each from the list', async () => {
+		useDatabase({ DATABASE_PATH: ':memory:', SESSION_MAX_LOGINS_PER_USER: '20' });
+		const user = await registerUser({ name: 'ender', password: 'password1' });
+		const [a, b, c, d] = [1, 2, 3, 4].map(() => startSession(user.id, 'x').session);
+		let before = lastEventId();
+		change((tx) => endOwnSession(tx, a, b.family));
+		expect(types(eventsAfter(before))).toEqual([
+			['session-delete', { userId: user.id, id: b.family }]
+		]);
+		before = lastEventId();
+		change((tx) => endOtherFamilies(tx, user.id, a.family, 'revoked'));
+		expect(types(eventsAfter(before)).sort()).toEqual(
+			[
+				['session-delete', { userId: user.id, id: c.family }],
+				['session-delete', { userId: user.id, id: d.family }]
+			].sort()
+		);
+	});
+
+	it('rotation writes no event; theft deletes the login and adds its security record', async () => {
+		useDatabase({ DATABASE_PATH: ':memory:', SESSION_MAX_LOGINS_PER_USER: '20' });
+		const { SESSION_ROTATE_SECONDS: rotate, SESSION_GRACE_SECONDS: grace } = getConfig();
+		const user = await registerUser({ name: 'robbed', password: 'password1' });
+		const { token, session } = startSession(user.id, 'owner');
+		const at = session.createdAt + rotate * 1000;
+		let before = lastEventId();
+		const rotated = checkSessionToken(token, { userAgent: 'owner', mayRotate: true, now: at });
+		checkSessionToken(rotated.newToken!, { userAgent: 'owner', mayRotate: true, now: at + 10 });
+		expect(eventsAfter(before)).toEqual([]);
+
+		before = lastEventId();
+		const later = at + grace * 1000;
+		checkSessionToken(token, { userAgent: 'thief', mayRotate: true, now: later });
+		expect(types(eventsAfter(before))).toEqual([
+			['session-delete', { userId: user.id, id: session.family }],
+			[
+				'security-record',
+				{ userId: user.id, record: { kind: 'session-taken', createdAt: later, userAgent: 'thief' } }
+			]
+		]);
 	});
 });
