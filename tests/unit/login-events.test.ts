@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended'
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '$lib/server/db';
+import { migrate, migrations } from '$lib/server/db/migrations';
 import { change } from '$lib/server/events/change';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { fromEventRow, type EventRow } from '$lib/server/events/stored-event';
@@ -189,5 +191,22 @@ describe('every ending of a login tells the sessions list with one small event',
 				{ userId: user.id, record: { kind: 'session-taken', createdAt: later, userAgent: 'thief' } }
 			]
 		]);
+	});
+});
+
+describe('migration 2', () => {
+	it('deletes the old whole-list sessions events and keeps every other event', () => {
+		const db = new Database(':memory:');
+		migrate(db, migrations.slice(0, 1));
+		const insert = db.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, 1)');
+		insert.run('user-update', '{}');
+		insert.run('sessions-update', '{"userId":"u","sessions":[],"securityRecords":[]}');
+		insert.run('user-delete', '{}');
+		expect(migrate(db)).toContain(2);
+		expect(db.prepare('SELECT type FROM event ORDER BY id').pluck().all()).toEqual([
+			'user-update',
+			'user-delete'
+		]);
+		db.close();
 	});
 });
