@@ -283,7 +283,13 @@ function startApp({ inspect = false } = {}) {
 		DATABASE_PATH: dbPath,
 		SHUTDOWN_TIMEOUT: '5',
 		// The benchmark registers its users from one address, more than a visitor may.
-		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '10000'
+		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '10000',
+		// Its C clients all connect from 127.0.0.1, about C / 20 per user.
+		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
+		STREAM_MAX_PER_USER: String(options.clients + 100),
+		// --sessions may ask for more logins per user than a person may hold or make.
+		SESSION_MAX_LOGINS_PER_USER: String(options.sessions + 10),
+		RATE_LIMIT_LOGINS_PER_USER: String(options.sessions + 10)
 	};
 	// Node 20 does not take --cpu-prof in NODE_OPTIONS; it goes on the command line. The
 	// profile is written when the process exits (the benchmark always stops it with SIGTERM).

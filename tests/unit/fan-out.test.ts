@@ -11,6 +11,7 @@ function fakeStream(level: AccessLevel, userId: string | null) {
 	const conn = {
 		viewer: { level, userId },
 		session: userId ? { id: `s-${userId}-${Math.random()}`, family: 'f', userId } : null,
+		address: '127.0.0.1',
 		deliver: (_id: number, frame: Buffer) => frames.push(frame)
 	};
 	return { conn: conn as unknown as StreamConnection, frames };
@@ -59,8 +60,8 @@ describe('live fan-out', () => {
 		fanOut(registry, {
 			id: 8,
 			createdAt: 1,
-			type: 'sessions-update',
-			data: { userId: 'me', sessions: [], securityRecords: [] }
+			type: 'session-delete',
+			data: { userId: 'me', id: 'a-login' }
 		});
 		expect(mine[0].frames).toHaveLength(1);
 		expect(mine[0].frames[0]).toBe(mine[1].frames[0]);

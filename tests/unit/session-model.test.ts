@@ -155,28 +155,22 @@ class Run {
 			this.now >= facts.rotatedAt + graceMs &&
 			this.descendantPresentedByOther(token, by);
 		const check = checkSessionToken(token, { userAgent: by, mayRotate, now: this.now });
+		const notice = check.session ? undefined : check.notice;
 		// A key refused as expired or unknown reached nothing; any other answer means it was used.
-		if (check.session || check.notice) facts.presentedBy.add(by);
-		const what = check.session
-			? check.newToken
-				? 'rotated'
-				: 'accepted'
-			: (check.notice ?? 'refused');
+		if (check.session || notice) facts.presentedBy.add(by);
+		const what = check.session ? (check.newToken ? 'rotated' : 'accepted') : (notice ?? 'refused');
 		this.log.push(`${by} presents ${this.name(token)}${mayRotate ? '' : ' (stream)'}: ${what}`);
 
 		if (mustBeTaken) {
-			expectThat(
-				check.session === null && check.notice === 'session-taken',
-				'theft was not detected'
-			);
+			expectThat(notice === 'session-taken', 'theft was not detected');
 		}
 		if (check.session === null && alive) {
 			expectThat(
-				check.notice === 'session-taken',
+				notice === 'session-taken',
 				`${by}'s unexpired session was refused without being told why`
 			);
 		}
-		if (check.notice === 'session-taken') {
+		if (notice === 'session-taken') {
 			const family = facts.family;
 			const thiefUsedIt = [...this.tokens.values()].some(
 				(t) => t.family === family && t.presentedBy.has('thief')

@@ -1,7 +1,11 @@
 import { get } from 'svelte/store';
 import { describe, expect, it } from 'vitest';
-import type { ApiUser } from '$lib/api';
+import type { ApiOwnSession, ApiUser } from '$lib/api';
 import { applyAccountEvent, createAccountStore } from '$lib/client/stores/account';
+import {
+	applyAccountSecurityEvent,
+	createAccountSecurityStore
+} from '$lib/client/stores/account-security';
 import { createUsersStore } from '$lib/client/stores/users';
 
 const user = (id: string, name: string, createdAt = 1): ApiUser => ({
@@ -59,5 +63,62 @@ describe('the account store', () => {
 			applyAccountEvent(user('me', 'Me'), { type: 'user-delete', data: { id: 'me' } })
 		).toBeNull();
 		expect(applyAccountEvent(null, { type: 'user-update', data: user('me', 'Me') })).toBeNull();
+	});
+});
+
+describe('the account security store', () => {
+	const login = (id: string, lastSeenAt: number): ApiOwnSession => ({
+		id,
+		createdAt: 1,
+		lastSeenAt,
+		userAgent: `agent ${id}`
+	});
+	const filled = () => {
+		const store = createAccountSecurityStore();
+		store.fill({ userId: 'me', sessions: [login('a', 5), login('b', 3)], securityRecords: [] }, 10);
+		return store;
+	};
+
+	it('applies one login or record per event: added, updated, ended, recorded', () => {
+		const store = filled();
+		store.apply(11, {
+			type: 'session-update',
+			data: { userId: 'me', session: login('c', 9) }
+		});
+		store.apply(12, { type: 'session-update', data: { userId: 'me', session: login('b', 12) } });
+		store.apply(13, { type: 'session-delete', data: { userId: 'me', id: 'a' } });
+		const record = { kind: 'session-taken', createdAt: 14, userAgent: 'thief' } as const;
+		store.apply(14, { type: 'security-record', data: { userId: 'me', record } });
+		expect(get(store)?.value?.sessions.map((s) => [s.id, s.lastSeenAt])).toEqual([
+			['b', 12],
+			['c', 9]
+		]);
+		expect(get(store)?.value?.securityRecords).toEqual([record]);
+		expect(store.lastEventId()).toBe(14);
+	});
+
+	it('never applies an event at or below its snapshot, nor another user’s', () => {
+		const store = filled();
+		store.apply(10, { type: 'session-delete', data: { userId: 'me', id: 'a' } });
+		store.apply(9, { type: 'session-update', data: { userId: 'me', session: login('x', 1) } });
+		store.apply(11, { type: 'session-delete', data: { userId: 'other', id: 'b' } });
+		store.apply(12, {
+			type: 'security-record',
+			data: { userId: 'other', record: { kind: 'session-taken', createdAt: 1, userAgent: '' } }
+		});
+		expect(get(store)?.value?.sessions.map((s) => s.id)).toEqual(['a', 'b']);
+		expect(get(store)?.value?.securityRecords).toEqual([]);
+	});
+
+	it('applying the same event twice is harmless', () => {
+		const once = applyAccountSecurityEvent(
+			{ userId: 'me', sessions: [login('a', 5)], securityRecords: [] },
+			{ type: 'session-update', data: { userId: 'me', session: login('a', 7) } }
+		);
+		const twice = applyAccountSecurityEvent(once, {
+			type: 'session-update',
+			data: { userId: 'me', session: login('a', 7) }
+		});
+		expect(twice).toEqual(once);
 	});
 });

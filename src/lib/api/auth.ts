@@ -37,7 +37,10 @@ export interface ApiSecurityRecord {
 	userAgent: string;
 }
 
-/** The state of the account's logins and security records, as one event carries it. */
+/**
+ * The account's logins and latest security records, as the account page loads them; events then
+ * change one login or add one record at a time.
+ */
 export interface ApiAccountSecurity {
 	userId: string;
 	sessions: ApiOwnSession[];

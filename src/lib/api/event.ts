@@ -1,11 +1,16 @@
-import type { ApiAccountSecurity, ApiSession } from './auth';
+import type { ApiOwnSession, ApiSecurityRecord, ApiSession } from './auth';
 import type { ApiUser } from './user';
 
 export type ApiEvent =
 	| { type: 'user-update'; data: ApiUser }
 	| { type: 'user-delete'; data: { id: string } }
-	/** Personal: only the user it is about receives it. */
-	| { type: 'sessions-update'; data: ApiAccountSecurity };
+	/**
+	 * Personal: only the user it is about receives these. Each names one login or one record,
+	 * so an event's size never grows with how many logins the account holds.
+	 */
+	| { type: 'session-update'; data: { userId: string; session: ApiOwnSession } }
+	| { type: 'session-delete'; data: { userId: string; id: string } }
+	| { type: 'security-record'; data: { userId: string; record: ApiSecurityRecord } };
 
 export type StreamMessage =
 	| { type: 'connected'; session: ApiSession | null; lastEventId: number }

@@ -23,6 +23,19 @@ const schema = z.object({
 	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: count(50),
 	RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION: count(10),
 	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: count(20),
+	/** Successful logins per user within the window: each one writes to the database. */
+	RATE_LIMIT_LOGINS_PER_USER: count(30),
+	/** Live logins a user may hold; a new one beyond it ends the least recently used. */
+	SESSION_MAX_LOGINS_PER_USER: count(20),
+	/** Open streams per client address, and per user, refused beyond with 429 at the upgrade. */
+	STREAM_MAX_PER_ADDRESS: count(50),
+	STREAM_MAX_PER_USER: count(20),
+	/** adapter-node's own: where the client address comes from behind a reverse proxy. */
+	ADDRESS_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
+	XFF_DEPTH: z.coerce.number().int().positive().default(1),
 	STREAM_MAX_BUFFER_BYTES: z.coerce
 		.number()
 		.int()

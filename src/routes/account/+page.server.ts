@@ -6,11 +6,7 @@ import {
 	renameFormSchema
 } from '$lib/api';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
-import {
-	appendSessionsUpdate,
-	endOwnSession,
-	readAccountSecurity
-} from '$lib/server/auth/own-sessions';
+import { endOwnSession, readAccountSecurity } from '$lib/server/auth/own-sessions';
 import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { getDb } from '$lib/server/db';
 import { change } from '$lib/server/events/change';
@@ -55,10 +51,7 @@ export const actions: Actions = {
 			// The password before the id: a made-up id then answers a wrong password as a real one does.
 			await requireCurrentPassword(current, currentPassword);
 			if (id === 'others') {
-				change((tx) => {
-					endOtherFamilies(tx, current.userId, current.family, 'revoked');
-					appendSessionsUpdate(tx, current.userId);
-				});
+				change((tx) => endOtherFamilies(tx, current.userId, current.family, 'revoked'));
 				return { form: 'endSessions', success: 'Every other session was ended.' };
 			}
 			if (change((tx) => endOwnSession(tx, current, id)) === 'logged-out') {

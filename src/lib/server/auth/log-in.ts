@@ -1,10 +1,12 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { ServerUser } from '../types';
 import { setSessionCookie } from './cookie';
+import { allowLogin } from './login-limit';
 import { startSession } from './session-start';
 
-/** Starts a session for the user and hands its cookie to the browser. */
+/** Starts a session for the user, unless they log in too often, and hands its cookie over. */
 export function logIn(user: ServerUser, event: RequestEvent): void {
+	allowLogin(user.id);
 	const { token, session } = startSession(user.id, event.request.headers.get('user-agent') ?? '');
 	setSessionCookie(event.cookies, event.url, token, session.expiresAt);
 }

@@ -1,6 +1,6 @@
 import type { ApiAccountSecurity, ApiOwnSession, ApiSecurityRecord } from '$lib/api';
 import type { Db } from '../db';
-import { appendEvent, type Change } from '../events/change';
+import type { Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { endFamily } from './session-end';
@@ -41,11 +41,6 @@ export function markCurrent(sessions: ApiOwnSession[], current: ServerSession): 
 	return sessions.map((session) => ({ ...session, current: session.id === current.family }));
 }
 
-/** Records, in the change that altered them, the full new state of the user's logins. */
-export function appendSessionsUpdate(tx: Change, userId: string): void {
-	appendEvent(tx, { type: 'sessions-update', data: readAccountSecurity(tx.db, userId) });
-}
-
 /** Ends one of the account's logins; ending the current one is a logout. */
 export function endOwnSession(
 	tx: Change,
@@ -58,7 +53,6 @@ export function endOwnSession(
 	).get(current.userId, family);
 	if (!owned) throw new Refusal(404, 'no such session');
 	const reason = family === current.family ? 'logged-out' : 'revoked';
-	endFamily(tx, family, reason);
-	appendSessionsUpdate(tx, current.userId);
+	endFamily(tx, current.userId, family, reason);
 	return reason;
 }

@@ -4,7 +4,7 @@ import { getDb, type Db } from '../db';
 import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
 import { findUserById } from '../users/user-store';
-import { appendSessionsUpdate } from './own-sessions';
+import { appendLoginTaken } from './login-events';
 import {
 	decideSession,
 	sessionExpiresAt,
@@ -156,5 +156,5 @@ function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void 
 		`INSERT INTO security_record (user_id, kind, created_at, user_agent)
 			VALUES (?, 'session-taken', ?, ?)`
 	).run(row.user_id, tx.now, userAgent.slice(0, 512));
-	appendSessionsUpdate(tx, row.user_id);
+	appendLoginTaken(tx, row.user_id, row.family);
 }

@@ -1,15 +1,23 @@
 import type { SessionEndReason } from '$lib/api';
 import type { Change } from '../events/change';
+import { appendLoginEnded } from './login-events';
 import { getLucia } from './lucia';
 import { announceSessionEnded } from './session-ended';
 import { prepared } from '../db/statements';
 
 /**
  * Ends a login: every session of its family goes, so no rotated predecessor can later be
- * presented and rotated back to life. Its streams close once the change commits.
+ * presented and rotated back to life. The account's sessions list tells of it; its streams
+ * close once the change commits.
  */
-export function endFamily(tx: Change, family: string, reason: SessionEndReason): void {
+export function endFamily(
+	tx: Change,
+	userId: string,
+	family: string,
+	reason: SessionEndReason
+): void {
 	prepared(tx.db, 'DELETE FROM session WHERE family = ?').run(family);
+	appendLoginEnded(tx, userId, family);
 	tx.afterCommit(() => announceSessionEnded({ family, reason }));
 }
 
@@ -26,7 +34,7 @@ export function endOtherFamilies(
 	)
 		.pluck()
 		.all(userId, keepFamily) as string[];
-	for (const family of families) endFamily(tx, family, reason);
+	for (const family of families) endFamily(tx, userId, family, reason);
 	return families.length;
 }
 

@@ -3,7 +3,8 @@ import { getConfig } from '../config';
 import { change } from '../events/change';
 import type { ServerSession } from '../types';
 import { getLucia } from './lucia';
-import { appendSessionsUpdate } from './own-sessions';
+import { capLogins } from './login-cap';
+import { appendLoginUpdate } from './login-events';
 import { findSessionRow, newSessionRow, sessionTimes, toServerSession } from './session-store';
 import { generateSessionToken, hashSessionToken } from './token';
 import { prepared } from '../db/statements';
@@ -33,7 +34,10 @@ export function createSession(
 	return { token, session: toServerSession(findSessionRow(tx.db, id)!, times) };
 }
 
-/** A login: a new session family, and the account's sessions list tells of it. */
+/**
+ * A login: a new session family, and the account's sessions list tells of it. Beyond the cap on
+ * live logins, the least recently used ones end in the same change.
+ */
 export function startSession(
 	userId: string,
 	userAgent: string,
@@ -41,7 +45,8 @@ export function startSession(
 ): { token: string; session: ServerSession } {
 	return change((tx) => {
 		const started = createSession(tx, { userId, userAgent });
-		appendSessionsUpdate(tx, userId);
+		appendLoginUpdate(tx, userId, started.session.family);
+		capLogins(tx, userId, started.session.family, getConfig().SESSION_MAX_LOGINS_PER_USER);
 		return started;
 	}, now);
 }

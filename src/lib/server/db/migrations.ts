@@ -58,6 +58,13 @@ export const migrations: Migration[] = [
 			);
 			CREATE INDEX security_record_user ON security_record (user_id);
 		`
+	},
+	{
+		version: 2,
+		name: 'drop whole-list session events',
+		// Each held a user's whole sessions list; per-login events replace them and no client
+		// reads them any more. A client whose cursor falls before the gap resyncs as usual.
+		sql: `DELETE FROM event WHERE type = 'sessions-update';`
 	}
 ];
 

@@ -19,9 +19,26 @@ const projectors: {
 			: { type: 'user-update', data: toApiUser(event.data, viewer.level) },
 	'user-delete': (event, viewer) =>
 		viewer.level === 'public' ? null : { type: 'user-delete', data: { id: event.data.id } },
-	'sessions-update': (event, viewer) =>
-		viewer.userId === event.data.userId ? { type: 'sessions-update', data: event.data } : null
+	'session-update': personal,
+	'session-delete': personal,
+	'security-record': personal
 };
+
+type PersonalEvent = Extract<StoredEvent, { data: { userId: string } }>;
+
+const personalTypes: ReadonlySet<string> = new Set<PersonalEvent['type']>([
+	'session-update',
+	'session-delete',
+	'security-record'
+]);
+
+const isPersonal = (event: StoredEvent): event is PersonalEvent => personalTypes.has(event.type);
+
+function personal(event: PersonalEvent, viewer: Viewer): ApiEvent | null {
+	return viewer.userId === event.data.userId
+		? ({ type: event.type, data: event.data } as ApiEvent)
+		: null;
+}
 
 /** The event as this viewer may see it, or null when it is not theirs to see (contract §3). */
 export function projectEvent(event: StoredEvent, viewer: Viewer): ApiEvent | null {
@@ -31,7 +48,7 @@ export function projectEvent(event: StoredEvent, viewer: Viewer): ApiEvent | nul
 
 /** The one user a personal event is for; null when what a viewer sees depends on its level only. */
 export function personalTo(event: StoredEvent): string | null {
-	return event.type === 'sessions-update' ? event.data.userId : null;
+	return isPersonal(event) ? event.data.userId : null;
 }
 
 /** Viewers with the same key see every non-personal event alike. */

@@ -1,11 +1,14 @@
-import type { ApiAccountSecurity } from '$lib/api';
+import type { ApiEvent } from '$lib/api';
 import type { ServerUser } from '../types';
 
-/** The event log's payloads: full state, so applying one twice is harmless (contract §3). */
+/**
+ * The event log's payloads: full state of what they name, so applying one twice is harmless
+ * (contract §3). The personal ones are stored as the API shows them.
+ */
 export type EventPayload =
 	| { type: 'user-update'; data: ServerUser }
 	| { type: 'user-delete'; data: { id: string } }
-	| { type: 'sessions-update'; data: ApiAccountSecurity };
+	| Extract<ApiEvent, { type: 'session-update' | 'session-delete' | 'security-record' }>;
 
 export type StoredEvent = EventPayload & { id: number; createdAt: number };
 

@@ -18,6 +18,8 @@ export class StreamConnection {
 		readonly ws: WebSocket,
 		readonly viewer: Viewer,
 		readonly session: ServerSession | null,
+		/** The client address it was opened from, for the cap on streams per address. */
+		readonly address: string,
 		cursor: number,
 		private readonly maxBufferBytes: number
 	) {

@@ -15,17 +15,22 @@ function removeFrom<K>(index: Map<K, Set<StreamConnection>>, key: K, conn: Strea
 	if (set.size === 0) index.delete(key);
 }
 
-/** Every open stream, indexed by view for fan-out and by session, family and user for closing. */
+/**
+ * Every open stream, indexed by view for fan-out, by session, family and user for closing, and
+ * by user and client address for the caps on open streams.
+ */
 export class StreamRegistry {
 	readonly all = new Set<StreamConnection>();
 	readonly byView = new Map<string, Set<StreamConnection>>();
 	private readonly bySession = new Map<string, Set<StreamConnection>>();
 	private readonly byFamily = new Map<string, Set<StreamConnection>>();
 	private readonly byUser = new Map<string, Set<StreamConnection>>();
+	private readonly byAddress = new Map<string, Set<StreamConnection>>();
 
 	add(conn: StreamConnection): void {
 		this.all.add(conn);
 		addTo(this.byView, viewKey(conn.viewer), conn);
+		addTo(this.byAddress, conn.address, conn);
 		if (conn.session) {
 			addTo(this.bySession, conn.session.id, conn);
 			addTo(this.byFamily, conn.session.family, conn);
@@ -36,6 +41,7 @@ export class StreamRegistry {
 	remove(conn: StreamConnection): void {
 		this.all.delete(conn);
 		removeFrom(this.byView, viewKey(conn.viewer), conn);
+		removeFrom(this.byAddress, conn.address, conn);
 		if (conn.session) {
 			removeFrom(this.bySession, conn.session.id, conn);
 			removeFrom(this.byFamily, conn.session.family, conn);
@@ -45,6 +51,14 @@ export class StreamRegistry {
 
 	ofUser(userId: string): Iterable<StreamConnection> {
 		return this.byUser.get(userId) ?? [];
+	}
+
+	countOfUser(userId: string): number {
+		return this.byUser.get(userId)?.size ?? 0;
+	}
+
+	countOfAddress(address: string): number {
+		return this.byAddress.get(address)?.size ?? 0;
 	}
 
 	/** The streams opened with the sessions that just stopped being the right key. */

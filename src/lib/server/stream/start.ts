@@ -12,6 +12,8 @@ import { getDb } from '../db';
 import { subscribeEvents } from '../events/bus';
 import { readLastEventId, readOldestEventId } from '../events/log';
 import type { ServerSession, ServerUser } from '../types';
+import { streamCapRefusal } from './caps';
+import { clientAddress } from './client-address';
 import { StreamConnection } from './connection';
 import { canReplayFrom } from './cursor';
 import { fanOut } from './fan-out';
@@ -69,12 +71,14 @@ export function startStream(): { stop(): void } {
 		ws: WebSocket,
 		session: ServerSession | null,
 		user: ServerUser | null,
+		address: string,
 		cursor: number
 	) {
 		const conn = new StreamConnection(
 			ws,
 			{ level: user?.type ?? 'public', userId: user?.id ?? null },
 			session,
+			address,
 			cursor,
 			config.STREAM_MAX_BUFFER_BYTES
 		);
@@ -116,6 +120,8 @@ export function startStream(): { stop(): void } {
 		try {
 			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
 			if (!check.ok) return refuse(socket, check.status, check.message);
+			const address = clientAddress(request, config);
+			if (address === null) return refuse(socket, 400, 'the client address header is missing');
 			const token = readCookieToken(check.url.protocol === 'https:', request.headers.cookie);
 			const auth = token
 				? checkSessionToken(token, {
@@ -123,8 +129,17 @@ export function startStream(): { stop(): void } {
 						mayRotate: false
 					})
 				: null;
+			const full = streamCapRefusal(
+				{
+					ofAddress: registry.countOfAddress(address),
+					ofUser: auth?.session ? registry.countOfUser(auth.session.userId) : null
+				},
+				{ perAddress: config.STREAM_MAX_PER_ADDRESS, perUser: config.STREAM_MAX_PER_USER }
+			);
+			if (full) return refuse(socket, 429, full);
+			// No await from here to the registry: a burst of upgrades cannot all pass the count.
 			wss.handleUpgrade(request, socket, head, (ws) =>
-				open(ws, auth?.session ?? null, auth?.user ?? null, check.lastEventId)
+				open(ws, auth?.session ?? null, auth?.user ?? null, address, check.lastEventId)
 			);
 		} catch (error) {
 			console.error('stream upgrade failed', error);
@@ -158,6 +173,7 @@ const statusText: Record<number, string> = {
 	400: 'Bad Request',
 	403: 'Forbidden',
 	404: 'Not Found',
+	429: 'Too Many Requests',
 	503: 'Service Unavailable'
 };
 

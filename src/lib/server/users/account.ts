@@ -2,7 +2,6 @@ import type { AccountPatch } from '$lib/api';
 import { checkCurrentPassword } from '../auth/brute-force';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { endOtherFamilies } from '../auth/session-end';
-import { appendSessionsUpdate } from '../auth/own-sessions';
 import { getDb } from '../db';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
@@ -48,9 +47,7 @@ export async function updateAccount(
 		);
 		if (passwordHash) {
 			prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
-			if (endOtherFamilies(tx, user.id, session.family, 'revoked') > 0) {
-				appendSessionsUpdate(tx, user.id);
-			}
+			endOtherFamilies(tx, user.id, session.family, 'revoked');
 		}
 		return user;
 	});

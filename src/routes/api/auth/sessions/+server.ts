@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { currentPasswordSchema } from '$lib/api';
-import { appendSessionsUpdate, listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
+import { listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
 import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { getDb } from '$lib/server/db';
 import { change } from '$lib/server/events/change';
@@ -17,9 +17,6 @@ export const DELETE = endpoint(async ({ locals, request }) => {
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
 	await requireCurrentPassword(session, currentPassword);
-	change((tx) => {
-		endOtherFamilies(tx, session.userId, session.family, 'revoked');
-		appendSessionsUpdate(tx, session.userId);
-	});
+	change((tx) => endOtherFamilies(tx, session.userId, session.family, 'revoked'));
 	return new Response(null, { status: 204 });
 });

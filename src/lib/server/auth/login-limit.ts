@@ -1,0 +1,30 @@
+import { getConfig } from '../config';
+import { Refusal } from '../refusal';
+import { RateLimiter } from './rate-limit';
+
+const key = Symbol.for('tidewatch.loginLimiter');
+type Global = { [key]?: RateLimiter };
+
+function limiter(): RateLimiter {
+	const config = getConfig();
+	return ((globalThis as Global)[key] ??= new RateLimiter(
+		config.RATE_LIMIT_LOGINS_PER_USER,
+		config.RATE_LIMIT_WINDOW_SECONDS * 1000
+	));
+}
+
+/**
+ * Counts a successful login of the user, refusing with 429 once they logged in too often within
+ * the window: every login writes a session and an event, and the cap on live logins only bounds
+ * the sessions. Checked after the password, so nobody but the user can spend their logins.
+ */
+export function allowLogin(userId: string, now = Date.now()): void {
+	const logins = limiter();
+	const wait = logins.retryAfter(userId, now);
+	if (wait > 0) {
+		const seconds = Math.ceil(wait / 1000);
+		const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+		throw new Refusal(429, `too many logins: try again in ${when}`, undefined, seconds);
+	}
+	logins.record(userId, now);
+}
