@@ -5,15 +5,13 @@ import {
 	passwordFormSchema,
 	renameFormSchema
 } from '$lib/api';
-import { clearSessionCookie } from '$lib/server/auth/cookie';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import {
-	appendSessionsUpdate,
+	endOtherOwnSessions,
 	endOwnSession,
 	readAccountSecurity
 } from '$lib/server/auth/own-sessions';
-import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { getDb } from '$lib/server/db';
-import { change } from '$lib/server/events/change';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
@@ -28,6 +26,8 @@ export const load: PageServerLoad = ({ locals, depends }) => {
 	return { lastEventId, security, currentSession: family };
 };
 
+const userAgentOf = (request: Request) => request.headers.get('user-agent') ?? '';
+
 function session(locals: App.Locals) {
 	if (!locals.session) redirect(303, '/login');
 	return requireSession(locals).session;
@@ -36,16 +36,21 @@ function session(locals: App.Locals) {
 export const actions: Actions = {
 	rename: (event) =>
 		handleForm('rename', event, renameFormSchema, async ({ name }) => {
-			await updateAccount(session(event.locals), { name });
+			await updateAccount(session(event.locals), { name }, userAgentOf(event.request));
 			return { form: 'rename', success: 'Your name was changed.' };
 		}),
 
 	password: (event) =>
 		handleForm('password', event, passwordFormSchema, async (input) => {
-			await updateAccount(session(event.locals), input);
+			const { login } = await updateAccount(
+				session(event.locals),
+				input,
+				userAgentOf(event.request)
+			);
+			if (login) setSessionCookie(event.cookies, event.url, login.token, login.session.expiresAt);
 			return {
 				form: 'password',
-				success: 'Your password was changed and every other session was ended.'
+				success: 'Your password was changed: every session was ended, and this one started anew.'
 			};
 		}),
 
@@ -54,13 +59,10 @@ export const actions: Actions = {
 			const current = session(event.locals);
 			await requireCurrentPassword(current.userId, currentPassword);
 			if (id === 'others') {
-				change((tx) => {
-					endOtherFamilies(tx, current.userId, current.family, 'revoked');
-					appendSessionsUpdate(tx, current.userId);
-				});
+				endOtherOwnSessions(current);
 				return { form: 'endSessions', success: 'Every other session was ended.' };
 			}
-			if (change((tx) => endOwnSession(tx, current, id)) === 'logged-out') {
+			if (endOwnSession(current, id) === 'logged-out') {
 				clearSessionCookie(event.cookies, event.url);
 				redirect(303, '/login');
 			}

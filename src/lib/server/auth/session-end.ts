@@ -13,7 +13,7 @@ export function endFamily(tx: Change, family: string, reason: SessionEndReason):
 	tx.afterCommit(() => announceSessionEnded({ family, reason }));
 }
 
-/** Ends every login of the user but `keepFamily` (a password change, "end all others"). */
+/** Ends every login of the user but `keepFamily` ("end all others"). */
 export function endOtherFamilies(
 	tx: Change,
 	userId: string,
@@ -28,6 +28,17 @@ export function endOtherFamilies(
 		.all(userId, keepFamily) as string[];
 	for (const family of families) endFamily(tx, family, reason);
 	return families.length;
+}
+
+/** Ends every login of the user, the current one included (a password change). */
+export function endUserFamilies(tx: Change, userId: string, reason: SessionEndReason): void {
+	const families = prepared(
+		tx.db,
+		'SELECT DISTINCT family FROM session WHERE user_id = ? AND ended_reason IS NULL'
+	)
+		.pluck()
+		.all(userId) as string[];
+	for (const family of families) endFamily(tx, family, reason);
 }
 
 /** Deletes sessions past their end, tombstones of stolen families included (contract §5). */
