@@ -159,6 +159,7 @@ const statusText: Record<number, string> = {
 	400: 'Bad Request',
 	403: 'Forbidden',
 	404: 'Not Found',
+	421: 'Misdirected Request',
 	503: 'Service Unavailable'
 };
 
