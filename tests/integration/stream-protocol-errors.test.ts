@@ -23,6 +23,12 @@ describe('the stream closes on a frame that breaks the protocol', () => {
 		expect(await closeCodeAfter(frame(3, utf8('hi')))).toBe(1002);
 	});
 
+	it('1002 for a control frame over 125 bytes or fragmented, and for a bad close frame', async () => {
+		expect(await closeCodeAfter(frame(9, Buffer.alloc(126)))).toBe(1002);
+		expect(await closeCodeAfter(frame(9, utf8('hi'), { fin: false }))).toBe(1002);
+		expect(await closeCodeAfter(frame(8, Buffer.from([0x03, 0xe7])))).toBe(1002);
+	});
+
 	it('1007 for a text frame that is not UTF-8', async () => {
 		expect(await closeCodeAfter(frame(1, Buffer.from([0xff, 0xfe, 0xc0])))).toBe(1007);
 	});
