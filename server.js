@@ -15,6 +15,7 @@ const http = server.server;
 
 // The app's init hook has validated the configuration by now (adapter-node awaits it on import).
 const config = globalThis[Symbol.for('tidewatch.config')];
+if (!config) throw new Error('the app did not start: its configuration was never read');
 
 // Node waits 300 s for a request by default: a body sent slowly could hold a connection (and
 // the rights its session had when the headers came) for minutes. A stream is upgraded, so once
