@@ -13,6 +13,35 @@ const { server } = await import('./build/index.js');
 const handlerKey = Symbol.for('tidewatch.upgradeHandler');
 const http = server.server;
 
+// The app's init hook has validated the configuration by now (adapter-node awaits it on import).
+const config = globalThis[Symbol.for('tidewatch.config')];
+if (!config) throw new Error('the app did not start: its configuration was never read');
+
+// Node waits 300 s for a request by default: a body sent slowly could hold a connection (and
+// the rights its session had when the headers came) for minutes. A stream is upgraded, so once
+// open it is no request and these do not apply to it.
+http.headersTimeout = config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000;
+http.requestTimeout = config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
+// Node checks them only every 30 s (an option of createServer, which adapter-node calls for
+// us); restart its check at a step of a second so a timeout means what it says. Node 20's
+// check restarts from `connectionsCheckingInterval` in its own 'listening' listener.
+http.connectionsCheckingInterval = Math.min(1000, http.headersTimeout / 2, http.requestTimeout / 2);
+http
+	.listeners('listening')
+	.find((listener) => listener.name === 'setupConnectionsTracking')
+	?.call(http);
+
+/** What hooks.server.ts sets on every answer of the app, for the few answered here. */
+const securityHeaders = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'same-origin',
+	'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+	...(config.ORIGIN?.startsWith('https:')
+		? { 'strict-transport-security': 'max-age=31536000' }
+		: {})
+};
+
 http.on('upgrade', (request, socket, head) => {
 	const handler = globalThis[handlerKey];
 	if (handler) handler(request, socket, head);
@@ -28,6 +57,7 @@ http.on('request', (request, response) => {
 	if (request.url?.startsWith('/api/') && !decodes(request.url)) {
 		const body = JSON.stringify({ message: 'the path is not valid percent-encoded UTF-8' });
 		response.writeHead(400, {
+			...securityHeaders,
 			'content-type': 'application/json',
 			'content-length': Buffer.byteLength(body)
 		});

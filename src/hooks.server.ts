@@ -1,8 +1,10 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 import { checkSessionToken } from '$lib/server/auth/session-check';
+import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
+import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
 import { startApp } from '$lib/server/startup';
 
 export const init: ServerInit = () => startApp();
@@ -37,11 +39,27 @@ const headers: Handle = async ({ event, resolve }) => {
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-frame-options', 'DENY');
+	// Only an https ORIGIN says the app is reached over TLS; plain http must not pin it.
+	if (getConfig().ORIGIN?.startsWith('https:')) {
+		response.headers.set('strict-transport-security', 'max-age=31536000');
+	}
 	// What a logged-in person sees must not be kept by any cache.
 	if (event.locals.session || event.locals.notice)
 		response.headers.set('cache-control', 'no-store');
 	return response;
 };
 
+/** Without ORIGIN, pages, forms and API answer only under a loopback name (DNS rebinding). */
+const guardHost: Handle = ({ event, resolve }) => {
+	if (getConfig().ORIGIN || isLoopbackHost(event.url.host)) return resolve(event);
+	if (event.url.pathname.startsWith('/api/')) {
+		return json({ message: loopbackOnlyMessage }, { status: 421 });
+	}
+	return new Response(loopbackOnlyMessage + '\n', {
+		status: 421,
+		headers: { 'content-type': 'text/plain; charset=utf-8' }
+	});
+};
+
 // `headers` first, so even the answers of the guards carry them.
-export const handle = sequence(headers, guardRequests, authenticate);
+export const handle = sequence(headers, guardHost, guardRequests, authenticate);

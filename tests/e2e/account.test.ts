@@ -41,6 +41,9 @@ test.describe('with JavaScript off', () => {
 		await page.getByLabel('New password').fill('a-new-password');
 		await page.getByRole('button', { name: 'Change password' }).click();
 		await expect(page.getByText('Your password was changed')).toBeVisible();
+		// The answer carried the cookie of a new login: this browser is still logged in.
+		await page.goto('/account');
+		await expect(page.getByTestId('account-name')).toHaveText(renamed);
 
 		const deleteForm = page.locator('form[action="?/delete"]');
 		await deleteForm.getByLabel('Current password').fill('a-new-password');
@@ -110,3 +113,30 @@ for (const [width, height, label] of [
 		}
 	});
 }
+
+test('a password change keeps this page logged in and live, and logs every other browser out', async ({
+	browser
+}) => {
+	const name = uniqueName('rekey');
+	const page = await (await browser.newContext()).newPage();
+	await register(page, name);
+	const other = await (await browser.newContext()).newPage();
+	await logIn(other, name);
+	await other.goto('/users');
+	await waitForApp(other);
+	await expect(other.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+
+	await page.goto('/account');
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	await page.getByLabel('Current password').first().fill(password);
+	await page.getByLabel('New password').fill('a-new-password');
+	await page.getByRole('button', { name: 'Change password' }).click();
+	await expect(page.getByText('Your password was changed')).toBeVisible();
+	await expect(page.getByTestId('session-row')).toHaveCount(1);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	await expect(page.getByTestId('account-name')).toHaveText(name);
+
+	await expect(other.locator('header').getByRole('link', { name: 'Log in' })).toBeVisible();
+	await expect(other.getByTestId('account-name')).toHaveCount(0);
+});

@@ -36,4 +36,21 @@ describe('security headers', () => {
 			expect(response.headers.get('cache-control')).toBe('no-store');
 		}
 	});
+
+	it('over plain http there is no strict-transport-security', async () => {
+		for (const path of ['/', '/api/last-event-id', '/api/%ff']) {
+			const response = await fetch(server.url + path);
+			expect(response.headers.get('strict-transport-security'), path).toBeNull();
+		}
+	});
+
+	it('the early 400 that server.js answers itself carries the security headers', async () => {
+		const response = await fetch(server.url + '/api/%ff');
+		expect(response.status).toBe(400);
+		expect(await response.json()).toEqual({ message: expect.any(String) });
+		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(response.headers.get('x-frame-options')).toBe('DENY');
+		expect(response.headers.get('referrer-policy')).toBe('same-origin');
+		expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+	});
 });

@@ -29,3 +29,12 @@ describe('the session cookie over https', () => {
 		).toBe(401);
 	});
 });
+
+describe('HSTS', () => {
+	it('pages, API answers and the early 400 of server.js carry strict-transport-security when ORIGIN is https', async () => {
+		for (const path of ['/', '/login', '/api/last-event-id', '/api/%ff']) {
+			const response = await fetch(server.url + path);
+			expect(response.headers.get('strict-transport-security'), path).toBe('max-age=31536000');
+		}
+	});
+});

@@ -569,12 +569,13 @@ describe('PATCH /api/auth/account', () => {
 		expect(await accountStatus(user.client)).toBe(200);
 	});
 
-	it('a password change ends every other login, keeps the current one, and swaps the password', async () => {
+	it('a password change ends every login, the current one included, and gives the requester a new login', async () => {
 		const user = await newUser('Rekey', 'first-browser');
 		const other = await loginAgain(user, 'second-browser');
 		const third = await loginAgain(user, 'third-browser');
 		const otherToken = sessionCookie(other)!;
 		const currentToken = sessionCookie(user.client)!;
+		const before = await (await user.client.fetch('/api/auth/session')).json();
 		const bystander = await newUser('Bystander');
 
 		const response = await user.client.json('/api/auth/account', 'PATCH', {
@@ -587,9 +588,28 @@ describe('PATCH /api/auth/account', () => {
 		expect(await accountStatus(other)).toBe(401);
 		expect(await accountStatus(third)).toBe(401);
 		expect(await accountStatusWithToken(otherToken)).toBe(401);
+		// A copy of the requester's own earlier cookie is dead too.
+		expect(await accountStatusWithToken(currentToken)).toBe(401);
+		const newToken = sessionCookie(user.client)!;
+		expect(newToken).toBeTruthy();
+		expect(newToken).not.toBe(currentToken);
 		expect(await accountStatus(user.client)).toBe(200);
-		expect(sessionCookie(user.client)).toBe(currentToken);
+		const after = await (await user.client.fetch('/api/auth/session')).json();
+		expect(after.session.account.id).toBe(user.id);
+		expect(after.session.id).not.toBe(before.session.id);
+		const families = server.query<{ family: string }>(
+			'SELECT DISTINCT family FROM session WHERE user_id = ?',
+			user.id
+		);
+		expect(families).toHaveLength(1);
+		const [oldFamily] = server.query<{ family: string }>(
+			'SELECT family FROM session WHERE public_id = ?',
+			before.session.id
+		);
+		expect(oldFamily).toBeUndefined();
 		expect(sessionCount(user.id)).toBe(1);
+		const list = await (await user.client.fetch('/api/auth/sessions')).json();
+		expect(list).toEqual([expect.objectContaining({ current: true, userAgent: 'first-browser' })]);
 		expect(await accountStatus(bystander.client)).toBe(200);
 
 		expect((await new Client(server.url).login(user.name, PASSWORD)).status).toBe(401);
@@ -826,9 +846,10 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		expect(await closedWithin(otherStream)).toEqual({ code: 4001, reason: 'deleted' });
 	});
 
-	it("a password change closes the other login's stream with revoked, not the current one's", async () => {
+	it('a password change closes every stream of the user with revoked, the requester’s own included', async () => {
 		const user = await newUser('Rotator', 'current-browser');
 		const other = await loginAgain(user, 'other-browser');
+		const oldCookie = user.client.cookieHeader;
 		const currentStream = await streamOf(user.client);
 		const otherStream = await streamOf(other);
 		const response = await user.client.json('/api/auth/account', 'PATCH', {
@@ -837,7 +858,13 @@ describe('streams closed by these endpoints (4001, within one second)', () => {
 		});
 		expect(response.status).toBe(200);
 		expect(await closedWithin(otherStream)).toEqual({ code: 4001, reason: 'revoked' });
-		await expectStillOpen(currentStream);
+		expect(await closedWithin(currentStream)).toEqual({ code: 4001, reason: 'revoked' });
+		// The old cookie opens only a public stream now; the new one opens the account's.
+		const stale = await connectStream(server, { cookie: oldCookie, lastEventId: headEventId() });
+		streams.push(stale);
+		expect(stale.messages[0]).toMatchObject({ type: 'connected', session: null });
+		const renewed = await streamOf(user.client);
+		expect(streamAccountId(renewed)).toBe(user.id);
 	});
 
 	it("DELETE /api/auth/sessions/[id] closes that login's stream with revoked, not the current one's", async () => {

@@ -3,15 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endOwnSession } from '$lib/server/auth/own-sessions';
+import { endOtherOwnSessions, endOwnSession } from '$lib/server/auth/own-sessions';
 import { checkSessionToken } from '$lib/server/auth/session-check';
-import { endOtherFamilies } from '$lib/server/auth/session-end';
 import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '$lib/server/db';
 import { migrate, migrations } from '$lib/server/db/migrations';
-import { change } from '$lib/server/events/change';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { fromEventRow, type EventRow } from '$lib/server/events/stored-event';
 import { registerUser } from '$lib/server/users/register';
@@ -156,12 +154,12 @@ describe('every ending of a login tells the sessions list with one small event',
 		const user = await registerUser({ name: 'ender', password: 'password1' });
 		const [a, b, c, d] = [1, 2, 3, 4].map(() => startSession(user.id, 'x').session);
 		let before = lastEventId();
-		change((tx) => endOwnSession(tx, a, b.family));
+		endOwnSession(a, b.family);
 		expect(types(eventsAfter(before))).toEqual([
 			['session-delete', { userId: user.id, id: b.family }]
 		]);
 		before = lastEventId();
-		change((tx) => endOtherFamilies(tx, user.id, a.family, 'revoked'));
+		endOtherOwnSessions(a);
 		expect(types(eventsAfter(before)).sort()).toEqual(
 			[
 				['session-delete', { userId: user.id, id: c.family }],

@@ -16,6 +16,11 @@ const schema = z.object({
 	EVENT_PRUNE_INTERVAL_SECONDS: seconds(3600),
 	SESSION_SWEEP_INTERVAL_SECONDS: seconds(60),
 	STREAM_HEARTBEAT_SECONDS: seconds(30),
+	/** Slow clients: a request's headers, and the whole request, must arrive within these. */
+	HTTP_HEADERS_TIMEOUT_SECONDS: seconds(30),
+	HTTP_REQUEST_TIMEOUT_SECONDS: seconds(60),
+	/** Security records (a taken session…) are kept this long, then pruned. */
+	SECURITY_RECORD_RETENTION_SECONDS: seconds(7_776_000),
 	/** Guessing limits, each within the window (docs/security.md, "Guessing limits"). */
 	RATE_LIMIT_WINDOW_SECONDS: seconds(900),
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME_AND_ADDRESS: count(10),

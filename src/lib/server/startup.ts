@@ -1,3 +1,4 @@
+import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { ConfigError, getConfig, type Config } from './config';
 import { closeDb, getDb } from './db';
@@ -19,12 +20,14 @@ export function startApp(): void {
 	getDb();
 	const stream = startStream();
 	const schedules = [
-		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () =>
-			sweepExpiredSessions().catch((error) => console.error('session sweep failed', error))
-		),
+		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () => {
+			sweepExpiredSessions().catch((error) => console.error('session sweep failed', error));
+			pruneOldSecurityRecords(config);
+		}),
 		every(config.EVENT_PRUNE_INTERVAL_SECONDS, () => pruneOldEvents(config))
 	];
 	pruneOldEvents(config);
+	pruneOldSecurityRecords(config);
 
 	// adapter-node stops accepting on SIGTERM and waits for open connections: streams close
 	// at once with 1001, then it emits `sveltekit:shutdown` once requests are done.
@@ -60,5 +63,13 @@ function pruneOldEvents(config: Config) {
 		pruneEvents(getDb(), Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
 	} catch (error) {
 		console.error('event pruning failed', error);
+	}
+}
+
+function pruneOldSecurityRecords(config: Config) {
+	try {
+		pruneSecurityRecords(getDb(), Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000);
+	} catch (error) {
+		console.error('security record pruning failed', error);
 	}
 }

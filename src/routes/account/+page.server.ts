@@ -5,11 +5,13 @@ import {
 	passwordFormSchema,
 	renameFormSchema
 } from '$lib/api';
-import { clearSessionCookie } from '$lib/server/auth/cookie';
-import { endOwnSession, readAccountSecurity } from '$lib/server/auth/own-sessions';
-import { endOtherFamilies } from '$lib/server/auth/session-end';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import {
+	endOtherOwnSessions,
+	endOwnSession,
+	readAccountSecurity
+} from '$lib/server/auth/own-sessions';
 import { getDb } from '$lib/server/db';
-import { change } from '$lib/server/events/change';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
@@ -24,6 +26,8 @@ export const load: PageServerLoad = ({ locals, depends }) => {
 	return { lastEventId, security, currentSession: family };
 };
 
+const userAgentOf = (request: Request) => request.headers.get('user-agent') ?? '';
+
 function session(locals: App.Locals) {
 	if (!locals.session) redirect(303, '/login');
 	return requireSession(locals).session;
@@ -32,16 +36,21 @@ function session(locals: App.Locals) {
 export const actions: Actions = {
 	rename: (event) =>
 		handleForm('rename', event, renameFormSchema, async ({ name }) => {
-			await updateAccount(session(event.locals), { name });
+			await updateAccount(session(event.locals), { name }, userAgentOf(event.request));
 			return { form: 'rename', success: 'Your name was changed.' };
 		}),
 
 	password: (event) =>
 		handleForm('password', event, passwordFormSchema, async (input) => {
-			await updateAccount(session(event.locals), input);
+			const { login } = await updateAccount(
+				session(event.locals),
+				input,
+				userAgentOf(event.request)
+			);
+			if (login) setSessionCookie(event.cookies, event.url, login.token, login.session.expiresAt);
 			return {
 				form: 'password',
-				success: 'Your password was changed and every other session was ended.'
+				success: 'Your password was changed: every session was ended, and this one started anew.'
 			};
 		}),
 
@@ -51,10 +60,10 @@ export const actions: Actions = {
 			// The password before the id: a made-up id then answers a wrong password as a real one does.
 			await requireCurrentPassword(current, currentPassword);
 			if (id === 'others') {
-				change((tx) => endOtherFamilies(tx, current.userId, current.family, 'revoked'));
+				endOtherOwnSessions(current);
 				return { form: 'endSessions', success: 'Every other session was ended.' };
 			}
-			if (change((tx) => endOwnSession(tx, current, id)) === 'logged-out') {
+			if (endOwnSession(current, id) === 'logged-out') {
 				clearSessionCookie(event.cookies, event.url);
 				redirect(303, '/login');
 			}

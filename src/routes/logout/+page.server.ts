@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { endOwnSession } from '$lib/server/auth/own-sessions';
-import { change } from '$lib/server/events/change';
+import { Refusal } from '$lib/server/refusal';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => redirect(303, '/');
@@ -9,7 +9,12 @@ export const load: PageServerLoad = () => redirect(303, '/');
 export const actions: Actions = {
 	logout: ({ locals, cookies, url }) => {
 		const session = locals.session;
-		if (session) change((tx) => endOwnSession(tx, session, session.family));
+		try {
+			if (session) endOwnSession(session, session.family);
+		} catch (error) {
+			// A session that ended meanwhile: the person is logged out either way.
+			if (!(error instanceof Refusal)) throw error;
+		}
 		clearSessionCookie(cookies, url);
 		redirect(303, '/login');
 	}

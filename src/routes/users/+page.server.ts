@@ -18,17 +18,19 @@ export const load: PageServerLoad = ({ locals }) => {
 export const actions: Actions = {
 	setType: (event) =>
 		handleForm('setType', event, setTypeFormSchema, ({ id, type }) => {
-			requireAdmin(requireSession(event.locals).user);
-			const user = changeUser(id, { type });
+			const { session, user: actor } = requireSession(event.locals);
+			requireAdmin(actor);
+			const user = changeUser(session, id, { type });
 			return { form: 'setType', id, success: `${user.name} is now ${type}.` };
 		}),
 
 	delete: (event) =>
 		handleForm('delete', event, deleteUserFormSchema, ({ id, confirm }) => {
-			requireAdmin(requireSession(event.locals).user);
+			const { session, user: actor } = requireSession(event.locals);
+			requireAdmin(actor);
 			const user = findUserById(getDb(), id);
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
-			deleteUser(id);
+			deleteUser(session, id);
 			return { form: 'delete', id, success: `${user?.name ?? 'The user'} was deleted.` };
 		})
 };

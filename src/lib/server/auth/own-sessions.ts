@@ -1,9 +1,10 @@
 import type { ApiAccountSecurity, ApiOwnSession, ApiSecurityRecord } from '$lib/api';
 import type { Db } from '../db';
-import type { Change } from '../events/change';
+import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
-import { endFamily } from './session-end';
+import { requireActor } from './actor';
+import { endFamily, endUserFamilies } from './session-end';
 import { prepared } from '../db/statements';
 
 /**
@@ -42,17 +43,24 @@ export function markCurrent(sessions: ApiOwnSession[], current: ServerSession): 
 }
 
 /** Ends one of the account's logins; ending the current one is a logout. */
-export function endOwnSession(
-	tx: Change,
-	current: ServerSession,
-	family: string
-): 'logged-out' | 'revoked' {
-	const owned = prepared(
-		tx.db,
-		'SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL'
-	).get(current.userId, family);
-	if (!owned) throw new Refusal(404, 'no such session');
-	const reason = family === current.family ? 'logged-out' : 'revoked';
-	endFamily(tx, current.userId, family, reason);
-	return reason;
+export function endOwnSession(current: ServerSession, family: string): 'logged-out' | 'revoked' {
+	return change((tx) => {
+		requireActor(tx, current);
+		const owned = prepared(
+			tx.db,
+			'SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL'
+		).get(current.userId, family);
+		if (!owned) throw new Refusal(404, 'no such session');
+		const reason = family === current.family ? 'logged-out' : 'revoked';
+		endFamily(tx, current.userId, family, reason);
+		return reason;
+	});
+}
+
+/** Ends every login of the account but the current one ("end all other sessions"). */
+export function endOtherOwnSessions(current: ServerSession): void {
+	change((tx) => {
+		requireActor(tx, current);
+		endUserFamilies(tx, current.userId, 'revoked', current.family);
+	});
 }

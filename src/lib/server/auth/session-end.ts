@@ -21,16 +21,19 @@ export function endFamily(
 	tx.afterCommit(() => announceSessionEnded({ family, reason }));
 }
 
-/** Ends every login of the user but `keepFamily` (a password change, "end all others"). */
-export function endOtherFamilies(
+/**
+ * Ends every login of the user, or every one but `keepFamily` ("end all others"); a password
+ * change ends them all, the current one included.
+ */
+export function endUserFamilies(
 	tx: Change,
 	userId: string,
-	keepFamily: string,
-	reason: SessionEndReason
+	reason: SessionEndReason,
+	keepFamily: string | null = null
 ): number {
 	const families = prepared(
 		tx.db,
-		'SELECT DISTINCT family FROM session WHERE user_id = ? AND family != ? AND ended_reason IS NULL'
+		'SELECT DISTINCT family FROM session WHERE user_id = ? AND family IS NOT ? AND ended_reason IS NULL'
 	)
 		.pluck()
 		.all(userId, keepFamily) as string[];

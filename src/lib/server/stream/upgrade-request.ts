@@ -1,16 +1,21 @@
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost, loopbackOnlyMessage } from '../loopback-host';
 import { parseLastEventId } from './cursor';
 
 export type UpgradeCheck =
 	| { ok: true; lastEventId: number; url: URL }
-	| { ok: false; status: 400 | 403 | 404; message: string };
+	| { ok: false; status: 400 | 403 | 404 | 421; message: string };
 
 /**
  * The refusals of contract §4, decided before any socket exists. A browser always sends
  * `Origin` on a WebSocket; a foreign or missing one is refused so no other site can open a
  * stream with the visitor's cookie (cross-site WebSocket hijacking).
  */
-export function checkUpgradeRequest(request: IncomingMessage, appOrigin: string): UpgradeCheck {
+export function checkUpgradeRequest(
+	request: IncomingMessage,
+	appOrigin: string | null
+): UpgradeCheck {
+	if (appOrigin === null) return { ok: false, status: 421, message: loopbackOnlyMessage };
 	let url: URL;
 	try {
 		url = new URL(request.url ?? '/', appOrigin);
@@ -28,8 +33,15 @@ export function checkUpgradeRequest(request: IncomingMessage, appOrigin: string)
 	return { ok: true, lastEventId, url };
 }
 
-/** The app's own origin: ORIGIN when set, else what the request's Host names over plain http. */
-export function appOriginFor(request: IncomingMessage, configured: string | undefined): string {
+/**
+ * The app's own origin: ORIGIN when set, else what the request's Host names over plain http,
+ * and then only for a loopback Host (null for any other: see loopback-host.ts).
+ */
+export function appOriginFor(
+	request: IncomingMessage,
+	configured: string | undefined
+): string | null {
 	if (configured) return new URL(configured).origin;
-	return `http://${request.headers.host ?? 'localhost'}`;
+	const host = request.headers.host;
+	return isLoopbackHost(host) ? `http://${host}` : null;
 }

@@ -1,12 +1,15 @@
 import type { AccountPatch } from '$lib/api';
+import { requireActor } from '../auth/actor';
 import { checkCurrentPassword } from '../auth/brute-force';
+import { appendLoginUpdate } from '../auth/login-events';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { endOtherFamilies } from '../auth/session-end';
+import { endUserFamilies } from '../auth/session-end';
+import { createSession } from '../auth/session-start';
 import { getDb } from '../db';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
-import { deleteUser } from './admin';
+import { removeUser } from './admin';
 import { updateUser } from './update-user';
 import { findPasswordHash } from './user-store';
 import { prepared } from '../db/statements';
@@ -26,30 +29,40 @@ export async function requireCurrentPassword(
 	});
 }
 
+export interface AccountUpdate {
+	user: ServerUser;
+	/** After a password change: the requester's new login, whose cookie the answer must set. */
+	login?: { token: string; session: ServerSession };
+}
+
 /**
- * Renames the account and/or changes its password. A new password ends every other session of
- * the user: whoever else held one must prove they know it.
+ * Renames the account and/or changes its password. A new password ends every session of the
+ * user, the one that asked included, so no copy of any earlier cookie outlives it; the
+ * requester alone gets a new login (contract §5).
  */
 export async function updateAccount(
 	session: ServerSession,
-	patch: AccountPatch
-): Promise<ServerUser> {
+	patch: AccountPatch,
+	userAgent: string
+): Promise<AccountUpdate> {
 	let passwordHash: string | undefined;
 	if (patch.password !== undefined) {
 		await requireCurrentPassword(session, patch.currentPassword);
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change((tx) => {
+		requireActor(tx, session);
 		const user = updateUser(
 			tx,
 			session.userId,
 			patch.name === undefined ? {} : { name: patch.name }
 		);
-		if (passwordHash) {
-			prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
-			endOtherFamilies(tx, user.id, session.family, 'revoked');
-		}
-		return user;
+		if (!passwordHash) return { user };
+		prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
+		endUserFamilies(tx, user.id, 'revoked');
+		const login = createSession(tx, { userId: user.id, userAgent });
+		appendLoginUpdate(tx, user.id, login.session.family);
+		return { user, login };
 	});
 }
 
@@ -59,5 +72,8 @@ export async function deleteAccount(
 	currentPassword: string
 ): Promise<void> {
 	await requireCurrentPassword(session, currentPassword);
-	deleteUser(session.userId);
+	change((tx) => {
+		requireActor(tx, session);
+		removeUser(tx, session.userId);
+	});
 }

@@ -1,12 +1,14 @@
 import type { UserPatch } from '$lib/api';
+import { requireActor } from '../auth/actor';
 import { announceSessionEnded } from '../auth/session-ended';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
-import type { ServerUser } from '../types';
+import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
 import { findUserById } from './user-store';
 import { prepared } from '../db/statements';
 
+/** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
 export function requireAdmin(user: ServerUser): void {
 	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
 }
@@ -19,8 +21,9 @@ function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void
 }
 
 /** An admin renames or retypes a user; a new type closes that user's streams at once. */
-export function changeUser(id: string, patch: UserPatch): ServerUser {
+export function changeUser(actor: ServerSession, id: string, patch: UserPatch): ServerUser {
 	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
 		const before = findUserById(tx.db, id);
 		if (!before) throw new Refusal(404, 'no such user');
 		if (patch.type !== undefined && patch.type !== 'admin') {
@@ -34,15 +37,21 @@ export function changeUser(id: string, patch: UserPatch): ServerUser {
 	});
 }
 
-/** Deletes a user with all of its sessions, and closes its streams. */
-export function deleteUser(id: string): void {
+/** An admin deletes a user. */
+export function deleteUser(actor: ServerSession, id: string): void {
 	change((tx) => {
-		const user = findUserById(tx.db, id);
-		if (!user) throw new Refusal(404, 'no such user');
-		refuseLosingLastAdmin(tx, user, 'deleted');
-		prepared(tx.db, 'DELETE FROM session WHERE user_id = ?').run(id);
-		prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
-		appendEvent(tx, { type: 'user-delete', data: { id } });
-		tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
+		requireActor(tx, actor, { admin: true });
+		removeUser(tx, id);
 	});
+}
+
+/** Deletes a user with all of its sessions inside the caller's change, and closes its streams. */
+export function removeUser(tx: Change, id: string): void {
+	const user = findUserById(tx.db, id);
+	if (!user) throw new Refusal(404, 'no such user');
+	refuseLosingLastAdmin(tx, user, 'deleted');
+	prepared(tx.db, 'DELETE FROM session WHERE user_id = ?').run(id);
+	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
+	appendEvent(tx, { type: 'user-delete', data: { id } });
+	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
 }

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { accountPatchSchema, currentPasswordSchema } from '$lib/api';
-import { clearSessionCookie } from '$lib/server/auth/cookie';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { deleteAccount, updateAccount } from '$lib/server/users/account';
 import { toApiUser } from '$lib/server/users/api-user';
@@ -10,9 +10,15 @@ export const GET = endpoint(({ locals }) => {
 	return json(toApiUser(user, user.type));
 });
 
-export const PATCH = endpoint(async ({ locals, request }) => {
+export const PATCH = endpoint(async ({ locals, request, cookies, url }) => {
 	const { session } = requireSession(locals);
-	const user = await updateAccount(session, await readJson(request, accountPatchSchema));
+	const patch = await readJson(request, accountPatchSchema);
+	const { user, login } = await updateAccount(
+		session,
+		patch,
+		request.headers.get('user-agent') ?? ''
+	);
+	if (login) setSessionCookie(cookies, url, login.token, login.session.expiresAt);
 	return json(toApiUser(user, user.type));
 });
 

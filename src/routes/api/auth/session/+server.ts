@@ -3,7 +3,6 @@ import type { ApiSessionState } from '$lib/api';
 import { toApiSession } from '$lib/server/auth/api-session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { endOwnSession } from '$lib/server/auth/own-sessions';
-import { change } from '$lib/server/events/change';
 import { endpoint, requireSession } from '$lib/server/http';
 
 /** The hooks have already rotated the cookie when it was due. */
@@ -17,7 +16,8 @@ export const GET = endpoint(({ locals }) => {
 
 export const DELETE = endpoint(({ locals, cookies, url }) => {
 	const { session } = requireSession(locals);
-	change((tx) => endOwnSession(tx, session, session.family));
+	// Cleared whatever happens: a session that ended meanwhile (401) is logged out all the same.
 	clearSessionCookie(cookies, url);
+	endOwnSession(session, session.family);
 	return new Response(null, { status: 204 });
 });

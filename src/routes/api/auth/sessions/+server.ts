@@ -1,9 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { currentPasswordSchema } from '$lib/api';
-import { listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
-import { endOtherFamilies } from '$lib/server/auth/session-end';
+import { endOtherOwnSessions, listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
 import { getDb } from '$lib/server/db';
-import { change } from '$lib/server/events/change';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { requireCurrentPassword } from '$lib/server/users/account';
 
@@ -17,6 +15,6 @@ export const DELETE = endpoint(async ({ locals, request }) => {
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
 	await requireCurrentPassword(session, currentPassword);
-	change((tx) => endOtherFamilies(tx, session.userId, session.family, 'revoked'));
+	endOtherOwnSessions(session);
 	return new Response(null, { status: 204 });
 });

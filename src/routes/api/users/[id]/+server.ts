@@ -16,13 +16,15 @@ export const GET = endpoint(({ locals, params }) => {
 });
 
 export const PATCH = endpoint(async ({ locals, params, request }) => {
-	requireAdmin(requireSession(locals).user);
-	const user = changeUser(params.id!, await readJson(request, userPatchSchema));
+	const { session, user: actor } = requireSession(locals);
+	requireAdmin(actor);
+	const user = changeUser(session, params.id!, await readJson(request, userPatchSchema));
 	return json(toApiUser(user, 'admin'));
 });
 
 export const DELETE = endpoint(({ locals, params }) => {
-	requireAdmin(requireSession(locals).user);
-	deleteUser(params.id!);
+	const { session, user: actor } = requireSession(locals);
+	requireAdmin(actor);
+	deleteUser(session, params.id!);
 	return new Response(null, { status: 204 });
 });

@@ -1,7 +1,6 @@
 import { currentPasswordSchema } from '$lib/api';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { endOwnSession } from '$lib/server/auth/own-sessions';
-import { change } from '$lib/server/events/change';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { requireCurrentPassword } from '$lib/server/users/account';
 
@@ -10,7 +9,6 @@ export const DELETE = endpoint(async ({ locals, params, request, cookies, url })
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
 	// The password before the id: a made-up id then answers a wrong password as a real one does.
 	await requireCurrentPassword(session, currentPassword);
-	const reason = change((tx) => endOwnSession(tx, session, params.id!));
-	if (reason === 'logged-out') clearSessionCookie(cookies, url);
+	if (endOwnSession(session, params.id!) === 'logged-out') clearSessionCookie(cookies, url);
 	return new Response(null, { status: 204 });
 });

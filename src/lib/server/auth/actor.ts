@@ -1,0 +1,34 @@
+import { getConfig } from '../config';
+import type { Change } from '../events/change';
+import { Refusal } from '../refusal';
+import type { ServerSession, ServerUser } from '../types';
+import { findUserById } from '../users/user-store';
+import { decideSession } from './session-decision';
+import { findSessionRow, sessionFacts, sessionTimes } from './session-store';
+
+/**
+ * Authority is checked where it is used (contract §5): the hooks read the session when the
+ * headers arrive, but a body may arrive minutes later, after a logout, a theft or a demotion.
+ * Every change made on behalf of a session calls this first inside its write transaction, so
+ * what it does rests on the session and user type as they are at commit.
+ *
+ * 401 when the acting login no longer stands (the session is gone, ended, superseded or
+ * expired), 403 when an admin is needed and the user is no longer one. A session that another
+ * tab rotated while this request's body was on its way still stands: its login goes on, and a
+ * theft, a logout or a revocation would have ended it.
+ */
+export function requireActor(
+	tx: Change,
+	session: ServerSession,
+	options: { admin?: true } = {}
+): ServerUser {
+	const row = findSessionRow(tx.db, session.id);
+	const stands =
+		row !== undefined &&
+		row.ended_reason === null &&
+		decideSession(sessionFacts(tx.db, row), tx.now, sessionTimes(getConfig())) !== 'expired';
+	const user = stands ? findUserById(tx.db, row!.user_id) : undefined;
+	if (!user) throw new Refusal(401, 'your session has ended: log in again');
+	if (options.admin && user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
+	return user;
+}

@@ -1,0 +1,40 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { Client } from '../helpers/client';
+import { serverForSuite } from '../helpers/server';
+
+const server = serverForSuite({
+	SECURITY_RECORD_RETENTION_SECONDS: '3',
+	SESSION_SWEEP_INTERVAL_SECONDS: '1'
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('security records', () => {
+	it('are pruned by the periodic sweep once older than SECURITY_RECORD_RETENTION_SECONDS', async () => {
+		const client = new Client(server.url);
+		const { id } = await (await client.register('Recorded')).json();
+		const now = Date.now();
+		const db = new Database(server.dbPath);
+		try {
+			const insert = db.prepare(
+				"INSERT INTO security_record (user_id, kind, created_at) VALUES (?, 'session-taken', ?)"
+			);
+			insert.run(id, now - 60_000);
+			insert.run(id, now);
+		} finally {
+			db.close();
+		}
+		const times = () =>
+			server
+				.query<{ created_at: number }>(
+					'SELECT created_at FROM security_record WHERE user_id = ?',
+					id
+				)
+				.map((row) => row.created_at);
+		await sleep(1500);
+		expect(times()).toEqual([now]);
+		await sleep(3000);
+		expect(times()).toEqual([]);
+	});
+});
