@@ -20,6 +20,10 @@ const schema = z.object({
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: z.coerce.number().int().positive().default(10),
 	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
 	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+	/** Who may register on a fresh instance; read once, when the settings are first written. */
+	REGISTRATION: z
+		.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' })
+		.default('open'),
 	STREAM_MAX_BUFFER_BYTES: z.coerce
 		.number()
 		.int()

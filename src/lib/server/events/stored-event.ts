@@ -1,10 +1,11 @@
-import type { ApiAccountSecurity } from '$lib/api';
+import type { ApiAccountSecurity, ApiSettings } from '$lib/api';
 import type { ServerUser } from '../types';
 
 /** The event log's payloads: full state, so applying one twice is harmless (contract §3). */
 export type EventPayload =
 	| { type: 'user-update'; data: ServerUser }
 	| { type: 'user-delete'; data: { id: string } }
+	| { type: 'settings-update'; data: ApiSettings }
 	| { type: 'sessions-update'; data: ApiAccountSecurity };
 
 export type StoredEvent = EventPayload & { id: number; createdAt: number };
