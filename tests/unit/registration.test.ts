@@ -63,6 +63,9 @@ describe('invitation requests', () => {
 		expect(invitationCreateSchema.parse({ expiresInHours: 720 })).toEqual({ expiresInHours: 720 });
 		expect(invitationCreateSchema.safeParse({ expiresInHours: 721 }).success).toBe(false);
 		expect(invitationCreateSchema.safeParse({ expiresInHours: 0 }).success).toBe(false);
+		// Shorter than a second would be expired when made.
+		expect(invitationCreateSchema.safeParse({ expiresInHours: 1e-22 }).success).toBe(false);
+		expect(invitationCreateSchema.safeParse({ expiresInHours: 1 / 3600 }).success).toBe(true);
 		expect(invitationCreateSchema.safeParse({ expiresInHours: '24' }).success).toBe(false);
 		expect(invitationFormSchema.parse({ expiresInHours: '24' })).toEqual({ expiresInHours: 24 });
 		expect(invitationFormSchema.safeParse({ expiresInHours: '9999' }).success).toBe(false);

@@ -24,10 +24,12 @@ export interface ApiCreatedInvitation {
 export const defaultInvitationHours = 72;
 export const maxInvitationHours = 30 * 24;
 
+const hoursRange = `expiresInHours must be from 1/3600 (one second) to ${maxInvitationHours} (30 days)`;
+/** Hours, fractions allowed; an invitation that is expired when made would be no invitation. */
 const hours = z
 	.number({ error: 'expiresInHours must be a number' })
-	.positive(`expiresInHours must be above 0 and at most ${maxInvitationHours}`)
-	.max(maxInvitationHours, `expiresInHours must be above 0 and at most ${maxInvitationHours}`);
+	.min(1 / 3600, hoursRange)
+	.max(maxInvitationHours, hoursRange);
 
 export const invitationCreateSchema = z.strictObject({
 	expiresInHours: hours.default(defaultInvitationHours)
