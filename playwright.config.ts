@@ -57,9 +57,13 @@ export default defineConfig({
 		launchOptions: { executablePath: findChromium(), args: chromiumArgs }
 	},
 	projects: [
-		{ name: 'app', testIgnore: /theft|registration/, use: { baseURL: main.url } },
+		{ name: 'app', testIgnore: /(theft|registration)\.test\.ts$/, use: { baseURL: main.url } },
 		{ name: 'short-sessions', testMatch: /theft/, use: { baseURL: shortSessions.url } },
-		{ name: 'registration', testMatch: /registration/, use: { baseURL: registration.url } }
+		{
+			name: 'registration',
+			testMatch: /registration\.test\.ts$/,
+			use: { baseURL: registration.url }
+		}
 	],
 	webServer: [main.webServer, shortSessions.webServer, registration.webServer]
 });
