@@ -50,8 +50,18 @@ test('an admin closes registration and an open register page says so at once, wi
 	// Survives only if the page is never reloaded.
 	await visitor.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
 
+	// A second admin page, open all along, follows too.
+	const watcher = await admin.context().newPage();
+	await watcher.goto('/admin');
+	await waitForApp(watcher);
+	await expect(watcher.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+
 	await setRegistration(admin, 'closed', /^Closed/);
 	await expect(visitor.getByText('Registration is closed')).toBeVisible({ timeout: 1_000 });
+	await expect(watcher.getByTestId('current-registration')).toHaveText('closed', {
+		timeout: 1_000
+	});
+	await expect(watcher.getByRole('radio', { name: /^Closed/ })).toBeChecked();
 	await expect(visitor.getByRole('button', { name: 'Register' })).toHaveCount(0);
 
 	await setRegistration(admin, 'invite', /^By invitation/);

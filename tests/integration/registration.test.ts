@@ -215,6 +215,12 @@ describe('settings and invitations, per access level', () => {
 		expect(regular.status).toBe(403);
 		const admin = await cast.admin.fetch('/admin', { headers: { accept: 'text/html' } });
 		expect(admin.status).toBe(200);
+		// Only admins see the header's link to it.
+		const home = (client: Client) =>
+			client.fetch('/', { headers: { accept: 'text/html' } }).then((r) => r.text());
+		expect(await home(cast.admin)).toMatch(/href="[^"]*admin"/);
+		expect(await home(cast.regular)).not.toMatch(/href="[^"]*admin"/);
+		expect(await home(cast.public)).not.toMatch(/href="[^"]*admin"/);
 		const head = await lastEventId(server);
 		const action = await cast.regular.form('/admin?/settings', {
 			name: 'Mine',
@@ -245,6 +251,12 @@ describe('registration modes', () => {
 		});
 		expect(form.status).toBe(403);
 		expect(userCount(server)).toBe(users);
+		// The page says so plainly, and offers no form, without JavaScript too.
+		const page = await (
+			await new Client(server.url).fetch('/register', { headers: { accept: 'text/html' } })
+		).text();
+		expect(page).toContain('Registration is closed');
+		expect(page).not.toContain('name="password"');
 		expect(await lastEventId(server)).toBe(head);
 		await setRegistration(cast.admin, 'open');
 	});
