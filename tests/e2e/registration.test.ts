@@ -31,7 +31,7 @@ async function setRegistration(
 	await waitForApp(admin, javaScript);
 	await admin.getByRole('radio', { name: label }).check();
 	await admin.getByRole('button', { name: 'Save settings' }).click();
-	await expect(admin.getByTestId('current-registration')).toHaveText(mode);
+	await expect(admin.getByTestId('current-registration')).toHaveAttribute('data-mode', mode);
 }
 
 test('an admin closes registration and an open register page says so at once, without a reload', async ({
@@ -61,6 +61,7 @@ test('an admin closes registration and an open register page says so at once, wi
 	await expect(watcher.getByTestId('current-registration')).toHaveText('closed', {
 		timeout: 1_000
 	});
+	await expect(watcher.getByTestId('current-registration')).toHaveAttribute('data-mode', 'closed');
 	await expect(watcher.getByRole('radio', { name: /^Closed/ })).toBeChecked();
 	await expect(visitor.getByRole('button', { name: 'Register' })).toHaveCount(0);
 
