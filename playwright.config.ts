@@ -38,6 +38,9 @@ const shortSessions = appServer('short-sessions', basePort + 1, {
 	SESSION_GRACE_SECONDS: '1'
 });
 
+// Switches registration off and on: its own server, so other tests can still register.
+const registration = appServer('registration', basePort + 2);
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	outputDir: 'test-results',
@@ -54,8 +57,13 @@ export default defineConfig({
 		launchOptions: { executablePath: findChromium(), args: chromiumArgs }
 	},
 	projects: [
-		{ name: 'app', testIgnore: /theft/, use: { baseURL: main.url } },
-		{ name: 'short-sessions', testMatch: /theft/, use: { baseURL: shortSessions.url } }
+		{ name: 'app', testIgnore: /(theft|registration)\.test\.ts$/, use: { baseURL: main.url } },
+		{ name: 'short-sessions', testMatch: /theft/, use: { baseURL: shortSessions.url } },
+		{
+			name: 'registration',
+			testMatch: /registration\.test\.ts$/,
+			use: { baseURL: registration.url }
+		}
 	],
-	webServer: [main.webServer, shortSessions.webServer]
+	webServer: [main.webServer, shortSessions.webServer, registration.webServer]
 });

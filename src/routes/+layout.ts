@@ -1,8 +1,11 @@
 import { browser } from '$app/environment';
-import { fillAccount } from '$lib/client/live';
+import { fillAccount, fillSettings } from '$lib/client/live';
 import type { LayoutLoad } from './$types';
 
 export const load: LayoutLoad = ({ data }) => {
-	if (browser) fillAccount(data.session, data.lastEventId);
+	if (browser) {
+		fillAccount(data.session, data.lastEventId);
+		fillSettings(data.settings, data.lastEventId);
+	}
 	return data;
 };

@@ -11,7 +11,7 @@ test('no page breaks its Content-Security-Policy', async ({ page }) => {
 		await waitForApp(page);
 	}
 	await logIn(page, adminName);
-	for (const path of ['/users', '/account']) {
+	for (const path of ['/users', '/account', '/admin']) {
 		await page.goto(path);
 		await waitForApp(page);
 		await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');

@@ -252,7 +252,8 @@ const bodyRoutes: BodyRoute[] = [
 		path: () => '/api/auth/register',
 		fields: {
 			name: { bad: stringOrNot(badNames), good: 'Valid Newcomer', required: true },
-			password: { bad: stringOrNot(badPasswords), good: 'password123', required: true }
+			password: { bad: stringOrNot(badPasswords), good: 'password123', required: true },
+			invitation: { bad: [...nonStrings, 'x'.repeat(129)], good: '', required: false }
 		},
 		readers: ['visitor', 'regular'],
 		refused: [],
@@ -338,6 +339,34 @@ const bodyRoutes: BodyRoute[] = [
 		fields: {
 			name: { bad: stringOrNot(badNames), good: 'Valid Admin Rename', required: false },
 			type: { bad: badTypes, good: 'crew', required: false }
+		},
+		readers: ['admin'],
+		refused: [
+			['visitor', 401, /logged in/],
+			['regular', 403, /admin/],
+			['crew', 403, /admin/]
+		],
+		incomplete: [{}]
+	},
+	{
+		method: 'PATCH',
+		path: () => '/api/settings',
+		fields: {
+			name: {
+				bad: stringOrNot(['', '   ', 'x'.repeat(101), 'a\u0000b', 'a\u202Eb', '\ud800']),
+				good: 'Hostile Fest',
+				required: false
+			},
+			timeZone: {
+				bad: stringOrNot(['', 'Mars/Olympus', '+01:00', 'UTC\u0000', 'x'.repeat(65), '../etc']),
+				good: 'Europe/Berlin',
+				required: false
+			},
+			registration: {
+				bad: stringOrNot(['', 'Open', 'invitation', 'closed ', 'public']),
+				good: 'closed',
+				required: false
+			}
 		},
 		readers: ['admin'],
 		refused: [

@@ -1,8 +1,15 @@
 import { z } from 'zod';
+import { invitationTokenSchema } from './invitation';
 import { nameSchema, passwordSchema, type ApiAccount } from './user';
 
 export const credentialsSchema = z.strictObject({ name: nameSchema, password: passwordSchema });
 export type Credentials = z.infer<typeof credentialsSchema>;
+
+/** An empty invitation field means none, so the register form can always send it. */
+export const registrationSchema = credentialsSchema.extend({
+	invitation: invitationTokenSchema.optional().transform((token) => token || undefined)
+});
+export type Registration = z.infer<typeof registrationSchema>;
 
 export interface ApiSession {
 	/** Public, non-secret: never the cookie's token nor its database key. */

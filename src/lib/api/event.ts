@@ -1,9 +1,12 @@
 import type { ApiOwnSession, ApiSecurityRecord, ApiSession } from './auth';
+import type { ApiSettings } from './settings';
 import type { ApiUser } from './user';
 
 export type ApiEvent =
 	| { type: 'user-update'; data: ApiUser }
 	| { type: 'user-delete'; data: { id: string } }
+	/** To every viewer, the public included: the whole settings. */
+	| { type: 'settings-update'; data: ApiSettings }
 	/**
 	 * Personal: only the user it is about receives these. Each names one login or one record,
 	 * so an event's size never grows with how many logins the account holds.

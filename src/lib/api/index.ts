@@ -1,3 +1,5 @@
 export * from './user';
 export * from './auth';
 export * from './event';
+export * from './settings';
+export * from './invitation';

@@ -5,11 +5,13 @@ import type {
 	ApiAccountSecurity,
 	ApiSession,
 	ApiSessionState,
+	ApiSettings,
 	ApiUser,
 	SessionNotice
 } from '$lib/api';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
+import { createSettingsStore } from './stores/settings';
 import { createUsersStore } from './stores/users';
 import { StreamClient, type StreamStatus } from './stream';
 
@@ -17,11 +19,12 @@ import { StreamClient, type StreamStatus } from './stream';
 export const account = createAccountStore();
 export const users = createUsersStore();
 export const accountSecurity = createAccountSecurityStore();
+export const settings = createSettingsStore();
 export const streamStatus = writable<StreamStatus>('connecting');
 /** A notice learnt from the stream's close rather than from page data (the cookie is gone by then). */
 export const sessionNotice = writable<SessionNotice | null>(null);
 
-const stores = [account, users, accountSecurity];
+const stores = [account, users, accountSecurity, settings];
 
 function cursor(): number {
 	const ids = stores.map((store) => store.lastEventId()).filter((id) => id !== null);
@@ -63,6 +66,10 @@ export function fillAccount(session: ApiSession | null, lastEventId: number): vo
 	loadedFor = session?.account ?? null;
 	if (session) sessionNotice.set(null);
 	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId);
+}
+
+export function fillSettings(value: ApiSettings, lastEventId: number): void {
+	refill(() => settings.fill(value, lastEventId), lastEventId);
 }
 
 export function fillUsers(list: ApiUser[], lastEventId: number): void {

@@ -41,6 +41,10 @@ const schema = z.object({
 		.transform((name) => name.toLowerCase())
 		.optional(),
 	XFF_DEPTH: z.coerce.number().int().positive().default(1),
+	/** Who may register on a fresh instance; read once, when the settings are first written. */
+	REGISTRATION: z
+		.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' })
+		.default('open'),
 	STREAM_MAX_BUFFER_BYTES: z.coerce
 		.number()
 		.int()

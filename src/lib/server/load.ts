@@ -1,7 +1,8 @@
-import type { SessionNotice, ApiSession } from '$lib/api';
+import type { SessionNotice, ApiSession, ApiSettings } from '$lib/api';
 import { toApiSession } from './auth/api-session';
 import { getDb } from './db';
 import { readLastEventId } from './events/log';
+import { currentSettings } from './settings/current-settings';
 import type { ServerSession } from './types';
 import { findUserById } from './users/user-store';
 
@@ -18,18 +19,21 @@ export interface LayoutSnapshot {
 	lastEventId: number;
 	session: ApiSession | null;
 	notice: SessionNotice | null;
+	settings: ApiSettings;
 }
 
 export function readLayoutSnapshot(
 	session: ServerSession | null,
 	notice: SessionNotice | undefined
 ): LayoutSnapshot {
-	const { lastEventId, data: user } = readSnapshot(() =>
-		session ? findUserById(getDb(), session.userId) : undefined
-	);
+	const { lastEventId, data } = readSnapshot(() => ({
+		user: session ? findUserById(getDb(), session.userId) : undefined,
+		settings: currentSettings(getDb())
+	}));
 	return {
 		lastEventId,
-		session: session && user ? toApiSession(session, user) : null,
-		notice: notice ?? null
+		session: session && data.user ? toApiSession(session, data.user) : null,
+		notice: notice ?? null,
+		settings: data.settings
 	};
 }

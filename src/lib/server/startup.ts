@@ -3,6 +3,7 @@ import { sweepExpiredSessions } from './auth/session-end';
 import { ConfigError, getConfig, type Config } from './config';
 import { closeDb, getDb } from './db';
 import { pruneEvents } from './events/log';
+import { seedDefaultSettings } from './settings/current-settings';
 import { startStream } from './stream/start';
 
 const key = Symbol.for('tidewatch.started');
@@ -17,7 +18,7 @@ export function startApp(): void {
 	if (g[key]) return;
 	g[key] = true;
 	const config = readConfigOrExit();
-	getDb();
+	seedDefaultSettings(getDb(), config);
 	const stream = startStream();
 	const schedules = [
 		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () => {

@@ -1,20 +1,27 @@
 import { redirect } from '@sveltejs/kit';
-import { credentialsSchema } from '$lib/api';
+import { registrationSchema } from '$lib/api';
 import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
+import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { registerUser } from '$lib/server/users/register';
+import { countUsers } from '$lib/server/users/user-store';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.session) redirect(303, '/');
+	return {
+		invitation: url.searchParams.get('invitation')?.slice(0, 128) ?? '',
+		// The very first user may register whatever the mode (and becomes the admin).
+		firstUser: countUsers(getDb()) === 0
+	};
 };
 
 export const actions: Actions = {
 	register: (event) =>
-		handleForm('register', event, credentialsSchema, async (credentials) => {
+		handleForm('register', event, registrationSchema, async (registration) => {
 			allowRegistration(event.getClientAddress());
-			logIn(await registerUser(credentials), event);
+			logIn(await registerUser(registration), event);
 			redirect(303, '/');
 		})
 };

@@ -65,6 +65,31 @@ export const migrations: Migration[] = [
 		// Each held a user's whole sessions list; per-login events replace them and no client
 		// reads them any more. A client whose cursor falls before the gap resyncs as usual.
 		sql: `DELETE FROM event WHERE type = 'sessions-update';`
+	},
+	{
+		version: 3,
+		name: 'settings and invitations',
+		sql: `
+			-- One row: the instance's settings. It is written at first start from the
+			-- environment (REGISTRATION); the admin's changes win from then on.
+			CREATE TABLE settings (
+				id INTEGER PRIMARY KEY CHECK (id = 1),
+				name TEXT NOT NULL,
+				time_zone TEXT NOT NULL,
+				registration TEXT NOT NULL CHECK (registration IN ('open', 'invite', 'closed'))
+			);
+			-- token_hash is the SHA-256 of the link's secret: a copy of the database hands out
+			-- no invitation. Users that go keep the invitations they made or used.
+			CREATE TABLE invitation (
+				id TEXT PRIMARY KEY,
+				token_hash TEXT NOT NULL UNIQUE,
+				created_by TEXT REFERENCES user (id) ON DELETE SET NULL,
+				created_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				used_at INTEGER,
+				used_by TEXT REFERENCES user (id) ON DELETE SET NULL
+			);
+		`
 	}
 ];
 

@@ -19,6 +19,8 @@ const projectors: {
 			: { type: 'user-update', data: toApiUser(event.data, viewer.level) },
 	'user-delete': (event, viewer) =>
 		viewer.level === 'public' ? null : { type: 'user-delete', data: { id: event.data.id } },
+	// The register page of a visitor must learn at once that registration closed.
+	'settings-update': (event) => ({ type: 'settings-update', data: event.data }),
 	'session-update': personal,
 	'session-delete': personal,
 	'security-record': personal

@@ -8,7 +8,10 @@ import type { ServerUser } from '../types';
 export type EventPayload =
 	| { type: 'user-update'; data: ServerUser }
 	| { type: 'user-delete'; data: { id: string } }
-	| Extract<ApiEvent, { type: 'session-update' | 'session-delete' | 'security-record' }>;
+	| Extract<
+			ApiEvent,
+			{ type: 'settings-update' | 'session-update' | 'session-delete' | 'security-record' }
+	  >;
 
 export type StoredEvent = EventPayload & { id: number; createdAt: number };
 

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { credentialsSchema } from '$lib/api';
+import { registrationSchema } from '$lib/api';
 import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
 import { endpoint, readJson } from '$lib/server/http';
@@ -7,9 +7,9 @@ import { toApiUser } from '$lib/server/users/api-user';
 import { registerUser } from '$lib/server/users/register';
 
 export const POST = endpoint(async (event) => {
-	const credentials = await readJson(event.request, credentialsSchema);
+	const registration = await readJson(event.request, registrationSchema);
 	allowRegistration(event.getClientAddress());
-	const user = await registerUser(credentials);
+	const user = await registerUser(registration);
 	logIn(user, event);
 	return json(toApiUser(user, user.type), { status: 201 });
 });

@@ -1,0 +1,31 @@
+import type { Change } from '../events/change';
+import { Refusal } from '../refusal';
+import { findInvitationByTokenHash, markInvitationUsed } from './invitation-store';
+import { invitationProblem, type InvitationProblem } from './invitation-validity';
+import { hashInvitationToken } from './invitation-token';
+
+const messages: Record<InvitationProblem | 'missing', string> = {
+	missing: 'registration needs an invitation',
+	unknown: 'that invitation is not valid',
+	used: 'that invitation was already used',
+	expired: 'that invitation has expired'
+};
+
+const refuse = (problem: InvitationProblem | 'missing') =>
+	new Refusal(403, messages[problem], 'invitation');
+
+/**
+ * Checks the invitation inside the write transaction that creates the user, before anything
+ * else is said (a visitor without one learns nothing, not even whether a name is taken), and
+ * answers how to mark it used once the user exists: of two registrations with one invitation,
+ * the one whose transaction runs first takes it.
+ */
+export function claimInvitation(tx: Change, token: string | undefined): (userId: string) => void {
+	if (!token) throw refuse('missing');
+	const invitation = findInvitationByTokenHash(tx.db, hashInvitationToken(token));
+	const problem = invitationProblem(invitation, tx.now);
+	if (problem) throw refuse(problem);
+	return (userId) => {
+		if (!markInvitationUsed(tx.db, invitation!.id, userId, tx.now)) throw refuse('used');
+	};
+}

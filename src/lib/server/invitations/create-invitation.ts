@@ -1,0 +1,42 @@
+import type { ApiCreatedInvitation, ApiInvitation } from '$lib/api';
+import { change } from '../events/change';
+import { requireActor } from '../auth/actor';
+import type { ServerSession } from '../types';
+import { insertInvitation } from './invitation-store';
+import {
+	generateInvitationId,
+	generateInvitationToken,
+	hashInvitationToken
+} from './invitation-token';
+
+/**
+ * An admin makes a single-use invitation; its link is answered this once and kept only hashed.
+ * No event: invitations are the admins' alone and the admin page reloads its list itself.
+ */
+export function createInvitation(
+	actor: ServerSession,
+	expiresInHours: number,
+	origin: string
+): ApiCreatedInvitation {
+	const token = generateInvitationToken();
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		const invitation: ApiInvitation = {
+			id: generateInvitationId(),
+			createdAt: tx.now,
+			expiresAt: tx.now + Math.round(expiresInHours * 3_600_000),
+			usedAt: null,
+			createdBy: actor.userId,
+			usedBy: null
+		};
+		insertInvitation(tx.db, invitation, hashInvitationToken(token));
+		const url = new URL('/register', origin);
+		url.searchParams.set('invitation', token);
+		return {
+			id: invitation.id,
+			createdAt: invitation.createdAt,
+			expiresAt: invitation.expiresAt,
+			url: url.href
+		};
+	});
+}

@@ -1,0 +1,17 @@
+import type { ApiSettings, SettingsPatch } from '$lib/api';
+import { appendEvent, change } from '../events/change';
+import { requireActor } from '../auth/actor';
+import type { ServerSession } from '../types';
+import { currentSettings } from './current-settings';
+import { saveSettings } from './settings-store';
+
+/** An admin changes the settings; every open page learns them at once. */
+export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiSettings {
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		const settings: ApiSettings = { ...currentSettings(tx.db), ...patch };
+		saveSettings(tx.db, settings);
+		appendEvent(tx, { type: 'settings-update', data: settings });
+		return settings;
+	});
+}

@@ -1,0 +1,54 @@
+import { error, redirect } from '@sveltejs/kit';
+import { invitationFormSchema, revokeInvitationFormSchema, settingsFormSchema } from '$lib/api';
+import { getDb } from '$lib/server/db';
+import { handleForm } from '$lib/server/form';
+import { requireSession } from '$lib/server/http';
+import { createInvitation } from '$lib/server/invitations/create-invitation';
+import { listInvitations } from '$lib/server/invitations/invitation-store';
+import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
+import { updateSettings } from '$lib/server/settings/update-settings';
+import { requireAdmin } from '$lib/server/users/admin';
+import { listUsers } from '$lib/server/users/user-store';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * The settings come with the layout's snapshot and stay live through the stream. Invitations
+ * have no event: the page reloads its list after each of its own actions.
+ */
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.user) redirect(303, '/login');
+	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
+	const db = getDb();
+	const names = Object.fromEntries(listUsers(db).map((user) => [user.id, user.name]));
+	return { invitations: listInvitations(db), names };
+};
+
+function actingAdmin(locals: App.Locals) {
+	const { session, user } = requireSession(locals);
+	requireAdmin(user);
+	return session;
+}
+
+export const actions: Actions = {
+	settings: (event) =>
+		handleForm('settings', event, settingsFormSchema, (input) => {
+			updateSettings(actingAdmin(event.locals), input);
+			return { form: 'settings', success: 'Settings saved.' };
+		}),
+
+	createInvitation: (event) =>
+		handleForm('createInvitation', event, invitationFormSchema, ({ expiresInHours }) => {
+			const invitation = createInvitation(
+				actingAdmin(event.locals),
+				expiresInHours,
+				event.url.origin
+			);
+			return { form: 'createInvitation', created: invitation };
+		}),
+
+	revokeInvitation: (event) =>
+		handleForm('revokeInvitation', event, revokeInvitationFormSchema, ({ id }) => {
+			revokeInvitation(actingAdmin(event.locals), id);
+			return { form: 'revokeInvitation', success: 'The invitation was revoked.' };
+		})
+};

@@ -1,0 +1,10 @@
+import { endpoint, requireSession } from '$lib/server/http';
+import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
+import { requireAdmin } from '$lib/server/users/admin';
+
+export const DELETE = endpoint(({ locals, params }) => {
+	const { session, user } = requireSession(locals);
+	requireAdmin(user);
+	revokeInvitation(session, params.id!);
+	return new Response(null, { status: 204 });
+});
