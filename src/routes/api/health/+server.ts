@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { readLastEventId } from '$lib/server/events/log';
+import { readLastEventId, readOldestEventId } from '$lib/server/events/log';
 import { log } from '$lib/server/log';
 import { openStreamCount } from '$lib/server/stream/open-streams';
 
@@ -9,7 +9,10 @@ export const GET = () => {
 	const headers = { 'cache-control': 'no-store' };
 	let lastEventId: number;
 	try {
-		lastEventId = readLastEventId(getDb());
+		const db = getDb();
+		// The head alone is one row of SQLite's own table; the oldest id reads the event log itself.
+		readOldestEventId(db);
+		lastEventId = readLastEventId(db);
 	} catch (error) {
 		log().error({ event: 'health-failed', err: error }, 'the database cannot be read');
 		return json(
