@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -17,6 +17,8 @@ async function openUsers(page: Page, url = '') {
 test('offline shows at once; back online the stream is live again and what happened meanwhile appears', async ({
 	browser
 }) => {
+	// Two browsers register: slow on a busy machine, though each step it times is short.
+	test.setTimeout(60_000);
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await register(page, uniqueName('traveller'));
@@ -46,12 +48,18 @@ class OwnServer {
 	readonly dir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-resync-'));
 	readonly dbPath = join(this.dir, 'tidewatch.db');
 	url = '';
+	origin = '';
 	private child: ChildProcess | null = null;
-	private port = 0;
+	/** Chosen at the first start unless set before. */
+	port = 0;
 
-	async start() {
+	constructor(private readonly env: Record<string, string> = {}) {}
+
+	/** `origin`: where browsers reach it, when that is not its own port (a proxy in front). */
+	async start(origin?: string) {
 		if (!this.port) this.port = await freePort();
 		this.url = `http://127.0.0.1:${this.port}`;
+		this.origin = origin ?? this.url;
 		const child = spawn(process.execPath, ['server.js'], {
 			cwd: root,
 			env: {
@@ -59,9 +67,10 @@ class OwnServer {
 				NODE_ENV: 'production',
 				HOST: '127.0.0.1',
 				PORT: String(this.port),
-				ORIGIN: this.url,
+				ORIGIN: this.origin,
 				DATABASE_PATH: this.dbPath,
-				LOG_LEVEL: 'warn'
+				LOG_LEVEL: 'warn',
+				...this.env
 			},
 			stdio: ['ignore', 'pipe', 'inherit']
 		});
@@ -155,6 +164,91 @@ test('one tab, one stream: after a restart on an older backup (a resync) the ser
 		await page.waitForTimeout(2_000);
 		expect(await server.streams()).toBe(1);
 	} finally {
+		await server.stop();
+		rmSync(server.dir, { recursive: true, force: true });
+	}
+});
+
+/**
+ * A TCP proxy of real sockets that can go silent: every connection open at that moment stops
+ * carrying data both ways, without a FIN or a reset (a dead line), while new ones pass.
+ */
+async function silentableProxy(target: number) {
+	const open = new Set<[Socket, Socket]>();
+	const server: Server = createServer((client) => {
+		const upstream = connect(target, '127.0.0.1');
+		const pair: [Socket, Socket] = [client, upstream];
+		open.add(pair);
+		client.pipe(upstream);
+		upstream.pipe(client);
+		const forget = () => {
+			open.delete(pair);
+			client.destroy();
+			upstream.destroy();
+		};
+		client.on('error', forget).on('close', forget);
+		upstream.on('error', forget).on('close', forget);
+	});
+	const port = await freePort();
+	await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+	return {
+		url: `http://127.0.0.1:${port}`,
+		silenceAll() {
+			for (const [client, upstream] of open) {
+				client.unpipe(upstream);
+				upstream.unpipe(client);
+				// Keep reading, and drop what is read: nothing is ever answered, nothing closes.
+				client
+					.removeAllListeners('close')
+					.removeAllListeners('error')
+					.on('error', () => {});
+				upstream
+					.removeAllListeners('close')
+					.removeAllListeners('error')
+					.on('error', () => {});
+				client.on('data', () => {});
+				upstream.on('data', () => {});
+			}
+			open.clear();
+		},
+		close() {
+			server.close();
+		}
+	};
+}
+
+test('a connection that silently stops carrying data is shown and replaced within about 2.5 heartbeat intervals', async ({
+	browser
+}) => {
+	test.setTimeout(60_000);
+	// A heartbeat every second: silence is seen after 2.5 s.
+	const server = new OwnServer({ STREAM_HEARTBEAT_SECONDS: '1' });
+	server.port = await freePort();
+	const proxy = await silentableProxy(server.port);
+	await server.start(proxy.url);
+	try {
+		const page = await (await browser.newContext()).newPage();
+		await registerAt(page, proxy.url, uniqueName('tunnel'));
+		await openUsers(page, proxy.url);
+
+		proxy.silenceAll();
+		const silentAt = Date.now();
+		const status = page.getByTestId('stream-status');
+		await expect(status).toHaveAttribute('data-status', 'reconnecting', { timeout: 5_000 });
+		const noticedAfter = Date.now() - silentAt;
+		expect(noticedAfter).toBeGreaterThanOrEqual(1_500);
+		expect(noticedAfter).toBeLessThan(4_500);
+		await expect(status).toHaveAttribute('data-status', 'live', { timeout: 5_000 });
+
+		// Events flow on the new connection.
+		const newcomer = uniqueName('after');
+		const other = await (await browser.newContext()).newPage();
+		await registerAt(other, proxy.url, newcomer);
+		await expect(page.getByTestId('users').getByText(newcomer)).toBeVisible({ timeout: 2_000 });
+		// The server cut the dead one too (two missed pongs): one stream for the tab, one for `other`.
+		await expect.poll(() => server.streams(), { timeout: 5_000 }).toBe(2);
+	} finally {
+		proxy.close();
 		await server.stop();
 		rmSync(server.dir, { recursive: true, force: true });
 	}
