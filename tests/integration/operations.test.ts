@@ -48,10 +48,12 @@ describe('the health endpoint', () => {
 		await expect.poll(async () => (await health(server)).body.streams).toBe(0);
 	});
 
-	it('answers 503 when the database cannot be read', async () => {
+	it('answers 503 when the database cannot be read, and an unexpected error is logged with its stack', async () => {
 		const broken = await startServer();
 		try {
 			expect((await health(broken)).status).toBe(200);
+			const client = new Client(broken.url);
+			expect((await client.register('Breaker')).status).toBe(201);
 			// Another process breaks the file under the server: the table it reads is gone.
 			const db = new Database(broken.dbPath);
 			db.exec('DROP TABLE event');
@@ -59,6 +61,18 @@ describe('the health endpoint', () => {
 			const after = await health(broken);
 			expect(after.status).toBe(503);
 			expect(after.body).toMatchObject({ status: 'unavailable' });
+
+			// A change cannot write its event: a 500, and the log says what and where.
+			const rename = await client.json('/api/auth/account', 'PATCH', { name: 'Broken' });
+			expect(rename.status).toBe(500);
+			await expect
+				.poll(() => logEntries(broken).find((entry) => entry.event === 'error'))
+				.toMatchObject({
+					level: 50,
+					method: 'PATCH',
+					path: '/api/auth/account',
+					err: { message: expect.stringContaining('no such table'), stack: expect.any(String) }
+				});
 		} finally {
 			await broken.close();
 		}
