@@ -8,10 +8,45 @@ const protocolHeader = 'x-tidewatch-protocol';
 const sayProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (sayProtocol) process.env.PROTOCOL_HEADER = protocolHeader;
 
+// The app's init hook opens (and creates) the database before adapter-node listens: find out
+// first whether the port can be had, so a taken port leaves nothing behind but one clear line.
+const { createServer } = await import('node:net');
+const listenHost = process.env.HOST || '0.0.0.0';
+const listenPort = process.env.PORT || '3000';
+if (!process.env.SOCKET_PATH && !process.env.LISTEN_PID && /^\d+$/.test(listenPort)) {
+	const problem = await new Promise((done) => {
+		const probe = createServer();
+		probe.once('error', (error) => done(error));
+		probe.listen({ host: listenHost, port: Number(listenPort), exclusive: true }, () =>
+			probe.close(() => done(null))
+		);
+	});
+	if (problem) cannotListen(problem);
+}
+
+function cannotListen(error) {
+	const where = `port ${listenPort} on ${listenHost}`;
+	const why =
+		error.code === 'EADDRINUSE'
+			? `${where} is already in use (set PORT)`
+			: error.code === 'EACCES'
+				? `no permission to listen on ${where} (set PORT)`
+				: error.code === 'EADDRNOTAVAIL'
+					? `${listenHost} is not an address of this machine (set HOST)`
+					: `cannot listen on ${where}: ${error.message}`;
+	console.error(`Tidewatch cannot start: ${why}`);
+	process.exit(1);
+}
+
 const { server } = await import('./build/index.js');
 
 const handlerKey = Symbol.for('tidewatch.upgradeHandler');
 const http = server.server;
+// Taken between the probe and adapter-node's listen: still one line rather than a stack trace.
+http.on('error', (error) => {
+	if (!http.listening) cannotListen(error);
+	throw error;
+});
 
 // The app's init hook has validated the configuration by now (adapter-node awaits it on import).
 const config = globalThis[Symbol.for('tidewatch.config')];
@@ -30,6 +65,19 @@ http
 	.listeners('listening')
 	.find((listener) => listener.name === 'setupConnectionsTracking')
 	?.call(http);
+
+const announce = () => {
+	const address = http.address();
+	const listen =
+		typeof address === 'string'
+			? address
+			: address
+				? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+				: 'a socket from the service manager';
+	globalThis[Symbol.for('tidewatch.announceStart')]?.(listen);
+};
+if (http.listening) announce();
+else http.once('listening', announce);
 
 /** What hooks.server.ts sets on every answer of the app, for the few answered here. */
 const securityHeaders = {

@@ -1,13 +1,30 @@
-import { json, type Handle, type ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 import { checkSessionToken } from '$lib/server/auth/session-check';
 import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
+import { log } from '$lib/server/log';
 import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
 import { startApp } from '$lib/server/startup';
 
 export const init: ServerInit = () => startApp();
+
+/** An unexpected error: logged with its stack, answered with SvelteKit's plain message. */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status !== 404)
+		log().error(
+			{
+				event: 'error',
+				err: error,
+				method: event.request.method,
+				path: event.url.pathname,
+				status
+			},
+			message
+		);
+	return { message };
+};
 
 /** Validates the session once per request; rotation may hand out a new cookie here. */
 const authenticate: Handle = ({ event, resolve }) => {

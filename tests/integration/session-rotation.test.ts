@@ -170,6 +170,23 @@ describe('theft', () => {
 			userId
 		);
 		expect(family[0].n).toBe(2);
+
+		// The log tells of it by user and the login's public id, never by a session key.
+		const [{ family: publicFamily }] = server.query<{ family: string }>(
+			'SELECT family FROM session WHERE user_id = ? LIMIT 1',
+			userId
+		);
+		const entries = server
+			.output()
+			.split('\n')
+			.filter((line) => line.startsWith('{'))
+			.map((line) => JSON.parse(line));
+		expect(entries.filter((entry) => entry.event === 'session-taken')).toEqual([
+			expect.objectContaining({ level: 40, userId, family: publicFamily })
+		]);
+		for (const secret of [owner.token, successor, hashSessionToken(owner.token)]) {
+			expect(server.output()).not.toContain(secret);
+		}
 	});
 });
 

@@ -107,6 +107,7 @@ describe('opening the stream', () => {
 			expect(first).toEqual({
 				type: 'connected',
 				lastEventId: head,
+				heartbeatMs: 30_000,
 				session: {
 					id: expect.any(String),
 					account: expect.objectContaining({ id: expect.any(String), name, type }),
@@ -129,7 +130,9 @@ describe('opening the stream', () => {
 	it('first says connected with session null for a visitor', async () => {
 		const head = await lastEventId(server);
 		const stream = await connectStream(server, { lastEventId: head });
-		expect(stream.messages).toEqual([{ type: 'connected', session: null, lastEventId: head }]);
+		expect(stream.messages).toEqual([
+			{ type: 'connected', session: null, lastEventId: head, heartbeatMs: 30_000 }
+		]);
 		stream.close();
 	});
 });
@@ -182,7 +185,12 @@ describe('delivery', () => {
 
 		for (const visitor of [visitorLive, visitorReplay]) {
 			expect(visitor.messages).toEqual([
-				{ type: 'connected', session: null, lastEventId: expect.any(Number) }
+				{
+					type: 'connected',
+					session: null,
+					lastEventId: expect.any(Number),
+					heartbeatMs: 30_000
+				}
 			]);
 			expect(visitor.isOpen).toBe(true);
 		}
@@ -252,6 +260,23 @@ describe('heartbeat', () => {
 			await answering.flush();
 			expect(answering.isOpen).toBe(true);
 			answering.close();
+		} finally {
+			await beating.close();
+		}
+	});
+
+	it('sends a heartbeat message every period, whose interval `connected` names, for clients that cannot see pings', async () => {
+		const beating = await startServer({ STREAM_HEARTBEAT_SECONDS: '0.3' });
+		try {
+			const stream = await connectStream(beating);
+			expect(stream.messages[0]).toMatchObject({ type: 'connected', heartbeatMs: 300 });
+			const beats = () => stream.messages.filter((m) => m.type === 'heartbeat').length;
+			const started = Date.now();
+			await stream.waitFor(() => beats() >= 3, 'three heartbeat messages', 5_000);
+			// Three periods of 300 ms, give or take the timer's phase.
+			expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+			expect(stream.messages.slice(1).every((m) => m.type === 'heartbeat')).toBe(true);
+			stream.close();
 		} finally {
 			await beating.close();
 		}

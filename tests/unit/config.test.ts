@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '$lib/server/config';
+import { changedSettings, ConfigError, parseConfig } from '$lib/server/config';
 
 describe('configuration', () => {
 	it('has the contract defaults', () => {
@@ -38,5 +38,22 @@ describe('configuration', () => {
 			SESSION_ROTATE_SECONDS: 2,
 			PORT: 3000
 		});
+	});
+
+	it('the start-up log lists exactly the settings that differ from their defaults', () => {
+		expect(changedSettings(parseConfig({}))).toEqual({});
+		expect(
+			changedSettings(
+				parseConfig({ PORT: '8080', STREAM_HEARTBEAT_SECONDS: '30', LOG_LEVEL: 'warn' })
+			)
+		).toEqual({ PORT: 8080, LOG_LEVEL: 'warn' });
+	});
+
+	it('LOG_LEVEL is info by default and only takes pino level names', () => {
+		expect(parseConfig({}).LOG_LEVEL).toBe('info');
+		expect(parseConfig({ LOG_LEVEL: 'silent' }).LOG_LEVEL).toBe('silent');
+		expect(() => parseConfig({ LOG_LEVEL: 'loud' })).toThrow(
+			/^Invalid configuration: LOG_LEVEL="loud"/
+		);
 	});
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ApiUser } from '$lib/api';
 import { createUsersStore } from '$lib/client/stores/users';
-import { StreamClient } from '$lib/client/stream';
+import { StreamClient, type StreamHandlers, type StreamStatus } from '$lib/client/stream';
 
 const user = (name: string): ApiUser => ({ id: 'u', name, type: 'regular', createdAt: 1 });
 const event = (id: number, name: string) =>
@@ -70,4 +70,136 @@ describe('the stream client', () => {
 		expect(applied).toEqual([6, 7]);
 		expect(get(users)?.value).toEqual([user('seven')]);
 	});
+
+	it('takes a connection silent for two and a half heartbeat intervals for dead, says so, and reconnects from its cursor', async () => {
+		// The first connection says hello and then nothing, its socket open (no FIN): a dead line.
+		const { server, urls } = await fakeServer((socket, count) => {
+			socket.send(connected(10, 100));
+			if (count > 1) beat(socket, 100);
+		});
+		const statuses: StreamStatus[] = [];
+		const client = clientOf(server, { cursor: () => 10, onStatus: (s) => statuses.push(s) });
+		client.start();
+		const started = Date.now();
+		await until(() => urls.length === 2, 'a second connection');
+		const silentFor = Date.now() - started;
+		expect(silentFor).toBeGreaterThanOrEqual(240);
+		expect(silentFor).toBeLessThan(2_000);
+		expect(urls).toEqual(['/api/events?lastEventId=10', '/api/events?lastEventId=10']);
+		expect(statuses.slice(0, 3)).toEqual(['connecting', 'live', 'reconnecting']);
+		await until(() => statuses.at(-1) === 'live', 'live again');
+		// The old socket was closed by the client: one stream is left.
+		await until(() => server.clients.size === 1, 'the silent socket closed');
+	});
+
+	it('keeps a connection whose heartbeats arrive', async () => {
+		const { server, urls } = await fakeServer((socket) => {
+			socket.send(connected(10, 100));
+			beat(socket, 100);
+		});
+		const statuses: StreamStatus[] = [];
+		const client = clientOf(server, { cursor: () => 10, onStatus: (s) => statuses.push(s) });
+		client.start();
+		await new Promise((r) => setTimeout(r, 1_000));
+		expect(urls).toHaveLength(1);
+		expect(statuses).toEqual(['connecting', 'live']);
+	});
+
+	it('offline shows at once and stops trying; online reconnects at once from the cursor', async () => {
+		const { server, urls } = await fakeServer((socket) => socket.send(connected(10, 30_000)));
+		const statuses: StreamStatus[] = [];
+		let cursor = 10;
+		const client = clientOf(server, { cursor: () => cursor, onStatus: (s) => statuses.push(s) });
+		client.start();
+		await until(() => statuses.at(-1) === 'live', 'live');
+		client.setOnline(false);
+		expect(statuses.at(-1)).toBe('offline');
+		await until(() => server.clients.size === 0, 'the socket closed');
+		await new Promise((r) => setTimeout(r, 700));
+		expect(urls).toHaveLength(1);
+		cursor = 12;
+		client.setOnline(true);
+		await until(() => statuses.at(-1) === 'live', 'live again');
+		expect(urls).toEqual(['/api/events?lastEventId=10', '/api/events?lastEventId=12']);
+	});
+
+	it('one tab, one stream: a resync whose reloaded data restarts the stream leaves exactly one socket', async () => {
+		// The first connection's cursor is above the head (a restored backup): resync and 4002.
+		const { server, urls } = await fakeServer((socket, count) => {
+			socket.send(connected(3, 30_000));
+			if (count === 1) {
+				socket.send(JSON.stringify({ type: 'resync' }));
+				socket.close(4002, 'resync');
+			}
+		});
+		let cursor = 10;
+		const client: StreamClient = clientOf(server, {
+			cursor: () => cursor,
+			// What the page does: reloaded data older than what the stream delivered restarts it.
+			onResync: async () => {
+				await new Promise((r) => setTimeout(r, 20));
+				cursor = 3;
+				if (client.hasDeliveredPast(3)) client.restart();
+				else client.start();
+				await new Promise((r) => setTimeout(r, 20));
+			}
+		});
+		client.start();
+		await until(() => urls.length >= 2, 'a reconnection');
+		await new Promise((r) => setTimeout(r, 1_000));
+		expect(urls).toEqual(['/api/events?lastEventId=10', '/api/events?lastEventId=3']);
+		expect(server.clients.size).toBe(1);
+	});
 });
+
+const connected = (head: number, heartbeatMs: number) =>
+	JSON.stringify({ type: 'connected', session: null, lastEventId: head, heartbeatMs });
+
+function beat(socket: WebSocket, everyMs: number) {
+	const timer = setInterval(() => socket.send(JSON.stringify({ type: 'heartbeat' })), everyMs);
+	socket.on('close', () => clearInterval(timer));
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
+
+/** A real ws server standing in for the app's end; `greet` runs for each connection (1, 2…). */
+async function fakeServer(greet: (socket: WebSocket, count: number) => void) {
+	const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+	await once(server, 'listening');
+	const { port } = server.address() as { port: number };
+	const urls: string[] = [];
+	server.on('connection', (socket, request) => {
+		urls.push(request.url!);
+		greet(socket, urls.length);
+	});
+	const globals = globalThis as unknown as Record<string, unknown>;
+	globals.WebSocket = WebSocket;
+	globals.location = { protocol: 'http:', host: `127.0.0.1:${port}` };
+	cleanup.push(() => {
+		for (const socket of server.clients) socket.terminate();
+		delete globals.WebSocket;
+		delete globals.location;
+		server.close();
+	});
+	return { server, urls };
+}
+
+function clientOf(_server: WebSocketServer, handlers: Partial<StreamHandlers>): StreamClient {
+	const client = new StreamClient({
+		cursor: () => 0,
+		onConnected: () => {},
+		onEvent: () => {},
+		onSessionEnded: async () => {},
+		onResync: async () => {},
+		onStatus: () => {},
+		...handlers
+	});
+	cleanup.push(() => client.stop());
+	return client;
+}

@@ -16,9 +16,16 @@ export type ApiEvent =
 	| { type: 'security-record'; data: { userId: string; record: ApiSecurityRecord } };
 
 export type StreamMessage =
-	| { type: 'connected'; session: ApiSession | null; lastEventId: number }
+	| {
+			type: 'connected';
+			session: ApiSession | null;
+			lastEventId: number;
+			/** How often the server sends `heartbeat`: silence for much longer means a dead connection. */
+			heartbeatMs: number;
+	  }
 	| { type: 'event'; id: number; event: ApiEvent }
-	| { type: 'resync' };
+	| { type: 'resync' }
+	| { type: 'heartbeat' };
 
 /** Close codes of the stream (contract §4). */
 export const closeCodes = {

@@ -1,4 +1,5 @@
 import { writable } from 'svelte/store';
+import { browser } from '$app/environment';
 import { invalidateAll } from '$app/navigation';
 import type {
 	ApiAccount,
@@ -60,6 +61,13 @@ const stream = new StreamClient({
 	onResync: () => invalidateAll(),
 	onStatus: (status) => streamStatus.set(status)
 });
+
+// The browser knows at once when it loses the network; the stream would take intervals to tell.
+if (browser) {
+	stream.setOnline(navigator.onLine);
+	addEventListener('offline', () => stream.setOnline(false));
+	addEventListener('online', () => stream.setOnline(true));
+}
 
 /** Page data arrived (first render, navigation or invalidation): refill and make sure of the stream. */
 export function fillAccount(session: ApiSession | null, lastEventId: number): void {

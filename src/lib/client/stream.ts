@@ -1,7 +1,7 @@
 import { closeCodes, type ApiEvent, type ApiSession, type StreamMessage } from '$lib/api';
 import { backoffDelay } from './backoff';
 
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface StreamHandlers {
 	/** Where to resume: the id of the last event every store has applied. */
@@ -15,12 +15,31 @@ export interface StreamHandlers {
 	onStatus(status: StreamStatus): void;
 }
 
-/** The browser's end of the stream: connects, applies in order, and reconnects with backoff. */
+/** Until the server names its heartbeat interval in `connected`: its default, 30 s. */
+const defaultHeartbeatMs = 30_000;
+/**
+ * A connection silent for this many heartbeat intervals is taken for dead: one lost interval is
+ * tolerated, and the half absorbs timer and network jitter.
+ */
+export const silenceIntervals = 2.5;
+
+/**
+ * The browser's end of the stream: connects, applies in order, and reconnects with backoff.
+ *
+ * One tab holds one socket: `socket` is the only reference to an open one, and `open` (the
+ * only place that creates one) and `drop` close the previous one first. Every asynchronous step
+ * (a backoff timer, an answer awaited after a close) belongs to one `run`; when the stream is
+ * stopped or restarted meanwhile, the step finds the run changed and does nothing.
+ */
 export class StreamClient {
 	private socket: WebSocket | null = null;
 	private attempt = 0;
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	private watchdog: ReturnType<typeof setTimeout> | undefined;
 	private stopped = true;
+	private offline = false;
+	private run = 0;
+	private heartbeatMs = defaultHeartbeatMs;
 	/** The highest id received on the current connection; older ones are dropped. */
 	private received = 0;
 
@@ -34,9 +53,7 @@ export class StreamClient {
 
 	stop(): void {
 		this.stopped = true;
-		clearTimeout(this.timer);
-		this.socket?.close(1000);
-		this.socket = null;
+		this.drop();
 	}
 
 	/** Reconnects from the current cursor, e.g. after a store was refilled from older data. */
@@ -45,33 +62,88 @@ export class StreamClient {
 		this.start();
 	}
 
+	/**
+	 * The browser's `offline`: say so at once and stop trying until `online`, which reconnects at
+	 * once (from the cursor, so whatever happened meanwhile is replayed).
+	 */
+	setOnline(online: boolean): void {
+		if (online === !this.offline) return;
+		this.offline = !online;
+		if (this.stopped) return;
+		this.drop();
+		this.attempt = 0;
+		this.connect();
+	}
+
 	/** Whether the connection has delivered events past this id (a refill that old needs a replay). */
 	hasDeliveredPast(id: number): boolean {
 		return this.received > id;
 	}
 
+	/** Closes the current socket, if any, and cancels every step of the current run. */
+	private drop(): void {
+		this.run++;
+		clearTimeout(this.timer);
+		clearTimeout(this.watchdog);
+		const socket = this.socket;
+		this.socket = null;
+		if (socket) {
+			socket.onmessage = socket.onclose = null;
+			socket.close(1000);
+		}
+	}
+
 	private connect(): void {
+		if (this.offline) return this.handlers.onStatus('offline');
 		this.handlers.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+		this.open();
+	}
+
+	private open(): void {
+		this.drop();
+		const run = this.run;
 		const cursor = this.handlers.cursor();
 		this.received = cursor;
 		const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		const socket = new WebSocket(`${scheme}//${location.host}/api/events?lastEventId=${cursor}`);
 		this.socket = socket;
+		// A close comes after any error; a socket dropped while connecting errs with nobody to hear.
+		socket.onerror = () => {};
+		this.listen(run);
 		socket.onmessage = (message) => {
-			if (this.socket !== socket) return;
+			if (this.run !== run) return;
+			this.listen(run);
 			this.receive(JSON.parse(String(message.data)) as StreamMessage);
 		};
 		socket.onclose = (close) => {
-			if (this.socket !== socket) return;
+			if (this.run !== run) return;
 			this.socket = null;
+			clearTimeout(this.watchdog);
 			void this.closed(close.code, close.reason);
 		};
+	}
+
+	/**
+	 * A browser cannot see WebSocket pings, and a connection that silently stopped carrying data
+	 * (no FIN) stays open for minutes: the server's heartbeat message is what shows it alive.
+	 */
+	private listen(run: number): void {
+		clearTimeout(this.watchdog);
+		this.watchdog = setTimeout(() => {
+			if (this.run !== run) return;
+			this.drop();
+			void this.closed(1006, 'silent');
+		}, this.heartbeatMs * silenceIntervals);
 	}
 
 	private receive(message: StreamMessage): void {
 		switch (message.type) {
 			case 'connected':
 				this.attempt = 0;
+				if (message.heartbeatMs && message.heartbeatMs > 0) {
+					this.heartbeatMs = message.heartbeatMs;
+					this.listen(this.run);
+				}
 				this.handlers.onConnected(message.session, message.lastEventId);
 				this.handlers.onStatus('live');
 				return;
@@ -81,12 +153,14 @@ export class StreamClient {
 				this.received = message.id;
 				return;
 			case 'resync':
+			case 'heartbeat':
 				return;
 		}
 	}
 
 	private async closed(code: number, reason: string): Promise<void> {
 		if (this.stopped) return;
+		const run = this.run;
 		this.handlers.onStatus('reconnecting');
 		try {
 			if (code === closeCodes.sessionEnded) await this.handlers.onSessionEnded(reason);
@@ -94,10 +168,13 @@ export class StreamClient {
 		} catch {
 			// Offline while asking: fall through to the backoff and try again.
 		}
-		if (this.stopped) return;
+		// Reloaded page data may have restarted the stream meanwhile: that run owns it now.
+		if (this.stopped || this.run !== run) return;
 		const immediate = code === closeCodes.sessionEnded || code === closeCodes.resync;
 		const delay = immediate && this.attempt === 0 ? 0 : backoffDelay(this.attempt);
 		this.attempt++;
-		this.timer = setTimeout(() => this.connect(), delay);
+		this.timer = setTimeout(() => {
+			if (this.run === run) this.connect();
+		}, delay);
 	}
 }

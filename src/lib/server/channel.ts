@@ -1,3 +1,4 @@
+import { log } from './log';
 /**
  * A process-wide announcement channel. Its listeners live on `globalThis`, so a module loaded
  * twice (Vite's dev reloads) still reaches the same listeners and nothing is announced into
@@ -18,7 +19,10 @@ export function createChannel<T>(name: string) {
 					listener(value);
 				} catch (error) {
 					// One broken listener must not keep the announcement from the others.
-					console.error(`${name} listener failed`, error);
+					log().error(
+						{ event: 'listener-failed', channel: name, err: error },
+						`${name} listener failed`
+					);
 				}
 			}
 		}

@@ -45,6 +45,12 @@ const schema = z.object({
 	REGISTRATION: z
 		.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' })
 		.default('open'),
+	/** How much the server log says: one JSON object per line on standard output. */
+	LOG_LEVEL: z
+		.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+			error: 'must be fatal, error, warn, info, debug, trace or silent'
+		})
+		.default('info'),
 	STREAM_MAX_BUFFER_BYTES: z.coerce
 		.number()
 		.int()
@@ -69,6 +75,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		);
 	}
 	return result.data;
+}
+
+/**
+ * The settings that differ from their defaults, for the start-up log. None of the variables
+ * this schema reads is a secret; a future one that is must be left out here.
+ */
+export function changedSettings(config: Config): Partial<Config> {
+	const defaults = schema.parse({}) as Record<string, unknown>;
+	return Object.fromEntries(
+		Object.entries(config).filter(([name, value]) => value !== defaults[name])
+	) as Partial<Config>;
 }
 
 const key = Symbol.for('tidewatch.config');

@@ -1,13 +1,16 @@
+import { resolve } from 'node:path';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
-import { ConfigError, getConfig, type Config } from './config';
+import { changedSettings, ConfigError, getConfig, type Config } from './config';
 import { closeDb, getDb } from './db';
 import { pruneEvents } from './events/log';
+import { log } from './log';
 import { seedDefaultSettings } from './settings/current-settings';
 import { startStream } from './stream/start';
 
 const key = Symbol.for('tidewatch.started');
-type Global = { [key]?: true };
+const announceKey = Symbol.for('tidewatch.announceStart');
+type Global = { [key]?: true; [announceKey]?: (listen: string) => void };
 
 /**
  * Runs once per process, whichever entry (adapter-node, Vite) gets there first: validates the
@@ -19,10 +22,23 @@ export function startApp(): void {
 	g[key] = true;
 	const config = readConfigOrExit();
 	seedDefaultSettings(getDb(), config);
+	// server.js calls this once it listens: only then is the address known and true.
+	g[announceKey] = (listen) =>
+		log().info(
+			{
+				event: 'started',
+				listen,
+				database: resolve(config.DATABASE_PATH),
+				settings: changedSettings(config)
+			},
+			`Tidewatch listens on ${listen}`
+		);
 	const stream = startStream();
 	const schedules = [
 		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () => {
-			sweepExpiredSessions().catch((error) => console.error('session sweep failed', error));
+			sweepExpiredSessions().catch((error) =>
+				log().error({ event: 'session-sweep-failed', err: error }, 'session sweep failed')
+			);
 			pruneOldSecurityRecords(config);
 		}),
 		every(config.EVENT_PRUNE_INTERVAL_SECONDS, () => pruneOldEvents(config))
@@ -63,7 +79,7 @@ function pruneOldEvents(config: Config) {
 	try {
 		pruneEvents(getDb(), Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
 	} catch (error) {
-		console.error('event pruning failed', error);
+		log().error({ event: 'event-prune-failed', err: error }, 'event pruning failed');
 	}
 }
 
@@ -71,6 +87,9 @@ function pruneOldSecurityRecords(config: Config) {
 	try {
 		pruneSecurityRecords(getDb(), Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000);
 	} catch (error) {
-		console.error('security record pruning failed', error);
+		log().error(
+			{ event: 'security-record-prune-failed', err: error },
+			'security record pruning failed'
+		);
 	}
 }

@@ -1,5 +1,6 @@
 import type { Credentials } from '$lib/api';
 import { getConfig } from '../config';
+import { log } from '../log';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
@@ -94,9 +95,18 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 		counts.push({ limiter: l.failuresByName, key: name });
 	return limited(
 		counts,
-		(wait) => tooMany('failed logins', wait),
+		(wait) => {
+			log().warn(
+				{ event: 'rate-limited', limit: 'failed logins', name, address },
+				'too many failed logins'
+			);
+			return tooMany('failed logins', wait);
+		},
 		async () => {
-			const user = await checkCredentials(credentials);
+			const user = await checkCredentials(credentials).catch((error: unknown) => {
+				log().warn({ event: 'login-failed', name, address }, `failed login for ${name}`);
+				throw error;
+			});
 			l.failuresByNameAndAddress.reset(pair);
 			l.knownAddresses.add(pair, Date.now());
 			return user;
@@ -113,7 +123,13 @@ export function checkCurrentPassword(family: string, check: () => Promise<void>)
 	const { currentPasswordFailuresBySession } = limiters();
 	return limited(
 		[{ limiter: currentPasswordFailuresBySession, key: family }],
-		(wait) => tooMany('wrong current passwords', wait, 'currentPassword'),
+		(wait) => {
+			log().warn(
+				{ event: 'rate-limited', limit: 'wrong current passwords', family },
+				'too many wrong current passwords'
+			);
+			return tooMany('wrong current passwords', wait, 'currentPassword');
+		},
 		async () => {
 			await check();
 			currentPasswordFailuresBySession.reset(family);
@@ -125,6 +141,12 @@ export function checkCurrentPassword(family: string, check: () => Promise<void>)
 export function allowRegistration(address: string): void {
 	const { registrationsByAddress } = limiters();
 	const wait = registrationsByAddress.retryAfter(address, Date.now());
-	if (wait > 0) throw tooMany('registrations', wait);
+	if (wait > 0) {
+		log().warn(
+			{ event: 'rate-limited', limit: 'registrations', address },
+			'too many registrations'
+		);
+		throw tooMany('registrations', wait);
+	}
 	registrationsByAddress.record(address, Date.now());
 }

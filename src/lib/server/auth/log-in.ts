@@ -1,4 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { log } from '../log';
 import type { ServerUser } from '../types';
 import { setSessionCookie } from './cookie';
 import { allowLogin } from './login-limit';
@@ -9,4 +10,8 @@ export function logIn(user: ServerUser, event: RequestEvent): void {
 	allowLogin(user.id);
 	const { token, session } = startSession(user.id, event.request.headers.get('user-agent') ?? '');
 	setSessionCookie(event.cookies, event.url, token, session.expiresAt);
+	log().info(
+		{ event: 'login', userId: user.id, name: user.name, address: event.getClientAddress() },
+		`${user.name} logged in`
+	);
 }

@@ -1,4 +1,5 @@
 import { getConfig } from '../config';
+import { log } from '../log';
 import { Refusal } from '../refusal';
 import { RateLimiter } from './rate-limit';
 
@@ -22,6 +23,7 @@ export function allowLogin(userId: string, now = Date.now()): void {
 	const logins = limiter();
 	const wait = logins.retryAfter(userId, now);
 	if (wait > 0) {
+		log().warn({ event: 'rate-limited', limit: 'logins', userId }, 'too many logins');
 		const seconds = Math.ceil(wait / 1000);
 		const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 		throw new Refusal(429, `too many logins: try again in ${when}`, undefined, seconds);

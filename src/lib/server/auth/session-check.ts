@@ -1,5 +1,6 @@
 import type { SessionNotice } from '$lib/api';
 import { getConfig } from '../config';
+import { log } from '../log';
 import { getDb, type Db } from '../db';
 import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
@@ -75,7 +76,13 @@ export function checkSessionToken(
 				return presentCurrent(tx.db, fresh, times);
 			case 'theft':
 				endFamilyAsTaken(tx, fresh, options.userAgent);
-				tx.afterCommit(() => announceSessionEnded({ family: fresh.family, reason: 'taken' }));
+				tx.afterCommit(() => {
+					log().warn(
+						{ event: 'session-taken', userId: fresh.user_id, family: fresh.family },
+						'a session was used by two parties: its login was ended'
+					);
+					announceSessionEnded({ family: fresh.family, reason: 'taken' });
+				});
 				return none('session-taken');
 		}
 	}, now);

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { closeCodes, type SessionEndReason, type StreamMessage } from '$lib/api';
 import type { Viewer } from '../events/projection';
 import type { ServerSession } from '../types';
+import { log } from '../log';
 import { writeFrames } from './frames';
 
 /** One open stream: its socket, who it shows events to, and how far it has got. */
@@ -43,6 +44,10 @@ export class StreamConnection {
 	}
 
 	endSession(reason: SessionEndReason): void {
+		log().debug(
+			{ event: 'stream-session-ended', reason, userId: this.session?.userId ?? null },
+			`stream closed: session ${reason}`
+		);
 		this.end(closeCodes.sessionEnded, reason);
 	}
 

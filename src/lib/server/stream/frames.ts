@@ -23,6 +23,9 @@ function frameText(json: string): Buffer {
 	return Buffer.concat(Sender.frame(Buffer.from(json), text));
 }
 
+/** The application-level heartbeat: the same bytes for every socket, built once. */
+export const heartbeatFrame = frameText(JSON.stringify({ type: 'heartbeat' }));
+
 export function frameEvent(id: number, event: ApiEvent): Buffer {
 	return frameText(JSON.stringify({ type: 'event', id, event }));
 }

@@ -11,12 +11,15 @@ import { getConfig } from '../config';
 import { getDb } from '../db';
 import { subscribeEvents } from '../events/bus';
 import { readLastEventId, readOldestEventId } from '../events/log';
+import { log } from '../log';
 import type { ServerSession, ServerUser } from '../types';
 import { streamCapRefusal } from './caps';
 import { clientAddress } from './client-address';
 import { StreamConnection } from './connection';
 import { canReplayFrom } from './cursor';
 import { fanOut } from './fan-out';
+import { heartbeatFrame, writeFrames } from './frames';
+import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
 import { replay } from './replay';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
@@ -32,6 +35,7 @@ export function startStream(): { stop(): void } {
 	const config = getConfig();
 	// startApp runs this once per process, so this is the process's one registry.
 	const registry = new StreamRegistry();
+	publishRegistry(registry);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes });
 
 	const unsubscribeEvents = subscribeEvents((event) => fanOut(registry, event));
@@ -39,6 +43,7 @@ export function startStream(): { stop(): void } {
 		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
 	});
 
+	const heartbeatMs = config.STREAM_HEARTBEAT_SECONDS * 1000;
 	const heartbeat = setInterval(() => {
 		for (const conn of registry.all) {
 			if (conn.missedPongs >= 2) {
@@ -47,8 +52,10 @@ export function startStream(): { stop(): void } {
 			}
 			conn.missedPongs++;
 			conn.ws.ping();
+			// The ping is invisible to a browser: this message is what tells it the line is alive.
+			if (!conn.closed) writeFrames(conn.ws, heartbeatFrame);
 		}
-	}, config.STREAM_HEARTBEAT_SECONDS * 1000);
+	}, heartbeatMs);
 	heartbeat.unref();
 
 	function watchSessionDeadline(conn: StreamConnection, session: ServerSession) {
@@ -105,7 +112,8 @@ export function startStream(): { stop(): void } {
 		conn.sendMessage({
 			type: 'connected',
 			session: session && user ? toApiSession(session, user) : null,
-			lastEventId: head
+			lastEventId: head,
+			heartbeatMs
 		});
 		if (!canReplayFrom(cursor, head, readOldestEventId(db))) {
 			conn.sendMessage({ type: 'resync' });
@@ -142,7 +150,7 @@ export function startStream(): { stop(): void } {
 				open(ws, auth?.session ?? null, auth?.user ?? null, address, check.lastEventId)
 			);
 		} catch (error) {
-			console.error('stream upgrade failed', error);
+			log().error({ event: 'stream-upgrade-failed', err: error }, 'stream upgrade failed');
 			refuse(socket, 503, 'the stream is unavailable');
 		}
 	}

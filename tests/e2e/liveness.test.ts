@@ -1,0 +1,255 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { password, register, uniqueName, waitForApp } from './fixtures';
+
+const root = resolve(import.meta.dirname, '../..');
+
+async function openUsers(page: Page, url = '') {
+	await page.goto(`${url}/users`);
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+}
+
+test('offline shows at once; back online the stream is live again and what happened meanwhile appears', async ({
+	browser
+}) => {
+	// Two browsers register: slow on a busy machine, though each step it times is short.
+	test.setTimeout(60_000);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await register(page, uniqueName('traveller'));
+	await openUsers(page);
+
+	await context.setOffline(true);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'offline', {
+		timeout: 1_000
+	});
+	await expect(page.getByTestId('stream-status')).toHaveText('Offline');
+
+	const newcomer = uniqueName('meanwhile');
+	const other = await (await browser.newContext()).newPage();
+	await register(other, newcomer);
+	// Still offline: nothing reaches the page.
+	await expect(page.getByTestId('users').getByText(newcomer)).toHaveCount(0);
+
+	await context.setOffline(false);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live', {
+		timeout: 2_000
+	});
+	await expect(page.getByTestId('users').getByText(newcomer)).toBeVisible({ timeout: 2_000 });
+});
+
+/** A server of this test's own, on a database file it can swap for a backup between runs. */
+class OwnServer {
+	readonly dir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-resync-'));
+	readonly dbPath = join(this.dir, 'tidewatch.db');
+	url = '';
+	origin = '';
+	private child: ChildProcess | null = null;
+	/** Chosen at the first start unless set before. */
+	port = 0;
+
+	constructor(private readonly env: Record<string, string> = {}) {}
+
+	/** `origin`: where browsers reach it, when that is not its own port (a proxy in front). */
+	async start(origin?: string) {
+		if (!this.port) this.port = await freePort();
+		this.url = `http://127.0.0.1:${this.port}`;
+		this.origin = origin ?? this.url;
+		const child = spawn(process.execPath, ['server.js'], {
+			cwd: root,
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				HOST: '127.0.0.1',
+				PORT: String(this.port),
+				ORIGIN: this.origin,
+				DATABASE_PATH: this.dbPath,
+				LOG_LEVEL: 'warn',
+				...this.env
+			},
+			stdio: ['ignore', 'pipe', 'inherit']
+		});
+		this.child = child;
+		await new Promise<void>((ready, fail) => {
+			let out = '';
+			child.stdout!.on('data', (chunk: Buffer) => {
+				out += chunk.toString();
+				if (out.includes('Listening on')) ready();
+			});
+			child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
+		});
+	}
+
+	async stop() {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		await new Promise((done) => {
+			child.once('exit', done);
+			child.kill('SIGTERM');
+		});
+	}
+
+	backup(target: string) {
+		const result = spawnSync('npm', ['run', '--silent', 'backup', '--', target], {
+			cwd: root,
+			env: { ...process.env, DATABASE_PATH: this.dbPath },
+			encoding: 'utf8'
+		});
+		if (result.status !== 0) throw new Error(`backup failed: ${result.stderr}`);
+	}
+
+	async streams(): Promise<number> {
+		return (await (await fetch(`${this.url}/api/health`)).json()).streams;
+	}
+}
+
+async function registerAt(page: Page, url: string, name: string) {
+	await page.goto(`${url}/register`);
+	await waitForApp(page);
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Register' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText(name);
+}
+
+function freePort(): Promise<number> {
+	return new Promise((done, fail) => {
+		const probe = createServer();
+		probe.once('error', fail);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => done(port));
+		});
+	});
+}
+
+test('one tab, one stream: after a restart on an older backup (a resync) the server holds exactly one stream for the tab', async ({
+	browser
+}) => {
+	// Two starts of a server of its own, and a backup: more than the default 30 s on a busy machine.
+	test.setTimeout(90_000);
+	const server = new OwnServer();
+	try {
+		await server.start();
+		const page = await (await browser.newContext()).newPage();
+		const name = uniqueName('restorer');
+		await registerAt(page, server.url, name);
+		await openUsers(page, server.url);
+		expect(await server.streams()).toBe(1);
+
+		// The backup holds the user and their login; what comes after it will be lost.
+		const copy = join(server.dir, 'backup.db');
+		server.backup(copy);
+		const lost = uniqueName('lost');
+		const other = await (await browser.newContext()).newPage();
+		await registerAt(other, server.url, lost);
+		await expect(page.getByTestId('users').getByText(lost)).toBeVisible();
+		await other.context().close();
+
+		await server.stop();
+		for (const suffix of ['-wal', '-shm']) rmSync(server.dbPath + suffix, { force: true });
+		copyFileSync(copy, server.dbPath);
+		await server.start();
+
+		// The tab's cursor is past the restored head: it resyncs, reloads its data, reconnects.
+		await expect(page.getByTestId('users').getByText(lost)).toHaveCount(0, { timeout: 10_000 });
+		await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+		await expect.poll(() => server.streams()).toBe(1);
+		// And stays at one: no second socket opens late.
+		await page.waitForTimeout(2_000);
+		expect(await server.streams()).toBe(1);
+	} finally {
+		await server.stop();
+		rmSync(server.dir, { recursive: true, force: true });
+	}
+});
+
+/**
+ * A TCP proxy of real sockets that can go silent: every connection open at that moment stops
+ * carrying data both ways, without a FIN or a reset (a dead line), while new ones pass.
+ */
+async function silentableProxy(target: number) {
+	const open = new Set<[Socket, Socket]>();
+	const server: Server = createServer((client) => {
+		const upstream = connect(target, '127.0.0.1');
+		const pair: [Socket, Socket] = [client, upstream];
+		open.add(pair);
+		client.pipe(upstream);
+		upstream.pipe(client);
+		const forget = () => {
+			open.delete(pair);
+			client.destroy();
+			upstream.destroy();
+		};
+		client.on('error', forget).on('close', forget);
+		upstream.on('error', forget).on('close', forget);
+	});
+	const port = await freePort();
+	await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+	return {
+		url: `http://127.0.0.1:${port}`,
+		silenceAll() {
+			for (const [client, upstream] of open) {
+				client.unpipe(upstream);
+				upstream.unpipe(client);
+				// Keep reading, and drop what is read: nothing is ever answered, nothing closes.
+				client
+					.removeAllListeners('close')
+					.removeAllListeners('error')
+					.on('error', () => {});
+				upstream
+					.removeAllListeners('close')
+					.removeAllListeners('error')
+					.on('error', () => {});
+				client.on('data', () => {});
+				upstream.on('data', () => {});
+			}
+			open.clear();
+		},
+		close() {
+			server.close();
+		}
+	};
+}
+
+test('a connection that silently stops carrying data is shown and replaced within about 2.5 heartbeat intervals', async ({
+	browser
+}) => {
+	test.setTimeout(60_000);
+	// A heartbeat every second: silence is seen after 2.5 s.
+	const server = new OwnServer({ STREAM_HEARTBEAT_SECONDS: '1' });
+	server.port = await freePort();
+	const proxy = await silentableProxy(server.port);
+	await server.start(proxy.url);
+	try {
+		const page = await (await browser.newContext()).newPage();
+		await registerAt(page, proxy.url, uniqueName('tunnel'));
+		await openUsers(page, proxy.url);
+
+		proxy.silenceAll();
+		const silentAt = Date.now();
+		const status = page.getByTestId('stream-status');
+		await expect(status).toHaveAttribute('data-status', 'reconnecting', { timeout: 5_000 });
+		const noticedAfter = Date.now() - silentAt;
+		expect(noticedAfter).toBeGreaterThanOrEqual(1_500);
+		expect(noticedAfter).toBeLessThan(4_500);
+		await expect(status).toHaveAttribute('data-status', 'live', { timeout: 5_000 });
+
+		// Events flow on the new connection.
+		const newcomer = uniqueName('after');
+		const other = await (await browser.newContext()).newPage();
+		await registerAt(other, proxy.url, newcomer);
+		await expect(page.getByTestId('users').getByText(newcomer)).toBeVisible({ timeout: 2_000 });
+		// The server cut the dead one too (two missed pongs): one stream for the tab, one for `other`.
+		await expect.poll(() => server.streams(), { timeout: 5_000 }).toBe(2);
+	} finally {
+		proxy.close();
+		await server.stop();
+		rmSync(server.dir, { recursive: true, force: true });
+	}
+});
