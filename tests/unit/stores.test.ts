@@ -104,7 +104,10 @@ describe('the account security store', () => {
 		store.apply(11, { type: 'session-delete', data: { userId: 'other', id: 'b' } });
 		store.apply(12, {
 			type: 'security-record',
-			data: { userId: 'other', record: { kind: 'session-taken', createdAt: 1, userAgent: '' } }
+			data: {
+				userId: 'other',
+				record: { kind: 'session-taken', createdAt: 1, userAgent: '', otherUserAgent: '' }
+			}
 		});
 		expect(get(store)?.value?.sessions.map((s) => s.id)).toEqual(['a', 'b']);
 		expect(get(store)?.value?.securityRecords).toEqual([]);
