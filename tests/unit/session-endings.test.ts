@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneEndedSessions } from '$lib/server/auth/ended-session-store';
 import { endOwnSession, listSecurityRecords } from '$lib/server/auth/own-sessions';
-import { checkSessionToken } from '$lib/server/auth/session-check';
+import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
 import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
@@ -16,6 +16,8 @@ const graceMs = () => getConfig().SESSION_GRACE_SECONDS * 1000;
 const idleMs = () => getConfig().SESSION_IDLE_SECONDS * 1000;
 const check = (token: string, now = Date.now(), userAgent = 'test') =>
 	checkSessionToken(token, { userAgent, mayRotate: true, now });
+/** What the answer tells the person, when it refused the session. */
+const noticeOf = (answer: SessionCheck) => (answer.session ? undefined : answer.notice);
 
 let ended: SessionEnd[] = [];
 let stopListening = () => {};
@@ -55,8 +57,8 @@ describe('an ended session tells why on the next request, until it would have ex
 			{ password: 'password2', currentPassword: 'password1' },
 			'here'
 		);
-		expect(check(there.token).notice).toBe('password-changed');
-		expect(check(here.token).notice).toBe('password-changed');
+		expect(noticeOf(check(there.token))).toBe('password-changed');
+		expect(noticeOf(check(here.token))).toBe('password-changed');
 		expect(check(login!.token).session).not.toBeNull();
 		expect(ended).toContainEqual({ family: there.session.family, reason: 'revoked' });
 	});
@@ -75,7 +77,7 @@ describe('an ended session tells why on the next request, until it would have ex
 		endOwnSession(here.session, here.session.family);
 		const answer = check(here.token);
 		expect(answer.session).toBeNull();
-		expect(answer.notice).toBeUndefined();
+		expect(noticeOf(answer)).toBeUndefined();
 	});
 
 	it('an ended rotated predecessor is never rotated back to life', async () => {
@@ -99,8 +101,8 @@ describe('an ended session tells why on the next request, until it would have ex
 		const { here, there } = await twoLogins();
 		endOwnSession(here.session, there.session.family);
 		const expiry = there.session.lastSeenAt + idleMs();
-		expect(check(there.token, expiry - 1).notice).toBe('session-ended-elsewhere');
-		expect(check(there.token, expiry).notice).toBeUndefined();
+		expect(noticeOf(check(there.token, expiry - 1))).toBe('session-ended-elsewhere');
+		expect(noticeOf(check(there.token, expiry))).toBeUndefined();
 		expect(pruneEndedSessions(getDb(), expiry - 1)).toBe(0);
 		expect(pruneEndedSessions(getDb(), expiry)).toBe(1);
 	});
@@ -113,7 +115,7 @@ describe('the security record of a theft', () => {
 		const at = session.createdAt + rotateMs();
 		const thiefs = check(token, at, 'Thief browser');
 		check(thiefs.newToken!, at + 1, 'Thief browser');
-		expect(check(token, at + graceMs() + 2, 'Owner browser').notice).toBe('session-taken');
+		expect(noticeOf(check(token, at + graceMs() + 2, 'Owner browser'))).toBe('session-taken');
 		expect(listSecurityRecords(getDb(), user.id)).toEqual([
 			{
 				kind: 'session-taken',
