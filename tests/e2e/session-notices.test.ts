@@ -41,6 +41,9 @@ async function expectTold(first: Page, javaScriptEnabled: boolean, notice: keyof
 	await expect(first.getByTestId('account-name')).toHaveCount(0);
 }
 
+// Two or three logins (password hashing) per test, on shared CPUs.
+test.beforeEach(() => test.slow());
+
 for (const javaScriptEnabled of [true, false]) {
 	test.describe(`with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
 		test('a session ended from another browser says so on the first browser', async ({
@@ -68,8 +71,6 @@ for (const javaScriptEnabled of [true, false]) {
 		});
 
 		test('a user deleted by an admin is told so', async ({ browser }) => {
-			// Three logins (password hashing) on shared CPUs.
-			test.slow();
 			const { name, first } = await onFirstBrowser(browser, javaScriptEnabled);
 			const admin = await (await browser.newContext()).newPage();
 			await logIn(admin, adminName);
