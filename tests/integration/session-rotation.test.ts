@@ -190,6 +190,32 @@ describe('theft', () => {
 	});
 });
 
+describe('theft, told across a redirect', () => {
+	it('the owner coming back straight to /account lands on /login with the theft notice; the record names both browsers', async () => {
+		const owner = await loggedIn();
+		await untilRotationDue(owner.since);
+		const thief = new Client(server.url, 'thief-browser');
+		thief.cookies.set(cookieName, owner.token);
+		await thief.fetch('/api/auth/account');
+		await thief.fetch('/api/auth/account');
+		await sleep(graceMs + 100);
+
+		const back = holding(owner.token);
+		const account = await back.fetch('/account', { headers: { accept: 'text/html' } });
+		expect(account.status).toBe(303);
+		expect(account.headers.get('location')).toBe('/login?notice=session-taken');
+		const login = await back.fetch('/login?notice=session-taken');
+		expect(await login.text()).toContain('data-testid="session-taken"');
+
+		const [record] = server.query<{ user_agent: string; other_user_agent: string }>(
+			`SELECT user_agent, other_user_agent FROM security_record
+				WHERE user_id = (SELECT user_id FROM session WHERE id = ?)`,
+			hashSessionToken(owner.token)
+		);
+		expect(record).toEqual({ user_agent: 'tidewatch-test', other_user_agent: 'thief-browser' });
+	});
+});
+
 describe('lifetimes', () => {
 	const short = serverForSuite({
 		SESSION_IDLE_SECONDS: '1.5',

@@ -186,7 +186,15 @@ describe('every ending of a login tells the sessions list with one small event',
 			['session-delete', { userId: user.id, id: session.family }],
 			[
 				'security-record',
-				{ userId: user.id, record: { kind: 'session-taken', createdAt: later, userAgent: 'thief' } }
+				{
+					userId: user.id,
+					record: {
+						kind: 'session-taken',
+						createdAt: later,
+						userAgent: 'thief',
+						otherUserAgent: 'owner'
+					}
+				}
 			]
 		]);
 	});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
 	decideSession,
+	noticeForEnding,
+	sessionEndings,
 	sessionExpiresAt,
 	shouldTouch,
 	type SessionFacts,
@@ -75,6 +77,25 @@ describe('the session decision', () => {
 		const superseded: SessionFacts = { ...fresh, endedReason: 'superseded' };
 		expect(decideSession(superseded, login + 1, times)).toBe('theft');
 		expect(decideSession(superseded, login + times.idleMs, times)).toBe('expired');
+	});
+
+	it('a tombstone of a login ended otherwise decides as ended until it would have expired, never re-rotates', () => {
+		for (const endedReason of sessionEndings) {
+			const tomb: SessionFacts = { ...fresh, endedReason };
+			expect(decideSession(tomb, login + 1, times)).toBe('ended');
+			// Even past its rotation and grace, and as a rotated predecessor: never a new key.
+			expect(decideSession(tomb, login + times.rotateMs + times.graceMs, times)).toBe('ended');
+			const predecessor: SessionFacts = { ...rotated(login + 3_000, false), endedReason };
+			expect(decideSession(predecessor, login + 3_000 + times.graceMs, times)).toBe('ended');
+			expect(decideSession(tomb, login + times.idleMs, times)).toBe('expired');
+		}
+	});
+
+	it('an ended session tells why in plain words, except a logout by the person', () => {
+		expect(noticeForEnding('logged-out')).toBeUndefined();
+		expect(noticeForEnding('revoked')).toBe('session-ended-elsewhere');
+		expect(noticeForEnding('password-changed')).toBe('password-changed');
+		expect(noticeForEnding('deleted')).toBe('user-deleted');
 	});
 
 	it('an expired rotated session is expired, not theft', () => {

@@ -87,7 +87,12 @@ describe('the account security store', () => {
 		});
 		store.apply(12, { type: 'session-update', data: { userId: 'me', session: login('b', 12) } });
 		store.apply(13, { type: 'session-delete', data: { userId: 'me', id: 'a' } });
-		const record = { kind: 'session-taken', createdAt: 14, userAgent: 'thief' } as const;
+		const record = {
+			kind: 'session-taken',
+			createdAt: 14,
+			userAgent: 'thief',
+			otherUserAgent: 'owner'
+		} as const;
 		store.apply(14, { type: 'security-record', data: { userId: 'me', record } });
 		expect(get(store)?.value?.sessions.map((s) => [s.id, s.lastSeenAt])).toEqual([
 			['b', 12],
@@ -104,7 +109,10 @@ describe('the account security store', () => {
 		store.apply(11, { type: 'session-delete', data: { userId: 'other', id: 'b' } });
 		store.apply(12, {
 			type: 'security-record',
-			data: { userId: 'other', record: { kind: 'session-taken', createdAt: 1, userAgent: '' } }
+			data: {
+				userId: 'other',
+				record: { kind: 'session-taken', createdAt: 1, userAgent: '', otherUserAgent: '' }
+			}
 		});
 		expect(get(store)?.value?.sessions.map((s) => s.id)).toEqual(['a', 'b']);
 		expect(get(store)?.value?.securityRecords).toEqual([]);

@@ -20,8 +20,21 @@ export interface ApiSession {
 	rotatesAt: number;
 }
 
-/** Told to the person on whatever page they open after their session family was ended as stolen. */
-export type SessionNotice = 'session-taken';
+/**
+ * Why the presented session no longer holds, told in plain words on the page the person opens:
+ * taken (two parties held it), ended from another session or by a newer login, ended by a
+ * password change, or its user deleted. A plain logout by the person needs no notice.
+ */
+export const sessionNotices = [
+	'session-taken',
+	'session-ended-elsewhere',
+	'password-changed',
+	'user-deleted'
+] as const;
+export type SessionNotice = (typeof sessionNotices)[number];
+
+/** Only a known notice, never free text, may come back through the login page's address. */
+export const sessionNoticeSchema = z.enum(sessionNotices);
 
 export interface ApiSessionState {
 	session: ApiSession | null;
@@ -41,7 +54,10 @@ export interface ApiOwnSession {
 export interface ApiSecurityRecord {
 	kind: 'session-taken';
 	createdAt: number;
+	/** The browser that presented the old key: it came second. */
 	userAgent: string;
+	/** The browser of the session that had been used before it: the other party, first. */
+	otherUserAgent: string;
 }
 
 /**

@@ -13,13 +13,14 @@ import {
 } from '$lib/server/auth/own-sessions';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
+import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
 import { deleteAccount, requireCurrentPassword, updateAccount } from '$lib/server/users/account';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, depends }) => {
-	if (!locals.session) redirect(303, '/login');
+	if (!locals.session) redirectToLogin(locals);
 	depends('app:account');
 	const { userId, family } = locals.session;
 	const { lastEventId, data: security } = readSnapshot(() => readAccountSecurity(getDb(), userId));
@@ -29,7 +30,7 @@ export const load: PageServerLoad = ({ locals, depends }) => {
 const userAgentOf = (request: Request) => request.headers.get('user-agent') ?? '';
 
 function session(locals: App.Locals) {
-	if (!locals.session) redirect(303, '/login');
+	if (!locals.session) redirectToLogin(locals);
 	return requireSession(locals).session;
 }
 

@@ -1,7 +1,8 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { invitationFormSchema, revokeInvitationFormSchema, settingsFormSchema } from '$lib/api';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
+import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
 import { listInvitations } from '$lib/server/invitations/invitation-store';
@@ -16,7 +17,7 @@ import type { Actions, PageServerLoad } from './$types';
  * have no event: the page reloads its list after each of its own actions.
  */
 export const load: PageServerLoad = ({ locals }) => {
-	if (!locals.user) redirect(303, '/login');
+	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
 	const db = getDb();
 	const names = Object.fromEntries(listUsers(db).map((user) => [user.id, user.name]));

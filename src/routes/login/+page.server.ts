@@ -3,10 +3,13 @@ import { credentialsSchema } from '$lib/api';
 import { checkLogin } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
 import { handleForm } from '$lib/server/form';
+import { noticeFromUrl } from '$lib/server/login-redirect';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+/** A page that needed a session sends its notice along (`?notice=`): the layout tells it. */
+export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.session) redirect(303, '/');
+	return { notice: locals.notice ?? noticeFromUrl(url) ?? null };
 };
 
 export const actions: Actions = {

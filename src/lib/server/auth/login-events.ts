@@ -34,7 +34,8 @@ export function appendLoginTaken(tx: Change, userId: string, family: string): vo
 	appendLoginEnded(tx, userId, family);
 	const record = prepared(
 		tx.db,
-		`SELECT kind, created_at AS createdAt, user_agent AS userAgent FROM security_record
+		`SELECT kind, created_at AS createdAt, user_agent AS userAgent,
+				other_user_agent AS otherUserAgent FROM security_record
 			WHERE user_id = ? ORDER BY id DESC LIMIT 1`
 	).get(userId) as ApiSecurityRecord | undefined;
 	if (record) appendEvent(tx, { type: 'security-record', data: { userId, record } });

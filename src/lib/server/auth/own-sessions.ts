@@ -24,7 +24,8 @@ export function listOwnSessions(db: Db, userId: string): ApiOwnSession[] {
 export function listSecurityRecords(db: Db, userId: string): ApiSecurityRecord[] {
 	return prepared(
 		db,
-		`SELECT kind, created_at AS createdAt, user_agent AS userAgent FROM security_record
+		`SELECT kind, created_at AS createdAt, user_agent AS userAgent,
+				other_user_agent AS otherUserAgent FROM security_record
 			WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50`
 	).all(userId) as ApiSecurityRecord[];
 }

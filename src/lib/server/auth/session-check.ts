@@ -5,9 +5,11 @@ import { getDb, type Db } from '../db';
 import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
 import { findUserById } from '../users/user-store';
+import { endedSessionFacts, findEndedSession } from './ended-session-store';
 import { appendLoginTaken } from './login-events';
 import {
 	decideSession,
+	noticeForEnding,
 	sessionExpiresAt,
 	shouldTouch,
 	type SessionTimes
@@ -16,6 +18,7 @@ import { announceSessionEnded } from './session-ended';
 import { createSession } from './session-start';
 import {
 	findSessionRow,
+	findTheftOtherParty,
 	sessionFacts,
 	sessionTimes,
 	toLuciaSeconds,
@@ -45,7 +48,7 @@ export function checkSessionToken(
 	const now = options.now ?? Date.now();
 	const id = hashSessionToken(token);
 	const row = findSessionRow(db, id);
-	if (!row) return none();
+	if (!row) return checkEnded(db, id, now, times);
 	const decision = decideSession(sessionFacts(db, row), now, times);
 	if (decision === 'valid') return present(db, row, now, times);
 	// The upgrade never rotates: the stream sees the session is due and closes `rotated` at once.
@@ -54,7 +57,7 @@ export function checkSessionToken(
 	// Every decision about rotation runs in one write transaction so two requests cannot both act.
 	return change((tx): SessionCheck => {
 		const fresh = findSessionRow(tx.db, id);
-		if (!fresh) return none();
+		if (!fresh) return checkEnded(tx.db, id, now, times);
 		switch (decideSession(sessionFacts(tx.db, fresh), now, times)) {
 			case 'valid':
 				return present(tx.db, fresh, now, times);
@@ -63,6 +66,8 @@ export function checkSessionToken(
 				return none();
 			case 'taken':
 				return none('session-taken');
+			case 'ended':
+				return none(noticeForEnding(fresh.ended_reason ?? ''));
 			case 'rotate':
 				if (!options.mayRotate) return present(tx.db, fresh, now, times);
 				tx.afterCommit(() => announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' }));
@@ -86,6 +91,16 @@ export function checkSessionToken(
 				return none('session-taken');
 		}
 	}, now);
+}
+
+/**
+ * A token with no session may name the tombstone of an ended login: it never lives again, and
+ * its holder is told why until it would have expired. The sweep deletes it after.
+ */
+function checkEnded(db: Db, id: string, now: number, times: SessionTimes): SessionCheck {
+	const ended = findEndedSession(db, id);
+	if (!ended || decideSession(endedSessionFacts(ended), now, times) !== 'ended') return none();
+	return none(noticeForEnding(ended.reason));
 }
 
 function present(db: Db, row: SessionRow, now: number, times: SessionTimes): SessionCheck {
@@ -153,6 +168,8 @@ function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
 
 /** Two parties hold one session: end the whole family, keep it as tombstones, tell the user. */
 function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void {
+	// The other party holds the family's live session (or the newest one) before it ends.
+	const other = findTheftOtherParty(tx.db, row);
 	prepared(
 		tx.db,
 		`UPDATE session SET ended_reason = 'taken', ended_at = ?
@@ -160,8 +177,8 @@ function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void 
 	).run(tx.now, row.family);
 	prepared(
 		tx.db,
-		`INSERT INTO security_record (user_id, kind, created_at, user_agent)
-			VALUES (?, 'session-taken', ?, ?)`
-	).run(row.user_id, tx.now, userAgent.slice(0, 512));
+		`INSERT INTO security_record (user_id, kind, created_at, user_agent, other_user_agent)
+			VALUES (?, 'session-taken', ?, ?, ?)`
+	).run(row.user_id, tx.now, userAgent.slice(0, 512), other.slice(0, 512));
 	appendLoginTaken(tx, row.user_id, row.family);
 }

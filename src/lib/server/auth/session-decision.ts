@@ -1,3 +1,15 @@
+import type { SessionNotice } from '$lib/api';
+
+/**
+ * Why a login was ended other than by theft; its sessions are kept as tombstones until they
+ * would have expired, so whoever presents one is told why and it never lives again.
+ */
+export const sessionEndings = ['logged-out', 'revoked', 'password-changed', 'deleted'] as const;
+export type SessionEnding = (typeof sessionEndings)[number];
+
+const isEnding = (reason: string | null): reason is SessionEnding =>
+	(sessionEndings as readonly (string | null)[]).includes(reason);
+
 /** What the server knows of a presented session, reduced to what the rules of contract §5 need. */
 export interface SessionFacts {
 	familyCreatedAt: number;
@@ -6,7 +18,10 @@ export interface SessionFacts {
 	rotatedAt: number | null;
 	/** Whether the successor was ever presented; null when the session was never rotated. */
 	successorReceived: boolean | null;
-	/** 'taken': a tombstone of a family ended for theft; 'superseded': an unused successor. */
+	/**
+	 * 'taken': a tombstone of a family ended for theft; 'superseded': an unused successor; a
+	 * `SessionEnding`: a tombstone of a login ended otherwise.
+	 */
 	endedReason: string | null;
 }
 
@@ -18,7 +33,7 @@ export interface SessionTimes {
 }
 
 export type SessionDecision =
-	'valid' | 'rotate' | 'grace' | 're-rotate' | 'theft' | 'expired' | 'taken';
+	'valid' | 'rotate' | 'grace' | 're-rotate' | 'theft' | 'expired' | 'taken' | 'ended';
 
 /** Sliding idle expiry, never past the family's absolute lifetime. */
 export function sessionExpiresAt(
@@ -38,6 +53,7 @@ export function decideSession(
 	// A successor is superseded only while nobody had used it: whoever uses it now is a second
 	// holder beside the one who rotated again from its predecessor.
 	if (facts.endedReason === 'superseded') return 'theft';
+	if (isEnding(facts.endedReason)) return 'ended';
 	if (facts.endedReason !== null) return 'expired';
 	if (facts.rotatedAt === null) return now >= facts.rotatesAt ? 'rotate' : 'valid';
 	// Several tabs and parallel requests may still carry the old cookie for a moment.
@@ -50,4 +66,18 @@ export function decideSession(
 /** Refreshing last-seen on every request would write on every read; a coarse step is enough. */
 export function shouldTouch(lastSeenAt: number, now: number, times: SessionTimes): boolean {
 	return now - lastSeenAt >= Math.min(60_000, times.idleMs / 20);
+}
+
+/** What the person presenting an ended session is told; they clicked "Log out" themself. */
+export function noticeForEnding(ending: string): SessionNotice | undefined {
+	switch (ending) {
+		case 'revoked':
+			return 'session-ended-elsewhere';
+		case 'password-changed':
+			return 'password-changed';
+		case 'deleted':
+			return 'user-deleted';
+		default:
+			return undefined;
+	}
 }

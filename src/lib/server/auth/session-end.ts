@@ -1,24 +1,29 @@
 import type { SessionEndReason } from '$lib/api';
+import { getConfig } from '../config';
+import { getDb } from '../db';
 import type { Change } from '../events/change';
+import { endFamilySessions, pruneEndedSessions } from './ended-session-store';
 import { appendLoginEnded } from './login-events';
 import { getLucia } from './lucia';
+import type { SessionEnding } from './session-decision';
 import { announceSessionEnded } from './session-ended';
+import { sessionTimes } from './session-store';
 import { prepared } from '../db/statements';
 
+/** The stream's close reason for an ending: a password change closes as any revocation does. */
+export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
+	ending === 'password-changed' ? 'revoked' : ending;
+
 /**
- * Ends a login: every session of its family goes, so no rotated predecessor can later be
- * presented and rotated back to life. The account's sessions list tells of it; its streams
- * close once the change commits.
+ * Ends a login: every session of its family becomes a tombstone that decides as ended, so no
+ * rotated predecessor can later be presented and rotated back to life, and whoever presents
+ * one is told why. The account's sessions list tells of it; its streams close once the change
+ * commits.
  */
-export function endFamily(
-	tx: Change,
-	userId: string,
-	family: string,
-	reason: SessionEndReason
-): void {
-	prepared(tx.db, 'DELETE FROM session WHERE family = ?').run(family);
+export function endFamily(tx: Change, userId: string, family: string, ending: SessionEnding): void {
+	endFamilySessions(tx.db, family, ending, sessionTimes(getConfig()));
 	appendLoginEnded(tx, userId, family);
-	tx.afterCommit(() => announceSessionEnded({ family, reason }));
+	tx.afterCommit(() => announceSessionEnded({ family, reason: closeReasonOf(ending) }));
 }
 
 /**
@@ -28,7 +33,7 @@ export function endFamily(
 export function endUserFamilies(
 	tx: Change,
 	userId: string,
-	reason: SessionEndReason,
+	ending: SessionEnding,
 	keepFamily: string | null = null
 ): number {
 	const families = prepared(
@@ -37,11 +42,12 @@ export function endUserFamilies(
 	)
 		.pluck()
 		.all(userId, keepFamily) as string[];
-	for (const family of families) endFamily(tx, userId, family, reason);
+	for (const family of families) endFamily(tx, userId, family, ending);
 	return families.length;
 }
 
-/** Deletes sessions past their end, tombstones of stolen families included (contract §5). */
+/** Deletes sessions past their end, tombstones of every kind included (contract §5). */
 export async function sweepExpiredSessions(): Promise<void> {
 	await getLucia(false).deleteExpiredSessions();
+	pruneEndedSessions(getDb(), Date.now());
 }

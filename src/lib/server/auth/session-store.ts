@@ -116,3 +116,19 @@ export function toServerSession(row: SessionRow, times: SessionTimes): ServerSes
 		userAgent: row.user_agent
 	};
 }
+
+/**
+ * The browser of the other party in a theft: the one whose session of the family is live (or
+ * newest), i.e. the one that had used the login before `presented` came back to it.
+ */
+export function findTheftOtherParty(db: Db, presented: SessionRow): string {
+	return (
+		(prepared(
+			db,
+			`SELECT user_agent FROM session WHERE family = ? AND id != ?
+				ORDER BY (ended_reason IS NULL AND rotated_at IS NULL) DESC, created_at DESC LIMIT 1`
+		)
+			.pluck()
+			.get(presented.family, presented.id) as string | undefined) ?? ''
+	);
+}

@@ -90,6 +90,25 @@ export const migrations: Migration[] = [
 				used_by TEXT REFERENCES user (id) ON DELETE SET NULL
 			);
 		`
+	},
+	{
+		version: 4,
+		name: 'ended sessions and both parties of a theft',
+		sql: `
+			-- A session ended by a logout, from another session, by a password change or with its
+			-- user, kept until it would have expired so whoever presents it is told why. No FK to
+			-- user: the tombstone of a deleted user must outlive the user. id is as in session.
+			CREATE TABLE ended_session (
+				id TEXT PRIMARY KEY,
+				reason TEXT NOT NULL,
+				family_created_at INTEGER NOT NULL,
+				last_seen_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL
+			);
+			CREATE INDEX ended_session_expires_at ON ended_session (expires_at);
+			-- A theft names both browsers: user_agent came second, other_user_agent first.
+			ALTER TABLE security_record ADD COLUMN other_user_agent TEXT NOT NULL DEFAULT '';
+		`
 	}
 ];
 

@@ -59,7 +59,7 @@ export async function updateAccount(
 		);
 		if (!passwordHash) return { user };
 		prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
-		endUserFamilies(tx, user.id, 'revoked');
+		endUserFamilies(tx, user.id, 'password-changed');
 		const login = createSession(tx, { userId: user.id, userAgent });
 		appendLoginUpdate(tx, user.id, login.session.family);
 		return { user, login };

@@ -1,6 +1,9 @@
 import type { UserPatch } from '$lib/api';
 import { requireActor } from '../auth/actor';
+import { endUserSessions } from '../auth/ended-session-store';
 import { announceSessionEnded } from '../auth/session-ended';
+import { sessionTimes } from '../auth/session-store';
+import { getConfig } from '../config';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
@@ -45,12 +48,15 @@ export function deleteUser(actor: ServerSession, id: string): void {
 	});
 }
 
-/** Deletes a user with all of its sessions inside the caller's change, and closes its streams. */
+/**
+ * Deletes a user with all of its sessions inside the caller's change, and closes its streams;
+ * the sessions stay as tombstones so whoever presents one is told the user was deleted.
+ */
 export function removeUser(tx: Change, id: string): void {
 	const user = findUserById(tx.db, id);
 	if (!user) throw new Refusal(404, 'no such user');
 	refuseLosingLastAdmin(tx, user, 'deleted');
-	prepared(tx.db, 'DELETE FROM session WHERE user_id = ?').run(id);
+	endUserSessions(tx.db, id, 'deleted', sessionTimes(getConfig()));
 	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
 	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
