@@ -25,6 +25,7 @@ describe('names accept what people really write', () => {
 		['Arabic', 'محمد علي'],
 		['Persian with a zero-width non-joiner', 'می\u200Cخواهم'],
 		['Devanagari', 'अनुष्का'],
+		['a character of 16 code points (a base and 15 marks)', 'x' + '\u0301'.repeat(15)],
 		['64 plain characters', 'a'.repeat(64)],
 		['64 emoji', '👩‍💻'.repeat(64)],
 		['64 family emoji', '👨‍👩‍👧‍👦'.repeat(64)],
@@ -103,6 +104,11 @@ describe('names refuse', () => {
 		],
 		['a lone surrogate', 'a\uD800b', 'name must be valid text'],
 		['the replacement character', 'a\uFFFDb', 'name must be valid text'],
+		[
+			'a character of 17 code points',
+			'x' + '\u0301'.repeat(16),
+			'name must not stack so many marks on one character'
+		],
 		[
 			'stacked marks',
 			'Z' + '\u0301'.repeat(20),

@@ -30,6 +30,9 @@ const ideographicVariant = /^\p{Ideographic}[\u{E0100}-\u{E01EF}]$/u;
 /** Persian and other Arabic-script languages write U+200C between letters. */
 const arabicNonJoiner = /(?<=\p{Script=Arabic}\p{M}*)\u200C(?=\p{Script=Arabic})/gu;
 
+const needsSegmenting =
+	/[\p{Cf}\p{Default_Ignorable_Code_Point}\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF]|\p{M}{8}/u;
+
 const visibleSequence = (character: string) =>
 	rgiEmoji.test(character) || presentation.test(character) || ideographicVariant.test(character);
 
@@ -37,6 +40,12 @@ const visibleSequence = (character: string) =>
 export function nameProblem(name: string): string | undefined {
 	if (!name.isWellFormed() || name.includes('\uFFFD')) return 'name must be valid text';
 	if (control.test(name)) return 'name must not hold control characters';
+	// Segmenting costs far more than the rest; most names need none of it. Without invisible
+	// characters, long runs of marks or conjoining jamo, no character can reach the code point
+	// bound, and 1 to 64 UTF-16 units are 1 to 64 characters.
+	if (name.length >= 1 && name.length <= nameMaxCharacters && !needsSegmenting.test(name)) {
+		return undefined;
+	}
 	const characters = charactersOf(name);
 	if (characters.length < 1 || characters.length > nameMaxCharacters) {
 		const count = characters.length ? ` (this one has ${characters.length})` : '';
