@@ -63,11 +63,9 @@ const stream = new StreamClient({
 
 /** Page data arrived (first render, navigation or invalidation): refill and make sure of the stream. */
 export function fillAccount(session: ApiSession | null, lastEventId: number): void {
-	// A stream opened before logging in (or as someone else) sees what that viewer saw: reopen it.
-	const otherViewer = (session?.account.id ?? null) !== (loadedFor?.id ?? null);
 	loadedFor = session?.account ?? null;
 	if (session) sessionNotice.set(null);
-	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId, otherViewer);
+	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId);
 }
 
 export function fillSettings(value: ApiSettings, lastEventId: number): void {
@@ -82,9 +80,9 @@ export function fillAccountSecurity(security: ApiAccountSecurity, lastEventId: n
 	refill(() => accountSecurity.fill(security, lastEventId), lastEventId);
 }
 
-function refill(fill: () => void, lastEventId: number, reopen = false) {
+function refill(fill: () => void, lastEventId: number) {
 	fill();
 	// Data older than what the stream already delivered would miss those events: replay them.
-	if (reopen || stream.hasDeliveredPast(lastEventId)) stream.restart();
+	if (stream.hasDeliveredPast(lastEventId)) stream.restart();
 	else stream.start();
 }
