@@ -1,4 +1,5 @@
 export * from './user';
+export * from './name';
 export * from './auth';
 export * from './event';
 export * from './settings';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameProblem } from './name';
 
 export const userTypes = ['regular', 'crew', 'admin'] as const;
 export type UserType = (typeof userTypes)[number];
@@ -16,19 +17,18 @@ export interface ApiUser {
 /** The user the current session is logged in as. */
 export type ApiAccount = ApiUser;
 
-/** Lone surrogates cannot be stored as UTF-8; U+FFFD is what undecodable bytes became. */
-const wellFormed = (text: string) => text.isWellFormed() && !text.includes('\uFFFD');
-
+/**
+ * Trimmed and in NFC, so "é" typed as one code point or as e + accent is the same name;
+ * the rules are in name.ts.
+ */
 export const nameSchema = z
 	.string({ error: 'name must be a string' })
 	.trim()
-	.min(1, 'name must be 1 to 64 characters')
-	.max(64, 'name must be 1 to 64 characters')
-	.refine(
-		(name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name),
-		'name must not hold control characters'
-	)
-	.refine(wellFormed, 'name must be valid text');
+	.transform((name) => (name.isWellFormed() ? name.normalize('NFC') : name))
+	.superRefine((name, context) => {
+		const problem = nameProblem(name);
+		if (problem) context.addIssue({ code: 'custom', message: problem });
+	});
 
 export const passwordSchema = z
 	.string({ error: 'password must be a string' })
@@ -36,9 +36,13 @@ export const passwordSchema = z
 	.max(256, 'password must be 8 to 256 characters')
 	.refine((password) => password.isWellFormed(), 'password must be valid text');
 
+/** An empty field is a slip, not a wrong guess: it is told so and never counted as one. */
+export const emptyCurrentPassword = 'currentPassword is empty: enter your current password';
+
 /** The password the person types to prove it is them; its length rules are the stored one's. */
 const currentPassword = z
 	.string({ error: 'currentPassword must be a string' })
+	.min(1, emptyCurrentPassword)
 	.max(256, 'currentPassword must be at most 256 characters');
 
 export const accountPatchSchema = z
@@ -68,7 +72,7 @@ export type UserPatch = z.infer<typeof userPatchSchema>;
 
 /** Deleting the account and ending other sessions need the current password (OWASP ASVS 3.3.4). */
 export const currentPasswordSchema = z.strictObject({
-	currentPassword: currentPassword.min(1, 'currentPassword is required')
+	currentPassword
 });
 
 /** The account page's forms, each read on its own. */

@@ -11,6 +11,7 @@ import {
 	endOwnSession,
 	readAccountSecurity
 } from '$lib/server/auth/own-sessions';
+import { donePath, doneMessages, postedWithoutJavaScript, type DoneKey } from '$lib/done';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -60,15 +61,15 @@ export const actions: Actions = {
 			const current = session(event.locals);
 			// The password before the id: a made-up id then answers a wrong password as a real one does.
 			await requireCurrentPassword(current, currentPassword);
-			if (id === 'others') {
-				endOtherOwnSessions(current);
-				return { form: 'endSessions', success: 'Every other session was ended.' };
-			}
-			if (endOwnSession(current, id) === 'logged-out') {
+			const done: DoneKey = id === 'others' ? 'sessions-ended' : 'session-ended';
+			if (id === 'others') endOtherOwnSessions(current);
+			else if (endOwnSession(current, id) === 'logged-out') {
 				clearSessionCookie(event.cookies, event.url);
 				redirect(303, '/login');
 			}
-			return { form: 'endSessions', success: 'The session was ended.' };
+			// Without JavaScript: a clean address, and a page whose password field is empty.
+			if (postedWithoutJavaScript(event.request)) redirect(303, donePath('/account', done));
+			return { form: 'endSessions', success: doneMessages[done] };
 		}),
 
 	delete: (event) =>

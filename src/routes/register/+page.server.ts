@@ -6,6 +6,7 @@ import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { registerUser } from '$lib/server/users/register';
 import { countUsers } from '$lib/server/users/user-store';
+import { markFirstVisit } from '$lib/server/users/welcome';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -21,7 +22,9 @@ export const actions: Actions = {
 	register: (event) =>
 		handleForm('register', event, registrationSchema, async (registration) => {
 			allowRegistration(event.getClientAddress());
-			logIn(await registerUser(registration), event);
+			const user = await registerUser(registration);
+			logIn(user, event);
+			markFirstVisit(event.cookies, event.url, user.id);
 			redirect(303, '/');
 		})
 };

@@ -1,4 +1,6 @@
+import { redirect } from '@sveltejs/kit';
 import { deleteUserFormSchema, setTypeFormSchema } from '$lib/api';
+import { donePath, postedWithoutJavaScript } from '$lib/done';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
@@ -31,6 +33,7 @@ export const actions: Actions = {
 			const user = findUserById(getDb(), id);
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
 			deleteUser(session, id);
+			if (postedWithoutJavaScript(event.request)) redirect(303, donePath('/users', 'user-deleted'));
 			return { form: 'delete', id, success: `${user?.name ?? 'The user'} was deleted.` };
 		})
 };

@@ -1,4 +1,4 @@
-import type { AccountPatch } from '$lib/api';
+import { emptyCurrentPassword, type AccountPatch } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { checkCurrentPassword } from '../auth/brute-force';
 import { appendLoginUpdate } from '../auth/login-events';
@@ -23,6 +23,7 @@ export async function requireCurrentPassword(
 	password: string | undefined
 ): Promise<void> {
 	if (password === undefined) throw wrongCurrentPassword();
+	if (password === '') throw new Refusal(400, emptyCurrentPassword, 'currentPassword');
 	await checkCurrentPassword(session.family, async () => {
 		const hash = findPasswordHash(getDb(), session.userId);
 		if (!hash || !(await verifyPassword(hash, password))) throw wrongCurrentPassword();
