@@ -1,3 +1,4 @@
+import { pruneAudit } from './audit/audit-store';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { ConfigError, getConfig, type Config } from './config';
@@ -69,7 +70,10 @@ function pruneOldEvents(config: Config) {
 
 function pruneOldSecurityRecords(config: Config) {
 	try {
-		pruneSecurityRecords(getDb(), Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000);
+		const before = Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000;
+		pruneSecurityRecords(getDb(), before);
+		// The audit trail tells of the same kind of recent history and keeps as long.
+		pruneAudit(getDb(), before);
 	} catch (error) {
 		console.error('security record pruning failed', error);
 	}

@@ -1,11 +1,13 @@
 import type { UserPatch } from '$lib/api';
+import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import { announceSessionEnded } from '../auth/session-ended';
+import { endUserFamilies } from '../auth/session-end';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
-import { findUserById } from './user-store';
+import { countActiveAdmins, findUserById, setSuspended } from './user-store';
 import { prepared } from '../db/statements';
 
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
@@ -13,26 +15,66 @@ export function requireAdmin(user: ServerUser): void {
 	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
 }
 
-/** The app never ends up without an admin: the last one cannot be demoted or deleted. */
+/**
+ * The app never ends up without an admin who can log in: the last one cannot be demoted,
+ * deleted or suspended.
+ */
 function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void {
-	if (user.type !== 'admin') return;
-	const admins = prepared(tx.db, "SELECT COUNT(*) FROM user WHERE type = 'admin'").pluck().get();
-	if (admins === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
+	if (user.type !== 'admin' || user.suspendedAt) return;
+	if (countActiveAdmins(tx.db) === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
 }
 
-/** An admin renames or retypes a user; a new type closes that user's streams at once. */
+/**
+ * An admin renames, retypes, suspends or lifts the suspension of a user. A new type closes that
+ * user's streams at once; a suspension ends every login of the user.
+ */
 export function changeUser(actor: ServerSession, id: string, patch: UserPatch): ServerUser {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const before = findUserById(tx.db, id);
 		if (!before) throw new Refusal(404, 'no such user');
 		if (patch.type !== undefined && patch.type !== 'admin') {
 			refuseLosingLastAdmin(tx, before, 'demoted');
 		}
-		const after = updateUser(tx, id, patch);
+		const suspend = patch.suspended === true && !before.suspendedAt;
+		const lift = patch.suspended === false && Boolean(before.suspendedAt);
+		if (suspend) {
+			if (before.id === admin.id) throw new Refusal(409, 'you cannot suspend yourself');
+			refuseLosingLastAdmin(tx, before, 'suspended');
+			setSuspended(tx.db, id, tx.now, admin.id);
+		}
+		if (lift) setSuspended(tx.db, id, null, null);
+		const after = updateUser(tx, id, {
+			...(patch.name !== undefined && { name: patch.name }),
+			...(patch.type !== undefined && { type: patch.type })
+		});
+		if (after.name !== before.name) {
+			recordAudit(tx, {
+				actor: admin,
+				action: 'user-rename',
+				target: after,
+				detail: `from ${before.name}`
+			});
+		}
 		if (after.type !== before.type) {
+			recordAudit(tx, {
+				actor: admin,
+				action: 'user-type',
+				target: after,
+				detail: `${before.type} to ${after.type}`
+			});
 			tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'access-changed' }));
 		}
+		if (suspend) {
+			const ended = endUserFamilies(tx, id, 'suspended');
+			recordAudit(tx, {
+				actor: admin,
+				action: 'user-suspend',
+				target: after,
+				detail: `${ended} ${ended === 1 ? 'session' : 'sessions'} ended`
+			});
+		}
+		if (lift) recordAudit(tx, { actor: admin, action: 'user-unsuspend', target: after });
 		return after;
 	});
 }
@@ -40,13 +82,14 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 /** An admin deletes a user. */
 export function deleteUser(actor: ServerSession, id: string): void {
 	change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		removeUser(tx, id);
+		const admin = requireActor(tx, actor, { admin: true });
+		const user = removeUser(tx, id);
+		recordAudit(tx, { actor: admin, action: 'user-delete', target: user });
 	});
 }
 
 /** Deletes a user with all of its sessions inside the caller's change, and closes its streams. */
-export function removeUser(tx: Change, id: string): void {
+export function removeUser(tx: Change, id: string): ServerUser {
 	const user = findUserById(tx.db, id);
 	if (!user) throw new Refusal(404, 'no such user');
 	refuseLosingLastAdmin(tx, user, 'deleted');
@@ -54,4 +97,5 @@ export function removeUser(tx: Change, id: string): void {
 	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
 	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
+	return user;
 }
