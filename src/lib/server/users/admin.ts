@@ -16,8 +16,8 @@ export function requireAdmin(user: ServerUser): void {
 }
 
 /**
- * The app never ends up without an admin who can log in: the last one cannot be demoted,
- * deleted or suspended.
+ * The app never ends up without an admin who can log in: the last one not suspended cannot be
+ * demoted or deleted (nor suspended: nobody may suspend themselves).
  */
 function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void {
 	if (user.type !== 'admin' || user.suspendedAt) return;
@@ -39,8 +39,8 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 		const suspend = patch.suspended === true && !before.suspendedAt;
 		const lift = patch.suspended === false && Boolean(before.suspendedAt);
 		if (suspend) {
+			// So an admin who can log in always remains: the one acting.
 			if (before.id === admin.id) throw new Refusal(409, 'you cannot suspend yourself');
-			refuseLosingLastAdmin(tx, before, 'suspended');
 			setSuspended(tx.db, id, tx.now, admin.id);
 		}
 		if (lift) setSuspended(tx.db, id, null, null);

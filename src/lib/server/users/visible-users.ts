@@ -1,5 +1,6 @@
 import type { AccessLevel, ApiUser, UserQuery } from '$lib/api';
 import type { Db } from '../db';
+import { Refusal } from '../refusal';
 import { toApiUser } from './api-user';
 import { listUsers, queryUsers } from './user-store';
 
@@ -16,6 +17,10 @@ export function searchVisibleUsers(
 	query: UserQuery
 ): { users: ApiUser[]; total: number } {
 	if (viewer === 'public') return { users: [], total: 0 };
+	// The order would tell who was active when, which only admins may know.
+	if (query.sort === 'lastSeen' && viewer !== 'admin') {
+		throw new Refusal(403, 'only an admin may sort by lastSeen');
+	}
 	const { users, total } = queryUsers(db, query);
 	return { users: users.map((user) => toApiUser(user, viewer)), total };
 }
