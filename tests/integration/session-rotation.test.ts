@@ -164,6 +164,10 @@ describe('theft', () => {
 		expect(server.query('SELECT kind FROM security_record WHERE user_id = ?', userId)).toEqual([
 			{ kind: 'session-taken' }
 		]);
+		// The admins' audit trail tells of it too, with no actor.
+		expect(server.query('SELECT action, actor_id FROM audit WHERE target_id = ?', userId)).toEqual([
+			{ action: 'session-taken', actor_id: null }
+		]);
 		// Tombstones stay, to tell whoever presents them.
 		const family = server.query<{ n: number }>(
 			"SELECT COUNT(*) AS n FROM session WHERE user_id = ? AND ended_reason = 'taken'",

@@ -202,10 +202,18 @@ describe('delivery', () => {
 		const regularUsers = regularLive.events.map((m) => m.event.data as ApiUser);
 		expect(adminUsers.map((u) => u.name)).toEqual(['Newcomer', 'Grace']);
 		for (const [i, user] of adminUsers.entries()) {
-			expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'lastSeenAt', 'name', 'type']);
+			expect(Object.keys(user).sort()).toEqual([
+				'createdAt',
+				'id',
+				'lastSeenAt',
+				'name',
+				'suspended',
+				'type'
+			]);
 			expect(user.lastSeenAt).toEqual(expect.any(Number));
 			const seenByRegular: Partial<typeof user> = { ...user };
 			delete seenByRegular.lastSeenAt;
+			delete seenByRegular.suspended;
 			expect(regularUsers[i]).toEqual(seenByRegular);
 			expect(regularLive.events[i].event.type).toBe('user-update');
 		}

@@ -207,7 +207,7 @@ async function accountStatusWithToken(token: string): Promise<number> {
 }
 
 const apiUserKeys = ['createdAt', 'id', 'name', 'type'];
-const adminUserKeys = [...apiUserKeys, 'lastSeenAt'].sort();
+const adminUserKeys = [...apiUserKeys, 'lastSeenAt', 'suspended'].sort();
 
 // ---------------------------------------------------------------------------------------------
 

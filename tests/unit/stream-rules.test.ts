@@ -33,7 +33,7 @@ describe('event projection per viewer', () => {
 	it('an admin sees the whole user', () => {
 		expect(projectEvent(update, { level: 'admin', userId: 'x' })).toEqual({
 			type: 'user-update',
-			data: { id: 'u', name: 'Ada', type: 'crew', createdAt: 1, lastSeenAt: 2 }
+			data: { id: 'u', name: 'Ada', type: 'crew', createdAt: 1, lastSeenAt: 2, suspended: false }
 		});
 	});
 

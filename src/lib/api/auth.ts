@@ -29,7 +29,8 @@ export const sessionNotices = [
 	'session-taken',
 	'session-ended-elsewhere',
 	'password-changed',
-	'user-deleted'
+	'user-deleted',
+	'user-suspended'
 ] as const;
 export type SessionNotice = (typeof sessionNotices)[number];
 

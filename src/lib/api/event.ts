@@ -38,4 +38,11 @@ export const closeCodes = {
 
 /** The reason words of close 4001 (contract §4). */
 export type SessionEndReason =
-	'expired' | 'rotated' | 'logged-out' | 'revoked' | 'taken' | 'access-changed' | 'deleted';
+	| 'expired'
+	| 'rotated'
+	| 'logged-out'
+	| 'revoked'
+	| 'taken'
+	| 'access-changed'
+	| 'deleted'
+	| 'suspended';

@@ -4,3 +4,4 @@ export * from './auth';
 export * from './event';
 export * from './settings';
 export * from './invitation';
+export * from './audit';

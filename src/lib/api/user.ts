@@ -12,6 +12,8 @@ export interface ApiUser {
 	createdAt: number;
 	/** Only admins see when a user was last active. */
 	lastSeenAt?: number | null;
+	/** Only admins see whether a user is suspended (cannot log in). */
+	suspended?: boolean;
 }
 
 /** The user the current session is logged in as. */
@@ -63,11 +65,14 @@ export type AccountPatch = z.infer<typeof accountPatchSchema>;
 export const userPatchSchema = z
 	.strictObject({
 		name: nameSchema.optional(),
-		type: z.enum(userTypes, { error: 'type must be regular, crew or admin' }).optional()
+		type: z.enum(userTypes, { error: 'type must be regular, crew or admin' }).optional(),
+		suspended: z.boolean({ error: 'suspended must be true or false' }).optional()
 	})
-	.refine((patch) => patch.name !== undefined || patch.type !== undefined, {
-		message: 'nothing to change: give name or type'
-	});
+	.refine(
+		(patch) =>
+			patch.name !== undefined || patch.type !== undefined || patch.suspended !== undefined,
+		{ message: 'nothing to change: give name, type or suspended' }
+	);
 export type UserPatch = z.infer<typeof userPatchSchema>;
 
 /** Deleting the account and ending other sessions need the current password (OWASP ASVS 3.3.4). */
@@ -99,4 +104,44 @@ export const deleteUserFormSchema = z.object({
 	id: z.string().min(1).max(64),
 	/** Absent on the first press: the page asks to confirm before anything is deleted. */
 	confirm: z.literal('yes').optional()
+});
+
+export const userSorts = ['name', 'created', 'lastSeen'] as const;
+export type UserSort = (typeof userSorts)[number];
+
+/** GET /api/users' optional search, sort and window; without any, every user, oldest first. */
+export const userQuerySchema = z.object({
+	q: z.string().max(64, 'q must be at most 64 characters').default(''),
+	sort: z.enum(userSorts, { error: 'sort must be name, created or lastSeen' }).default('created'),
+	order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('asc'),
+	limit: z.coerce
+		.number({ error: 'limit must be a number' })
+		.int('limit must be a whole number')
+		.min(1, 'limit must be 1 to 1000')
+		.max(1000, 'limit must be 1 to 1000')
+		.optional(),
+	offset: z.coerce
+		.number({ error: 'offset must be a number' })
+		.int('offset must be a whole number')
+		.min(0, 'offset must not be negative')
+		.default(0)
+});
+export type UserQuery = z.infer<typeof userQuerySchema>;
+
+/** The /users page's query string: a page number instead of a window. */
+export const usersPageQuerySchema = z.object({
+	q: z.string().max(64).catch(''),
+	sort: z.enum(userSorts).catch('created'),
+	order: z.enum(['asc', 'desc']).catch('desc'),
+	page: z.coerce.number().int().min(1).max(1_000_000).catch(1)
+});
+export type UsersPageQuery = z.infer<typeof usersPageQuerySchema>;
+
+export const renameUserFormSchema = z.object({ id: z.string().min(1).max(64), name: nameSchema });
+export const suspendFormSchema = z.object({
+	id: z.string().min(1).max(64),
+	suspended: z.enum(['yes', 'no']).transform((value) => value === 'yes')
+});
+export const endUserSessionFormSchema = z.object({
+	family: z.string().min(1, 'choose a session to end').max(64)
 });

@@ -13,7 +13,7 @@ import type {
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
 import { createSettingsStore } from './stores/settings';
-import { createUsersStore } from './stores/users';
+import { createUsersStore, wholeList } from './stores/users';
 import { StreamClient, type StreamStatus } from './stream';
 
 /** Browser-only state: the stores the stream feeds, and the stream's status. */
@@ -80,8 +80,8 @@ export function fillSettings(value: ApiSettings, lastEventId: number): void {
 	refill(() => settings.fill(value, lastEventId), lastEventId);
 }
 
-export function fillUsers(list: ApiUser[], lastEventId: number): void {
-	refill(() => users.fill(list, lastEventId), lastEventId);
+export function fillUsers(list: ApiUser[], lastEventId: number, window = wholeList): void {
+	refill(() => users.fillWindow(list, lastEventId, window), lastEventId);
 }
 
 export function fillAccountSecurity(security: ApiAccountSecurity, lastEventId: number): void {

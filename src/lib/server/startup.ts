@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { pruneAudit } from './audit/audit-store';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { changedSettings, ConfigError, getConfig, type Config } from './config';
@@ -85,7 +86,10 @@ function pruneOldEvents(config: Config) {
 
 function pruneOldSecurityRecords(config: Config) {
 	try {
-		pruneSecurityRecords(getDb(), Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000);
+		const before = Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000;
+		pruneSecurityRecords(getDb(), before);
+		// The audit trail tells of the same kind of recent history and keeps as long.
+		pruneAudit(getDb(), before);
 	} catch (error) {
 		log().error(
 			{ event: 'security-record-prune-failed', err: error },

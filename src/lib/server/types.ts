@@ -6,6 +6,8 @@ export interface ServerUser {
 	type: UserType;
 	createdAt: number;
 	lastSeenAt: number | null;
+	/** When an admin suspended the user; null or absent (events older than suspension) when not. */
+	suspendedAt?: number | null;
 }
 
 /** A live session as the server knows it. `id` is the SHA-256 of the cookie's token. */

@@ -1,20 +1,43 @@
 import { redirect } from '@sveltejs/kit';
-import { deleteUserFormSchema, setTypeFormSchema } from '$lib/api';
+import { deleteUserFormSchema, setTypeFormSchema, usersPageQuerySchema } from '$lib/api';
 import { donePath, postedWithoutJavaScript } from '$lib/done';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
 import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/admin';
-import { accessLevelOf } from '$lib/server/users/api-user';
-import { visibleUsers } from '$lib/server/users/visible-users';
+import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
+import { searchVisibleUsers } from '$lib/server/users/visible-users';
 import { findUserById } from '$lib/server/users/user-store';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+const usersPerPage = 50;
+
+/** Search, order and page come from the query string, so the page works without JavaScript. */
+export const load: PageServerLoad = ({ locals, url }) => {
 	const viewer = accessLevelOf(locals.user);
-	const { lastEventId, data: users } = readSnapshot(() => visibleUsers(getDb(), viewer));
-	return { lastEventId, users, viewer };
+	const query = usersPageQuerySchema.parse(Object.fromEntries(url.searchParams));
+	// When users were last active is for admins to know, and so is the order it makes.
+	if (query.sort === 'lastSeen' && viewer !== 'admin') query.sort = 'created';
+	const { lastEventId, data } = readSnapshot(() =>
+		searchVisibleUsers(getDb(), viewer, {
+			q: query.q,
+			sort: query.sort,
+			order: query.order,
+			limit: usersPerPage,
+			offset: (query.page - 1) * usersPerPage
+		})
+	);
+	const pages = Math.max(1, Math.ceil(data.total / usersPerPage));
+	return {
+		lastEventId,
+		users: data.users,
+		total: data.total,
+		query,
+		pages,
+		perPage: usersPerPage,
+		viewer
+	};
 };
 
 export const actions: Actions = {
@@ -23,7 +46,12 @@ export const actions: Actions = {
 			const { session, user: actor } = requireSession(event.locals);
 			requireAdmin(actor);
 			const user = changeUser(session, id, { type });
-			return { form: 'setType', id, success: `${user.name} is now ${type}.` };
+			return {
+				form: 'setType',
+				id,
+				user: toApiUser(user, 'admin'),
+				success: `${user.name} is now ${type}.`
+			};
 		}),
 
 	delete: (event) =>

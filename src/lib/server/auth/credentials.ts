@@ -13,5 +13,9 @@ export async function checkCredentials({ name, password }: Credentials): Promise
 	const hash = found?.passwordHash ?? (await passwordHashForUnknownUser());
 	const ok = await verifyPassword(hash, password);
 	if (!found || !ok) throw new Refusal(401, wrongCredentials);
+	// Only told to someone who knows the password.
+	if (found.user.suspendedAt) {
+		throw new Refusal(403, 'this account is suspended; ask an admin');
+	}
 	return found.user;
 }

@@ -1,4 +1,5 @@
 import type { SessionNotice } from '$lib/api';
+import { recordAudit } from '../audit/audit-store';
 import { getConfig } from '../config';
 import { log } from '../log';
 import { getDb, type Db } from '../db';
@@ -105,7 +106,7 @@ function checkEnded(db: Db, id: string, now: number, times: SessionTimes): Sessi
 
 function present(db: Db, row: SessionRow, now: number, times: SessionTimes): SessionCheck {
 	const user = findUserById(db, row.user_id);
-	if (!user) return none();
+	if (!user || user.suspendedAt) return none();
 	const touch = shouldTouch(row.last_seen_at, now, times);
 	if (row.received === 0 || touch) {
 		const lastSeenAt = touch ? now : row.last_seen_at;
@@ -181,4 +182,10 @@ function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void 
 			VALUES (?, 'session-taken', ?, ?, ?)`
 	).run(row.user_id, tx.now, userAgent.slice(0, 512), other.slice(0, 512));
 	appendLoginTaken(tx, row.user_id, row.family);
+	recordAudit(tx, {
+		actor: null,
+		action: 'session-taken',
+		target: findUserById(tx.db, row.user_id) ?? null,
+		detail: userAgent
+	});
 }

@@ -4,7 +4,13 @@ import type { SessionNotice } from '$lib/api';
  * Why a login was ended other than by theft; its sessions are kept as tombstones until they
  * would have expired, so whoever presents one is told why and it never lives again.
  */
-export const sessionEndings = ['logged-out', 'revoked', 'password-changed', 'deleted'] as const;
+export const sessionEndings = [
+	'logged-out',
+	'revoked',
+	'password-changed',
+	'deleted',
+	'suspended'
+] as const;
 export type SessionEnding = (typeof sessionEndings)[number];
 
 const isEnding = (reason: string | null): reason is SessionEnding =>
@@ -77,6 +83,8 @@ export function noticeForEnding(ending: string): SessionNotice | undefined {
 			return 'password-changed';
 		case 'deleted':
 			return 'user-deleted';
+		case 'suspended':
+			return 'user-suspended';
 		default:
 			return undefined;
 	}

@@ -109,6 +109,32 @@ export const migrations: Migration[] = [
 			-- A theft names both browsers: user_agent came second, other_user_agent first.
 			ALTER TABLE security_record ADD COLUMN other_user_agent TEXT NOT NULL DEFAULT '';
 		`
+	},
+	{
+		version: 5,
+		name: 'suspension, audit trail, user list indexes',
+		sql: `
+			-- A suspended user keeps their account but cannot log in; null when not suspended.
+			ALTER TABLE user ADD COLUMN suspended_at INTEGER;
+			ALTER TABLE user ADD COLUMN suspended_by TEXT;
+			-- The users list pages through thousands by when they joined or were last seen;
+			-- by name it uses the unique NOCASE index on name.
+			CREATE INDEX user_created_at ON user (created_at, id);
+			CREATE INDEX user_last_seen_at ON user (last_seen_at, id);
+			-- What admins did and what security events happened. Names are copied, so a row
+			-- still reads after its user is renamed or deleted.
+			CREATE TABLE audit (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				at INTEGER NOT NULL,
+				actor_id TEXT,
+				actor_name TEXT,
+				action TEXT NOT NULL,
+				target_id TEXT,
+				target_name TEXT,
+				detail TEXT NOT NULL DEFAULT ''
+			);
+			CREATE INDEX audit_at ON audit (at);
+		`
 	}
 ];
 

@@ -1,5 +1,6 @@
 import type { ApiCreatedInvitation, ApiInvitation } from '$lib/api';
 import { change } from '../events/change';
+import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import type { ServerSession } from '../types';
 import { insertInvitation } from './invitation-store';
@@ -20,7 +21,7 @@ export function createInvitation(
 ): ApiCreatedInvitation {
 	const token = generateInvitationToken();
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const invitation: ApiInvitation = {
 			id: generateInvitationId(),
 			createdAt: tx.now,
@@ -30,6 +31,12 @@ export function createInvitation(
 			usedBy: null
 		};
 		insertInvitation(tx.db, invitation, hashInvitationToken(token));
+		recordAudit(tx, {
+			actor: admin,
+			action: 'invitation-create',
+			target: null,
+			detail: `${invitation.id}, valid ${expiresInHours} h`
+		});
 		const url = new URL('/register', origin);
 		url.searchParams.set('invitation', token);
 		return {

@@ -1,5 +1,6 @@
 import type { ApiSettings, SettingsPatch } from '$lib/api';
 import { appendEvent, change } from '../events/change';
+import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import type { ServerSession } from '../types';
 import { currentSettings } from './current-settings';
@@ -8,8 +9,20 @@ import { saveSettings } from './settings-store';
 /** An admin changes the settings; every open page learns them at once. */
 export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiSettings {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		const settings: ApiSettings = { ...currentSettings(tx.db), ...patch };
+		const admin = requireActor(tx, actor, { admin: true });
+		const before = currentSettings(tx.db);
+		const settings: ApiSettings = { ...before, ...patch };
+		const changed = (Object.keys(patch) as (keyof ApiSettings)[])
+			.filter((key) => patch[key] !== undefined && patch[key] !== before[key])
+			.map((key) => `${key}: ${before[key]} to ${settings[key]}`);
+		if (changed.length) {
+			recordAudit(tx, {
+				actor: admin,
+				action: 'settings-change',
+				target: null,
+				detail: changed.join('; ')
+			});
+		}
 		saveSettings(tx.db, settings);
 		appendEvent(tx, { type: 'settings-update', data: settings });
 		return settings;

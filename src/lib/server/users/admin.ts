@@ -1,14 +1,16 @@
 import type { UserPatch } from '$lib/api';
+import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import { endUserSessions } from '../auth/ended-session-store';
 import { announceSessionEnded } from '../auth/session-ended';
 import { sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
+import { endUserFamilies } from '../auth/session-end';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
-import { findUserById } from './user-store';
+import { countActiveAdmins, findUserById, setSuspended } from './user-store';
 import { prepared } from '../db/statements';
 
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
@@ -16,26 +18,66 @@ export function requireAdmin(user: ServerUser): void {
 	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
 }
 
-/** The app never ends up without an admin: the last one cannot be demoted or deleted. */
+/**
+ * The app never ends up without an admin who can log in: the last one not suspended cannot be
+ * demoted or deleted (nor suspended: nobody may suspend themselves).
+ */
 function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void {
-	if (user.type !== 'admin') return;
-	const admins = prepared(tx.db, "SELECT COUNT(*) FROM user WHERE type = 'admin'").pluck().get();
-	if (admins === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
+	if (user.type !== 'admin' || user.suspendedAt) return;
+	if (countActiveAdmins(tx.db) === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
 }
 
-/** An admin renames or retypes a user; a new type closes that user's streams at once. */
+/**
+ * An admin renames, retypes, suspends or lifts the suspension of a user. A new type closes that
+ * user's streams at once; a suspension ends every login of the user.
+ */
 export function changeUser(actor: ServerSession, id: string, patch: UserPatch): ServerUser {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const before = findUserById(tx.db, id);
 		if (!before) throw new Refusal(404, 'no such user');
 		if (patch.type !== undefined && patch.type !== 'admin') {
 			refuseLosingLastAdmin(tx, before, 'demoted');
 		}
-		const after = updateUser(tx, id, patch);
+		const suspend = patch.suspended === true && !before.suspendedAt;
+		const lift = patch.suspended === false && Boolean(before.suspendedAt);
+		if (suspend) {
+			// So an admin who can log in always remains: the one acting.
+			if (before.id === admin.id) throw new Refusal(409, 'you cannot suspend yourself');
+			setSuspended(tx.db, id, tx.now, admin.id);
+		}
+		if (lift) setSuspended(tx.db, id, null, null);
+		const after = updateUser(tx, id, {
+			...(patch.name !== undefined && { name: patch.name }),
+			...(patch.type !== undefined && { type: patch.type })
+		});
+		if (after.name !== before.name) {
+			recordAudit(tx, {
+				actor: admin,
+				action: 'user-rename',
+				target: after,
+				detail: `from ${before.name}`
+			});
+		}
 		if (after.type !== before.type) {
+			recordAudit(tx, {
+				actor: admin,
+				action: 'user-type',
+				target: after,
+				detail: `${before.type} to ${after.type}`
+			});
 			tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'access-changed' }));
 		}
+		if (suspend) {
+			const ended = endUserFamilies(tx, id, 'suspended');
+			recordAudit(tx, {
+				actor: admin,
+				action: 'user-suspend',
+				target: after,
+				detail: `${ended} ${ended === 1 ? 'session' : 'sessions'} ended`
+			});
+		}
+		if (lift) recordAudit(tx, { actor: admin, action: 'user-unsuspend', target: after });
 		return after;
 	});
 }
@@ -43,8 +85,9 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 /** An admin deletes a user. */
 export function deleteUser(actor: ServerSession, id: string): void {
 	change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		removeUser(tx, id);
+		const admin = requireActor(tx, actor, { admin: true });
+		const user = removeUser(tx, id);
+		recordAudit(tx, { actor: admin, action: 'user-delete', target: user });
 	});
 }
 
@@ -52,7 +95,7 @@ export function deleteUser(actor: ServerSession, id: string): void {
  * Deletes a user with all of its sessions inside the caller's change, and closes its streams;
  * the sessions stay as tombstones so whoever presents one is told the user was deleted.
  */
-export function removeUser(tx: Change, id: string): void {
+export function removeUser(tx: Change, id: string): ServerUser {
 	const user = findUserById(tx.db, id);
 	if (!user) throw new Refusal(404, 'no such user');
 	refuseLosingLastAdmin(tx, user, 'deleted');
@@ -60,4 +103,5 @@ export function removeUser(tx: Change, id: string): void {
 	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
 	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
+	return user;
 }

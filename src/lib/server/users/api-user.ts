@@ -5,7 +5,8 @@ export function accessLevelOf(user: ServerUser | null | undefined): AccessLevel 
 	return user?.type ?? 'public';
 }
 
-/** What a viewer may see of a user; admins also see when the user was last active. */
+/** What a viewer may see of a user; admins also see when the user was last active and whether
+ * they are suspended. */
 export function toApiUser(user: ServerUser, viewer: AccessLevel): ApiUser {
 	const seen: ApiUser = {
 		id: user.id,
@@ -13,5 +14,7 @@ export function toApiUser(user: ServerUser, viewer: AccessLevel): ApiUser {
 		type: user.type,
 		createdAt: user.createdAt
 	};
-	return viewer === 'admin' ? { ...seen, lastSeenAt: user.lastSeenAt } : seen;
+	return viewer === 'admin'
+		? { ...seen, lastSeenAt: user.lastSeenAt, suspended: Boolean(user.suspendedAt) }
+		: seen;
 }

@@ -40,7 +40,8 @@ export async function registerUser({
 			name,
 			type: usersSoFar === 0 ? 'admin' : 'regular',
 			createdAt: tx.now,
-			lastSeenAt: tx.now
+			lastSeenAt: tx.now,
+			suspendedAt: null
 		};
 		insertUser(tx.db, user, passwordHash);
 		useInvitation?.(user.id);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { UserType } from '$lib/api';
+import type { UserSort, UserType } from '$lib/api';
 import type { Db } from '../db';
 import type { ServerUser } from '../types';
 import { prepared } from '../db/statements';
@@ -11,6 +11,7 @@ interface UserRow {
 	type: UserType;
 	created_at: number;
 	last_seen_at: number | null;
+	suspended_at: number | null;
 }
 
 function toServerUser(row: UserRow): ServerUser {
@@ -19,7 +20,8 @@ function toServerUser(row: UserRow): ServerUser {
 		name: row.name,
 		type: row.type,
 		createdAt: row.created_at,
-		lastSeenAt: row.last_seen_at
+		lastSeenAt: row.last_seen_at,
+		suspendedAt: row.suspended_at
 	};
 }
 
@@ -63,4 +65,46 @@ export function insertUser(db: Db, user: ServerUser, passwordHash: string): void
 		`INSERT INTO user (id, name, password_hash, type, created_at, last_seen_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
 	).run(user.id, user.name, passwordHash, user.type, user.createdAt, user.lastSeenAt);
+}
+
+/** A user's name matches a search when it holds the text, ignoring case; % and _ are literal. */
+export function likePattern(q: string): string {
+	return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const orderBy: Record<UserSort, string> = {
+	name: 'name COLLATE NOCASE',
+	created: 'created_at',
+	// Never-seen users sort as the oldest.
+	lastSeen: 'COALESCE(last_seen_at, 0)'
+};
+
+/** One window of the users matching a search, in a stable order, with how many match in all. */
+export function queryUsers(
+	db: Db,
+	query: { q: string; sort: UserSort; order: 'asc' | 'desc'; limit?: number; offset: number }
+): { users: ServerUser[]; total: number } {
+	const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+	const where = query.q ? "WHERE name LIKE ? ESCAPE '\\'" : '';
+	const params = query.q ? [likePattern(query.q)] : [];
+	const rows = prepared(
+		db,
+		`SELECT * FROM user ${where} ORDER BY ${orderBy[query.sort]} ${direction}, id ${direction}
+			LIMIT ? OFFSET ?`
+	).all(...params, query.limit ?? -1, query.offset) as UserRow[];
+	const total = prepared(db, `SELECT COUNT(*) FROM user ${where}`)
+		.pluck()
+		.get(...params) as number;
+	return { users: rows.map(toServerUser), total };
+}
+
+export function setSuspended(db: Db, id: string, at: number | null, by: string | null): void {
+	prepared(db, 'UPDATE user SET suspended_at = ?, suspended_by = ? WHERE id = ?').run(at, by, id);
+}
+
+/** Admins who can still act: the app must keep one. */
+export function countActiveAdmins(db: Db): number {
+	return prepared(db, "SELECT COUNT(*) FROM user WHERE type = 'admin' AND suspended_at IS NULL")
+		.pluck()
+		.get() as number;
 }

@@ -1,9 +1,16 @@
 import { json } from '@sveltejs/kit';
+import { userQuerySchema } from '$lib/api';
 import { getDb } from '$lib/server/db';
-import { endpoint } from '$lib/server/http';
+import { endpoint, parseInput } from '$lib/server/http';
 import { accessLevelOf } from '$lib/server/users/api-user';
-import { visibleUsers } from '$lib/server/users/visible-users';
+import { searchVisibleUsers } from '$lib/server/users/visible-users';
 
-export const GET = endpoint(({ locals }) =>
-	json(visibleUsers(getDb(), accessLevelOf(locals.user)))
-);
+/**
+ * Without parameters every user the viewer may see, oldest first, as always; `q`, `sort`,
+ * `order`, `limit` and `offset` pick a window. `X-Total-Count` tells how many match in all.
+ */
+export const GET = endpoint(({ locals, url }) => {
+	const query = parseInput(userQuerySchema, Object.fromEntries(url.searchParams));
+	const { users, total } = searchVisibleUsers(getDb(), accessLevelOf(locals.user), query);
+	return json(users, { headers: { 'x-total-count': String(total) } });
+});

@@ -1,0 +1,56 @@
+import { error, redirect } from '@sveltejs/kit';
+import { endUserSessionFormSchema, renameUserFormSchema, suspendFormSchema } from '$lib/api';
+import { listOwnSessions } from '$lib/server/auth/own-sessions';
+import { getDb } from '$lib/server/db';
+import { handleForm } from '$lib/server/form';
+import { requireSession } from '$lib/server/http';
+import { changeUser, requireAdmin } from '$lib/server/users/admin';
+import { toApiUser } from '$lib/server/users/api-user';
+import { findUserById } from '$lib/server/users/user-store';
+import { endUserSession } from '$lib/server/users/user-sessions';
+import type { Actions, PageServerLoad } from './$types';
+
+/** One user as an admin manages them: name, suspension, logins. Reloaded after each action. */
+export const load: PageServerLoad = ({ locals, params }) => {
+	if (!locals.user) redirect(303, '/login');
+	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
+	const db = getDb();
+	const user = findUserById(db, params.id);
+	if (!user) error(404, 'no such user');
+	return {
+		user: toApiUser(user, 'admin'),
+		sessions: listOwnSessions(db, user.id),
+		me: locals.user.id
+	};
+};
+
+function actingAdmin(locals: App.Locals) {
+	const { session, user } = requireSession(locals);
+	requireAdmin(user);
+	return session;
+}
+
+export const actions: Actions = {
+	rename: (event) =>
+		handleForm('rename', event, renameUserFormSchema, ({ id, name }) => {
+			const user = changeUser(actingAdmin(event.locals), id, { name });
+			return { form: 'rename', success: `Renamed to ${user.name}.` };
+		}),
+
+	suspend: (event) =>
+		handleForm('suspend', event, suspendFormSchema, ({ id, suspended }) => {
+			const user = changeUser(actingAdmin(event.locals), id, { suspended });
+			return {
+				form: 'suspend',
+				success: suspended
+					? `${user.name} is suspended: their sessions ended and they cannot log in.`
+					: `${user.name} may log in again.`
+			};
+		}),
+
+	endSession: (event) =>
+		handleForm('endSession', event, endUserSessionFormSchema, ({ family }) => {
+			endUserSession(actingAdmin(event.locals), event.params.id!, family);
+			return { form: 'endSession', success: 'The session ended.' };
+		})
+};

@@ -1,0 +1,10 @@
+import { error, redirect } from '@sveltejs/kit';
+import { listAudit } from '$lib/server/audit/audit-store';
+import { getDb } from '$lib/server/db';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.user) redirect(303, '/login');
+	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
+	return { records: listAudit(getDb(), 200) };
+};
