@@ -3,3 +3,4 @@ export * from './auth';
 export * from './event';
 export * from './settings';
 export * from './invitation';
+export * from './password-reset';

@@ -64,3 +64,7 @@ export function insertUser(db: Db, user: ServerUser, passwordHash: string): void
 		VALUES (?, ?, ?, ?, ?, ?)`
 	).run(user.id, user.name, passwordHash, user.type, user.createdAt, user.lastSeenAt);
 }
+
+export function updatePasswordHash(db: Db, userId: string, passwordHash: string): void {
+	prepared(db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+}
