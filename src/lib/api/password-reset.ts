@@ -35,7 +35,7 @@ export const passwordResetTokenSchema = z
 	.string({ error: 'token must be a string' })
 	.trim()
 	.min(1, 'token is required')
-	.max(128, 'that password reset link is not valid');
+	.max(128, 'token is not a valid password reset link');
 
 export const passwordResetSchema = z.strictObject({
 	token: passwordResetTokenSchema,
