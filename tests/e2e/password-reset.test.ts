@@ -8,10 +8,21 @@ for (const javaScriptEnabled of [true, false]) {
 		test('an admin makes a reset link; the user sets a new password elsewhere, the old browser is logged out and the new password works', async ({
 			browser
 		}) => {
+			// Five browsers, one after another.
+			test.slow();
 			const newPage = async () => (await browser.newContext({ javaScriptEnabled })).newPage();
 			const name = uniqueName(javaScriptEnabled ? 'reset-js' : 'reset-nojs');
 			const oldBrowser = await newPage();
 			await register(oldBrowser, name, javaScriptEnabled);
+			// A fresh page load, so its stream is opened with the user's session.
+			await oldBrowser.goto('/');
+			await waitForApp(oldBrowser, javaScriptEnabled);
+			if (javaScriptEnabled) {
+				await expect(oldBrowser.getByTestId('stream-status')).toHaveAttribute(
+					'data-status',
+					'live'
+				);
+			}
 
 			const admin = await newPage();
 			await logIn(admin, adminName, javaScriptEnabled);
