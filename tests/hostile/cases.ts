@@ -242,6 +242,8 @@ interface BodyRoute {
 	refused: [sender: 'visitor' | 'regular' | 'crew', status: number, mentions: RegExp][];
 	/** Bodies with no bad field that the route must still refuse (a refine of the schema). */
 	incomplete: Record<string, unknown>[];
+	/** `{}` is a whole request here (every field optional), so it is no malformed body. */
+	takesEmptyObject?: true;
 }
 
 const stringOrNot = (bad: unknown[]) => [...nonStrings, ...bad];
@@ -375,6 +377,40 @@ const bodyRoutes: BodyRoute[] = [
 			['crew', 403, /admin/]
 		],
 		incomplete: [{}]
+	},
+	{
+		method: 'POST',
+		path: (w) => `/api/users/${w.regular.id}/password-reset`,
+		fields: {
+			expiresInHours: {
+				bad: [null, '24', 0, -1, 72.001, 1e308, true, [], {}, { rawNumber: '1e999' }],
+				good: 24,
+				required: false
+			}
+		},
+		readers: ['admin'],
+		refused: [
+			['visitor', 401, /logged in/],
+			['regular', 403, /admin/],
+			['crew', 403, /admin/]
+		],
+		incomplete: [],
+		takesEmptyObject: true
+	},
+	{
+		method: 'POST',
+		path: () => '/api/auth/password-reset',
+		fields: {
+			token: {
+				bad: [...nonStrings, '', '   ', 'x'.repeat(129)],
+				good: 'x'.repeat(43),
+				required: true
+			},
+			password: { bad: stringOrNot(badPasswords), good: 'password123', required: true }
+		},
+		readers: ['visitor', 'regular'],
+		refused: [],
+		incomplete: []
 	}
 ];
 
@@ -462,6 +498,7 @@ export function jsonBodyCases(w: World, random: Random): HttpCase[] {
 		for (const sender of route.readers) {
 			// Bodies that are not JSON, or not an object of the route's shape.
 			for (const { label, body, notJson } of malformed) {
+				if (route.takesEmptyObject && body.toString().replace(/^\ufeff+/, '') === '{}') continue;
 				cases.push(
 					apiCase(w, sender, route.method, path, body, {
 						group: 'malformed JSON',
@@ -913,6 +950,8 @@ const apiRoutes: { path: (w: World) => string; methods: string[] }[] = [
 	{ path: (w) => `/api/auth/sessions/${w.regularOther.family}`, methods: ['DELETE'] },
 	{ path: () => '/api/users', methods: ['GET'] },
 	{ path: (w) => `/api/users/${w.regular.id}`, methods: ['GET', 'PATCH', 'DELETE'] },
+	{ path: (w) => `/api/users/${w.regular.id}/password-reset`, methods: ['POST'] },
+	{ path: () => '/api/auth/password-reset', methods: ['POST'] },
 	{ path: () => '/api/last-event-id', methods: ['GET'] },
 	{ path: () => '/api/events', methods: [] }
 ];

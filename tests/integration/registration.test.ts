@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCreatedInvitation, ApiInvitation, ApiSettings } from '../../src/lib/api';
-import { hashInvitationToken } from '../../src/lib/server/invitations/invitation-token';
+import { hashSecretToken } from '../../src/lib/server/auth/secret-token';
 import { Client } from '../helpers/client';
 import { serverForSuite, type TestServer } from '../helpers/server';
 import { connectStream, lastEventId, type TestStream } from '../helpers/stream';
@@ -190,7 +190,7 @@ describe('settings and invitations, per access level', () => {
 			created.id
 		);
 		expect(rows).toHaveLength(1);
-		expect(rows[0].token_hash).toBe(hashInvitationToken(tokenOf(created)));
+		expect(rows[0].token_hash).toBe(hashSecretToken(tokenOf(created)));
 		expect(JSON.stringify(rows)).not.toContain(tokenOf(created));
 	});
 

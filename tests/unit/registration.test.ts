@@ -11,7 +11,6 @@ import { createSettingsStore } from '$lib/client/stores/settings';
 import { openDatabase } from '$lib/server/db/open';
 import { projectEvent } from '$lib/server/events/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
-import { invitationProblem } from '$lib/server/invitations/invitation-validity';
 import { defaultSettings, seedDefaultSettings } from '$lib/server/settings/current-settings';
 import { findSettings, saveSettings } from '$lib/server/settings/settings-store';
 import { registrationNeed } from '$lib/server/users/registration-rule';
@@ -78,22 +77,6 @@ describe('invitation requests', () => {
 		expect(registrationSchema.safeParse({ ...base, invitation: 'x'.repeat(129) }).success).toBe(
 			false
 		);
-	});
-});
-
-describe('the invitation validity decision', () => {
-	const now = 1_000_000;
-	it('an unused invitation before its expiry is valid', () => {
-		expect(invitationProblem({ usedAt: null, expiresAt: now + 1 }, now)).toBeNull();
-	});
-	it('an unknown, used or expired invitation is refused, saying which', () => {
-		expect(invitationProblem(undefined, now)).toBe('unknown');
-		expect(invitationProblem({ usedAt: now - 5, expiresAt: now + 1000 }, now)).toBe('used');
-		expect(invitationProblem({ usedAt: null, expiresAt: now }, now)).toBe('expired');
-		expect(invitationProblem({ usedAt: null, expiresAt: now - 1 }, now)).toBe('expired');
-	});
-	it('a used invitation stays used after it expired', () => {
-		expect(invitationProblem({ usedAt: now - 5, expiresAt: now - 1 }, now)).toBe('used');
 	});
 });
 

@@ -5,3 +5,4 @@ export * from './event';
 export * from './settings';
 export * from './invitation';
 export * from './audit';
+export * from './password-reset';

@@ -28,6 +28,8 @@ const schema = z.object({
 	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: count(50),
 	RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION: count(10),
 	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: count(20),
+	/** Unknown, used or expired password reset links tried from one address. */
+	RATE_LIMIT_PASSWORD_RESET_FAILURES_PER_ADDRESS: count(20),
 	/** Successful logins per user within the window: each one writes to the database. */
 	RATE_LIMIT_LOGINS_PER_USER: count(30),
 	/** Live logins a user may hold; a new one beyond it ends the least recently used. */

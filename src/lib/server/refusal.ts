@@ -1,7 +1,7 @@
 /** A request the app understood and declines; `field` names the form field it is about. */
 export class Refusal extends Error {
 	constructor(
-		readonly status: 400 | 401 | 403 | 404 | 409 | 429,
+		readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 429,
 		message: string,
 		readonly field?: string,
 		/** For 429: seconds until a retry may succeed, sent as Retry-After. */

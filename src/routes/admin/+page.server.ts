@@ -1,5 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { invitationFormSchema, revokeInvitationFormSchema, settingsFormSchema } from '$lib/api';
+import {
+	invitationFormSchema,
+	passwordResetFormSchema,
+	revokeInvitationFormSchema,
+	settingsFormSchema
+} from '$lib/api';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -7,6 +12,7 @@ import { requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
 import { listInvitations } from '$lib/server/invitations/invitation-store';
 import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
+import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { updateSettings } from '$lib/server/settings/update-settings';
 import { requireAdmin } from '$lib/server/users/admin';
 import { listUsers } from '$lib/server/users/user-store';
@@ -51,5 +57,16 @@ export const actions: Actions = {
 		handleForm('revokeInvitation', event, revokeInvitationFormSchema, ({ id }) => {
 			revokeInvitation(actingAdmin(event.locals), id);
 			return { form: 'revokeInvitation', success: 'The invitation was revoked.' };
+		}),
+
+	createPasswordReset: (event) =>
+		handleForm('createPasswordReset', event, passwordResetFormSchema, (input) => {
+			const reset = createPasswordReset(
+				actingAdmin(event.locals),
+				input.userId,
+				input.expiresInHours,
+				event.url.origin
+			);
+			return { form: 'createPasswordReset', createdReset: { ...reset, userId: input.userId } };
 		})
 };

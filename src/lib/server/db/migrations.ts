@@ -135,6 +135,24 @@ export const migrations: Migration[] = [
 			);
 			CREATE INDEX audit_at ON audit (at);
 		`
+	},
+	{
+		version: 6,
+		name: 'password resets',
+		// Like invitations, only the SHA-256 of the link's secret is kept. created_by is null when
+		// the operator's command made it; a reset goes with its user, and outlives its maker.
+		sql: `
+			CREATE TABLE password_reset (
+				id TEXT PRIMARY KEY,
+				token_hash TEXT NOT NULL UNIQUE,
+				user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+				created_by TEXT REFERENCES user (id) ON DELETE SET NULL,
+				created_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				used_at INTEGER
+			);
+			CREATE INDEX password_reset_user ON password_reset (user_id);
+		`
 	}
 ];
 

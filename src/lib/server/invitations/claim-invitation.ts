@@ -1,17 +1,17 @@
 import type { Change } from '../events/change';
 import { Refusal } from '../refusal';
 import { findInvitationByTokenHash, markInvitationUsed } from './invitation-store';
-import { invitationProblem, type InvitationProblem } from './invitation-validity';
-import { hashInvitationToken } from './invitation-token';
+import { hashSecretToken } from '../auth/secret-token';
+import { linkProblem, type LinkProblem } from '../auth/single-use-link';
 
-const messages: Record<InvitationProblem | 'missing', string> = {
+const messages: Record<LinkProblem | 'missing', string> = {
 	missing: 'registration needs an invitation',
 	unknown: 'that invitation is not valid',
 	used: 'that invitation was already used',
 	expired: 'that invitation has expired'
 };
 
-const refuse = (problem: InvitationProblem | 'missing') =>
+const refuse = (problem: LinkProblem | 'missing') =>
 	new Refusal(403, messages[problem], 'invitation');
 
 /**
@@ -22,8 +22,8 @@ const refuse = (problem: InvitationProblem | 'missing') =>
  */
 export function claimInvitation(tx: Change, token: string | undefined): (userId: string) => void {
 	if (!token) throw refuse('missing');
-	const invitation = findInvitationByTokenHash(tx.db, hashInvitationToken(token));
-	const problem = invitationProblem(invitation, tx.now);
+	const invitation = findInvitationByTokenHash(tx.db, hashSecretToken(token));
+	const problem = linkProblem(invitation, tx.now);
 	if (problem) throw refuse(problem);
 	return (userId) => {
 		if (!markInvitationUsed(tx.db, invitation!.id, userId, tx.now)) throw refuse('used');

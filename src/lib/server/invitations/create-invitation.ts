@@ -4,11 +4,7 @@ import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import type { ServerSession } from '../types';
 import { insertInvitation } from './invitation-store';
-import {
-	generateInvitationId,
-	generateInvitationToken,
-	hashInvitationToken
-} from './invitation-token';
+import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
 
 /**
  * An admin makes a single-use invitation; its link is answered this once and kept only hashed.
@@ -19,18 +15,18 @@ export function createInvitation(
 	expiresInHours: number,
 	origin: string
 ): ApiCreatedInvitation {
-	const token = generateInvitationToken();
+	const token = generateSecretToken();
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const invitation: ApiInvitation = {
-			id: generateInvitationId(),
+			id: generateLinkId(),
 			createdAt: tx.now,
 			expiresAt: tx.now + Math.round(expiresInHours * 3_600_000),
 			usedAt: null,
 			createdBy: actor.userId,
 			usedBy: null
 		};
-		insertInvitation(tx.db, invitation, hashInvitationToken(token));
+		insertInvitation(tx.db, invitation, hashSecretToken(token));
 		recordAudit(tx, {
 			actor: admin,
 			action: 'invitation-create',

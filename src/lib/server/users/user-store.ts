@@ -108,3 +108,7 @@ export function countActiveAdmins(db: Db): number {
 		.pluck()
 		.get() as number;
 }
+
+export function updatePasswordHash(db: Db, userId: string, passwordHash: string): void {
+	prepared(db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+}

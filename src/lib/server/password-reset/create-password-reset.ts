@@ -1,0 +1,48 @@
+import type { ApiCreatedPasswordReset } from '$lib/api';
+import { requireActor } from '../auth/actor';
+import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
+import { change } from '../events/change';
+import { Refusal } from '../refusal';
+import type { ServerSession } from '../types';
+import { findUserById } from '../users/user-store';
+import { deleteUnusedPasswordResets, insertPasswordReset } from './password-reset-store';
+
+/** `/reset-password?token=…` on `origin`: the link a person opens to set a new password. */
+export function passwordResetUrl(origin: string, token: string): string {
+	const url = new URL('/reset-password', origin);
+	url.searchParams.set('token', token);
+	return url.href;
+}
+
+/**
+ * An admin makes a single-use password reset link for a user; it is answered this once and kept
+ * only hashed, and the user's earlier unused links stop working. No event: nobody's page shows
+ * reset links, and nothing changes for the user until the link is used.
+ */
+export function createPasswordReset(
+	actor: ServerSession,
+	userId: string,
+	expiresInHours: number,
+	origin: string
+): ApiCreatedPasswordReset {
+	const token = generateSecretToken();
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		if (!findUserById(tx.db, userId)) throw new Refusal(404, 'no such user');
+		deleteUnusedPasswordResets(tx.db, userId);
+		const reset = {
+			id: generateLinkId(),
+			userId,
+			createdBy: actor.userId,
+			createdAt: tx.now,
+			expiresAt: tx.now + Math.round(expiresInHours * 3_600_000)
+		};
+		insertPasswordReset(tx.db, { ...reset, usedAt: null }, hashSecretToken(token));
+		return {
+			id: reset.id,
+			createdAt: reset.createdAt,
+			expiresAt: reset.expiresAt,
+			url: passwordResetUrl(origin, token)
+		};
+	});
+}

@@ -1,0 +1,52 @@
+import { getConfig } from '../config';
+import { RateLimiter } from '../auth/rate-limit';
+import { Refusal } from '../refusal';
+
+const key = Symbol.for('tidewatch.passwordResetLimiter');
+type Global = { [key]?: RateLimiter };
+
+function limiter(): RateLimiter {
+	const config = getConfig();
+	return ((globalThis as Global)[key] ??= new RateLimiter(
+		config.RATE_LIMIT_PASSWORD_RESET_FAILURES_PER_ADDRESS,
+		config.RATE_LIMIT_WINDOW_SECONDS * 1000
+	));
+}
+
+/**
+ * Runs a use (or a look) of a reset link under a limit on bad links per client address. A token
+ * has 256 random bits, so guessing is hopeless anyway; the limit keeps a guesser from spending
+ * the server's time. The attempt counts before it runs, so parallel tries cannot slip past, and
+ * is taken back unless the link turned out unknown, used or expired (400 or 410).
+ */
+export async function limitResetAttempts<T>(
+	address: string,
+	attempt: () => Promise<T> | T
+): Promise<T> {
+	const limit = limiter();
+	const now = Date.now();
+	const wait = limit.retryAfter(address, now);
+	if (wait > 0) {
+		const seconds = Math.ceil(wait / 1000);
+		const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+		throw new Refusal(
+			429,
+			`too many bad password reset links: try again in ${when}`,
+			'token',
+			seconds
+		);
+	}
+	limit.record(address, now);
+	try {
+		const result = await attempt();
+		limit.refund(address, now);
+		return result;
+	} catch (error) {
+		const badLink =
+			error instanceof Refusal &&
+			error.field === 'token' &&
+			(error.status === 400 || error.status === 410);
+		if (!badLink) limit.refund(address, now);
+		throw error;
+	}
+}
