@@ -3,3 +3,5 @@ export * from './auth';
 export * from './event';
 export * from './settings';
 export * from './invitation';
+export * from './location';
+export * from './entry';
