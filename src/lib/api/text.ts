@@ -35,7 +35,7 @@ export function textSchema(field: string, max: number) {
 				.max(max, `${field} must be at most ${max.toLocaleString('en')} characters`)
 				.refine(
 					(text) =>
-						!/[\u0000-\u0008\u000B-\u001F\u007F\p{Cf}\p{Zl}\p{Zp}]/u.test(withoutJoiners(text)),
+						!/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(withoutJoiners(text).replace(/[\t\n]/g, '')),
 					`${field} must not hold control characters`
 				)
 				.refine(wellFormed, `${field} must be valid text`)
