@@ -133,4 +133,19 @@ describe('GET /schedule.ics', () => {
 		expect(events(new ICAL.Component(ICAL.parse(await changed.text())))).toEqual([]);
 		expect((await get({ 'if-modified-since': lastModified })).status).toBe(200);
 	});
+
+	it('renaming the gathering changes the feed and its validators: its name is in the calendar', async () => {
+		const { response } = await calendar();
+		const etag = response.headers.get('etag')!;
+		const lastModified = response.headers.get('last-modified')!;
+		await new Promise((r) => setTimeout(r, 1100));
+		expect((await admin.json('/api/settings', 'PATCH', { name: 'Harbour Fest' })).status).toBe(200);
+		const after = await calendar();
+		expect(after.vcalendar.getFirstPropertyValue('x-wr-calname')).toBe('Harbour Fest');
+		expect(after.response.headers.get('etag')).not.toBe(etag);
+		const since = await fetch(`${server.url}/schedule.ics`, {
+			headers: { 'if-modified-since': lastModified }
+		});
+		expect(since.status).toBe(200);
+	});
 });

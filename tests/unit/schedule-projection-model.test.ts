@@ -20,6 +20,7 @@ import { generateUserId, insertUser } from '$lib/server/users/user-store';
  * After every step, each viewer's store must equal what GET /api/entries answers its level.
  */
 
+const base = Date.UTC(2026, 6, 4, 10);
 const levels: AccessLevel[] = ['public', 'regular', 'crew', 'admin'];
 const visibility = fc.constantFrom<Visibility>('public', 'crew', 'draft');
 
@@ -98,8 +99,8 @@ describe('visibility transitions, as a model of open pages of every level', () =
 					if (s.kind === 'create') {
 						createEntry(admin, {
 							title: 'new',
-							start: s.start * 60_000,
-							end: (s.start + 30) * 60_000,
+							start: base + s.start * 60_000,
+							end: base + (s.start + 30) * 60_000,
 							visibility: s.visibility
 						});
 					} else if (s.kind === 'level') {

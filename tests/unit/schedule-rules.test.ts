@@ -196,10 +196,14 @@ describe('now and next', () => {
 
 describe('entry input', () => {
 	it('title 1 to 200 characters, start before end, plain text with line breaks kept', () => {
-		const base = { title: 'x', start: 1, end: 2 };
+		const start = Date.UTC(2026, 6, 4, 18);
+		const base = { title: 'x', start, end: start + 1 };
 		expect(entryCreateSchema.safeParse(base).success).toBe(true);
 		expect(entryCreateSchema.safeParse({ ...base, title: 'x'.repeat(201) }).success).toBe(false);
-		expect(entryCreateSchema.safeParse({ ...base, end: 1 }).success).toBe(false);
+		expect(entryCreateSchema.safeParse({ ...base, end: start }).success).toBe(false);
+		// A time in seconds, or 0, is a mistake rather than an entry in 1970.
+		expect(entryCreateSchema.safeParse({ ...base, start: 0 }).success).toBe(false);
+		expect(entryCreateSchema.safeParse({ ...base, start: start / 1000 }).success).toBe(false);
 		const parsed = entryCreateSchema.parse({ ...base, description: 'a\r\nb\tc 👩‍💻' });
 		expect(parsed.description).toBe('a\nb\tc 👩‍💻');
 		expect(entryCreateSchema.safeParse({ ...base, description: 'a\u0000b' }).success).toBe(false);

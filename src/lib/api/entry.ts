@@ -33,13 +33,17 @@ const idSchema = (field: string) =>
 		.max(64, `${field} is too long`);
 export const locationIdSchema = idSchema('locationId').nullable();
 
-/** From 1970 to the year 9999: what calendars and Date can both show. */
-const maxTime = Date.UTC(9999, 11, 31);
+/**
+ * From the year 2000 to 9999: an earlier time is a mistake (a 0 or a time in seconds, not
+ * milliseconds), and calendars and Date can both show anything in between.
+ */
+export const minTime = Date.UTC(2000, 0, 1);
+export const maxTime = Date.UTC(9999, 11, 31);
 const timeSchema = (field: string) =>
 	z
 		.number({ error: `${field} must be a time in milliseconds since the epoch` })
 		.int(`${field} must be a whole number of milliseconds`)
-		.min(0, `${field} must be after 1970`)
+		.min(minTime, `${field} must be in the year 2000 or later (milliseconds since the epoch)`)
 		.max(maxTime, `${field} must be before the year 10000`);
 
 const endAfterStart = {
