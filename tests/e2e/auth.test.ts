@@ -16,7 +16,7 @@ for (const javaScriptEnabled of [true, false]) {
 
 			await logIn(page, name, javaScriptEnabled);
 			await expect(page).toHaveURL('/');
-			await expect(page.getByText(`Welcome back, ${name}`)).toBeVisible();
+			await expect(page.getByTestId('account-name')).toHaveText(name);
 		});
 
 		test('a wrong password is told beside the form and the name is kept', async ({ page }) => {

@@ -380,6 +380,89 @@ const bodyRoutes: BodyRoute[] = [
 	},
 	{
 		method: 'POST',
+		path: () => '/api/locations',
+		fields: {
+			name: {
+				bad: stringOrNot(['', '   ', 'x'.repeat(101), 'a\u0000b', 'a\u202Eb', '\ud800']),
+				good: 'Hostile hall',
+				required: true
+			},
+			description: {
+				bad: stringOrNot(['x'.repeat(2001), 'a\u0000b', '\ud800']),
+				good: 'Up the stairs',
+				required: false
+			}
+		},
+		readers: ['admin'],
+		refused: [
+			['visitor', 401, /logged in/],
+			['regular', 403, /admin/],
+			['crew', 403, /admin/]
+		],
+		incomplete: [{}]
+	},
+	{
+		method: 'POST',
+		path: () => '/api/entries',
+		fields: {
+			title: {
+				bad: stringOrNot(['', '   ', 'x'.repeat(201), 'a\u0000b', 'a\u202Eb', '\ud800']),
+				good: 'Hostile talk',
+				required: true
+			},
+			description: {
+				bad: stringOrNot(['x'.repeat(10_001), 'a\u0000b', '\ud800']),
+				good: 'Plain text',
+				required: false
+			},
+			crewNotes: {
+				bad: stringOrNot(['x'.repeat(10_001), 'a\u0007b']),
+				good: 'For crew',
+				required: false
+			},
+			locationId: {
+				bad: [5, true, [], {}, '', 'nowhere', 'x'.repeat(65)],
+				good: null,
+				required: false
+			},
+			start: {
+				bad: ['noon', '', '1000', 1.5, -1, 0, 1_000_000, 1e308, 2 ** 53 + 1, true, null, [], {}],
+				good: Date.UTC(2030, 0, 1),
+				required: true
+			},
+			end: {
+				bad: [
+					'noon',
+					'',
+					1.5,
+					-1,
+					1e308,
+					Date.UTC(2029, 11, 31),
+					Date.UTC(2030, 0, 1),
+					true,
+					null,
+					[],
+					{}
+				],
+				good: Date.UTC(2030, 0, 1, 1),
+				required: true
+			},
+			visibility: {
+				bad: ['', 'Public', 'secret', 'draft ', 5, null, [], {}],
+				good: 'public',
+				required: false
+			}
+		},
+		readers: ['admin'],
+		refused: [
+			['visitor', 401, /logged in/],
+			['regular', 403, /admin/],
+			['crew', 403, /admin/]
+		],
+		incomplete: [{}, { title: 'x', start: Date.UTC(2030, 0, 2), end: Date.UTC(2030, 0, 1) }]
+	},
+	{
+		method: 'POST',
 		path: (w) => `/api/users/${w.regular.id}/password-reset`,
 		fields: {
 			expiresInHours: {
@@ -950,6 +1033,8 @@ const apiRoutes: { path: (w: World) => string; methods: string[] }[] = [
 	{ path: (w) => `/api/auth/sessions/${w.regularOther.family}`, methods: ['DELETE'] },
 	{ path: () => '/api/users', methods: ['GET'] },
 	{ path: (w) => `/api/users/${w.regular.id}`, methods: ['GET', 'PATCH', 'DELETE'] },
+	{ path: () => '/api/locations', methods: ['GET', 'POST'] },
+	{ path: () => '/api/entries', methods: ['GET', 'POST'] },
 	{ path: (w) => `/api/users/${w.regular.id}/password-reset`, methods: ['POST'] },
 	{ path: () => '/api/auth/password-reset', methods: ['POST'] },
 	{ path: () => '/api/last-event-id', methods: ['GET'] },

@@ -1,4 +1,6 @@
 import type { ApiOwnSession, ApiSecurityRecord, ApiSession } from './auth';
+import type { ApiEntry } from './entry';
+import type { ApiLocation } from './location';
 import type { ApiSettings } from './settings';
 import type { ApiUser } from './user';
 
@@ -7,6 +9,15 @@ export type ApiEvent =
 	| { type: 'user-delete'; data: { id: string } }
 	/** To every viewer, the public included: the whole settings. */
 	| { type: 'settings-update'; data: ApiSettings }
+	/** To every viewer: locations are public. */
+	| { type: 'location-update'; data: ApiLocation }
+	| { type: 'location-delete'; data: { id: string } }
+	/**
+	 * Cut to the viewer's level: a viewer who may see the entry's new state gets the update,
+	 * one who may not gets the delete (harmless if it never had the entry).
+	 */
+	| { type: 'entry-update'; data: ApiEntry }
+	| { type: 'entry-delete'; data: { id: string } }
 	/**
 	 * Personal: only the user it is about receives these. Each names one login or one record,
 	 * so an event's size never grows with how many logins the account holds.

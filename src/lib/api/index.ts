@@ -6,3 +6,5 @@ export * from './settings';
 export * from './invitation';
 export * from './audit';
 export * from './password-reset';
+export * from './location';
+export * from './entry';

@@ -4,6 +4,8 @@ import { invalidateAll } from '$app/navigation';
 import type {
 	ApiAccount,
 	ApiAccountSecurity,
+	ApiEntry,
+	ApiLocation,
 	ApiSession,
 	ApiSessionState,
 	ApiSettings,
@@ -12,6 +14,8 @@ import type {
 } from '$lib/api';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
+import { createEntriesStore } from './stores/entries';
+import { createLocationsStore } from './stores/locations';
 import { createSettingsStore } from './stores/settings';
 import { createUsersStore, wholeList } from './stores/users';
 import { StreamClient, type StreamStatus } from './stream';
@@ -21,11 +25,13 @@ export const account = createAccountStore();
 export const users = createUsersStore();
 export const accountSecurity = createAccountSecurityStore();
 export const settings = createSettingsStore();
+export const locations = createLocationsStore();
+export const entries = createEntriesStore();
 export const streamStatus = writable<StreamStatus>('connecting');
 /** A notice learnt from the stream's close rather than from page data (the cookie is gone by then). */
 export const sessionNotice = writable<SessionNotice | null>(null);
 
-const stores = [account, users, accountSecurity, settings];
+const stores = [account, users, accountSecurity, settings, locations, entries];
 
 function cursor(): number {
 	const ids = stores.map((store) => store.lastEventId()).filter((id) => id !== null);
@@ -82,6 +88,17 @@ export function fillSettings(value: ApiSettings, lastEventId: number): void {
 
 export function fillUsers(list: ApiUser[], lastEventId: number, window = wholeList): void {
 	refill(() => users.fillWindow(list, lastEventId, window), lastEventId);
+}
+
+export function fillSchedule(
+	locationList: ApiLocation[],
+	entryList: ApiEntry[],
+	lastEventId: number
+): void {
+	refill(() => {
+		locations.fill(locationList, lastEventId);
+		entries.fill(entryList, lastEventId);
+	}, lastEventId);
 }
 
 export function fillAccountSecurity(security: ApiAccountSecurity, lastEventId: number): void {

@@ -153,6 +153,42 @@ export const migrations: Migration[] = [
 			);
 			CREATE INDEX password_reset_user ON password_reset (user_id);
 		`
+	},
+	{
+		version: 7,
+		name: 'locations and entries',
+		sql: `
+			CREATE TABLE location (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				description TEXT NOT NULL DEFAULT '',
+				created_at INTEGER NOT NULL
+			);
+			-- A location cannot go while entries use it (the API answers 409 first).
+			-- revision counts the entry's changes: calendars read it as SEQUENCE.
+			CREATE TABLE entry (
+				id TEXT PRIMARY KEY,
+				title TEXT NOT NULL,
+				description TEXT NOT NULL DEFAULT '',
+				location_id TEXT REFERENCES location (id) ON DELETE RESTRICT,
+				start_at INTEGER NOT NULL,
+				end_at INTEGER NOT NULL,
+				visibility TEXT NOT NULL CHECK (visibility IN ('public', 'crew', 'draft')),
+				crew_notes TEXT NOT NULL DEFAULT '',
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL,
+				revision INTEGER NOT NULL DEFAULT 0,
+				CHECK (start_at < end_at)
+			);
+			CREATE INDEX entry_start ON entry (start_at, end_at);
+			CREATE INDEX entry_location ON entry (location_id);
+			-- When the schedule last changed in any way (an entry hidden or deleted included):
+			-- the calendar feed's Last-Modified.
+			CREATE TABLE schedule_clock (
+				id INTEGER PRIMARY KEY CHECK (id = 1),
+				changed_at INTEGER NOT NULL
+			);
+		`
 	}
 ];
 

@@ -1,4 +1,5 @@
 import type { AccessLevel, ApiEvent } from '$lib/api';
+import { toApiEntry } from '../schedule/api-entry';
 import { toApiUser } from '../users/api-user';
 import type { StoredEvent } from './stored-event';
 
@@ -21,10 +22,30 @@ const projectors: {
 		viewer.level === 'public' ? null : { type: 'user-delete', data: { id: event.data.id } },
 	// The register page of a visitor must learn at once that registration closed.
 	'settings-update': (event) => ({ type: 'settings-update', data: event.data }),
+	// Locations are public.
+	'location-update': (event) => ({ type: 'location-update', data: event.data }),
+	'location-delete': (event) => ({ type: 'location-delete', data: event.data }),
+	'entry-update': projectEntryUpdate,
+	'entry-delete': (event) => ({ type: 'entry-delete', data: { id: event.data.id } }),
 	'session-update': personal,
 	'session-delete': personal,
 	'security-record': personal
 };
+
+/**
+ * The projection rule of contract §9: a viewer who may see the entry's new state gets it cut
+ * to its level; one who may not gets its delete, so unpublishing or hiding an entry removes it
+ * from every page that showed it (and is harmless on one that never had it).
+ */
+export function projectEntryUpdate(
+	event: Extract<StoredEvent, { type: 'entry-update' }>,
+	viewer: Viewer
+): ApiEvent {
+	const seen = toApiEntry(event.data, viewer.level);
+	return seen
+		? { type: 'entry-update', data: seen }
+		: { type: 'entry-delete', data: { id: event.data.id } };
+}
 
 type PersonalEvent = Extract<StoredEvent, { data: { userId: string } }>;
 

@@ -1,4 +1,5 @@
 import type { ApiEvent } from '$lib/api';
+import type { ServerEntry } from '../schedule/server-entry';
 import type { ServerUser } from '../types';
 
 /**
@@ -8,9 +9,20 @@ import type { ServerUser } from '../types';
 export type EventPayload =
 	| { type: 'user-update'; data: ServerUser }
 	| { type: 'user-delete'; data: { id: string } }
+	/** The entry in full, crew notes included: the projection cuts it to each level. */
+	| { type: 'entry-update'; data: ServerEntry }
 	| Extract<
 			ApiEvent,
-			{ type: 'settings-update' | 'session-update' | 'session-delete' | 'security-record' }
+			{
+				type:
+					| 'settings-update'
+					| 'location-update'
+					| 'location-delete'
+					| 'entry-delete'
+					| 'session-update'
+					| 'session-delete'
+					| 'security-record';
+			}
 	  >;
 
 export type StoredEvent = EventPayload & { id: number; createdAt: number };

@@ -2,6 +2,7 @@ import type { ApiSettings, SettingsPatch } from '$lib/api';
 import { appendEvent, change } from '../events/change';
 import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
+import { touchSchedule } from '../schedule/entry-store';
 import type { ServerSession } from '../types';
 import { currentSettings } from './current-settings';
 import { saveSettings } from './settings-store';
@@ -24,6 +25,8 @@ export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiS
 			});
 		}
 		saveSettings(tx.db, settings);
+		// The calendar feed carries the gathering's name and zone: its Last-Modified moves too.
+		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'settings-update', data: settings });
 		return settings;
 	});

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { lineSchema, textSchema } from './text';
+
+/** A place where entries happen (a room, a stage). Public. */
+export interface ApiLocation {
+	id: string;
+	name: string;
+	description: string;
+}
+
+export const locationNameSchema = lineSchema('name', 100);
+export const locationDescriptionSchema = textSchema('description', 2000);
+
+export const locationCreateSchema = z.strictObject({
+	name: locationNameSchema,
+	description: locationDescriptionSchema.optional()
+});
+export type LocationCreate = z.infer<typeof locationCreateSchema>;
+
+export const locationPatchSchema = z
+	.strictObject({
+		name: locationNameSchema.optional(),
+		description: locationDescriptionSchema.optional()
+	})
+	.refine((patch) => patch.name !== undefined || patch.description !== undefined, {
+		message: 'nothing to change: give name or description'
+	});
+export type LocationPatch = z.infer<typeof locationPatchSchema>;
+
+/** The admin page's forms: create and edit send every field; delete names the location. */
+export const locationFormSchema = z.object({
+	id: z.string().max(64).optional(),
+	name: locationNameSchema,
+	description: locationDescriptionSchema
+});
+export const locationDeleteFormSchema = z.object({
+	id: z.string().min(1).max(64),
+	confirm: z.literal('yes').optional()
+});

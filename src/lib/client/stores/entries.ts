@@ -1,0 +1,23 @@
+import type { ApiEntry, ApiEvent } from '$lib/api';
+import { compareEntries } from '$lib/schedule/order';
+import { createVersionedStore } from './versioned';
+
+/**
+ * The server sends each viewer the entry cut to its level, or its delete when the level may
+ * not see it: the store only follows what it is told.
+ */
+export function applyEntryEvent(entries: ApiEntry[], event: ApiEvent): ApiEntry[] {
+	switch (event.type) {
+		case 'entry-update': {
+			const others = entries.filter((entry) => entry.id !== event.data.id);
+			return [...others, event.data].sort(compareEntries);
+		}
+		case 'entry-delete':
+			return entries.filter((entry) => entry.id !== event.data.id);
+		default:
+			return entries;
+	}
+}
+
+/** The entries the viewer may see: page data, then live events. */
+export const createEntriesStore = () => createVersionedStore(applyEntryEvent);

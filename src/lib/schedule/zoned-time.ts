@@ -1,0 +1,106 @@
+/*
+ * Times are stored as instants (ms since the epoch) and shown as wall-clock times in the
+ * settings' time zone, whatever the zone of the server or the browser.
+ */
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone and style: building them is slow, and pages format hundreds. */
+function format(timeZone: string, style: string, options: Intl.DateTimeFormatOptions) {
+	const key = `${timeZone}|${style}`;
+	let formatter = formats.get(key);
+	if (!formatter) {
+		formatter = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
+		formats.set(key, formatter);
+	}
+	return formatter;
+}
+
+interface WallTime {
+	year: number;
+	month: number;
+	day: number;
+	hour: number;
+	minute: number;
+}
+
+function wallTime(ms: number, timeZone: string): WallTime {
+	const parts = format(timeZone, 'parts', {
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).formatToParts(ms);
+	const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
+	return {
+		year: get('year'),
+		month: get('month'),
+		day: get('day'),
+		hour: get('hour'),
+		minute: get('minute')
+	};
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The date in the zone at that instant, as YYYY-MM-DD: the day an entry is listed under. */
+export function localDate(ms: number, timeZone: string): string {
+	const { year, month, day } = wallTime(ms, timeZone);
+	return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+/** The wall-clock time in the zone, as a datetime-local input shows it: YYYY-MM-DDTHH:mm. */
+export function toLocalInput(ms: number, timeZone: string): string {
+	const { year, month, day, hour, minute } = wallTime(ms, timeZone);
+	return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
+}
+
+/** How far the zone's wall clock is ahead of UTC at that instant, in ms. */
+function offsetAt(ms: number, timeZone: string): number {
+	const { year, month, day, hour, minute } = wallTime(ms, timeZone);
+	const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+	return asUtc - (ms - (((ms % 60_000) + 60_000) % 60_000));
+}
+
+/**
+ * The instant a wall-clock time in the zone names. A time that occurs twice (clocks going
+ * back) is the first of the two; one that never occurs (clocks going forward) is read with
+ * the offset from before the change, so 02:30 on a spring-forward night becomes 03:30.
+ */
+export function fromLocalInput(local: string, timeZone: string): number {
+	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+	if (!match) return NaN;
+	const [, y, mo, d, h, mi] = match.map(Number);
+	const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+	// The offset a few hours before and after covers any change of offset near the time.
+	const candidates = [asUtc - 12 * 3_600_000, asUtc + 12 * 3_600_000]
+		.map((probe) => asUtc - offsetAt(probe, timeZone))
+		.filter((instant) => toLocalInput(instant, timeZone) === toLocalInput(asUtc, 'UTC'));
+	if (candidates.length) return Math.min(...candidates);
+	return asUtc - offsetAt(asUtc - 12 * 3_600_000, timeZone);
+}
+
+/** "18:30" in the zone. */
+export const formatTime = (ms: number, timeZone: string) =>
+	format(timeZone, 'time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+
+/** "Saturday 4 July" for a YYYY-MM-DD date (a calendar date: no zone applies). */
+export function formatDay(date: string): string {
+	const [y, m, d] = date.split('-').map(Number);
+	return format('UTC', 'day', { weekday: 'long', day: 'numeric', month: 'long' }).format(
+		Date.UTC(y, m - 1, d)
+	);
+}
+
+/** "Sat 4 Jul, 18:30" in the zone. */
+export const formatDateTime = (ms: number, timeZone: string) =>
+	format(timeZone, 'datetime', {
+		weekday: 'short',
+		day: 'numeric',
+		month: 'short',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).format(ms);

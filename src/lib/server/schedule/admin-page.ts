@@ -1,0 +1,26 @@
+import { error, redirect } from '@sveltejs/kit';
+import { getDb } from '../db';
+import { requireSession } from '../http';
+import { readSnapshot } from '../load';
+import { requireAdmin } from '../users/admin';
+import { listLocations } from './location-store';
+import { visibleEntries } from './visible-entries';
+
+/** The schedule's admin pages: for admins only, with the whole schedule as a snapshot. */
+export function loadAdminSchedule(locals: App.Locals) {
+	if (!locals.user) redirect(303, '/login');
+	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
+	const db = getDb();
+	const { lastEventId, data } = readSnapshot(() => ({
+		locations: listLocations(db),
+		entries: visibleEntries(db, 'admin')
+	}));
+	return { lastEventId, ...data };
+}
+
+/** The acting admin's session; the change re-checks it inside its transaction. */
+export function actingAdmin(locals: App.Locals) {
+	const { session, user } = requireSession(locals);
+	requireAdmin(user);
+	return session;
+}

@@ -1,0 +1,21 @@
+import type { AccessLevel, ApiEntry } from '$lib/api';
+import type { ServerEntry } from './server-entry';
+import { mayView, seesCrewNotes } from './visibility';
+
+/**
+ * The one place that cuts an entry to a level: null when the level may not see it at all;
+ * crew notes only for crew and admins.
+ */
+export function toApiEntry(entry: ServerEntry, level: AccessLevel): ApiEntry | null {
+	if (!mayView(entry.visibility, level)) return null;
+	const seen: ApiEntry = {
+		id: entry.id,
+		title: entry.title,
+		description: entry.description,
+		locationId: entry.locationId,
+		start: entry.start,
+		end: entry.end,
+		visibility: entry.visibility
+	};
+	return seesCrewNotes(level) ? { ...seen, crewNotes: entry.crewNotes } : seen;
+}

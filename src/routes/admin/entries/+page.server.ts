@@ -1,0 +1,54 @@
+import { entryDeleteFormSchema, entryFormSchema, entryVisibilityFormSchema } from '$lib/api';
+import { fromLocalInput } from '$lib/schedule/zoned-time';
+import { getDb } from '$lib/server/db';
+import { handleForm } from '$lib/server/form';
+import { parseInput } from '$lib/server/http';
+import { actingAdmin, loadAdminSchedule } from '$lib/server/schedule/admin-page';
+import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
+import { findEntry } from '$lib/server/schedule/entry-store';
+import { currentSettings } from '$lib/server/settings/current-settings';
+import { entryCreateSchema } from '$lib/api';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => loadAdminSchedule(locals);
+
+export const actions: Actions = {
+	/** Creates an entry, or edits the one `id` names. Times are wall-clock times in the settings' zone. */
+	save: (event) =>
+		handleForm('save', event, entryFormSchema, (form) => {
+			const session = actingAdmin(event.locals);
+			const { timeZone } = currentSettings(getDb());
+			// The API's own schema decides, so a form and a JSON client meet the same rules.
+			const input = parseInput(entryCreateSchema, {
+				title: form.title,
+				description: form.description,
+				locationId: form.locationId || null,
+				start: fromLocalInput(form.start, timeZone),
+				end: fromLocalInput(form.end, timeZone),
+				visibility: form.visibility,
+				crewNotes: form.crewNotes
+			});
+			if (form.id) {
+				const entry = updateEntry(session, form.id, input);
+				return { form: 'save', id: entry.id, success: `${entry.title} saved.` };
+			}
+			const entry = createEntry(session, input);
+			return { form: 'save', id: entry.id, success: `${entry.title} added.` };
+		}),
+
+	visibility: (event) =>
+		handleForm('visibility', event, entryVisibilityFormSchema, ({ id, visibility }) => {
+			const entry = updateEntry(actingAdmin(event.locals), id, { visibility });
+			const words = { public: 'is public', crew: 'is for crew only', draft: 'is a draft' };
+			return { form: 'visibility', id, success: `${entry.title} ${words[visibility]}.` };
+		}),
+
+	delete: (event) =>
+		handleForm('delete', event, entryDeleteFormSchema, ({ id, confirm }) => {
+			const session = actingAdmin(event.locals);
+			const title = findEntry(getDb(), id)?.title ?? 'The entry';
+			if (confirm !== 'yes') return { form: 'delete', id, confirming: title };
+			deleteEntry(session, id);
+			return { form: 'delete', id, success: `${title} was deleted.` };
+		})
+};

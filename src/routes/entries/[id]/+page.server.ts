@@ -1,0 +1,24 @@
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/load';
+import { Refusal } from '$lib/server/refusal';
+import { listLocations } from '$lib/server/schedule/location-store';
+import { visibleEntry } from '$lib/server/schedule/visible-entries';
+import { accessLevelOf } from '$lib/server/users/api-user';
+import type { PageServerLoad } from './$types';
+
+/** 404 for an entry the viewer may not see, as for one that does not exist. */
+export const load: PageServerLoad = ({ locals, params }) => {
+	const viewer = accessLevelOf(locals.user);
+	const db = getDb();
+	try {
+		const { lastEventId, data } = readSnapshot(() => ({
+			entry: visibleEntry(db, params.id, viewer),
+			locations: listLocations(db)
+		}));
+		return { lastEventId, ...data, viewer };
+	} catch (failure) {
+		if (failure instanceof Refusal) error(failure.status, failure.message);
+		throw failure;
+	}
+};

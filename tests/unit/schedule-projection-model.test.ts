@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessLevel, ApiEntry, Visibility } from '$lib/api';
+import { applyEntryEvent } from '$lib/client/stores/entries';
+import { closeDb, getDb } from '$lib/server/db';
+import { change } from '$lib/server/events/change';
+import { subscribeEvents } from '$lib/server/events/bus';
+import { projectEvent } from '$lib/server/events/projection';
+import type { StoredEvent } from '$lib/server/events/stored-event';
+import { createSession } from '$lib/server/auth/session-start';
+import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
+import { visibleEntries } from '$lib/server/schedule/visible-entries';
+import type { ServerSession } from '$lib/server/types';
+import { generateUserId, insertUser } from '$lib/server/users/user-store';
+
+/*
+ * A model of open pages (contract §9): each viewer holds what its page data gave it, then
+ * applies the stream's events projected for its level, as the browser's entries store does.
+ * A viewer whose level changes reloads its page data (the stream closes with access-changed).
+ * After every step, each viewer's store must equal what GET /api/entries answers its level.
+ */
+
+const base = Date.UTC(2026, 6, 4, 10);
+const levels: AccessLevel[] = ['public', 'regular', 'crew', 'admin'];
+const visibility = fc.constantFrom<Visibility>('public', 'crew', 'draft');
+
+type Step =
+	| { kind: 'create'; visibility: Visibility; start: number }
+	| { kind: 'visibility'; entry: number; visibility: Visibility }
+	| { kind: 'edit'; entry: number; title: string }
+	| { kind: 'delete'; entry: number }
+	| { kind: 'level'; viewer: number; level: AccessLevel };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+	fc.record({ kind: fc.constant('create' as const), visibility, start: fc.nat(50) }),
+	{
+		arbitrary: fc.record({ kind: fc.constant('visibility' as const), entry: fc.nat(), visibility }),
+		weight: 4
+	},
+	fc.record({
+		kind: fc.constant('edit' as const),
+		entry: fc.nat(),
+		title: fc
+			.string({ minLength: 1, maxLength: 5 })
+			.filter((t) => t.trim().length > 0 && !/[\p{Cc}\p{Cf}]/u.test(t))
+	}),
+	fc.record({ kind: fc.constant('delete' as const), entry: fc.nat() }),
+	{
+		arbitrary: fc.record({
+			kind: fc.constant('level' as const),
+			viewer: fc.nat(levels.length - 1),
+			level: fc.constantFrom(...levels)
+		}),
+		weight: 2
+	}
+);
+
+let admin: ServerSession;
+let heard: StoredEvent[] = [];
+let stop = () => {};
+
+beforeAll(() => {
+	closeDb();
+	stop = subscribeEvents((event) => heard.push(event));
+	admin = change((tx) => {
+		const id = generateUserId();
+		insertUser(
+			tx.db,
+			{ id, name: 'Model admin', type: 'admin', createdAt: tx.now, lastSeenAt: tx.now },
+			'x'
+		);
+		return createSession(tx, { userId: id, userAgent: 'model' }).session;
+	});
+});
+afterAll(() => {
+	stop();
+	closeDb();
+});
+
+interface Viewer {
+	level: AccessLevel;
+	entries: ApiEntry[];
+}
+
+describe('visibility transitions, as a model of open pages of every level', () => {
+	it('after every change, each viewer’s live entries equal what its level’s GET /api/entries answers', () => {
+		fc.assert(
+			fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+				const db = getDb();
+				for (const { id } of visibleEntries(db, 'admin')) deleteEntry(admin, id);
+				const viewers: Viewer[] = levels.map((level) => ({
+					level,
+					entries: visibleEntries(db, level)
+				}));
+				for (const s of steps) {
+					heard = [];
+					const ids = visibleEntries(db, 'admin').map((e) => e.id);
+					const pick = (n: number) => ids[n % ids.length];
+					if (s.kind === 'create') {
+						createEntry(admin, {
+							title: 'new',
+							start: base + s.start * 60_000,
+							end: base + (s.start + 30) * 60_000,
+							visibility: s.visibility
+						});
+					} else if (s.kind === 'level') {
+						// The page reloads its data for the new level.
+						viewers[s.viewer] = { level: s.level, entries: visibleEntries(db, s.level) };
+					} else if (ids.length) {
+						if (s.kind === 'visibility')
+							updateEntry(admin, pick(s.entry), { visibility: s.visibility });
+						if (s.kind === 'edit') updateEntry(admin, pick(s.entry), { title: s.title });
+						if (s.kind === 'delete') deleteEntry(admin, pick(s.entry));
+					}
+					for (const viewer of viewers) {
+						for (const event of heard) {
+							const seen = projectEvent(event, { level: viewer.level, userId: null });
+							if (seen) viewer.entries = applyEntryEvent(viewer.entries, seen);
+						}
+						expect(viewer.entries).toEqual(visibleEntries(db, viewer.level));
+					}
+				}
+			}),
+			{ numRuns: 150 }
+		);
+	});
+});
