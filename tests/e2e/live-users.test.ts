@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { adminName, logIn, password, register, uniqueName, waitForApp } from './fixtures';
 
 async function openUsers(browser: Browser, login: (page: Page) => Promise<void>) {
 	const context = await browser.newContext();
@@ -71,4 +71,25 @@ test.describe('with JavaScript off', () => {
 		await expect(page.getByTestId('user-row')).not.toHaveCount(0);
 		await expect(page.getByTestId('stream-status')).toHaveCount(0);
 	});
+});
+
+test('a page that logs in with JavaScript reopens its stream as the account: its users list stays live', async ({
+	browser
+}) => {
+	const page = await (await browser.newContext()).newPage();
+	const name = uniqueName('stays');
+	await register(page, name);
+	await page.getByRole('button', { name: 'Log out' }).click();
+	await expect(page).toHaveURL(/\/login/);
+	// Logged out then in again, all within the same page: no full load reopens the stream.
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Log in' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText(name);
+	await page.getByRole('link', { name: 'Users' }).click();
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+
+	const newcomer = uniqueName('newcomer');
+	await register(await (await browser.newContext()).newPage(), newcomer);
+	await expect(page.getByTestId('users').getByText(newcomer)).toBeVisible({ timeout: 2_000 });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,19 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-function backup(target: string) {
-	return spawnSync('npm', ['run', '--silent', 'backup', '--', target], {
-		env: { ...process.env, DATABASE_PATH: server.dbPath },
-		encoding: 'utf8'
+/** Runs the backup command without blocking this process, so the writes really go on meanwhile. */
+function backup(
+	target: string
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+	return new Promise((done) => {
+		const child = spawn('npm', ['run', '--silent', 'backup', '--', target], {
+			env: { ...process.env, DATABASE_PATH: server.dbPath }
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('close', (status) => done({ status, stdout, stderr }));
 	});
 }
 
@@ -39,7 +48,7 @@ describe('backups', () => {
 			while (writing) await admin.json('/api/auth/account', 'PATCH', { name: `Busy-${i++}` });
 		})();
 		const target = join(dir, 'copy.db');
-		const result = backup(target);
+		const result = await backup(target);
 		writing = false;
 		await writer;
 		expect(result.status, result.stderr).toBe(0);
@@ -86,9 +95,9 @@ describe('backups', () => {
 		}
 	});
 
-	it('refuses to overwrite a file and says how to use it', () => {
+	it('refuses to overwrite a file and says how to use it', async () => {
 		const target = join(dir, 'copy.db');
-		const again = backup(target);
+		const again = await backup(target);
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('Not overwriting');
 		const usage = spawnSync('node', ['scripts/backup.js'], { encoding: 'utf8' });

@@ -1,4 +1,5 @@
 import { writable } from 'svelte/store';
+import type { SubmitFunction } from '@sveltejs/kit';
 import { browser } from '$app/environment';
 import { invalidateAll } from '$app/navigation';
 import type {
@@ -46,10 +47,24 @@ const sameAccess = (a: ApiAccount | null | undefined, b: ApiAccount | null | und
  * event arrives before the stream closes), but the page's data still reflects the old level.
  */
 let loadedFor: ApiAccount | null = null;
+/** Whose stream is open: the account id its `connected` named, null for the public, undefined before. */
+let streamFor: string | null | undefined;
+/** This tab asked to log out: the close that follows is its own, and its navigation shows it. */
+let loggingOut = false;
+
+/** The logout form's submit: reloading data on the stream's close would undo its navigation. */
+export const expectLogout: SubmitFunction = () => {
+	loggingOut = true;
+	return async ({ update }) => {
+		await update();
+		loggingOut = false;
+	};
+};
 
 const stream = new StreamClient({
 	cursor,
 	onConnected(session, head) {
+		streamFor = session?.account.id ?? null;
 		// The session in `connected` is the account as of the head, newer than any replayed event.
 		if (!sameAccess(session?.account, loadedFor)) void invalidateAll();
 		else account.fill(session?.account ?? null, head);
@@ -58,6 +73,7 @@ const stream = new StreamClient({
 		for (const store of stores) store.apply(id, event);
 	},
 	async onSessionEnded() {
+		if (loggingOut) return;
 		// Asking rotates the cookie when due; only a changed account or level needs new data.
 		const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' } });
 		const state = (await response.json()) as ApiSessionState;
@@ -80,6 +96,12 @@ export function fillAccount(session: ApiSession | null, lastEventId: number): vo
 	loadedFor = session?.account ?? null;
 	if (session) sessionNotice.set(null);
 	refill(() => account.fill(session?.account ?? null, lastEventId), lastEventId);
+	// A login or logout with JavaScript keeps the page: its stream must become the new session's,
+	// or it would go on showing what the old viewer may see and never close with that session.
+	if (streamFor !== undefined && streamFor !== (session?.account.id ?? null)) {
+		streamFor = undefined;
+		stream.restart();
+	}
 }
 
 export function fillSettings(value: ApiSettings, lastEventId: number): void {
