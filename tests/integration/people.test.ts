@@ -278,6 +278,11 @@ describe('suspension', () => {
 		expect(response.status).toBe(200);
 		expect(((await response.json()) as ApiUser).suspended).toBe(false);
 		expect((await new Client(server.url).login(user.name)).status).toBe(200);
+		// The operator's log says both, naming the user.
+		await expect
+			.poll(() => server.output())
+			.toMatch(/"event":"user-unsuspended"[^\n]*"name":"Lifted/);
+		expect(server.output()).toMatch(/"event":"user-suspended"[^\n]*"name":"Lifted/);
 	});
 
 	it('a session of a suspended user that survived is refused', async () => {

@@ -12,6 +12,7 @@ import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
 import { countActiveAdmins, findUserById, setSuspended } from './user-store';
 import { prepared } from '../db/statements';
+import { log } from '../log';
 
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
 export function requireAdmin(user: ServerUser): void {
@@ -76,8 +77,22 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 				target: after,
 				detail: `${ended} ${ended === 1 ? 'session' : 'sessions'} ended`
 			});
+			tx.afterCommit(() =>
+				log().info(
+					{ event: 'user-suspended', userId: id, name: after.name, by: admin.id },
+					`${admin.name} suspended ${after.name}`
+				)
+			);
 		}
-		if (lift) recordAudit(tx, { actor: admin, action: 'user-unsuspend', target: after });
+		if (lift) {
+			recordAudit(tx, { actor: admin, action: 'user-unsuspend', target: after });
+			tx.afterCommit(() =>
+				log().info(
+					{ event: 'user-unsuspended', userId: id, name: after.name, by: admin.id },
+					`${admin.name} lifted the suspension of ${after.name}`
+				)
+			);
+		}
 		return after;
 	});
 }
