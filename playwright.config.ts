@@ -55,7 +55,8 @@ export default defineConfig({
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	workers: 2,
-	timeout: 30_000,
+	// Several tests drive three or more browsers through no-JS forms on two cores.
+	timeout: 60_000,
 	expect: { timeout: 5_000 },
 	reporter: [['list']],
 	use: {
