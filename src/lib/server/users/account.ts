@@ -11,8 +11,7 @@ import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { removeUser } from './admin';
 import { updateUser } from './update-user';
-import { findPasswordHash } from './user-store';
-import { prepared } from '../db/statements';
+import { findPasswordHash, updatePasswordHash } from './user-store';
 
 const wrongCurrentPassword = () =>
 	new Refusal(403, 'the current password is wrong', 'currentPassword');
@@ -59,7 +58,7 @@ export async function updateAccount(
 			patch.name === undefined ? {} : { name: patch.name }
 		);
 		if (!passwordHash) return { user };
-		prepared(tx.db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
+		updatePasswordHash(tx.db, user.id, passwordHash);
 		endUserFamilies(tx, user.id, 'password-changed');
 		const login = createSession(tx, { userId: user.id, userAgent });
 		appendLoginUpdate(tx, user.id, login.session.family);
