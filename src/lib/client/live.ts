@@ -56,8 +56,11 @@ let loggingOut = false;
 export const expectLogout: SubmitFunction = () => {
 	loggingOut = true;
 	return async ({ update }) => {
-		await update();
-		loggingOut = false;
+		try {
+			await update();
+		} finally {
+			loggingOut = false;
+		}
 	};
 };
 
@@ -65,6 +68,9 @@ const stream = new StreamClient({
 	cursor,
 	onConnected(session, head) {
 		streamFor = session?.account.id ?? null;
+		// The logout's own navigation brings the public data; reloading this page now would
+		// supersede it and leave the tab logged out on the page it left.
+		if (loggingOut) return;
 		// The session in `connected` is the account as of the head, newer than any replayed event.
 		if (!sameAccess(session?.account, loadedFor)) void invalidateAll();
 		else account.fill(session?.account ?? null, head);
