@@ -519,8 +519,7 @@ const describeValue = (value: unknown): string => {
 				? `${JSON.stringify(value.slice(0, 12))}… (${value.length} chars)`
 				: JSON.stringify(value);
 		return shown.replace(
-			// Control characters are exactly what this must find, to show them escaped.
-			// eslint-disable-next-line no-control-regex
+			// eslint-disable-next-line no-control-regex -- control characters are what this must find, to show them escaped
 			/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g,
 			(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 		);

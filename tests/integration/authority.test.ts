@@ -80,6 +80,11 @@ describe('authority is checked inside the write transaction', () => {
 	const nameOf = (id: string) =>
 		server.query<{ name: string }>('SELECT name FROM user WHERE id = ?', id)[0]?.name;
 	const eventCount = () => server.query<{ n: number }>('SELECT COUNT(*) AS n FROM event')[0].n;
+	/** Rows of every table an admin change writes to (besides the user's own row). */
+	const rowCounts = () =>
+		['event', 'audit', 'location', 'entry', 'invitation', 'password_reset'].map(
+			(table) => server.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0].n
+		);
 
 	beforeAll(async () => {
 		admin = (await registered(server, 'First')).client;
@@ -130,6 +135,33 @@ describe('authority is checked inside the write transaction', () => {
 		expect(answer.status, answer.body).toBe(403);
 		expect(typeOf(target.id)).toBe('regular');
 		expect(eventCount()).toBe(events);
+	});
+
+	it('every other kind of admin change whose body arrives after its user was demoted is refused 403 and changes nothing', async () => {
+		const acting = await secondAdmin('DemotedMid');
+		const target = await registered(server, 'TargetD');
+		const start = Date.UTC(2030, 0, 1, 10);
+		const pending = [
+			['PATCH', '/api/settings', { name: 'Renamed late' }],
+			['POST', '/api/locations', { name: 'Late room' }],
+			['POST', '/api/entries', { title: 'Late entry', start, end: start + 3_600_000 }],
+			['POST', '/api/invitations', {}],
+			['POST', `/api/users/${target.id}/password-reset`, {}],
+			['PATCH', `/api/users/${target.id}`, { suspended: true }]
+		].map(([method, path, body]) =>
+			slowRequest(acting.client, method as string, path as string, JSON.stringify(body))
+		);
+		await headersRead();
+		expect((await admin.json(`/api/users/${acting.id}`, 'PATCH', { type: 'regular' })).status).toBe(
+			200
+		);
+		const before = rowCounts();
+		const answers = await Promise.all(pending.map((request) => request.finish()));
+		expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
+		expect(rowCounts()).toEqual(before);
+		expect(server.query('SELECT suspended_at FROM user WHERE id = ?', target.id)).toEqual([
+			{ suspended_at: null }
+		]);
 	});
 
 	it('an admin form posted slowly after its user was demoted is refused 403 and changes nothing', async () => {

@@ -29,6 +29,16 @@ function documentedProxy(appPort: number): { map: string; locations: string } {
 	};
 }
 
+/** The environment docs/deploy.md's systemd unit gives the app, as `Environment=` lines set it. */
+function documentedEnvironment(): Record<string, string> {
+	const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
+	const unit = /```ini\n([\s\S]*?)```/.exec(doc)?.[1];
+	if (!unit) throw new Error('docs/deploy.md has no systemd unit');
+	return Object.fromEntries(
+		[...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map(([, name, value]) => [name, value])
+	);
+}
+
 function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	return new Promise((ready, fail) => {
@@ -63,11 +73,17 @@ describe('behind a real nginx, configured as docs/deploy.md says', () => {
 		}
 		const proxyPort = await freePort();
 		proxyUrl = `http://127.0.0.1:${proxyPort}`;
-		// ORIGIN and the address header exactly as the docs' systemd unit sets them.
+		// The address header exactly as the docs' systemd unit sets it; ORIGIN is this proxy's.
+		const unit = documentedEnvironment();
+		if (!unit.ADDRESS_HEADER || !unit.XFF_DEPTH || !unit.ORIGIN) {
+			throw new Error(
+				'the systemd unit of docs/deploy.md lost ORIGIN, ADDRESS_HEADER or XFF_DEPTH'
+			);
+		}
 		app = await startServer({
 			ORIGIN: proxyUrl,
-			ADDRESS_HEADER: 'x-forwarded-for',
-			XFF_DEPTH: '1'
+			ADDRESS_HEADER: unit.ADDRESS_HEADER,
+			XFF_DEPTH: unit.XFF_DEPTH
 		});
 		dir = mkdtempSync(join(tmpdir(), 'tidewatch-nginx-'));
 		for (const temp of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, temp));

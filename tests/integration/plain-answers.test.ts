@@ -144,3 +144,29 @@ describe('names through the API', () => {
 		});
 	});
 });
+
+describe('names in forms', () => {
+	it('no name field cuts what is typed (maxlength counts UTF-16 units: 13 ZWJ emoji pass 64); the server counts and explains', async () => {
+		const boss = await admin();
+		const person = await registered('renamed');
+		const id = await idOf(boss, person.name);
+		const pages: [Client, string][] = [
+			[new Client(server.url), '/register'],
+			[person, '/account'],
+			[boss, `/users/${id}`]
+		];
+		for (const [viewer, path] of pages) {
+			const html = await (await viewer.fetch(path)).text();
+			const inputs = html.match(/<input[^>]*\bname="name"[^>]*>/g) ?? [];
+			expect(inputs.length, path).toBeGreaterThan(0);
+			for (const input of inputs) expect(input, path).not.toMatch(/\bmaxlength=/);
+		}
+		const long = '👩‍💻'.repeat(64);
+		const renamed = await boss.form(`/users/${id}?/rename`, { id, name: long });
+		expect(renamed.status).toBe(200);
+		expect(server.query('SELECT name FROM user WHERE id = ?', id)).toEqual([{ name: long }]);
+		const refused = await boss.form(`/users/${id}?/rename`, { id, name: long + '👩‍💻' });
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toContain('name must be 1 to 64 characters (this one has 65)');
+	});
+});

@@ -99,6 +99,38 @@ describe('an ended session tells why on the next request', () => {
 	});
 });
 
+describe('every page that needs a login', () => {
+	it('carries the notice through its redirect to /login, admin pages included', async () => {
+		const { here, there, id } = await onTwoBrowsers();
+		const token = there.cookies.get(cookieName)!;
+		const list = (await (await here.fetch('/api/auth/sessions')).json()) as {
+			id: string;
+			current: boolean;
+		}[];
+		const other = list.find((session) => !session.current)!;
+		await here.json(`/api/auth/sessions/${other.id}`, 'DELETE', { currentPassword: 'password123' });
+		const paths = [
+			'/account',
+			'/admin',
+			'/admin/locations',
+			'/admin/entries',
+			`/users/${id}`,
+			'/users/audit'
+		];
+		const locations: Record<string, string | null> = {};
+		for (const path of paths) {
+			// The tombstone tells each fresh presentation, until it would have expired.
+			const page = new Client(server.url);
+			page.cookies.set(cookieName, token);
+			const answer = await page.fetch(path, { headers: { accept: 'text/html' } });
+			locations[path] = answer.headers.get('location');
+		}
+		expect(locations).toEqual(
+			Object.fromEntries(paths.map((path) => [path, '/login?notice=session-ended-elsewhere']))
+		);
+	});
+});
+
 describe('the login page', () => {
 	it('tells only a known notice from its address, never free text', async () => {
 		const visitor = new Client(server.url);

@@ -76,6 +76,8 @@ interface TokenFacts {
 	lastSeenAtLeast: number;
 	rotatedAt: number | null;
 	presentedBy: Set<Party>;
+	/** The party whose request the server answered with it (the response may have been lost). */
+	issuedTo: Party;
 }
 
 class Run {
@@ -108,17 +110,18 @@ class Run {
 	login(): void {
 		const { token, session } = startSession(this.userId, 'owner', this.now);
 		this.familyCreatedAt.set(session.family, this.now);
-		this.issue(token, session.family, null);
+		this.issue(token, session.family, null, 'owner');
 		this.jars.owner = token;
 	}
 
-	issue(token: string, family: string, parent: string | null): void {
+	issue(token: string, family: string, parent: string | null, issuedTo: Party): void {
 		this.tokens.set(token, {
 			family,
 			parent,
 			lastSeenAtLeast: this.now,
 			rotatedAt: null,
-			presentedBy: new Set()
+			presentedBy: new Set(),
+			issuedTo
 		});
 	}
 
@@ -142,18 +145,32 @@ class Run {
 		return false;
 	}
 
+	/**
+	 * Whether the login was rotated again from this token's predecessor, later, for another
+	 * party: this token was replaced unused while someone else used the login (finding 2).
+	 */
+	supersededForOther(token: string, by: Party): boolean {
+		const { parent } = this.tokens.get(token)!;
+		if (parent === null) return false;
+		const issued = [...this.tokens.entries()];
+		const at = issued.findIndex(([t]) => t === token);
+		return issued.slice(at + 1).some(([, f]) => f.parent === parent && f.issuedTo !== by);
+	}
+
 	/** Presents a party's cookie as a page request (may rotate) or a stream's upgrade (never does). */
 	present(by: Party, token: string, mayRotate: boolean): SessionCheck {
 		const facts = this.tokens.get(token)!;
 		const alive = this.certainlyAlive(token);
 		const { graceMs } = times();
 		// The theft rule in the model's own terms: an old key used after grace while another
-		// party already used a newer key of the same login.
+		// party already used a newer key of the same login, or a key used after another party
+		// had the login rotated again past it.
 		const mustBeTaken =
 			alive &&
-			facts.rotatedAt !== null &&
-			this.now >= facts.rotatedAt + graceMs &&
-			this.descendantPresentedByOther(token, by);
+			((facts.rotatedAt !== null &&
+				this.now >= facts.rotatedAt + graceMs &&
+				this.descendantPresentedByOther(token, by)) ||
+				this.supersededForOther(token, by));
 		const check = checkSessionToken(token, { userAgent: by, mayRotate, now: this.now });
 		const notice = check.session ? undefined : check.notice;
 		// A key refused as expired or unknown reached nothing; any other answer means it was used.
@@ -184,7 +201,7 @@ class Run {
 		if (check.newToken) {
 			facts.lastSeenAtLeast = this.now;
 			facts.rotatedAt = this.now;
-			this.issue(check.newToken, check.session!.family, token);
+			this.issue(check.newToken, check.session!.family, token, by);
 		}
 		return check;
 	}
@@ -238,9 +255,15 @@ class Run {
 			endSession: (reason: SessionEndReason) => {
 				// Announcements come right after the change commits, so the row tells the cause.
 				const row = findSessionRow(getDb(), session.id);
-				const expected = row?.ended_reason === 'taken' ? 'taken' : null;
+				// A stolen login closes `taken`; a rotated or superseded session, `rotated`.
+				const expected =
+					row?.ended_reason === 'taken'
+						? 'taken'
+						: row && (row.rotated_at !== null || row.ended_reason === 'superseded')
+							? 'rotated'
+							: null;
 				if (expected && reason !== expected) {
-					this.wrongCloses.push(`a stream of a stolen login closed "${reason}", not "taken"`);
+					this.wrongCloses.push(`a stream of a session ${describeRow(row)} closed "${reason}"`);
 				}
 				stream.closedWith ??= reason;
 				this.registry.remove(conn as unknown as StreamConnection);

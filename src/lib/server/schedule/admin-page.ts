@@ -1,5 +1,6 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { getDb } from '../db';
+import { redirectToLogin } from '../login-redirect';
 import { requireSession } from '../http';
 import { readSnapshot } from '../load';
 import { requireAdmin } from '../users/admin';
@@ -8,7 +9,7 @@ import { visibleEntries } from './visible-entries';
 
 /** The schedule's admin pages: for admins only, with the whole schedule as a snapshot. */
 export function loadAdminSchedule(locals: App.Locals) {
-	if (!locals.user) redirect(303, '/login');
+	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
 	const db = getDb();
 	const { lastEventId, data } = readSnapshot(() => ({

@@ -1,8 +1,9 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { endUserSessionFormSchema, renameUserFormSchema, suspendFormSchema } from '$lib/api';
 import { listOwnSessions } from '$lib/server/auth/own-sessions';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
+import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
 import { changeUser, requireAdmin } from '$lib/server/users/admin';
 import { toApiUser } from '$lib/server/users/api-user';
@@ -12,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** One user as an admin manages them: name, suspension, logins. Reloaded after each action. */
 export const load: PageServerLoad = ({ locals, params }) => {
-	if (!locals.user) redirect(303, '/login');
+	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
 	const db = getDb();
 	const user = findUserById(db, params.id);
