@@ -48,8 +48,8 @@ export function createShift(actor: ServerSession, input: ShiftCreate): ServerShi
 			revision: 0
 		};
 		requireLocation(tx, shift.locationId);
-		requireCapacity(shift.needed, crewIds.length);
 		requireCrewUsers(tx, crewIds);
+		requireCapacity(shift.needed, crewIds.length);
 		insertShift(tx.db, shift);
 		for (const userId of crewIds) addShiftCrew(tx.db, shift.id, userId, tx.now);
 		return announceShift(tx, shift.id, []);
@@ -109,11 +109,13 @@ function writeShift(
 	};
 	if (shift.start >= shift.end) throw new Refusal(400, 'end must be after start', 'end');
 	if (patch.locationId !== undefined) requireLocation(tx, shift.locationId);
-	requireCapacity(shift.needed, shift.crewIds.length);
+	// Who is named is checked before how many: naming someone who is not crew is a mistake
+	// whatever the places.
 	requireCrewUsers(
 		tx,
 		shift.crewIds.filter((userId) => !before.crewIds.includes(userId))
 	);
+	requireCapacity(shift.needed, shift.crewIds.length);
 	saveShift(tx.db, shift);
 	if (patch.crewIds) setShiftCrew(tx.db, id, patch.crewIds, tx.now);
 	return announceShift(tx, id, before.crewIds);
