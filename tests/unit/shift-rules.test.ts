@@ -101,8 +101,8 @@ describe('capacity and overlap rules', () => {
 				needed: fc.integer({ min: 1, max: 3 }),
 				crew: fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'u'), { maxLength: 4 })
 			})
-			.map((r, i) =>
-				shift(`s${i}`, t0 + r.start * hour, t0 + (r.start + r.length) * hour, {
+			.map((r) =>
+				shift('s', t0 + r.start * hour, t0 + (r.start + r.length) * hour, {
 					needed: r.needed,
 					crewIds: r.crew.slice(0, r.needed)
 				})

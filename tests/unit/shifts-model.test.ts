@@ -258,7 +258,6 @@ function run(steps: Step[], afterEach: (model: Model) => void): void {
 		const now = Date.now();
 		const want = expected(model, step, ids, now);
 		const got = act(step, ids);
-		const k = step.kind + ':' + got;
 		expect(got, JSON.stringify(step)).toBe(want);
 		if (step.kind === 'create') {
 			const made = heard.find((e) => e.type === 'shift-update')!.data as ApiShift;

@@ -128,6 +128,10 @@ export function fillSchedule(
 	}, lastEventId);
 }
 
+export function fillLocations(list: ApiLocation[], lastEventId: number): void {
+	refill(() => locations.fill(list, lastEventId), lastEventId);
+}
+
 export function fillShifts(list: ApiShift[], lastEventId: number): void {
 	refill(() => shifts.fill(list, lastEventId), lastEventId);
 }

@@ -1,4 +1,4 @@
-import type { ApiEntry, ApiLocation } from '$lib/api';
+import type { ApiEntry } from '$lib/api';
 
 /*
  * iCalendar (RFC 5545) for the published schedule: one VEVENT per public entry, times in UTC,
