@@ -341,6 +341,48 @@ describe('signing up', () => {
 	});
 });
 
+describe('a sign-up storm', () => {
+	it('60 crew asking for 2 shifts each at once, 40 places: no shift over capacity, none lost or made up', async () => {
+		const crew = await Promise.all(
+			Array.from({ length: 60 }, async (_, i) => {
+				const made = await register(`Storm ${i}`);
+				await makeCrew(made.id);
+				return made;
+			})
+		);
+		// An hour apart and an hour long: no overlaps, so every refusal is a full shift.
+		const base = nextSlot();
+		const shifts = await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				newShift({ start: base + i * hour, end: base + (i + 1) * hour, needed: 2 })
+			)
+		);
+		const asks = crew.flatMap((member, i) =>
+			[shifts[i % 20], shifts[(i * 7 + 3) % 20]].map((shift) => ({ member, shift }))
+		);
+		const answers = await Promise.all(
+			asks.map(async (ask) => ({ ...ask, response: await signup(ask.member.client, ask.shift.id) }))
+		);
+		const granted = answers.filter((a) => a.response.status === 200);
+		expect(answers.filter((a) => a.response.status !== 200 && a.response.status !== 409)).toEqual(
+			[]
+		);
+		const rows = server.query<{ shift_id: string; user_id: string }>(
+			`SELECT shift_id, user_id FROM shift_crew WHERE shift_id IN (SELECT value FROM json_each(?))`,
+			JSON.stringify(shifts.map((s) => s.id))
+		);
+		const key = (shiftId: string, userId: string) => `${shiftId} ${userId}`;
+		expect(new Set(rows.map((r) => key(r.shift_id, r.user_id)))).toEqual(
+			new Set(granted.map((a) => key(a.shift.id, a.member.id)))
+		);
+		for (const shift of shifts) {
+			expect(rows.filter((r) => r.shift_id === shift.id).length).toBeLessThanOrEqual(2);
+		}
+		// Six asks for every shift's two places: each is full.
+		expect(rows.length).toBe(40);
+	});
+});
+
 describe('who hears of shifts', () => {
 	const shiftEvents = (stream: TestStream) =>
 		stream.events
