@@ -132,6 +132,18 @@ export function fillLocations(list: ApiLocation[], lastEventId: number): void {
 	refill(() => locations.fill(list, lastEventId), lastEventId);
 }
 
+/** The shifts pages: every shift, the crew (for their names, live) and the locations. */
+export function fillShiftsPage(data: {
+	shifts: ApiShift[];
+	people: ApiUser[];
+	locations: ApiLocation[];
+	lastEventId: number;
+}): void {
+	fillShifts(data.shifts, data.lastEventId);
+	fillUsers(data.people, data.lastEventId);
+	fillLocations(data.locations, data.lastEventId);
+}
+
 export function fillShifts(list: ApiShift[], lastEventId: number): void {
 	refill(() => shifts.fill(list, lastEventId), lastEventId);
 }

@@ -1,6 +1,6 @@
 import { decideLeave, decideSignup } from '$lib/schedule/shift-rules';
 import { requireActor } from '../auth/actor';
-import { change } from '../events/change';
+import { change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { announceShift, noSuchShift, requireCrew } from './crew';
@@ -8,6 +8,15 @@ import type { ServerShift } from './server-shift';
 import { addShiftCrew, findShift, listShiftsOf, removeShiftCrew } from './shift-store';
 import { formatTime } from '$lib/schedule/zoned-time';
 import { currentSettings } from '../settings/current-settings';
+
+/** The acting crew member (re-read inside the transaction) and the shift they act on. */
+function crewAndShift(tx: Change, actor: ServerSession, id: string) {
+	const user = requireActor(tx, actor);
+	requireCrew(user);
+	const shift = findShift(tx.db, id);
+	if (!shift) throw noSuchShift();
+	return { user, shift };
+}
 
 /**
  * A crew member (or admin) takes a free place. Everything is decided inside the write
@@ -17,10 +26,7 @@ import { currentSettings } from '../settings/current-settings';
  */
 export function takeShift(actor: ServerSession, id: string): ServerShift {
 	return change((tx) => {
-		const user = requireActor(tx, actor);
-		requireCrew(user);
-		const shift = findShift(tx.db, id);
-		if (!shift) throw noSuchShift();
+		const { user, shift } = crewAndShift(tx, actor, id);
 		const decision = decideSignup(shift, listShiftsOf(tx.db, user.id), user.id, tx.now);
 		switch (decision.kind) {
 			case 'held':
@@ -48,10 +54,7 @@ export function takeShift(actor: ServerSession, id: string): ServerShift {
 /** A crew member leaves a place they hold; leaving one they do not hold changes nothing. */
 export function leaveShift(actor: ServerSession, id: string): ServerShift {
 	return change((tx) => {
-		const user = requireActor(tx, actor);
-		requireCrew(user);
-		const shift = findShift(tx.db, id);
-		if (!shift) throw noSuchShift();
+		const { user, shift } = crewAndShift(tx, actor, id);
 		switch (decideLeave(shift, user.id, tx.now)) {
 			case 'not-held':
 				return shift;
