@@ -1101,4 +1101,15 @@ console.log('');
 
 writeFileSync(options.output, JSON.stringify(results, null, '\t') + '\n');
 console.log(`wrote ${options.output} (${results.totalSeconds} s in all)`);
+
+// ---------------------------------------------------------------- the crew scenario
+// Its own script, server and database (bench/crew.js); BENCH_CREW=0 leaves it out.
+if (process.env.BENCH_CREW !== '0') {
+	const crew = spawnSync(
+		process.execPath,
+		[join(benchDir, 'crew.js'), ...(options.quick ? ['--quick'] : [])],
+		{ stdio: 'inherit' }
+	);
+	process.exit(crew.status ?? 1);
+}
 process.exit(0);

@@ -1,10 +1,12 @@
 import { getDb } from '$lib/server/db';
+import { interestAction } from '$lib/server/interests/interest-action';
+import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { listLocations } from '$lib/server/schedule/location-store';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/users/api-user';
 import { takeFirstVisit } from '$lib/server/users/welcome';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 /** The schedule as the viewer's level may see it; the page filters and groups it. */
 export const load: PageServerLoad = ({ cookies, url, locals }) => {
@@ -12,7 +14,9 @@ export const load: PageServerLoad = ({ cookies, url, locals }) => {
 	const db = getDb();
 	const { lastEventId, data } = readSnapshot(() => ({
 		locations: listLocations(db),
-		entries: visibleEntries(db, viewer)
+		entries: visibleEntries(db, viewer),
+		// The account's marks, for the mark buttons; the public has none.
+		interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null
 	}));
 	return {
 		lastEventId,
@@ -22,3 +26,5 @@ export const load: PageServerLoad = ({ cookies, url, locals }) => {
 		firstVisit: takeFirstVisit(cookies, url, locals.user?.id)
 	};
 };
+
+export const actions: Actions = { interest: interestAction };

@@ -59,6 +59,9 @@ test('every page fits a 360 px screen with a 64-character name of wide character
 		'/users',
 		'/account',
 		'/admin',
+		'/my',
+		'/shifts',
+		'/admin/shifts',
 		'/no-such-page'
 	]) {
 		await page.goto(path);

@@ -30,6 +30,10 @@ export interface World {
 	deletedToken: string;
 	/** The token of a session that logged out (its user still exists). */
 	loggedOutToken: string;
+	/** A shift with a free place, 2030-01-01 00:00 to 01:00 UTC; only `crew` is on it. */
+	shiftId: string;
+	/** A public entry. */
+	entryId: string;
 }
 
 const COOKIE = 'tidewatch_session';
@@ -248,6 +252,45 @@ interface BodyRoute {
 
 const stringOrNot = (bad: unknown[]) => [...nonStrings, ...bad];
 
+/** The fields of a shift: every bad value is refused whatever the others hold. */
+const shiftFields = (required: boolean): Record<string, FieldPools> => ({
+	role: {
+		bad: stringOrNot(['', '   ', 'x'.repeat(101), 'a\u0000b', 'a\u202Eb', '\ud800']),
+		good: 'Hostile duty',
+		required
+	},
+	locationId: {
+		bad: [5, true, [], {}, '', 'nowhere', 'x'.repeat(65)],
+		good: null,
+		required: false
+	},
+	start: {
+		bad: ['noon', '', 1.5, -1, 0, 1_000_000, 1e308, true, null, [], {}],
+		good: Date.UTC(2030, 0, 1),
+		required
+	},
+	end: {
+		bad: ['noon', '', 1.5, -1, 1e308, Date.UTC(2029, 11, 31), Date.UTC(2030, 0, 1), true, null, []],
+		good: Date.UTC(2030, 0, 1, 1),
+		required
+	},
+	needed: {
+		bad: [0, -1, 1.5, 501, 1e308, '2', '', true, null, [], {}, { rawNumber: '1e999' }],
+		good: 2,
+		required
+	},
+	notes: {
+		bad: stringOrNot(['x'.repeat(2001), 'a\u0007b', '\ud800']),
+		good: 'Aprons',
+		required: false
+	},
+	crewIds: {
+		bad: ['a', 5, null, {}, [5], [''], ['x'.repeat(65)], ['nobody'], ['a', 'a'], [[]], [null]],
+		good: [],
+		required: false
+	}
+});
+
 const bodyRoutes: BodyRoute[] = [
 	{
 		method: 'POST',
@@ -460,6 +503,34 @@ const bodyRoutes: BodyRoute[] = [
 			['crew', 403, /admin/]
 		],
 		incomplete: [{}, { title: 'x', start: Date.UTC(2030, 0, 2), end: Date.UTC(2030, 0, 1) }]
+	},
+	{
+		method: 'POST',
+		path: () => '/api/shifts',
+		fields: shiftFields(true),
+		readers: ['admin'],
+		refused: [
+			['visitor', 401, /logged in/],
+			['regular', 403, /admin/],
+			['crew', 403, /admin/]
+		],
+		incomplete: [
+			{},
+			{ role: 'x', start: Date.UTC(2030, 0, 2), end: Date.UTC(2030, 0, 1), needed: 1 }
+		]
+	},
+	{
+		method: 'PATCH',
+		path: (w) => `/api/shifts/${w.shiftId}`,
+		fields: shiftFields(false),
+		readers: ['admin'],
+		refused: [
+			['visitor', 401, /logged in/],
+			['regular', 403, /admin/],
+			['crew', 403, /admin/]
+		],
+		// A patch that empties the shift of nobody but ends before it starts.
+		incomplete: [{}, { end: Date.UTC(2029, 0, 1) }]
 	},
 	{
 		method: 'POST',
@@ -1034,6 +1105,12 @@ const apiRoutes: { path: (w: World) => string; methods: string[] }[] = [
 	{ path: (w) => `/api/users/${w.regular.id}`, methods: ['GET', 'PATCH', 'DELETE'] },
 	{ path: () => '/api/locations', methods: ['GET', 'POST'] },
 	{ path: () => '/api/entries', methods: ['GET', 'POST'] },
+	{ path: () => '/api/shifts', methods: ['GET', 'POST'] },
+	{ path: (w) => `/api/shifts/${w.shiftId}`, methods: ['GET', 'PATCH', 'DELETE'] },
+	{ path: (w) => `/api/shifts/${w.shiftId}/signup`, methods: ['POST', 'DELETE'] },
+	{ path: () => '/api/auth/account/interests', methods: ['GET'] },
+	{ path: (w) => `/api/auth/account/interests/${w.entryId}`, methods: ['PUT', 'DELETE'] },
+	{ path: () => '/api/auth/account/calendar', methods: ['POST', 'DELETE'] },
 	{ path: (w) => `/api/users/${w.regular.id}/password-reset`, methods: ['POST'] },
 	{ path: () => '/api/auth/password-reset', methods: ['POST'] },
 	{ path: () => '/api/last-event-id', methods: ['GET'] },
@@ -1391,6 +1468,26 @@ export function idCases(w: World, random: Random): HttpCase[] {
 				label: `DELETE /api/users/${label} as regular`,
 				framework
 			}),
+			apiCase(w, 'admin', 'PATCH', `/api/shifts/${id}`, jsonBody({ needed: 1 }), {
+				group: 'bad ids',
+				label: `PATCH /api/shifts/${label} as admin`,
+				framework
+			}),
+			apiCase(w, 'admin', 'DELETE', `/api/shifts/${id}`, undefined, {
+				group: 'bad ids',
+				label: `DELETE /api/shifts/${label} as admin`,
+				framework
+			}),
+			apiCase(w, 'crew', 'POST', `/api/shifts/${id}/signup`, undefined, {
+				group: 'bad ids',
+				label: `POST /api/shifts/${label}/signup as crew`,
+				framework
+			}),
+			apiCase(w, 'regular', 'PUT', `/api/auth/account/interests/${id}`, undefined, {
+				group: 'bad ids',
+				label: `PUT /api/auth/account/interests/${label} as regular`,
+				framework
+			}),
 			// The body is read before the id is looked at; a broken one keeps Argon2id out of it.
 			apiCase(
 				w,
@@ -1617,6 +1714,24 @@ export function formCases(w: World, random: Random): HttpCase[] {
 			},
 			good: { confirm: 'yes', currentPassword: 'not-the-password' },
 			senders: ['regular', 'admin', 'visitor']
+		},
+		{
+			path: '/shifts?/signup',
+			fields: { id: ['', 'x'.repeat(65), 'no-such-shift'] },
+			good: { id: w.shiftId },
+			senders: ['crew', 'regular', 'visitor']
+		},
+		{
+			path: '/admin/shifts?/assign',
+			fields: { id: ['', 'x'.repeat(65), 'no-such-shift'], userId: ['', 'nobody', w.regular.id] },
+			good: { id: w.shiftId, userId: w.admin.id },
+			senders: ['admin', 'crew', 'visitor']
+		},
+		{
+			path: '/?/interest',
+			fields: { entryId: ['', 'x'.repeat(65), 'no-such-entry'], interested: ['', 'YES', 'true'] },
+			good: { entryId: w.entryId, interested: 'yes' },
+			senders: ['regular', 'visitor']
 		},
 		{
 			path: '/users?/setType',

@@ -106,6 +106,21 @@ beforeAll(async () => {
 	expect((await adminClient.json(`/api/users/${crew.id}`, 'PATCH', { type: 'crew' })).status).toBe(
 		200
 	);
+	const shift = await adminClient.json('/api/shifts', 'POST', {
+		role: 'Hostile duty',
+		start: Date.UTC(2030, 0, 1),
+		end: Date.UTC(2030, 0, 1, 1),
+		needed: 2,
+		crewIds: [crew.id]
+	});
+	expect(shift.status).toBe(201);
+	const entry = await adminClient.json('/api/entries', 'POST', {
+		title: 'Hostile talk',
+		start: Date.UTC(2030, 0, 1),
+		end: Date.UTC(2030, 0, 1, 1),
+		visibility: 'public'
+	});
+	expect(entry.status).toBe(201);
 	const bystander = await person(client(), 'Hostile Bystander', 'bystander-Secret-1f2');
 	const doomed = await person(client(), 'Hostile Doomed', 'doomed-Secret-77aa1');
 	expect((await adminClient.json(`/api/users/${doomed.id}`, 'DELETE')).status).toBe(204);
@@ -120,7 +135,9 @@ beforeAll(async () => {
 		regularOther,
 		bystander,
 		deletedToken: doomed.token,
-		loggedOutToken: leaver.token
+		loggedOutToken: leaver.token,
+		shiftId: (await shift.json()).id,
+		entryId: (await entry.json()).id
 	};
 	baseline = snapshot(server);
 });

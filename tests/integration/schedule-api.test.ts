@@ -168,7 +168,7 @@ describe('locations', () => {
 });
 
 describe('entries', () => {
-	it('each level lists exactly what it may see; crewNotes only for crew and admins', async () => {
+	it('each level lists exactly what it may see; crewNotes and interestedCount only for crew and admins', async () => {
 		const made = {
 			public: await newEntry({
 				title: 'Open air',
@@ -194,6 +194,7 @@ describe('entries', () => {
 			(await listFor(level)).filter((e) => Object.values(made).some((m) => m.id === e.id));
 		const publicCut: ApiEntry = { ...made.public };
 		delete publicCut.crewNotes;
+		delete publicCut.interestedCount;
 		expect(await seen('public')).toEqual([publicCut]);
 		expect(await seen('regular')).toEqual([publicCut]);
 		expect(await seen('crew')).toEqual([made.public, made.crew]);

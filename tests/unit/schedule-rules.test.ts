@@ -24,6 +24,7 @@ const serverEntry = (visibility: Visibility, fields: Partial<ServerEntry> = {}):
 	createdAt: 1,
 	updatedAt: 1,
 	revision: 0,
+	interestedCount: 4,
 	...fields
 });
 
@@ -59,16 +60,30 @@ describe('visibility by access level', () => {
 		for (const level of levels) expect(visibleTo(level)).toEqual(table[level]);
 	});
 
-	it('crewNotes reach crew and admins only; a level that may not see the entry gets nothing', () => {
-		expect(toApiEntry(serverEntry('public'), 'public')).not.toHaveProperty('crewNotes');
-		expect(toApiEntry(serverEntry('public'), 'regular')).not.toHaveProperty('crewNotes');
+	it('crewNotes and interestedCount reach crew and admins only; a level that may not see the entry gets nothing', () => {
+		for (const level of ['public', 'regular'] as const) {
+			expect(toApiEntry(serverEntry('public'), level)).not.toHaveProperty('crewNotes');
+			expect(toApiEntry(serverEntry('public'), level)).not.toHaveProperty('interestedCount');
+		}
+		expect(toApiEntry(serverEntry('public'), 'crew')?.interestedCount).toBe(4);
+		expect(toApiEntry(serverEntry('public'), 'admin')?.interestedCount).toBe(4);
 		expect(toApiEntry(serverEntry('public'), 'crew')?.crewNotes).toBe('bring the keys');
 		expect(toApiEntry(serverEntry('public'), 'admin')?.crewNotes).toBe('bring the keys');
 		expect(toApiEntry(serverEntry('crew'), 'regular')).toBeNull();
 		expect(toApiEntry(serverEntry('draft'), 'crew')).toBeNull();
 		// Server-only fields never leave the server.
 		expect(Object.keys(toApiEntry(serverEntry('public'), 'admin')!).sort()).toEqual(
-			['crewNotes', 'description', 'end', 'id', 'locationId', 'start', 'title', 'visibility'].sort()
+			[
+				'crewNotes',
+				'description',
+				'end',
+				'id',
+				'interestedCount',
+				'locationId',
+				'start',
+				'title',
+				'visibility'
+			].sort()
 		);
 	});
 

@@ -26,7 +26,7 @@ export const crewNotesSchema = textSchema('crewNotes', 10_000);
 export const visibilitySchema = z.enum(visibilities, {
 	error: 'visibility must be public, crew or draft'
 });
-const idSchema = (field: string) =>
+export const idSchema = (field: string) =>
 	z
 		.string({ error: `${field} must be a string` })
 		.min(1)
@@ -39,14 +39,14 @@ export const locationIdSchema = idSchema('locationId').nullable();
  */
 export const minTime = Date.UTC(2000, 0, 1);
 export const maxTime = Date.UTC(9999, 11, 31);
-const timeSchema = (field: string) =>
+export const timeSchema = (field: string) =>
 	z
 		.number({ error: `${field} must be a time in milliseconds since the epoch` })
 		.int(`${field} must be a whole number of milliseconds`)
 		.min(minTime, `${field} must be in the year 2000 or later (milliseconds since the epoch)`)
 		.max(maxTime, `${field} must be before the year 10000`);
 
-const endAfterStart = {
+export const endAfterStart = {
 	message: 'end must be after start',
 	path: ['end']
 };
@@ -82,7 +82,7 @@ export const entryPatchSchema = z
 export type EntryPatch = z.infer<typeof entryPatchSchema>;
 
 /** A wall-clock time as a datetime-local input sends it: 2026-07-04T18:30. */
-const localTimeSchema = (field: string) =>
+export const localTimeSchema = (field: string) =>
 	z
 		.string({ error: `${field} is required` })
 		.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, `${field} must be a date and time`);

@@ -1,7 +1,9 @@
 import type { ApiOwnSession, ApiSecurityRecord, ApiSession } from './auth';
 import type { ApiEntry } from './entry';
+import type { ApiInterest } from './interest';
 import type { ApiLocation } from './location';
 import type { ApiSettings } from './settings';
+import type { ApiShift } from './shift';
 import type { ApiUser } from './user';
 
 export type ApiEvent =
@@ -18,6 +20,11 @@ export type ApiEvent =
 	 */
 	| { type: 'entry-update'; data: ApiEntry }
 	| { type: 'entry-delete'; data: { id: string } }
+	/** Crew and admins only: the shift whole, its crew included. */
+	| { type: 'shift-update'; data: ApiShift }
+	| { type: 'shift-delete'; data: { id: string } }
+	/** Personal: only the streams of the user who marked or unmarked the entry. */
+	| { type: 'interest-update'; data: ApiInterest }
 	/**
 	 * Personal: only the user it is about receives these. Each names one login or one record,
 	 * so an event's size never grows with how many logins the account holds.

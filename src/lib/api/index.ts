@@ -8,3 +8,5 @@ export * from './audit';
 export * from './password-reset';
 export * from './location';
 export * from './entry';
+export * from './shift';
+export * from './interest';

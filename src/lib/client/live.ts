@@ -10,14 +10,17 @@ import type {
 	ApiSession,
 	ApiSessionState,
 	ApiSettings,
+	ApiShift,
 	ApiUser,
 	SessionNotice
 } from '$lib/api';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
 import { createEntriesStore } from './stores/entries';
+import { createInterestsStore } from './stores/interests';
 import { createLocationsStore } from './stores/locations';
 import { createSettingsStore } from './stores/settings';
+import { createShiftsStore } from './stores/shifts';
 import { createUsersStore, wholeList } from './stores/users';
 import { StreamClient, type StreamStatus } from './stream';
 
@@ -28,11 +31,13 @@ export const accountSecurity = createAccountSecurityStore();
 export const settings = createSettingsStore();
 export const locations = createLocationsStore();
 export const entries = createEntriesStore();
+export const shifts = createShiftsStore();
+export const interests = createInterestsStore();
 export const streamStatus = writable<StreamStatus>('connecting');
 /** A notice learnt from the stream's close rather than from page data (the cookie is gone by then). */
 export const sessionNotice = writable<SessionNotice | null>(null);
 
-const stores = [account, users, accountSecurity, settings, locations, entries];
+const stores = [account, users, accountSecurity, settings, locations, entries, shifts, interests];
 
 function cursor(): number {
 	const ids = stores.map((store) => store.lastEventId()).filter((id) => id !== null);
@@ -127,6 +132,31 @@ export function fillSchedule(
 		locations.fill(locationList, lastEventId);
 		entries.fill(entryList, lastEventId);
 	}, lastEventId);
+}
+
+export function fillLocations(list: ApiLocation[], lastEventId: number): void {
+	refill(() => locations.fill(list, lastEventId), lastEventId);
+}
+
+/** The shifts pages: every shift, the crew (for their names, live) and the locations. */
+export function fillShiftsPage(data: {
+	shifts: ApiShift[];
+	people: ApiUser[];
+	locations: ApiLocation[];
+	lastEventId: number;
+}): void {
+	fillShifts(data.shifts, data.lastEventId);
+	fillUsers(data.people, data.lastEventId);
+	fillLocations(data.locations, data.lastEventId);
+}
+
+export function fillShifts(list: ApiShift[], lastEventId: number): void {
+	refill(() => shifts.fill(list, lastEventId), lastEventId);
+}
+
+/** The account's marks; null for the public, whose pages show no mark buttons. */
+export function fillInterests(entryIds: string[] | null, lastEventId: number): void {
+	if (entryIds) refill(() => interests.fill(entryIds, lastEventId), lastEventId);
 }
 
 export function fillAccountSecurity(security: ApiAccountSecurity, lastEventId: number): void {

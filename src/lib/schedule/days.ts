@@ -1,18 +1,21 @@
 import type { ApiEntry } from '$lib/api';
 import { localDate } from './zoned-time';
 
-export interface ScheduleDay {
+export interface ScheduleDay<T = ApiEntry> {
 	/** YYYY-MM-DD in the settings' time zone. */
 	date: string;
-	entries: ApiEntry[];
+	entries: T[];
 }
 
 /**
- * Entries grouped under the local date of their start in the zone (an entry running past
+ * Entries (or shifts) grouped under the local date of their start in the zone (an entry running past
  * midnight stays on the day it began), days in order, entries in the order given.
  */
-export function groupByDay(entries: readonly ApiEntry[], timeZone: string): ScheduleDay[] {
-	const days = new Map<string, ApiEntry[]>();
+export function groupByDay<T extends { start: number }>(
+	entries: readonly T[],
+	timeZone: string
+): ScheduleDay<T>[] {
+	const days = new Map<string, T[]>();
 	for (const entry of entries) {
 		const date = localDate(entry.start, timeZone);
 		const day = days.get(date);

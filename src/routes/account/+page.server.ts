@@ -12,6 +12,8 @@ import {
 	readAccountSecurity
 } from '$lib/server/auth/own-sessions';
 import { donePath, doneMessages, postedWithoutJavaScript, type DoneKey } from '$lib/done';
+import { createCalendarFeed, revokeCalendarFeed } from '$lib/server/calendar/feeds';
+import { findCalendarFeedOf } from '$lib/server/calendar/feed-store';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -25,7 +27,13 @@ export const load: PageServerLoad = ({ locals, depends }) => {
 	depends('app:account');
 	const { userId, family } = locals.session;
 	const { lastEventId, data: security } = readSnapshot(() => readAccountSecurity(getDb(), userId));
-	return { lastEventId, security, currentSession: family };
+	const feed = findCalendarFeedOf(getDb(), userId);
+	return {
+		lastEventId,
+		security,
+		currentSession: family,
+		calendarFeed: feed ? { createdAt: feed.createdAt } : null
+	};
 };
 
 const userAgentOf = (request: Request) => request.headers.get('user-agent') ?? '';
@@ -71,6 +79,20 @@ export const actions: Actions = {
 			if (postedWithoutJavaScript(event.request)) redirect(303, donePath('/account', done));
 			return { form: 'endSessions', success: doneMessages[done] };
 		}),
+
+	/** The secret URL is answered this once: the page shows it until it is left. */
+	createFeed: async (event) => {
+		const feed = createCalendarFeed(session(event.locals), event.url.origin);
+		return { form: 'createFeed', feedUrl: feed.url, success: 'Your calendar feed is ready.' };
+	},
+
+	revokeFeed: async (event) => {
+		revokeCalendarFeed(session(event.locals));
+		return {
+			form: 'revokeFeed',
+			success: 'Your calendar feed was revoked: its address no longer works.'
+		};
+	},
 
 	delete: (event) =>
 		handleForm('delete', event, deleteAccountFormSchema, async ({ currentPassword }) => {

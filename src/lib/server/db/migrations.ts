@@ -189,6 +189,53 @@ export const migrations: Migration[] = [
 				changed_at INTEGER NOT NULL
 			);
 		`
+	},
+	{
+		version: 8,
+		name: 'shifts, interests and personal calendar feeds',
+		sql: `
+			-- A location cannot go while shifts use it, as with entries (the API answers 409 first).
+			CREATE TABLE shift (
+				id TEXT PRIMARY KEY,
+				role TEXT NOT NULL,
+				location_id TEXT REFERENCES location (id) ON DELETE RESTRICT,
+				start_at INTEGER NOT NULL,
+				end_at INTEGER NOT NULL,
+				needed INTEGER NOT NULL CHECK (needed >= 1),
+				notes TEXT NOT NULL DEFAULT '',
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL,
+				revision INTEGER NOT NULL DEFAULT 0,
+				CHECK (start_at < end_at)
+			);
+			CREATE INDEX shift_start ON shift (start_at, end_at);
+			CREATE INDEX shift_location ON shift (location_id);
+			-- Who holds a place. The capacity check runs in the write transaction that inserts here;
+			-- taken_at keeps the order places were taken in.
+			CREATE TABLE shift_crew (
+				shift_id TEXT NOT NULL REFERENCES shift (id) ON DELETE CASCADE,
+				user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+				taken_at INTEGER NOT NULL,
+				seq INTEGER NOT NULL,
+				PRIMARY KEY (shift_id, user_id)
+			);
+			CREATE INDEX shift_crew_user ON shift_crew (user_id);
+			CREATE TABLE interest (
+				user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+				entry_id TEXT NOT NULL REFERENCES entry (id) ON DELETE CASCADE,
+				created_at INTEGER NOT NULL,
+				PRIMARY KEY (user_id, entry_id)
+			);
+			CREATE INDEX interest_entry ON interest (entry_id);
+			-- One secret feed per user; token_hash is the SHA-256 of the URL's secret. changed_at
+			-- moves with the user's interests and shifts: the feed's Last-Modified.
+			CREATE TABLE calendar_feed (
+				user_id TEXT PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,
+				token_hash TEXT NOT NULL UNIQUE,
+				created_at INTEGER NOT NULL,
+				changed_at INTEGER NOT NULL
+			);
+		`
 	}
 ];
 

@@ -1,5 +1,7 @@
 import type { AccessLevel, ApiEvent } from '$lib/api';
 import { toApiEntry } from '../schedule/api-entry';
+import { seesCrewNotes } from '../schedule/visibility';
+import { seesShifts } from '../shifts/visible-shifts';
 import { toApiUser } from '../users/api-user';
 import type { StoredEvent } from './stored-event';
 
@@ -27,6 +29,23 @@ const projectors: {
 	'location-delete': (event) => ({ type: 'location-delete', data: event.data }),
 	'entry-update': projectEntryUpdate,
 	'entry-delete': (event) => ({ type: 'entry-delete', data: { id: event.data.id } }),
+	// Only organisers see how many want to go; an entry the viewer may not see stays unseen.
+	'entry-interest-count': (event, viewer) => {
+		const seen = seesCrewNotes(viewer.level) && toApiEntry(event.data, viewer.level);
+		return seen ? { type: 'entry-update', data: seen } : null;
+	},
+	// Shifts are for crew and admins: the public and regular users never hear of one.
+	'shift-update': (event, viewer) =>
+		seesShifts(viewer.level) ? { type: 'shift-update', data: event.data } : null,
+	'shift-delete': (event, viewer) =>
+		seesShifts(viewer.level) ? { type: 'shift-delete', data: { id: event.data.id } } : null,
+	'interest-update': (event, viewer) =>
+		viewer.userId === event.data.userId
+			? {
+					type: 'interest-update',
+					data: { entryId: event.data.entryId, interested: event.data.interested }
+				}
+			: null,
 	'session-update': personal,
 	'session-delete': personal,
 	'security-record': personal
@@ -52,12 +71,16 @@ type PersonalEvent = Extract<StoredEvent, { data: { userId: string } }>;
 const personalTypes: ReadonlySet<string> = new Set<PersonalEvent['type']>([
 	'session-update',
 	'session-delete',
-	'security-record'
+	'security-record',
+	'interest-update'
 ]);
 
 const isPersonal = (event: StoredEvent): event is PersonalEvent => personalTypes.has(event.type);
 
-function personal(event: PersonalEvent, viewer: Viewer): ApiEvent | null {
+function personal(
+	event: Exclude<PersonalEvent, { type: 'interest-update' }>,
+	viewer: Viewer
+): ApiEvent | null {
 	return viewer.userId === event.data.userId
 		? ({ type: event.type, data: event.data } as ApiEvent)
 		: null;

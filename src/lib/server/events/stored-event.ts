@@ -11,6 +11,13 @@ export type EventPayload =
 	| { type: 'user-delete'; data: { id: string } }
 	/** The entry in full, crew notes included: the projection cuts it to each level. */
 	| { type: 'entry-update'; data: ServerEntry }
+	/**
+	 * The entry in full after its interested count changed: crew and admins receive it as
+	 * `entry-update`; nobody else hears of it, since nothing they see changed.
+	 */
+	| { type: 'entry-interest-count'; data: ServerEntry }
+	/** Personal to `userId`, who receives `{ entryId, interested }`. */
+	| { type: 'interest-update'; data: { userId: string; entryId: string; interested: boolean } }
 	| Extract<
 			ApiEvent,
 			{
@@ -19,6 +26,8 @@ export type EventPayload =
 					| 'location-update'
 					| 'location-delete'
 					| 'entry-delete'
+					| 'shift-update'
+					| 'shift-delete'
 					| 'session-update'
 					| 'session-delete'
 					| 'security-record';

@@ -2,6 +2,7 @@ import type { PasswordReset } from '$lib/api';
 import { appendLoginUpdate } from '../auth/login-events';
 import { hashPassword } from '../auth/password';
 import { hashSecretToken } from '../auth/secret-token';
+import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';
@@ -56,6 +57,7 @@ export function usePasswordReset(
 			const reset = usable(findPasswordResetByTokenHash(tx.db, tokenHash), tx.now);
 			if (!markPasswordResetUsed(tx.db, reset.id, tx.now)) throw refusals.used();
 			updatePasswordHash(tx.db, reset.userId, passwordHash);
+			deleteCalendarFeed(tx.db, reset.userId);
 			endUserFamilies(tx, reset.userId, 'password-changed');
 			const login = createSession(tx, { userId: reset.userId, userAgent });
 			appendLoginUpdate(tx, reset.userId, login.session.family);

@@ -4,7 +4,7 @@ import { mayView, seesCrewNotes } from './visibility';
 
 /**
  * The one place that cuts an entry to a level: null when the level may not see it at all;
- * crew notes only for crew and admins.
+ * crew notes and the interested count only for crew and admins.
  */
 export function toApiEntry(entry: ServerEntry, level: AccessLevel): ApiEntry | null {
 	if (!mayView(entry.visibility, level)) return null;
@@ -17,5 +17,7 @@ export function toApiEntry(entry: ServerEntry, level: AccessLevel): ApiEntry | n
 		end: entry.end,
 		visibility: entry.visibility
 	};
-	return seesCrewNotes(level) ? { ...seen, crewNotes: entry.crewNotes } : seen;
+	if (!seesCrewNotes(level)) return seen;
+	// Events written before interests existed hold no count: nobody had marked the entry.
+	return { ...seen, crewNotes: entry.crewNotes, interestedCount: entry.interestedCount ?? 0 };
 }

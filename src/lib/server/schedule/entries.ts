@@ -37,7 +37,8 @@ export function createEntry(actor: ServerSession, input: EntryCreate): ServerEnt
 			crewNotes: input.crewNotes ?? '',
 			createdAt: tx.now,
 			updatedAt: tx.now,
-			revision: 0
+			revision: 0,
+			interestedCount: 0
 		};
 		requireLocation(tx, entry.locationId);
 		insertEntry(tx.db, entry);

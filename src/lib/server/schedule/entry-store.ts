@@ -16,6 +16,7 @@ interface EntryRow {
 	created_at: number;
 	updated_at: number;
 	revision: number;
+	interested_count: number;
 }
 
 const toServerEntry = (row: EntryRow): ServerEntry => ({
@@ -29,13 +30,19 @@ const toServerEntry = (row: EntryRow): ServerEntry => ({
 	crewNotes: row.crew_notes,
 	createdAt: row.created_at,
 	updatedAt: row.updated_at,
-	revision: row.revision
+	revision: row.revision,
+	interestedCount: row.interested_count
 });
+
+/** Every entry read with how many users marked it: crew and admins see the count. */
+const selectEntries = `SELECT entry.*,
+	(SELECT COUNT(*) FROM interest WHERE interest.entry_id = entry.id) AS interested_count
+	FROM entry`;
 
 export const generateEntryId = () => randomBytes(10).toString('base64url');
 
 export function findEntry(db: Db, id: string): ServerEntry | undefined {
-	const row = prepared(db, 'SELECT * FROM entry WHERE id = ?').get(id) as EntryRow | undefined;
+	const row = prepared(db, `${selectEntries} WHERE id = ?`).get(id) as EntryRow | undefined;
 	return row && toServerEntry(row);
 }
 
@@ -43,7 +50,7 @@ export function findEntry(db: Db, id: string): ServerEntry | undefined {
 export function listEntries(db: Db, visibilities: readonly Visibility[]): ServerEntry[] {
 	const rows = prepared(
 		db,
-		`SELECT * FROM entry WHERE visibility IN (SELECT value FROM json_each(?))
+		`${selectEntries} WHERE visibility IN (SELECT value FROM json_each(?))
 		ORDER BY start_at, end_at, title, id`
 	).all(JSON.stringify(visibilities)) as EntryRow[];
 	return rows.map(toServerEntry);

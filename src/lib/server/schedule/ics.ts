@@ -1,4 +1,4 @@
-import type { ApiEntry, ApiLocation } from '$lib/api';
+import type { ApiEntry } from '$lib/api';
 
 /*
  * iCalendar (RFC 5545) for the published schedule: one VEVENT per public entry, times in UTC,
@@ -57,12 +57,37 @@ export interface CalendarOptions {
 	uidDomain: string;
 }
 
-export function buildCalendar(
-	entries: readonly CalendarEntry[],
-	locations: readonly ApiLocation[],
-	options: CalendarOptions
-): string {
-	const names = new Map(locations.map((location) => [location.id, location.name]));
+/** One VEVENT: an entry, or a shift in a personal feed. */
+export interface CalendarEvent {
+	/** Unique within the instance; the UID is `<uid>@<uidDomain>`. */
+	uid: string;
+	start: number;
+	end: number;
+	summary: string;
+	description: string;
+	location: string | null;
+	updatedAt: number;
+	sequence: number;
+}
+
+/** An entry as a VEVENT, its location named. */
+export function entryEvent(
+	entry: CalendarEntry,
+	locationNames: Map<string, string>
+): CalendarEvent {
+	return {
+		uid: entry.id,
+		start: entry.start,
+		end: entry.end,
+		summary: entry.title,
+		description: entry.description,
+		location: (entry.locationId && locationNames.get(entry.locationId)) || null,
+		updatedAt: entry.updatedAt,
+		sequence: entry.revision
+	};
+}
+
+export function buildCalendar(events: readonly CalendarEvent[], options: CalendarOptions): string {
 	const lines = [
 		'BEGIN:VCALENDAR',
 		'VERSION:2.0',
@@ -71,21 +96,20 @@ export function buildCalendar(
 		`X-WR-CALNAME:${escapeText(options.name)}`,
 		`X-WR-TIMEZONE:${options.timeZone}`
 	];
-	for (const entry of entries) {
+	for (const event of events) {
 		lines.push(
 			'BEGIN:VEVENT',
-			`UID:${entry.id}@${options.uidDomain}`,
-			`DTSTAMP:${formatUtc(entry.updatedAt)}`,
-			`DTSTART:${formatUtc(entry.start)}`,
-			`DTEND:${formatUtc(entry.end)}`,
-			`SUMMARY:${escapeText(entry.title)}`
+			`UID:${event.uid}@${options.uidDomain}`,
+			`DTSTAMP:${formatUtc(event.updatedAt)}`,
+			`DTSTART:${formatUtc(event.start)}`,
+			`DTEND:${formatUtc(event.end)}`,
+			`SUMMARY:${escapeText(event.summary)}`
 		);
-		if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
-		const where = entry.locationId ? names.get(entry.locationId) : undefined;
-		if (where) lines.push(`LOCATION:${escapeText(where)}`);
+		if (event.description) lines.push(`DESCRIPTION:${escapeText(event.description)}`);
+		if (event.location) lines.push(`LOCATION:${escapeText(event.location)}`);
 		lines.push(
-			`LAST-MODIFIED:${formatUtc(entry.updatedAt)}`,
-			`SEQUENCE:${entry.revision}`,
+			`LAST-MODIFIED:${formatUtc(event.updatedAt)}`,
+			`SEQUENCE:${event.sequence}`,
 			'END:VEVENT'
 		);
 	}

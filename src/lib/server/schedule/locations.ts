@@ -2,6 +2,7 @@ import type { ApiLocation, LocationCreate, LocationPatch } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change } from '../events/change';
 import { Refusal } from '../refusal';
+import { countShiftsAt } from '../shifts/shift-store';
 import type { ServerSession } from '../types';
 import { countEntriesAt, touchSchedule } from './entry-store';
 import {
@@ -47,7 +48,10 @@ export function updateLocation(
 	});
 }
 
-/** A location goes only once no entry uses it: entries never point at a place that is gone. */
+/**
+ * A location goes only once no entry and no shift uses it: neither ever points at a place that
+ * is gone.
+ */
 export function deleteLocation(actor: ServerSession, id: string): void {
 	change((tx) => {
 		requireActor(tx, actor, { admin: true });
@@ -57,6 +61,13 @@ export function deleteLocation(actor: ServerSession, id: string): void {
 			throw new Refusal(
 				409,
 				`${using} ${using === 1 ? 'entry uses' : 'entries use'} this location: move or delete ${using === 1 ? 'it' : 'them'} first`
+			);
+		}
+		const shifts = countShiftsAt(tx.db, id);
+		if (shifts > 0) {
+			throw new Refusal(
+				409,
+				`${shifts} ${shifts === 1 ? 'shift uses' : 'shifts use'} this location: move or delete ${shifts === 1 ? 'it' : 'them'} first`
 			);
 		}
 		deleteLocationRow(tx.db, id);

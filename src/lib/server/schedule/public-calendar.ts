@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { listEntries, scheduleChangedAt } from './entry-store';
-import { buildCalendar } from './ics';
+import { buildCalendar, entryEvent } from './ics';
 import { listLocations } from './location-store';
 import { toApiEntry } from './api-entry';
 
@@ -30,11 +30,16 @@ export function publicCalendar(db: Db): PublicCalendar {
 		updatedAt: entry.updatedAt,
 		revision: entry.revision
 	}));
-	const body = buildCalendar(entries, data.locations, {
-		name: data.settings.name,
-		timeZone: data.settings.timeZone,
-		uidDomain
-	});
+	const names = new Map(data.locations.map((location) => [location.id, location.name]));
+	const body = buildCalendar(
+		entries.map((entry) => entryEvent(entry, names)),
+		{ name: data.settings.name, timeZone: data.settings.timeZone, uidDomain }
+	);
+	return withValidators(body, data.changedAt);
+}
+
+/** A calendar body with its ETag (a hash of it) and its Last-Modified, to the second. */
+export function withValidators(body: string, changedAt: number): PublicCalendar {
 	const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-	return { body, etag, lastModified: Math.floor(data.changedAt / 1000) * 1000 };
+	return { body, etag, lastModified: Math.floor(changedAt / 1000) * 1000 };
 }

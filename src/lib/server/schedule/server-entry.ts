@@ -14,4 +14,6 @@ export interface ServerEntry {
 	updatedAt: number;
 	/** How many times the entry changed since it was made: a calendar's SEQUENCE. */
 	revision: number;
+	/** How many users marked it (read with it, never stored twice); crew and admins see it. */
+	interestedCount: number;
 }

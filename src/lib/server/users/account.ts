@@ -3,6 +3,7 @@ import { requireActor } from '../auth/actor';
 import { checkCurrentPassword } from '../auth/brute-force';
 import { appendLoginUpdate } from '../auth/login-events';
 import { hashPassword, verifyPassword } from '../auth/password';
+import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { getDb } from '../db';
@@ -59,6 +60,8 @@ export async function updateAccount(
 		);
 		if (!passwordHash) return { user };
 		updatePasswordHash(tx.db, user.id, passwordHash);
+		// A feed URL is a key to the user's plan like a session is to the account: it ends too.
+		deleteCalendarFeed(tx.db, user.id);
 		endUserFamilies(tx, user.id, 'password-changed');
 		const login = createSession(tx, { userId: user.id, userAgent });
 		appendLoginUpdate(tx, user.id, login.session.family);

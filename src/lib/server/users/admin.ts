@@ -12,7 +12,9 @@ import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
 import { countActiveAdmins, findUserById, setSuspended } from './user-store';
 import { prepared } from '../db/statements';
+import { removeInterests } from '../interests/interests';
 import { log } from '../log';
+import { removeFromShifts } from '../shifts/remove-crew';
 
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
 export function requireAdmin(user: ServerUser): void {
@@ -48,6 +50,8 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 			setSuspended(tx.db, id, tx.now, admin.id);
 		}
 		if (lift) setSuspended(tx.db, id, null, null);
+		// Only crew and admins hold shifts: a user made regular leaves theirs (contract §9).
+		if (patch.type === 'regular' && before.type !== 'regular') removeFromShifts(tx, id);
 		const after = updateUser(tx, id, {
 			...(patch.name !== undefined && { name: patch.name }),
 			...(patch.type !== undefined && { type: patch.type })
@@ -115,6 +119,9 @@ export function removeUser(tx: Change, id: string): ServerUser {
 	if (!user) throw new Refusal(404, 'no such user');
 	refuseLosingLastAdmin(tx, user, 'deleted');
 	endUserSessions(tx.db, id, 'deleted', sessionTimes(getConfig()));
+	// Their places and marks would go with the row anyway; this way every open page hears of it.
+	removeFromShifts(tx, id);
+	removeInterests(tx, id);
 	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
 	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));

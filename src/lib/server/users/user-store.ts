@@ -112,3 +112,13 @@ export function countActiveAdmins(db: Db): number {
 export function updatePasswordHash(db: Db, userId: string, passwordHash: string): void {
 	prepared(db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
 }
+
+/** The users who may hold shifts (crew and admins), by name. */
+export function listCrewUsers(db: Db): ServerUser[] {
+	return (
+		prepared(
+			db,
+			"SELECT * FROM user WHERE type IN ('crew', 'admin') ORDER BY name COLLATE NOCASE, id"
+		).all() as UserRow[]
+	).map(toServerUser);
+}

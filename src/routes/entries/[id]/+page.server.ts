@@ -1,11 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { interestAction } from '$lib/server/interests/interest-action';
+import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { Refusal } from '$lib/server/refusal';
 import { listLocations } from '$lib/server/schedule/location-store';
 import { visibleEntry } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/users/api-user';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 /** 404 for an entry the viewer may not see, as for one that does not exist. */
 export const load: PageServerLoad = ({ locals, params }) => {
@@ -14,7 +16,8 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	try {
 		const { lastEventId, data } = readSnapshot(() => ({
 			entry: visibleEntry(db, params.id, viewer),
-			locations: listLocations(db)
+			locations: listLocations(db),
+			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null
 		}));
 		return { lastEventId, ...data, viewer };
 	} catch (failure) {
@@ -22,3 +25,5 @@ export const load: PageServerLoad = ({ locals, params }) => {
 		throw failure;
 	}
 };
+
+export const actions: Actions = { interest: interestAction };

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** The entries the account marked ("I want to go") that it may see now. */
+export interface ApiInterests {
+	entryIds: string[];
+}
+
+/** Whether the account marks one entry: what PUT and DELETE answer, and the personal event. */
+export interface ApiInterest {
+	entryId: string;
+	interested: boolean;
+}
+
+/** The mark button on the schedule and entry pages: one form for both ways. */
+export const interestFormSchema = z.object({
+	entryId: z.string().min(1).max(64),
+	interested: z.enum(['yes', 'no'], { error: 'interested must be yes or no' })
+});
+
+/** The account's personal calendar feed: never its secret, which is told once. */
+export interface ApiCalendarFeed {
+	createdAt: number;
+}
+
+/** What creating a feed answers, the only time the secret URL is told. */
+export interface ApiCreatedCalendarFeed extends ApiCalendarFeed {
+	url: string;
+}

@@ -1,0 +1,31 @@
+import type { ApiCreatedCalendarFeed } from '$lib/api';
+import { requireActor } from '../auth/actor';
+import { generateSecretToken, hashSecretToken } from '../auth/secret-token';
+import { change } from '../events/change';
+import type { ServerSession } from '../types';
+import { deleteCalendarFeed, replaceCalendarFeed } from './feed-store';
+
+/** Where the feed of this secret is read. */
+export const calendarFeedUrl = (origin: string, token: string) =>
+	new URL(`/calendar/${token}.ics`, origin).href;
+
+/**
+ * Makes the account a new secret feed URL, told this once and kept only hashed; an earlier
+ * one stops working. No event: the feed is the account's alone and its page reloads itself.
+ */
+export function createCalendarFeed(actor: ServerSession, origin: string): ApiCreatedCalendarFeed {
+	const token = generateSecretToken();
+	return change((tx) => {
+		const user = requireActor(tx, actor);
+		replaceCalendarFeed(tx.db, user.id, hashSecretToken(token), tx.now);
+		return { createdAt: tx.now, url: calendarFeedUrl(origin, token) };
+	});
+}
+
+/** Revokes the account's feed: its URL answers 404 from now on. True when there was one. */
+export function revokeCalendarFeed(actor: ServerSession): boolean {
+	return change((tx) => {
+		const user = requireActor(tx, actor);
+		return deleteCalendarFeed(tx.db, user.id);
+	});
+}

@@ -1,0 +1,63 @@
+import { hashSecretToken } from '../auth/secret-token';
+import type { Db } from '../db';
+import { markedEntries } from '../interests/interests';
+import { readSnapshot } from '../load';
+import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';
+import { listLocations } from '../schedule/location-store';
+import { scheduleChangedAt } from '../schedule/entry-store';
+import { uidDomain, withValidators, type PublicCalendar } from '../schedule/public-calendar';
+import { currentSettings } from '../settings/current-settings';
+import type { ServerShift } from '../shifts/server-shift';
+import { listShiftsOf } from '../shifts/shift-store';
+import { seesShifts } from '../shifts/visible-shifts';
+import { findUserById } from '../users/user-store';
+import { findCalendarFeedByTokenHash } from './feed-store';
+
+function shiftEvent(shift: ServerShift, names: Map<string, string>): CalendarEvent {
+	return {
+		// Its own namespace: a shift and an entry never share a UID.
+		uid: `shift-${shift.id}`,
+		start: shift.start,
+		end: shift.end,
+		summary: `Shift: ${shift.role}`,
+		description: shift.notes,
+		location: (shift.locationId && names.get(shift.locationId)) || null,
+		updatedAt: shift.updatedAt,
+		sequence: shift.revision
+	};
+}
+
+/**
+ * The plan of the feed's user as iCalendar: the entries they marked that they may see now,
+ * and for crew and admins the shifts they hold. Null when the secret is unknown (revoked,
+ * replaced, ended by a password change, its user deleted) or the user is suspended, so the
+ * URL answers 404 at once.
+ */
+export function personalCalendar(db: Db, token: string): PublicCalendar | null {
+	const tokenHash = hashSecretToken(token);
+	const { data } = readSnapshot(() => {
+		const feed = findCalendarFeedByTokenHash(db, tokenHash);
+		const user = feed && findUserById(db, feed.userId);
+		if (!feed || !user || user.suspendedAt) return null;
+		return {
+			user,
+			entries: markedEntries(db, user.id, user.type),
+			shifts: seesShifts(user.type) ? listShiftsOf(db, user.id) : [],
+			locations: listLocations(db),
+			settings: currentSettings(db),
+			changedAt: Math.max(scheduleChangedAt(db), feed.changedAt)
+		};
+	});
+	if (!data) return null;
+	const names = new Map(data.locations.map((location) => [location.id, location.name]));
+	const events = [
+		...data.entries.map((entry) => entryEvent(entry, names)),
+		...data.shifts.map((shift) => shiftEvent(shift, names))
+	].sort((a, b) => a.start - b.start || a.end - b.end || (a.uid < b.uid ? -1 : 1));
+	const body = buildCalendar(events, {
+		name: `${data.settings.name}: ${data.user.name}`,
+		timeZone: data.settings.timeZone,
+		uidDomain
+	});
+	return withValidators(body, data.changedAt);
+}

@@ -1,0 +1,27 @@
+import { error } from '@sveltejs/kit';
+import { getDb } from '../db';
+import { readSnapshot } from '../load';
+import { redirectToLogin } from '../login-redirect';
+import { listLocations } from '../schedule/location-store';
+import { toApiUser } from '../users/api-user';
+import { listCrewUsers } from '../users/user-store';
+import { seesShifts, visibleShifts } from './visible-shifts';
+
+/**
+ * What the shifts pages show: every shift, the locations, and the people who may hold places
+ * (for their names), as one snapshot. `/shifts` is for crew and admins, `/admin/shifts` for
+ * admins; anyone else is sent to log in, or told it is not for them.
+ */
+export function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin') {
+	if (!locals.user) redirectToLogin(locals);
+	const level = locals.user.type;
+	if (only === 'admin' && level !== 'admin') error(403, 'only an admin may see this page');
+	if (!seesShifts(level)) error(403, 'shifts are for crew and admins');
+	const db = getDb();
+	const { lastEventId, data } = readSnapshot(() => ({
+		shifts: visibleShifts(db, level),
+		locations: listLocations(db),
+		people: listCrewUsers(db).map((user) => toApiUser(user, level))
+	}));
+	return { lastEventId, ...data, userId: locals.user.id };
+}

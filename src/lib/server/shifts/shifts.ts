@@ -1,0 +1,133 @@
+import type { ShiftCreate, ShiftPatch } from '$lib/api';
+import { capacityProblem } from '$lib/schedule/shift-rules';
+import { requireActor } from '../auth/actor';
+import { touchCalendarFeeds } from '../calendar/feed-store';
+import { appendEvent, change, type Change } from '../events/change';
+import { Refusal } from '../refusal';
+import { findLocation } from '../schedule/location-store';
+import type { ServerSession } from '../types';
+import { announceShift, noSuchShift, requireCrewUsers } from './crew';
+import type { ServerShift } from './server-shift';
+import {
+	addShiftCrew,
+	deleteShiftRow,
+	findShift,
+	generateShiftId,
+	insertShift,
+	saveShift,
+	setShiftCrew
+} from './shift-store';
+
+function requireLocation(tx: Change, locationId: string | null): void {
+	if (locationId !== null && !findLocation(tx.db, locationId)) {
+		throw new Refusal(400, 'locationId names no location', 'locationId');
+	}
+}
+
+function requireCapacity(needed: number, crew: number): void {
+	const problem = capacityProblem(needed, crew);
+	if (problem) throw new Refusal(409, problem);
+}
+
+/** An admin adds a shift, with crew already on it if given. */
+export function createShift(actor: ServerSession, input: ShiftCreate): ServerShift {
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		const crewIds = input.crewIds ?? [];
+		const shift: ServerShift = {
+			id: generateShiftId(),
+			role: input.role,
+			locationId: input.locationId ?? null,
+			start: input.start,
+			end: input.end,
+			needed: input.needed,
+			crewIds,
+			notes: input.notes ?? '',
+			createdAt: tx.now,
+			updatedAt: tx.now,
+			revision: 0
+		};
+		requireLocation(tx, shift.locationId);
+		requireCrewUsers(tx, crewIds);
+		requireCapacity(shift.needed, crewIds.length);
+		insertShift(tx.db, shift);
+		for (const userId of crewIds) addShiftCrew(tx.db, shift.id, userId, tx.now);
+		return announceShift(tx, shift.id, []);
+	});
+}
+
+/**
+ * An admin edits a shift, its crew included. Unlike a crew member's own sign-up, an admin may
+ * put someone on overlapping shifts (a handover, a short double duty): the admin page marks it.
+ * The shift is never left over capacity.
+ */
+export function updateShift(actor: ServerSession, id: string, patch: ShiftPatch): ServerShift {
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		return writeShift(tx, id, () => patch);
+	});
+}
+
+/** An admin puts one crew member on a shift (nothing changes when they are on it already). */
+export function assignCrew(actor: ServerSession, id: string, userId: string): ServerShift {
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		return writeShift(tx, id, (before) =>
+			before.crewIds.includes(userId) ? null : { crewIds: [...before.crewIds, userId] }
+		);
+	});
+}
+
+/** An admin takes one crew member off a shift (nothing changes when they are not on it). */
+export function unassignCrew(actor: ServerSession, id: string, userId: string): ServerShift {
+	return change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		return writeShift(tx, id, (before) =>
+			before.crewIds.includes(userId)
+				? { crewIds: before.crewIds.filter((other) => other !== userId) }
+				: null
+		);
+	});
+}
+
+/** Applies a patch made from the shift as it is inside this transaction; null changes nothing. */
+function writeShift(
+	tx: Change,
+	id: string,
+	patchOf: (before: ServerShift) => ShiftPatch | null
+): ServerShift {
+	const before = findShift(tx.db, id);
+	if (!before) throw noSuchShift();
+	const patch = patchOf(before);
+	if (!patch) return before;
+	const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+	const shift: ServerShift = {
+		...before,
+		...given,
+		updatedAt: Math.max(tx.now, before.updatedAt),
+		revision: before.revision + 1
+	};
+	if (shift.start >= shift.end) throw new Refusal(400, 'end must be after start', 'end');
+	if (patch.locationId !== undefined) requireLocation(tx, shift.locationId);
+	// Who is named is checked before how many: naming someone who is not crew is a mistake
+	// whatever the places.
+	requireCrewUsers(
+		tx,
+		shift.crewIds.filter((userId) => !before.crewIds.includes(userId))
+	);
+	requireCapacity(shift.needed, shift.crewIds.length);
+	saveShift(tx.db, shift);
+	if (patch.crewIds) setShiftCrew(tx.db, id, patch.crewIds, tx.now);
+	return announceShift(tx, id, before.crewIds);
+}
+
+export function deleteShift(actor: ServerSession, id: string): void {
+	change((tx) => {
+		requireActor(tx, actor, { admin: true });
+		const shift = findShift(tx.db, id);
+		if (!shift) throw noSuchShift();
+		deleteShiftRow(tx.db, id);
+		appendEvent(tx, { type: 'shift-delete', data: { id } });
+		touchCalendarFeeds(tx.db, shift.crewIds, tx.now);
+	});
+}

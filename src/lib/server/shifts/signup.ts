@@ -1,0 +1,68 @@
+import { decideLeave, decideSignup } from '$lib/schedule/shift-rules';
+import { requireActor } from '../auth/actor';
+import { change, type Change } from '../events/change';
+import { Refusal } from '../refusal';
+import type { ServerSession } from '../types';
+import { announceShift, noSuchShift, requireCrew } from './crew';
+import type { ServerShift } from './server-shift';
+import { addShiftCrew, findShift, listShiftsOf, removeShiftCrew } from './shift-store';
+import { formatTime } from '$lib/schedule/zoned-time';
+import { currentSettings } from '../settings/current-settings';
+
+/** The acting crew member (re-read inside the transaction) and the shift they act on. */
+function crewAndShift(tx: Change, actor: ServerSession, id: string) {
+	const user = requireActor(tx, actor);
+	requireCrew(user);
+	const shift = findShift(tx.db, id);
+	if (!shift) throw noSuchShift();
+	return { user, shift };
+}
+
+/**
+ * A crew member (or admin) takes a free place. Everything is decided inside the write
+ * transaction: of two people taking the last place at once, the one whose transaction runs
+ * first gets it and the other is told the shift is full (contract §9). Taking a place one
+ * already holds changes nothing.
+ */
+export function takeShift(actor: ServerSession, id: string): ServerShift {
+	return change((tx) => {
+		const { user, shift } = crewAndShift(tx, actor, id);
+		const decision = decideSignup(shift, listShiftsOf(tx.db, user.id), user.id, tx.now);
+		switch (decision.kind) {
+			case 'held':
+				return shift;
+			case 'over':
+				throw new Refusal(409, 'this shift is over: its places can no longer be taken');
+			case 'full':
+				throw new Refusal(409, 'this shift is full: every place has been taken');
+			case 'overlap': {
+				const other = decision.with as ServerShift;
+				const { timeZone } = currentSettings(tx.db);
+				throw new Refusal(
+					409,
+					`this shift overlaps ${other.role} (${formatTime(other.start, timeZone)}–` +
+						`${formatTime(other.end, timeZone)}), which you hold: leave that one first`
+				);
+			}
+			case 'take':
+				addShiftCrew(tx.db, id, user.id, tx.now);
+				return announceShift(tx, id, shift.crewIds);
+		}
+	});
+}
+
+/** A crew member leaves a place they hold; leaving one they do not hold changes nothing. */
+export function leaveShift(actor: ServerSession, id: string): ServerShift {
+	return change((tx) => {
+		const { user, shift } = crewAndShift(tx, actor, id);
+		switch (decideLeave(shift, user.id, tx.now)) {
+			case 'not-held':
+				return shift;
+			case 'over':
+				throw new Refusal(409, 'this shift is over: who worked it stays on record');
+			case 'leave':
+				removeShiftCrew(tx.db, id, user.id);
+				return announceShift(tx, id, shift.crewIds);
+		}
+	});
+}

@@ -1,0 +1,72 @@
+import {
+	shiftAssignFormSchema,
+	shiftCreateSchema,
+	shiftDeleteFormSchema,
+	shiftFormSchema
+} from '$lib/api';
+import { fromLocalInput } from '$lib/schedule/zoned-time';
+import { getDb } from '$lib/server/db';
+import { handleForm } from '$lib/server/form';
+import { parseInput } from '$lib/server/http';
+import { actingAdmin } from '$lib/server/schedule/admin-page';
+import { currentSettings } from '$lib/server/settings/current-settings';
+import { loadShiftsPage } from '$lib/server/shifts/shift-pages';
+import { findShift } from '$lib/server/shifts/shift-store';
+import {
+	assignCrew,
+	createShift,
+	deleteShift,
+	unassignCrew,
+	updateShift
+} from '$lib/server/shifts/shifts';
+import { findUserById } from '$lib/server/users/user-store';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => loadShiftsPage(locals, 'admin');
+
+const nameOf = (userId: string) => findUserById(getDb(), userId)?.name ?? 'The user';
+
+export const actions: Actions = {
+	/** Creates a shift, or edits the one `id` names. Times are wall-clock times in the settings' zone. */
+	save: (event) =>
+		handleForm('save', event, shiftFormSchema, (form) => {
+			const session = actingAdmin(event.locals);
+			const { timeZone } = currentSettings(getDb());
+			// The API's own schema decides, so a form and a JSON client meet the same rules.
+			const input = parseInput(shiftCreateSchema, {
+				role: form.role,
+				locationId: form.locationId || null,
+				start: fromLocalInput(form.start, timeZone),
+				end: fromLocalInput(form.end, timeZone),
+				needed: Number(form.needed),
+				notes: form.notes
+			});
+			if (form.id) {
+				const shift = updateShift(session, form.id, input);
+				return { form: 'save', id: shift.id, success: `${shift.role} saved.` };
+			}
+			const shift = createShift(session, input);
+			return { form: 'save', id: shift.id, success: `${shift.role} added.` };
+		}),
+
+	assign: (event) =>
+		handleForm('assign', event, shiftAssignFormSchema, ({ id, userId }) => {
+			const shift = assignCrew(actingAdmin(event.locals), id, userId);
+			return { form: 'assign', id, success: `${nameOf(userId)} is on ${shift.role}.` };
+		}),
+
+	unassign: (event) =>
+		handleForm('unassign', event, shiftAssignFormSchema, ({ id, userId }) => {
+			const shift = unassignCrew(actingAdmin(event.locals), id, userId);
+			return { form: 'unassign', id, success: `${nameOf(userId)} is off ${shift.role}.` };
+		}),
+
+	delete: (event) =>
+		handleForm('delete', event, shiftDeleteFormSchema, ({ id, confirm }) => {
+			const session = actingAdmin(event.locals);
+			const role = findShift(getDb(), id)?.role ?? 'The shift';
+			if (confirm !== 'yes') return { form: 'delete', id, confirming: role };
+			deleteShift(session, id);
+			return { form: 'delete', id, success: `${role} was deleted.` };
+		})
+};
