@@ -102,7 +102,8 @@ export function send(
 	server: TestServer,
 	c: HttpCase,
 	agent: Agent | false,
-	timeoutMs = 20_000
+	timeoutMs = 20_000,
+	retried = false
 ): Promise<HttpAnswer> {
 	return new Promise((resolve) => {
 		const headers: Record<string, string | number> = { ...c.headers };
@@ -148,6 +149,15 @@ export function send(
 			// A server may answer a request it refuses before reading all of its body, and then
 			// close: writing the rest fails, but the answer counts.
 			if (answer) return setTimeout(() => done({ ...answer!, error: error.message }), 50);
+			// A kept-alive socket that the server closed for idleness just as this request was
+			// written on it: the server never saw the request, so send it again, as Node's own
+			// documentation of `reusedSocket` advises. Any other failure is the finding.
+			const code = (error as NodeJS.ErrnoException).code;
+			if (req.reusedSocket && !retried && (code === 'ECONNRESET' || code === 'EPIPE')) {
+				clearTimeout(timer);
+				settled = true;
+				return resolve(send(server, c, agent, timeoutMs, true));
+			}
 			done({ headers: {}, body: Buffer.alloc(0), error: error.message });
 		});
 		req.end(c.body);
