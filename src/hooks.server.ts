@@ -2,6 +2,7 @@ import { json, type Handle, type HandleServerError, type ServerInit } from '@sve
 import { sequence } from '@sveltejs/kit/hooks';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 import { checkSessionToken } from '$lib/server/auth/session-check';
+import { compress } from '$lib/server/compression';
 import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
 import { log } from '$lib/server/log';
@@ -78,5 +79,6 @@ const guardHost: Handle = ({ event, resolve }) => {
 	});
 };
 
-// `headers` first, so even the answers of the guards carry them.
-export const handle = sequence(headers, guardHost, guardRequests, authenticate);
+// `headers` first, so even the answers of the guards carry them; `compress` outside it, so it
+// sees the final headers.
+export const handle = sequence(compress, headers, guardHost, guardRequests, authenticate);

@@ -1,0 +1,56 @@
+import type { Handle } from '@sveltejs/kit';
+
+/**
+ * The schedule's pages are large (about 700 bytes of HTML per entry) and read on phones on
+ * crowded networks; gzip sends a tenth of that. adapter-node compresses the built assets ahead
+ * of time but not what the app renders, and a self-hoster may run it without a proxy.
+ */
+const compressible = /^(text\/(html|calendar|xml|plain)|application\/(json|xml))\b/;
+
+/** Below this, gzip's own header and CPU are not worth it. */
+const minimumBytes = 1024;
+
+/** True when the client takes gzip: named (or `*`) with a q-value above zero. */
+export function acceptsGzip(header: string | null): boolean {
+	if (!header) return false;
+	let star = false;
+	for (const part of header.split(',')) {
+		const [coding, ...parameters] = part.trim().toLowerCase().split(';');
+		const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='));
+		const wanted = q === undefined || Number(q.slice(2)) > 0;
+		if (coding.trim() === 'gzip') return wanted;
+		if (coding.trim() === '*') star = wanted;
+	}
+	return star;
+}
+
+/**
+ * Compresses what GET requests are answered with. Never the answers of POSTs: those are the
+ * only ones that carry a secret shown once (an invitation, a reset link, a calendar address)
+ * beside what the request sent, the pair that compression-length attacks (BREACH) need.
+ */
+export const compress: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (event.request.method !== 'GET' || response.status !== 200 || !response.body) {
+		return response;
+	}
+	if (response.headers.has('content-encoding')) return response;
+	if (!compressible.test(response.headers.get('content-type') ?? '')) return response;
+	const length = response.headers.get('content-length');
+	if (length !== null && Number(length) < minimumBytes) return response;
+	// A cache must not hand the compressed copy to a client that did not ask for it, or back.
+	response.headers.append('vary', 'Accept-Encoding');
+	if (!acceptsGzip(event.request.headers.get('accept-encoding'))) return response;
+
+	const headers = new Headers(response.headers);
+	headers.set('content-encoding', 'gzip');
+	headers.delete('content-length');
+	// The compressed bytes are another representation: the same tag stays only a weak match.
+	const etag = headers.get('etag');
+	if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
+	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+};
