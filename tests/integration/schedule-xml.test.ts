@@ -37,6 +37,8 @@ const parser = new XMLParser({
 	parseTagValue: false,
 	parseAttributeValue: false,
 	trimValues: true,
+	// Without it fast-xml-parser leaves character references such as &#10; undecoded.
+	htmlEntities: true,
 	isArray: (_name, jpath) =>
 		[
 			'schedule.day',
