@@ -13,9 +13,23 @@ import {
 	roomGuid,
 	slugify
 } from '$lib/server/schedule/frab-ids';
-import { buildFrabXml, frabDuration } from '$lib/server/schedule/frab-xml';
+import { buildFrabJson } from '$lib/server/schedule/frab-json';
+import { frabDuration, frabModel, type FrabSchedule } from '$lib/server/schedule/frab-model';
+import { buildFrabXml } from '$lib/server/schedule/frab-xml';
 
 /* The pure parts of the frab export: times with offsets, durations, names, ids, escaping. */
+
+function oneEntry(entry: ApiEntry, name: string, locationName: string): FrabSchedule {
+	return {
+		name,
+		timeZone: 'Europe/Berlin',
+		entries: [entry],
+		locations: [{ id: entry.locationId ?? 'l1', name: locationName, description: '' }],
+		changedAt: Date.UTC(2026, 6, 1),
+		origin: 'https://example.org',
+		now: Date.UTC(2026, 6, 1)
+	};
+}
 
 describe('isoWithOffset', () => {
 	it('writes the zone offset in force at the instant, on both sides of a change', () => {
@@ -59,7 +73,7 @@ describe('frabDuration', () => {
 describe('names and ids', () => {
 	it('makes slugs of ASCII letters and digits, and acronyms of at least four characters', () => {
 		expect(slugify('Café Øst & Friends 2026!', 40)).toBe('cafe-st-friends-2026');
-		expect(acronymOf('Harbour Days (demo)')).toBe('harbour-days-demo');
+		expect(acronymOf('Harbour Days (demo)')).toBe('harbour_days_demo');
 		expect(acronymOf('CCC')).toBe('tidewatch');
 		expect(acronymOf('🎉')).toBe('tidewatch');
 		expect(eventSlug('camp', 42, 'Q&A')).toBe('camp-42-entry');
@@ -128,15 +142,7 @@ describe('XML text', () => {
 			end: Date.UTC(2026, 6, 4, 17),
 			visibility: 'public'
 		};
-		const xml = buildFrabXml({
-			name: awkward,
-			timeZone: 'Europe/Berlin',
-			entries: [entry],
-			locations: [{ id: 'l1', name: awkward, description: '' }],
-			changedAt: Date.UTC(2026, 6, 1),
-			origin: 'https://example.org',
-			now: Date.UTC(2026, 6, 1)
-		});
+		const xml = buildFrabXml(frabModel(oneEntry(entry, awkward, awkward)));
 		expect(XMLValidator.validate(xml)).toBe(true);
 		const clean = `<b> & "quotes" 'too'  🎉\nline`;
 		const parsed = new XMLParser({
@@ -150,5 +156,34 @@ describe('XML text', () => {
 		expect(room['@_name']).toBe(clean);
 		expect(room.event.title).toBe(clean);
 		expect(room.event.description).toBe(clean);
+	});
+});
+
+describe('frab JSON', () => {
+	it('keys rooms by name without losing any: "__proto__" is a plain room, and two of one name share', () => {
+		const entry = (id: string, locationId: string): ApiEntry => ({
+			id,
+			title: id,
+			description: '',
+			locationId,
+			start: Date.UTC(2026, 6, 4, 16),
+			end: Date.UTC(2026, 6, 4, 17),
+			visibility: 'public'
+		});
+		const schedule: FrabSchedule = {
+			...oneEntry(entry('e1', 'l1'), 'Fest', '__proto__'),
+			entries: [entry('e1', 'l1'), entry('e2', 'l2'), entry('e3', 'l3')],
+			locations: [
+				{ id: 'l1', name: '__proto__', description: '' },
+				{ id: 'l2', name: 'Twin', description: '' },
+				{ id: 'l3', name: 'Twin', description: '' }
+			]
+		};
+		const json = JSON.parse(buildFrabJson(frabModel(schedule)));
+		const rooms = json.schedule.conference.days[0].rooms;
+		expect(Object.keys(rooms).sort()).toEqual(['Twin', '__proto__']);
+		expect(rooms['__proto__'].map((e: { title: string }) => e.title)).toEqual(['e1']);
+		expect(rooms.Twin.map((e: { title: string }) => e.title)).toEqual(['e2', 'e3']);
+		expect(json.schedule.conference.rooms).toHaveLength(3);
 	});
 });

@@ -57,9 +57,12 @@ export function slugify(text: string, max: number): string {
 		.replace(/^-+|-+$/g, '');
 }
 
-/** The conference's acronym, from the gathering's name: at least four characters. */
+/**
+ * The conference's acronym, from the gathering's name: at least four characters, words joined
+ * by underscores (the c3voc JSON schema allows a hyphen only in a year suffix).
+ */
 export function acronymOf(name: string): string {
-	const slug = slugify(name, 40);
+	const slug = slugify(name, 40).replace(/-/g, '_');
 	return slug.length >= 4 ? slug : 'tidewatch';
 }
 

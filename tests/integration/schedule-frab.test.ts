@@ -8,7 +8,9 @@ import { startServer, type TestServer } from '../helpers/server';
  * GET /schedule.xml, the frab / pentabarf schedule XML that EventFahrplan, Giggity, ConfClerk
  * and the c3voc tools read, read back with fast-xml-parser and checked against the c3voc
  * schema (schedule.xml.xsd): every element and attribute it requires, with its type and unit.
- * Also: public entries only, escaping, the day that clocks go back, conditional GET.
+ * Also: public entries only, escaping, the day that clocks go back, conditional GET. And
+ * GET /schedule.json, the same schedule as frab JSON, checked against the c3voc JSON schema
+ * (schema.json) and against the XML.
  */
 
 let server: TestServer;
@@ -188,6 +190,147 @@ function expectValidSchedule(root: Node) {
 	}
 }
 
+async function scheduleJson(headers: Record<string, string> = {}) {
+	const response = await fetch(`${server.url}/schedule.json`, { headers });
+	expect(response.status).toBe(200);
+	expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+	return { response, json: (await response.json()) as JsonDocument };
+}
+
+interface JsonEvent {
+	[key: string]: unknown;
+	id: number;
+	guid: string;
+	date: string;
+	start: string;
+	duration: string;
+	room: string;
+	title: string;
+}
+interface JsonDay {
+	index: number;
+	date: string;
+	day_start: string;
+	day_end: string;
+	rooms: Record<string, JsonEvent[]>;
+}
+interface JsonDocument {
+	$schema: string;
+	generator: { name: string };
+	schedule: {
+		version: string;
+		base_url: string;
+		conference: Record<string, unknown> & {
+			acronym: string;
+			daysCount: number;
+			days: JsonDay[];
+			rooms: { name: string; guid: string }[];
+		};
+	};
+}
+
+const keysOnly = (object: object, allowed: string[]) =>
+	Object.keys(object).filter((key) => !allowed.includes(key));
+
+/** The c3voc JSON schema's rules: required properties, their types, no others where it says so. */
+function expectValidJson(document: JsonDocument) {
+	expect(keysOnly(document, ['schedule', '$schema', 'generator'])).toEqual([]);
+	expect(document.generator.name).toBe('Tidewatch');
+	const { schedule: root } = document;
+	expect(typeof root.version).toBe('string');
+	expect(root.base_url).toMatch(httpUri);
+	const conference = root.conference;
+	const conferenceKeys = ['title', 'acronym', 'days', 'daysCount', 'start', 'end'];
+	for (const key of [...conferenceKeys, 'timeslot_duration'])
+		expect(conference).toHaveProperty(key);
+	expect(
+		keysOnly(conference, [
+			...conferenceKeys,
+			'timeslot_duration',
+			'time_zone_name',
+			'rooms',
+			'description',
+			'logo',
+			'colors',
+			'keywords',
+			'url',
+			'tracks',
+			'meta'
+		])
+	).toEqual([]);
+	expect(conference.acronym).toMatch(/^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$/);
+	expect(conference.title).toEqual(expect.any(String));
+	expect(conference.start).toMatch(xsDate);
+	expect(conference.end).toMatch(xsDate);
+	expect(Number.isInteger(conference.daysCount)).toBe(true);
+	expect(conference.daysCount).toBe(conference.days.length);
+	expect(conference.timeslot_duration).toEqual(expect.any(String));
+	for (const room of conference.rooms) {
+		expect(keysOnly(room, ['name', 'guid', 'description', 'capacity'])).toEqual([]);
+		expect(room.name).toEqual(expect.any(String));
+		expect(room.guid).toMatch(uuid);
+	}
+	const requiredEvent = [
+		'abstract',
+		'date',
+		'duration',
+		'guid',
+		'id',
+		'language',
+		'links',
+		'persons',
+		'room',
+		'slug',
+		'start',
+		'subtitle',
+		'title',
+		'track',
+		'type',
+		'url'
+	];
+	const optionalEvent = [
+		'logo',
+		'description',
+		'recording_license',
+		'do_not_record',
+		'do_not_stream',
+		'attachments',
+		'answers'
+	];
+	conference.days.forEach((day, i) => {
+		expect(keysOnly(day, ['index', 'date', 'day_start', 'day_end', 'rooms'])).toEqual([]);
+		expect(day.index).toBe(i + 1);
+		expect(day.date).toMatch(xsDate);
+		expect(day.day_start).toMatch(dateTimeTZ);
+		expect(day.day_end).toMatch(dateTimeTZ);
+		expect(typeof day.rooms).toBe('object');
+		for (const [name, list] of Object.entries(day.rooms)) {
+			expect(Array.isArray(list)).toBe(true);
+			for (const event of list) {
+				for (const key of requiredEvent) expect(event, key).toHaveProperty(key);
+				expect(keysOnly(event, [...requiredEvent, ...optionalEvent])).toEqual([]);
+				expect(Number.isInteger(event.id) && event.id >= 1).toBe(true);
+				expect(event.guid).toMatch(uuid);
+				expect(event.date).toMatch(dateTimeTZ);
+				// The schema says date-time; pretalx and frab write HH:MM, which the apps read.
+				expect(event.start).toMatch(/^[0-2][0-9]:[0-5][0-9]$/);
+				expect(event.duration).toMatch(/^[0-9]+:[0-9]{2}$/);
+				expect(event.room).toBe(name);
+				expect(event.slug).toMatch(/^[a-z0-9_-]+[a-z0-9]$/);
+				expect(event.url).toMatch(httpUri);
+				for (const key of ['title', 'type', 'language']) expect(typeof event[key]).toBe('string');
+				for (const key of ['subtitle', 'track', 'abstract', 'description']) {
+					expect(['string', 'object']).toContain(typeof event[key]);
+				}
+				expect(Array.isArray(event.persons) && Array.isArray(event.links)).toBe(true);
+			}
+		}
+	});
+}
+
+const jsonEvents = (document: JsonDocument) =>
+	document.schedule.conference.days.flatMap((day) => Object.values(day.rooms).flat());
+
 it('an empty schedule is a valid document: one day, today, with no rooms', async () => {
 	expect((await admin.json('/api/settings', 'PATCH', { timeZone: 'Europe/Berlin' })).status).toBe(
 		200
@@ -199,6 +342,10 @@ it('an empty schedule is a valid document: one day, today, with no rooms', async
 	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
 	expect(days(root)[0]['@date']).toBe(today);
 	expect(events(root)).toEqual([]);
+	const { json } = await scheduleJson();
+	expectValidJson(json);
+	expect(json.schedule.conference.days.map((day) => day.date)).toEqual([today]);
+	expect(jsonEvents(json)).toEqual([]);
 });
 
 describe('GET /schedule.xml with a schedule', () => {
@@ -286,7 +433,7 @@ describe('GET /schedule.xml with a schedule', () => {
 		expectValidSchedule(root);
 		const conference = root.conference as Record<string, string>;
 		expect(conference.title).toBe(name);
-		expect(conference.acronym).toBe('harbour-fest-friends');
+		expect(conference.acronym).toBe('harbour_fest_friends');
 		// From the first public entry's day to the last's, with the days between.
 		expect(conference.start).toBe('2026-07-04');
 		expect(conference.end).toBe('2026-10-25');
@@ -381,6 +528,64 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(after.date).toBe('2026-07-05T00:00:00+02:00');
 	});
 
+	it('schedule.json meets the c3voc JSON schema and holds the same schedule as the XML', async () => {
+		const { json } = await scheduleJson();
+		expectValidJson(json);
+		const root = (await schedule()).schedule;
+		const xml = root.conference as Record<string, string>;
+		const conference = json.schedule.conference;
+		expect(json.schedule.version).toBe(root.version);
+		expect(json.schedule.base_url).toBe(xml.base_url);
+		expect([conference.title, conference.acronym, conference.start, conference.end]).toEqual([
+			xml.title,
+			xml.acronym,
+			xml.start,
+			xml.end
+		]);
+		expect(conference.time_zone_name).toBe('Europe/Berlin');
+		expect(conference.daysCount).toBe(Number(xml.days));
+		expect(conference.days.map((day) => [day.index, day.date, day.day_start, day.day_end])).toEqual(
+			days(root).map((day) => [Number(day['@index']), day['@date'], day['@start'], day['@end']])
+		);
+		const fromXml = events(root).map((event) => ({
+			id: Number(event['@id']),
+			guid: event['@guid'],
+			date: event.date,
+			start: event.start,
+			room: event.room,
+			slug: event.slug,
+			url: event.url,
+			title: event.title,
+			description: event.description
+		}));
+		expect(
+			jsonEvents(json).map(({ id, guid, date, start, room, slug, url, title, description }) => ({
+				id,
+				guid,
+				date,
+				start,
+				room,
+				slug,
+				url,
+				title,
+				description
+			}))
+		).toEqual(fromXml);
+		// Public entries only; text as entered (U+FFFF left out as in the XML); durations in
+		// whole minutes, as the JSON schema's HH:MM allows.
+		const byTitle = new Map(jsonEvents(json).map((event) => [event.title, event]));
+		expect(byTitle.has('Crew dinner') || byTitle.has('Unannounced guest')).toBe(false);
+		expect(JSON.stringify(json)).not.toMatch(/NOTE-KEY|interest|crewNotes/);
+		expect(byTitle.get(awkwardTitle)!.description).toBe(description);
+		expect(byTitle.get('Second 02:30')!.duration).toBe('02:16');
+		expect(byTitle.get('Second 02:30')!.date).toBe('2026-10-25T02:30:00+01:00');
+		expect(conference.rooms.map((room) => room.name)).toEqual([
+			hall.name,
+			stage.name,
+			'No location'
+		]);
+	});
+
 	it('answers 304 to If-None-Match and If-Modified-Since while nothing changed, 200 once something did', async () => {
 		const { response } = await schedule();
 		const etag = response.headers.get('etag')!;
@@ -390,6 +595,13 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(new Date(lastModified).getTime()).not.toBeNaN();
 		const get = (headers: Record<string, string>) =>
 			fetch(`${server.url}/schedule.xml`, { headers });
+		const json = (await scheduleJson()).response;
+		const jsonTag = json.headers.get('etag')!;
+		expect(jsonTag).not.toBe(etag);
+		const getJson = (headers: Record<string, string>) =>
+			fetch(`${server.url}/schedule.json`, { headers });
+		expect((await getJson({ 'if-none-match': jsonTag })).status).toBe(304);
+		expect((await getJson({ 'if-modified-since': lastModified })).status).toBe(304);
 		const unchanged = await get({ 'if-none-match': etag });
 		expect(unchanged.status).toBe(304);
 		expect(unchanged.headers.get('etag')).toBe(etag);
@@ -406,5 +618,6 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(changed.headers.get('etag')).not.toBe(etag);
 		expect(await changed.text()).not.toContain('Rock &amp;');
 		expect((await get({ 'if-modified-since': lastModified })).status).toBe(200);
+		expect((await getJson({ 'if-none-match': jsonTag })).status).toBe(200);
 	});
 });
