@@ -53,7 +53,6 @@ export function buildFrabJson(model: FrabModel): string {
 	return (
 		JSON.stringify(
 			{
-				$schema: 'https://c3voc.de/schedule/schema.json',
 				generator: { name: 'Tidewatch' },
 				schedule: {
 					version: model.version,
