@@ -1,4 +1,6 @@
 import type { Db } from '../db';
+import { readLastEventId } from '../events/log';
+import { cachedFeed } from '../feeds/feed-cache';
 import { withValidators, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
@@ -10,8 +12,15 @@ import { toApiEntry } from './api-entry';
 /** Fixed rather than the request's host: a UID must stay the same however the feed is reached. */
 export const uidDomain = 'tidewatch';
 
-/** The public entries as iCalendar, with the validators a calendar app polls with. */
+/**
+ * The public entries as iCalendar, with the validators a calendar app polls with; built again
+ * only after a change (every change writes an event).
+ */
 export function publicCalendar(db: Db): Feed {
+	return cachedFeed('ics', String(readLastEventId(db)), () => buildPublicCalendar(db));
+}
+
+function buildPublicCalendar(db: Db): Feed {
 	const { data } = readSnapshot(() => ({
 		entries: listEntries(db, ['public']),
 		locations: listLocations(db),
