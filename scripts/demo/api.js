@@ -37,7 +37,12 @@ export class Person {
 			else this.cookies.set(name, value);
 		}
 		const text = await response.text();
-		const data = text ? JSON.parse(text) : null;
+		let data = null;
+		try {
+			data = text ? JSON.parse(text) : null;
+		} catch {
+			// Not JSON (a proxy's page, a crash): the text itself is the message below.
+		}
 		if (!expected.includes(response.status)) {
 			throw new Error(`${method} ${path} answered ${response.status}: ${data?.message ?? text}`);
 		}
