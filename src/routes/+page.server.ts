@@ -5,6 +5,7 @@ import { readSnapshot } from '$lib/server/load';
 import { listLocations } from '$lib/server/schedule/location-store';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/users/api-user';
+import { countUsers } from '$lib/server/users/user-store';
 import { takeFirstVisit } from '$lib/server/users/welcome';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +17,9 @@ export const load: PageServerLoad = ({ cookies, url, locals }) => {
 		locations: listLocations(db),
 		entries: visibleEntries(db, viewer),
 		// The account's marks, for the mark buttons; the public has none.
-		interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null
+		interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null,
+		// Nobody has registered yet: the first visitor is about to set the instance up.
+		newInstance: !locals.user && countUsers(db) === 0
 	}));
 	return {
 		lastEventId,

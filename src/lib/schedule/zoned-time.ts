@@ -104,3 +104,15 @@ export const formatDateTime = (ms: number, timeZone: string) =>
 		minute: '2-digit',
 		hourCycle: 'h23'
 	}).format(ms);
+
+/**
+ * The instant as ISO 8601 with the zone's offset at that instant, to the second:
+ * 2026-07-04T18:30:00+02:00. Either side of a daylight-saving change the offset differs.
+ */
+export function isoWithOffset(ms: number, timeZone: string): string {
+	const whole = Math.floor(ms / 1000) * 1000;
+	const offset = Math.round(offsetAt(whole, timeZone) / 60_000);
+	const sign = offset < 0 ? '-' : '+';
+	const seconds = Math.floor((((whole % 60_000) + 60_000) % 60_000) / 1000);
+	return `${toLocalInput(whole, timeZone)}:${pad(seconds)}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}

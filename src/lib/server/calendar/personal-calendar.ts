@@ -5,7 +5,8 @@ import { readSnapshot } from '../load';
 import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';
 import { listLocations } from '../schedule/location-store';
 import { scheduleChangedAt } from '../schedule/entry-store';
-import { uidDomain, withValidators, type PublicCalendar } from '../schedule/public-calendar';
+import { withValidators, type Feed } from '../feeds/feed-response';
+import { uidDomain } from '../schedule/public-calendar';
 import { currentSettings } from '../settings/current-settings';
 import type { ServerShift } from '../shifts/server-shift';
 import { listShiftsOf } from '../shifts/shift-store';
@@ -33,7 +34,7 @@ function shiftEvent(shift: ServerShift, names: Map<string, string>): CalendarEve
  * replaced, ended by a password change, its user deleted) or the user is suspended, so the
  * URL answers 404 at once.
  */
-export function personalCalendar(db: Db, token: string): PublicCalendar | null {
+export function personalCalendar(db: Db, token: string): Feed | null {
 	const tokenHash = hashSecretToken(token);
 	const { data } = readSnapshot(() => {
 		const feed = findCalendarFeedByTokenHash(db, tokenHash);

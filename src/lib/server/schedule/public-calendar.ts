@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db';
+import { readLastEventId } from '../events/log';
+import { cachedFeed } from '../feeds/feed-cache';
+import { withValidators, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { listEntries, scheduleChangedAt } from './entry-store';
@@ -10,15 +12,15 @@ import { toApiEntry } from './api-entry';
 /** Fixed rather than the request's host: a UID must stay the same however the feed is reached. */
 export const uidDomain = 'tidewatch';
 
-export interface PublicCalendar {
-	body: string;
-	etag: string;
-	/** When the schedule last changed in any way, to the second (HTTP dates have no finer). */
-	lastModified: number;
+/**
+ * The public entries as iCalendar, with the validators a calendar app polls with; built again
+ * only after a change (every change writes an event).
+ */
+export function publicCalendar(db: Db): Feed {
+	return cachedFeed('ics', String(readLastEventId(db)), () => buildPublicCalendar(db));
 }
 
-/** The public entries as iCalendar, with the validators a calendar app polls with. */
-export function publicCalendar(db: Db): PublicCalendar {
+function buildPublicCalendar(db: Db): Feed {
 	const { data } = readSnapshot(() => ({
 		entries: listEntries(db, ['public']),
 		locations: listLocations(db),
@@ -36,10 +38,4 @@ export function publicCalendar(db: Db): PublicCalendar {
 		{ name: data.settings.name, timeZone: data.settings.timeZone, uidDomain }
 	);
 	return withValidators(body, data.changedAt);
-}
-
-/** A calendar body with its ETag (a hash of it) and its Last-Modified, to the second. */
-export function withValidators(body: string, changedAt: number): PublicCalendar {
-	const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-	return { body, etag, lastModified: Math.floor(changedAt / 1000) * 1000 };
 }

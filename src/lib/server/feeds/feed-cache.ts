@@ -1,0 +1,34 @@
+import type { Feed } from './feed-response';
+
+/*
+ * Schedule apps poll the public files every few minutes, and building one from 2,000 entries
+ * costs some 60 ms, a 304 as much as a 200 (the ETag is a hash of the body). So the last file
+ * built is kept, per file, while what it was built from is unchanged: the caller's key names
+ * that (the newest event id, since every change writes an event). Kept per process, behind
+ * globalThis like the other long-lived objects, so a module loaded twice in dev shares it.
+ */
+
+/** Files kept at most: a few per format and origin; a flood of Host names cannot grow it. */
+export const feedCacheSize = 16;
+
+interface Kept {
+	key: string;
+	feed: Feed;
+}
+
+const cacheKey = Symbol.for('tidewatch.feedCache');
+type Global = { [cacheKey]?: Map<string, Kept> };
+
+const kept = () => ((globalThis as Global)[cacheKey] ??= new Map());
+
+/** The feed named `name` built for `key`: the kept one if its key matches, else `build()`. */
+export function cachedFeed(name: string, key: string, build: () => Feed): Feed {
+	const cache = kept();
+	const found = cache.get(name);
+	// Re-inserted on every use, so the least recently used name is the first to go.
+	cache.delete(name);
+	const feed = found?.key === key ? found.feed : build();
+	cache.set(name, { key, feed });
+	if (cache.size > feedCacheSize) cache.delete(cache.keys().next().value!);
+	return feed;
+}

@@ -1,0 +1,178 @@
+import type { ApiEntry, ApiLocation } from '$lib/api';
+import { groupByDay } from '$lib/schedule/days';
+import { formatTime, fromLocalInput, isoWithOffset, localDate } from '$lib/schedule/zoned-time';
+import { xmlCharacters } from '../feeds/xml-text';
+import { acronymOf, entryGuid, eventNumbers, eventSlug, roomGuid } from './frab-ids';
+
+/*
+ * The public schedule in the frab data model (conference → days → rooms → events), with every
+ * value already in the type and unit the format wants: the XML and the JSON file write the
+ * same model, so they cannot disagree.
+ */
+
+/** Where entries without a location are listed: frab puts every event in a room. */
+export const noLocationRoom = 'No location';
+
+export interface FrabSchedule {
+	/** The gathering's name and IANA time zone. */
+	name: string;
+	timeZone: string;
+	/** Public entries only, in schedule order: this is a public file. */
+	entries: readonly ApiEntry[];
+	locations: readonly ApiLocation[];
+	/** When the schedule last changed: the document's version. */
+	changedAt: number;
+	/** The app's public origin, for each entry's page. */
+	origin: string;
+	/** Now: an empty schedule still needs one day to be valid, and it is today. */
+	now: number;
+}
+
+export interface FrabEvent {
+	/** A positive integer below 2^31 that never changes while the entry exists. */
+	id: number;
+	guid: string;
+	/** ISO 8601 with the offset in force then. */
+	date: string;
+	/** HH:MM on the local wall clock. */
+	start: string;
+	/** End minus start, in ms: each format writes it in its own unit. */
+	durationMs: number;
+	room: string;
+	slug: string;
+	url: string;
+	title: string;
+	description: string;
+}
+
+export interface FrabRoom {
+	name: string;
+	guid: string;
+	events: FrabEvent[];
+}
+
+export interface FrabDay {
+	/** From 1. */
+	index: number;
+	/** YYYY-MM-DD, local. */
+	date: string;
+	/** Local midnight and the next one, ISO 8601 with offsets. */
+	start: string;
+	end: string;
+	rooms: FrabRoom[];
+}
+
+export interface FrabModel {
+	version: string;
+	conference: {
+		acronym: string;
+		title: string;
+		start: string;
+		end: string;
+		days: number;
+		timeslotDuration: string;
+		baseUrl: string;
+		timeZone: string;
+	};
+	/** Every room that holds a public entry, in the order of the locations list. */
+	rooms: { name: string; guid: string }[];
+	days: FrabDay[];
+}
+
+/** Both files carry the same text: what XML cannot carry (such as U+FFFF) is left out of both. */
+const clean = xmlCharacters;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** HH:MM, or HH:MM:SS when seconds remain; hours past 99 get more digits, as pretalx writes. */
+export function frabDuration(ms: number): string {
+	const seconds = Math.max(0, Math.floor(ms / 1000));
+	const hm = `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}`;
+	return seconds % 60 ? `${hm}:${pad(seconds % 60)}` : hm;
+}
+
+/** The calendar date after a YYYY-MM-DD date. */
+function nextDate(date: string): string {
+	const [y, m, d] = date.split('-').map(Number);
+	return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** Every date from the first to the last, so `index` counts the gathering's days. */
+function datesBetween(first: string, last: string): string[] {
+	const dates = [first];
+	while (dates[dates.length - 1] < last) dates.push(nextDate(dates[dates.length - 1]));
+	return dates;
+}
+
+/** Local midnight of the date as an instant (a day is 23 or 25 hours across a DST change). */
+const midnight = (date: string, timeZone: string) => fromLocalInput(`${date}T00:00`, timeZone);
+
+/** Rooms in the order of `locations`, "No location" last, each with its entries. */
+function roomsOf(entries: readonly ApiEntry[], locations: readonly ApiLocation[]) {
+	const known = new Set(locations.map((location) => location.id));
+	const rooms = locations.map((location) => ({
+		name: clean(location.name),
+		guid: roomGuid(location.id),
+		entries: entries.filter((entry) => entry.locationId === location.id)
+	}));
+	rooms.push({
+		name: noLocationRoom,
+		guid: roomGuid(null),
+		entries: entries.filter((entry) => entry.locationId === null || !known.has(entry.locationId))
+	});
+	return rooms.filter((room) => room.entries.length > 0);
+}
+
+export function frabModel(schedule: FrabSchedule): FrabModel {
+	const { timeZone, origin } = schedule;
+	const acronym = acronymOf(schedule.name);
+	const numbers = eventNumbers(schedule.entries.map((entry) => entry.id));
+	const byDate = new Map(
+		groupByDay(schedule.entries, timeZone).map((day) => [day.date, day.entries])
+	);
+	const known = [...byDate.keys()];
+	const today = localDate(schedule.now, timeZone);
+	const dates = known.length ? datesBetween(known[0], known[known.length - 1]) : [today];
+
+	const event = (entry: ApiEntry, room: string): FrabEvent => {
+		const id = numbers.get(entry.id)!;
+		return {
+			id,
+			guid: entryGuid(entry.id),
+			date: isoWithOffset(entry.start, timeZone),
+			start: formatTime(entry.start, timeZone),
+			durationMs: entry.end - entry.start,
+			room,
+			slug: eventSlug(acronym, id, entry.title),
+			url: `${origin}/entries/${encodeURIComponent(entry.id)}`,
+			title: clean(entry.title),
+			description: clean(entry.description)
+		};
+	};
+
+	return {
+		version: schedule.changedAt ? isoWithOffset(schedule.changedAt, timeZone) : '0',
+		conference: {
+			acronym,
+			title: clean(schedule.name),
+			start: dates[0],
+			end: dates[dates.length - 1],
+			days: dates.length,
+			timeslotDuration: '00:05',
+			baseUrl: `${origin}/`,
+			timeZone
+		},
+		rooms: roomsOf(schedule.entries, schedule.locations).map(({ name, guid }) => ({ name, guid })),
+		days: dates.map((date, index) => ({
+			index: index + 1,
+			date,
+			start: isoWithOffset(midnight(date, timeZone), timeZone),
+			end: isoWithOffset(midnight(nextDate(date), timeZone), timeZone),
+			rooms: roomsOf(byDate.get(date) ?? [], schedule.locations).map((room) => ({
+				name: room.name,
+				guid: room.guid,
+				events: room.entries.map((entry) => event(entry, room.name))
+			}))
+		}))
+	};
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../db';
+import { readLastEventId } from '../events/log';
+import { cachedFeed } from '../feeds/feed-cache';
+import { withValidators, type Feed } from '../feeds/feed-response';
+import { readSnapshot } from '../load';
+import { currentSettings } from '../settings/current-settings';
+import { toApiEntry } from './api-entry';
+import { listEntries, scheduleChangedAt } from './entry-store';
+import { buildFrabJson } from './frab-json';
+import { frabModel } from './frab-model';
+import { buildFrabXml } from './frab-xml';
+import { listLocations } from './location-store';
+
+const writers = { xml: buildFrabXml, json: buildFrabJson };
+
+/**
+ * A file depends on the time only when empty (its one day is today): a quarter of an hour is
+ * the finest step of any zone's offset, so that date is never stale for long.
+ */
+const quarterHour = 15 * 60_000;
+
+/**
+ * The public entries as a frab schedule (XML or JSON), with the validators schedule apps poll
+ * with: the same visibility rule as /schedule.ics (public entries, cut to the public's level).
+ * Built again only after a change (a new event) or a quarter of an hour.
+ */
+export function publicFrab(
+	db: Db,
+	format: keyof typeof writers,
+	origin: string,
+	now = Date.now()
+): Feed {
+	const key = `${readLastEventId(db)} ${Math.floor(now / quarterHour)}`;
+	return cachedFeed(`${format} ${origin}`, key, () => buildPublicFrab(db, format, origin, now));
+}
+
+function buildPublicFrab(db: Db, format: keyof typeof writers, origin: string, now: number): Feed {
+	const { data } = readSnapshot(() => ({
+		entries: listEntries(db, ['public']),
+		locations: listLocations(db),
+		settings: currentSettings(db),
+		changedAt: scheduleChangedAt(db)
+	}));
+	const model = frabModel({
+		name: data.settings.name,
+		timeZone: data.settings.timeZone,
+		entries: data.entries.map((entry) => toApiEntry(entry, 'public')!),
+		locations: data.locations,
+		changedAt: data.changedAt,
+		origin,
+		now
+	});
+	return withValidators(writers[format](model), data.changedAt);
+}
