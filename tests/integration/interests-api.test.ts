@@ -275,7 +275,8 @@ describe('personal calendar feeds', () => {
 		const first = await read(path);
 		const etag = first.headers.get('etag')!;
 		const lastModified = first.headers.get('last-modified')!;
-		expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+		// Weak: fetch asks for gzip and the feed came compressed.
+		expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
 		expect((await read(path, { 'if-none-match': etag })).status).toBe(304);
 		expect((await read(path, { 'if-modified-since': lastModified })).status).toBe(304);
 		// A second passes, so Last-Modified (to the second) can move.

@@ -320,9 +320,11 @@ describe('GET /schedule.xml with a schedule', () => {
 
 	it('answers 304 to If-None-Match and If-Modified-Since while nothing changed, 200 once something did', async () => {
 		const { response } = await schedule();
+		// Weak, since fetch asks for gzip and the answer came compressed.
 		const etag = response.headers.get('etag')!;
+		const strong = etag.replace(/^W\//, '');
 		const lastModified = response.headers.get('last-modified')!;
-		expect(etag).toMatch(/^"[^"]+"$/);
+		expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
 		expect(response.headers.get('cache-control')).toBe('no-cache');
 		expect(new Date(lastModified).getTime()).not.toBeNaN();
 		const get = (headers: Record<string, string>) =>
@@ -340,7 +342,8 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(await unchanged.text()).toBe('');
 		expect((await get({ 'if-modified-since': lastModified })).status).toBe(304);
 		// A list of tags, weak ones and "*" are our code's (SvelteKit answers only one exact tag).
-		expect((await get({ 'if-none-match': `"other", W/${etag}` })).status).toBe(304);
+		expect((await get({ 'if-none-match': `"other", W/${strong}` })).status).toBe(304);
+		expect((await get({ 'if-none-match': `"other", ${strong}` })).status).toBe(304);
 		expect((await get({ 'if-none-match': '*' })).status).toBe(304);
 		expect(
 			(await get({ 'if-none-match': '"other"', 'if-modified-since': lastModified })).status

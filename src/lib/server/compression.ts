@@ -24,6 +24,12 @@ export function acceptsGzip(header: string | null): boolean {
 	return star;
 }
 
+/** The compressed bytes are another representation: the same tag stays only a weak match. */
+function weakenEtag(headers: Headers) {
+	const etag = headers.get('etag');
+	if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
+}
+
 /**
  * Compresses what GET requests are answered with. Never the answers of POSTs: those are the
  * only ones that carry a secret shown once (an invitation, a reset link, a calendar address)
@@ -31,23 +37,24 @@ export function acceptsGzip(header: string | null): boolean {
  */
 export const compress: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	if (event.request.method !== 'GET' || response.status !== 200 || !response.body) {
-		return response;
-	}
+	if (event.request.method !== 'GET') return response;
+	const gzip = acceptsGzip(event.request.headers.get('accept-encoding'));
+	// A 304 names the representation the client holds: for a client that takes gzip, the
+	// compressed one, whose tag is weak.
+	if (response.status === 304 && gzip) weakenEtag(response.headers);
+	if (response.status !== 200 || !response.body) return response;
 	if (response.headers.has('content-encoding')) return response;
 	if (!compressible.test(response.headers.get('content-type') ?? '')) return response;
 	const length = response.headers.get('content-length');
 	if (length !== null && Number(length) < minimumBytes) return response;
 	// A cache must not hand the compressed copy to a client that did not ask for it, or back.
 	response.headers.append('vary', 'Accept-Encoding');
-	if (!acceptsGzip(event.request.headers.get('accept-encoding'))) return response;
+	if (!gzip) return response;
 
 	const headers = new Headers(response.headers);
 	headers.set('content-encoding', 'gzip');
 	headers.delete('content-length');
-	// The compressed bytes are another representation: the same tag stays only a weak match.
-	const etag = headers.get('etag');
-	if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
+	weakenEtag(headers);
 	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
 		status: response.status,
 		statusText: response.statusText,
