@@ -104,6 +104,8 @@ describe('names refuse', () => {
 		],
 		['a lone surrogate', 'a\uD800b', 'name must be valid text'],
 		['the replacement character', 'a\uFFFDb', 'name must be valid text'],
+		['a noncharacter', 'a\uFFFFb', 'name must be valid text'],
+		['a noncharacter of another plane', 'a\u{10FFFE}b', 'name must be valid text'],
 		[
 			'a character of 17 code points',
 			'x' + '\u0301'.repeat(16),

@@ -222,6 +222,12 @@ describe('entry input', () => {
 		const parsed = entryCreateSchema.parse({ ...base, description: 'a\r\nb\tc 👩‍💻' });
 		expect(parsed.description).toBe('a\nb\tc 👩‍💻');
 		expect(entryCreateSchema.safeParse({ ...base, description: 'a\u0000b' }).success).toBe(false);
+		// Noncharacters: the exports are XML, which cannot carry U+FFFE or U+FFFF.
+		for (const text of ['a\uFFFFb', 'a\uFFFEb', 'a\uFDD0b', 'a\u{1FFFF}b']) {
+			const title = entryCreateSchema.safeParse({ ...base, title: text });
+			expect(title.error?.issues[0].message, text).toBe('title must be valid text');
+			expect(entryCreateSchema.safeParse({ ...base, description: text }).success, text).toBe(false);
+		}
 		expect(entryCreateSchema.safeParse({ ...base, description: 'x'.repeat(10_001) }).success).toBe(
 			false
 		);

@@ -10,6 +10,8 @@
  * (Persian writes it). Anywhere else they only serve to fake a look-alike of another name.
  */
 
+import { wellFormed } from './text';
+
 export const nameMaxCharacters = 64;
 /** Bounds one character's code points, so stacked marks cannot make a 64-character name huge. */
 export const maxCodePointsPerCharacter = 16;
@@ -38,7 +40,7 @@ const visibleSequence = (character: string) =>
 
 /** Why `name` (already trimmed) cannot be a name, or undefined when it can. */
 export function nameProblem(name: string): string | undefined {
-	if (!name.isWellFormed() || name.includes('\uFFFD')) return 'name must be valid text';
+	if (!wellFormed(name)) return 'name must be valid text';
 	if (control.test(name)) return 'name must not hold control characters';
 	// Segmenting costs far more than the rest; most names need none of it. Without invisible
 	// characters, long runs of marks or conjoining jamo, no character can reach the code point

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wellFormed } from './text';
 
 export const registrationModes = ['open', 'invite', 'closed'] as const;
 /** Who may register: anyone, holders of an invitation, or nobody (but the very first user). */
@@ -40,7 +41,7 @@ export const settingsNameSchema = z
 		(name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name),
 		'name must not hold control characters'
 	)
-	.refine((name) => name.isWellFormed() && !name.includes('\uFFFD'), 'name must be valid text');
+	.refine(wellFormed, 'name must be valid text');
 
 export const timeZoneSchema = z
 	.string({ error: 'timeZone must be a string' })

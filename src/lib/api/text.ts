@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-/** Lone surrogates cannot be stored as UTF-8; U+FFFD is what undecodable bytes became. */
-export const wellFormed = (text: string) => text.isWellFormed() && !text.includes('\uFFFD');
+/**
+ * Lone surrogates cannot be stored as UTF-8; U+FFFD is what undecodable bytes became; the
+ * noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, the last two of every plane) are for a
+ * program's own use, and XML, which the schedule exports are, cannot carry U+FFFE and U+FFFF.
+ */
+export const wellFormed = (text: string) =>
+	text.isWellFormed() && !text.includes('\uFFFD') && !/\p{Noncharacter_Code_Point}/u.test(text);
 
 /** The zero-width joiner is a format character, but emoji such as 👩‍💻 are made with it. */
 const withoutJoiners = (text: string) => text.replace(/\u200D/g, '');
