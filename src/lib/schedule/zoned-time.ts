@@ -94,6 +94,10 @@ export function formatDay(date: string): string {
 	);
 }
 
+/** "Sat" in the zone: which day an entry listed away from its day's heading is on. */
+export const formatWeekday = (ms: number, timeZone: string) =>
+	format(timeZone, 'weekday', { weekday: 'short' }).format(ms);
+
 /** "Sat 4 Jul, 18:30" in the zone. */
 export const formatDateTime = (ms: number, timeZone: string) =>
 	format(timeZone, 'datetime', {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Client } from '../helpers/client';
+import { serverForSuite } from '../helpers/server';
+
+/*
+ * "On now" and "Next" stand above the days, so an entry there that is not on today's date
+ * must say which day it is on: "Next: 10:00 Puppet show" late at night reads as a show that
+ * already happened this morning.
+ */
+
+const server = serverForSuite();
+const hour = 3_600_000;
+
+/** The items of one list of the page, as served without JavaScript. */
+function items(html: string, testId: string): string[] {
+	const list = new RegExp(`data-testid="${testId}"[^>]*>([\\s\\S]*?)</ul>`).exec(html);
+	expect(list, testId).not.toBeNull();
+	return list![1].split('<li').slice(1);
+}
+
+describe('now and next', () => {
+	it('an entry listed under Next names its weekday when it is not on today’s date, and only then', async () => {
+		const admin = new Client(server.url);
+		expect((await admin.register('Planner')).status).toBe(201);
+		// Each location's first entry to come is listed under Next.
+		const starts = [hour / 2, 30 * hour, 54 * hour].map((offset) => Date.now() + offset);
+		for (const [i, start] of starts.entries()) {
+			const location = await admin.json('/api/locations', 'POST', { name: `Room ${i}` });
+			const { id: locationId } = (await location.json()) as { id: string };
+			const created = await admin.json('/api/entries', 'POST', {
+				title: `Entry ${i}`,
+				locationId,
+				start,
+				end: start + hour,
+				visibility: 'public'
+			});
+			expect(created.status).toBe(201);
+		}
+		const html = await (await fetch(server.url + '/')).text();
+		const next = items(html, 'next');
+		expect(next).toHaveLength(3);
+		// The settings' zone is UTC on a fresh instance.
+		const today = new Date().toISOString().slice(0, 10);
+		for (const [i, start] of starts.entries()) {
+			const item = next.find((text) => text.includes(`Entry ${i}<`))!;
+			const day = /data-testid="entry-day"[^>]*>([^<]*)</.exec(item)?.[1];
+			if (new Date(start).toISOString().slice(0, 10) === today) expect(day, `${i}`).toBeUndefined();
+			else
+				expect(day, `${i}`).toBe(
+					new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(start)
+				);
+		}
+		// Under each day's own heading the day is already said.
+		expect(html.match(/data-testid="entry-day"/g)).toHaveLength(
+			starts.filter((start) => new Date(start).toISOString().slice(0, 10) !== today).length
+		);
+	});
+});
