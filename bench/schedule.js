@@ -14,7 +14,8 @@
 //
 // Options (each --name value or --name=value): --entries 2000, --locations 40, --renders 100
 // (timed renders per page and viewer), --clients 2000 (public streams), --rate 20 (edits per
-// second), --duration 10 (seconds of edits), --output bench/schedule-results.json; --quick
+// second), --duration 10 (seconds of edits), --output bench/schedule-results.json, --profile <dir>
+// (writes the app server's V8 CPU profile there, for bench/profile-summary.js); --quick
 // (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders: about 20 s, for CI).
 //
 // It builds nothing: it runs a copy of build/ as it is. Exit 1 when a delivery is missing or a
@@ -48,7 +49,8 @@ const defaults = {
 	clients: 2000,
 	rate: 20,
 	duration: 10,
-	output: join(benchDir, 'schedule-results.json')
+	output: join(benchDir, 'schedule-results.json'),
+	profile: null
 };
 const quick = { entries: 500, locations: 10, clients: 200, duration: 3, renders: 15 };
 
@@ -64,7 +66,7 @@ function parseArgs(argv) {
 		const key = match?.[1].replace(/-([a-z])/g, (_, ch) => ch.toUpperCase());
 		if (!key || !(key in defaults)) throw new Error(`unknown argument ${argv[i]}`);
 		const value = match[2] ?? argv[++i];
-		if (key === 'output') flags.output = resolve(value);
+		if (key === 'output' || key === 'profile') flags[key] = resolve(value);
 		else if (!(Number(value) > 0)) throw new Error(`--${match[1]} must be a positive number`);
 		else flags[key] = key === 'rate' ? Number(value) : Math.round(Number(value));
 	}
@@ -168,9 +170,11 @@ if (!existsSync(join(appDir, 'build', 'index.js'))) {
 const dbPath = join(tmp, 'tidewatch.db');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
+if (options.profile) mkdirSync(options.profile, { recursive: true });
 const app = await launch(
 	'tidewatch',
-	['server.js'],
+	// Node 20 takes --cpu-prof on the command line only; the profile is written at exit.
+	[...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : []), 'server.js'],
 	{
 		...process.env,
 		NODE_ENV: 'production',
@@ -285,11 +289,12 @@ const locations = await pool(
 	),
 	8
 );
-// Four days of 13 hours of programme per location, from 28 hours ago: the gathering is running,
-// so `/` has something on now and next, and about a quarter of it is over.
+// Four days of programme per location, from 09:00 UTC yesterday (10:00 in Berlin in winter) for
+// up to 13 hours a day: the gathering is running, so `/` has days over and days to come, and
+// whenever the benchmark runs it lists the same four days.
 const perLocation = Math.ceil(options.entries / options.locations);
 const slotsPerDay = Math.ceil(perLocation / 4);
-const day0 = Math.floor(Date.now() / hour) * hour - 28 * hour;
+const day0 = Math.floor(Date.now() / (24 * hour)) * 24 * hour - 24 * hour + 9 * hour;
 const sentence = 'A paragraph of the abstract, as programmes print them for every talk. ';
 const entries = await pool(
 	Array.from({ length: options.entries }, (_, i) => async () => {
@@ -624,6 +629,24 @@ log(
 );
 clientsProcess.child.disconnect();
 agent.destroy();
+if (process.env.SCHEDULE_BENCH_DUMP) {
+	// The gathering, for a look at `/` in a browser: DATABASE_PATH=<that file> npm start.
+	const db = new Database(dbPath, { readonly: true });
+	db.prepare('VACUUM INTO ?').run(join(process.env.SCHEDULE_BENCH_DUMP, 'tidewatch.db'));
+	db.close();
+}
+// SIGTERM, so the servers shut down as in production (and a CPU profile gets written).
+await Promise.all(
+	[app, floor].map(
+		(child) =>
+			new Promise((done) => {
+				if (child.exitCode !== null) return done();
+				const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+				child.once('exit', () => done(clearTimeout(timer)));
+				child.kill('SIGTERM');
+			})
+	)
+);
 
 // ---------------------------------------------------------------- report
 
