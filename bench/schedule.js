@@ -366,6 +366,9 @@ const floor = await launch(
 log(`timing ${options.renders} renders of / per viewer, each next to the floor's static page`);
 const times = Object.fromEntries(viewers.map(([who]) => [who, { app: [], floor: [] }]));
 const byteCounts = Object.fromEntries(viewers.map(([who]) => [who, new Set()]));
+const renderCpuBefore = [app.pid, floor.pid].map(cpuSeconds);
+const renderMainBefore = process.cpuUsage();
+const renderMachineBefore = machineCpu();
 for (let r = 0; r < options.renders; r++) {
 	for (const [who, cookie] of viewers) {
 		const ours = await must('GET', '/', { cookie, accept: 'text/html' });
@@ -377,6 +380,24 @@ for (let r = 0; r < options.renders; r++) {
 		times[who].floor.push(bare.ms);
 	}
 }
+// Where the machine's CPU went while the renders were timed.
+const renderCpu = (() => {
+	const [appCpu, floorCpu] = [app.pid, floor.pid].map(
+		(pid, i) => cpuSeconds(pid) - renderCpuBefore[i]
+	);
+	const main = process.cpuUsage(renderMainBefore);
+	const mainCpu = (main.user + main.system) / 1e6;
+	const machine = machineCpu();
+	const busy = machine.busy - renderMachineBefore.busy;
+	return {
+		windowSeconds: round(machine.total - renderMachineBefore.total, 2),
+		machineBusySeconds: round(busy, 2),
+		serverSeconds: round(appCpu, 2),
+		floorSeconds: round(floorCpu, 2),
+		benchScriptSeconds: round(mainCpu, 2),
+		otherSeconds: round(busy - appCpu - floorCpu - mainCpu, 2)
+	};
+})();
 
 /** What the page is made of: the entries it lists, its days, and the data it carries. */
 function anatomy(html) {
@@ -671,6 +692,7 @@ const results = {
 		timeZone: 'Europe/Berlin'
 	},
 	renders,
+	renderCpu,
 	fanout: {
 		tidewatch: ours,
 		floor: bare,
@@ -770,6 +792,20 @@ console.log(
 		`this script ${ours.cpu.benchScriptSeconds}, other processes ${ours.cpu.otherSeconds}, of ${ours.cpu.windowSeconds} on ${results.machine.cores} cores; ` +
 		`floor server ${bare.cpu.serverSeconds}, clients ${bare.cpu.clientsSeconds}, other ${bare.cpu.otherSeconds}`
 );
+console.log(
+	`CPU while rendering (s): tidewatch server ${renderCpu.serverSeconds}, floor ${renderCpu.floorSeconds}, ` +
+		`this script ${renderCpu.benchScriptSeconds}, other processes ${renderCpu.otherSeconds}, of ${renderCpu.windowSeconds}`
+);
+// Like run.js: figures taken while other work shared the machine are not a quiet machine's.
+const foreign = Math.max(
+	...[renderCpu, ours.cpu, bare.cpu].map((cpu) => cpu.otherSeconds / cpu.windowSeconds)
+);
+results.machineQuiet = foreign < 0.05;
+if (!results.machineQuiet)
+	console.log(
+		`warning: other processes used up to ${(foreign * 100).toFixed(0)}% of the machine during a timed phase; ` +
+			'the figures are not those of a quiet machine.'
+	);
 const failures = [];
 for (const [kind, run] of [
 	['tidewatch', ours],
