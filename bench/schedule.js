@@ -395,7 +395,9 @@ const renderCpu = (() => {
 		serverSeconds: round(appCpu, 2),
 		floorSeconds: round(floorCpu, 2),
 		benchScriptSeconds: round(mainCpu, 2),
-		otherSeconds: round(busy - appCpu - floorCpu - mainCpu, 2)
+		otherSeconds: round(busy - appCpu - floorCpu - mainCpu, 2),
+		// Both viewers' renders together: what one page costs the server's one thread.
+		serverMsPerRender: round((appCpu * 1000) / (options.renders * viewers.length), 1)
 	};
 })();
 
@@ -793,7 +795,7 @@ console.log(
 		`floor server ${bare.cpu.serverSeconds}, clients ${bare.cpu.clientsSeconds}, other ${bare.cpu.otherSeconds}`
 );
 console.log(
-	`CPU while rendering (s): tidewatch server ${renderCpu.serverSeconds}, floor ${renderCpu.floorSeconds}, ` +
+	`CPU while rendering (s): tidewatch server ${renderCpu.serverSeconds} (${renderCpu.serverMsPerRender} ms a page), floor ${renderCpu.floorSeconds}, ` +
 		`this script ${renderCpu.benchScriptSeconds}, other processes ${renderCpu.otherSeconds}, of ${renderCpu.windowSeconds}`
 );
 // Like run.js: figures taken while other work shared the machine are not a quiet machine's.
