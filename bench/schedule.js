@@ -16,7 +16,10 @@
 // (timed renders per page and viewer), --clients 2000 (public streams), --rate 20 (edits per
 // second), --duration 10 (seconds of edits), --output bench/schedule-results.json, --profile <dir>
 // (writes the app server's V8 CPU profile there, for bench/profile-summary.js); --quick
-// (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders: about 20 s, for CI).
+// (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders: about 10 s, for CI).
+//
+// SCHEDULE_BENCH_DUMP=<dir> keeps the two pages and a copy of the database there, to look at
+// `/` in a browser afterwards (DATABASE_PATH=<dir>/tidewatch.db npm start).
 //
 // It builds nothing: it runs a copy of build/ as it is. Exit 1 when a delivery is missing or a
 // request fails.
