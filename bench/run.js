@@ -1110,6 +1110,17 @@ if (process.env.BENCH_CREW !== '0') {
 		[join(benchDir, 'crew.js'), ...(options.quick ? ['--quick'] : [])],
 		{ stdio: 'inherit' }
 	);
-	process.exit(crew.status ?? 1);
+	if (crew.status !== 0) process.exit(crew.status ?? 1);
+}
+
+// ---------------------------------------------------------------- the schedule at scale
+// Its own script, server and database (bench/schedule.js); BENCH_SCHEDULE=0 leaves it out.
+if (process.env.BENCH_SCHEDULE !== '0') {
+	const schedule = spawnSync(
+		process.execPath,
+		[join(benchDir, 'schedule.js'), ...(options.quick ? ['--quick'] : [])],
+		{ stdio: 'inherit' }
+	);
+	process.exit(schedule.status ?? 1);
 }
 process.exit(0);

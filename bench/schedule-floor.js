@@ -1,0 +1,89 @@
+// The bare floor of bench/schedule.js, started by it as a process of its own, as the app is:
+// Node's `http` server and a `ws` WebSocketServer with the app's stream settings, and nothing
+// of the app (no session, no database, no SvelteKit, no projection).
+//
+//   GET /page/<name>   the bytes of $FLOOR_PAGES/<name>.html, read once at start, as text/html:
+//                      the floor of a server-side render of the same size
+//   POST /broadcast    takes an ApiEvent, wraps it as {"type":"event","id":N,"event":…} with
+//                      the next id, notes the time it had the whole body, and sends that one
+//                      buffer to every socket: the floor of the app's fan-out
+//   GET /stamps        [[id, ms on the monotonic clock]…] of the broadcasts so far, then forgets them
+//   upgrade /api/events   a stream that sends `connected` and then the broadcasts
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { nowMs } from './lib.js';
+
+const port = Number(process.env.PORT ?? 3002);
+const host = process.env.HOST ?? '127.0.0.1';
+const pages = new Map();
+if (process.env.FLOOR_PAGES) {
+	for (const file of readdirSync(process.env.FLOOR_PAGES)) {
+		if (file.endsWith('.html'))
+			pages.set(file.slice(0, -5), readFileSync(join(process.env.FLOOR_PAGES, file)));
+	}
+}
+
+// The same ws settings as the app's stream (src/lib/server/stream/start.ts).
+const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+const sockets = new Set();
+let lastId = 0;
+let stamps = [];
+const connected = Buffer.from(JSON.stringify({ type: 'connected', session: null, lastEventId: 0 }));
+
+const server = createServer((request, response) => {
+	const page = request.method === 'GET' && request.url?.match(/^\/page\/([a-z-]+)$/)?.[1];
+	if (page && pages.has(page)) {
+		const body = pages.get(page);
+		response.writeHead(200, {
+			'content-type': 'text/html',
+			'content-length': body.length
+		});
+		response.end(body);
+		return;
+	}
+	if (request.method === 'POST' && request.url === '/broadcast') {
+		const chunks = [];
+		request.on('data', (chunk) => chunks.push(chunk));
+		request.on('end', () => {
+			const id = ++lastId;
+			stamps.push([id, nowMs()]);
+			const frame = Buffer.from(`{"type":"event","id":${id},"event":${Buffer.concat(chunks)}}`);
+			for (const ws of sockets) ws.send(frame, { binary: false });
+			response.writeHead(204).end();
+		});
+		return;
+	}
+	if (request.method === 'GET' && request.url === '/stamps') {
+		const body = JSON.stringify(stamps);
+		stamps = [];
+		response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+		return;
+	}
+	response.writeHead(404).end();
+});
+
+server.on('upgrade', (request, socket, head) => {
+	socket.on('error', () => socket.destroy());
+	if (!request.url?.startsWith('/api/events')) {
+		socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+		return;
+	}
+	wss.handleUpgrade(request, socket, head, (ws) => {
+		sockets.add(ws);
+		ws.on('error', () => {});
+		ws.on('close', () => sockets.delete(ws));
+		ws.send(connected, { binary: false });
+	});
+});
+
+server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
+
+const stop = () => {
+	for (const ws of sockets) ws.close(1001, 'server shutting down');
+	server.close(() => process.exit(0));
+	setTimeout(() => process.exit(0), 2000).unref();
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
