@@ -55,4 +55,33 @@ describe('now and next', () => {
 			starts.filter((start) => new Date(start).toISOString().slice(0, 10) !== today).length
 		);
 	});
+
+	it('a day that is over is folded away (closed, no script needed); today and later days stay open', async () => {
+		const admin = new Client(server.url);
+		await admin.login('Planner');
+		const day = 24 * hour;
+		const starts = { past: Date.now() - 2 * day, future: Date.now() + 2 * day };
+		for (const [name, start] of Object.entries(starts)) {
+			const created = await admin.json('/api/entries', 'POST', {
+				title: `Folding ${name}`,
+				start,
+				end: start + hour,
+				visibility: 'public'
+			});
+			expect(created.status).toBe(201);
+		}
+		const html = await (await fetch(server.url + '/')).text();
+		const dayOf = (title: string) => {
+			// The last mention: an entry still to come is also listed under Next, above the days.
+			const at = html.lastIndexOf(`Folding ${title}<`);
+			expect(at, title).toBeGreaterThan(0);
+			const opened = Math.max(html.lastIndexOf('<details', at), html.lastIndexOf('<section', at));
+			return html.slice(opened, html.indexOf('>', opened) + 1);
+		};
+		expect(dayOf('past')).toMatch(/^<details class="card day over/);
+		expect(dayOf('past')).not.toMatch(/\bopen\b/);
+		expect(dayOf('future')).toMatch(/^<section class="card day/);
+		// What is over is not listed under Next.
+		expect(items(html, 'next').join('')).not.toContain('Folding past');
+	});
 });
