@@ -31,16 +31,20 @@ export class StreamConnection {
 		this.ws.send(JSON.stringify(message));
 	}
 
-	/** A live event, already projected and framed for this connection's view. */
-	deliver(id: number, frame: Buffer): void {
-		if (this.closed || this.replaying || id <= this.cursor) return;
+	/**
+	 * Live events up to `lastId`, already projected and framed for this connection's view and
+	 * joined: one write, still one message per event. Empty when none of them is for this view;
+	 * the cursor moves past them all the same.
+	 */
+	deliver(lastId: number, frames: Buffer): void {
+		if (this.closed || this.replaying || lastId <= this.cursor) return;
 		// A client that does not read would make the server hold everything for it.
 		if (this.ws.bufferedAmount > this.maxBufferBytes) {
 			this.end(closeCodes.tooSlow, 'too-slow');
 			return;
 		}
-		this.cursor = id;
-		writeFrames(this.ws, frame);
+		this.cursor = lastId;
+		if (frames.length > 0) writeFrames(this.ws, frames);
 	}
 
 	endSession(reason: SessionEndReason): void {

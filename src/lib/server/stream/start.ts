@@ -17,7 +17,7 @@ import { streamCapRefusal } from './caps';
 import { clientAddress } from './client-address';
 import { StreamConnection } from './connection';
 import { canReplayFrom } from './cursor';
-import { fanOut } from './fan-out';
+import { createFanOut } from './fan-out';
 import { heartbeatFrame, writeFrames } from './frames';
 import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
@@ -38,7 +38,8 @@ export function startStream(): { stop(): void } {
 	publishRegistry(registry);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes });
 
-	const unsubscribeEvents = subscribeEvents((event) => fanOut(registry, event));
+	const fanOut = createFanOut(registry);
+	const unsubscribeEvents = subscribeEvents((event) => fanOut.publish(event));
 	const unsubscribeEnds = onSessionEnded((end) => {
 		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
 	});
