@@ -1,9 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import { personalTo, projectEvent, viewKey, type Viewer } from '../events/projection';
 import type { StoredEvent } from '../events/stored-event';
 import type { StreamConnection } from './connection';
 import { frameEvent } from './frames';
 import type { StreamRegistry } from './registry';
+import { inSlices, sliceMs } from './slices';
 
 /** What fan-out needs of a connection (a test stands in for one with exactly this). */
 export type FanOutTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
@@ -18,9 +18,6 @@ export interface FanOutOptions {
 	 */
 	sliceMs?: number;
 }
-
-/** How many sockets are written between two looks at the clock. */
-const clockEvery = 32;
 
 /**
  * Live fan-out in passes. A pass takes every event committed and not yet sent, frames them once
@@ -46,7 +43,7 @@ export class FanOut {
 		private readonly targets: () => Iterable<FanOutTarget>,
 		options: FanOutOptions = {}
 	) {
-		this.sliceMs = options.sliceMs ?? 8;
+		this.sliceMs = options.sliceMs ?? sliceMs;
 	}
 
 	/** Hears committed events, in id order. */
@@ -59,24 +56,17 @@ export class FanOut {
 		this.busy = true;
 		const batch = new Batch(this.pending);
 		this.pending = [];
-		const sockets = [...this.targets()];
-		let next = 0;
-		const slice = () => {
-			const until = performance.now() + this.sliceMs;
-			while (next < sockets.length) {
-				batch.deliverTo(sockets[next++]);
-				if (next % clockEvery === 0 && performance.now() >= until) {
-					setImmediate(slice);
-					return;
-				}
-			}
+		inSlices(
+			[...this.targets()],
+			(conn) => batch.deliverTo(conn),
 			// The rest of this loop turn's events go out together, after the turn.
-			setImmediate(() => {
-				if (this.pending.length > 0) this.pass();
-				else this.busy = false;
-			});
-		};
-		slice();
+			() =>
+				setImmediate(() => {
+					if (this.pending.length > 0) this.pass();
+					else this.busy = false;
+				}),
+			this.sliceMs
+		);
 	}
 }
 

@@ -23,8 +23,14 @@ function frameText(json: string): Buffer {
 	return Buffer.concat(Sender.frame(Buffer.from(json), text));
 }
 
-/** The application-level heartbeat: the same bytes for every socket, built once. */
-export const heartbeatFrame = frameText(JSON.stringify({ type: 'heartbeat' }));
+/**
+ * A ping (opcode 9, no payload) and the application-level heartbeat, which a browser can see
+ * where it cannot see pings: the same bytes for every socket, built once, sent in one write.
+ */
+export const pingAndHeartbeatFrames = Buffer.concat([
+	Buffer.from([0x89, 0x00]),
+	frameText(JSON.stringify({ type: 'heartbeat' }))
+]);
 
 export function frameEvent(id: number, event: ApiEvent): Buffer {
 	return frameText(JSON.stringify({ type: 'event', id, event }));
