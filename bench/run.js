@@ -9,7 +9,8 @@
 // Options (each --name value or --name=value): --clients, --rate, --duration, --backlog,
 // --sessions, --users, --storm-events, --write-concurrency, --write-seconds, --write-rounds,
 // --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
-// (default build/: another build, e.g. a patched copy, to compare against); --quick.
+// (default build/: another build, e.g. a patched copy, to compare against), --floors (default
+// ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
 //
 // It builds nothing: it runs a copy of build/ as it is.
 import { spawn, spawnSync } from 'node:child_process';
@@ -50,7 +51,8 @@ const defaults = {
 	loadProcs: 0, // 0: one per two cores, at least one, at most four
 	profile: null,
 	build: join(root, 'build'),
-	output: join(benchDir, 'results.json')
+	output: join(benchDir, 'results.json'),
+	floors: 'ws,socketio,socketioRecovery'
 };
 const quickDefaults = {
 	clients: 100,
@@ -87,6 +89,7 @@ function parseArgs(argv) {
 		const value = match[2] ?? argv[++i];
 		if (value === undefined) throw new Error(`--${match[1]} needs a value`);
 		if (key === 'profile' || key === 'output' || key === 'build') flags[key] = resolve(value);
+		else if (key === 'floors') flags[key] = value;
 		else {
 			const number = Number(value);
 			if (!Number.isFinite(number) || number < 0) throw new Error(`--${match[1]} must be a number`);
@@ -1003,6 +1006,7 @@ try {
 	// -- 2. the floors: a bare `ws` server and Socket.IO 4 (without and with connection-state
 	//       recovery), same clients, same payloads, same driver, each on a fresh process.
 	const floors = {};
+	const wanted = new Set(['ws', ...options.floors.split(',')]);
 	for (const floor of [
 		{ name: 'ws', script: 'baseline-server.js', protocol: 'ws', env: {} },
 		{ name: 'socketio', script: 'socketio-server.js', protocol: 'socketio', env: {} },
@@ -1012,7 +1016,7 @@ try {
 			protocol: 'socketio',
 			env: { SOCKETIO_RECOVERY: '1' }
 		}
-	]) {
+	].filter((f) => wanted.has(f.name))) {
 		const floorPort = await freePort();
 		const floorProfile = options.profile
 			? [
@@ -1152,6 +1156,7 @@ const across = (section, label, pick, show = (v) => v) => {
 		label,
 		show(ours),
 		...[f.baseline, sio, sior].flatMap((run) => {
+			if (!run) return ['(not run)', ''];
 			const theirs = pick(run);
 			const ratio =
 				typeof ours === 'number' && typeof theirs === 'number' && theirs
@@ -1202,19 +1207,27 @@ const rows = [
 		'memory',
 		'RSS bytes per idle stream',
 		results.memory.bytesPerIdleStream,
-		...[f.baseline, sio, sior].flatMap((run) => [
-			run.memory.bytesPerIdleStream,
-			round(results.memory.bytesPerIdleStream / run.memory.bytesPerIdleStream)
-		])
+		...[f.baseline, sio, sior].flatMap((run) =>
+			run
+				? [
+						run.memory.bytesPerIdleStream,
+						round(results.memory.bytesPerIdleStream / run.memory.bytesPerIdleStream)
+					]
+				: ['(not run)', '']
+		)
 	],
 	[
 		'memory',
 		'JS heap bytes per idle stream',
 		results.memory.heapBytesPerIdleStream,
-		...[f.baseline, sio, sior].flatMap((run) => [
-			run.memory.heapBytesPerIdleStream,
-			round(results.memory.heapBytesPerIdleStream / run.memory.heapBytesPerIdleStream)
-		])
+		...[f.baseline, sio, sior].flatMap((run) =>
+			run
+				? [
+						run.memory.heapBytesPerIdleStream,
+						round(results.memory.heapBytesPerIdleStream / run.memory.heapBytesPerIdleStream)
+					]
+				: ['(not run)', '']
+		)
 	],
 	['storm', `seconds after restart (${fmt(options.stormEvents)} events)`, results.storm.seconds],
 	['storm', 'outage (SIGTERM to listening) (s)', results.storm.outageSeconds],
@@ -1263,6 +1276,7 @@ console.log(
 			['socket.io', sio],
 			['socket.io with recovery', sior]
 		]
+			.filter(([, run]) => run)
 			.map(
 				([name, run]) =>
 					`${name} server ${run.cpu.serverSeconds}, clients ${run.cpu.clientProcessesSeconds.join(' + ')}, other ${run.cpu.otherSeconds}`
@@ -1274,7 +1288,9 @@ console.log(
 		`fitted: server CPU = per change × changes + per client × deliveries, from a run with no stream open and the fan-out run`
 );
 const foreign = Math.max(
-	...[f, f.baseline, sio, sior].map((run) => run.cpu.otherSeconds / run.cpu.windowSeconds)
+	...[f, f.baseline, sio, sior]
+		.filter((run) => run)
+		.map((run) => run.cpu.otherSeconds / run.cpu.windowSeconds)
 );
 results.machineQuiet = foreign < 0.05;
 if (!results.machineQuiet) {

@@ -1,7 +1,7 @@
 import { personalTo, projectEvent, viewKey, type Viewer } from '../events/projection';
 import type { StoredEvent } from '../events/stored-event';
 import type { StreamConnection } from './connection';
-import { frameEvent } from './frames';
+import { eventMessage, frameMessages } from './frames';
 import type { StreamRegistry } from './registry';
 import { inSlices, sliceMs } from './slices';
 
@@ -93,8 +93,7 @@ class Batch {
 			return;
 		}
 		// The replay got part of the way into this batch: only what it did not send.
-		const rest = view.frames().filter((_, i) => this.events[i].id > conn.cursor);
-		conn.deliver(this.lastId, Buffer.concat(rest.filter((f) => f !== null)));
+		conn.deliver(this.lastId, view.after(conn.cursor));
 	}
 
 	private viewOf(viewer: Viewer): View {
@@ -107,7 +106,7 @@ class Batch {
 }
 
 class View {
-	private framed: (Buffer | null)[] | undefined;
+	private messages: (string | null)[] | undefined;
 	private all: Buffer | undefined;
 
 	constructor(
@@ -115,18 +114,21 @@ class View {
 		private readonly viewer: Viewer
 	) {}
 
-	frames(): (Buffer | null)[] {
-		return (this.framed ??= this.events.map((event) => {
+	private project(): (string | null)[] {
+		return (this.messages ??= this.events.map((event) => {
 			const visible = projectEvent(event, this.viewer);
-			return visible && frameEvent(event.id, visible);
+			return visible && eventMessage(event.id, visible);
 		}));
 	}
 
 	/** The same buffer for every socket of the view. */
 	joined(): Buffer {
-		if (this.all) return this.all;
-		const frames = this.frames().filter((f) => f !== null);
-		return (this.all = frames.length === 1 ? frames[0] : Buffer.concat(frames));
+		return (this.all ??= frameMessages(this.project().filter((m) => m !== null)));
+	}
+
+	after(cursor: number): Buffer {
+		const messages = this.project().filter((m, i) => m !== null && this.events[i].id > cursor);
+		return frameMessages(messages as string[]);
 	}
 }
 

@@ -23,6 +23,7 @@ import { inSlices } from './slices';
 import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
 import { replay } from './replay';
+import { connOf, onClientMessage, onError, onPong, StreamSocket } from './socket';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
 import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
@@ -37,7 +38,11 @@ export function startStream(): { stop(): void } {
 	// startApp runs this once per process, so this is the process's one registry.
 	const registry = new StreamRegistry();
 	publishRegistry(registry);
-	const wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes });
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: maxClientFrameBytes,
+		WebSocket: StreamSocket
+	});
 
 	const fanOut = createFanOut(registry);
 	const unsubscribeEvents = subscribeEvents((event) => fanOut.publish(event));
@@ -78,8 +83,16 @@ export function startStream(): { stop(): void } {
 		);
 	}
 
+	function onClose(this: WebSocket) {
+		const conn = connOf(this);
+		if (!conn) return;
+		conn.closed = true;
+		clearTimeout(conn.sessionTimer);
+		registry.remove(conn);
+	}
+
 	function open(
-		ws: WebSocket,
+		ws: StreamSocket,
 		session: ServerSession | null,
 		user: ServerUser | null,
 		address: string,
@@ -93,18 +106,11 @@ export function startStream(): { stop(): void } {
 			cursor,
 			config.STREAM_MAX_BUFFER_BYTES
 		);
-		// ws closes an oversized frame with 1009; the contract answers every bad frame with 1008.
-		const close = ws.close.bind(ws);
-		ws.close = (code?: number, reason?: string | Buffer) =>
-			close(code === 1009 ? closeCodes.policy : code, code === 1009 ? 'frame too large' : reason);
-		ws.on('message', () => conn.end(closeCodes.policy, 'clients send only pings'));
-		ws.on('pong', () => (conn.missedPongs = 0));
-		ws.on('error', () => {});
-		ws.on('close', () => {
-			conn.closed = true;
-			clearTimeout(conn.sessionTimer);
-			registry.remove(conn);
-		});
+		ws.conn = conn;
+		ws.on('message', onClientMessage);
+		ws.on('pong', onPong);
+		ws.on('error', onError);
+		ws.on('close', onClose);
 
 		// The upgrade never rotates: a session that is due goes to rotate over HTTP first.
 		if (session && Date.now() >= session.rotatesAt) return conn.endSession('rotated');
@@ -179,7 +185,9 @@ export function startStream(): { stop(): void } {
 		address: string,
 		cursor: number
 	) {
-		wss.handleUpgrade(request, socket, head, (ws) => open(ws, session, user, address, cursor));
+		wss.handleUpgrade(request, socket, head, (ws) =>
+			open(ws as StreamSocket, session, user, address, cursor)
+		);
 	}
 
 	registerUpgradeHandler(handleUpgrade);
