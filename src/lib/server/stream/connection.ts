@@ -2,6 +2,8 @@ import type { WebSocket } from 'ws';
 import { closeCodes, type SessionEndReason, type StreamMessage } from '$lib/api';
 import type { Viewer } from '../events/projection';
 import type { ServerSession } from '../types';
+
+export type StreamSession = Pick<ServerSession, 'id' | 'userId' | 'family'>;
 import { log } from '../log';
 import { writeFrames } from './frames';
 
@@ -13,12 +15,14 @@ export class StreamConnection {
 	replaying = true;
 	missedPongs = 0;
 	closed = false;
-	sessionTimer: NodeJS.Timeout | undefined;
+	/** Where its session's deadline waits (see Deadlines); 0 for none. */
+	deadlineTick = 0;
 
 	constructor(
 		readonly ws: WebSocket,
 		readonly viewer: Viewer,
-		readonly session: ServerSession | null,
+		/** Only what the registry indexes it by: the session itself is not kept for its life. */
+		readonly session: StreamSession | null,
 		/** The client address it was opened from, for the cap on streams per address. */
 		readonly address: string,
 		cursor: number,
@@ -58,7 +62,6 @@ export class StreamConnection {
 	end(code: number, reason: string): void {
 		if (this.closed) return;
 		this.closed = true;
-		clearTimeout(this.sessionTimer);
 		this.ws.close(code, reason);
 		// A peer that never answers the close is cut off. A slow reader gets longer: its 4008
 		// waits behind all it has not read yet. Nothing more is sent to either meanwhile.

@@ -23,6 +23,7 @@ import { inSlices } from './slices';
 import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
 import { replay } from './replay';
+import { Deadlines } from './deadlines';
 import { connOf, onClientMessage, onError, onPong, StreamSocket } from './socket';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
@@ -30,7 +31,6 @@ import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
 
 /** Control frames carry at most 125 bytes; a 1 KiB limit on data frames is for anything else. */
 const maxClientFrameBytes = 1024;
-const maxTimerMs = 2 ** 31 - 1;
 
 /** Starts the stream: subscribes to events and session endings and registers the upgrade handler. */
 export function startStream(): { stop(): void } {
@@ -67,27 +67,22 @@ export function startStream(): { stop(): void } {
 	}, heartbeatMs);
 	heartbeat.unref();
 
-	function watchSessionDeadline(conn: StreamConnection, session: ServerSession) {
-		const { at } = sessionDeadline(session);
-		conn.sessionTimer = setTimeout(
-			() => {
-				const next = recheckStreamSession(
-					findSessionRow(getDb(), session.id),
-					Date.now(),
-					sessionTimes(getConfig())
-				);
-				if ('end' in next) conn.endSession(next.end);
-				else watchSessionDeadline(conn, next.watch);
-			},
-			Math.min(maxTimerMs, Math.max(0, at - Date.now()))
+	const deadlines = new Deadlines<StreamConnection>((conn) => {
+		if (conn.closed || !conn.session) return;
+		const next = recheckStreamSession(
+			findSessionRow(getDb(), conn.session.id),
+			Date.now(),
+			sessionTimes(getConfig())
 		);
-	}
+		if ('end' in next) conn.endSession(next.end);
+		else deadlines.watch(conn, sessionDeadline(next.watch).at);
+	});
 
 	function onClose(this: WebSocket) {
 		const conn = connOf(this);
 		if (!conn) return;
 		conn.closed = true;
-		clearTimeout(conn.sessionTimer);
+		deadlines.unwatch(conn);
 		registry.remove(conn);
 	}
 
@@ -101,7 +96,7 @@ export function startStream(): { stop(): void } {
 		const conn = new StreamConnection(
 			ws,
 			{ level: user?.type ?? 'public', userId: user?.id ?? null },
-			session,
+			session && { id: session.id, userId: session.userId, family: session.family },
 			address,
 			cursor,
 			config.STREAM_MAX_BUFFER_BYTES
@@ -129,7 +124,7 @@ export function startStream(): { stop(): void } {
 			conn.sendMessage({ type: 'resync' });
 			return conn.end(closeCodes.resync, 'resync');
 		}
-		if (session) watchSessionDeadline(conn, session);
+		if (session) deadlines.watch(conn, sessionDeadline(session).at);
 		replay(conn, db);
 	}
 
@@ -195,6 +190,7 @@ export function startStream(): { stop(): void } {
 	return {
 		stop() {
 			clearInterval(heartbeat);
+			deadlines.stop();
 			unsubscribeEvents();
 			unsubscribeEnds();
 			for (const conn of registry.all) conn.end(closeCodes.goingAway, 'server shutting down');
