@@ -27,7 +27,7 @@ const server = createServer((request, response) => {
 	if (request.method === 'GET' && request.url === '/count') {
 		response
 			.writeHead(200, { 'content-type': 'application/json' })
-			.end(JSON.stringify({ sockets: io.engine.clientsCount }));
+			.end(JSON.stringify({ sockets: io.engine.clientsCount, lastId }));
 		return;
 	}
 	response.writeHead(404).end();
