@@ -441,10 +441,23 @@ async function startLoopDelay(server) {
 			method: 'Runtime.evaluate',
 			params: {
 				expression: `(() => {
-					const { monitorEventLoopDelay } = process.getBuiltinModule('node:perf_hooks');
+					const { monitorEventLoopDelay, PerformanceObserver } =
+						process.getBuiltinModule('node:perf_hooks');
 					globalThis.benchLoopDelay?.disable();
 					globalThis.benchLoopDelay = monitorEventLoopDelay({ resolution: 1 });
 					globalThis.benchLoopDelay.enable();
+					// Garbage collection pauses, to tell a long turn of our own code from one of V8's.
+					globalThis.benchGc?.observer.disconnect();
+					const gc = { maxMs: 0, totalMs: 0, count: 0 };
+					gc.observer = new PerformanceObserver((list) => {
+						for (const entry of list.getEntries()) {
+							gc.maxMs = Math.max(gc.maxMs, entry.duration);
+							gc.totalMs += entry.duration;
+							gc.count++;
+						}
+					});
+					gc.observer.observe({ entryTypes: ['gc'] });
+					globalThis.benchGc = gc;
 					return true;
 				})()`
 			}
@@ -461,7 +474,16 @@ async function stopLoopDelay(server) {
 					expression: `(() => {
 						const h = globalThis.benchLoopDelay;
 						h.disable();
-						return { maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, meanMs: h.mean / 1e6 };
+						const gc = globalThis.benchGc;
+						gc.observer.disconnect();
+						return {
+							maxMs: h.max / 1e6,
+							p99Ms: h.percentile(99) / 1e6,
+							meanMs: h.mean / 1e6,
+							gcMaxMs: gc.maxMs,
+							gcTotalMs: gc.totalMs,
+							gcCount: gc.count
+						};
 					})()`,
 					returnByValue: true
 				}
@@ -469,7 +491,14 @@ async function stopLoopDelay(server) {
 		])) ?? [];
 	const value = result?.result?.value;
 	return value
-		? { maxMs: round(value.maxMs, 1), p99Ms: round(value.p99Ms, 1), meanMs: round(value.meanMs, 2) }
+		? {
+				maxMs: round(value.maxMs, 1),
+				p99Ms: round(value.p99Ms, 1),
+				meanMs: round(value.meanMs, 2),
+				gcMaxMs: round(value.gcMaxMs, 1),
+				gcTotalMs: round(value.gcTotalMs, 0),
+				gcCount: value.gcCount
+			}
 		: { maxMs: null, p99Ms: null, meanMs: null };
 }
 
@@ -1179,6 +1208,7 @@ const rows = [
 	across('fan-out', 'fitted: CPU per client (µs)', (r) => r.fit.perClientMicros),
 	across('fan-out', 'longest loop turn (ms)', (r) => r.loopDelay.maxMs),
 	across('fan-out', 'loop delay p99 (ms)', (r) => r.loopDelay.p99Ms),
+	across('fan-out', 'longest GC pause (ms)', (r) => r.loopDelay.gcMaxMs),
 	across('fan-out', 'server peak RSS', (r) => r.serverPeakRssBytes, mib),
 	...[results.catchup, results.catchup.short].map((c) => [
 		'catch-up',
