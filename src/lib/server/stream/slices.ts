@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { log } from '../log';
 
 /** How long one slice of work over many sockets may run before it yields to the event loop. */
 export const sliceMs = 8;
@@ -20,7 +21,16 @@ export function inSlices<T>(
 	const slice = () => {
 		const until = performance.now() + budgetMs;
 		while (next < items.length) {
-			work(items[next++]);
+			try {
+				work(items[next++]);
+			} catch (error) {
+				// One socket's failure must neither stop the others nor leave the work half done
+				// for good (a fan-out that never finished would send nothing again).
+				log().error(
+					{ event: 'stream-work-failed', err: error },
+					'stream work failed on one socket'
+				);
+			}
 			if (next % clockEvery === 0 && performance.now() >= until) {
 				setImmediate(slice);
 				return;
