@@ -2,10 +2,11 @@ import type { WebSocket } from 'ws';
 import { closeCodes, type SessionEndReason, type StreamMessage } from '$lib/api';
 import type { Viewer } from '../events/projection';
 import type { ServerSession } from '../types';
-
-export type StreamSession = Pick<ServerSession, 'id' | 'userId' | 'family'>;
 import { log } from '../log';
 import { writeFrames } from './frames';
+
+/** What a stream keeps of its session: what the registry indexes it by. */
+export type StreamSession = Pick<ServerSession, 'id' | 'userId' | 'family'>;
 
 /** One open stream: its socket, who it shows events to, and how far it has got. */
 export class StreamConnection {
