@@ -41,7 +41,7 @@ function handle(request, response) {
 	if (request.method === 'GET' && request.url === '/count') {
 		response
 			.writeHead(200, { 'content-type': 'application/json' })
-			.end(JSON.stringify({ sockets: sockets.size }));
+			.end(JSON.stringify({ sockets: sockets.size, lastId }));
 		return;
 	}
 	response.writeHead(404).end();

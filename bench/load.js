@@ -3,6 +3,7 @@
 // HTTP requests. run.js talks to both over the IPC channel (see serve() in lib.js).
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
+import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { backoffDelay, nowMs, serve, sleep, summarise } from './lib.js';
 
@@ -29,7 +30,48 @@ function readInt(text, at) {
 	return value;
 }
 
+/**
+ * A Socket.IO 4 client of bench/socketio-server.js, WebSocket transport only, noting arrivals
+ * as the `ws` clients do. No reconnects: the storm runs against the app only.
+ */
+function openSocketIo(c) {
+	const socket = io(c.url, {
+		transports: ['websocket'],
+		forceNew: true,
+		reconnection: false,
+		perMessageDeflate: false
+	});
+	c.ws = socket;
+	socket.on('connect', () => {
+		c.connected = true;
+		stats.connects++;
+		c.onConnected?.();
+	});
+	socket.on('event', (message) => {
+		const at = nowMs();
+		if (message.id <= c.lastId) {
+			stats.notIncreasing++;
+			return;
+		}
+		c.lastId = message.id;
+		const name = message.event?.data?.name;
+		if (record && typeof name === 'string' && name.startsWith(record.prefix)) {
+			const seq = Number(name.slice(record.prefix.length));
+			if (seq < record.n) record.arrivals[c.index * record.n + seq] = at;
+		}
+	});
+	socket.on('disconnect', (reason) => {
+		if (c.ws !== socket) return;
+		c.ws = null;
+		if (c.connected) stats.closes[reason] = (stats.closes[reason] ?? 0) + 1;
+		c.connected = false;
+		c.onClosed?.();
+	});
+	socket.on('connect_error', () => stats.failedAttempts++);
+}
+
 function open(c) {
+	if (c.protocol === 'socketio') return openSocketIo(c);
 	const headers = { Origin: c.origin };
 	if (c.cookie) headers.Cookie = c.cookie;
 	const ws = new WebSocket(`${c.url}?lastEventId=${c.lastId}`, {
@@ -91,7 +133,16 @@ function onMessage(c, data) {
 
 const clientCommands = {
 	/** Opens `count` clients at `lastEventId`, at most `parallel` handshakes at a time. */
-	connect({ url, origin, cookies = [], count, lastEventId, parallel = 100, timeoutMs = 120_000 }) {
+	connect({
+		url,
+		origin,
+		cookies = [],
+		count,
+		lastEventId,
+		protocol = 'ws',
+		parallel = 100,
+		timeoutMs = 120_000
+	}) {
 		reconnect = true;
 		const fresh = [];
 		for (let i = 0; i < count; i++) {
@@ -99,6 +150,7 @@ const clientCommands = {
 				index: clients.length,
 				url,
 				origin,
+				protocol,
 				cookie: cookies.length ? cookies[i % cookies.length] : null,
 				ws: null,
 				lastId: lastEventId,
@@ -167,8 +219,8 @@ const clientCommands = {
 		}
 	},
 
-	record({ n, marker }) {
-		record = { n, marker, arrivals: new Float64Array(clients.length * n).fill(NaN) };
+	record({ n, marker, prefix }) {
+		record = { n, marker, prefix, arrivals: new Float64Array(clients.length * n).fill(NaN) };
 	},
 
 	stopRecord({ file }) {
@@ -220,6 +272,7 @@ const clientCommands = {
 					if (!c.ws) return resolve();
 					c.onClosed = resolve;
 					const ws = c.ws;
+					if (c.protocol === 'socketio') return ws.disconnect();
 					ws.close(1000);
 					setTimeout(() => ws.terminate(), 2000).unref();
 				})
@@ -230,8 +283,8 @@ const clientCommands = {
 		watch = null;
 	},
 
-	/** One client from `lastEventId=0`: the time until it holds every event up to the head. */
-	catchup({ url, origin, cookie, timeoutMs = 300_000 }) {
+	/** One client from `lastEventId=from`: the time until it holds every event up to the head. */
+	catchup({ url, origin, cookie, from = 0, timeoutMs = 300_000 }) {
 		return new Promise((resolve, reject) => {
 			const t0 = nowMs();
 			let head = null;
@@ -252,7 +305,7 @@ const clientCommands = {
 				() => finish(new Error(`catch-up: ${count} events after ${timeoutMs} ms`)),
 				timeoutMs
 			);
-			const ws = new WebSocket(`${url}?lastEventId=0`, {
+			const ws = new WebSocket(`${url}?lastEventId=${from}`, {
 				headers: { Origin: origin, Cookie: cookie },
 				perMessageDeflate: false,
 				skipUTF8Validation: true
@@ -281,7 +334,7 @@ const clientCommands = {
 				if (message.type === 'connected') {
 					connectedAt = nowMs();
 					head = message.lastEventId;
-					if (head === 0) done();
+					if (head <= from) done();
 				} else finish(new Error(`catch-up: unexpected ${text}`));
 			});
 			ws.on('error', (error) => finish(error));
@@ -323,17 +376,24 @@ const driverCommands = {
 	 * ones. `kind` tidewatch renames the target user through PATCH /api/users/[id]; `baseline`
 	 * posts the event a regular viewer would receive for that rename to the bare server.
 	 */
-	async drive({ kind, base, origin, cookie, target, rate, seconds, marker }) {
+	async drive({ kind, base, origin, cookie, target, rate, seconds, marker, connections = 64 }) {
 		agent.destroy();
-		agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+		// Every connection the run may use is opened before the clock starts, and they are used
+		// in turn (fifo) so none sits idle long enough for the server to close it: a connection
+		// opened during the load would wait in the accept queue behind the fan-out, and the
+		// latency would measure that, not what a fan-out costs.
+		agent = new http.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'fifo' });
 		const n = Math.max(1, Math.round(rate * seconds));
 		const starts = new Array(n).fill(null);
 		const responses = [];
 		const statuses = {};
 		let maxLagMs = 0;
 		const pending = [];
-		// One request before the clock starts, so the connection is open.
-		await request(base, 'GET', kind === 'tidewatch' ? '/api/last-event-id' : '/count', { origin });
+		const warm = kind === 'tidewatch' ? '/api/last-event-id' : '/count';
+		await Promise.all(
+			Array.from({ length: connections }, () => request(base, 'GET', warm, { origin }))
+		);
+		const opened = agent.freeSockets[Object.keys(agent.freeSockets)[0]]?.length ?? 0;
 		const t0 = nowMs() + 20;
 		for (let seq = 0; seq < n; seq++) {
 			const due = t0 + (seq * 1000) / rate;
@@ -367,7 +427,16 @@ const driverCommands = {
 			);
 		}
 		await Promise.all(pending);
-		return { n, starts, statuses, maxLagMs, response: summarise(responses) };
+		const reused = agent.freeSockets[Object.keys(agent.freeSockets)[0]]?.length ?? 0;
+		return {
+			n,
+			starts,
+			statuses,
+			maxLagMs,
+			response: summarise(responses),
+			connectionsOpened: opened,
+			connectionsAtEnd: reused
+		};
 	},
 
 	/**
@@ -395,6 +464,13 @@ const driverCommands = {
 						jsonHeaders(origin, cookie, body),
 						body
 					);
+				} else if (kind === 'broadcast') {
+					// A baseline's change with the same body as the drive's.
+					const body = JSON.stringify({
+						type: 'user-update',
+						data: { id: 'x', name: `w${w}-${i}`, type: 'regular', createdAt: 0 }
+					});
+					r = await request(base, 'POST', '/broadcast', jsonHeaders(origin, null, body), body);
 				} else {
 					r = await request(base, 'GET', '/api/last-event-id', { origin, cookie });
 				}

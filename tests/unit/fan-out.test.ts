@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccessLevel } from '$lib/api';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import type { StreamConnection } from '$lib/server/stream/connection';
-import { fanOut } from '$lib/server/stream/fan-out';
+import { createFanOut } from '$lib/server/stream/fan-out';
 import { StreamRegistry } from '$lib/server/stream/registry';
 
 /** Stands in for a connection: what fan-out needs of one is its viewer and `deliver`. */
@@ -12,7 +12,13 @@ function fakeStream(level: AccessLevel, userId: string | null) {
 		viewer: { level, userId },
 		session: userId ? { id: `s-${userId}-${Math.random()}`, family: 'f', userId } : null,
 		address: '127.0.0.1',
-		deliver: (_id: number, frame: Buffer) => frames.push(frame)
+		cursor: 0,
+		replaying: false,
+		closed: false,
+		deliver(lastId: number, frame: Buffer) {
+			this.cursor = lastId;
+			if (frame.length > 0) frames.push(frame);
+		}
 	};
 	return { conn: conn as unknown as StreamConnection, frames };
 }
@@ -36,7 +42,7 @@ describe('live fan-out', () => {
 		const visitor = fakeStream('public', null);
 		for (const { conn } of [...regulars, ...admins, visitor]) registry.add(conn);
 
-		fanOut(registry, update);
+		createFanOut(registry).publish(update);
 
 		// The very same buffer for every socket of a view.
 		expect(regulars[0].frames[0]).toBe(regulars[1].frames[0]);
@@ -57,7 +63,7 @@ describe('live fan-out', () => {
 		const mine = [fakeStream('regular', 'me'), fakeStream('regular', 'me')];
 		const other = fakeStream('admin', 'someone-else');
 		for (const { conn } of [...mine, other]) registry.add(conn);
-		fanOut(registry, {
+		createFanOut(registry).publish({
 			id: 8,
 			createdAt: 1,
 			type: 'session-delete',
@@ -66,5 +72,81 @@ describe('live fan-out', () => {
 		expect(mine[0].frames).toHaveLength(1);
 		expect(mine[0].frames[0]).toBe(mine[1].frames[0]);
 		expect(other.frames).toEqual([]);
+	});
+});
+
+const rename = (id: number): StoredEvent => ({
+	id,
+	createdAt: 1,
+	type: 'user-update',
+	data: { id: 'u', name: `n${id}`, type: 'regular', createdAt: 1, lastSeenAt: 5 }
+});
+const idsIn = (frames: Buffer[]) =>
+	frames.flatMap((frame) =>
+		[...frame.toString().matchAll(/"id":(\d+),"event"/g)].map((m) => +m[1])
+	);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('passes', () => {
+	it('writes the first event of a turn at once and the rest of the turn in one write, in id order', async () => {
+		const registry = new StreamRegistry();
+		const streams = [fakeStream('regular', 'a'), fakeStream('admin', 'b')];
+		for (const { conn } of streams) registry.add(conn);
+		const fanOut = createFanOut(registry);
+		fanOut.publish(rename(1));
+		expect(streams[0].frames).toHaveLength(1);
+		for (let id = 2; id <= 5; id++) fanOut.publish(rename(id));
+		expect(streams[0].frames).toHaveLength(1);
+		await turn();
+		await turn();
+		for (const { frames } of streams) {
+			expect(frames).toHaveLength(2);
+			expect(idsIn(frames)).toEqual([1, 2, 3, 4, 5]);
+		}
+	});
+
+	it('yields between slices of sockets and never lets a later event overtake an earlier one', async () => {
+		const registry = new StreamRegistry();
+		const streams = Array.from({ length: 300 }, (_, i) => fakeStream('regular', `u${i}`));
+		for (const { conn } of streams) registry.add(conn);
+		// A slice of no time at all: every few sockets the pass goes back to the event loop.
+		const fanOut = createFanOut(registry, { sliceMs: 0 });
+		fanOut.publish(rename(1));
+		const reached = streams.filter((s) => s.frames.length > 0).length;
+		expect(reached).toBeLessThan(streams.length);
+		for (let id = 2; id <= 40; id++) {
+			fanOut.publish(rename(id));
+			if (id % 7 === 0) await turn();
+		}
+		for (let i = 0; i < 200 && streams.some((s) => idsIn(s.frames).at(-1) !== 40); i++) {
+			await turn();
+		}
+		for (const { frames } of streams)
+			expect(idsIn(frames)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+	});
+
+	it('sends a stream whose replay already reached into a pass only what follows its cursor', async () => {
+		const registry = new StreamRegistry();
+		const fresh = fakeStream('regular', 'a');
+		const caughtUp = fakeStream('regular', 'b');
+		for (const { conn } of [fresh, caughtUp]) registry.add(conn);
+		const fanOut = createFanOut(registry);
+		fanOut.publish(rename(1));
+		for (let id = 2; id <= 5; id++) fanOut.publish(rename(id));
+		// As if its replay had read up to 3 from the database before this pass reached it.
+		caughtUp.conn.cursor = 3;
+		await turn();
+		await turn();
+		expect(idsIn(fresh.frames)).toEqual([1, 2, 3, 4, 5]);
+		expect(idsIn(caughtUp.frames)).toEqual([1, 4, 5]);
+	});
+
+	it('skips a stream that is still replaying: its replay reads those events itself', async () => {
+		const registry = new StreamRegistry();
+		const replaying = fakeStream('regular', 'a');
+		(replaying.conn as { replaying: boolean }).replaying = true;
+		registry.add(replaying.conn);
+		createFanOut(registry).publish(rename(1));
+		expect(replaying.frames).toEqual([]);
 	});
 });

@@ -27,6 +27,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 /** No request of the API needs more; bigger bodies are refused unread where possible. */
 export const maxBodyBytes = 64 * 1024;
 
+/** One decoder for every request: a whole-buffer decode keeps no state between calls. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses a JSON body through its schema; anything else is a 400 naming the problem. */
 export async function readJson<S extends z.ZodType>(
 	request: Request,
@@ -47,7 +50,7 @@ export async function readJson<S extends z.ZodType>(
 	let text: string;
 	try {
 		// Undecodable bytes would otherwise become U+FFFD and be stored as if meant.
-		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		text = utf8.decode(bytes);
 	} catch {
 		throw new Refusal(400, 'the body is not valid JSON: it is not UTF-8 text');
 	}

@@ -17,6 +17,19 @@ interface OpenChange extends Change {
 	open: boolean;
 }
 
+type Run = <T>(body: (tx: Change) => T, tx: Change) => T;
+const transactions = new WeakMap<Db, Run>();
+
+/** better-sqlite3 builds a transaction function with four variants: once per connection, not per change. */
+function immediateTransaction(db: Db): Run {
+	let run = transactions.get(db);
+	if (!run) {
+		run = db.transaction((body: (tx: Change) => unknown, tx: Change) => body(tx)).immediate as Run;
+		transactions.set(db, run);
+	}
+	return run;
+}
+
 /**
  * Runs one change and its events in a single write transaction, then announces the events
  * (contract §3: nothing broadcast that is not committed, nothing committed left unbroadcast).
@@ -34,7 +47,7 @@ export function change<T>(body: (tx: Change) => T, now: number = Date.now()): T 
 		}
 	};
 	try {
-		const result = db.transaction(() => body(tx)).immediate();
+		const result = immediateTransaction(db)(body, tx);
 		tx.open = false;
 		for (const event of tx.events) publishEvent(event);
 		for (const effect of tx.effects) effect();

@@ -5,6 +5,9 @@ import type { ServerSession } from '../types';
 import { log } from '../log';
 import { writeFrames } from './frames';
 
+/** What a stream keeps of its session: what the registry indexes it by. */
+export type StreamSession = Pick<ServerSession, 'id' | 'userId' | 'family'>;
+
 /** One open stream: its socket, who it shows events to, and how far it has got. */
 export class StreamConnection {
 	/** The id of the last event replayed or delivered (or skipped as invisible during replay). */
@@ -13,12 +16,14 @@ export class StreamConnection {
 	replaying = true;
 	missedPongs = 0;
 	closed = false;
-	sessionTimer: NodeJS.Timeout | undefined;
+	/** Where its session's deadline waits (see Deadlines); 0 for none. */
+	deadlineTick = 0;
 
 	constructor(
 		readonly ws: WebSocket,
 		readonly viewer: Viewer,
-		readonly session: ServerSession | null,
+		/** Only what the registry indexes it by: the session itself is not kept for its life. */
+		readonly session: StreamSession | null,
 		/** The client address it was opened from, for the cap on streams per address. */
 		readonly address: string,
 		cursor: number,
@@ -31,16 +36,20 @@ export class StreamConnection {
 		this.ws.send(JSON.stringify(message));
 	}
 
-	/** A live event, already projected and framed for this connection's view. */
-	deliver(id: number, frame: Buffer): void {
-		if (this.closed || this.replaying || id <= this.cursor) return;
+	/**
+	 * Live events up to `lastId`, already projected and framed for this connection's view and
+	 * joined: one write, still one message per event. Empty when none of them is for this view;
+	 * the cursor moves past them all the same.
+	 */
+	deliver(lastId: number, frames: Buffer): void {
+		if (this.closed || this.replaying || lastId <= this.cursor) return;
 		// A client that does not read would make the server hold everything for it.
 		if (this.ws.bufferedAmount > this.maxBufferBytes) {
 			this.end(closeCodes.tooSlow, 'too-slow');
 			return;
 		}
-		this.cursor = id;
-		writeFrames(this.ws, frame);
+		this.cursor = lastId;
+		if (frames.length > 0) writeFrames(this.ws, frames);
 	}
 
 	endSession(reason: SessionEndReason): void {
@@ -54,7 +63,6 @@ export class StreamConnection {
 	end(code: number, reason: string): void {
 		if (this.closed) return;
 		this.closed = true;
-		clearTimeout(this.sessionTimer);
 		this.ws.close(code, reason);
 		// A peer that never answers the close is cut off. A slow reader gets longer: its 4008
 		// waits behind all it has not read yet. Nothing more is sent to either meanwhile.

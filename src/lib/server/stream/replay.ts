@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { readEventsAfter } from '../events/log';
 import { projectEvent } from '../events/projection';
 import type { StreamConnection } from './connection';
-import { frameEvent, writeFrames } from './frames';
+import { eventMessage, frameMessages, writeFrames } from './frames';
 
 const pageSize = 2000;
 
@@ -17,19 +17,19 @@ export function replay(conn: StreamConnection, db: Db): void {
 	const step = () => {
 		if (conn.closed) return;
 		const events = readEventsAfter(db, conn.cursor, pageSize);
-		const frames: Buffer[] = [];
+		const messages: string[] = [];
 		for (const event of events) {
 			conn.cursor = event.id;
 			const visible = projectEvent(event, conn.viewer);
-			if (visible) frames.push(frameEvent(event.id, visible));
+			if (visible) messages.push(eventMessage(event.id, visible));
 		}
 		const last = events.length < pageSize;
 		if (last) conn.replaying = false;
-		if (frames.length === 0) {
+		if (messages.length === 0) {
 			if (!last) setImmediate(step);
 			return;
 		}
-		writeFrames(conn.ws, Buffer.concat(frames), last ? undefined : (error) => error || step());
+		writeFrames(conn.ws, frameMessages(messages), last ? undefined : (error) => error || step());
 	};
 	step();
 }

@@ -17,18 +17,20 @@ import { streamCapRefusal } from './caps';
 import { clientAddress } from './client-address';
 import { StreamConnection } from './connection';
 import { canReplayFrom } from './cursor';
-import { fanOut } from './fan-out';
-import { heartbeatFrame, writeFrames } from './frames';
+import { createFanOut } from './fan-out';
+import { pingAndHeartbeatFrames, writeFrames } from './frames';
+import { inSlices } from './slices';
 import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
 import { replay } from './replay';
+import { Deadlines } from './deadlines';
+import { connOf, onClientMessage, onError, onPong, StreamSocket } from './socket';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
 import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
 
 /** Control frames carry at most 125 bytes; a 1 KiB limit on data frames is for anything else. */
 const maxClientFrameBytes = 1024;
-const maxTimerMs = 2 ** 31 - 1;
 
 /** Starts the stream: subscribes to events and session endings and registers the upgrade handler. */
 export function startStream(): { stop(): void } {
@@ -36,46 +38,56 @@ export function startStream(): { stop(): void } {
 	// startApp runs this once per process, so this is the process's one registry.
 	const registry = new StreamRegistry();
 	publishRegistry(registry);
-	const wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes });
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: maxClientFrameBytes,
+		WebSocket: StreamSocket
+	});
 
-	const unsubscribeEvents = subscribeEvents((event) => fanOut(registry, event));
+	const fanOut = createFanOut(registry);
+	const unsubscribeEvents = subscribeEvents((event) => fanOut.publish(event));
 	const unsubscribeEnds = onSessionEnded((end) => {
 		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
 	});
 
 	const heartbeatMs = config.STREAM_HEARTBEAT_SECONDS * 1000;
 	const heartbeat = setInterval(() => {
-		for (const conn of registry.all) {
+		// In slices, like fan-out: thousands of sockets at once would be one long loop turn.
+		inSlices([...registry.all], (conn) => {
 			if (conn.missedPongs >= 2) {
 				conn.ws.terminate();
-				continue;
+				return;
 			}
 			conn.missedPongs++;
-			conn.ws.ping();
-			// The ping is invisible to a browser: this message is what tells it the line is alive.
-			if (!conn.closed) writeFrames(conn.ws, heartbeatFrame);
-		}
+			// The ping is invisible to a browser: the heartbeat message is what tells it the line
+			// is alive. Both frames go in one write.
+			if (!conn.closed) writeFrames(conn.ws, pingAndHeartbeatFrames);
+			else conn.ws.ping();
+		});
 	}, heartbeatMs);
 	heartbeat.unref();
 
-	function watchSessionDeadline(conn: StreamConnection, session: ServerSession) {
-		const { at } = sessionDeadline(session);
-		conn.sessionTimer = setTimeout(
-			() => {
-				const next = recheckStreamSession(
-					findSessionRow(getDb(), session.id),
-					Date.now(),
-					sessionTimes(getConfig())
-				);
-				if ('end' in next) conn.endSession(next.end);
-				else watchSessionDeadline(conn, next.watch);
-			},
-			Math.min(maxTimerMs, Math.max(0, at - Date.now()))
+	const deadlines = new Deadlines<StreamConnection>((conn) => {
+		if (conn.closed || !conn.session) return;
+		const next = recheckStreamSession(
+			findSessionRow(getDb(), conn.session.id),
+			Date.now(),
+			sessionTimes(getConfig())
 		);
+		if ('end' in next) conn.endSession(next.end);
+		else deadlines.watch(conn, sessionDeadline(next.watch).at);
+	});
+
+	function onClose(this: WebSocket) {
+		const conn = connOf(this);
+		if (!conn) return;
+		conn.closed = true;
+		deadlines.unwatch(conn);
+		registry.remove(conn);
 	}
 
 	function open(
-		ws: WebSocket,
+		ws: StreamSocket,
 		session: ServerSession | null,
 		user: ServerUser | null,
 		address: string,
@@ -84,23 +96,16 @@ export function startStream(): { stop(): void } {
 		const conn = new StreamConnection(
 			ws,
 			{ level: user?.type ?? 'public', userId: user?.id ?? null },
-			session,
+			session && { id: session.id, userId: session.userId, family: session.family },
 			address,
 			cursor,
 			config.STREAM_MAX_BUFFER_BYTES
 		);
-		// ws closes an oversized frame with 1009; the contract answers every bad frame with 1008.
-		const close = ws.close.bind(ws);
-		ws.close = (code?: number, reason?: string | Buffer) =>
-			close(code === 1009 ? closeCodes.policy : code, code === 1009 ? 'frame too large' : reason);
-		ws.on('message', () => conn.end(closeCodes.policy, 'clients send only pings'));
-		ws.on('pong', () => (conn.missedPongs = 0));
-		ws.on('error', () => {});
-		ws.on('close', () => {
-			conn.closed = true;
-			clearTimeout(conn.sessionTimer);
-			registry.remove(conn);
-		});
+		ws.conn = conn;
+		ws.on('message', onClientMessage);
+		ws.on('pong', onPong);
+		ws.on('error', onError);
+		ws.on('close', onClose);
 
 		// The upgrade never rotates: a session that is due goes to rotate over HTTP first.
 		if (session && Date.now() >= session.rotatesAt) return conn.endSession('rotated');
@@ -119,12 +124,12 @@ export function startStream(): { stop(): void } {
 			conn.sendMessage({ type: 'resync' });
 			return conn.end(closeCodes.resync, 'resync');
 		}
-		if (session) watchSessionDeadline(conn, session);
+		if (session) deadlines.watch(conn, sessionDeadline(session).at);
 		replay(conn, db);
 	}
 
 	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
-		socket.on('error', () => socket.destroy());
+		destroyOnError(socket);
 		try {
 			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
 			if (!check.ok) return refuse(socket, check.status, check.message);
@@ -146,8 +151,14 @@ export function startStream(): { stop(): void } {
 			);
 			if (full) return refuse(socket, 429, full);
 			// No await from here to the registry: a burst of upgrades cannot all pass the count.
-			wss.handleUpgrade(request, socket, head, (ws) =>
-				open(ws, auth?.session ?? null, auth?.user ?? null, address, check.lastEventId)
+			upgrade(
+				request,
+				socket,
+				head,
+				auth?.session ?? null,
+				auth?.user ?? null,
+				address,
+				check.lastEventId
 			);
 		} catch (error) {
 			log().error({ event: 'stream-upgrade-failed', err: error }, 'stream upgrade failed');
@@ -155,17 +166,42 @@ export function startStream(): { stop(): void } {
 		}
 	}
 
+	/**
+	 * Its own function, so that the callback's closure holds these five values only: a closure
+	 * keeps its whole scope alive for as long as the socket lives, and the request's scope holds
+	 * the parsed URL, the cookie check and more, a few hundred bytes per idle stream.
+	 */
+	function upgrade(
+		request: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		session: ServerSession | null,
+		user: ServerUser | null,
+		address: string,
+		cursor: number
+	) {
+		wss.handleUpgrade(request, socket, head, (ws) =>
+			open(ws as StreamSocket, session, user, address, cursor)
+		);
+	}
+
 	registerUpgradeHandler(handleUpgrade);
 
 	return {
 		stop() {
 			clearInterval(heartbeat);
+			deadlines.stop();
 			unsubscribeEvents();
 			unsubscribeEnds();
 			for (const conn of registry.all) conn.end(closeCodes.goingAway, 'server shutting down');
 			wss.close();
 		}
 	};
+}
+
+/** Outside `handleUpgrade`, for the same reason as `upgrade`: the listener lives as long as the socket. */
+function destroyOnError(socket: Duplex) {
+	socket.on('error', () => socket.destroy());
 }
 
 /** A cookie header with broken percent-encoding carries no session, like none at all. */

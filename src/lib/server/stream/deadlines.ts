@@ -1,0 +1,62 @@
+/**
+ * The clock deadlines of open streams' sessions (rotation or expiry), kept in buckets of
+ * `tickMs` and checked by one shared interval. A timer per stream would cost every idle
+ * stream a Timeout, a closure holding its whole session, and often a timer list of its own
+ * (each distinct delay gets one): a few hundred bytes each. A stream is due at most `tickMs`
+ * (plus any event-loop delay) after its deadline, well within the second the contract allows.
+ */
+export class Deadlines<T extends { deadlineTick: number }> {
+	private readonly buckets = new Map<number, Set<T>>();
+	private done: number;
+	private readonly timer: NodeJS.Timeout;
+
+	constructor(
+		private readonly onDue: (item: T) => void,
+		private readonly tickMs = 250
+	) {
+		this.done = Math.floor(Date.now() / tickMs);
+		this.timer = setInterval(() => this.run(), tickMs);
+		this.timer.unref();
+	}
+
+	/** Calls `onDue(item)` once `at` (ms since the epoch) has passed, unless unwatched first. */
+	watch(item: T, at: number): void {
+		this.unwatch(item);
+		const tick = Math.max(Math.ceil(at / this.tickMs), this.done + 1);
+		let bucket = this.buckets.get(tick);
+		if (!bucket) this.buckets.set(tick, (bucket = new Set()));
+		bucket.add(item);
+		item.deadlineTick = tick;
+	}
+
+	unwatch(item: T): void {
+		if (item.deadlineTick === 0) return;
+		const bucket = this.buckets.get(item.deadlineTick);
+		bucket?.delete(item);
+		if (bucket?.size === 0) this.buckets.delete(item.deadlineTick);
+		item.deadlineTick = 0;
+	}
+
+	private run(): void {
+		const now = Math.floor(Date.now() / this.tickMs);
+		// After a long stall (or a clock set forward) walk the buckets, not every tick between.
+		const ticks =
+			now - this.done > this.buckets.size
+				? [...this.buckets.keys()].filter((t) => t <= now).sort((a, b) => a - b)
+				: Array.from({ length: Math.max(0, now - this.done) }, (_, i) => this.done + 1 + i);
+		this.done = Math.max(this.done, now);
+		for (const tick of ticks) {
+			const bucket = this.buckets.get(tick);
+			if (!bucket) continue;
+			this.buckets.delete(tick);
+			for (const item of bucket) {
+				item.deadlineTick = 0;
+				this.onDue(item);
+			}
+		}
+	}
+
+	stop(): void {
+		clearInterval(this.timer);
+	}
+}
