@@ -100,8 +100,7 @@ describe('GET /schedule.xml with a schedule', () => {
 		hall = await post('/api/locations', { name: 'Hall 2' });
 		concert = await post('/api/entries', {
 			title: awkwardTitle,
-			// U+FFFF is valid Unicode that the API accepts, and XML 1.0 cannot carry.
-			description: `${description}\uFFFF`,
+			description,
 			locationId: stage.id,
 			start: concertStart,
 			end: concertStart + 90 * minute,
@@ -233,7 +232,7 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(day['@index']).toBe(String(114));
 	});
 
-	it('escapes markup and quotes, keeps emoji and line breaks, and drops what XML cannot carry', async () => {
+	it('escapes markup and quotes, keeps emoji and line breaks; what XML cannot carry never gets in', async () => {
 		const { text, schedule: root } = await schedule();
 		const event = events(root).find((e) => e.title === awkwardTitle)!;
 		expect(event.description).toBe(description);
@@ -241,8 +240,18 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(rooms(days(root)[0]).map((room) => room['@name'])).toContain(stage.name);
 		expect(text).toContain('Rock &amp; &lt;Roll&gt; "loud"');
 		expect(text).toContain('name="Stage &quot;A&quot; &amp; &lt;B&gt;"');
-		expect(text).not.toContain('\uFFFF');
 		expect(text).toContain('👩‍💻');
+		// What XML 1.0 cannot carry never gets in: the API refuses noncharacters such as U+FFFF
+		// (the export's own filter for them is unit-tested).
+		const refused = await admin.json('/api/entries', 'POST', {
+			title: 'Not text',
+			description: `${description}\uFFFF`,
+			start: concertStart,
+			end: concertStart + minute,
+			visibility: 'public'
+		});
+		expect(refused.status).toBe(400);
+		expect(await refused.json()).toEqual({ message: 'description must be valid text' });
 	});
 
 	it('keeps each entry`s id, guid and slug when it changes, and they differ between entries', async () => {
@@ -303,7 +312,7 @@ describe('GET /schedule.xml with a schedule', () => {
 				description
 			}))
 		).toEqual(fromXml);
-		// Public entries only; text as entered (U+FFFF left out as in the XML); durations in
+		// Public entries only; text as entered; durations in
 		// whole minutes, as the JSON schema's HH:MM allows.
 		const byTitle = new Map(jsonEvents(json).map((event) => [event.title, event]));
 		expect(byTitle.has('Crew dinner') || byTitle.has('Unannounced guest')).toBe(false);
