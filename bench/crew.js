@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { nowMs, round, summarise } from './lib.js';
+import { nowMs, pool, round, seeded, summarise } from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
 const defaults = {
@@ -161,27 +161,8 @@ async function must(method, path, options, status = 200) {
 	return answer;
 }
 
-/** Runs the tasks at most `limit` at a time. */
-async function pool(tasks, limit) {
-	const results = new Array(tasks.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < tasks.length) {
-			const i = next++;
-			results[i] = await tasks[i]();
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-	return results;
-}
-
 // A fixed seed: every run builds the same gathering and sends the same storm.
-let seed = 0x5eed;
-const random = () => {
-	seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-	return seed / 0x7fffffff;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = seeded(0x5eed);
 
 // ---------------------------------------------------------------- the gathering
 

@@ -102,3 +102,26 @@ export function serve(handlers) {
 	});
 	process.on('disconnect', () => process.exit(0));
 }
+
+/** Runs `tasks` (functions returning promises) at most `limit` at a time; results in order. */
+export async function pool(tasks, limit) {
+	const results = new Array(tasks.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < tasks.length) {
+			const i = next++;
+			results[i] = await tasks[i]();
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+	return results;
+}
+
+/** A generator from a fixed seed, so every run builds the same data: `random()` in [0, 1). */
+export function seeded(seed) {
+	const random = () => {
+		seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+		return seed / 0x7fffffff;
+	};
+	return { random, pick: (list) => list[Math.floor(random() * list.length)] };
+}

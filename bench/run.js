@@ -30,7 +30,17 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { cpuSeconds, cpuTimes, machineCpu, memory, nowMs, round, sleep, summarise } from './lib.js';
+import {
+	cpuSeconds,
+	cpuTimes,
+	machineCpu,
+	memory,
+	nowMs,
+	pool,
+	round,
+	sleep,
+	summarise
+} from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
 const benchDir = join(root, 'bench');
@@ -331,21 +341,6 @@ async function lastEventId() {
 	const r = await api('GET', '/api/last-event-id');
 	if (r.status !== 200) throw new Error(`GET /api/last-event-id: ${r.status} ${r.text}`);
 	return r.json.id;
-}
-
-/** Runs `tasks` (functions returning promises) at most `limit` at a time, in order. */
-async function pool(tasks, limit) {
-	const results = new Array(tasks.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-			while (next < tasks.length) {
-				const i = next++;
-				results[i] = await tasks[i]();
-			}
-		})
-	);
-	return results;
 }
 
 // ---------------------------------------------------------------- reporting helpers
