@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { nowMs, pool, round, seeded, summarise } from './lib.js';
+import { nowMs, parseOptions, pool, round, seeded, summarise } from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
 const defaults = {
@@ -36,28 +36,9 @@ const defaults = {
 };
 const quick = { crew: 60, entries: 400, shifts: 100, stormShifts: 20, renders: 10 };
 
-function parseArgs(argv) {
-	const flags = {};
-	let isQuick = false;
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i] === '--quick') {
-			isQuick = true;
-			continue;
-		}
-		const match = argv[i].match(/^--([a-z-]+)(?:=(.*))?$/);
-		const key = match?.[1].replace(/-([a-z])/g, (_, ch) => ch.toUpperCase());
-		if (!key || !(key in defaults)) throw new Error(`unknown argument ${argv[i]}`);
-		const value = match[2] ?? argv[++i];
-		if (key === 'output') flags.output = resolve(value);
-		else if (!(Number(value) > 0)) throw new Error(`--${match[1]} must be a positive number`);
-		else flags[key] = Math.round(Number(value));
-	}
-	return { ...defaults, ...(isQuick ? quick : {}), ...flags, quick: isQuick };
-}
-
 let options;
 try {
-	options = parseArgs(process.argv.slice(2));
+	options = parseOptions(process.argv.slice(2), defaults, quick, { paths: ['output'] });
 } catch (error) {
 	console.error(`bench/crew: ${error.message}`);
 	process.exit(2);

@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmark's processes. Node built-ins only.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
  * Milliseconds on the system's monotonic clock. process.hrtime reads CLOCK_MONOTONIC, which
@@ -124,4 +125,40 @@ export function seeded(seed) {
 		return seed / 0x7fffffff;
 	};
 	return { random, pick: (list) => list[Math.floor(random() * list.length)] };
+}
+
+/**
+ * The options of a bench script: `--name value` or `--name=value` for each key of `defaults`,
+ * and `--quick` for `quick`'s values. `paths` are resolved, `text` kept as given; every other
+ * value is a number: above zero (or zero too, with `zero`), whole unless listed in `fractions`.
+ */
+export function parseOptions(
+	argv,
+	defaults,
+	quick,
+	{ paths = [], text = [], fractions = [], zero = false } = {}
+) {
+	const flags = {};
+	let isQuick = false;
+	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--quick') {
+			isQuick = true;
+			continue;
+		}
+		const match = argv[i].match(/^--([a-z-]+)(?:=(.*))?$/);
+		if (!match) throw new Error(`unknown argument ${argv[i]}`);
+		const key = match[1].replace(/-([a-z])/g, (_, ch) => ch.toUpperCase());
+		if (!(key in defaults)) throw new Error(`unknown option --${match[1]}`);
+		const value = match[2] ?? argv[++i];
+		if (value === undefined) throw new Error(`--${match[1]} needs a value`);
+		if (paths.includes(key)) flags[key] = resolve(value);
+		else if (text.includes(key)) flags[key] = value;
+		else {
+			const number = Number(value);
+			if (!Number.isFinite(number) || number < 0 || (number === 0 && !zero))
+				throw new Error(`--${match[1]} must be a ${zero ? 'non-negative' : 'positive'} number`);
+			flags[key] = fractions.includes(key) ? number : Math.round(number);
+		}
+	}
+	return { ...defaults, ...(isQuick ? quick : {}), ...flags, quick: isQuick };
 }

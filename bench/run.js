@@ -36,6 +36,7 @@ import {
 	machineCpu,
 	memory,
 	nowMs,
+	parseOptions,
 	pool,
 	round,
 	sleep,
@@ -75,38 +76,21 @@ const quickDefaults = {
 };
 
 function parseArgs(argv) {
-	const flags = {};
-	let quick = false;
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (arg === '--quick') {
-			quick = true;
-			continue;
-		}
-		if (arg === '--help' || arg === '-h') {
-			console.log(
-				readFileSync(new URL(import.meta.url), 'utf8')
-					.split('\n')
-					.slice(0, 14)
-					.join('\n')
-			);
-			process.exit(0);
-		}
-		const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
-		if (!match) throw new Error(`unknown argument ${arg}`);
-		const key = match[1].replace(/-([a-z])/g, (_, ch) => ch.toUpperCase());
-		if (!(key in defaults)) throw new Error(`unknown option --${match[1]}`);
-		const value = match[2] ?? argv[++i];
-		if (value === undefined) throw new Error(`--${match[1]} needs a value`);
-		if (key === 'profile' || key === 'output' || key === 'build') flags[key] = resolve(value);
-		else if (key === 'floors') flags[key] = value;
-		else {
-			const number = Number(value);
-			if (!Number.isFinite(number) || number < 0) throw new Error(`--${match[1]} must be a number`);
-			flags[key] = number;
-		}
+	if (argv.includes('--help') || argv.includes('-h')) {
+		console.log(
+			readFileSync(new URL(import.meta.url), 'utf8')
+				.split('\n')
+				.slice(0, 14)
+				.join('\n')
+		);
+		process.exit(0);
 	}
-	const options = { ...defaults, ...(quick ? quickDefaults : {}), ...flags, quick };
+	const options = parseOptions(argv, defaults, quickDefaults, {
+		paths: ['profile', 'output', 'build'],
+		text: ['floors'],
+		fractions: Object.keys(defaults),
+		zero: true
+	});
 	if (!options.loadProcs)
 		options.loadProcs = Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
 	options.users = Math.max(options.users, options.writeConcurrency, 1);

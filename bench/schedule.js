@@ -46,10 +46,11 @@ import {
 	machineCpu,
 	memory,
 	nowMs,
-	round,
-	sleep,
+	parseOptions,
 	pool,
+	round,
 	seeded,
+	sleep,
 	summarise
 } from './lib.js';
 
@@ -67,28 +68,12 @@ const defaults = {
 };
 const quick = { entries: 500, locations: 10, clients: 200, duration: 3, renders: 15 };
 
-function parseArgs(argv) {
-	const flags = {};
-	let isQuick = false;
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i] === '--quick') {
-			isQuick = true;
-			continue;
-		}
-		const match = argv[i].match(/^--([a-z-]+)(?:=(.*))?$/);
-		const key = match?.[1].replace(/-([a-z])/g, (_, ch) => ch.toUpperCase());
-		if (!key || !(key in defaults)) throw new Error(`unknown argument ${argv[i]}`);
-		const value = match[2] ?? argv[++i];
-		if (key === 'output' || key === 'profile') flags[key] = resolve(value);
-		else if (!(Number(value) > 0)) throw new Error(`--${match[1]} must be a positive number`);
-		else flags[key] = key === 'rate' ? Number(value) : Math.round(Number(value));
-	}
-	return { ...defaults, ...(isQuick ? quick : {}), ...flags, quick: isQuick };
-}
-
 let options;
 try {
-	options = parseArgs(process.argv.slice(2));
+	options = parseOptions(process.argv.slice(2), defaults, quick, {
+		paths: ['output', 'profile'],
+		fractions: ['rate']
+	});
 } catch (error) {
 	console.error(`bench/schedule: ${error.message}`);
 	process.exit(2);
