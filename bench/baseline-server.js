@@ -6,16 +6,13 @@
 // PATCH /api/users/[id] on the real server.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { serveStreams } from './lib.js';
 
 const port = Number(process.env.PORT ?? 3001);
 const host = process.env.HOST ?? '127.0.0.1';
 
-// The same ws settings as the app's stream (src/lib/server/stream/start.ts).
-const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 const sockets = new Set();
 let lastId = 0;
-const connected = Buffer.from(JSON.stringify({ type: 'connected', session: null, lastEventId: 0 }));
 
 // BASELINE_ASYNC_LOCAL_STORAGE=1 runs each request inside an AsyncLocalStorage, as SvelteKit
 // does, to measure what that costs a broadcast (an experiment; the benchmark leaves it off).
@@ -47,26 +44,4 @@ function handle(request, response) {
 	response.writeHead(404).end();
 }
 
-server.on('upgrade', (request, socket, head) => {
-	socket.on('error', () => socket.destroy());
-	if (!request.url?.startsWith('/api/events')) {
-		socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-		return;
-	}
-	wss.handleUpgrade(request, socket, head, (ws) => {
-		sockets.add(ws);
-		ws.on('error', () => {});
-		ws.on('close', () => sockets.delete(ws));
-		ws.send(connected, { binary: false });
-	});
-});
-
-server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
-
-const stop = () => {
-	for (const ws of sockets) ws.close(1001, 'server shutting down');
-	server.close(() => process.exit(0));
-	setTimeout(() => process.exit(0), 2000).unref();
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+serveStreams(server, sockets, { host, port });

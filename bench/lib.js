@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmark's processes. Node built-ins only.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { WebSocketServer } from 'ws';
 
 /**
  * Milliseconds on the system's monotonic clock. process.hrtime reads CLOCK_MONOTONIC, which
@@ -161,4 +162,37 @@ export function parseOptions(
 		}
 	}
 	return { ...defaults, ...(isQuick ? quick : {}), ...flags, quick: isQuick };
+}
+
+const connected = Buffer.from(JSON.stringify({ type: 'connected', session: null, lastEventId: 0 }));
+
+/**
+ * The stream side of a bare floor server: sockets at /api/events (any query, any cookie) that
+ * get `connected` and then whatever the server sends to `sockets`; listening on host:port, and
+ * closing them 1001 on SIGTERM or SIGINT.
+ */
+export function serveStreams(server, sockets, { host, port }) {
+	// The same ws settings as the app's stream (src/lib/server/stream/start.ts).
+	const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+	server.on('upgrade', (request, socket, head) => {
+		socket.on('error', () => socket.destroy());
+		if (!request.url?.startsWith('/api/events')) {
+			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+			return;
+		}
+		wss.handleUpgrade(request, socket, head, (ws) => {
+			sockets.add(ws);
+			ws.on('error', () => {});
+			ws.on('close', () => sockets.delete(ws));
+			ws.send(connected, { binary: false });
+		});
+	});
+	server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
+	const stop = () => {
+		for (const ws of sockets) ws.close(1001, 'server shutting down');
+		server.close(() => process.exit(0));
+		setTimeout(() => process.exit(0), 2000).unref();
+	};
+	process.once('SIGTERM', stop);
+	process.once('SIGINT', stop);
 }

@@ -12,8 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { WebSocketServer } from 'ws';
-import { nowMs } from './lib.js';
+import { nowMs, serveStreams } from './lib.js';
 
 const port = Number(process.env.PORT ?? 3002);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -25,12 +24,9 @@ if (process.env.FLOOR_PAGES) {
 	}
 }
 
-// The same ws settings as the app's stream (src/lib/server/stream/start.ts).
-const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 const sockets = new Set();
 let lastId = 0;
 let stamps = [];
-const connected = Buffer.from(JSON.stringify({ type: 'connected', session: null, lastEventId: 0 }));
 
 const server = createServer((request, response) => {
 	const page = request.method === 'GET' && request.url?.match(/^\/page\/([a-z-]+)$/)?.[1];
@@ -64,26 +60,4 @@ const server = createServer((request, response) => {
 	response.writeHead(404).end();
 });
 
-server.on('upgrade', (request, socket, head) => {
-	socket.on('error', () => socket.destroy());
-	if (!request.url?.startsWith('/api/events')) {
-		socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-		return;
-	}
-	wss.handleUpgrade(request, socket, head, (ws) => {
-		sockets.add(ws);
-		ws.on('error', () => {});
-		ws.on('close', () => sockets.delete(ws));
-		ws.send(connected, { binary: false });
-	});
-});
-
-server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
-
-const stop = () => {
-	for (const ws of sockets) ws.close(1001, 'server shutting down');
-	server.close(() => process.exit(0));
-	setTimeout(() => process.exit(0), 2000).unref();
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+serveStreams(server, sockets, { host, port });
