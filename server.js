@@ -96,6 +96,14 @@ http.on('upgrade', (request, socket, head) => {
 	else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
 });
 
+// The busiest changes of the API are answered before SvelteKit, by the app's direct path
+// (src/lib/server/api-changes/direct.ts), when the request's origin is one it can tell without
+// adapter-node: ORIGIN, or plain http to the Host header. An operator's own PROTOCOL_HEADER,
+// HOST_HEADER or PORT_HEADER leaves every request to SvelteKit.
+const directKey = Symbol.for('tidewatch.directHandler');
+const direct =
+	(process.env.ORIGIN || sayProtocol) && !process.env.HOST_HEADER && !process.env.PORT_HEADER;
+
 // SvelteKit answers an API path it cannot decode with its HTML error page before any hook
 // runs; API clients get `{ message }` like every other error of the API.
 const listeners = http.listeners('request');
@@ -112,6 +120,7 @@ http.on('request', (request, response) => {
 		response.end(body);
 		return;
 	}
+	if (direct && globalThis[directKey]?.(request, response)) return;
 	for (const listener of listeners) listener.call(http, request, response);
 });
 

@@ -57,7 +57,9 @@ const schema = z.object({
 		.number()
 		.int()
 		.positive()
-		.default(4 * 1024 * 1024)
+		.default(4 * 1024 * 1024),
+	/** `off` sends every request through SvelteKit, the direct path's changes too (for comparison). */
+	DIRECT_CHANGES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,5 +1,5 @@
 import { json, type Handle } from '@sveltejs/kit';
-import { maxBodyBytes } from './http';
+import { maxBodyBytes, tooLargeMessage } from './http';
 
 /**
  * Requests SvelteKit itself would answer badly: an action named like a property of every
@@ -19,7 +19,7 @@ export const guardRequests: Handle = ({ event, resolve }) => {
 	if (event.url.pathname.startsWith('/api/')) {
 		const length = Number(event.request.headers.get('content-length') ?? 0);
 		if (length > maxBodyBytes) {
-			return json({ message: 'the body is too large' }, { status: 413 });
+			return json({ message: tooLargeMessage }, { status: 413 });
 		}
 	}
 	return resolve(event);

@@ -30,23 +30,37 @@ export const maxBodyBytes = 64 * 1024;
 /** One decoder for every request: a whole-buffer decode keeps no state between calls. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The only body type the API reads. */
+export function isJsonType(contentType: string | null | undefined): boolean {
+	return contentType?.toLowerCase().startsWith('application/json') ?? false;
+}
+
+export const notJsonMessage = 'the body must be JSON (content-type: application/json)';
+export const tooLargeMessage = 'the body is too large';
+
 /** Parses a JSON body through its schema; anything else is a 400 naming the problem. */
 export async function readJson<S extends z.ZodType>(
 	request: Request,
 	schema: S
 ): Promise<z.infer<S>> {
-	if (!request.headers.get('content-type')?.toLowerCase().startsWith('application/json')) {
-		throw new Refusal(400, 'the body must be JSON (content-type: application/json)');
-	}
+	if (!isJsonType(request.headers.get('content-type'))) throw new Refusal(400, notJsonMessage);
 	let bytes: ArrayBuffer;
 	try {
 		bytes = await request.arrayBuffer();
 	} catch (error) {
 		// SvelteKit stops reading a body past BODY_SIZE_LIMIT; otherwise the client hung up.
 		const tooLarge = error instanceof Error && /limit|exceed/i.test(error.message);
-		throw new Refusal(400, tooLarge ? 'the body is too large' : 'the body could not be read');
+		throw new Refusal(400, tooLarge ? tooLargeMessage : 'the body could not be read');
 	}
-	if (bytes.byteLength > maxBodyBytes) throw new Refusal(400, 'the body is too large');
+	return parseJsonBytes(bytes, schema);
+}
+
+/** The bytes of a whole JSON body, through its schema. */
+export function parseJsonBytes<S extends z.ZodType>(
+	bytes: ArrayBuffer | Uint8Array,
+	schema: S
+): z.infer<S> {
+	if (bytes.byteLength > maxBodyBytes) throw new Refusal(400, tooLargeMessage);
 	let text: string;
 	try {
 		// Undecodable bytes would otherwise become U+FFFD and be stored as if meant.

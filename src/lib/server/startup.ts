@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { answerDirectly } from './api-changes/direct';
+import { registerDirectHandler } from './api-changes/direct-handler';
 import { pruneAudit } from './audit/audit-store';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
@@ -35,6 +37,7 @@ export function startApp(): void {
 			`Tidewatch listens on ${listen}`
 		);
 	const stream = startStream();
+	if (config.DIRECT_CHANGES === 'on') registerDirectHandler(answerDirectly);
 	const schedules = [
 		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () => {
 			sweepExpiredSessions().catch((error) =>

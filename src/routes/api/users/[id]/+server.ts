@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
-import { userPatchSchema } from '$lib/api';
 import { getDb } from '$lib/server/db';
-import { endpoint, readJson, requireSession } from '$lib/server/http';
+import { kitRoute } from '$lib/server/api-changes/kit-route';
+import { userDelete, userPatch } from '$lib/server/api-changes/changes';
+import { endpoint } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
-import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/admin';
 import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
 import { findUserById } from '$lib/server/users/user-store';
 
@@ -15,16 +15,6 @@ export const GET = endpoint(({ locals, params }) => {
 	return json(toApiUser(user, viewer));
 });
 
-export const PATCH = endpoint(async ({ locals, params, request }) => {
-	const { session, user: actor } = requireSession(locals);
-	requireAdmin(actor);
-	const user = changeUser(session, params.id!, await readJson(request, userPatchSchema));
-	return json(toApiUser(user, 'admin'));
-});
+export const PATCH = kitRoute(userPatch);
 
-export const DELETE = endpoint(({ locals, params }) => {
-	const { session, user: actor } = requireSession(locals);
-	requireAdmin(actor);
-	deleteUser(session, params.id!);
-	return new Response(null, { status: 204 });
-});
+export const DELETE = kitRoute(userDelete);

@@ -1,19 +1,6 @@
-import { json } from '@sveltejs/kit';
-import { endpoint, requireSession } from '$lib/server/http';
-import { requireCrew } from '$lib/server/shifts/crew';
-import { toApiShift } from '$lib/server/shifts/server-shift';
-import { leaveShift, takeShift } from '$lib/server/shifts/signup';
+import { shiftLeave, shiftTake } from '$lib/server/api-changes/changes';
+import { kitRoute } from '$lib/server/api-changes/kit-route';
 
-/** The caller takes a place: 200 with the shift; 409 when it is full, over, or overlaps one held. */
-export const POST = endpoint(({ locals, params }) => {
-	const { session, user } = requireSession(locals);
-	requireCrew(user);
-	return json(toApiShift(takeShift(session, params.id!)));
-});
+export const POST = kitRoute(shiftTake);
 
-/** The caller leaves their place: 200 with the shift. */
-export const DELETE = endpoint(({ locals, params }) => {
-	const { session, user } = requireSession(locals);
-	requireCrew(user);
-	return json(toApiShift(leaveShift(session, params.id!)));
-});
+export const DELETE = kitRoute(shiftLeave);

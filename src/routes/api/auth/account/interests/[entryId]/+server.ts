@@ -1,14 +1,6 @@
-import { json } from '@sveltejs/kit';
-import { endpoint, requireSession } from '$lib/server/http';
-import { setInterest } from '$lib/server/interests/interests';
+import { interestMark, interestUnmark } from '$lib/server/api-changes/changes';
+import { kitRoute } from '$lib/server/api-changes/kit-route';
 
-/** Marks the entry: 200 `{ entryId, interested: true }`; 404 for one the caller may not see. */
-export const PUT = endpoint(({ locals, params }) => {
-	const { session } = requireSession(locals);
-	return json(setInterest(session, params.entryId!, true));
-});
+export const PUT = kitRoute(interestMark);
 
-export const DELETE = endpoint(({ locals, params }) => {
-	const { session } = requireSession(locals);
-	return json(setInterest(session, params.entryId!, false));
-});
+export const DELETE = kitRoute(interestUnmark);

@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import type { ServerSession, ServerUser } from '../types';
+
+/** What a change answers: its status, and its JSON body unless the status is 204. */
+export type ChangeAnswer = { status: 200 | 201; body: unknown } | { status: 204 };
+
+/**
+ * One change of the API, free of SvelteKit. Its SvelteKit route and the direct path that
+ * server.js takes for the busiest changes both run this one definition, in the same order:
+ * session, `allow`, body, `run`. So the two cannot answer differently.
+ */
+export interface ApiChange<S extends z.ZodType | undefined = z.ZodType | undefined> {
+	/** Who may ask at all, before the body is read; the change re-checks in its transaction. */
+	allow?: (user: ServerUser) => void;
+	/** The JSON body's schema; a change without one reads no body. */
+	schema: S;
+	run(
+		session: ServerSession,
+		params: Record<string, string>,
+		input: S extends z.ZodType ? z.infer<S> : undefined
+	): ChangeAnswer;
+}
+
+/** Keeps the input's type tied to the schema's. */
+export function apiChange<S extends z.ZodType | undefined>(change: ApiChange<S>): ApiChange<S> {
+	return change;
+}

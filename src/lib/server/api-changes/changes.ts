@@ -1,0 +1,83 @@
+import { entryCreateSchema, entryPatchSchema, userPatchSchema } from '$lib/api';
+import { setInterest } from '../interests/interests';
+import { toApiEntry } from '../schedule/api-entry';
+import { createEntry, deleteEntry, updateEntry } from '../schedule/entries';
+import { requireCrew } from '../shifts/crew';
+import { toApiShift } from '../shifts/server-shift';
+import { leaveShift, takeShift } from '../shifts/signup';
+import { changeUser, deleteUser, requireAdmin } from '../users/admin';
+import { toApiUser } from '../users/api-user';
+import { apiChange } from './api-change';
+
+// The changes people make most while a gathering runs: the programme's entries, their own
+// marks and shifts, and an admin's edits of a user. docs/api.md describes each.
+
+export const userPatch = apiChange({
+	allow: requireAdmin,
+	schema: userPatchSchema,
+	run: (session, params, input) => ({
+		status: 200,
+		body: toApiUser(changeUser(session, params.id, input), 'admin')
+	})
+});
+
+export const userDelete = apiChange({
+	allow: requireAdmin,
+	schema: undefined,
+	run: (session, params) => {
+		deleteUser(session, params.id);
+		return { status: 204 };
+	}
+});
+
+export const entryCreate = apiChange({
+	allow: requireAdmin,
+	schema: entryCreateSchema,
+	run: (session, _params, input) => ({
+		status: 201,
+		body: toApiEntry(createEntry(session, input), 'admin')
+	})
+});
+
+export const entryPatch = apiChange({
+	allow: requireAdmin,
+	schema: entryPatchSchema,
+	run: (session, params, input) => ({
+		status: 200,
+		body: toApiEntry(updateEntry(session, params.id, input), 'admin')
+	})
+});
+
+export const entryDelete = apiChange({
+	allow: requireAdmin,
+	schema: undefined,
+	run: (session, params) => {
+		deleteEntry(session, params.id);
+		return { status: 204 };
+	}
+});
+
+/** 200 `{ entryId, interested }`; 404 for an entry the caller may not see. */
+export const interestMark = apiChange({
+	schema: undefined,
+	run: (session, params) => ({ status: 200, body: setInterest(session, params.entryId, true) })
+});
+
+export const interestUnmark = apiChange({
+	schema: undefined,
+	run: (session, params) => ({ status: 200, body: setInterest(session, params.entryId, false) })
+});
+
+/** The caller takes a place: 200 with the shift; 409 when it is full, over, or overlaps one held. */
+export const shiftTake = apiChange({
+	allow: requireCrew,
+	schema: undefined,
+	run: (session, params) => ({ status: 200, body: toApiShift(takeShift(session, params.id)) })
+});
+
+/** The caller leaves their place: 200 with the shift. */
+export const shiftLeave = apiChange({
+	allow: requireCrew,
+	schema: undefined,
+	run: (session, params) => ({ status: 200, body: toApiShift(leaveShift(session, params.id)) })
+});

@@ -1,0 +1,182 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+	blankSessionCookieHeader,
+	sessionCookieHeader,
+	sessionTokenFromHeader
+} from '../auth/cookie';
+import { checkSessionToken } from '../auth/session-check';
+import { getConfig } from '../config';
+import { isJsonType, maxBodyBytes, parseJsonBytes, tooLargeMessage } from '../http';
+import { log } from '../log';
+import { isLoopbackHost, loopbackOnlyMessage } from '../loopback-host';
+import { Refusal } from '../refusal';
+import type { ChangeAnswer } from './api-change';
+import { matchDirectRoute } from './direct-routes';
+
+/**
+ * The direct path: the busiest changes of the API answered straight from Node's request,
+ * before SvelteKit builds its web Request, request store and Response around them, which was
+ * about a third of a change's server CPU (docs/performance.md). It does what the hooks and the
+ * SvelteKit route would, in their order and with their functions: security headers, the
+ * loopback-host guard, the body limit, the session check (rotation included), then the same
+ * `ApiChange`. Whatever it is not sure to answer alike it leaves to SvelteKit by returning
+ * false before touching the request.
+ *
+ * server.js calls it only when the request's origin is ORIGIN, or plain http to its Host
+ * header (no PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER of the operator's own).
+ */
+export function answerDirectly(request: IncomingMessage, response: ServerResponse): boolean {
+	const route = matchDirectRoute(request.method, request.url);
+	if (!route) return false;
+	const type = request.headers['content-type'];
+	// A form type would meet SvelteKit's cross-site check; a body of another type its 400.
+	if (route.change.schema ? !isJsonType(type) : type !== undefined && !isJsonType(type)) {
+		return false;
+	}
+	const config = getConfig();
+	const host = request.headers.host;
+	if (!config.ORIGIN && (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host))) return false;
+
+	const answer = new DirectAnswer(request, response, config.ORIGIN?.startsWith('https:') ?? false);
+	try {
+		if (!config.ORIGIN && !isLoopbackHost(host))
+			return answer.json(421, { message: loopbackOnlyMessage });
+		if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
+			return answer.json(413, { message: tooLargeMessage });
+		}
+		const { session, user } = answer.authenticate();
+		route.change.allow?.(user);
+		if (!route.change.schema)
+			return answer.send(route.change.run(session, route.params, undefined));
+		readBody(
+			request,
+			(bytes) => {
+				try {
+					const input = parseJsonBytes(bytes, route.change.schema!);
+					answer.send(route.change.run(session, route.params, input));
+				} catch (error) {
+					answer.fail(error);
+				}
+			},
+			() => answer.fail(new Refusal(400, tooLargeMessage))
+		);
+	} catch (error) {
+		answer.fail(error);
+	}
+	return true;
+}
+
+class DirectAnswer {
+	private readonly headers: Record<string, string | string[]>;
+	private ended = false;
+
+	constructor(
+		private readonly request: IncomingMessage,
+		private readonly response: ServerResponse,
+		private readonly secure: boolean
+	) {
+		this.headers = {
+			'x-content-type-options': 'nosniff',
+			'referrer-policy': 'same-origin',
+			'x-frame-options': 'DENY',
+			...(secure ? { 'strict-transport-security': 'max-age=31536000' } : {})
+		};
+	}
+
+	/** As the hooks' `authenticate`, then `requireSession`. */
+	authenticate() {
+		const token = sessionTokenFromHeader(this.request.headers.cookie, this.secure);
+		if (!token) throw new Refusal(401, 'you are not logged in');
+		const check = checkSessionToken(token, {
+			userAgent: this.request.headers['user-agent'] ?? '',
+			mayRotate: true
+		});
+		// What a logged-in person sees must not be kept by any cache.
+		if (check.session || check.notice) this.headers['cache-control'] = 'no-store';
+		if (!check.session) {
+			this.headers['set-cookie'] = blankSessionCookieHeader(this.secure);
+			throw new Refusal(401, 'you are not logged in');
+		}
+		if (check.newToken) {
+			this.headers['set-cookie'] = sessionCookieHeader(
+				this.secure,
+				check.newToken,
+				check.session.expiresAt
+			);
+		}
+		return check;
+	}
+
+	send(answer: ChangeAnswer): true {
+		if (answer.status === 204) {
+			this.end(204, undefined);
+			return true;
+		}
+		return this.json(answer.status, answer.body);
+	}
+
+	json(status: number, body: unknown): true {
+		const text = JSON.stringify(body);
+		this.headers['content-type'] = 'application/json';
+		this.headers['content-length'] = String(Buffer.byteLength(text));
+		this.end(status, text);
+		return true;
+	}
+
+	/** A Refusal as `{ message }`; anything else is logged and answered 500, as SvelteKit would. */
+	fail(error: unknown): void {
+		if (error instanceof Refusal) {
+			Object.assign(this.headers, error.headers);
+			this.json(error.status, { message: error.message });
+			return;
+		}
+		log().error(
+			{
+				event: 'error',
+				err: error,
+				method: this.request.method,
+				path: this.request.url,
+				status: 500
+			},
+			'Internal Error'
+		);
+		this.json(500, { message: 'Internal Error' });
+	}
+
+	private end(status: number, body: string | undefined): void {
+		if (this.ended || this.response.headersSent) return;
+		this.ended = true;
+		log().debug({ event: 'direct-change', method: this.request.method, status }, 'direct path');
+		this.response.writeHead(status, this.headers);
+		this.response.end(body);
+	}
+}
+
+/**
+ * The whole body, or `tooLarge` once it passes the API's limit. A body that never ends (the
+ * client hung up) calls neither: the change does not run.
+ */
+function readBody(
+	request: IncomingMessage,
+	done: (bytes: Uint8Array) => void,
+	tooLarge: () => void
+): void {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let over = false;
+	request.on('data', (chunk: Buffer) => {
+		if (over) return;
+		size += chunk.length;
+		if (size > maxBodyBytes) {
+			over = true;
+			chunks.length = 0;
+			tooLarge();
+			return;
+		}
+		chunks.push(chunk);
+	});
+	request.on('end', () => {
+		if (!over) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+	});
+	request.on('error', () => {});
+}
