@@ -98,11 +98,12 @@ http.on('upgrade', (request, socket, head) => {
 
 // The busiest changes of the API are answered before SvelteKit, by the app's direct path
 // (src/lib/server/api-changes/direct.ts), when the request's origin is one it can tell without
-// adapter-node: ORIGIN, or plain http to the Host header. An operator's own PROTOCOL_HEADER,
-// HOST_HEADER or PORT_HEADER leaves every request to SvelteKit.
+// adapter-node: ORIGIN, or plain http to the Host header. Without ORIGIN, an operator's own
+// PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER leaves every request to SvelteKit.
 const directKey = Symbol.for('tidewatch.directHandler');
-const direct =
-	(process.env.ORIGIN || sayProtocol) && !process.env.HOST_HEADER && !process.env.PORT_HEADER;
+const direct = Boolean(
+	process.env.ORIGIN || (sayProtocol && !process.env.HOST_HEADER && !process.env.PORT_HEADER)
+);
 
 // SvelteKit answers an API path it cannot decode with its HTML error page before any hook
 // runs; API clients get `{ message }` like every other error of the API.
