@@ -16,6 +16,15 @@ export class StreamSocket extends WebSocket {
 	conn: StreamConnection | null = null;
 	private pendingPongs = 0;
 
+	// Passed on untyped: ws' server calls `new WebSocket(null, undefined, options)`, which none
+	// of the typed overloads describes.
+	constructor(...args: unknown[]) {
+		super(...(args as ConstructorParameters<typeof WebSocket>));
+		// EventEmitter gives every emitter an empty listener table (about 180 bytes), and makes
+		// one itself should a listener ever be added; this socket never has one (see emit).
+		(this as { _events?: object })._events = undefined;
+	}
+
 	// ws closes an oversized frame with 1009; the contract answers every bad frame with 1008.
 	close(code?: number, reason?: string | Buffer): void {
 		if (code === 1009) super.close(closeCodes.policy, 'frame too large');
