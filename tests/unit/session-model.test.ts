@@ -250,8 +250,11 @@ class Run {
 	openStream(party: Party, session: ServerSession): void {
 		const stream: ModelStream = { party, session };
 		const conn = {
-			viewer: { level: 'regular', userId: this.userId },
-			session,
+			level: 'regular',
+			userId: this.userId,
+			sessionId: session.id,
+			family: session.family,
+			address: '127.0.0.1',
 			endSession: (reason: SessionEndReason) => {
 				// Announcements come right after the change commits, so the row tells the cause.
 				const row = findSessionRow(getDb(), session.id);

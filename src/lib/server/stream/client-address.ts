@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Config } from '../config';
 
 /**
@@ -12,7 +13,7 @@ export function clientAddress(
 	config: Pick<Config, 'ADDRESS_HEADER' | 'XFF_DEPTH'>
 ): string | null {
 	const header = config.ADDRESS_HEADER;
-	if (!header) return request.socket.remoteAddress ?? null;
+	if (!header) return peerAddress(request.socket);
 	const value = request.headers[header];
 	if (value === undefined) return null;
 	const text = Array.isArray(value) ? value.join(',') : value;
@@ -20,4 +21,15 @@ export function clientAddress(
 	const addresses = text.split(',');
 	if (config.XFF_DEPTH > addresses.length) return null;
 	return addresses[addresses.length - config.XFF_DEPTH].trim();
+}
+
+/**
+ * The socket's peer address. Node keeps what it read on the socket for the socket's life (an
+ * object and the address string, about 90 bytes); a stream keeps the address itself, so Node's
+ * copy is let go. Node reads the peer again should anything ask later.
+ */
+function peerAddress(socket: Socket): string | null {
+	const address = socket.remoteAddress ?? null;
+	(socket as Socket & { _peername?: unknown })._peername = undefined;
+	return address;
 }

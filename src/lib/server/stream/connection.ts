@@ -1,15 +1,23 @@
 import type { WebSocket } from 'ws';
-import { closeCodes, type SessionEndReason, type StreamMessage } from '$lib/api';
+import { closeCodes, type AccessLevel, type SessionEndReason, type StreamMessage } from '$lib/api';
 import type { Viewer } from '../events/projection';
-import type { ServerSession } from '../types';
 import { log } from '../log';
 import { writeFrames } from './frames';
 
-/** What a stream keeps of its session: what the registry indexes it by. */
-export type StreamSession = Pick<ServerSession, 'id' | 'userId' | 'family'>;
+/** What every stream of the process shares, held once rather than by each stream. */
+export interface StreamHost {
+	/** What a socket may have waiting unsent before its reader counts as fallen behind. */
+	readonly maxBufferBytes: number;
+	/** Forgets a stream whose socket has closed. */
+	forget(conn: StreamConnection): void;
+}
 
-/** One open stream: its socket, who it shows events to, and how far it has got. */
-export class StreamConnection {
+/**
+ * One open stream: its socket, who it shows events to, and how far it has got. It is its own
+ * viewer, and keeps of its session only the ids it is found by, as plain fields: every object
+ * and string a stream holds is paid for by every idle stream.
+ */
+export class StreamConnection implements Viewer {
 	/** The id of the last event replayed or delivered (or skipped as invisible during replay). */
 	cursor: number;
 	/** While the backlog is being read, live events are left to the replay, which reads them too. */
@@ -19,17 +27,24 @@ export class StreamConnection {
 	/** Where its session's deadline waits (see Deadlines); 0 for none. */
 	deadlineTick = 0;
 
+	// Not readonly: the registry swaps each id for an equal string it already holds.
 	constructor(
 		readonly ws: WebSocket,
-		readonly viewer: Viewer,
-		/** Only what the registry indexes it by: the session itself is not kept for its life. */
-		readonly session: StreamSession | null,
+		private readonly host: StreamHost,
+		readonly level: AccessLevel,
+		public userId: string | null,
+		/** Its session's id and family, null without a session. */
+		public sessionId: string | null,
+		public family: string | null,
 		/** The client address it was opened from, for the cap on streams per address. */
-		readonly address: string,
-		cursor: number,
-		private readonly maxBufferBytes: number
+		public address: string,
+		cursor: number
 	) {
 		this.cursor = cursor;
+	}
+
+	get viewer(): Viewer {
+		return this;
 	}
 
 	sendMessage(message: StreamMessage): void {
@@ -44,7 +59,7 @@ export class StreamConnection {
 	deliver(lastId: number, frames: Buffer): void {
 		if (this.closed || this.replaying || lastId <= this.cursor) return;
 		// A client that does not read would make the server hold everything for it.
-		if (this.ws.bufferedAmount > this.maxBufferBytes) {
+		if (this.ws.bufferedAmount > this.host.maxBufferBytes) {
 			this.end(closeCodes.tooSlow, 'too-slow');
 			return;
 		}
@@ -54,7 +69,7 @@ export class StreamConnection {
 
 	endSession(reason: SessionEndReason): void {
 		log().debug(
-			{ event: 'stream-session-ended', reason, userId: this.session?.userId ?? null },
+			{ event: 'stream-session-ended', reason, userId: this.userId },
 			`stream closed: session ${reason}`
 		);
 		this.end(closeCodes.sessionEnded, reason);
@@ -68,5 +83,11 @@ export class StreamConnection {
 		// waits behind all it has not read yet. Nothing more is sent to either meanwhile.
 		const grace = code === closeCodes.tooSlow ? 5_000 : 1_000;
 		setTimeout(() => this.ws.terminate(), grace).unref();
+	}
+
+	/** Its socket has closed (whoever closed it). */
+	socketClosed(): void {
+		this.closed = true;
+		this.host.forget(this);
 	}
 }

@@ -4,17 +4,19 @@
  * stream a Timeout, a closure holding its whole session, and often a timer list of its own
  * (each distinct delay gets one): a few hundred bytes each. A stream is due at most `tickMs`
  * (plus any event-loop delay) after its deadline, well within the second the contract allows.
+ * Ticks count from the watcher's start, so that a tick stays a small integer: counted from the
+ * epoch it would not fit one, and each stream's would be a boxed number of its own.
  */
 export class Deadlines<T extends { deadlineTick: number }> {
 	private readonly buckets = new Map<number, Set<T>>();
-	private done: number;
+	private readonly start = Date.now();
+	private done = 0;
 	private readonly timer: NodeJS.Timeout;
 
 	constructor(
 		private readonly onDue: (item: T) => void,
 		private readonly tickMs = 250
 	) {
-		this.done = Math.floor(Date.now() / tickMs);
 		this.timer = setInterval(() => this.run(), tickMs);
 		this.timer.unref();
 	}
@@ -22,7 +24,7 @@ export class Deadlines<T extends { deadlineTick: number }> {
 	/** Calls `onDue(item)` once `at` (ms since the epoch) has passed, unless unwatched first. */
 	watch(item: T, at: number): void {
 		this.unwatch(item);
-		const tick = Math.max(Math.ceil(at / this.tickMs), this.done + 1);
+		const tick = Math.max(Math.ceil((at - this.start) / this.tickMs), this.done + 1);
 		let bucket = this.buckets.get(tick);
 		if (!bucket) this.buckets.set(tick, (bucket = new Set()));
 		bucket.add(item);
@@ -38,7 +40,7 @@ export class Deadlines<T extends { deadlineTick: number }> {
 	}
 
 	private run(): void {
-		const now = Math.floor(Date.now() / this.tickMs);
+		const now = Math.floor((Date.now() - this.start) / this.tickMs);
 		// After a long stall (or a clock set forward) walk the buckets, not every tick between.
 		const ticks =
 			now - this.done > this.buckets.size

@@ -1,52 +1,65 @@
 import type { SessionEnd } from '../auth/session-ended';
-import { viewKey } from '../events/projection';
 import type { StreamConnection } from './connection';
 
-function addTo<K>(index: Map<K, Set<StreamConnection>>, key: K, conn: StreamConnection) {
+type Index = Map<string, Set<StreamConnection>>;
+
+function addTo(index: Index, key: string, conn: StreamConnection) {
 	let set = index.get(key);
 	if (!set) index.set(key, (set = new Set()));
 	set.add(conn);
 }
 
-function removeFrom<K>(index: Map<K, Set<StreamConnection>>, key: K, conn: StreamConnection) {
+function removeFrom(index: Index, key: string, conn: StreamConnection) {
 	const set = index.get(key);
 	if (!set) return;
 	set.delete(conn);
 	if (set.size === 0) index.delete(key);
 }
 
+/** A stream already indexed under `key`, if any. */
+function anyOf(index: Index, key: string): StreamConnection | undefined {
+	return index.get(key)?.values().next().value;
+}
+
 /**
- * Every open stream, indexed by view for fan-out, by session, family and user for closing, and
- * by user and client address for the caps on open streams.
+ * Every open stream (fan-out writes to all of them), indexed by session, family and user for
+ * closing, and by user for the cap on open streams; counted by client address for the other
+ * cap (nothing looks up a client address's streams, so they are counted, not listed).
  */
 export class StreamRegistry {
 	readonly all = new Set<StreamConnection>();
-	readonly byView = new Map<string, Set<StreamConnection>>();
-	private readonly bySession = new Map<string, Set<StreamConnection>>();
-	private readonly byFamily = new Map<string, Set<StreamConnection>>();
-	private readonly byUser = new Map<string, Set<StreamConnection>>();
-	private readonly byAddress = new Map<string, Set<StreamConnection>>();
+	private readonly bySession: Index = new Map();
+	private readonly byFamily: Index = new Map();
+	private readonly byUser: Index = new Map();
+	private readonly byAddress = new Map<string, { address: string; count: number }>();
 
 	add(conn: StreamConnection): void {
+		// Each stream reads its ids from rows (and its address from a socket) of its own, so
+		// equal ids are separate strings of 30-odd bytes each: a stream takes those already held.
+		let fromAddress = this.byAddress.get(conn.address);
+		if (!fromAddress)
+			this.byAddress.set(conn.address, (fromAddress = { address: conn.address, count: 0 }));
+		fromAddress.count++;
+		conn.address = fromAddress.address;
+		if (conn.userId !== null) conn.userId = anyOf(this.byUser, conn.userId)?.userId ?? conn.userId;
+		if (conn.sessionId !== null)
+			conn.sessionId = anyOf(this.bySession, conn.sessionId)?.sessionId ?? conn.sessionId;
+		if (conn.family !== null)
+			conn.family = anyOf(this.byFamily, conn.family)?.family ?? conn.family;
+
 		this.all.add(conn);
-		addTo(this.byView, viewKey(conn.viewer), conn);
-		addTo(this.byAddress, conn.address, conn);
-		if (conn.session) {
-			addTo(this.bySession, conn.session.id, conn);
-			addTo(this.byFamily, conn.session.family, conn);
-			addTo(this.byUser, conn.session.userId, conn);
-		}
+		if (conn.userId !== null) addTo(this.byUser, conn.userId, conn);
+		if (conn.sessionId !== null) addTo(this.bySession, conn.sessionId, conn);
+		if (conn.family !== null) addTo(this.byFamily, conn.family, conn);
 	}
 
 	remove(conn: StreamConnection): void {
-		this.all.delete(conn);
-		removeFrom(this.byView, viewKey(conn.viewer), conn);
-		removeFrom(this.byAddress, conn.address, conn);
-		if (conn.session) {
-			removeFrom(this.bySession, conn.session.id, conn);
-			removeFrom(this.byFamily, conn.session.family, conn);
-			removeFrom(this.byUser, conn.session.userId, conn);
-		}
+		if (!this.all.delete(conn)) return;
+		const fromAddress = this.byAddress.get(conn.address);
+		if (fromAddress && --fromAddress.count === 0) this.byAddress.delete(conn.address);
+		if (conn.userId !== null) removeFrom(this.byUser, conn.userId, conn);
+		if (conn.sessionId !== null) removeFrom(this.bySession, conn.sessionId, conn);
+		if (conn.family !== null) removeFrom(this.byFamily, conn.family, conn);
 	}
 
 	ofUser(userId: string): Iterable<StreamConnection> {
@@ -58,7 +71,7 @@ export class StreamRegistry {
 	}
 
 	countOfAddress(address: string): number {
-		return this.byAddress.get(address)?.size ?? 0;
+		return this.byAddress.get(address)?.count ?? 0;
 	}
 
 	/** The streams opened with the sessions that just stopped being the right key. */

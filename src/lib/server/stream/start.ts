@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { closeCodes } from '$lib/api';
+import { WebSocketServer } from 'ws';
+import { closeCodes, userTypes, type AccessLevel } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
 import { getLucia } from '../auth/lucia';
 import { checkSessionToken } from '../auth/session-check';
@@ -15,7 +15,7 @@ import { log } from '../log';
 import type { ServerSession, ServerUser } from '../types';
 import { streamCapRefusal } from './caps';
 import { clientAddress } from './client-address';
-import { StreamConnection } from './connection';
+import { StreamConnection, type StreamHost } from './connection';
 import { canReplayFrom } from './cursor';
 import { createFanOut } from './fan-out';
 import { pingAndHeartbeatFrames, writeFrames } from './frames';
@@ -24,7 +24,7 @@ import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
 import { replay } from './replay';
 import { Deadlines } from './deadlines';
-import { connOf, onClientMessage, onError, onPong, StreamSocket } from './socket';
+import { StreamSocket } from './socket';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
 import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
@@ -41,7 +41,11 @@ export function startStream(): { stop(): void } {
 	const wss = new WebSocketServer({
 		noServer: true,
 		maxPayload: maxClientFrameBytes,
-		WebSocket: StreamSocket
+		WebSocket: StreamSocket,
+		// The registry knows every open stream; ws' own set would cost each one a closure and
+		// an entry more. StreamSocket answers pings itself, for the same reason.
+		clientTracking: false,
+		autoPong: false
 	});
 
 	const fanOut = createFanOut(registry);
@@ -68,9 +72,9 @@ export function startStream(): { stop(): void } {
 	heartbeat.unref();
 
 	const deadlines = new Deadlines<StreamConnection>((conn) => {
-		if (conn.closed || !conn.session) return;
+		if (conn.closed || conn.sessionId === null) return;
 		const next = recheckStreamSession(
-			findSessionRow(getDb(), conn.session.id),
+			findSessionRow(getDb(), conn.sessionId),
 			Date.now(),
 			sessionTimes(getConfig())
 		);
@@ -78,13 +82,13 @@ export function startStream(): { stop(): void } {
 		else deadlines.watch(conn, sessionDeadline(next.watch).at);
 	});
 
-	function onClose(this: WebSocket) {
-		const conn = connOf(this);
-		if (!conn) return;
-		conn.closed = true;
-		deadlines.unwatch(conn);
-		registry.remove(conn);
-	}
+	const host: StreamHost = {
+		maxBufferBytes: config.STREAM_MAX_BUFFER_BYTES,
+		forget(conn) {
+			deadlines.unwatch(conn);
+			registry.remove(conn);
+		}
+	};
 
 	function open(
 		ws: StreamSocket,
@@ -95,17 +99,16 @@ export function startStream(): { stop(): void } {
 	) {
 		const conn = new StreamConnection(
 			ws,
-			{ level: user?.type ?? 'public', userId: user?.id ?? null },
-			session && { id: session.id, userId: session.userId, family: session.family },
+			host,
+			levelOf(user),
+			user?.id ?? null,
+			session?.id ?? null,
+			session?.family ?? null,
 			address,
-			cursor,
-			config.STREAM_MAX_BUFFER_BYTES
+			cursor
 		);
+		// From here the socket's events go to the connection (see StreamSocket).
 		ws.conn = conn;
-		ws.on('message', onClientMessage);
-		ws.on('pong', onPong);
-		ws.on('error', onError);
-		ws.on('close', onClose);
 
 		// The upgrade never rotates: a session that is due goes to rotate over HTTP first.
 		if (session && Date.now() >= session.rotatesAt) return conn.endSession('rotated');
@@ -129,7 +132,7 @@ export function startStream(): { stop(): void } {
 	}
 
 	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
-		destroyOnError(socket);
+		socket.on('error', destroySocket);
 		try {
 			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
 			if (!check.ok) return refuse(socket, check.status, check.message);
@@ -180,9 +183,11 @@ export function startStream(): { stop(): void } {
 		address: string,
 		cursor: number
 	) {
-		wss.handleUpgrade(request, socket, head, (ws) =>
-			open(ws as StreamSocket, session, user, address, cursor)
-		);
+		wss.handleUpgrade(request, socket, head, (ws) => {
+			// ws has its own error listener on the socket now.
+			socket.off('error', destroySocket);
+			open(ws as StreamSocket, session, user, address, cursor);
+		});
 	}
 
 	registerUpgradeHandler(handleUpgrade);
@@ -199,9 +204,18 @@ export function startStream(): { stop(): void } {
 	};
 }
 
-/** Outside `handleUpgrade`, for the same reason as `upgrade`: the listener lives as long as the socket. */
-function destroyOnError(socket: Duplex) {
-	socket.on('error', () => socket.destroy());
+/** One function for every socket, not a closure per socket: until the handshake is done. */
+function destroySocket(this: Duplex) {
+	this.destroy();
+}
+
+/**
+ * The user's type as this module's own string: the row's is a copy per stream, and a stream
+ * keeps it for its life.
+ */
+function levelOf(user: ServerUser | null): AccessLevel {
+	if (!user) return 'public';
+	return userTypes.find((type) => type === user.type) ?? user.type;
 }
 
 /** A cookie header with broken percent-encoding carries no session, like none at all. */
