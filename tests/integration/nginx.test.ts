@@ -170,13 +170,10 @@ ${locations}
 		);
 		stream.close();
 
-		const login = app
-			.output()
-			.split('\n')
-			.filter((line) => line.startsWith('{'))
-			.map((line) => JSON.parse(line))
-			.find((entry) => entry.event === 'login');
-		expect(login).toMatchObject({ name: 'Proxied', address: '127.0.0.1' });
+		// The log line may reach us after the answer did.
+		await expect
+			.poll(() => logEntries(app).find((entry) => entry.event === 'login'))
+			.toMatchObject({ name: 'Proxied', address: '127.0.0.1' });
 	});
 
 	it('a forged X-Forwarded-For from the client does not become its address', async () => {
@@ -191,12 +188,19 @@ ${locations}
 			body: 'name=Forger&password=password123'
 		});
 		expect(response.status).toBe(303);
-		const login = app
-			.output()
-			.split('\n')
-			.filter((line) => line.startsWith('{'))
-			.map((line) => JSON.parse(line))
-			.find((entry) => entry.event === 'login' && entry.name === 'Forger');
-		expect(login).toMatchObject({ address: '127.0.0.1' });
+		await expect
+			.poll(() =>
+				logEntries(app).find((entry) => entry.event === 'login' && entry.name === 'Forger')
+			)
+			.toMatchObject({ address: '127.0.0.1' });
 	});
 });
+
+/** The app's log so far, one object per JSON line. */
+function logEntries(server: TestServer): Record<string, unknown>[] {
+	return server
+		.output()
+		.split('\n')
+		.filter((line) => line.startsWith('{'))
+		.map((line) => JSON.parse(line));
+}
