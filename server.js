@@ -79,57 +79,27 @@ const announce = () => {
 if (http.listening) announce();
 else http.once('listening', announce);
 
-/** What hooks.server.ts sets on every answer of the app, for the few answered here. */
-const securityHeaders = {
-	'x-content-type-options': 'nosniff',
-	'x-frame-options': 'DENY',
-	'referrer-policy': 'same-origin',
-	'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-	...(config.ORIGIN?.startsWith('https:')
-		? { 'strict-transport-security': 'max-age=31536000' }
-		: {})
-};
-
 http.on('upgrade', (request, socket, head) => {
 	const handler = globalThis[handlerKey];
 	if (handler) handler(request, socket, head);
 	else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
 });
 
-// The busiest changes of the API are answered before SvelteKit, by the app's direct path
-// (src/lib/server/api-changes/direct.ts), when the request's origin is one it can tell without
-// adapter-node: ORIGIN, or plain http to the Host header. Without ORIGIN, an operator's own
-// PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER leaves every request to SvelteKit.
-const directKey = Symbol.for('tidewatch.directHandler');
-const direct = Boolean(
-	process.env.ORIGIN || (sayProtocol && !process.env.HOST_HEADER && !process.env.PORT_HEADER)
-);
-
-// SvelteKit answers an API path it cannot decode with its HTML error page before any hook
-// runs; API clients get `{ message }` like every other error of the API.
+// The app answers a few requests before SvelteKit (src/lib/server/early-answers.ts): an API
+// path it cannot decode, and the busiest changes of the API by its direct path. The direct
+// path needs the request's origin without adapter-node: ORIGIN, or plain http to the Host
+// header. Without ORIGIN, an operator's own PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER leaves
+// the changes to SvelteKit.
+const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
+const early = {
+	direct: Boolean(
+		process.env.ORIGIN || (sayProtocol && !process.env.HOST_HEADER && !process.env.PORT_HEADER)
+	)
+};
 const listeners = http.listeners('request');
 http.removeAllListeners('request');
 http.on('request', (request, response) => {
 	if (sayProtocol) request.headers[protocolHeader] = 'http';
-	if (request.url?.startsWith('/api/') && !decodes(request.url)) {
-		const body = JSON.stringify({ message: 'the path is not valid percent-encoded UTF-8' });
-		response.writeHead(400, {
-			...securityHeaders,
-			'content-type': 'application/json',
-			'content-length': Buffer.byteLength(body)
-		});
-		response.end(body);
-		return;
-	}
-	if (direct && globalThis[directKey]?.(request, response)) return;
+	if (globalThis[earlyAnswersKey]?.(request, response, early)) return;
 	for (const listener of listeners) listener.call(http, request, response);
 });
-
-function decodes(url) {
-	try {
-		decodeURI(url.split('?')[0]);
-		return true;
-	} catch {
-		return false;
-	}
-}

@@ -6,6 +6,7 @@ import { compress } from '$lib/server/compression';
 import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
 import { log } from '$lib/server/log';
+import { securityHeaders } from '$lib/server/security-headers';
 import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
 import { startApp } from '$lib/server/startup';
 
@@ -54,13 +55,7 @@ const authenticate: Handle = ({ event, resolve }) => {
 /** The CSP comes from svelte.config.js; these complete it. */
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'same-origin');
-	response.headers.set('x-frame-options', 'DENY');
-	// Only an https ORIGIN says the app is reached over TLS; plain http must not pin it.
-	if (getConfig().ORIGIN?.startsWith('https:')) {
-		response.headers.set('strict-transport-security', 'max-age=31536000');
-	}
+	for (const [name, value] of Object.entries(securityHeaders())) response.headers.set(name, value);
 	// What a logged-in person sees must not be kept by any cache.
 	if (event.locals.session || event.locals.notice)
 		response.headers.set('cache-control', 'no-store');

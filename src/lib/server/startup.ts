@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { answerDirectly } from './api-changes/direct';
-import { registerDirectHandler } from './api-changes/direct-handler';
 import { pruneAudit } from './audit/audit-store';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { changedSettings, ConfigError, getConfig, type Config } from './config';
 import { closeDb, getDb } from './db';
+import { registerEarlyAnswers } from './early-answers';
 import { pruneEvents } from './events/log';
 import { log } from './log';
 import { seedDefaultSettings } from './settings/current-settings';
@@ -37,7 +36,7 @@ export function startApp(): void {
 			`Tidewatch listens on ${listen}`
 		);
 	const stream = startStream();
-	if (config.DIRECT_CHANGES === 'on') registerDirectHandler(answerDirectly);
+	registerEarlyAnswers();
 	const schedules = [
 		every(config.SESSION_SWEEP_INTERVAL_SECONDS, () => {
 			sweepExpiredSessions().catch((error) =>

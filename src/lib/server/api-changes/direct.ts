@@ -9,7 +9,9 @@ import { getConfig } from '../config';
 import { isJsonType, maxBodyBytes, parseJsonBytes, tooLargeMessage } from '../http';
 import { log } from '../log';
 import { isLoopbackHost, loopbackOnlyMessage } from '../loopback-host';
+import { writeJson } from '../node-json';
 import { Refusal } from '../refusal';
+import { securityHeaders } from '../security-headers';
 import type { ChangeAnswer } from './api-change';
 import { matchDirectRoute } from './direct-routes';
 
@@ -67,21 +69,15 @@ export function answerDirectly(request: IncomingMessage, response: ServerRespons
 }
 
 class DirectAnswer {
-	private readonly headers: Record<string, string | string[]>;
+	/** Beside the security headers, which every answer gets. */
+	private readonly headers: Record<string, string> = {};
 	private ended = false;
 
 	constructor(
 		private readonly request: IncomingMessage,
 		private readonly response: ServerResponse,
 		private readonly secure: boolean
-	) {
-		this.headers = {
-			'x-content-type-options': 'nosniff',
-			'referrer-policy': 'same-origin',
-			'x-frame-options': 'DENY',
-			...(secure ? { 'strict-transport-security': 'max-age=31536000' } : {})
-		};
-	}
+	) {}
 
 	/** As the hooks' `authenticate`, then `requireSession`. */
 	authenticate() {
@@ -108,18 +104,16 @@ class DirectAnswer {
 	}
 
 	send(answer: ChangeAnswer): true {
-		if (answer.status === 204) {
-			this.end(204, undefined);
-			return true;
+		if (answer.status !== 204) return this.json(answer.status, answer.body);
+		if (this.begin(204)) {
+			this.response.writeHead(204, { ...securityHeaders(), ...this.headers });
+			this.response.end();
 		}
-		return this.json(answer.status, answer.body);
+		return true;
 	}
 
 	json(status: number, body: unknown): true {
-		const text = JSON.stringify(body);
-		this.headers['content-type'] = 'application/json';
-		this.headers['content-length'] = String(Buffer.byteLength(text));
-		this.end(status, text);
+		if (this.begin(status)) writeJson(this.response, status, body, this.headers);
 		return true;
 	}
 
@@ -143,12 +137,12 @@ class DirectAnswer {
 		this.json(500, { message: 'Internal Error' });
 	}
 
-	private end(status: number, body: string | undefined): void {
-		if (this.ended || this.response.headersSent) return;
+	/** Whether this answer is the first: a body may fail after a refusal was sent. */
+	private begin(status: number): boolean {
+		if (this.ended || this.response.headersSent) return false;
 		this.ended = true;
 		log().debug({ event: 'direct-change', method: this.request.method, status }, 'direct path');
-		this.response.writeHead(status, this.headers);
-		this.response.end(body);
+		return true;
 	}
 }
 

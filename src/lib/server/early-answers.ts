@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerDirectly } from './api-changes/direct';
+import { getConfig } from './config';
+import { writeJson } from './node-json';
+
+/**
+ * What server.js answers before SvelteKit sees a request; false leaves the request to it.
+ * `direct` says the request's origin can be told without adapter-node (see server.js).
+ */
+export type EarlyAnswers = (
+	request: IncomingMessage,
+	response: ServerResponse,
+	options: { direct: boolean }
+) => boolean;
+
+/** server.js finds them here, as it finds the stream's upgrade handler. */
+const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
+type Global = { [earlyAnswersKey]?: EarlyAnswers };
+
+export function registerEarlyAnswers(): void {
+	(globalThis as Global)[earlyAnswersKey] = answerEarly;
+}
+
+function answerEarly(
+	request: IncomingMessage,
+	response: ServerResponse,
+	{ direct }: { direct: boolean }
+): boolean {
+	// SvelteKit answers an API path it cannot decode with its HTML error page before any hook
+	// runs; API clients get `{ message }` like every other error of the API.
+	if (request.url?.startsWith('/api/') && !decodes(request.url)) {
+		writeJson(
+			response,
+			400,
+			{ message: 'the path is not valid percent-encoded UTF-8' },
+			{ 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" }
+		);
+		return true;
+	}
+	return direct && getConfig().DIRECT_CHANGES === 'on' && answerDirectly(request, response);
+}
+
+function decodes(url: string): boolean {
+	try {
+		decodeURI(url.split('?')[0]);
+		return true;
+	} catch {
+		return false;
+	}
+}
