@@ -35,7 +35,7 @@ export function isJsonType(contentType: string | null | undefined): boolean {
 	return contentType?.toLowerCase().startsWith('application/json') ?? false;
 }
 
-export const notJsonMessage = 'the body must be JSON (content-type: application/json)';
+const notJsonMessage = 'the body must be JSON (content-type: application/json)';
 export const tooLargeMessage = 'the body is too large';
 
 /** Parses a JSON body through its schema; anything else is a 400 naming the problem. */

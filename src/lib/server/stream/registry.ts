@@ -62,10 +62,6 @@ export class StreamRegistry {
 		if (conn.family !== null) removeFrom(this.byFamily, conn.family, conn);
 	}
 
-	ofUser(userId: string): Iterable<StreamConnection> {
-		return this.byUser.get(userId) ?? [];
-	}
-
 	countOfUser(userId: string): number {
 		return this.byUser.get(userId)?.size ?? 0;
 	}
