@@ -15,13 +15,12 @@
 // It builds nothing: it runs build/ as it is. Exit 1 when a count check fails.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { nowMs, parseOptions, pool, round, seeded, summarise } from './lib.js';
+import { httpClient, nowMs, parseOptions, pool, round, seeded, summarise } from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
 const defaults = {
@@ -97,50 +96,9 @@ await new Promise((ready, fail) => {
 	server.once('exit', (code) => fail(new Error(`the server exited with ${code}: ${out}`)));
 });
 
-// Kept-alive connections, as many as the storm sends at once: node:http costs the bench
-// process less CPU per request than fetch, and this machine has two cores for both.
-const agent = new Agent({ keepAlive: true, maxSockets: options.crew * options.asks });
-
-/** One request; answers { status, body, cookie } (the session cookie it set, if any). */
-function call(method, path, { cookie, body, accept } = {}) {
-	return new Promise((done, fail) => {
-		const data = body === undefined ? undefined : JSON.stringify(body);
-		const headers = { origin: base };
-		if (cookie) headers.cookie = cookie;
-		if (accept) headers.accept = accept;
-		if (data !== undefined) {
-			headers['content-type'] = 'application/json';
-			headers['content-length'] = Buffer.byteLength(data);
-		}
-		const req = request(base + path, { method, agent, headers }, (res) => {
-			const chunks = [];
-			res.on('data', (chunk) => chunks.push(chunk));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString();
-				const setCookie = (res.headers['set-cookie'] ?? [])
-					.map((c) => c.split(';')[0])
-					.find((c) => !c.endsWith('='));
-				let json = null;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					// a page, not JSON
-				}
-				done({ status: res.statusCode, text, json, cookie: setCookie });
-			});
-		});
-		req.on('error', fail);
-		req.end(data);
-	});
-}
-
-async function must(method, path, options, status = 200) {
-	const answer = await call(method, path, options);
-	if (answer.status !== status) {
-		throw new Error(`${method} ${path}: ${answer.status} ${answer.text.slice(0, 200)}`);
-	}
-	return answer;
-}
+// Kept-alive connections, as many as the storm sends at once.
+const http = httpClient(base, options.crew * options.asks);
+const { call, must } = http;
 
 // A fixed seed: every run builds the same gathering and sends the same storm.
 const { random, pick } = seeded(0x5eed);
@@ -466,5 +424,5 @@ for (const [name, ok] of Object.entries(checks))
 	console.log(`  ${ok ? 'ok    ' : 'FAILED'}  ${name}`);
 writeFileSync(options.output, JSON.stringify(results, null, '\t') + '\n');
 console.log(`wrote ${options.output} (${((nowMs() - t0) / 1000).toFixed(1)} s in all)`);
-agent.destroy();
+http.close();
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1);

@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmark's processes. Node built-ins only.
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 
@@ -195,4 +196,83 @@ export function serveStreams(server, sockets, { host, port }) {
 	};
 	process.once('SIGTERM', stop);
 	process.once('SIGINT', stop);
+}
+
+/**
+ * Requests to the app from a bench script over kept-alive connections (node:http costs the
+ * bench process less CPU per request than fetch, and the machine has two cores for both).
+ * `call` answers { status, headers, text, json, cookie, ms }: `cookie` is the session cookie the
+ * answer set, if any, and `ms` the time to the last byte. `url` may be a path under `base`.
+ */
+export function httpClient(base, maxSockets) {
+	let agent = new Agent({ keepAlive: true, maxSockets });
+	let resent = 0;
+
+	function call(method, url, { cookie, body, accept } = {}) {
+		return new Promise((done, fail) => {
+			const data = body === undefined ? undefined : JSON.stringify(body);
+			const headers = { origin: base };
+			if (cookie) headers.cookie = cookie;
+			if (accept) headers.accept = accept;
+			if (data !== undefined) {
+				headers['content-type'] = 'application/json';
+				headers['content-length'] = Buffer.byteLength(data);
+			}
+			const started = nowMs();
+			const send = (retry) => {
+				const req = request(new URL(url, base), { method, agent, headers }, (res) => {
+					const chunks = [];
+					res.on('data', (chunk) => chunks.push(chunk));
+					res.on('end', () => {
+						const ms = nowMs() - started;
+						const text = Buffer.concat(chunks).toString();
+						const cookie = (res.headers['set-cookie'] ?? [])
+							.map((c) => c.split(';')[0])
+							.find((c) => !c.endsWith('='));
+						let json = null;
+						try {
+							json = JSON.parse(text);
+						} catch {
+							// a page, not JSON
+						}
+						done({ status: res.statusCode, headers: res.headers, text, json, cookie, ms });
+					});
+				});
+				// A kept-alive socket the server closed for idleness just as it was picked fails the
+				// request before any answer: send it once more, as Node's documentation advises. The
+				// time still counts from the first attempt.
+				req.on('error', (error) => {
+					if (retry && req.reusedSocket && ['ECONNRESET', 'EPIPE'].includes(error.code)) {
+						resent++;
+						send(false);
+					} else fail(error);
+				});
+				req.end(data);
+			};
+			send(true);
+		});
+	}
+
+	return {
+		call,
+		/** `call`, and an error unless the answer has `status`. */
+		async must(method, url, options, status = 200) {
+			const answer = await call(method, url, options);
+			if (answer.status !== status)
+				throw new Error(`${method} ${url}: ${answer.status} ${answer.text.slice(0, 200)}`);
+			return answer;
+		},
+		/** Requests sent again after a kept-alive socket failed them. */
+		get resent() {
+			return resent;
+		},
+		/** New connections from here on: none left over from an earlier phase. */
+		renew() {
+			agent.destroy();
+			agent = new Agent({ keepAlive: true, maxSockets });
+		},
+		close() {
+			agent.destroy();
+		}
+	};
 }

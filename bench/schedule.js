@@ -35,7 +35,6 @@ import {
 	symlinkSync,
 	writeFileSync
 } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +42,7 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import {
 	cpuSeconds,
+	httpClient,
 	machineCpu,
 	memory,
 	nowMs,
@@ -188,63 +188,8 @@ const app = await launch(
 
 // Kept-alive connections from this process: the renders go one at a time over one of them,
 // the edits over as many as are in flight.
-let agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-/** Requests sent again after a kept-alive socket failed them (see call). */
-let resent = 0;
-
-/** One request to `origin`; { status, text, json, cookie, ms } (ms: to the last byte). */
-function call(method, url, { cookie, body, accept } = {}) {
-	return new Promise((done, fail) => {
-		const data = body === undefined ? undefined : JSON.stringify(body);
-		const headers = { origin: base };
-		if (cookie) headers.cookie = cookie;
-		if (accept) headers.accept = accept;
-		if (data !== undefined) {
-			headers['content-type'] = 'application/json';
-			headers['content-length'] = Buffer.byteLength(data);
-		}
-		const started = nowMs();
-		const send = (retry) => {
-			const req = request(url, { method, agent, headers }, (res) => {
-				const chunks = [];
-				res.on('data', (chunk) => chunks.push(chunk));
-				res.on('end', () => {
-					const ms = nowMs() - started;
-					const text = Buffer.concat(chunks).toString();
-					const cookie = (res.headers['set-cookie'] ?? [])
-						.map((c) => c.split(';')[0])
-						.find((c) => !c.endsWith('='));
-					let json = null;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						// a page, not JSON
-					}
-					done({ status: res.statusCode, headers: res.headers, text, json, cookie, ms });
-				});
-			});
-			// A kept-alive socket the server closed for idleness just as it was picked fails the
-			// request before any answer: send it once more, as Node's documentation advises. The
-			// time still counts from the first attempt.
-			req.on('error', (error) => {
-				if (retry && req.reusedSocket && ['ECONNRESET', 'EPIPE'].includes(error.code)) {
-					resent++;
-					send(false);
-				} else fail(error);
-			});
-			req.end(data);
-		};
-		send(true);
-	});
-}
-
-async function must(method, path, options, status = 200) {
-	const answer = await call(method, base + path, options);
-	if (answer.status !== status)
-		throw new Error(`${method} ${path}: ${answer.status} ${answer.text.slice(0, 200)}`);
-	return answer;
-}
+const http = httpClient(base, 64);
+const { call, must } = http;
 
 // A fixed seed: every run builds the same gathering.
 const { random, pick } = seeded(0x5c4ed);
@@ -502,8 +447,7 @@ async function fanout(kind, server) {
 		lastEventId: head
 	});
 	await clientsProcess.call('record', { n, marker });
-	agent.destroy();
-	agent = new Agent({ keepAlive: true, maxSockets: 64 });
+	http.renew();
 	// One request before the clock starts, so a connection is open.
 	await call('GET', kind === 'tidewatch' ? `${base}/api/last-event-id` : `${floorBase}/stamps`);
 	await call('GET', `${floorBase}/stamps`); // forget any earlier broadcasts
@@ -644,7 +588,7 @@ log(
 	`floor: ${bare.deliveriesPerSecond} deliveries/s, p50 ${bare.fromCommit.p50Ms} ms, p99 ${bare.fromCommit.p99Ms} ms from its broadcast`
 );
 clientsProcess.child.disconnect();
-agent.destroy();
+http.close();
 if (process.env.SCHEDULE_BENCH_DUMP) {
 	// The gathering, for a look at `/` in a browser: DATABASE_PATH=<that file> npm start.
 	const db = new Database(dbPath, { readonly: true });
@@ -695,7 +639,7 @@ const results = {
 		floorIs:
 			'bench/schedule-floor.js: node:http + ws (the app settings), POST /broadcast wraps the public ApiEvent of the same edit and sends one buffer to every socket'
 	},
-	resentRequests: resent,
+	resentRequests: http.resent,
 	totalSeconds: round((nowMs() - t0) / 1000, 1)
 };
 
