@@ -483,6 +483,20 @@ async function stopLoopDelay(server) {
 		: { maxMs: null, p99Ms: null, meanMs: null };
 }
 
+/** The driver renames the target (or broadcasts the baseline's event) R times a second, open loop. */
+function driveChanges(kind, server, target, cookie, seconds, marker) {
+	return driver.call('drive', {
+		kind,
+		base: kind === 'tidewatch' ? base : server.base,
+		origin,
+		cookie,
+		target,
+		rate: options.rate,
+		seconds,
+		marker
+	});
+}
+
 /**
  * The server CPU of a change with no stream open: `rate` changes a second for a few seconds,
  * driven as in the fan-out. With the fan-out run's CPU it fits cost = fixed × changes +
@@ -507,16 +521,7 @@ async function fixedCost(kind, server, target, cookie) {
 	// it; measured at once, that work would count as the cost of the few changes measured.
 	await sleep(options.quick ? 200 : 1500);
 	const cpuBefore = cpuSeconds(server.pid);
-	const drive = await driver.call('drive', {
-		kind,
-		base: kind === 'tidewatch' ? base : server.base,
-		origin,
-		cookie,
-		target,
-		rate: options.rate,
-		seconds,
-		marker: 'fixed-'
-	});
+	const drive = await driveChanges(kind, server, target, cookie, seconds, 'fixed-');
 	const cpu = cpuSeconds(server.pid) - cpuBefore;
 	const changes = drive.statuses[kind === 'tidewatch' ? 200 : 204] ?? 0;
 	return {
@@ -584,16 +589,7 @@ async function fanout(kind, server, target, cookie, finalId) {
 	const mainCpuBefore = process.cpuUsage();
 	const machineBefore = machineCpu();
 	const stopRss = rssPoller(server.pid);
-	const drive = await driver.call('drive', {
-		kind,
-		base: kind === 'tidewatch' ? base : server.base,
-		origin,
-		cookie,
-		target,
-		rate: options.rate,
-		seconds: options.duration,
-		marker: 'fanout-'
-	});
+	const drive = await driveChanges(kind, server, target, cookie, options.duration, 'fanout-');
 	const last = await finalId(drive);
 	const waits = await everyLoader('waitAtLeast', { id: last, timeoutMs: 30_000 });
 	const loopDelay = await stopLoopDelay(server);
