@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import Database from 'better-sqlite3';
 import { startServer, type TestServer } from '../helpers/server';
+import { connectStream } from '../helpers/stream';
 
 // The busiest changes are answered by server.js's direct path before SvelteKit. It must answer
 // every request exactly as SvelteKit does: the same script of requests runs against a server
@@ -234,7 +235,14 @@ async function runScript(server: TestServer, origin: string) {
 			json: { name: 'Successor' },
 			cookie: successor
 		});
+		// The old cookie again after its successor was used: the whole chain ends, and the
+		// successor's stream closes `taken` within the second (contract §5).
+		const stream = await connectStream(server, { cookie: successor, origin });
+		await new Promise((done) => setTimeout(done, graceMs + 100));
 		await adminSends({ method: 'PATCH', path: `/api/users/${regular.id}`, json: { name: 'Old' } });
+		const theft = Date.now();
+		expect(await stream.waitForClose(1_000)).toEqual({ code: 4001, reason: 'taken' });
+		expect(Date.now() - theft).toBeLessThan(1_000);
 		await hold({ method: 'DELETE', path: '/api/auth/session', cookie: crew.cookie });
 		await hold({ method: 'DELETE', path: `/api/shifts/${shift}/signup`, cookie: crew.cookie });
 	} finally {
@@ -242,6 +250,10 @@ async function runScript(server: TestServer, origin: string) {
 	}
 	return answers;
 }
+
+// An old cookie stands for its successor this long after a rotation; past it, it means theft.
+const graceMs = 200;
+const env = { LOG_LEVEL: 'debug', SESSION_GRACE_SECONDS: String(graceMs / 1000) };
 
 // The paths that answer directly, in the order of the script above.
 const directAnswers = 33;
@@ -255,8 +267,8 @@ for (const [label, origin] of [
 		let kit: TestServer;
 		beforeAll(async () => {
 			[direct, kit] = await Promise.all([
-				startServer({ ORIGIN: origin, LOG_LEVEL: 'debug' }),
-				startServer({ ORIGIN: origin, LOG_LEVEL: 'debug', DIRECT_CHANGES: 'off' })
+				startServer({ ...env, ORIGIN: origin }),
+				startServer({ ...env, ORIGIN: origin, DIRECT_CHANGES: 'off' })
 			]);
 		});
 		afterAll(() => Promise.all([direct?.close(), kit?.close()]));
