@@ -18,14 +18,14 @@ import { matchDirectRoute } from './direct-routes';
 /**
  * The direct path: the busiest changes of the API answered straight from Node's request,
  * before SvelteKit builds its web Request, request store and Response around them, which was
- * about a third of a change's server CPU (docs/performance.md). It does what the hooks and the
+ * about half of a change's server CPU (docs/performance.md). It does what the hooks and the
  * SvelteKit route would, in their order and with their functions: security headers, the
  * loopback-host guard, the body limit, the session check (rotation included), then the same
  * `ApiChange`. Whatever it is not sure to answer alike it leaves to SvelteKit by returning
  * false before touching the request.
  *
- * server.js calls it only when the request's origin is ORIGIN, or plain http to its Host
- * header (no PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER of the operator's own).
+ * It is asked (early-answers.ts) only when the request's origin is ORIGIN, or plain http to
+ * its Host header (no PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER of the operator's own).
  */
 export function answerDirectly(request: IncomingMessage, response: ServerResponse): boolean {
 	const route = matchDirectRoute(request.method, request.url);
