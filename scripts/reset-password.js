@@ -81,13 +81,7 @@ try {
 			db.prepare(
 				`INSERT INTO password_reset (id, token_hash, user_id, created_by, created_at, expires_at)
 				VALUES (?, ?, ?, NULL, ?, ?)`
-			).run(
-				id,
-				createHash('sha256').update(token).digest('hex'),
-				found.id,
-				now,
-				expiresAt
-			);
+			).run(id, createHash('sha256').update(token).digest('hex'), found.id, now, expiresAt);
 			// As audit-store.ts's recordAudit writes it; no actor: the operator is not a user.
 			db.prepare(
 				`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail)

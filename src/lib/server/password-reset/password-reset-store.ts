@@ -62,10 +62,10 @@ export function deletePasswordResetsMadeBy(db: Db, makerId: string): number {
 /** Revokes one unused link of the user; false when there is no such link. */
 export function deleteUnusedPasswordReset(db: Db, userId: string, id: string): boolean {
 	return (
-		prepared(
-			db,
-			'DELETE FROM password_reset WHERE id = ? AND user_id = ? AND used_at IS NULL'
-		).run(id, userId).changes === 1
+		prepared(db, 'DELETE FROM password_reset WHERE id = ? AND user_id = ? AND used_at IS NULL').run(
+			id,
+			userId
+		).changes === 1
 	);
 }
 

@@ -23,6 +23,11 @@ export function revokePasswordReset(actor: ServerSession, userId: string, resetI
 		if (!deleteUnusedPasswordReset(tx.db, userId, resetId)) {
 			throw new Refusal(404, 'no such password reset link: it was used, replaced or revoked');
 		}
-		recordAudit(tx, { actor: admin, action: 'password-reset-revoke', target: user, detail: resetId });
+		recordAudit(tx, {
+			actor: admin,
+			action: 'password-reset-revoke',
+			target: user,
+			detail: resetId
+		});
 	});
 }
