@@ -69,26 +69,31 @@ try {
 	const token = randomBytes(32).toString('base64url');
 	const now = Date.now();
 	const expiresAt = now + Math.round(hours * 3_600_000);
+	const id = randomBytes(10).toString('base64url');
 	const user = db
 		.transaction(() => {
-			const found = db.prepare('SELECT id, name FROM user WHERE name = ? COLLATE NOCASE').get(name);
-			if (!found) return undefined;
+			const found = db
+				.prepare('SELECT id, name, suspended_at FROM user WHERE name = ? COLLATE NOCASE')
+				.get(name);
+			if (!found || found.suspended_at !== null) return found;
 			// A new link replaces the user's earlier unused ones, as the admin's does.
 			db.prepare('DELETE FROM password_reset WHERE user_id = ? AND used_at IS NULL').run(found.id);
 			db.prepare(
 				`INSERT INTO password_reset (id, token_hash, user_id, created_by, created_at, expires_at)
 				VALUES (?, ?, ?, NULL, ?, ?)`
-			).run(
-				randomBytes(10).toString('base64url'),
-				createHash('sha256').update(token).digest('hex'),
-				found.id,
-				now,
-				expiresAt
-			);
+			).run(id, createHash('sha256').update(token).digest('hex'), found.id, now, expiresAt);
+			// As audit-store.ts's recordAudit writes it; no actor: the operator is not a user.
+			db.prepare(
+				`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail)
+				VALUES (?, NULL, NULL, 'password-reset-create', ?, ?, ?)`
+			).run(now, found.id, found.name, `${id}, by the operator's command`);
 			return found;
 		})
 		.immediate();
 	if (!user) fail(`No user named "${name}". Names are compared ignoring case.`);
+	if (user.suspended_at !== null) {
+		fail(`${user.name} is suspended: a link would not work. Lift the suspension first.`);
+	}
 
 	const link = `/reset-password?token=${token}`;
 	const until = new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z');

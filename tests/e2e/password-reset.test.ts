@@ -64,5 +64,43 @@ for (const javaScriptEnabled of [true, false]) {
 			await later.getByRole('button', { name: 'Log in' }).click();
 			await expect(later.getByTestId('account-name')).toHaveText(name);
 		});
+
+		test("an admin sees a user's link on their page, revokes it, and the audit trail tells", async ({
+			browser
+		}) => {
+			const newPage = async () => (await browser.newContext({ javaScriptEnabled })).newPage();
+			const name = uniqueName(javaScriptEnabled ? 'revoke-js' : 'revoke-nojs');
+			await register(await newPage(), name, javaScriptEnabled);
+			const admin = await newPage();
+			await logIn(admin, adminName, javaScriptEnabled);
+			await admin.goto('/admin');
+			await waitForApp(admin, javaScriptEnabled);
+			await admin.getByLabel('User', { exact: true }).selectOption({ label: name });
+			await admin.getByRole('button', { name: 'Create password reset link' }).click();
+			const link = await admin.getByTestId('password-reset-url').inputValue();
+
+			const response = await admin.request.get('/api/users');
+			const users = (await response.json()) as { id: string; name: string }[];
+			const id = users.find((user) => user.name === name)!.id;
+			await admin.goto(`/users/${id}`);
+			await waitForApp(admin, javaScriptEnabled);
+			const listed = admin.getByTestId('user-reset');
+			await expect(listed).toHaveCount(1);
+			await expect(listed).toContainText(`made by ${adminName}`);
+			await listed.getByRole('button', { name: 'Revoke' }).click();
+			await expect(admin.getByText('The password reset link was revoked.')).toBeVisible();
+			await expect(admin.getByTestId('no-resets')).toBeVisible();
+
+			const holder = await newPage();
+			expect((await holder.goto(link))?.status()).toBe(400);
+
+			await admin.goto('/users/audit');
+			await waitForApp(admin, javaScriptEnabled);
+			await admin.getByLabel('Kind').selectOption({ label: 'reset links revoked' });
+			await admin.getByRole('button', { name: 'Show' }).click();
+			const rows = admin.getByTestId('audit-row').filter({ hasText: name });
+			await expect(rows.and(admin.locator('[data-action="password-reset-revoke"]'))).toHaveCount(1);
+			await expect(admin.locator('[data-action="password-reset-create"]')).toHaveCount(0);
+		});
 	});
 }

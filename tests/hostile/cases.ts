@@ -1111,7 +1111,7 @@ const apiRoutes: { path: (w: World) => string; methods: string[] }[] = [
 	{ path: () => '/api/auth/account/interests', methods: ['GET'] },
 	{ path: (w) => `/api/auth/account/interests/${w.entryId}`, methods: ['PUT', 'DELETE'] },
 	{ path: () => '/api/auth/account/calendar', methods: ['POST', 'DELETE'] },
-	{ path: (w) => `/api/users/${w.regular.id}/password-reset`, methods: ['POST'] },
+	{ path: (w) => `/api/users/${w.regular.id}/password-reset`, methods: ['GET', 'POST'] },
 	{ path: () => '/api/auth/password-reset', methods: ['POST'] },
 	{ path: () => '/api/last-event-id', methods: ['GET'] },
 	{ path: () => '/api/events', methods: [] }

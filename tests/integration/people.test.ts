@@ -369,7 +369,8 @@ describe('the audit trail', () => {
 		expect(records[0]).toMatchObject({ action: 'user-delete', targetName: newName });
 		expect(records.find((record) => record.action === 'user-rename')).toMatchObject({
 			targetName: newName,
-			detail: `from ${user.name}`
+			detail: '',
+			quoted: user.name
 		});
 		expect(records.find((record) => record.action === 'user-type')?.detail).toBe('regular to crew');
 	});

@@ -40,6 +40,26 @@ describe('migrations', () => {
 		second.close();
 	});
 
+	it('audit rows written before quoted text existed have the user agent and former name moved out of their words', () => {
+		const db = new Database(':memory:');
+		migrate(
+			db,
+			migrations.filter((m) => m.version < 9)
+		);
+		const insert = db.prepare(
+			"INSERT INTO audit (at, action, target_id, target_name, detail) VALUES (1, ?, 't', 'T', ?)"
+		);
+		insert.run('session-taken', 'Mozilla/5.0 "admin promoted"');
+		insert.run('user-rename', 'from Old Name');
+		insert.run('user-type', 'regular to crew');
+		migrate(db);
+		expect(db.prepare('SELECT action, detail, quoted FROM audit ORDER BY id').all()).toEqual([
+			{ action: 'session-taken', detail: '', quoted: 'Mozilla/5.0 "admin promoted"' },
+			{ action: 'user-rename', detail: '', quoted: 'Old Name' },
+			{ action: 'user-type', detail: 'regular to crew', quoted: null }
+		]);
+	});
+
 	it('a failing migration leaves no trace and is not recorded', () => {
 		const db = new Database(':memory:');
 		const broken = [

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** What an audit row tells of: an admin's action, or a security event. */
 export const auditActions = [
 	'user-type',
@@ -9,7 +11,10 @@ export const auditActions = [
 	'settings-change',
 	'invitation-create',
 	'invitation-revoke',
-	'session-taken'
+	'session-taken',
+	'password-reset-create',
+	'password-reset-revoke',
+	'password-reset-use'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -23,5 +28,39 @@ export interface ApiAuditRecord {
 	action: AuditAction;
 	targetId: string | null;
 	targetName: string | null;
+	/** The record's own words: never text a user chose. */
 	detail: string;
+	/** Text a user chose (a user agent, a former name), apart from `detail`; null when none. */
+	quoted: string | null;
 }
+
+export const maxAuditPage = 200;
+
+const id = z.string().min(1).max(64);
+
+/** GET /api/audit: newest first, `before` an id (the last one of the page before). */
+export const auditQuerySchema = z.object({
+	before: z.coerce
+		.number({ error: 'before must be a number' })
+		.int('before must be a whole number')
+		.min(1, 'before must be positive')
+		.optional(),
+	action: z.enum(auditActions, { error: 'action must be a kind of audit record' }).optional(),
+	actor: id.optional(),
+	target: id.optional(),
+	limit: z.coerce
+		.number({ error: 'limit must be a number' })
+		.int('limit must be a whole number')
+		.min(1, `limit must be 1 to ${maxAuditPage}`)
+		.max(maxAuditPage, `limit must be 1 to ${maxAuditPage}`)
+		.default(maxAuditPage)
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+/** The /users/audit page's query string: anything odd falls back to "all". */
+export const auditPageQuerySchema = z.object({
+	before: z.coerce.number().int().min(1).optional().catch(undefined),
+	action: z.enum(auditActions).optional().catch(undefined),
+	actor: id.optional().catch(undefined),
+	target: id.optional().catch(undefined)
+});

@@ -10,6 +10,21 @@ export interface ApiCreatedPasswordReset {
 	url: string;
 }
 
+/** A link not yet used nor expired, as its user's admin page lists it: never its secret. */
+export interface ApiPasswordResetLink {
+	id: string;
+	createdAt: number;
+	expiresAt: number;
+	/** The admin who made it; null when the operator's command did. */
+	createdById: string | null;
+	createdByName: string | null;
+}
+
+/** The admin page's revoke button. */
+export const revokePasswordResetFormSchema = z.object({
+	resetId: z.string({ error: 'choose a link to revoke' }).min(1, 'choose a link to revoke').max(64)
+});
+
 export const defaultPasswordResetHours = 24;
 export const maxPasswordResetHours = 72;
 

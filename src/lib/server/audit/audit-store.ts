@@ -1,4 +1,4 @@
-import type { ApiAuditRecord, AuditAction } from '$lib/api';
+import type { ApiAuditRecord, AuditAction, AuditQuery } from '$lib/api';
 import type { Db } from '../db';
 import type { Change } from '../events/change';
 import { prepared } from '../db/statements';
@@ -9,17 +9,31 @@ interface Named {
 }
 
 /**
+ * Security events that an ordinary user can cause (a session of theirs taken) are kept at most
+ * this many per user, so nobody can bury admins' actions under their own rows.
+ */
+export const maxSecurityRowsPerUser = 50;
+const boundedPerUser: AuditAction[] = ['session-taken'];
+
+/**
  * Writes one audit row inside the change it tells of: a refused or rolled back action leaves
- * none, a committed one always has its row.
+ * none, a committed one always has its row. `detail` is the record's own words; whatever a user
+ * chose (a user agent, a name) goes in `quoted`, never into `detail`.
  */
 export function recordAudit(
 	tx: Change,
-	row: { actor: Named | null; action: AuditAction; target: Named | null; detail?: string }
+	row: {
+		actor: Named | null;
+		action: AuditAction;
+		target: Named | null;
+		detail?: string;
+		quoted?: string;
+	}
 ): void {
 	prepared(
 		tx.db,
-		`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail, quoted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	).run(
 		tx.now,
 		row.actor?.id ?? null,
@@ -27,18 +41,59 @@ export function recordAudit(
 		row.action,
 		row.target?.id ?? null,
 		row.target?.name ?? null,
-		(row.detail ?? '').slice(0, 512)
+		(row.detail ?? '').slice(0, 512),
+		row.quoted === undefined ? null : row.quoted.slice(0, 512)
 	);
+	if (row.target && boundedPerUser.includes(row.action)) {
+		prepared(
+			tx.db,
+			`DELETE FROM audit WHERE target_id = ? AND action = ? AND id <= (
+				SELECT id FROM audit WHERE target_id = ? AND action = ?
+				ORDER BY id DESC LIMIT 1 OFFSET ?)`
+		).run(row.target.id, row.action, row.target.id, row.action, maxSecurityRowsPerUser);
+	}
 }
 
-/** The latest rows, newest first. */
-export function listAudit(db: Db, limit = 200): ApiAuditRecord[] {
+/**
+ * One page of the trail, newest first: ids grow in commit order, so `before` (the last id of the
+ * page before) pages through every row however many are written meanwhile.
+ */
+export function listAudit(db: Db, query: Partial<AuditQuery> = {}): ApiAuditRecord[] {
+	const where: string[] = [];
+	const params: (string | number)[] = [];
+	if (query.before !== undefined) {
+		where.push('id < ?');
+		params.push(query.before);
+	}
+	if (query.action !== undefined) {
+		where.push('action = ?');
+		params.push(query.action);
+	}
+	if (query.actor !== undefined) {
+		where.push('actor_id = ?');
+		params.push(query.actor);
+	}
+	if (query.target !== undefined) {
+		where.push('target_id = ?');
+		params.push(query.target);
+	}
 	return prepared(
 		db,
 		`SELECT id, at, actor_id AS actorId, actor_name AS actorName, action,
-				target_id AS targetId, target_name AS targetName, detail
-			FROM audit ORDER BY at DESC, id DESC LIMIT ?`
-	).all(limit) as ApiAuditRecord[];
+				target_id AS targetId, target_name AS targetName, detail, quoted
+			FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+			ORDER BY id DESC LIMIT ?`
+	).all(...params, query.limit ?? 200) as ApiAuditRecord[];
+}
+
+/** Who has acted in the trail, under the name of their latest row: the page's actor filter. */
+export function listAuditActors(db: Db): Named[] {
+	return prepared(
+		db,
+		`SELECT actor_id AS id, actor_name AS name FROM audit
+			WHERE id IN (SELECT MAX(id) FROM audit WHERE actor_id IS NOT NULL GROUP BY actor_id)
+			ORDER BY actor_name COLLATE NOCASE LIMIT 500`
+	).all() as Named[];
 }
 
 /** Deletes rows written before `before` (ms), as security records are (same retention). */

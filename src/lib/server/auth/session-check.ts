@@ -186,6 +186,6 @@ function endFamilyAsTaken(tx: Change, row: SessionRow, userAgent: string): void 
 		actor: null,
 		action: 'session-taken',
 		target: findUserById(tx.db, row.user_id) ?? null,
-		detail: userAgent
+		quoted: userAgent
 	});
 }

@@ -236,6 +236,22 @@ export const migrations: Migration[] = [
 				changed_at INTEGER NOT NULL
 			);
 		`
+	},
+	{
+		version: 9,
+		name: 'audit paging and quoted text, reset links by maker',
+		// Text a user chose (a user agent, a name) moves out of the record's own words into
+		// quoted, for rows written before. The audit trail pages by id, filtered by kind or actor.
+		sql: `
+			ALTER TABLE audit ADD COLUMN quoted TEXT;
+			UPDATE audit SET quoted = detail, detail = '' WHERE action = 'session-taken';
+			UPDATE audit SET quoted = substr(detail, 6), detail = ''
+				WHERE action = 'user-rename' AND detail LIKE 'from %';
+			CREATE INDEX audit_action ON audit (action, id);
+			CREATE INDEX audit_actor ON audit (actor_id, id);
+			CREATE INDEX audit_target ON audit (target_id, id);
+			CREATE INDEX password_reset_created_by ON password_reset (created_by);
+		`
 	}
 ];
 

@@ -1,4 +1,5 @@
 import type { ApiCreatedPasswordReset } from '$lib/api';
+import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
 import { change } from '../events/change';
@@ -16,8 +17,8 @@ export function passwordResetUrl(origin: string, token: string): string {
 
 /**
  * An admin makes a single-use password reset link for a user; it is answered this once and kept
- * only hashed, and the user's earlier unused links stop working. No event: nobody's page shows
- * reset links, and nothing changes for the user until the link is used.
+ * only hashed, and the user's earlier unused links stop working. Audited; no event: no live page
+ * shows reset links, and nothing changes for the user until the link is used.
  */
 export function createPasswordReset(
 	actor: ServerSession,
@@ -27,8 +28,13 @@ export function createPasswordReset(
 ): ApiCreatedPasswordReset {
 	const token = generateSecretToken();
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		if (!findUserById(tx.db, userId)) throw new Refusal(404, 'no such user');
+		const admin = requireActor(tx, actor, { admin: true });
+		const user = findUserById(tx.db, userId);
+		if (!user) throw new Refusal(404, 'no such user');
+		// A suspended user's link would never work (a suspension ends them and refuses their use).
+		if (user.suspendedAt) {
+			throw new Refusal(409, 'this user is suspended: lift the suspension before making a link');
+		}
 		deleteUnusedPasswordResets(tx.db, userId);
 		const reset = {
 			id: generateLinkId(),
@@ -38,6 +44,12 @@ export function createPasswordReset(
 			expiresAt: tx.now + Math.round(expiresInHours * 3_600_000)
 		};
 		insertPasswordReset(tx.db, { ...reset, usedAt: null }, hashSecretToken(token));
+		recordAudit(tx, {
+			actor: admin,
+			action: 'password-reset-create',
+			target: user,
+			detail: `${reset.id}, valid until ${new Date(reset.expiresAt).toISOString()}`
+		});
 		return {
 			id: reset.id,
 			createdAt: reset.createdAt,

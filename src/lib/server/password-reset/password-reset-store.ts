@@ -48,6 +48,45 @@ export function deleteUnusedPasswordResets(db: Db, userId: string): number {
 	).changes;
 }
 
+/**
+ * Ends the unused links an admin made: they stand on the maker's authority, which goes when
+ * the maker is demoted, suspended or deleted (deletion would otherwise leave `created_by` null,
+ * which reads as the operator's command).
+ */
+export function deletePasswordResetsMadeBy(db: Db, makerId: string): number {
+	return prepared(db, 'DELETE FROM password_reset WHERE created_by = ? AND used_at IS NULL').run(
+		makerId
+	).changes;
+}
+
+/** Revokes one unused link of the user; false when there is no such link. */
+export function deleteUnusedPasswordReset(db: Db, userId: string, id: string): boolean {
+	return (
+		prepared(db, 'DELETE FROM password_reset WHERE id = ? AND user_id = ? AND used_at IS NULL').run(
+			id,
+			userId
+		).changes === 1
+	);
+}
+
+/** The user's links that could still be used at `now`, newest first, with their maker's name. */
+export function listOutstandingPasswordResets(db: Db, userId: string, now: number) {
+	return prepared(
+		db,
+		`SELECT r.id, r.created_at AS createdAt, r.expires_at AS expiresAt,
+				r.created_by AS createdById, u.name AS createdByName
+			FROM password_reset r LEFT JOIN user u ON u.id = r.created_by
+			WHERE r.user_id = ? AND r.used_at IS NULL AND r.expires_at > ?
+			ORDER BY r.created_at DESC, r.id`
+	).all(userId, now) as {
+		id: string;
+		createdAt: number;
+		expiresAt: number;
+		createdById: string | null;
+		createdByName: string | null;
+	}[];
+}
+
 export function findPasswordResetByTokenHash(
 	db: Db,
 	tokenHash: string

@@ -14,9 +14,9 @@ function limiter(): RateLimiter {
 }
 
 /**
- * Runs a use (or a look) of a reset link under a limit on bad links per client address. A token
- * has 256 random bits, so guessing is hopeless anyway; the limit keeps a guesser from spending
- * the server's time. The attempt counts before it runs, so parallel tries cannot slip past, and
+ * Runs a use of a reset link under a limit on bad links per client address. A token has 256
+ * random bits, so guessing is hopeless anyway; the limit keeps a guesser from spending the
+ * server's time. Opening the page does not count: another site can make a browser do that. The attempt counts before it runs, so parallel tries cannot slip past, and
  * is taken back unless the link turned out unknown, used or expired (400 or 410).
  */
 export async function limitResetAttempts<T>(

@@ -1,4 +1,5 @@
 import type { PasswordReset } from '$lib/api';
+import { recordAudit } from '../audit/audit-store';
 import { appendLoginUpdate } from '../auth/login-events';
 import { hashPassword } from '../auth/password';
 import { hashSecretToken } from '../auth/secret-token';
@@ -6,7 +7,7 @@ import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';
-import { getDb } from '../db';
+import { getDb, type Db } from '../db';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
@@ -18,23 +19,38 @@ import {
 } from './password-reset-store';
 import { limitResetAttempts } from './reset-limit';
 
-const refusals: Record<LinkProblem, () => Refusal> = {
+const refusals: Record<LinkProblem | 'withdrawn', () => Refusal> = {
 	unknown: () => new Refusal(400, 'that password reset link is not valid', 'token'),
 	used: () => new Refusal(410, 'that password reset link was already used', 'token'),
-	expired: () => new Refusal(410, 'that password reset link has expired', 'token')
+	expired: () => new Refusal(410, 'that password reset link has expired', 'token'),
+	withdrawn: () => new Refusal(410, 'that password reset link no longer works', 'token')
 };
 
-function usable(reset: PasswordResetRecord | undefined, now: number): PasswordResetRecord {
+/**
+ * A link stands on its user and its maker as they are now: a suspended user's link never works,
+ * and an admin's link only while that admin still is one (not demoted, suspended or deleted).
+ * Null (the operator's command) needs nobody. The ends of those states delete links too; this
+ * check covers whatever happens between a use's two looks.
+ */
+function usable(db: Db, reset: PasswordResetRecord | undefined, now: number): PasswordResetRecord {
 	const problem = linkProblem(reset, now);
 	if (problem) throw refusals[problem]();
+	const user = findUserById(db, reset!.userId);
+	if (!user) throw refusals.unknown();
+	const maker = reset!.createdBy === null ? null : findUserById(db, reset!.createdBy);
+	const makerStands = reset!.createdBy === null || (maker?.type === 'admin' && !maker.suspendedAt);
+	if (user.suspendedAt || !makerStands) throw refusals.withdrawn();
 	return reset!;
 }
 
-/** Refuses (400 or 410) unless the link may be used now; the reset page asks before its form. */
-export function checkPasswordResetLink(token: string, address: string): Promise<void> {
-	return limitResetAttempts(address, () => {
-		usable(findPasswordResetByTokenHash(getDb(), hashSecretToken(token)), Date.now());
-	});
+/**
+ * Refuses (400 or 410) unless the link may be used now; the reset page asks before its form.
+ * Not counted against the guessing limit: any page can make a visitor's browser open made-up
+ * links (an image), and a look changes nothing; only a use counts (docs/security.md).
+ */
+export function checkPasswordResetLink(token: string): void {
+	const db = getDb();
+	usable(db, findPasswordResetByTokenHash(db, hashSecretToken(token)), Date.now());
 }
 
 /**
@@ -51,17 +67,26 @@ export function usePasswordReset(
 	const tokenHash = hashSecretToken(input.token);
 	return limitResetAttempts(address, async () => {
 		// Looked at before the (slow) hashing, so a bad link costs the server nothing.
-		usable(findPasswordResetByTokenHash(getDb(), tokenHash), Date.now());
+		const db = getDb();
+		usable(db, findPasswordResetByTokenHash(db, tokenHash), Date.now());
 		const passwordHash = await hashPassword(input.password);
 		return change((tx) => {
-			const reset = usable(findPasswordResetByTokenHash(tx.db, tokenHash), tx.now);
+			const reset = usable(tx.db, findPasswordResetByTokenHash(tx.db, tokenHash), tx.now);
 			if (!markPasswordResetUsed(tx.db, reset.id, tx.now)) throw refusals.used();
 			updatePasswordHash(tx.db, reset.userId, passwordHash);
 			deleteCalendarFeed(tx.db, reset.userId);
 			endUserFamilies(tx, reset.userId, 'password-changed');
 			const login = createSession(tx, { userId: reset.userId, userAgent });
 			appendLoginUpdate(tx, reset.userId, login.session.family);
-			return { user: findUserById(tx.db, reset.userId)!, login };
+			const user = findUserById(tx.db, reset.userId)!;
+			recordAudit(tx, {
+				actor: null,
+				action: 'password-reset-use',
+				target: user,
+				detail: reset.id,
+				quoted: userAgent
+			});
+			return { user, login };
 		});
 	});
 }

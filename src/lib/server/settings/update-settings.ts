@@ -13,15 +13,19 @@ export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiS
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = currentSettings(tx.db);
 		const settings: ApiSettings = { ...before, ...patch };
-		const changed = (Object.keys(patch) as (keyof ApiSettings)[])
-			.filter((key) => patch[key] !== undefined && patch[key] !== before[key])
-			.map((key) => `${key}: ${before[key]} to ${settings[key]}`);
+		const changed = (Object.keys(patch) as (keyof ApiSettings)[]).filter(
+			(key) => patch[key] !== undefined && patch[key] !== before[key]
+		);
 		if (changed.length) {
+			// The gathering's name is text an admin chose: quoted, not part of the record's words.
 			recordAudit(tx, {
 				actor: admin,
 				action: 'settings-change',
 				target: null,
-				detail: changed.join('; ')
+				detail: changed
+					.map((key) => (key === 'name' ? 'name' : `${key}: ${before[key]} to ${settings[key]}`))
+					.join('; '),
+				...(changed.includes('name') && { quoted: settings.name })
 			});
 		}
 		saveSettings(tx.db, settings);

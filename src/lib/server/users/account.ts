@@ -8,6 +8,7 @@ import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { getDb } from '../db';
 import { change } from '../events/change';
+import { deleteUnusedPasswordResets } from '../password-reset/password-reset-store';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { removeUser } from './admin';
@@ -62,6 +63,8 @@ export async function updateAccount(
 		updatePasswordHash(tx.db, user.id, passwordHash);
 		// A feed URL is a key to the user's plan like a session is to the account: it ends too.
 		deleteCalendarFeed(tx.db, user.id);
+		// A reset link would undo the change the user just made with the current password.
+		deleteUnusedPasswordResets(tx.db, user.id);
 		endUserFamilies(tx, user.id, 'password-changed');
 		const login = createSession(tx, { userId: user.id, userAgent });
 		appendLoginUpdate(tx, user.id, login.session.family);

@@ -14,6 +14,10 @@ import { countActiveAdmins, findUserById, setSuspended } from './user-store';
 import { prepared } from '../db/statements';
 import { removeInterests } from '../interests/interests';
 import { log } from '../log';
+import {
+	deletePasswordResetsMadeBy,
+	deleteUnusedPasswordResets
+} from '../password-reset/password-reset-store';
 import { removeFromShifts } from '../shifts/remove-crew';
 
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
@@ -50,6 +54,11 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 			setSuspended(tx.db, id, tx.now, admin.id);
 		}
 		if (lift) setSuspended(tx.db, id, null, null);
+		// Reset links end with their user's suspension, and with their maker's admin rights.
+		if (suspend) deleteUnusedPasswordResets(tx.db, id);
+		if (suspend || (patch.type !== undefined && patch.type !== 'admin')) {
+			deletePasswordResetsMadeBy(tx.db, id);
+		}
 		// Only crew and admins hold shifts: a user made regular leaves theirs (contract §9).
 		if (patch.type === 'regular' && before.type !== 'regular') removeFromShifts(tx, id);
 		const after = updateUser(tx, id, {
@@ -61,7 +70,7 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 				actor: admin,
 				action: 'user-rename',
 				target: after,
-				detail: `from ${before.name}`
+				quoted: before.name
 			});
 		}
 		if (after.type !== before.type) {
@@ -118,6 +127,7 @@ export function removeUser(tx: Change, id: string): ServerUser {
 	const user = findUserById(tx.db, id);
 	if (!user) throw new Refusal(404, 'no such user');
 	refuseLosingLastAdmin(tx, user, 'deleted');
+	deletePasswordResetsMadeBy(tx.db, id);
 	endUserSessions(tx.db, id, 'deleted', sessionTimes(getConfig()));
 	// Their places and marks would go with the row anyway; this way every open page hears of it.
 	removeFromShifts(tx, id);

@@ -1,11 +1,23 @@
 import { json } from '@sveltejs/kit';
+import { auditQuerySchema } from '$lib/api';
 import { listAudit } from '$lib/server/audit/audit-store';
 import { getDb } from '$lib/server/db';
-import { endpoint, requireSession } from '$lib/server/http';
+import { endpoint, parseInput, requireSession } from '$lib/server/http';
 import { requireAdmin } from '$lib/server/users/admin';
 
-/** The latest 200 rows of the audit trail, newest first. */
-export const GET = endpoint(({ locals }) => {
+/**
+ * A page of the audit trail, newest first, optionally of one kind (`action`), `actor` or
+ * `target`. The next page is `before=<id of the last record>`; the `Link` header says so.
+ */
+export const GET = endpoint(({ locals, url }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listAudit(getDb(), 200));
+	const query = parseInput(auditQuerySchema, Object.fromEntries(url.searchParams));
+	const records = listAudit(getDb(), query);
+	const headers = new Headers();
+	if (records.length === query.limit) {
+		const next = new URL(url);
+		next.searchParams.set('before', String(records.at(-1)!.id));
+		headers.set('link', `<${next.pathname}${next.search}>; rel="next"`);
+	}
+	return json(records, { headers });
 });

@@ -1,9 +1,18 @@
 import { error } from '@sveltejs/kit';
-import { endUserSessionFormSchema, renameUserFormSchema, suspendFormSchema } from '$lib/api';
+import {
+	endUserSessionFormSchema,
+	renameUserFormSchema,
+	revokePasswordResetFormSchema,
+	suspendFormSchema
+} from '$lib/api';
 import { listOwnSessions } from '$lib/server/auth/own-sessions';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
+import {
+	listPasswordResets,
+	revokePasswordReset
+} from '$lib/server/password-reset/revoke-password-reset';
 import { requireSession } from '$lib/server/http';
 import { changeUser, requireAdmin } from '$lib/server/users/admin';
 import { toApiUser } from '$lib/server/users/api-user';
@@ -11,7 +20,10 @@ import { findUserById } from '$lib/server/users/user-store';
 import { endUserSession } from '$lib/server/users/user-sessions';
 import type { Actions, PageServerLoad } from './$types';
 
-/** One user as an admin manages them: name, suspension, logins. Reloaded after each action. */
+/**
+ * One user as an admin manages them: name, suspension, logins, reset links. Reloaded after each
+ * action.
+ */
 export const load: PageServerLoad = ({ locals, params }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
@@ -21,6 +33,7 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	return {
 		user: toApiUser(user, 'admin'),
 		sessions: listOwnSessions(db, user.id),
+		resets: listPasswordResets(db, user.id, Date.now()),
 		me: locals.user.id
 	};
 };
@@ -53,5 +66,11 @@ export const actions: Actions = {
 		handleForm('endSession', event, endUserSessionFormSchema, ({ family }) => {
 			endUserSession(actingAdmin(event.locals), event.params.id!, family);
 			return { form: 'endSession', success: 'The session ended.' };
+		}),
+
+	revokeReset: (event) =>
+		handleForm('revokeReset', event, revokePasswordResetFormSchema, ({ resetId }) => {
+			revokePasswordReset(actingAdmin(event.locals), event.params.id!, resetId);
+			return { form: 'revokeReset', success: 'The password reset link was revoked.' };
 		})
 };

@@ -1,11 +1,24 @@
 import { error } from '@sveltejs/kit';
-import { listAudit } from '$lib/server/audit/audit-store';
+import { auditPageQuerySchema, maxAuditPage } from '$lib/api';
+import { listAudit, listAuditActors } from '$lib/server/audit/audit-store';
 import { getDb } from '$lib/server/db';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+const pageSize = 100;
+
+export const load: PageServerLoad = ({ locals, url }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	return { records: listAudit(getDb(), 200) };
+	const query = auditPageQuerySchema.parse(Object.fromEntries(url.searchParams));
+	const db = getDb();
+	// One more than shown tells whether there is an older page.
+	const rows = listAudit(db, { ...query, limit: Math.min(pageSize + 1, maxAuditPage) });
+	const records = rows.slice(0, pageSize);
+	return {
+		records,
+		query,
+		older: rows.length > pageSize ? records.at(-1)!.id : null,
+		actors: listAuditActors(db)
+	};
 };
