@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Client } from '../helpers/client';
 import { startServer, type TestServer } from '../helpers/server';
@@ -125,3 +125,106 @@ it(
 	},
 	(seconds + 8) * 1000
 );
+
+describe('beyond the budget', () => {
+	let small: TestServer;
+	let admin: Client;
+	let entry: string;
+	beforeAll(async () => {
+		small = await startServer({
+			RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '2',
+			RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '100'
+		});
+		admin = new Client(small.url);
+		await admin.register('Organiser');
+		const start = Date.UTC(2031, 6, 3, 10);
+		const response = await admin.json('/api/entries', 'POST', {
+			title: 'A talk',
+			start,
+			end: start + 3_600_000,
+			visibility: 'public'
+		});
+		entry = (await response.json()).id;
+	});
+	afterAll(() => small?.close());
+
+	const visitor = async (name: string) => {
+		const client = new Client(small.url);
+		expect((await client.register(name)).status).toBe(201);
+		return client;
+	};
+	const head = async () => lastEventId(small);
+	const marked = async (client: Client) =>
+		((await (await client.fetch('/api/auth/account/interests')).json()) as { entryIds: string[] })
+			.entryIds;
+	const refused = async (response: Response) => {
+		expect(response.status).toBe(429);
+		const wait = Number(response.headers.get('retry-after'));
+		expect(wait).toBeGreaterThanOrEqual(1);
+		expect(wait).toBeLessThanOrEqual(60);
+	};
+
+	// The direct path answers a plain request; a query leaves it to SvelteKit's route.
+	for (const [path, suffix] of [
+		['the direct path', ''],
+		["SvelteKit's route", '?via=kit']
+	] as const) {
+		it(`a mark beyond the budget is 429 with Retry-After and { message }, and changes nothing (${path})`, async () => {
+			const client = await visitor(`Marker ${suffix || 'direct'}`);
+			const url = `/api/auth/account/interests/${entry}${suffix}`;
+			expect((await client.fetch(url, { method: 'PUT' })).status).toBe(200);
+			expect((await client.fetch(url, { method: 'DELETE' })).status).toBe(200);
+			const before = await head();
+			const response = await client.fetch(url, { method: 'PUT' });
+			await refused(response);
+			expect(await response.json()).toEqual({
+				message: expect.stringMatching(/^too many changes: try again in \d+ seconds$/)
+			});
+			expect(await head()).toBe(before);
+			expect(await marked(client)).toEqual([]);
+		});
+	}
+
+	it('a form beyond the budget fails with the message, without JavaScript, and changes nothing', async () => {
+		const client = await visitor('Form marker');
+		const mark = (interested: string) => client.form('/?/interest', { entryId: entry, interested });
+		expect((await mark('yes')).status).toBe(303);
+		expect((await mark('no')).status).toBe(303);
+		const before = await head();
+		const response = await mark('yes');
+		await refused(response);
+		expect(await response.text()).toMatch(
+			/data-testid="interest-error"[^>]*>too many changes: try again in \d+ seconds</
+		);
+		expect(await head()).toBe(before);
+		expect(await marked(client)).toEqual([]);
+		// Renames, feeds and the account's other logins share the one budget.
+		await refused(await client.form('/account?/rename', { name: 'Renamed' }));
+		await refused(await client.json('/api/auth/account', 'PATCH', { name: 'Renamed' }));
+		await refused(await client.json('/api/auth/account/calendar', 'POST'));
+		await refused(
+			await client.json('/api/auth/sessions', 'DELETE', { currentPassword: 'password123' })
+		);
+		expect(await head()).toBe(before);
+		// Logging out is never refused.
+		expect((await client.fetch('/api/auth/session', { method: 'DELETE' })).status).toBe(204);
+	});
+
+	it("one user's budget is theirs alone, and admins have none", async () => {
+		const spender = await visitor('Spender');
+		for (const name of ['One', 'Two']) {
+			expect((await spender.json('/api/auth/account', 'PATCH', { name })).status).toBe(200);
+		}
+		await refused(await spender.json('/api/auth/account', 'PATCH', { name: 'Three' }));
+		const neighbour = await visitor('Neighbour');
+		expect(
+			(await neighbour.json('/api/auth/account', 'PATCH', { name: 'Neighbour 2' })).status
+		).toBe(200);
+		for (let i = 0; i < 5; i++) {
+			const method = i % 2 ? 'DELETE' : 'PUT';
+			expect((await admin.fetch(`/api/auth/account/interests/${entry}`, { method })).status).toBe(
+				200
+			);
+		}
+	});
+});

@@ -37,8 +37,8 @@ const schema = z.object({
 	 * own logins) within any minute and any hour: each one writes to the database, and most
 	 * reach other people's streams.
 	 */
-	RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: count(60),
-	RATE_LIMIT_WRITES_PER_USER_PER_HOUR: count(600),
+	RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: count(30),
+	RATE_LIMIT_WRITES_PER_USER_PER_HOUR: count(300),
 	/** Live logins a user may hold; a new one beyond it ends the least recently used. */
 	SESSION_MAX_LOGINS_PER_USER: count(20),
 	/** Open streams per client address, and per user, refused beyond with 429 at the upgrade. */
