@@ -210,6 +210,32 @@ describe('beyond the budget', () => {
 		expect((await client.fetch('/api/auth/session', { method: 'DELETE' })).status).toBe(204);
 	});
 
+	it('crew taking and leaving a shift place spend it too, by the API and by the form', async () => {
+		const member = await visitor('Crew member');
+		const { id } = await (await member.fetch('/api/auth/account')).json();
+		expect((await admin.json(`/api/users/${id}`, 'PATCH', { type: 'crew' })).status).toBe(200);
+		await member.login('Crew member');
+		const start = Date.UTC(2031, 6, 4, 10);
+		const shift = await admin.json('/api/shifts', 'POST', {
+			role: 'Bar',
+			start,
+			end: start + 3_600_000,
+			needed: 2
+		});
+		const shiftId = (await shift.json()).id;
+		const url = `/api/shifts/${shiftId}/signup`;
+		expect((await member.fetch(url, { method: 'POST' })).status).toBe(200);
+		expect((await member.fetch(url, { method: 'DELETE' })).status).toBe(200);
+		const before = await head();
+		await refused(await member.fetch(url, { method: 'POST' }));
+		const form = await member.form('/shifts?/signup', { id: shiftId });
+		await refused(form);
+		expect(await form.text()).toContain('too many changes');
+		expect(await head()).toBe(before);
+		const held = await (await admin.fetch(`/api/shifts/${shiftId}`)).json();
+		expect(held.crewIds).toEqual([]);
+	});
+
 	it("one user's budget is theirs alone, and admins have none", async () => {
 		const spender = await visitor('Spender');
 		for (const name of ['One', 'Two']) {
