@@ -8,8 +8,9 @@ import { lastEventId } from '../helpers/stream';
 /*
  * One ordinary account writing as fast as it can — marks by the API and by the form, renames,
  * calendar feeds, ending its other logins, all at once — must neither grow the database nor
- * flood the streams of crew (docs/security.md, "Write budget"). WRITE_FLOOD_SECONDS shortens
- * the run by hand; the figure to hold is the issue's 60 s.
+ * flood the streams of crew (docs/security.md, "Write budget"). By hand, WRITE_FLOOD_SECONDS
+ * shortens the run (the figure to hold is 60 s) and WRITE_BUDGET sets both budgets, to see
+ * what a write costs without them.
  */
 
 const seconds = Number(process.env.WRITE_FLOOD_SECONDS ?? 60);
@@ -123,7 +124,8 @@ it(
 		expect(received).toBeLessThan(limit);
 		expect(statuses.get(429)).toBeGreaterThan(0);
 	},
-	(seconds + 8) * 1000
+	// The writes in flight at the end, on a loaded machine, may take some seconds more.
+	(seconds + 20) * 1000
 );
 
 describe('beyond the budget', () => {
