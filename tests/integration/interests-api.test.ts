@@ -172,10 +172,14 @@ describe('who hears of a mark', () => {
 			stream.events
 				.map((m) => m.event)
 				.filter(
-					(e): e is Extract<ApiEvent, { type: 'entry-update' }> =>
-						e.type === 'entry-update' && e.data.id === entry.id
+					(e): e is Extract<ApiEvent, { type: 'entry-interest-count' }> =>
+						e.type === 'entry-interest-count' && e.data.id === entry.id
 				)
 				.map((e) => e.data.interestedCount);
+		// The count alone, not the entry: a mark can be toggled often.
+		expect(
+			open4.crew.events.find((m) => m.event.type === 'entry-interest-count')?.event.data
+		).toEqual({ id: entry.id, interestedCount: 1 });
 		expect(counts(open4.crew)).toEqual([1, 2, 3]);
 		expect(counts(open4.admin)).toEqual([1, 2, 3]);
 		// Nothing they see changed: they receive nothing at all for it.
@@ -205,9 +209,12 @@ describe('who hears of a mark', () => {
 		expect(server.query('SELECT 1 FROM interest WHERE user_id = ?', leaverId)).toEqual([]);
 		await settle([crewStream]);
 		const update = crewStream.events.find(
-			(m) => m.event.type === 'entry-update' && m.event.data.id === entry.id
+			(m) => m.event.type === 'entry-interest-count' && m.event.data.id === entry.id
 		);
-		expect(update?.event.type === 'entry-update' && update.event.data.interestedCount).toBe(0);
+		expect(update?.event).toEqual({
+			type: 'entry-interest-count',
+			data: { id: entry.id, interestedCount: 0 }
+		});
 	});
 });
 

@@ -233,17 +233,27 @@ describe('projection and stores', () => {
 			revision: 0,
 			interestedCount: 3
 		};
-		const count = stored({ type: 'entry-interest-count', data: entry });
-		expect(projectEvent(count, { level: 'public', userId: null })).toBeNull();
-		expect(projectEvent(count, { level: 'regular', userId: 'u' })).toBeNull();
-		for (const level of ['crew', 'admin'] as const) {
-			const seen = projectEvent(count, { level, userId: 'u' });
-			expect(seen?.type).toBe('entry-update');
-			expect(seen?.type === 'entry-update' && seen.data.interestedCount).toBe(3);
+		// The count as stored now, and as an earlier version stored it (the whole entry).
+		for (const data of [{ id: 'e', interestedCount: 3, visibility: 'public' as const }, entry]) {
+			const count = stored({ type: 'entry-interest-count', data });
+			expect(projectEvent(count, { level: 'public', userId: null })).toBeNull();
+			expect(projectEvent(count, { level: 'regular', userId: 'u' })).toBeNull();
+			for (const level of ['crew', 'admin'] as const) {
+				expect(projectEvent(count, { level, userId: 'u' })).toEqual({
+					type: 'entry-interest-count',
+					data: { id: 'e', interestedCount: 3 }
+				});
+			}
+			// A draft's count is for admins only: crew never hear of the draft.
+			const draft = stored({
+				type: 'entry-interest-count',
+				data: { ...data, visibility: 'draft' }
+			});
+			expect(projectEvent(draft, { level: 'crew', userId: 'u' })).toBeNull();
+			expect(projectEvent(draft, { level: 'admin', userId: 'u' })?.type).toBe(
+				'entry-interest-count'
+			);
 		}
-		// A draft's count is for admins only: crew never hear of the draft.
-		const draft = stored({ type: 'entry-interest-count', data: { ...entry, visibility: 'draft' } });
-		expect(projectEvent(draft, { level: 'crew', userId: 'u' })).toBeNull();
 	});
 
 	it('the shifts store replaces a shift whole and keeps time order; the interests store follows marks', () => {

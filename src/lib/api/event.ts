@@ -20,6 +20,8 @@ export type ApiEvent =
 	 */
 	| { type: 'entry-update'; data: ApiEntry }
 	| { type: 'entry-delete'; data: { id: string } }
+	/** Crew and admins only, for an entry they may see: how many users marked it now. */
+	| { type: 'entry-interest-count'; data: { id: string; interestedCount: number } }
 	/** Crew and admins only: the shift whole, its crew included. */
 	| { type: 'shift-update'; data: ApiShift }
 	| { type: 'shift-delete'; data: { id: string } }

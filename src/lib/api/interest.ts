@@ -17,6 +17,9 @@ export const interestFormSchema = z.object({
 	interested: z.enum(['yes', 'no'], { error: 'interested must be yes or no' })
 });
 
+/** The calendar feed's forms (make a new address, revoke it) carry no fields. */
+export const calendarFeedFormSchema = z.object({});
+
 /** The account's personal calendar feed: never its secret, which is told once. */
 export interface ApiCalendarFeed {
 	createdAt: number;

@@ -32,6 +32,13 @@ const schema = z.object({
 	RATE_LIMIT_PASSWORD_RESET_FAILURES_PER_ADDRESS: count(20),
 	/** Successful logins per user within the window: each one writes to the database. */
 	RATE_LIMIT_LOGINS_PER_USER: count(30),
+	/**
+	 * Changes a user other than an admin may make (marks, renames, feeds, shift places, ending
+	 * own logins) within any minute and any hour: each one writes to the database, and most
+	 * reach other people's streams.
+	 */
+	RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: count(30),
+	RATE_LIMIT_WRITES_PER_USER_PER_HOUR: count(300),
 	/** Live logins a user may hold; a new one beyond it ends the least recently used. */
 	SESSION_MAX_LOGINS_PER_USER: count(20),
 	/** Open streams per client address, and per user, refused beyond with 429 at the upgrade. */

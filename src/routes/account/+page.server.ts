@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import {
+	calendarFeedFormSchema,
 	deleteAccountFormSchema,
 	endSessionsFormSchema,
 	passwordFormSchema,
@@ -81,18 +82,20 @@ export const actions: Actions = {
 		}),
 
 	/** The secret URL is answered this once: the page shows it until it is left. */
-	createFeed: async (event) => {
-		const feed = createCalendarFeed(session(event.locals), event.url.origin);
-		return { form: 'createFeed', feedUrl: feed.url, success: 'Your calendar feed is ready.' };
-	},
+	createFeed: (event) =>
+		handleForm('createFeed', event, calendarFeedFormSchema, () => {
+			const feed = createCalendarFeed(session(event.locals), event.url.origin);
+			return { form: 'createFeed', feedUrl: feed.url, success: 'Your calendar feed is ready.' };
+		}),
 
-	revokeFeed: async (event) => {
-		revokeCalendarFeed(session(event.locals));
-		return {
-			form: 'revokeFeed',
-			success: 'Your calendar feed was revoked: its address no longer works.'
-		};
-	},
+	revokeFeed: (event) =>
+		handleForm('revokeFeed', event, calendarFeedFormSchema, () => {
+			revokeCalendarFeed(session(event.locals));
+			return {
+				form: 'revokeFeed',
+				success: 'Your calendar feed was revoked: its address no longer works.'
+			};
+		}),
 
 	delete: (event) =>
 		handleForm('delete', event, deleteAccountFormSchema, async ({ currentPassword }) => {

@@ -14,6 +14,12 @@ export function applyEntryEvent(entries: ApiEntry[], event: ApiEvent): ApiEntry[
 		}
 		case 'entry-delete':
 			return entries.filter((entry) => entry.id !== event.data.id);
+		case 'entry-interest-count': {
+			// An entry this page does not hold stays unheld: its update brings the count along.
+			const { id, interestedCount } = event.data;
+			if (!entries.some((entry) => entry.id === id)) return entries;
+			return entries.map((entry) => (entry.id === id ? { ...entry, interestedCount } : entry));
+		}
 		default:
 			return entries;
 	}

@@ -4,6 +4,7 @@ import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { requireActor } from './actor';
+import { spendWrite } from './write-budget';
 import { endFamily, endUserFamilies } from './session-end';
 import { prepared } from '../db/statements';
 
@@ -43,10 +44,14 @@ export function markCurrent(sessions: ApiOwnSession[], current: ServerSession): 
 	return sessions.map((session) => ({ ...session, current: session.id === current.family }));
 }
 
-/** Ends one of the account's logins; ending the current one is a logout. */
+/**
+ * Ends one of the account's logins; ending the current one is a logout, which the write budget
+ * never refuses: a login must always be able to end, and logins themselves are limited.
+ */
 export function endOwnSession(current: ServerSession, family: string): 'logged-out' | 'revoked' {
 	return change((tx) => {
-		requireActor(tx, current);
+		const user = requireActor(tx, current);
+		if (family !== current.family) spendWrite(tx, user);
 		const owned = prepared(
 			tx.db,
 			'SELECT 1 FROM session WHERE user_id = ? AND family = ? AND ended_reason IS NULL'
@@ -61,7 +66,7 @@ export function endOwnSession(current: ServerSession, family: string): 'logged-o
 /** Ends every login of the account but the current one ("end all other sessions"). */
 export function endOtherOwnSessions(current: ServerSession): void {
 	change((tx) => {
-		requireActor(tx, current);
+		spendWrite(tx, requireActor(tx, current));
 		endUserFamilies(tx, current.userId, 'revoked', current.family);
 	});
 }

@@ -1,3 +1,5 @@
+import { Refusal } from '../refusal';
+
 /**
  * A sliding-window count of attempts per key, in memory: the app is one process, and a restart
  * forgetting them costs an attacker a restart's worth of tries at most.
@@ -45,4 +47,11 @@ export class RateLimiter {
 		else this.attempts.delete(key);
 		return kept;
 	}
+}
+
+/** The 429 of a limit, its wait in words a person reads and in `Retry-After`. */
+export function tooOftenRefusal(what: string, waitMs: number): Refusal {
+	const seconds = Math.ceil(waitMs / 1000);
+	const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+	return new Refusal(429, `${what}: try again in ${when}`, undefined, seconds);
 }

@@ -1,5 +1,6 @@
 import type { ApiCreatedCalendarFeed } from '$lib/api';
 import { requireActor } from '../auth/actor';
+import { spendWrite } from '../auth/write-budget';
 import { generateSecretToken, hashSecretToken } from '../auth/secret-token';
 import { change } from '../events/change';
 import type { ServerSession } from '../types';
@@ -17,6 +18,7 @@ export function createCalendarFeed(actor: ServerSession, origin: string): ApiCre
 	const token = generateSecretToken();
 	return change((tx) => {
 		const user = requireActor(tx, actor);
+		spendWrite(tx, user);
 		replaceCalendarFeed(tx.db, user.id, hashSecretToken(token), tx.now);
 		return { createdAt: tx.now, url: calendarFeedUrl(origin, token) };
 	});
@@ -26,6 +28,7 @@ export function createCalendarFeed(actor: ServerSession, origin: string): ApiCre
 export function revokeCalendarFeed(actor: ServerSession): boolean {
 	return change((tx) => {
 		const user = requireActor(tx, actor);
+		spendWrite(tx, user);
 		return deleteCalendarFeed(tx.db, user.id);
 	});
 }

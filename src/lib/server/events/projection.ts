@@ -1,6 +1,6 @@
 import type { AccessLevel, ApiEvent } from '$lib/api';
 import { toApiEntry } from '../schedule/api-entry';
-import { seesCrewNotes } from '../schedule/visibility';
+import { mayView, seesCrewNotes } from '../schedule/visibility';
 import { seesShifts } from '../shifts/visible-shifts';
 import { toApiUser } from '../users/api-user';
 import type { StoredEvent } from './stored-event';
@@ -30,10 +30,13 @@ const projectors: {
 	'entry-update': projectEntryUpdate,
 	'entry-delete': (event) => ({ type: 'entry-delete', data: { id: event.data.id } }),
 	// Only organisers see how many want to go; an entry the viewer may not see stays unseen.
-	'entry-interest-count': (event, viewer) => {
-		const seen = seesCrewNotes(viewer.level) && toApiEntry(event.data, viewer.level);
-		return seen ? { type: 'entry-update', data: seen } : null;
-	},
+	'entry-interest-count': ({ data }, viewer) =>
+		seesCrewNotes(viewer.level) && mayView(data.visibility, viewer.level)
+			? {
+					type: 'entry-interest-count',
+					data: { id: data.id, interestedCount: data.interestedCount }
+				}
+			: null,
 	// Shifts are for crew and admins: the public and regular users never hear of one.
 	'shift-update': (event, viewer) =>
 		seesShifts(viewer.level) ? { type: 'shift-update', data: event.data } : null,

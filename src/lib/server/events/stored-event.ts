@@ -1,4 +1,4 @@
-import type { ApiEvent } from '$lib/api';
+import type { ApiEvent, Visibility } from '$lib/api';
 import type { ServerEntry } from '../schedule/server-entry';
 import type { ServerUser } from '../types';
 
@@ -12,10 +12,13 @@ export type EventPayload =
 	/** The entry in full, crew notes included: the projection cuts it to each level. */
 	| { type: 'entry-update'; data: ServerEntry }
 	/**
-	 * The entry in full after its interested count changed: crew and admins receive it as
-	 * `entry-update`; nobody else hears of it, since nothing they see changed.
+	 * An entry's interested count changed: only what the projection needs, since a mark can be
+	 * toggled often. Events of an earlier version hold the whole entry, which has these fields.
 	 */
-	| { type: 'entry-interest-count'; data: ServerEntry }
+	| {
+			type: 'entry-interest-count';
+			data: { id: string; interestedCount: number; visibility: Visibility };
+	  }
 	/** Personal to `userId`, who receives `{ entryId, interested }`. */
 	| { type: 'interest-update'; data: { userId: string; entryId: string; interested: boolean } }
 	| Extract<

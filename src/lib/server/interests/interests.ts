@@ -1,5 +1,6 @@
 import type { AccessLevel, ApiInterest } from '$lib/api';
 import { requireActor } from '../auth/actor';
+import { spendWrite } from '../auth/write-budget';
 import { touchCalendarFeeds } from '../calendar/feed-store';
 import type { Db } from '../db';
 import { appendEvent, change, type Change } from '../events/change';
@@ -26,10 +27,12 @@ export function markedEntries(db: Db, userId: string, level: AccessLevel): Serve
 export const visibleInterestIds = (db: Db, userId: string, level: AccessLevel): string[] =>
 	markedEntries(db, userId, level).map((entry) => entry.id);
 
-/** Tells crew and admins the entry's new count (they see it on every entry). */
+/** Tells crew and admins the entry's new count (they see it on every entry), and only that. */
 function announceCount(tx: Change, entryId: string): void {
 	const entry = findEntry(tx.db, entryId);
-	if (entry) appendEvent(tx, { type: 'entry-interest-count', data: entry });
+	if (!entry) return;
+	const { id, interestedCount, visibility } = entry;
+	appendEvent(tx, { type: 'entry-interest-count', data: { id, interestedCount, visibility } });
 }
 
 /**
@@ -40,6 +43,7 @@ function announceCount(tx: Change, entryId: string): void {
 export function setInterest(actor: ServerSession, entryId: string, interested: boolean) {
 	return change((tx): ApiInterest => {
 		const user = requireActor(tx, actor);
+		spendWrite(tx, user);
 		const entry = findEntry(tx.db, entryId);
 		if (!entry || !mayView(entry.visibility, user.type)) {
 			throw new Refusal(404, 'no such entry');

@@ -1,5 +1,6 @@
 import { decideLeave, decideSignup } from '$lib/schedule/shift-rules';
 import { requireActor } from '../auth/actor';
+import { spendWrite } from '../auth/write-budget';
 import { change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
@@ -13,6 +14,7 @@ import { currentSettings } from '../settings/current-settings';
 function crewAndShift(tx: Change, actor: ServerSession, id: string) {
 	const user = requireActor(tx, actor);
 	requireCrew(user);
+	spendWrite(tx, user);
 	const shift = findShift(tx.db, id);
 	if (!shift) throw noSuchShift();
 	return { user, shift };

@@ -2,6 +2,7 @@ import { emptyCurrentPassword, type AccountPatch } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { checkCurrentPassword } from '../auth/brute-force';
 import { appendLoginUpdate } from '../auth/login-events';
+import { spendWrite } from '../auth/write-budget';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
@@ -53,7 +54,7 @@ export async function updateAccount(
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change((tx) => {
-		requireActor(tx, session);
+		spendWrite(tx, requireActor(tx, session));
 		const user = updateUser(
 			tx,
 			session.userId,

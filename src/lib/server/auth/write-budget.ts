@@ -1,0 +1,44 @@
+import { getConfig } from '../config';
+import type { Change } from '../events/change';
+import { log } from '../log';
+import type { ServerUser } from '../types';
+import { RateLimiter, tooOftenRefusal } from './rate-limit';
+
+/** A burst a person may make, and what they may keep up: each within its own window. */
+export type WriteBudget = readonly RateLimiter[];
+
+const key = Symbol.for('tidewatch.writeBudget');
+type Global = { [key]?: WriteBudget };
+
+function budget(): WriteBudget {
+	const config = getConfig();
+	return ((globalThis as Global)[key] ??= [
+		new RateLimiter(config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE, 60_000),
+		new RateLimiter(config.RATE_LIMIT_WRITES_PER_USER_PER_HOUR, 3_600_000)
+	]);
+}
+
+/**
+ * The write budget (docs/security.md, "Write budget"): every change a user other than an admin
+ * can repeat at will — marks, renames, feeds, shift places, ending their other logins — spends
+ * one write, and beyond the budget it is refused with 429 before it writes anything. Called
+ * inside the change's transaction, right after the actor is read, so the SvelteKit routes, the
+ * form actions and the direct path meet one rule. Every attempt counts, whatever it answers:
+ * one that changes nothing still took a write transaction. Admins run the instance and are not
+ * counted.
+ */
+export function spendWrite(
+	tx: Pick<Change, 'now'>,
+	user: Pick<ServerUser, 'id' | 'type'>,
+	limits: WriteBudget = budget()
+): void {
+	if (user.type === 'admin') return;
+	const wait = Math.max(...limits.map((limit) => limit.retryAfter(user.id, tx.now)));
+	if (wait > 0) throw tooOftenRefusal('too many changes', wait);
+	for (const limit of limits) limit.record(user.id, tx.now);
+	// Once when the budget runs out, not on every refusal: a script refused 200 times a second
+	// must not flood the log.
+	if (limits.some((limit) => limit.retryAfter(user.id, tx.now) > 0)) {
+		log().warn({ event: 'rate-limited', limit: 'writes', userId: user.id }, 'write budget spent');
+	}
+}
