@@ -98,8 +98,15 @@ function runReaders(
 	return { done };
 }
 
-/** Asks `/api/health` one request after the other until `until` settles; the latencies in ms. */
-async function pollHealth(server: TestServer, until: Promise<unknown>): Promise<number[]> {
+/**
+ * Asks `/api/health` one request after the other until `until` settles, or `count` answers
+ * came; the latencies in ms.
+ */
+async function pollHealth(
+	server: TestServer,
+	until: Promise<unknown>,
+	count = Infinity
+): Promise<number[]> {
 	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 	let finished = false;
 	until.then(
@@ -122,7 +129,7 @@ async function pollHealth(server: TestServer, until: Promise<unknown>): Promise<
 		});
 	const latencies: number[] = [];
 	try {
-		while (!finished) latencies.push(await once());
+		while (!finished && latencies.length < count) latencies.push(await once());
 	} finally {
 		agent.destroy();
 	}
@@ -138,8 +145,13 @@ describe('twenty replays of a 200,000-event log at once', () => {
 	// High enough that a cursor at 0 really replays.
 	const server = serverForSuite({ STREAM_REPLAY_MAX_EVENTS: '1000000', LOG_LEVEL: 'warn' });
 
-	it('keep /api/health answering (p99 under 100 ms), and each gets every visible event in order', async () => {
+	it('keep /api/health answering (p99 under 100 ms over its idle p99), and each gets every visible event in order', async () => {
 		expect(await lastEventId(server)).toBe(0);
+		// What the machine itself adds: on two cores shared with other work, an idle server's
+		// p99 alone can pass 50 ms. The replays may add no more than 100 ms to it.
+		const never = new Promise<void>(() => {});
+		await pollHealth(server, never, 50); // warm-up
+		const idle = percentile(await pollHealth(server, never, 300), 99);
 		const expected = seedEvents(server, 200_000);
 		expect(await lastEventId(server)).toBe(200_000);
 
@@ -152,12 +164,13 @@ describe('twenty replays of a 200,000-event log at once', () => {
 		}
 		const p99 = percentile(latencies, 99);
 		console.log(
-			`health during 20 replays: ${latencies.length} answers, p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
+			`health idle: p99 ${idle.toFixed(1)} ms; ` +
+				`during 20 replays: ${latencies.length} answers, p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
 				`p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; ` +
 				`replays took ${Math.min(...results.map((r) => r.ms))}–${Math.max(...results.map((r) => r.ms))} ms`
 		);
 		expect(latencies.length).toBeGreaterThan(100);
-		expect(p99).toBeLessThan(100);
+		expect(p99).toBeLessThan(100 + idle);
 	}, 300_000);
 });
 

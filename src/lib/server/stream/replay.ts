@@ -107,9 +107,9 @@ export class Replays {
 			const visible = projectEvent(event, conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
-		// In the same synchronous step as the read that found the end of the log.
-		if (complete) conn.replaying = false;
 		if (complete) {
+			// The switch to live, in the same synchronous step as the read that found the end.
+			conn.replaying = false;
 			if (messages.length > 0) writeFrames(conn.ws, frameMessages(messages));
 			return false;
 		}
