@@ -285,6 +285,8 @@ function startApp({ inspect = false, env: extra = {} } = {}) {
 		// Its C clients all connect from 127.0.0.1, about C / 20 per user.
 		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
 		STREAM_MAX_PER_USER: String(options.clients + 100),
+		// The catch-up replays the whole backlog, however long, rather than being told to resync.
+		STREAM_REPLAY_MAX_EVENTS: String(options.backlog + 1_000_000),
 		// --sessions may ask for more logins per user than a person may hold or make.
 		SESSION_MAX_LOGINS_PER_USER: String(options.sessions + 10),
 		RATE_LIMIT_LOGINS_PER_USER: String(options.sessions + 10),

@@ -3,7 +3,7 @@ import { closeDb, getDb } from '$lib/server/db';
 import { subscribeEvents } from '$lib/server/events/bus';
 import { appendEvent, change, type Change } from '$lib/server/events/change';
 import {
-	readEventsAfter,
+	readEventPage,
 	readLastEventId,
 	pruneEvents,
 	readOldestEventId
@@ -36,7 +36,7 @@ describe('the event log', () => {
 			expect(heard).toEqual([]);
 		});
 		expect(heard.map((event) => event.id)).toEqual([1, 2]);
-		expect(readEventsAfter(getDb(), 0, 10).map((event) => event.data)).toEqual([
+		expect(readEventPage(getDb(), 0, 10).events.map((event) => event.data)).toEqual([
 			user('a'),
 			user('b')
 		]);

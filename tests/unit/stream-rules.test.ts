@@ -57,12 +57,20 @@ describe('stream cursor', () => {
 	});
 
 	it('replays only when every later event is still kept', () => {
-		expect(canReplayFrom(5, 5, null)).toBe(true);
-		expect(canReplayFrom(5, 9, 6)).toBe(true);
-		expect(canReplayFrom(5, 9, 3)).toBe(true);
-		expect(canReplayFrom(5, 9, 7)).toBe(false);
-		expect(canReplayFrom(5, 9, null)).toBe(false);
-		expect(canReplayFrom(10, 9, 1)).toBe(false);
+		expect(canReplayFrom(5, 5, null, 100)).toBe(true);
+		expect(canReplayFrom(5, 9, 6, 100)).toBe(true);
+		expect(canReplayFrom(5, 9, 3, 100)).toBe(true);
+		expect(canReplayFrom(5, 9, 7, 100)).toBe(false);
+		expect(canReplayFrom(5, 9, null, 100)).toBe(false);
+		expect(canReplayFrom(10, 9, 1, 100)).toBe(false);
+	});
+
+	it('replays a cursor up to the limit behind, and sends one further behind to resync', () => {
+		expect(canReplayFrom(0, 100, 1, 100)).toBe(true);
+		expect(canReplayFrom(0, 101, 1, 100)).toBe(false);
+		expect(canReplayFrom(50, 151, 1, 100)).toBe(false);
+		// A page loaded now starts at the head: never too far behind.
+		expect(canReplayFrom(151, 151, 1, 1)).toBe(true);
 	});
 
 	it("a stream's session deadline is its rotation, or its expiry when sooner", () => {

@@ -53,7 +53,8 @@ export const closeCodes = {
 	resync: 4002,
 	tooSlow: 4008,
 	goingAway: 1001,
-	policy: 1008
+	policy: 1008,
+	internalError: 1011
 } as const;
 
 /** The reason words of close 4001 (contract §4). */

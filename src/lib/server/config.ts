@@ -44,6 +44,8 @@ const schema = z.object({
 	/** Open streams per client address, and per user, refused beyond with 429 at the upgrade. */
 	STREAM_MAX_PER_ADDRESS: count(50),
 	STREAM_MAX_PER_USER: count(20),
+	/** A stream whose cursor is further behind than this gets resync: a reload costs less. */
+	STREAM_REPLAY_MAX_EVENTS: count(20_000),
 	/** adapter-node's own: where the client address comes from behind a reverse proxy. */
 	ADDRESS_HEADER: z
 		.string()

@@ -5,11 +5,18 @@ export function parseLastEventId(value: string | null): number | null {
 }
 
 /**
- * Whether replay from `cursor` can give every later event: not when the cursor is ahead of the
- * log (a database restored from backup) or the events just after it were pruned.
+ * Whether replay from `cursor` can give every later event, and should: not when the cursor is
+ * ahead of the log (a database restored from backup), when the events just after it were
+ * pruned, or when it is more than `maxBehind` events behind, where reloading the page data
+ * costs less than the replay (docs/stream.md, "Replay").
  */
-export function canReplayFrom(cursor: number, head: number, oldestKept: number | null): boolean {
-	if (cursor > head) return false;
+export function canReplayFrom(
+	cursor: number,
+	head: number,
+	oldestKept: number | null,
+	maxBehind: number
+): boolean {
+	if (cursor > head || head - cursor > maxBehind) return false;
 	if (cursor === head) return true;
 	return oldestKept !== null && oldestKept <= cursor + 1;
 }

@@ -1,35 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import { closeCodes } from '$lib/api';
 import type { Db } from '../db';
-import { readEventsAfter } from '../events/log';
+import { readEventPage } from '../events/log';
 import { projectEvent } from '../events/projection';
+import { log } from '../log';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages, writeFrames } from './frames';
+import { sliceMs } from './slices';
 
-const pageSize = 2000;
+/** What replay needs of a connection (a test stands in for one with exactly this). */
+export type ReplayTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
+	readonly ws: Parameters<typeof writeFrames>[0];
+	end(code: number, reason: string): void;
+};
+
+export interface ReplayOptions {
+	/** How long the replays may run in one loop turn, all of them together. */
+	sliceMs?: number;
+	/** One step of one replay: at most this many events… */
+	stepEvents?: number;
+	/** …and no more once their stored data reached this many bytes. */
+	stepBytes?: number;
+	/** A replay reads on only while its socket holds less than this unsent. */
+	unsentBytes?: number;
+}
 
 /**
- * Sends every event after the connection's cursor, a page at a time: a page goes out in one
- * write, and the next is read only once it reached the socket, so a long backlog never piles up
- * in memory. The connection is already subscribed; the last page and the switch to live
- * delivery happen in one synchronous step, so nothing committed in between is missed or sent
- * twice.
+ * A step of 64 KiB is about 250 events as they are stored: a millisecond or two to read,
+ * project and frame, so a loop turn gives each of many replays a step before it yields.
  */
-export function replay(conn: StreamConnection, db: Db): void {
-	const step = () => {
-		if (conn.closed) return;
-		const events = readEventsAfter(db, conn.cursor, pageSize);
+const defaults = { stepEvents: 1000, stepBytes: 64 * 1024, unsentBytes: 256 * 1024 };
+
+class Replay {
+	/** Waiting for its socket to take what it was sent. */
+	waiting = false;
+	constructor(readonly conn: ReplayTarget) {}
+}
+
+/**
+ * Every running replay of the process, in turns. A connection's replay sends every event after
+ * its cursor, a step at a time, and the switch to live delivery happens in the same synchronous
+ * step as the read that found nothing more: the connection is subscribed before its replay
+ * starts and fan-out leaves it alone until then, so nothing committed in between is missed or
+ * sent twice (docs/stream.md, "Replay").
+ *
+ * The replays share one budget per loop turn, `sliceMs`, like fan-out's slices: they take steps
+ * round-robin until it is spent, then yield (setImmediate), so no backlog and no number of
+ * replays makes a long loop turn. A replay whose socket holds `unsentBytes` not yet taken by
+ * the kernel reads nothing more until a write of its completes: its memory stays bounded
+ * whatever its reader's speed.
+ */
+export class Replays {
+	private readonly ready: Replay[] = [];
+	private scheduled = false;
+	private readonly options: Required<ReplayOptions>;
+
+	constructor(
+		private readonly db: () => Db,
+		options: ReplayOptions = {}
+	) {
+		this.options = { sliceMs, ...defaults, ...options };
+	}
+
+	/** Starts the connection's replay; it is already subscribed to live events. */
+	start(conn: ReplayTarget): void {
+		this.queue(new Replay(conn));
+	}
+
+	private queue(replay: Replay): void {
+		this.ready.push(replay);
+		if (this.scheduled) return;
+		this.scheduled = true;
+		// Never in the caller's turn: a write completes at once when the kernel takes it all,
+		// and a replay continued from there would be one long turn again.
+		setImmediate(this.turn);
+	}
+
+	private readonly turn = (): void => {
+		const until = performance.now() + this.options.sliceMs;
+		// A replay that runs on goes to the back of the queue: each gets its step in turn. At
+		// least one step a turn, however small the budget.
+		let i = 0;
+		do {
+			const replay = this.ready[i++];
+			try {
+				if (this.step(replay)) this.ready.push(replay);
+			} catch (error) {
+				log().error({ event: 'stream-replay-failed', err: error }, 'stream replay failed');
+				replay.conn.end(closeCodes.internalError, 'replay failed');
+			}
+		} while (i < this.ready.length && performance.now() < until);
+		this.ready.splice(0, i);
+		if (this.ready.length > 0) setImmediate(this.turn);
+		else this.scheduled = false;
+	};
+
+	/** One step of a replay; true when it may take another at once. */
+	private step(replay: Replay): boolean {
+		const { conn } = replay;
+		if (conn.closed) return false;
+		const { stepEvents, stepBytes, unsentBytes } = this.options;
+		const { events, complete } = readEventPage(this.db(), conn.cursor, stepEvents, stepBytes);
 		const messages: string[] = [];
 		for (const event of events) {
 			conn.cursor = event.id;
 			const visible = projectEvent(event, conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
-		const last = events.length < pageSize;
-		if (last) conn.replaying = false;
-		if (messages.length === 0) {
-			if (!last) setImmediate(step);
-			return;
+		if (complete) {
+			// The switch to live, in the same synchronous step as the read that found the end.
+			conn.replaying = false;
+			if (messages.length > 0) writeFrames(conn.ws, frameMessages(messages));
+			return false;
 		}
-		writeFrames(conn.ws, frameMessages(messages), last ? undefined : (error) => error || step());
-	};
-	step();
+		// A step of events this viewer does not see adds nothing to wait for.
+		if (messages.length === 0) return true;
+		writeFrames(conn.ws, frameMessages(messages), (error) => {
+			if (error || !replay.waiting) return;
+			replay.waiting = false;
+			this.queue(replay);
+		});
+		if (conn.ws.bufferedAmount < unsentBytes) return true;
+		// This write's callback comes once the kernel took it, and everything before it.
+		replay.waiting = true;
+		return false;
+	}
 }

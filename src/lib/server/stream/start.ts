@@ -22,7 +22,7 @@ import { pingAndHeartbeatFrames, writeFrames } from './frames';
 import { inSlices } from './slices';
 import { publishRegistry } from './open-streams';
 import { StreamRegistry } from './registry';
-import { replay } from './replay';
+import { Replays } from './replay';
 import { Deadlines } from './deadlines';
 import { StreamSocket } from './socket';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
@@ -49,6 +49,7 @@ export function startStream(): { stop(): void } {
 	});
 
 	const fanOut = createFanOut(registry);
+	const replays = new Replays(getDb);
 	const unsubscribeEvents = subscribeEvents((event) => fanOut.publish(event));
 	const unsubscribeEnds = onSessionEnded((end) => {
 		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
@@ -123,12 +124,12 @@ export function startStream(): { stop(): void } {
 			lastEventId: head,
 			heartbeatMs
 		});
-		if (!canReplayFrom(cursor, head, readOldestEventId(db))) {
+		if (!canReplayFrom(cursor, head, readOldestEventId(db), config.STREAM_REPLAY_MAX_EVENTS)) {
 			conn.sendMessage({ type: 'resync' });
 			return conn.end(closeCodes.resync, 'resync');
 		}
 		if (session) deadlines.watch(conn, sessionDeadline(session).at);
-		replay(conn, db);
+		replays.start(conn);
 	}
 
 	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {

@@ -1,0 +1,252 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import type { AccessLevel } from '$lib/api';
+import { closeDb, getDb } from '$lib/server/db';
+import { subscribeEvents } from '$lib/server/events/bus';
+import { appendEvent, change } from '$lib/server/events/change';
+import { readEventPage } from '$lib/server/events/log';
+import { projectEvent } from '$lib/server/events/projection';
+import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
+import { StreamConnection, type StreamHost } from '$lib/server/stream/connection';
+import { createFanOut } from '$lib/server/stream/fan-out';
+import { StreamRegistry } from '$lib/server/stream/registry';
+import { Replays, type ReplayOptions } from '$lib/server/stream/replay';
+
+/**
+ * The socket under a stream, as `writeFrames` and `deliver` use it. A fast one is taken by the
+ * kernel at once (its write callback still comes later, as Node's does); a slow one holds every
+ * write until `drain`.
+ */
+class FakeSocket {
+	readonly OPEN = 1;
+	readyState = 1;
+	readonly written: Buffer[] = [];
+	private held: { bytes: number; done?: (error?: Error | null) => void }[] = [];
+	constructor(public fast: boolean) {}
+
+	readonly _socket = {
+		write: (data: Buffer, done?: (error?: Error | null) => void) => {
+			this.written.push(data);
+			if (this.fast) {
+				if (done) process.nextTick(done, null);
+			} else this.held.push({ bytes: data.length, done });
+			return true;
+		}
+	};
+
+	get bufferedAmount(): number {
+		return this.held.reduce((sum, write) => sum + write.bytes, 0);
+	}
+
+	drain(): void {
+		const held = this.held;
+		this.held = [];
+		for (const write of held) write.done?.(null);
+	}
+
+	close() {
+		this.readyState = 3;
+	}
+	terminate() {}
+	send() {}
+
+	get ids(): number[] {
+		return this.written.flatMap((frame) =>
+			[...frame.toString().matchAll(/"id":(\d+),"event"/g)].map((m) => +m[1])
+		);
+	}
+}
+
+const host: StreamHost = { maxBufferBytes: Infinity, forget() {} };
+
+function openStream(
+	registry: StreamRegistry,
+	replays: Replays,
+	level: AccessLevel,
+	cursor: number,
+	fast: boolean
+) {
+	const socket = new FakeSocket(fast);
+	const userId = level === 'public' ? null : `u-${level}`;
+	const conn = new StreamConnection(
+		socket as unknown as WebSocket,
+		host,
+		level,
+		userId,
+		null,
+		null,
+		'127.0.0.1',
+		cursor
+	);
+	// As start.ts opens a stream: subscribed first, then its replay.
+	registry.add(conn);
+	replays.start(conn);
+	return { socket, conn, from: cursor };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+const payloads: EventPayload[] = [
+	{ type: 'settings-update', data: { name: 'Tides', timeZone: 'UTC', registration: 'open' } },
+	{
+		type: 'user-update',
+		data: { id: 'u1', name: 'Ada', type: 'regular', createdAt: 1, lastSeenAt: null }
+	},
+	{
+		type: 'shift-update',
+		data: {
+			id: 's1',
+			role: 'Bar',
+			locationId: null,
+			start: 1,
+			end: 2,
+			needed: 1,
+			crewIds: [],
+			notes: 'x'.repeat(300)
+		}
+	}
+];
+
+function commit(kinds: number[]) {
+	change((tx) => {
+		for (const kind of kinds) appendEvent(tx, payloads[kind]);
+	});
+}
+
+const allEvents = () => readEventPage(getDb(), 0, 1_000_000).events;
+const visibleAfter = (events: StoredEvent[], level: AccessLevel, from: number) =>
+	events
+		.filter((event) => event.id > from)
+		.filter((event) => projectEvent(event, { level, userId: `u-${level}` }) !== null)
+		.map((event) => event.id);
+
+let stop = () => {};
+beforeEach(() => closeDb());
+afterEach(() => stop());
+
+describe('replay and live delivery together', () => {
+	it('give every stream each event it may see after its cursor, once, in order, whatever the interleaving', async () => {
+		const action = fc.oneof(
+			fc.record({
+				do: fc.constant('commit' as const),
+				kinds: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 6 })
+			}),
+			fc.record({
+				do: fc.constant('open' as const),
+				level: fc.constantFrom<AccessLevel>('public', 'regular', 'crew'),
+				at: fc.double({ min: 0, max: 1, noNaN: true }),
+				fast: fc.boolean()
+			}),
+			fc.record({ do: fc.constant('turn' as const) }),
+			fc.record({ do: fc.constant('drain' as const), which: fc.nat() })
+		);
+		const options = fc.record({
+			sliceMs: fc.constantFrom(0, 1),
+			stepEvents: fc.integer({ min: 1, max: 4 }),
+			stepBytes: fc.constantFrom(1, 200, 1000, 64 * 1024),
+			unsentBytes: fc.constantFrom(1, 500, 64 * 1024)
+		});
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 20 }),
+				fc.array(action, { maxLength: 40 }),
+				options,
+				async (backlog, actions, replayOptions: ReplayOptions) => {
+					closeDb();
+					const registry = new StreamRegistry();
+					const fanOut = createFanOut(registry, { sliceMs: 0 });
+					const replays = new Replays(getDb, replayOptions);
+					stop();
+					stop = subscribeEvents((event) => fanOut.publish(event));
+					if (backlog.length > 0) commit(backlog);
+					const streams: ReturnType<typeof openStream>[] = [];
+					for (const step of actions) {
+						if (step.do === 'commit') commit(step.kinds);
+						else if (step.do === 'open') {
+							const head = allEvents().at(-1)?.id ?? 0;
+							const cursor = Math.floor(step.at * head);
+							streams.push(openStream(registry, replays, step.level, cursor, step.fast));
+						} else if (step.do === 'turn') await turn();
+						else if (streams.length > 0) streams[step.which % streams.length].socket.drain();
+					}
+					// Let everything arrive: every socket fast from now on.
+					for (const { socket } of streams) {
+						socket.fast = true;
+						socket.drain();
+					}
+					const events = allEvents();
+					const last = events.at(-1)?.id ?? 0;
+					for (let i = 0; i < 10_000; i++) {
+						if (streams.every(({ conn }) => !conn.replaying && conn.cursor === last)) break;
+						await turn();
+					}
+					await turn();
+					for (const { socket, conn, from } of streams) {
+						expect(conn.replaying).toBe(false);
+						expect(socket.ids).toEqual(visibleAfter(events, conn.level, from));
+					}
+				}
+			),
+			{ numRuns: 150 }
+		);
+	});
+});
+
+describe('replays in turns', () => {
+	it('take one step each in turn, and never continue in the turn of a write that completed at once', async () => {
+		commit(Array.from({ length: 30 }, () => 0));
+		const registry = new StreamRegistry();
+		// A budget of no time: one step a turn, so the order of steps shows.
+		const replays = new Replays(getDb, { sliceMs: 0, stepEvents: 5 });
+		const streams = ['a', 'b', 'c'].map(() => openStream(registry, replays, 'public', 0, true));
+		const order: number[] = [];
+		for (const [i, { socket }] of streams.entries()) {
+			const write = socket._socket.write;
+			socket._socket.write = (data, done) => {
+				order.push(i);
+				return write(data, done);
+			};
+		}
+		// Nothing in the turn that opened them.
+		expect(order).toEqual([]);
+		for (let i = 0; i < 9; i++) await turn();
+		expect(order.slice(0, 9)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+		for (let i = 0; i < 20 && streams.some(({ conn }) => conn.replaying); i++) await turn();
+		for (const { socket } of streams)
+			expect(socket.ids).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+	});
+
+	it('read nothing more for a socket that holds its limit unsent, until a write of it completes', async () => {
+		commit(Array.from({ length: 40 }, () => 2));
+		const registry = new StreamRegistry();
+		const replays = new Replays(getDb, { stepEvents: 4, unsentBytes: 1000 });
+		const { socket, conn } = openStream(registry, replays, 'crew', 0, false);
+		for (let i = 0; i < 5; i++) await turn();
+		// Four shift updates of 400-odd bytes each pass 1,000 bytes: one step, then it waits.
+		expect(socket.ids).toEqual([1, 2, 3, 4]);
+		socket.drain();
+		for (let i = 0; i < 5; i++) await turn();
+		expect(socket.ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+		socket.fast = true;
+		socket.drain();
+		for (let i = 0; i < 20 && conn.replaying; i++) await turn();
+		expect(socket.ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+	});
+});
+
+describe('a page of the event log', () => {
+	it('stops at its count or once its data reached the byte limit, and says whether the log ends there', () => {
+		commit([0, 0, 2, 2, 0]);
+		const db = getDb();
+		expect(readEventPage(db, 0, 2)).toMatchObject({ complete: false });
+		expect(readEventPage(db, 0, 2).events.map((e) => e.id)).toEqual([1, 2]);
+		expect(readEventPage(db, 0, 5).complete).toBe(true);
+		expect(readEventPage(db, 3, 2).events.map((e) => e.id)).toEqual([4, 5]);
+		expect(readEventPage(db, 3, 2).complete).toBe(true);
+		// One event always, however large; then no more once the limit is reached.
+		expect(readEventPage(db, 2, 10, 1).events.map((e) => e.id)).toEqual([3]);
+		expect(readEventPage(db, 0, 10, 1).events.map((e) => e.id)).toEqual([1]);
+		expect(readEventPage(db, 5, 10)).toEqual({ events: [], complete: true });
+	});
+});
