@@ -284,6 +284,7 @@ function startApp({ inspect = false, env: extra = {} } = {}) {
 		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '10000',
 		// Its C clients all connect from 127.0.0.1, about C / 20 per user.
 		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
+		STREAM_MAX_PER_INSTANCE: String(options.clients + 100),
 		STREAM_MAX_PER_USER: String(options.clients + 100),
 		// --sessions may ask for more logins per user than a person may hold or make.
 		SESSION_MAX_LOGINS_PER_USER: String(options.sessions + 10),

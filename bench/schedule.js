@@ -181,7 +181,8 @@ const app = await launch(
 		ORIGIN: base,
 		DATABASE_PATH: dbPath,
 		// Every stream comes from 127.0.0.1, far more than one visitor may open.
-		STREAM_MAX_PER_ADDRESS: String(options.clients + 100)
+		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
+		STREAM_MAX_PER_INSTANCE: String(options.clients + 100)
 	},
 	appDir
 );
