@@ -29,7 +29,8 @@ type Action =
 	| { kind: 'stream'; party: Party }
 	| { kind: 'copy' }
 	| { kind: 'login' }
-	| { kind: 'wait'; ms: number };
+	| { kind: 'wait'; ms: number }
+	| { kind: 'replay'; party: Party; times: number; gapMs: number };
 
 const times = () => sessionTimes(getConfig());
 const runs = Number(process.env.SESSION_MODEL_RUNS ?? 10_000);
@@ -48,6 +49,16 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('stream' as const), party }) },
 	{ weight: 1, arbitrary: fc.constant({ kind: 'copy' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ kind: 'login' as const }) },
+	{
+		weight: 1,
+		// A client that never keeps a new cookie presents one key again after each grace window.
+		arbitrary: fc.record({
+			kind: fc.constant('replay' as const),
+			party,
+			times: fc.integer({ min: 1, max: 8 }),
+			gapMs: fc.constantFrom(1000, 1001, 1500)
+		})
+	},
 	{
 		weight: 4,
 		arbitrary: fc.record({
@@ -248,6 +259,17 @@ class Run {
 				if (this.jars.owner) this.jars.thief = this.jars.owner;
 				this.log.push(`thief copies ${this.jars.owner ? this.name(this.jars.owner) : 'nothing'}`);
 				return;
+			case 'replay': {
+				const token = this.jars[action.party];
+				if (!token) return;
+				for (let i = 0; i < action.times; i++) {
+					this.now += action.gapMs;
+					this.fireStreamTimers();
+					this.present(action.party, token, true);
+					this.checkInvariants();
+				}
+				return;
+			}
 			case 'login':
 				if (!this.jars.owner) this.login();
 				return;
