@@ -66,7 +66,9 @@ export class DistinctLimiter {
 	retryAfter(key: string, name: string, now: number): number {
 		const recent = this.recent(key, now);
 		if (!recent || recent.has(name) || recent.size < this.limit) return 0;
-		return Math.min(...recent.values()) + this.windowMs - now;
+		let oldest = now;
+		for (const at of recent.values()) oldest = Math.min(oldest, at);
+		return oldest + this.windowMs - now;
 	}
 
 	/** Counts `name` under `key` at `now`; returns what refund needs to take it back. */
