@@ -284,6 +284,7 @@ function startApp({ inspect = false, env: extra = {} } = {}) {
 		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '10000',
 		// Its C clients all connect from 127.0.0.1, about C / 20 per user.
 		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
+		STREAM_MAX_PER_INSTANCE: String(options.clients + 100),
 		STREAM_MAX_PER_USER: String(options.clients + 100),
 		// The catch-up replays the whole backlog, however long, rather than being told to resync.
 		STREAM_REPLAY_MAX_EVENTS: String(options.backlog + 1_000_000),

@@ -184,7 +184,8 @@ const app = await launch(
 		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
 		// The visitor marks its entries in one go, faster than a person.
 		RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100000',
-		RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '100000'
+		RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '100000',
+		STREAM_MAX_PER_INSTANCE: String(options.clients + 100)
 	},
 	appDir
 );

@@ -32,7 +32,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 const authenticate: Handle = ({ event, resolve }) => {
 	event.locals.session = null;
 	event.locals.user = null;
-	const token = readSessionToken(event.cookies, event.url);
+	const token = readSessionToken(event.request, event.url);
 	if (token) {
 		const check = checkSessionToken(token, {
 			userAgent: event.request.headers.get('user-agent') ?? '',

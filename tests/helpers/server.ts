@@ -62,7 +62,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 				DATABASE_PATH: dbPath,
 				SHUTDOWN_TIMEOUT: '5',
 				// Tests register many users from one address; the rate-limit test sets its own.
-				RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '100000',
+				RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS: '100000',
 				RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '100000',
 				// A test user makes many changes at once; the write-budget test sets the default back.
 				RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100000',

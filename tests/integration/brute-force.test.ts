@@ -11,7 +11,7 @@ const server = serverForSuite({
 	RATE_LIMIT_WINDOW_SECONDS: '3',
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME_AND_ADDRESS: '3',
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: '6',
-	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '8',
+	RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS: '8',
 	RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION: '3',
 	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '4'
 });
@@ -112,7 +112,7 @@ describe('login limits', () => {
 		expect((await new ClientAt(server.url, home).login('Spread', 'password123')).status).toBe(200);
 	});
 
-	it('failed logins per client address are limited across names, for forms too', async () => {
+	it('a client trying many names from one address is stopped at the limit of names, for forms too', async () => {
 		const attacker = at();
 		for (let i = 0; i < 8; i++) {
 			expect((await attacker.login(`nobody-${i}`, 'password-guess')).status).toBe(401);
@@ -124,6 +124,34 @@ describe('login limits', () => {
 		expect(form.status).toBe(429);
 		expect(Number(form.headers.get('retry-after'))).toBeGreaterThan(0);
 		expect(await form.text()).toContain('too many failed logins');
+		// Names it already tried are held by their own counts, not by this one.
+		expect((await attacker.login('nobody-0', 'password-guess')).status).toBe(401);
+	});
+
+	it('one person failing again and again for their own name does not stop others logging in from the same address', async () => {
+		const hall = at().address;
+		const clumsy = new ClientAt(server.url, hall);
+		expect((await clumsy.register('Clumsy')).status).toBe(201);
+		const answers = [];
+		for (let i = 0; i < 12; i++) answers.push(await clumsy.login('Clumsy', `typo-${i}-xx`));
+		expect(statuses(answers)).toEqual([...Array(3).fill(401), ...Array(9).fill(429)]);
+		// Everyone else in the hall: their own names, right or mistyped once, then right.
+		for (const name of ['Neighbour', 'Other']) {
+			expect((await new ClientAt(server.url, hall).register(name)).status).toBe(201);
+		}
+		const neighbour = new ClientAt(server.url, hall);
+		expect((await neighbour.login('Neighbour', 'password-typo')).status).toBe(401);
+		expect((await neighbour.login('Neighbour', 'password123')).status).toBe(200);
+		expect((await new ClientAt(server.url, hall).login('Other', 'password123')).status).toBe(200);
+	});
+
+	it('a name that logged in at an address before still logs in there after a sprayer used up its names', async () => {
+		const regular = await registered('Regular');
+		expect((await new ClientAt(server.url, regular.address).login('Regular')).status).toBe(200);
+		const sprayer = new ClientAt(server.url, regular.address);
+		for (let i = 0; i < 8; i++) await sprayer.login(`sprayed-${i}`, 'password-guess');
+		expect((await sprayer.login('sprayed-new', 'password-guess')).status).toBe(429);
+		expect((await new ClientAt(server.url, regular.address).login('Regular')).status).toBe(200);
 	});
 
 	it('registrations per client address are limited', async () => {
@@ -230,4 +258,39 @@ describe('current-password limits', () => {
 		});
 		expect(rightForm.status).toBe(404);
 	});
+});
+
+describe('login limits at a venue, at the default settings', () => {
+	// Thousands of phones reach the app through the venue's one address.
+	const venue = serverForSuite({
+		ADDRESS_HEADER: 'x-forwarded-for',
+		RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS: '',
+		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: ''
+	});
+	const hall = (n: number) => {
+		const client = new ClientAt(venue.url, '203.0.113.1');
+		return Object.assign(client, { name: `visitor-${n}` });
+	};
+
+	it(
+		'30 people in one hall, each mistyping their password twice, all log in after',
+		{ timeout: 120_000 },
+		async () => {
+			const people = Array.from({ length: 30 }, (_, i) => hall(i));
+			// They registered at home, each from an address of their own.
+			const registered = await Promise.all(
+				people.map((person, i) =>
+					new ClientAt(venue.url, `198.18.0.${i + 1}`).register(person.name)
+				)
+			);
+			expect(statuses(registered)).toEqual(Array(30).fill(201));
+			// 60 failures from one address, more than one address's whole count before.
+			for (const typo of ['typo-one-xx', 'typo-two-xx']) {
+				const failed = await Promise.all(people.map((person) => person.login(person.name, typo)));
+				expect(statuses(failed)).toEqual(Array(30).fill(401));
+			}
+			const logins = await Promise.all(people.map((person) => person.login(person.name)));
+			expect(statuses(logins)).toEqual(Array(30).fill(200));
+		}
+	);
 });

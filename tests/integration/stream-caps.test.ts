@@ -77,20 +77,21 @@ async function register(server: TestServer, name: string, headers: Record<string
 	return client.cookieHeader;
 }
 
-describe('the cap on streams per client address', () => {
+describe('the cap on streams without a session per client address', () => {
 	const server = serverForSuite({ STREAM_MAX_PER_ADDRESS: '4', STREAM_MAX_PER_USER: '10' });
 
-	it('refuses the stream beyond the cap with 429 and a JSON message; closing one frees a place', async () => {
+	it('refuses an anonymous stream beyond the cap with 429 and a JSON message, not a logged-in one; closing one frees a place', async () => {
 		const streams = await Promise.all([1, 2, 3, 4].map(() => upgrade(server)));
 		expect(opened(streams)).toEqual([101, 101, 101, 101]);
 		expect(await upgrade(server)).toMatchObject(refusal(/too many streams from this address/));
-		// A logged-in user from the same address is held to it as well.
+		// A logged-in user from the same address is not: they are held per user.
 		const cookie = await register(server, 'Ada');
-		expect(await upgrade(server, { cookie })).toMatchObject({ status: 429 });
+		const ada = await upgrade(server, { cookie });
+		expect(ada.status).toBe(101);
 
 		streams[0].release();
 		await untilAccepted(server);
-		for (const stream of streams) stream.release();
+		for (const stream of [...streams, ada]) stream.release();
 	});
 });
 
@@ -134,5 +135,54 @@ describe('the cap on streams per user', () => {
 		expect(other.status).toBe(101);
 		expect(await upgrade(server)).toMatchObject({ status: 400 });
 		for (const stream of [...first, other]) stream.release();
+	});
+});
+
+describe('a venue: thousands of phones behind one address', () => {
+	// The default caps, as a hosted instance runs them.
+	const server = serverForSuite();
+
+	it('200 anonymous streams from one address all open at the default settings', async () => {
+		const streams: Upgrade[] = [];
+		for (let batch = 0; batch < 10; batch++) {
+			streams.push(...(await Promise.all(Array.from({ length: 20 }, () => upgrade(server)))));
+		}
+		expect(opened(streams)).toEqual(Array(200).fill(101));
+		for (const stream of streams) stream.release();
+	});
+});
+
+describe('the cap on streams per instance', () => {
+	const server = serverForSuite({
+		STREAM_MAX_PER_INSTANCE: '5',
+		STREAM_MAX_PER_ADDRESS: '3',
+		ADDRESS_HEADER: 'X-Forwarded-For'
+	});
+	const from = (address: string, cookie?: string) => ({
+		'x-forwarded-for': address,
+		...(cookie ? { cookie } : {})
+	});
+
+	it('one anonymous client takes at most its address’s share; beyond the instance’s cap every stream is refused with 429, logged in or not', async () => {
+		const cookie = await register(server, 'Ada', from('192.0.2.1'));
+		// One client behind a shared address opens all it can: the address's share, no more.
+		const greedy = await Promise.all([1, 2, 3, 4].map(() => upgrade(server, from('192.0.2.1'))));
+		expect(opened(greedy).sort()).toEqual([101, 101, 101, 429]);
+		// Beside it, a logged-in person at the same address and a visitor elsewhere still connect.
+		const others = [
+			await upgrade(server, from('192.0.2.1', cookie)),
+			await upgrade(server, from('198.51.100.7'))
+		];
+		expect(opened(others)).toEqual([101, 101]);
+		// Five streams: the instance is full, for anyone.
+		expect(await upgrade(server, from('198.51.100.8'))).toMatchObject(
+			refusal(/as many streams as it may/)
+		);
+		expect(await upgrade(server, from('198.51.100.8', cookie))).toMatchObject(
+			refusal(/as many streams as it may/)
+		);
+		others[1].release();
+		await untilAccepted(server, from('198.51.100.8'));
+		for (const stream of [...greedy, ...others]) stream.release();
 	});
 });

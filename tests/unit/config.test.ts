@@ -33,6 +33,22 @@ describe('configuration', () => {
 		expect(() => parseConfig({ ORIGIN: 'not a url' })).toThrow(/ORIGIN/);
 	});
 
+	it('a renamed variable is refused with its new name, not silently ignored', () => {
+		expect(() => parseConfig({ RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '50' })).toThrow(
+			/RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS="50": renamed RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS/
+		);
+	});
+
+	it('is sized for a venue: thousands of phones behind one address', () => {
+		expect(parseConfig({})).toMatchObject({
+			STREAM_MAX_PER_INSTANCE: 10_000,
+			STREAM_MAX_PER_ADDRESS: 5_000,
+			STREAM_MAX_PER_USER: 20,
+			RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS: 200,
+			RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: 200
+		});
+	});
+
 	it('reads numbers from strings and treats empty as unset', () => {
 		expect(parseConfig({ SESSION_ROTATE_SECONDS: '2', PORT: '' })).toMatchObject({
 			SESSION_ROTATE_SECONDS: 2,

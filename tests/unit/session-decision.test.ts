@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	decideSession,
+	maxReRotations,
 	noticeForEnding,
 	sessionEndings,
 	sessionExpiresAt,
@@ -42,6 +43,20 @@ describe('the session decision', () => {
 	it('after the grace window re-rotates when the successor was never received', () => {
 		const at = login + 3_000;
 		expect(decideSession(rotated(at, false), at + times.graceMs, times)).toBe('re-rotate');
+	});
+
+	it('re-rotates a key whose successors go unused only so often, then calls it theft', () => {
+		const at = login + 3_000;
+		const after = (superseded: number) =>
+			decideSession({ ...rotated(at, false), supersededSuccessors: superseded }, at + 1_000, times);
+		for (let superseded = 0; superseded < maxReRotations; superseded++) {
+			expect(after(superseded)).toBe('re-rotate');
+		}
+		expect(after(maxReRotations)).toBe('theft');
+		// Inside the grace window it still stands for its family's current session.
+		expect(
+			decideSession({ ...rotated(at, false), supersededSuccessors: maxReRotations }, at, times)
+		).toBe('grace');
 	});
 
 	it('after the grace window calls it theft when the successor was received', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { SessionEndReason } from '$lib/api';
 import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
-import { sessionExpiresAt, shouldTouch } from '$lib/server/auth/session-decision';
+import { maxReRotations, sessionExpiresAt, shouldTouch } from '$lib/server/auth/session-decision';
 import { onSessionEnded } from '$lib/server/auth/session-ended';
 import { startSession } from '$lib/server/auth/session-start';
 import { findSessionRow, sessionTimes, type SessionRow } from '$lib/server/auth/session-store';
@@ -29,7 +29,8 @@ type Action =
 	| { kind: 'stream'; party: Party }
 	| { kind: 'copy' }
 	| { kind: 'login' }
-	| { kind: 'wait'; ms: number };
+	| { kind: 'wait'; ms: number }
+	| { kind: 'replay'; party: Party; times: number; gapMs: number };
 
 const times = () => sessionTimes(getConfig());
 const runs = Number(process.env.SESSION_MODEL_RUNS ?? 10_000);
@@ -48,6 +49,16 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('stream' as const), party }) },
 	{ weight: 1, arbitrary: fc.constant({ kind: 'copy' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ kind: 'login' as const }) },
+	{
+		weight: 1,
+		// A client that never keeps a new cookie presents one key again after each grace window.
+		arbitrary: fc.record({
+			kind: fc.constant('replay' as const),
+			party,
+			times: fc.integer({ min: 1, max: 8 }),
+			gapMs: fc.constantFrom(1000, 1001, 1500)
+		})
+	},
 	{
 		weight: 4,
 		arbitrary: fc.record({
@@ -87,6 +98,8 @@ class Run {
 	readonly tokens = new Map<string, TokenFacts>();
 	readonly familyCreatedAt = new Map<string, number>();
 	readonly streams: ModelStream[] = [];
+	/** Families ended because a key's re-rotations were spent. */
+	readonly spentFamilies = new Set<string>();
 	readonly registry = new StreamRegistry();
 	readonly log: string[] = [];
 	/** Found while a stream closes; the channel swallows a listener's throw, so they wait here. */
@@ -145,6 +158,24 @@ class Run {
 		return false;
 	}
 
+	/** The tokens the server handed out in exchange for this one, oldest first. */
+	successorsOf(token: string): string[] {
+		return [...this.tokens.entries()].filter(([, f]) => f.parent === token).map(([t]) => t);
+	}
+
+	/**
+	 * Whether this key was rotated again after its successor went unused as often as it may be,
+	 * and its newest successor is still unused: presenting it once more after the grace window
+	 * counts as two parties holding it (docs/sessions.md).
+	 */
+	reRotationsSpent(token: string): boolean {
+		const successors = this.successorsOf(token);
+		return (
+			successors.length > maxReRotations &&
+			this.tokens.get(successors[successors.length - 1])!.presentedBy.size === 0
+		);
+	}
+
 	/**
 	 * Whether the login was rotated again from this token's predecessor, later, for another
 	 * party: this token was replaced unused while someone else used the login (finding 2).
@@ -165,12 +196,15 @@ class Run {
 		// The theft rule in the model's own terms: an old key used after grace while another
 		// party already used a newer key of the same login, or a key used after another party
 		// had the login rotated again past it.
+		const afterGrace = facts.rotatedAt !== null && this.now >= facts.rotatedAt + graceMs;
 		const mustBeTaken =
 			alive &&
-			((facts.rotatedAt !== null &&
-				this.now >= facts.rotatedAt + graceMs &&
-				this.descendantPresentedByOther(token, by)) ||
+			((afterGrace &&
+				(this.descendantPresentedByOther(token, by) || this.reRotationsSpent(token))) ||
 				this.supersededForOther(token, by));
+		// Once a key's re-rotations are spent, the server cannot tell its owner's lost responses
+		// from a copy: "taken" may then come although only the owner used it.
+		const spentBefore = afterGrace && this.reRotationsSpent(token);
 		const check = checkSessionToken(token, { userAgent: by, mayRotate, now: this.now });
 		const notice = check.session ? undefined : check.notice;
 		// A key refused as expired or unknown reached nothing; any other answer means it was used.
@@ -192,7 +226,11 @@ class Run {
 			const thiefUsedIt = [...this.tokens.values()].some(
 				(t) => t.family === family && t.presentedBy.has('thief')
 			);
-			expectThat(thiefUsedIt, 'told "session taken" although only its owner ever used it');
+			if (spentBefore) this.spentFamilies.add(family);
+			expectThat(
+				thiefUsedIt || this.spentFamilies.has(family),
+				'told "session taken" although only its owner ever used it'
+			);
 		}
 		if (check.session?.id === hashSessionToken(token)) {
 			// Presented as itself: the stored last use is at most one touch step behind.
@@ -221,6 +259,17 @@ class Run {
 				if (this.jars.owner) this.jars.thief = this.jars.owner;
 				this.log.push(`thief copies ${this.jars.owner ? this.name(this.jars.owner) : 'nothing'}`);
 				return;
+			case 'replay': {
+				const token = this.jars[action.party];
+				if (!token) return;
+				for (let i = 0; i < action.times; i++) {
+					this.now += action.gapMs;
+					this.fireStreamTimers();
+					this.present(action.party, token, true);
+					this.checkInvariants();
+				}
+				return;
+			}
 			case 'login':
 				if (!this.jars.owner) this.login();
 				return;
@@ -328,6 +377,15 @@ class Run {
 			expectThat(records > 0, 'a family was ended as taken but no security record says so');
 		}
 		expectThat(this.wrongCloses.length === 0, this.wrongCloses[0]);
+		// However its keys are presented, a login keeps at most this many successors of each.
+		const stored = new Set(rows.map((row) => row.id));
+		for (const token of this.tokens.keys()) {
+			const kept = this.successorsOf(token).filter((t) => stored.has(hashSessionToken(t)));
+			expectThat(
+				kept.length <= maxReRotations + 1,
+				`${this.name(token)} has ${kept.length} successors stored`
+			);
+		}
 		const byId = new Map(rows.map((row) => [row.id, row]));
 		for (const stream of this.streams) {
 			const row = byId.get(stream.session.id);

@@ -4,17 +4,31 @@ import { streamCapRefusal } from '$lib/server/stream/caps';
 import { clientAddress } from '$lib/server/stream/client-address';
 
 describe('the caps on open streams', () => {
-	const caps = { perAddress: 3, perUser: 2 };
+	const caps = { perInstance: 10, perAddress: 3, perUser: 2 };
 
-	it('an address at its cap is refused, anonymous or not', () => {
-		expect(streamCapRefusal({ ofAddress: 2, ofUser: null }, caps)).toBeNull();
-		expect(streamCapRefusal({ ofAddress: 3, ofUser: null }, caps)).toMatch(/this address/);
-		expect(streamCapRefusal({ ofAddress: 3, ofUser: 0 }, caps)).toMatch(/this address/);
+	it('an address at its cap is refused a stream without a session, not one with', () => {
+		expect(streamCapRefusal({ all: 0, anonymousOfAddress: 2, ofUser: null }, caps)).toBeNull();
+		expect(streamCapRefusal({ all: 3, anonymousOfAddress: 3, ofUser: null }, caps)).toMatch(
+			/this address/
+		);
+		expect(streamCapRefusal({ all: 3, anonymousOfAddress: null, ofUser: 0 }, caps)).toBeNull();
 	});
 
 	it('a user at its cap is refused from any address', () => {
-		expect(streamCapRefusal({ ofAddress: 0, ofUser: 1 }, caps)).toBeNull();
-		expect(streamCapRefusal({ ofAddress: 0, ofUser: 2 }, caps)).toMatch(/this user/);
+		expect(streamCapRefusal({ all: 0, anonymousOfAddress: null, ofUser: 1 }, caps)).toBeNull();
+		expect(streamCapRefusal({ all: 0, anonymousOfAddress: null, ofUser: 2 }, caps)).toMatch(
+			/this user/
+		);
+	});
+
+	it('the instance at its cap refuses every stream, with a session or without', () => {
+		expect(streamCapRefusal({ all: 9, anonymousOfAddress: 0, ofUser: null }, caps)).toBeNull();
+		for (const open of [
+			{ all: 10, anonymousOfAddress: 0, ofUser: null },
+			{ all: 10, anonymousOfAddress: null, ofUser: 0 }
+		]) {
+			expect(streamCapRefusal(open, caps)).toMatch(/as many streams as it may/);
+		}
 	});
 });
 

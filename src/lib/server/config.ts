@@ -25,9 +25,15 @@ const schema = z.object({
 	RATE_LIMIT_WINDOW_SECONDS: seconds(900),
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME_AND_ADDRESS: count(10),
 	RATE_LIMIT_LOGIN_FAILURES_PER_NAME: count(100),
-	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: count(50),
+	/** Names, not attempts: a venue's hall shares one address (docs/security.md). */
+	RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS: count(200),
+	RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: z
+		.never({
+			error: 'renamed RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS, which counts names that failed'
+		})
+		.optional(),
 	RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION: count(10),
-	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: count(20),
+	RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: count(200),
 	/** Unknown, used or expired password reset links tried from one address. */
 	RATE_LIMIT_PASSWORD_RESET_FAILURES_PER_ADDRESS: count(20),
 	/** Successful logins per user within the window: each one writes to the database. */
@@ -41,8 +47,12 @@ const schema = z.object({
 	RATE_LIMIT_WRITES_PER_USER_PER_HOUR: count(300),
 	/** Live logins a user may hold; a new one beyond it ends the least recently used. */
 	SESSION_MAX_LOGINS_PER_USER: count(20),
-	/** Open streams per client address, and per user, refused beyond with 429 at the upgrade. */
-	STREAM_MAX_PER_ADDRESS: count(50),
+	/**
+	 * Open streams, refused beyond with 429 at the upgrade: in all (memory), without a session
+	 * from one client address (a venue's hall is one address), and per user.
+	 */
+	STREAM_MAX_PER_INSTANCE: count(10_000),
+	STREAM_MAX_PER_ADDRESS: count(5_000),
 	STREAM_MAX_PER_USER: count(20),
 	/** A stream whose cursor is further behind than this gets resync: a reload costs less. */
 	STREAM_REPLAY_MAX_EVENTS: count(20_000),

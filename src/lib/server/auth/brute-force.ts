@@ -5,12 +5,12 @@ import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
 import { KnownAddresses } from './known-addresses';
-import { RateLimiter } from './rate-limit';
+import { DistinctLimiter, RateLimiter } from './rate-limit';
 
 interface Limiters {
 	failuresByNameAndAddress: RateLimiter;
 	failuresByName: RateLimiter;
-	failuresByAddress: RateLimiter;
+	failedNamesByAddress: DistinctLimiter;
 	knownAddresses: KnownAddresses;
 	currentPasswordFailuresBySession: RateLimiter;
 	registrationsByAddress: RateLimiter;
@@ -28,7 +28,10 @@ function limiters(): Limiters {
 			windowMs
 		),
 		failuresByName: new RateLimiter(config.RATE_LIMIT_LOGIN_FAILURES_PER_NAME, windowMs),
-		failuresByAddress: new RateLimiter(config.RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS, windowMs),
+		failedNamesByAddress: new DistinctLimiter(
+			config.RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS,
+			windowMs
+		),
 		// An address is known for as long as a login from it can last.
 		knownAddresses: new KnownAddresses(config.SESSION_MAX_SECONDS * 1000),
 		currentPasswordFailuresBySession: new RateLimiter(
@@ -46,9 +49,28 @@ function tooMany(what: string, waitMs: number, field?: string): Refusal {
 	return new Refusal(429, `too many ${what}: try again in ${when}`, field, seconds);
 }
 
+/** One limit an attempt counts against: asked first, counted, and taken back on success. */
 interface Count {
-	limiter: RateLimiter;
-	key: string;
+	retryAfter(now: number): number;
+	record(now: number): void;
+	refund(now: number): void;
+}
+
+/** A count of attempts under `key`. */
+const attempts = (limiter: RateLimiter, key: string): Count => ({
+	retryAfter: (now) => limiter.retryAfter(key, now),
+	record: (now) => limiter.record(key, now),
+	refund: (now) => limiter.refund(key, now)
+});
+
+/** A count of distinct names under `key`. */
+function names(limiter: DistinctLimiter, key: string, name: string): Count {
+	let before: number | undefined;
+	return {
+		retryAfter: (now) => limiter.retryAfter(key, name, now),
+		record: (now) => void (before = limiter.record(key, name, now)),
+		refund: (now) => limiter.refund(key, name, now, before)
+	};
 }
 
 /**
@@ -62,10 +84,10 @@ async function limited<T>(
 	check: () => Promise<T>
 ): Promise<T> {
 	const now = Date.now();
-	const wait = Math.max(0, ...counts.map(({ limiter, key }) => limiter.retryAfter(key, now)));
+	const wait = Math.max(0, ...counts.map((count) => count.retryAfter(now)));
 	if (wait > 0) throw refused(wait);
-	for (const { limiter, key } of counts) limiter.record(key, now);
-	const refund = () => counts.forEach(({ limiter, key }) => limiter.refund(key, now));
+	for (const count of counts) count.record(now);
+	const refund = () => counts.forEach((count) => count.refund(now));
 	try {
 		const result = await check();
 		refund();
@@ -78,21 +100,22 @@ async function limited<T>(
 }
 
 /**
- * Checks a login under three limits: failures for a name from one address (tight), failures
- * from one address across names, and failures for a name across all addresses (loose, and not
- * applied where the name has logged in before), so a stranger's guessing cannot lock the owner
- * out. A correct password waits like a wrong one, or guessing would simply go on.
+ * Checks a login under three limits: failures for a name from one address (tight), failures for
+ * a name across all addresses (loose), and how many different names failed from one address
+ * (venue-sized). The last two do not apply where the name has logged in before, so a stranger's
+ * guessing cannot lock the owner out; and since one person failing again and again is one name,
+ * they cannot block the other people behind their address (a venue's Wi-Fi), while a client
+ * trying many names is stopped. A correct password waits like a wrong one, or guessing would
+ * simply go on.
  */
 export function checkLogin(credentials: Credentials, address: string): Promise<ServerUser> {
 	const l = limiters();
 	const name = credentials.name.toLowerCase();
 	const pair = JSON.stringify([name, address]);
-	const counts = [
-		{ limiter: l.failuresByNameAndAddress, key: pair },
-		{ limiter: l.failuresByAddress, key: address }
-	];
-	if (!l.knownAddresses.has(pair, Date.now()))
-		counts.push({ limiter: l.failuresByName, key: name });
+	const counts = [attempts(l.failuresByNameAndAddress, pair)];
+	if (!l.knownAddresses.has(pair, Date.now())) {
+		counts.push(attempts(l.failuresByName, name), names(l.failedNamesByAddress, address, name));
+	}
 	return limited(
 		counts,
 		(wait) => {
@@ -108,6 +131,7 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 				throw error;
 			});
 			l.failuresByNameAndAddress.reset(pair);
+			l.failedNamesByAddress.forget(address, name);
 			l.knownAddresses.add(pair, Date.now());
 			return user;
 		}
@@ -122,7 +146,7 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 export function checkCurrentPassword(family: string, check: () => Promise<void>): Promise<void> {
 	const { currentPasswordFailuresBySession } = limiters();
 	return limited(
-		[{ limiter: currentPasswordFailuresBySession, key: family }],
+		[attempts(currentPasswordFailuresBySession, family)],
 		(wait) => {
 			log().warn(
 				{ event: 'rate-limited', limit: 'wrong current passwords', family },

@@ -7,8 +7,9 @@ export function sessionCookieName(secure: boolean): string {
 	return getLucia(secure).sessionCookieName;
 }
 
-export function readSessionToken(cookies: Cookies, url: URL): string | undefined {
-	return cookies.get(sessionCookieName(isSecure(url))) || undefined;
+/** The session token of a SvelteKit request, by the one rule below. */
+export function readSessionToken(request: Request, url: URL): string | undefined {
+	return sessionTokenFromHeader(request.headers.get('cookie') ?? undefined, isSecure(url));
 }
 
 type Attributes = ReturnType<ReturnType<typeof getLucia>['createSessionCookie']>['attributes'];
@@ -56,28 +57,38 @@ export function clearSessionCookie(cookies: Cookies, url: URL): void {
 	cookies.set(name, value, attributes);
 }
 
-// The direct path of server.js answers without SvelteKit's cookies: the same cookies, read
-// from and written to the raw headers, byte for byte as SvelteKit writes them.
+// The hooks, the direct path of server.js and the stream's upgrade all read the session cookie
+// from the raw Cookie header through this one function, so they always agree on the session.
+// Cookies are written as SvelteKit writes them, byte for byte (serialize below).
 
-/** The first cookie of that name in a Cookie header, as SvelteKit's `cookies.get` reads it. */
+/**
+ * The session token in a Cookie header, split into pairs as the `cookie` package that SvelteKit
+ * parses with does. Only our cookie's value is decoded, so another app's undecodable cookie on
+ * the same host changes nothing. Two different values under our name are ambiguous (a cookie
+ * tossed by a sibling host or port, with its own Domain or Path, beside ours): neither counts,
+ * as if there were none, so no request runs as a session someone else planted.
+ */
 export function sessionTokenFromHeader(
 	header: string | undefined,
 	secure: boolean
 ): string | undefined {
 	if (!header) return undefined;
 	const name = sessionCookieName(secure);
+	let found: string | undefined;
 	for (const pair of header.split(';')) {
 		const equals = pair.indexOf('=');
 		if (equals < 0 || pair.slice(0, equals).trim() !== name) continue;
 		let value = pair.slice(equals + 1).trim();
 		if (value.startsWith('"')) value = value.slice(1, -1);
-		try {
-			return (value.includes('%') ? decodeURIComponent(value) : value) || undefined;
-		} catch {
-			return value || undefined;
-		}
+		if (found !== undefined && found !== value) return undefined;
+		found = value;
 	}
-	return undefined;
+	if (!found) return undefined;
+	try {
+		return found.includes('%') ? decodeURIComponent(found) : found;
+	} catch {
+		return found;
+	}
 }
 
 export function sessionCookieHeader(secure: boolean, token: string, expiresAt: number): string {

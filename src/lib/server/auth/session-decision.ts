@@ -29,7 +29,19 @@ export interface SessionFacts {
 	 * `SessionEnding`: a tombstone of a login ended otherwise.
 	 */
 	endedReason: string | null;
+	/**
+	 * How many successors of this key were rotated again from it and superseded unused. Needed
+	 * only once it is rotated with a successor never received; 0 when not given.
+	 */
+	supersededSuccessors?: number;
 }
+
+/**
+ * How often a key may be rotated again after its successor went unused. Each time leaves a
+ * tombstone for the successor it supersedes; beyond this, the key is treated as held by two
+ * parties, so however often it is presented, one login keeps a bounded number of rows.
+ */
+export const maxReRotations = 3;
 
 export interface SessionTimes {
 	rotateMs: number;
@@ -64,8 +76,12 @@ export function decideSession(
 	if (facts.rotatedAt === null) return now >= facts.rotatesAt ? 'rotate' : 'valid';
 	// Several tabs and parallel requests may still carry the old cookie for a moment.
 	if (now < facts.rotatedAt + times.graceMs) return 'grace';
-	// Nobody ever presented the successor: the response carrying it was lost.
-	if (!facts.successorReceived) return 're-rotate';
+	// Nobody ever presented the successor: the response carrying it was lost. Lost again and
+	// again, each time after the grace window, is no browser's lost response but a copy of the
+	// key presented over and over, beside whoever was handed its successors.
+	if (!facts.successorReceived) {
+		return (facts.supersededSuccessors ?? 0) < maxReRotations ? 're-rotate' : 'theft';
+	}
 	return 'theft';
 }
 

@@ -89,14 +89,32 @@ export function sessionFacts(db: Db, row: SessionRow): SessionFacts {
 		? (prepared(db, 'SELECT received FROM session WHERE id = ?').pluck().get(row.successor) as
 				number | undefined)
 		: undefined;
+	const successorReceived = row.successor === null ? null : successor === 1;
 	return {
 		familyCreatedAt: row.family_created_at,
 		rotatesAt: row.rotates_at,
 		lastSeenAt: row.last_seen_at,
 		rotatedAt: row.rotated_at,
-		successorReceived: row.successor === null ? null : successor === 1,
-		endedReason: row.ended_reason
+		successorReceived,
+		endedReason: row.ended_reason,
+		supersededSuccessors: successorReceived === false ? supersededSuccessors(db, row) : 0
 	};
+}
+
+/**
+ * The successors superseded after `row`, the family's newest rotated session (the only one whose
+ * successor may be unreceived: rotating a session marks it received), was rotated again from:
+ * every superseded session of the family that came after it. Earlier ones, of its predecessors,
+ * were all made before it.
+ */
+function supersededSuccessors(db: Db, row: SessionRow): number {
+	return prepared(
+		db,
+		`SELECT COUNT(*) FROM session
+			WHERE family = ? AND ended_reason = 'superseded' AND created_at > ?`
+	)
+		.pluck()
+		.get(row.family, row.created_at) as number;
 }
 
 export function toServerSession(row: SessionRow, times: SessionTimes): ServerSession {

@@ -23,23 +23,31 @@ function anyOf(index: Index, key: string): StreamConnection | undefined {
 
 /**
  * Every open stream (fan-out writes to all of them), indexed by session, family and user for
- * closing, and by user for the cap on open streams; counted by client address for the other
- * cap (nothing looks up a client address's streams, so they are counted, not listed).
+ * closing, and by user for the cap on open streams; those without a session are counted by
+ * client address for the other cap (nothing looks up a client address's streams, so they are
+ * counted, not listed).
  */
 export class StreamRegistry {
 	readonly all = new Set<StreamConnection>();
 	private readonly bySession: Index = new Map();
 	private readonly byFamily: Index = new Map();
 	private readonly byUser: Index = new Map();
-	private readonly byAddress = new Map<string, { address: string; count: number }>();
+	private readonly byAddress = new Map<
+		string,
+		{ address: string; count: number; anonymous: number }
+	>();
 
 	add(conn: StreamConnection): void {
 		// Each stream reads its ids from rows (and its address from a socket) of its own, so
 		// equal ids are separate strings of 30-odd bytes each: a stream takes those already held.
 		let fromAddress = this.byAddress.get(conn.address);
 		if (!fromAddress)
-			this.byAddress.set(conn.address, (fromAddress = { address: conn.address, count: 0 }));
+			this.byAddress.set(
+				conn.address,
+				(fromAddress = { address: conn.address, count: 0, anonymous: 0 })
+			);
 		fromAddress.count++;
+		if (conn.userId === null) fromAddress.anonymous++;
 		conn.address = fromAddress.address;
 		if (conn.userId !== null) conn.userId = anyOf(this.byUser, conn.userId)?.userId ?? conn.userId;
 		if (conn.sessionId !== null)
@@ -56,6 +64,7 @@ export class StreamRegistry {
 	remove(conn: StreamConnection): void {
 		if (!this.all.delete(conn)) return;
 		const fromAddress = this.byAddress.get(conn.address);
+		if (fromAddress && conn.userId === null) fromAddress.anonymous--;
 		if (fromAddress && --fromAddress.count === 0) this.byAddress.delete(conn.address);
 		if (conn.userId !== null) removeFrom(this.byUser, conn.userId, conn);
 		if (conn.sessionId !== null) removeFrom(this.bySession, conn.sessionId, conn);
@@ -66,8 +75,9 @@ export class StreamRegistry {
 		return this.byUser.get(userId)?.size ?? 0;
 	}
 
-	countOfAddress(address: string): number {
-		return this.byAddress.get(address)?.count ?? 0;
+	/** Streams without a session from this client address. */
+	countAnonymousOfAddress(address: string): number {
+		return this.byAddress.get(address)?.anonymous ?? 0;
 	}
 
 	/** The streams opened with the sessions that just stopped being the right key. */

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { closeCodes, userTypes, type AccessLevel } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
-import { getLucia } from '../auth/lucia';
+import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import { onSessionEnded } from '../auth/session-ended';
 import { findSessionRow, sessionTimes } from '../auth/session-store';
@@ -139,19 +139,25 @@ export function startStream(): { stop(): void } {
 			if (!check.ok) return refuse(socket, check.status, check.message);
 			const address = clientAddress(request, config);
 			if (address === null) return refuse(socket, 400, 'the client address header is missing');
-			const token = readCookieToken(check.url.protocol === 'https:', request.headers.cookie);
+			const token = sessionTokenFromHeader(request.headers.cookie, check.url.protocol === 'https:');
 			const auth = token
 				? checkSessionToken(token, {
 						userAgent: request.headers['user-agent'] ?? '',
 						mayRotate: false
 					})
 				: null;
+			const userId = auth?.session?.userId ?? null;
 			const full = streamCapRefusal(
 				{
-					ofAddress: registry.countOfAddress(address),
-					ofUser: auth?.session ? registry.countOfUser(auth.session.userId) : null
+					all: registry.all.size,
+					anonymousOfAddress: userId === null ? registry.countAnonymousOfAddress(address) : null,
+					ofUser: userId === null ? null : registry.countOfUser(userId)
 				},
-				{ perAddress: config.STREAM_MAX_PER_ADDRESS, perUser: config.STREAM_MAX_PER_USER }
+				{
+					perInstance: config.STREAM_MAX_PER_INSTANCE,
+					perAddress: config.STREAM_MAX_PER_ADDRESS,
+					perUser: config.STREAM_MAX_PER_USER
+				}
 			);
 			if (full) return refuse(socket, 429, full);
 			// No await from here to the registry: a burst of upgrades cannot all pass the count.
@@ -217,15 +223,6 @@ function destroySocket(this: Duplex) {
 function levelOf(user: ServerUser | null): AccessLevel {
 	if (!user) return 'public';
 	return userTypes.find((type) => type === user.type) ?? user.type;
-}
-
-/** A cookie header with broken percent-encoding carries no session, like none at all. */
-function readCookieToken(secure: boolean, header: string | undefined): string | null {
-	try {
-		return getLucia(secure).readSessionCookie(header ?? '');
-	} catch {
-		return null;
-	}
 }
 
 const statusText: Record<number, string> = {
