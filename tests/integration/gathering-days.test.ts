@@ -4,7 +4,6 @@ import {
 	days,
 	expectValidJson,
 	expectValidSchedule,
-	instant,
 	parser,
 	rooms,
 	type JsonDocument,
