@@ -67,6 +67,20 @@ async function daysOnPage(path: string, client?: Client): Promise<Record<string,
 	return grouped;
 }
 
+/** The entries of a page that name their own weekday, by title. */
+async function weekdays(path: string, client?: Client): Promise<Record<string, string>> {
+	const html = client
+		? await (await client.fetch(path, { headers: { accept: 'text/html' } })).text()
+		: await (await fetch(server.url + path)).text();
+	const named: Record<string, string> = {};
+	for (const item of html.split('<li').slice(1)) {
+		const day = /data-testid="entry-day"[^>]*>([^<]*)</.exec(item)?.[1];
+		const title = schedule.find((entry) => item.includes(`>${entry.title}<`))?.title;
+		if (day && title) named[title] = day;
+	}
+	return named;
+}
+
 describe('the day start setting', () => {
 	it('is part of the settings, 00:00 on an instance that never set it', async () => {
 		const settings = await (await fetch(`${server.url}/api/settings`)).json();
@@ -100,6 +114,8 @@ describe('a concert at 01:00 belongs to the evening before', () => {
 			'2026-07-10': ['Evening concert', 'Night concert'],
 			'2026-07-11': ['Breakfast talk']
 		});
+		// Under Friday's heading the night concert says it is on Saturday; nothing else does.
+		expect(await weekdays('/')).toEqual({ 'Night concert': 'Sat' });
 	});
 
 	it('in a user’s plan on /my', async () => {
@@ -116,6 +132,7 @@ describe('a concert at 01:00 belongs to the evening before', () => {
 			'2026-07-10': ['Evening concert', 'Night concert'],
 			'2026-07-11': ['Breakfast talk']
 		});
+		expect(await weekdays('/my', admin)).toEqual({ 'Night concert': 'Sat' });
 	});
 
 	it('in the frab XML: each <day> runs from 04:00 to 04:00 with offsets, holding its night', async () => {
