@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { settingsPatchSchema } from '$lib/api';
 import { addDays, dayStart, gatheringDate, groupByDay, type DayRule } from '$lib/schedule/days';
 import { firstInstantAt, isoWithOffset, localDate, toLocalInput } from '$lib/schedule/zoned-time';
+import { openDatabase } from '$lib/server/db/open';
+import { projectEvent } from '$lib/server/events/projection';
+import type { StoredEvent } from '$lib/server/events/stored-event';
 import { frabModel } from '$lib/server/schedule/frab-model';
+import { findSettings, saveSettings } from '$lib/server/settings/settings-store';
 
 const berlin = (dayStartsAt: string): DayRule => ({ timeZone: 'Europe/Berlin', dayStartsAt });
 const hour = 3_600_000;
@@ -35,6 +39,27 @@ describe('dayStartsAt in the settings', () => {
 			expect(result.success, String(bad)).toBe(false);
 			expect(result.error?.issues[0].message).toMatch(/dayStartsAt/);
 		}
+	});
+});
+
+describe('dayStartsAt in the database and the stream', () => {
+	const settings = { name: 'Fest', timeZone: 'UTC', registration: 'open' as const };
+
+	it('is stored, and the database refuses an hour outside 00:00 to 12:00', () => {
+		const db = openDatabase(':memory:');
+		saveSettings(db, { ...settings, dayStartsAt: '04:00' });
+		expect(findSettings(db)?.dayStartsAt).toBe('04:00');
+		for (const bad of ['12:30', '4:00', 'late']) {
+			expect(() => saveSettings(db, { ...settings, dayStartsAt: bad }), bad).toThrow(/CHECK/);
+		}
+	});
+
+	it('a settings-update stored before the setting existed reaches clients with midnight', () => {
+		const old = { id: 3, createdAt: 1, type: 'settings-update', data: settings } as StoredEvent;
+		expect(projectEvent(old, { level: 'public', userId: null })).toEqual({
+			type: 'settings-update',
+			data: { ...settings, dayStartsAt: '00:00' }
+		});
 	});
 });
 
