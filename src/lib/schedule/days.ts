@@ -46,9 +46,26 @@ export function gatheringDate(ms: number, rule: DayRule): string {
 	// daylight-saving change: the boundaries themselves decide.
 	const wall = Date.parse(`${toLocalInput(ms, rule.timeZone)}Z`);
 	let date = new Date(wall - (hours * 60 + minutes) * 60_000).toISOString().slice(0, 10);
-	while (ms < dayStart(date, rule)) date = addDays(date, -1);
-	while (ms >= dayStart(addDays(date, 1), rule)) date = addDays(date, 1);
-	return date;
+	for (;;) {
+		const [start, end] = bounds(date, rule);
+		if (ms < start) date = addDays(date, -1);
+		else if (ms >= end) date = addDays(date, 1);
+		else return date;
+	}
+}
+
+const spans = new Map<string, [number, number]>();
+
+/** A day's start and the next day's, remembered: grouping asks for them once per entry. */
+function bounds(date: string, rule: DayRule): [number, number] {
+	const key = `${rule.timeZone}|${rule.dayStartsAt}|${date}`;
+	let span = spans.get(key);
+	if (!span) {
+		if (spans.size >= 4096) spans.clear();
+		span = [dayStart(date, rule), dayStart(addDays(date, 1), rule)];
+		spans.set(key, span);
+	}
+	return span;
 }
 
 /**
