@@ -24,20 +24,9 @@ export function addDays(date: string, days: number): string {
 	return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-// Pages and exports ask for the same few boundaries again and again.
-const starts = new Map<string, number>();
-
 /** The instant the gathering's day `date` begins. */
-export function dayStart(date: string, rule: DayRule): number {
-	const key = `${rule.timeZone}|${rule.dayStartsAt}|${date}`;
-	let start = starts.get(key);
-	if (start === undefined) {
-		if (starts.size >= 4096) starts.clear();
-		start = firstInstantAt(`${date}T${rule.dayStartsAt}`, rule.timeZone);
-		starts.set(key, start);
-	}
-	return start;
-}
+export const dayStart = (date: string, rule: DayRule): number =>
+	firstInstantAt(`${date}T${rule.dayStartsAt}`, rule.timeZone);
 
 /** The day of the gathering an instant belongs to: its start is at or before it, the next after. */
 export function gatheringDate(ms: number, rule: DayRule): string {
@@ -54,9 +43,10 @@ export function gatheringDate(ms: number, rule: DayRule): string {
 	}
 }
 
+// Pages group hundreds of entries into a few days: each day's bounds are worked out once.
 const spans = new Map<string, [number, number]>();
 
-/** A day's start and the next day's, remembered: grouping asks for them once per entry. */
+/** A day's start and the next day's. */
 function bounds(date: string, rule: DayRule): [number, number] {
 	const key = `${rule.timeZone}|${rule.dayStartsAt}|${date}`;
 	let span = spans.get(key);
