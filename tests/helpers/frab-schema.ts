@@ -58,7 +58,7 @@ export const minutesOf = (value: string) => {
 };
 
 /** Every rule of the schema the document must meet, whatever it holds. */
-export function expectValidSchedule(root: Node, timeZone: string) {
+export function expectValidSchedule(root: Node, timeZone: string, dayStartsAt = '00:00') {
 	expect(Object.keys(root).sort()).toEqual(['conference', 'day', 'generator', 'version'].sort());
 	expect(typeof root.version).toBe('string');
 	expect(root.version).not.toBe('');
@@ -93,8 +93,8 @@ export function expectValidSchedule(root: Node, timeZone: string) {
 		expect(day['@date']).toMatch(xsDate);
 		expect(day['@start']).toMatch(dateTimeTZ);
 		expect(day['@end']).toMatch(dateTimeTZ);
-		// A day runs from its local midnight to the next one: 23, 24 or 25 hours.
-		expect((day['@start'] as string).slice(0, 19)).toBe(`${day['@date']}T00:00:00`);
+		// A day runs from its start hour (midnight unless set) to the next one: 23, 24 or 25 hours.
+		expect((day['@start'] as string).slice(0, 19)).toBe(`${day['@date']}T${dayStartsAt}:00`);
 		const hours = (instant(day['@end'] as string) - instant(day['@start'] as string)) / hour;
 		expect([23, 24, 25]).toContain(hours);
 		for (const room of rooms(day)) {
@@ -144,9 +144,11 @@ export function expectValidSchedule(root: Node, timeZone: string) {
 				expect(event.date).toMatch(dateTimeTZ);
 				expect(event.start).toMatch(startPattern);
 				expect(event.duration).toMatch(durationPattern);
-				// start is the local wall clock of date, and the event is listed on its local date.
+				// start is the local wall clock of date, and the event is listed on the day it
+				// starts in (a 01:00 event is on the evening before once days start later).
 				expect(event.date.slice(11, 16)).toBe(event.start);
-				expect(event.date.slice(0, 10)).toBe(day['@date']);
+				expect(instant(event.date)).toBeGreaterThanOrEqual(instant(day['@start'] as string));
+				expect(instant(event.date)).toBeLessThan(instant(day['@end'] as string));
 				expect(event.url).toMatch(httpUri);
 				expect(event.slug).toMatch(
 					new RegExp(`^${conference.acronym}-${event['@id']}-[a-z0-9-]{4,}$`)

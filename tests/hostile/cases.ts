@@ -411,6 +411,11 @@ const bodyRoutes: BodyRoute[] = [
 				bad: stringOrNot(['', 'Open', 'invitation', 'closed ', 'public']),
 				good: 'closed',
 				required: false
+			},
+			dayStartsAt: {
+				bad: stringOrNot(['', '12:01', '24:00', '4:00', '04:00:00', '-01:00', '04h00']),
+				good: '04:00',
+				required: false
 			}
 		},
 		readers: ['admin'],

@@ -82,7 +82,8 @@ describe('settings and invitations, per access level', () => {
 			expect(await response.json()).toEqual({
 				name: 'Tidewatch',
 				timeZone: 'UTC',
-				registration: 'open'
+				registration: 'open',
+				dayStartsAt: '00:00'
 			});
 		}
 	});
@@ -100,7 +101,8 @@ describe('settings and invitations, per access level', () => {
 		expect(await response.json()).toEqual({
 			name: 'Tide Fest',
 			timeZone: 'Europe/Berlin',
-			registration: 'open'
+			registration: 'open',
+			dayStartsAt: '00:00'
 		});
 		expect(await (await cast.public.fetch('/api/settings')).json()).toMatchObject({
 			name: 'Tide Fest'

@@ -23,6 +23,7 @@ function oneEntry(entry: ApiEntry, name: string, locationName: string): FrabSche
 	return {
 		name,
 		timeZone: 'Europe/Berlin',
+		dayStartsAt: '00:00',
 		entries: [entry],
 		locations: [{ id: entry.locationId ?? 'l1', name: locationName, description: '' }],
 		changedAt: Date.UTC(2026, 6, 1),

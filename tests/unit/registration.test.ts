@@ -20,7 +20,8 @@ const parse = (input: unknown) => settingsPatchSchema.safeParse(input);
 const settings = (registration: ApiSettings['registration'], name = 'Fest'): ApiSettings => ({
 	name,
 	timeZone: 'UTC',
-	registration
+	registration,
+	dayStartsAt: '00:00'
 });
 
 describe('the settings patch', () => {
@@ -102,7 +103,8 @@ describe('the settings row', () => {
 		expect(findSettings(db)).toEqual({
 			name: 'Tidewatch',
 			timeZone: 'UTC',
-			registration: 'invite'
+			registration: 'invite',
+			dayStartsAt: '00:00'
 		});
 	});
 
@@ -119,11 +121,14 @@ describe('the settings row', () => {
 		saveSettings(db, settings('open'));
 		saveSettings(db, settings('closed'));
 		expect(db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(1);
-		expect(() => db.prepare("INSERT INTO settings VALUES (2, 'x', 'UTC', 'open')").run()).toThrow();
+		expect(() =>
+			db.prepare("INSERT INTO settings VALUES (2, 'x', 'UTC', 'open', '00:00')").run()
+		).toThrow();
 		expect(defaultSettings({ REGISTRATION: 'open' })).toEqual({
 			name: 'Tidewatch',
 			timeZone: 'UTC',
-			registration: 'open'
+			registration: 'open',
+			dayStartsAt: '00:00'
 		});
 	});
 });

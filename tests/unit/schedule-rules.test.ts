@@ -141,7 +141,10 @@ describe('days in the settings time zone, across a daylight-saving change', () =
 			Date.UTC(2026, 9, 25, 23, 0)
 		);
 		const mondayEarly = entry('mon', Date.UTC(2026, 9, 25, 23, 30), Date.UTC(2026, 9, 26, 0, 0));
-		const days = groupByDay([saturdayLate, sundayEarly, sundayLate, mondayEarly], zone);
+		const days = groupByDay([saturdayLate, sundayEarly, sundayLate, mondayEarly], {
+			timeZone: zone,
+			dayStartsAt: '00:00'
+		});
 		expect(days.map((day) => [day.date, day.entries.map((e) => e.id)])).toEqual([
 			['2026-10-24', ['sat']],
 			['2026-10-25', ['sun', 'sun-late']],

@@ -12,6 +12,11 @@ export interface ApiSettings {
 	/** An IANA time zone name; pages show times in it. */
 	timeZone: string;
 	registration: RegistrationMode;
+	/**
+	 * HH:MM on the zone's wall clock, 00:00 to 12:00: when a day of the gathering begins. A
+	 * concert at 01:00 belongs to the evening before once the day starts later than that.
+	 */
+	dayStartsAt: string;
 }
 
 /**
@@ -54,22 +59,33 @@ export const registrationModeSchema = z.enum(registrationModes, {
 	error: 'registration must be open, invite or closed'
 });
 
+/** The latest a day may start: later, an afternoon would count as the night before. */
+export const latestDayStart = '12:00';
+
+const dayStartMessage = `dayStartsAt must be a time from 00:00 to ${latestDayStart}, as HH:MM`;
+
+export const dayStartsAtSchema = z
+	.string({ error: dayStartMessage })
+	.trim()
+	.regex(/^([01]\d|2[0-3]):[0-5]\d$/, dayStartMessage)
+	.refine((time) => time <= latestDayStart, dayStartMessage);
+
 export const settingsPatchSchema = z
 	.strictObject({
 		name: settingsNameSchema.optional(),
 		timeZone: timeZoneSchema.optional(),
-		registration: registrationModeSchema.optional()
+		registration: registrationModeSchema.optional(),
+		dayStartsAt: dayStartsAtSchema.optional()
 	})
-	.refine(
-		(patch) =>
-			patch.name !== undefined || patch.timeZone !== undefined || patch.registration !== undefined,
-		{ message: 'nothing to change: give name, timeZone or registration' }
-	);
+	.refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+		message: 'nothing to change: give name, timeZone, registration or dayStartsAt'
+	});
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-/** The admin page's settings form sends every field. */
+/** The admin page's settings form sends every field (a form older than dayStartsAt keeps it). */
 export const settingsFormSchema = z.object({
 	name: settingsNameSchema,
 	timeZone: timeZoneSchema,
-	registration: registrationModeSchema
+	registration: registrationModeSchema,
+	dayStartsAt: dayStartsAtSchema.optional()
 });

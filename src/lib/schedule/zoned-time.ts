@@ -82,6 +82,33 @@ export function fromLocalInput(local: string, timeZone: string): number {
 	return asUtc - offsetAt(asUtc - 12 * 3_600_000, timeZone);
 }
 
+/**
+ * The first instant at which the zone's clocks show `local` (YYYY-MM-DDTHH:mm) or later: a
+ * time that occurs twice is its first occurrence, and one the clocks jump over is the moment
+ * of the jump (02:30 on the night Berlin springs forward is 03:00 summer time). Unlike
+ * fromLocalInput, which reads a typed time, this is a boundary: nothing of that date's wall
+ * clock from `local` on may fall before it.
+ */
+export function firstInstantAt(local: string, timeZone: string): number {
+	const [y, mo, d, h, mi] = local.split(/[-T:]/).map(Number);
+	const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+	const candidates = [asUtc - 12 * 3_600_000, asUtc + 12 * 3_600_000].map(
+		(probe) => asUtc - offsetAt(probe, timeZone)
+	);
+	const exact = candidates.filter((instant) => toLocalInput(instant, timeZone) === local);
+	if (exact.length) return Math.min(...exact);
+	// In a gap: the clocks read before `local` at the earlier candidate and after it at the
+	// later one; the jump lies between, on a whole minute.
+	let before = Math.min(...candidates);
+	let after = Math.max(...candidates);
+	while (after - before > 60_000) {
+		const middle = before + Math.floor((after - before) / 120_000) * 60_000;
+		if (toLocalInput(middle, timeZone) >= local) after = middle;
+		else before = middle;
+	}
+	return after;
+}
+
 /** "18:30" in the zone. */
 export const formatTime = (ms: number, timeZone: string) =>
 	format(timeZone, 'time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);

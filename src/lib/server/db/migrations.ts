@@ -252,6 +252,15 @@ export const migrations: Migration[] = [
 			CREATE INDEX audit_target ON audit (target_id, id);
 			CREATE INDEX password_reset_created_by ON password_reset (created_by);
 		`
+	},
+	{
+		version: 10,
+		name: 'the hour a day of the gathering starts',
+		sql: `
+			-- HH:MM on the zone's wall clock; midnight keeps every existing instance as it was.
+			ALTER TABLE settings ADD COLUMN day_starts_at TEXT NOT NULL DEFAULT '00:00'
+				CHECK (day_starts_at GLOB '[0-1][0-9]:[0-5][0-9]' AND day_starts_at <= '12:00');
+		`
 	}
 ];
 

@@ -1,6 +1,6 @@
 import type { ApiEntry, ApiLocation } from '$lib/api';
-import { groupByDay } from '$lib/schedule/days';
-import { formatTime, fromLocalInput, isoWithOffset, localDate } from '$lib/schedule/zoned-time';
+import { addDays, dayStart, gatheringDate, groupByDay } from '$lib/schedule/days';
+import { formatTime, isoWithOffset } from '$lib/schedule/zoned-time';
 import { xmlCharacters } from '../feeds/xml-text';
 import { acronymOf, entryGuid, eventNumbers, eventSlug, roomGuid } from './frab-ids';
 
@@ -17,6 +17,8 @@ export interface FrabSchedule {
 	/** The gathering's name and IANA time zone. */
 	name: string;
 	timeZone: string;
+	/** HH:MM: when each day of the gathering starts (its `<day>` start and end). */
+	dayStartsAt: string;
 	/** Public entries only, in schedule order: this is a public file. */
 	entries: readonly ApiEntry[];
 	locations: readonly ApiLocation[];
@@ -54,9 +56,9 @@ export interface FrabRoom {
 export interface FrabDay {
 	/** From 1. */
 	index: number;
-	/** YYYY-MM-DD, local. */
+	/** YYYY-MM-DD, local: the date the day starts on. */
 	date: string;
-	/** Local midnight and the next one, ISO 8601 with offsets. */
+	/** The day's start hour on its date and on the next, ISO 8601 with offsets. */
 	start: string;
 	end: string;
 	rooms: FrabRoom[];
@@ -91,21 +93,12 @@ export function frabDuration(ms: number): string {
 	return seconds % 60 ? `${hm}:${pad(seconds % 60)}` : hm;
 }
 
-/** The calendar date after a YYYY-MM-DD date. */
-function nextDate(date: string): string {
-	const [y, m, d] = date.split('-').map(Number);
-	return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
 /** Every date from the first to the last, so `index` counts the gathering's days. */
 function datesBetween(first: string, last: string): string[] {
 	const dates = [first];
-	while (dates[dates.length - 1] < last) dates.push(nextDate(dates[dates.length - 1]));
+	while (dates[dates.length - 1] < last) dates.push(addDays(dates[dates.length - 1], 1));
 	return dates;
 }
-
-/** Local midnight of the date as an instant (a day is 23 or 25 hours across a DST change). */
-const midnight = (date: string, timeZone: string) => fromLocalInput(`${date}T00:00`, timeZone);
 
 /** Rooms in the order of `locations`, "No location" last, each with its entries. */
 function roomsOf(entries: readonly ApiEntry[], locations: readonly ApiLocation[]) {
@@ -128,10 +121,10 @@ export function frabModel(schedule: FrabSchedule): FrabModel {
 	const acronym = acronymOf(schedule.name);
 	const numbers = eventNumbers(schedule.entries.map((entry) => entry.id));
 	const byDate = new Map(
-		groupByDay(schedule.entries, timeZone).map((day) => [day.date, day.entries])
+		groupByDay(schedule.entries, schedule).map((day) => [day.date, day.entries])
 	);
 	const known = [...byDate.keys()];
-	const today = localDate(schedule.now, timeZone);
+	const today = gatheringDate(schedule.now, schedule);
 	const dates = known.length ? datesBetween(known[0], known[known.length - 1]) : [today];
 
 	const event = (entry: ApiEntry, room: string): FrabEvent => {
@@ -166,8 +159,9 @@ export function frabModel(schedule: FrabSchedule): FrabModel {
 		days: dates.map((date, index) => ({
 			index: index + 1,
 			date,
-			start: isoWithOffset(midnight(date, timeZone), timeZone),
-			end: isoWithOffset(midnight(nextDate(date), timeZone), timeZone),
+			// A day is 23 or 25 hours across a daylight-saving change.
+			start: isoWithOffset(dayStart(date, schedule), timeZone),
+			end: isoWithOffset(dayStart(addDays(date, 1), schedule), timeZone),
 			rooms: roomsOf(byDate.get(date) ?? [], schedule.locations).map((room) => ({
 				name: room.name,
 				guid: room.guid,

@@ -44,6 +44,7 @@ function buildPublicFrab(db: Db, format: keyof typeof writers, origin: string, n
 	const model = frabModel({
 		name: data.settings.name,
 		timeZone: data.settings.timeZone,
+		dayStartsAt: data.settings.dayStartsAt,
 		entries: data.entries.map((entry) => toApiEntry(entry, 'public')!),
 		locations: data.locations,
 		changedAt: data.changedAt,

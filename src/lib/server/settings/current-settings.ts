@@ -3,9 +3,17 @@ import { getConfig, type Config } from '../config';
 import type { Db } from '../db';
 import { findSettings, seedSettings } from './settings-store';
 
-/** A fresh instance's settings: the environment's registration mode, a neutral name and UTC. */
+/**
+ * A fresh instance's settings: the environment's registration mode, a neutral name, UTC and
+ * days that end at midnight.
+ */
 export function defaultSettings(config: Pick<Config, 'REGISTRATION'>): ApiSettings {
-	return { name: 'Tidewatch', timeZone: 'UTC', registration: config.REGISTRATION };
+	return {
+		name: 'Tidewatch',
+		timeZone: 'UTC',
+		registration: config.REGISTRATION,
+		dayStartsAt: '00:00'
+	};
 }
 
 /**

@@ -6,29 +6,39 @@ interface SettingsRow {
 	name: string;
 	time_zone: string;
 	registration: RegistrationMode;
+	day_starts_at: string;
 }
 
 export function findSettings(db: Db): ApiSettings | undefined {
 	const row = prepared(
 		db,
-		'SELECT name, time_zone, registration FROM settings WHERE id = 1'
+		'SELECT name, time_zone, registration, day_starts_at FROM settings WHERE id = 1'
 	).get() as SettingsRow | undefined;
-	return row && { name: row.name, timeZone: row.time_zone, registration: row.registration };
+	return (
+		row && {
+			name: row.name,
+			timeZone: row.time_zone,
+			registration: row.registration,
+			dayStartsAt: row.day_starts_at
+		}
+	);
 }
 
 /** Writes the first settings of an instance; does nothing once they exist. */
 export function seedSettings(db: Db, settings: ApiSettings): void {
 	prepared(
 		db,
-		'INSERT OR IGNORE INTO settings (id, name, time_zone, registration) VALUES (1, ?, ?, ?)'
-	).run(settings.name, settings.timeZone, settings.registration);
+		`INSERT OR IGNORE INTO settings (id, name, time_zone, registration, day_starts_at)
+		VALUES (1, ?, ?, ?, ?)`
+	).run(settings.name, settings.timeZone, settings.registration, settings.dayStartsAt);
 }
 
 export function saveSettings(db: Db, settings: ApiSettings): void {
 	prepared(
 		db,
-		`INSERT INTO settings (id, name, time_zone, registration) VALUES (1, ?, ?, ?)
+		`INSERT INTO settings (id, name, time_zone, registration, day_starts_at) VALUES (1, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
-			name = excluded.name, time_zone = excluded.time_zone, registration = excluded.registration`
-	).run(settings.name, settings.timeZone, settings.registration);
+			name = excluded.name, time_zone = excluded.time_zone, registration = excluded.registration,
+			day_starts_at = excluded.day_starts_at`
+	).run(settings.name, settings.timeZone, settings.registration, settings.dayStartsAt);
 }
