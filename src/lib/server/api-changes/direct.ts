@@ -22,8 +22,8 @@ import { matchDirectRoute } from './direct-routes';
  * about half of a change's server CPU (docs/performance.md). It does what the hooks and the
  * SvelteKit route would, in their order and with their functions: security headers, the
  * loopback-host guard, the origin check, the body limit, the session check (rotation
- * included), then the same `ApiChange`. Whatever it is not sure to answer alike it leaves to SvelteKit by returning
- * false before touching the request.
+ * included), then the same `ApiChange`. Whatever it is not sure to answer alike it leaves to
+ * SvelteKit by returning false before touching the request.
  *
  * It is asked (early-answers.ts) only when the request's origin is ORIGIN, or plain http to
  * its Host header (no PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER of the operator's own).
