@@ -1,30 +1,35 @@
-import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import {
+	json,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 import { checkSessionToken } from '$lib/server/auth/session-check';
 import { compress } from '$lib/server/compression';
 import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
-import { log } from '$lib/server/log';
+import { log, logClientError } from '$lib/server/log';
+import { foreignChangeMessage, refusesForeignChange } from '$lib/server/same-origin';
 import { securityHeaders } from '$lib/server/security-headers';
 import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
 import { startApp } from '$lib/server/startup';
 
 export const init: ServerInit = () => startApp();
 
-/** An unexpected error: logged with its stack, answered with SvelteKit's plain message. */
+/**
+ * A server error is logged with its stack; a client's mistake that SvelteKit reports here (415
+ * for a form post without a form, an unknown action, 405) as a bounded line without one.
+ * Either is answered with SvelteKit's plain message.
+ */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	if (status !== 404)
-		log().error(
-			{
-				event: 'error',
-				err: error,
-				method: event.request.method,
-				path: event.url.pathname,
-				status
-			},
-			message
-		);
+	const fields = { method: event.request.method, path: event.url.pathname, status };
+	if (status >= 500) log().error({ event: 'error', err: error, ...fields }, message);
+	else if (status !== 404) {
+		logClientError(fields, error instanceof Error ? error.message : message);
+	}
 	return { message };
 };
 
@@ -62,18 +67,45 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** `{ message }` to the API, a line of plain text to pages and forms. */
+function refuse(event: RequestEvent, status: number, message: string): Response {
+	if (event.url.pathname.startsWith('/api/')) return json({ message }, { status });
+	return new Response(message + '\n', {
+		status,
+		headers: { 'content-type': 'text/plain; charset=utf-8' }
+	});
+}
+
 /** Without ORIGIN, pages, forms and API answer only under a loopback name (DNS rebinding). */
 const guardHost: Handle = ({ event, resolve }) => {
 	if (getConfig().ORIGIN || isLoopbackHost(event.url.host)) return resolve(event);
-	if (event.url.pathname.startsWith('/api/')) {
-		return json({ message: loopbackOnlyMessage }, { status: 421 });
-	}
-	return new Response(loopbackOnlyMessage + '\n', {
-		status: 421,
-		headers: { 'content-type': 'text/plain; charset=utf-8' }
-	});
+	return refuse(event, 421, loopbackOnlyMessage);
+};
+
+/**
+ * A change from a page of another origin is refused whatever its body (same-origin.ts);
+ * SvelteKit's own check covers only form bodies. The origin is the one SvelteKit's check uses:
+ * ORIGIN, or http:// and the (loopback) Host.
+ */
+const guardOrigin: Handle = ({ event, resolve }) => {
+	const { method, headers } = event.request;
+	const request = {
+		method,
+		path: event.url.pathname,
+		origin: headers.get('origin'),
+		fetchSite: headers.get('sec-fetch-site')
+	};
+	if (!refusesForeignChange(request, event.url.origin)) return resolve(event);
+	return refuse(event, 403, foreignChangeMessage);
 };
 
 // `headers` first, so even the answers of the guards carry them; `compress` outside it, so it
 // sees the final headers.
-export const handle = sequence(compress, headers, guardHost, guardRequests, authenticate);
+export const handle = sequence(
+	compress,
+	headers,
+	guardHost,
+	guardOrigin,
+	guardRequests,
+	authenticate
+);

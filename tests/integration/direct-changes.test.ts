@@ -25,18 +25,21 @@ interface Send {
 	raw?: Buffer;
 	type?: string;
 	chunked?: boolean;
-	headers?: Record<string, string>;
+	/** `undefined` leaves a header out. */
+	headers?: Record<string, string | undefined>;
 }
 
 function send(server: TestServer, s: Send): Promise<Answer> {
 	const body = s.json !== undefined ? Buffer.from(JSON.stringify(s.json)) : s.raw;
-	const headers: Record<string, string> = {
-		'user-agent': 'direct-test',
-		...(s.cookie ? { cookie: s.cookie } : {}),
-		...(body ? { 'content-type': s.type ?? 'application/json' } : {}),
-		...(body && !s.chunked ? { 'content-length': String(body.length) } : {}),
-		...s.headers
-	};
+	const headers = Object.fromEntries(
+		Object.entries({
+			'user-agent': 'direct-test',
+			...(s.cookie ? { cookie: s.cookie } : {}),
+			...(body ? { 'content-type': s.type ?? 'application/json' } : {}),
+			...(body && !s.chunked ? { 'content-length': String(body.length) } : {}),
+			...s.headers
+		}).filter((entry): entry is [string, string] => entry[1] !== undefined)
+	);
 	return new Promise((done, fail) => {
 		const req = request(
 			`${server.url}${s.path}`,
@@ -213,6 +216,65 @@ async function runScript(server: TestServer, origin: string) {
 				})
 			).body
 		).id as string;
+		// Changes from pages of other origins: refused whatever the body (docs/security.md).
+		const samePortElsewhere = `http://127.0.0.1:${server.port + 1}`;
+		const signup = { method: 'POST', path: `/api/shifts/${shift}/signup`, cookie: crew.cookie };
+		await hold({ ...signup, headers: { origin: samePortElsewhere } });
+		await hold({ ...signup, headers: { origin: `http://localhost:${server.port}` } });
+		await hold({ ...signup, headers: { origin: 'null' } });
+		await hold({ ...signup, headers: { origin: undefined, 'sec-fetch-site': 'same-site' } });
+		await hold({ ...signup, headers: { origin: undefined, 'sec-fetch-site': 'cross-site' } });
+		await hold({ ...signup, json: {}, headers: { origin: 'https://evil.example' } });
+		await hold({
+			...signup,
+			raw: Buffer.from('x'),
+			type: 'text/plain',
+			headers: { origin: samePortElsewhere }
+		});
+		await hold({
+			...signup,
+			raw: Buffer.from('id=x'),
+			type: 'application/x-www-form-urlencoded',
+			headers: { origin: samePortElsewhere, accept: 'application/json' }
+		});
+		await hold({
+			method: 'PUT',
+			path: interest,
+			cookie: regular.cookie,
+			headers: { origin: undefined, 'sec-fetch-site': 'same-site' }
+		});
+		await adminSends({
+			method: 'PATCH',
+			path: `/api/entries/${entry}`,
+			json: { title: 'Foreign' },
+			headers: { origin: samePortElsewhere }
+		});
+		await adminSends({
+			method: 'PATCH',
+			path: `/api/users/${regular.id}`,
+			raw: big,
+			headers: { origin: samePortElsewhere }
+		});
+		await adminSends({
+			method: 'DELETE',
+			path: `/api/entries/${entry}`,
+			headers: { origin: 'null' }
+		});
+		await hold({
+			method: 'PATCH',
+			path: `/api/entries/${entry}`,
+			json: { title: 'Anonymous' },
+			headers: { origin: samePortElsewhere }
+		});
+		// The app's own pages, and clients that are no browser, go through.
+		await hold({ ...signup, headers: { 'sec-fetch-site': 'cross-site' } });
+		await hold({
+			...signup,
+			method: 'DELETE',
+			headers: { origin: undefined, 'sec-fetch-site': 'same-origin' }
+		});
+		await hold({ ...signup, headers: { origin: undefined, 'sec-fetch-site': 'none' } });
+		await hold({ ...signup, method: 'DELETE', headers: { origin: undefined } });
 		await hold({ method: 'POST', path: `/api/shifts/${shift}/signup`, cookie: crew.cookie });
 		await adminSends({ method: 'POST', path: `/api/shifts/${shift}/signup` });
 		await hold({ method: 'POST', path: `/api/shifts/${shift}/signup`, cookie: regular.cookie });
@@ -256,7 +318,7 @@ const graceMs = 200;
 const env = { LOG_LEVEL: 'debug', SESSION_GRACE_SECONDS: String(graceMs / 1000) };
 
 // The paths that answer directly, in the order of the script above.
-const directAnswers = 33;
+const directAnswers = 48;
 
 for (const [label, origin] of [
 	['without ORIGIN', ''],

@@ -11,6 +11,7 @@ import { log } from '../log';
 import { isLoopbackHost, loopbackOnlyMessage } from '../loopback-host';
 import { writeJson } from '../node-json';
 import { Refusal } from '../refusal';
+import { appOrigin, foreignChangeMessage, refusesForeignChange } from '../same-origin';
 import { securityHeaders } from '../security-headers';
 import type { ChangeAnswer } from './api-change';
 import { matchDirectRoute } from './direct-routes';
@@ -20,9 +21,9 @@ import { matchDirectRoute } from './direct-routes';
  * before SvelteKit builds its web Request, request store and Response around them, which was
  * about half of a change's server CPU (docs/performance.md). It does what the hooks and the
  * SvelteKit route would, in their order and with their functions: security headers, the
- * loopback-host guard, the body limit, the session check (rotation included), then the same
- * `ApiChange`. Whatever it is not sure to answer alike it leaves to SvelteKit by returning
- * false before touching the request.
+ * loopback-host guard, the origin check, the body limit, the session check (rotation
+ * included), then the same `ApiChange`. Whatever it is not sure to answer alike it leaves to
+ * SvelteKit by returning false before touching the request.
  *
  * It is asked (early-answers.ts) only when the request's origin is ORIGIN, or plain http to
  * its Host header (no PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER of the operator's own).
@@ -43,6 +44,15 @@ export function answerDirectly(request: IncomingMessage, response: ServerRespons
 	try {
 		if (!config.ORIGIN && !isLoopbackHost(host))
 			return answer.json(421, { message: loopbackOnlyMessage });
+		const from = {
+			method: request.method!,
+			path: request.url!,
+			origin: request.headers.origin ?? null,
+			fetchSite: (request.headers['sec-fetch-site'] as string | undefined) ?? null
+		};
+		if (refusesForeignChange(from, appOrigin(config.ORIGIN, host)!)) {
+			return answer.json(403, { message: foreignChangeMessage });
+		}
 		if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
 			return answer.json(413, { message: tooLargeMessage });
 		}

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackHost, loopbackOnlyMessage } from '../loopback-host';
+import { loopbackOnlyMessage } from '../loopback-host';
+import { appOrigin } from '../same-origin';
 import { parseLastEventId } from './cursor';
 
 export type UpgradeCheck =
@@ -33,15 +34,10 @@ export function checkUpgradeRequest(
 	return { ok: true, lastEventId, url };
 }
 
-/**
- * The app's own origin: ORIGIN when set, else what the request's Host names over plain http,
- * and then only for a loopback Host (null for any other: see loopback-host.ts).
- */
+/** The app's own origin for this request (same-origin.ts). */
 export function appOriginFor(
 	request: IncomingMessage,
 	configured: string | undefined
 ): string | null {
-	if (configured) return new URL(configured).origin;
-	const host = request.headers.host;
-	return isLoopbackHost(host) ? `http://${host}` : null;
+	return appOrigin(configured, request.headers.host);
 }
