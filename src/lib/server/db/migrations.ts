@@ -236,6 +236,23 @@ export const migrations: Migration[] = [
 				changed_at INTEGER NOT NULL
 			);
 		`
+	},
+	{
+		version: 9,
+		name: 'feed versions',
+		// The validators a polled file was last answered with (docs/api.md, "Conditional GET"):
+		// last_modified moves, strictly, each time the file's body (its etag) changes. A
+		// personal calendar's row goes with its feed.
+		sql: `
+			CREATE TABLE feed_version (
+				name TEXT PRIMARY KEY,
+				etag TEXT NOT NULL,
+				last_modified INTEGER NOT NULL
+			);
+			CREATE TRIGGER calendar_feed_version_gone AFTER DELETE ON calendar_feed BEGIN
+				DELETE FROM feed_version WHERE name = 'calendar ' || old.user_id;
+			END;
+		`
 	}
 ];
 
