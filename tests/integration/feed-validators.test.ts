@@ -135,7 +135,11 @@ describe('a personal calendar', () => {
 
 		// Demoted: crew entries leave the calendar, and a poll with either validator sees it.
 		expect((await boss.json(`/api/users/${id}`, 'PATCH', { type: 'regular' })).status).toBe(200);
-		for (const headers of [{ 'if-none-match': etag }, { 'if-modified-since': lastModified }]) {
+		const polls: Record<string, string>[] = [
+			{ 'if-none-match': etag },
+			{ 'if-modified-since': lastModified }
+		];
+		for (const headers of polls) {
 			const response = await get(path, headers);
 			expect(response.status, JSON.stringify(headers)).toBe(200);
 			expect(await response.text()).not.toContain('Crew briefing');
@@ -168,10 +172,11 @@ describe('a 304', () => {
 					full = await raw(path, { 'accept-encoding': encoding });
 				}
 				expect(full.status).toBe(200);
-				for (const validator of [
+				const validators: Record<string, string>[] = [
 					{ 'if-none-match': String(full.headers.etag) },
 					{ 'if-modified-since': String(full.headers['last-modified']) }
-				]) {
+				];
+				for (const validator of validators) {
 					const short = await raw(path, { 'accept-encoding': encoding, ...validator });
 					expect(short.status, `${path} ${encoding}`).toBe(304);
 					for (const name of ['vary', 'etag', 'cache-control', 'last-modified']) {
