@@ -66,7 +66,7 @@ export function canonicalTimeZone(name: string): string {
 
 /**
  * A zone schedule apps read: an area and a city (Europe/Berlin), or UTC, as the c3voc JSON
- * schema has it. Etc/GMT-14, EST5EDT and the like are refused.
+ * schema has it: Etc/GMT-14 and the like are refused.
  */
 export const isExportableTimeZone = (name: string) =>
 	name === 'UTC' || /^[A-Z][a-z]+\/[A-Z][a-z]+/.test(name);
