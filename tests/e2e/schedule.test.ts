@@ -47,7 +47,8 @@ async function createLocation(admin: Page, name: string): Promise<string> {
 }
 
 async function createEntry(admin: Page, fields: Record<string, unknown>): Promise<string> {
-	const start = Date.now() + 24 * hour;
+	// On a whole minute, as entry times must be.
+	const start = Math.floor(Date.now() / 60_000) * 60_000 + 24 * hour;
 	const { status, body } = await api(admin, 'POST', '/api/entries', {
 		start,
 		end: start + hour,

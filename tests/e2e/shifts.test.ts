@@ -121,7 +121,8 @@ test('without JavaScript: crew sign up on /shifts and mark an entry they then fi
 	await expect(row.getByTestId('places')).toContainText('1 of 2 signed up');
 
 	const title = uniqueName('Late show');
-	const start = Date.now() + 30 * hour;
+	// On a whole minute, as entry times must be.
+	const start = Math.floor(Date.now() / 60_000) * 60_000 + 30 * hour;
 	const made = await api(admin, 'POST', '/api/entries', {
 		title,
 		start,
@@ -158,7 +159,7 @@ test('a crew member is demoted: their shifts vanish from their /my and from the 
 	const role = uniqueName('Stage');
 	const shift = await createShift(admin, { role, needed: 2, crewIds: [crew.id] });
 	const title = uniqueName('Marked talk');
-	const start = Date.now() + 40 * hour;
+	const start = Math.floor(Date.now() / 60_000) * 60_000 + 40 * hour;
 	await api(admin, 'POST', '/api/entries', {
 		title,
 		start,

@@ -6,8 +6,8 @@ const hour = 3_600_000;
 /*
  * The rules of the frab schedule formats as the c3voc schemas write them (schedule.xml.xsd for
  * the XML, schema.json for the JSON): the elements and properties each requires, their types
- * and units. Checked by hand rather than by an XSD validator, so the tests need no system
- * package and every rule has a name in a failure.
+ * and units, each with a name in a failure. The schemas themselves run too (c3voc-schemas.ts);
+ * these add what the schemas leave open and the apps need (a duration they all read).
  */
 
 // Elements that may repeat are always arrays, so an empty or single one reads the same way.
@@ -43,6 +43,11 @@ export const dateTimeTZ =
 	/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(Z|[+-]\d{1,2}:\d{2})$/;
 export const startPattern = /^([0-2][0-9]:[0-5][0-9])$|^([0-2][0-9]:[0-5][0-9]:[0-5][0-9])$/;
 export const durationPattern = /^([0-9]{1,2}:[0-9]{2})$|^([0-9]{1,2}:[0-9]{2}:[0-9]{1,2})$/;
+/**
+ * A duration every checked reader takes: Giggity and ConfClerk read it as a time of day
+ * (hours 0 to 23), EventFahrplan and pretalx-downstream take exactly two parts.
+ */
+export const readableDuration = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 export const uuid = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
 export const positiveInteger = /^[1-9]\d*$/;
 export const httpUri = /^https?:\/\/.*/;
@@ -144,6 +149,7 @@ export function expectValidSchedule(root: Node, timeZone: string, dayStartsAt = 
 				expect(event.date).toMatch(dateTimeTZ);
 				expect(event.start).toMatch(startPattern);
 				expect(event.duration).toMatch(durationPattern);
+				expect(event.duration).toMatch(readableDuration);
 				// start is the local wall clock of date, and the event is listed on the day it
 				// starts in (a 01:00 event is on the evening before once days start later).
 				expect(event.date.slice(11, 16)).toBe(event.start);
@@ -259,6 +265,7 @@ export function expectValidJson(document: JsonDocument) {
 		'recording_license',
 		'do_not_record',
 		'do_not_stream',
+		'end',
 		'attachments',
 		'answers'
 	];
@@ -280,6 +287,8 @@ export function expectValidJson(document: JsonDocument) {
 				// The schema says date-time; pretalx and frab write HH:MM, which the apps read.
 				expect(event.start).toMatch(/^[0-2][0-9]:[0-5][0-9]$/);
 				expect(event.duration).toMatch(/^[0-9]+:[0-9]{2}$/);
+				expect(event.duration).toMatch(readableDuration);
+				if (event.end !== undefined) expect(event.end).toMatch(dateTimeTZ);
 				expect(event.room).toBe(name);
 				expect(event.slug).toMatch(/^[a-z0-9_-]+[a-z0-9]$/);
 				expect(event.url).toMatch(httpUri);

@@ -180,7 +180,7 @@ async function runScript(server: TestServer, origin: string) {
 		});
 
 		// The programme, marks and shifts.
-		const start = Date.now() + 3_600_000;
+		const start = Math.floor(Date.now() / 60_000) * 60_000 + 3_600_000;
 		const created = await adminSends({
 			method: 'POST',
 			path: '/api/entries',

@@ -73,9 +73,15 @@ async function open(client: Client): Promise<TestStream> {
 	return stream;
 }
 
+let markers = 0;
+
 /** Writes a public event and waits until every stream has it: by then each got all it will. */
 async function settle(open: TestStream[]): Promise<void> {
-	await clients.admin.json('/api/locations', 'POST', { name: 'Marker' });
+	// A new name each time: location names are unique.
+	const created = await clients.admin.json('/api/locations', 'POST', {
+		name: `Marker ${++markers}`
+	});
+	expect(created.status).toBe(201);
 	const head = headEventId();
 	await Promise.all(open.map((stream) => stream.waitForEvent(head)));
 }

@@ -23,7 +23,9 @@ describe('now and next', () => {
 		const admin = new Client(server.url);
 		expect((await admin.register('Planner')).status).toBe(201);
 		// Each location's first entry to come is listed under Next.
-		const starts = [hour / 2, 30 * hour, 54 * hour].map((offset) => Date.now() + offset);
+		// On a whole minute, as entry times must be.
+		const now = Math.floor(Date.now() / 60_000) * 60_000;
+		const starts = [hour / 2, 30 * hour, 54 * hour].map((offset) => now + offset);
 		for (const [i, start] of starts.entries()) {
 			const location = await admin.json('/api/locations', 'POST', { name: `Room ${i}` });
 			const { id: locationId } = (await location.json()) as { id: string };
@@ -60,7 +62,8 @@ describe('now and next', () => {
 		const admin = new Client(server.url);
 		await admin.login('Planner');
 		const day = 24 * hour;
-		const starts = { past: Date.now() - 2 * day, future: Date.now() + 2 * day };
+		const now = Math.floor(Date.now() / 60_000) * 60_000;
+		const starts = { past: now - 2 * day, future: now + 2 * day };
 		for (const [name, start] of Object.entries(starts)) {
 			const created = await admin.json('/api/entries', 'POST', {
 				title: `Folding ${name}`,

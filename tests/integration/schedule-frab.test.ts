@@ -1,6 +1,7 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEntry } from '../../src/lib/api';
+import { jsonSchemaErrors, xsdErrors } from '../helpers/c3voc-schemas';
 import { Client } from '../helpers/client';
 import {
 	days,
@@ -52,6 +53,7 @@ async function schedule(headers: Record<string, string> = {}) {
 	expect(response.status).toBe(200);
 	const text = await response.text();
 	expect(XMLValidator.validate(text)).toBe(true);
+	expect(await xsdErrors(text), 'the c3voc XSD').toEqual([]);
 	const document = parser.parse(text) as { schedule: Node };
 	return { response, text, schedule: document.schedule };
 }
@@ -60,7 +62,9 @@ async function scheduleJson(headers: Record<string, string> = {}) {
 	const response = await fetch(`${server.url}/schedule.json`, { headers });
 	expect(response.status).toBe(200);
 	expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-	return { response, json: (await response.json()) as JsonDocument };
+	const json = (await response.json()) as JsonDocument;
+	expect(jsonSchemaErrors(json), 'the c3voc JSON schema').toEqual([]);
+	return { response, json };
 }
 
 it('an empty schedule is a valid document: one day, today, with no rooms', async () => {
@@ -127,7 +131,7 @@ describe('GET /schedule.xml with a schedule', () => {
 			title: 'Second 02:30',
 			locationId: hall.id,
 			start: Date.UTC(2026, 9, 25, 1, 30),
-			end: Date.UTC(2026, 9, 25, 3, 45, 30),
+			end: Date.UTC(2026, 9, 25, 3, 45),
 			visibility: 'public'
 		});
 		loose = await post('/api/entries', {
@@ -225,9 +229,9 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(second.date).toBe('2026-10-25T02:30:00+01:00');
 		expect(instant(first.date)).toBe(beforeChange.start);
 		expect(instant(second.date)).toBe(afterChange.start);
-		// Durations count real time, not wall-clock time, with the seconds that remain.
+		// Durations count real time, not wall-clock time.
 		expect(first.duration).toBe('00:20');
-		expect(second.duration).toBe('02:15:30');
+		expect(second.duration).toBe('02:15');
 		// The day index counts every day from the first.
 		expect(day['@index']).toBe(String(114));
 	});
@@ -312,13 +316,13 @@ describe('GET /schedule.xml with a schedule', () => {
 				description
 			}))
 		).toEqual(fromXml);
-		// Public entries only; text as entered; durations in
-		// whole minutes, as the JSON schema's HH:MM allows.
+		// Public entries only; text as entered; the same durations.
 		const byTitle = new Map(jsonEvents(json).map((event) => [event.title, event]));
 		expect(byTitle.has('Crew dinner') || byTitle.has('Unannounced guest')).toBe(false);
 		expect(JSON.stringify(json)).not.toMatch(/NOTE-KEY|interest|crewNotes/);
 		expect(byTitle.get(awkwardTitle)!.description).toBe(description);
-		expect(byTitle.get('Second 02:30')!.duration).toBe('02:16');
+		expect(byTitle.get('Second 02:30')!.duration).toBe('02:15');
+		expect(byTitle.get('Second 02:30')!.end).toBe('2026-10-25T04:45:00+01:00');
 		expect(byTitle.get('Second 02:30')!.date).toBe('2026-10-25T02:30:00+01:00');
 		expect(conference.rooms.map((room) => room.name)).toEqual([
 			hall.name,
@@ -344,7 +348,9 @@ describe('GET /schedule.xml with a schedule', () => {
 		const getJson = (headers: Record<string, string>) =>
 			fetch(`${server.url}/schedule.json`, { headers });
 		expect((await getJson({ 'if-none-match': jsonTag })).status).toBe(304);
-		expect((await getJson({ 'if-modified-since': lastModified })).status).toBe(304);
+		// Each file has its own date: the JSON may be built a second after the XML.
+		const jsonDate = json.headers.get('last-modified')!;
+		expect((await getJson({ 'if-modified-since': jsonDate })).status).toBe(304);
 		const unchanged = await get({ 'if-none-match': etag });
 		expect(unchanged.status).toBe(304);
 		expect(unchanged.headers.get('etag')).toBe(etag);
@@ -366,5 +372,99 @@ describe('GET /schedule.xml with a schedule', () => {
 		expect(await changed.text()).not.toContain('Rock &amp;');
 		expect((await get({ 'if-modified-since': lastModified })).status).toBe(200);
 		expect((await getJson({ 'if-none-match': jsonTag })).status).toBe(200);
+	});
+});
+
+describe('what schedule apps can read', () => {
+	const entry = (fields: Record<string, unknown>) => admin.json('/api/entries', 'POST', fields);
+
+	it('refuses entry times with seconds, which apps read to the minute', async () => {
+		const start = Date.UTC(2026, 7, 1, 10);
+		for (const times of [
+			{ start: start + 30_000, end: start + hour },
+			{ start, end: start + 90_000 }
+		]) {
+			const response = await entry({ title: 'Odd', ...times, visibility: 'public' });
+			expect(response.status).toBe(400);
+			expect((await response.json()).message).toMatch(/whole minute/);
+		}
+		const fine = await post('/api/entries', { title: 'Even', start, end: start + hour });
+		const patch = await admin.json(`/api/entries/${fine.id}`, 'PATCH', { end: start + 61_000 });
+		expect(patch.status).toBe(400);
+	});
+
+	it('an entry of three days is kept, and the files write a duration every app reads', async () => {
+		const start = Date.UTC(2026, 7, 10, 8);
+		const camping = await post('/api/entries', {
+			title: 'Camping area open',
+			start,
+			end: start + 72 * hour,
+			visibility: 'public'
+		});
+		expect(camping.end - camping.start).toBe(72 * hour);
+		const xml = events((await schedule()).schedule).find((e) => e.title === 'Camping area open')!;
+		expect(xml.duration).toBe('23:59');
+		const json = jsonEvents((await scheduleJson()).json).find(
+			(e) => e.title === 'Camping area open'
+		)!;
+		expect(json.duration).toBe('23:59');
+		// The JSON's end carries the real end, for readers that take it.
+		expect(instant(json.end as string)).toBe(start + 72 * hour);
+	});
+
+	it('stores a zone under its current name, and refuses zones the apps cannot read', async () => {
+		for (const zone of ['Etc/GMT-14', 'Etc/GMT+5']) {
+			const response = await admin.json('/api/settings', 'PATCH', { timeZone: zone });
+			expect(response.status, zone).toBe(400);
+			expect((await response.json()).message).toMatch(/region and a city/);
+		}
+		for (const [given, stored] of [
+			['Asia/Katmandu', 'Asia/Kathmandu'],
+			['asia/kathmandu', 'Asia/Kathmandu'],
+			['Europe/Kiev', 'Europe/Kyiv'],
+			['Etc/UTC', 'UTC'],
+			['Pacific/Kiritimati', 'Pacific/Kiritimati']
+		]) {
+			const response = await admin.json('/api/settings', 'PATCH', { timeZone: given });
+			expect(response.status, given).toBe(200);
+			expect((await response.json()).timeZone, given).toBe(stored);
+		}
+		expect((await admin.json('/api/settings', 'PATCH', { timeZone: 'Asia/Kolkata' })).status).toBe(
+			200
+		);
+		const root = (await schedule()).schedule;
+		expect((root.conference as Record<string, string>).time_zone_name).toBe('Asia/Kolkata');
+		const { json } = await scheduleJson();
+		expect(json.schedule.conference.time_zone_name).toBe('Asia/Kolkata');
+		await admin.json('/api/settings', 'PATCH', { timeZone: 'Europe/Berlin' });
+	});
+
+	it('refuses a location named like another, ignoring case, or like the room for none', async () => {
+		const first = await post('/api/locations', { name: 'Workshop Tent' });
+		for (const name of ['workshop tent', 'WORKSHOP TENT', ' Workshop Tent ']) {
+			const response = await admin.json('/api/locations', 'POST', { name });
+			expect(response.status, name).toBe(409);
+			expect((await response.json()).message).toMatch(/exists already/);
+		}
+		for (const name of ['No location', 'no LOCATION']) {
+			const response = await admin.json('/api/locations', 'POST', { name });
+			expect(response.status, name).toBe(400);
+			expect((await response.json()).message).toMatch(/kept for entries without a location/);
+		}
+		const second = await post('/api/locations', { name: 'Lounge' });
+		const rename = await admin.json(`/api/locations/${second.id}`, 'PATCH', {
+			name: 'workshop TENT'
+		});
+		expect(rename.status).toBe(409);
+		// A location may change the case of its own name.
+		const own = await admin.json(`/api/locations/${first.id}`, 'PATCH', { name: 'Workshop tent' });
+		expect(own.status).toBe(200);
+		// The admin page's form says the same, with the name entered kept.
+		const form = await admin.form('/admin/locations?/save', {
+			name: 'WORKSHOP TENT',
+			description: ''
+		});
+		expect(form.status).toBe(409);
+		expect(await form.text()).toContain('exists already');
 	});
 });

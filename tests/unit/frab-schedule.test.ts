@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiEntry } from '$lib/api';
 import { isoWithOffset } from '$lib/schedule/zoned-time';
@@ -16,6 +17,7 @@ import {
 import { buildFrabJson } from '$lib/server/schedule/frab-json';
 import { frabDuration, frabModel, type FrabSchedule } from '$lib/server/schedule/frab-model';
 import { buildFrabXml } from '$lib/server/schedule/frab-xml';
+import { jsonSchemaErrors, xsdErrors } from '../helpers/c3voc-schemas';
 
 /* The pure parts of the frab export: times with offsets, durations, names, ids, escaping. */
 
@@ -62,13 +64,144 @@ describe('isoWithOffset', () => {
 	});
 });
 
+/*
+ * How the apps that read frab files parse a duration (their own parsers, read in their
+ * sources): null where the app fails or misreads. Giggity: java.time LocalTime "H:mm[:ss]"
+ * (a time of day), plus hours and minutes. ConfClerk: QTime "hh:mm" (a time of day; anything
+ * else is 0). EventFahrplan: split at ":", two parts hours and minutes, three parts days,
+ * hours and minutes. pretalx-downstream: exactly two parts, hours and minutes.
+ */
+const minutesIn = (text: string) => (/^\d+$/.test(text) ? Number(text) : NaN);
+const readers: Record<string, (duration: string) => number | null> = {
+	giggity: (d) => {
+		const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(d);
+		if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+		return Number(m[1]) * 60 + Number(m[2]);
+	},
+	confclerk: (d) => {
+		const m = /^(\d{2}):(\d{2})$/.exec(d);
+		return m && Number(m[1]) <= 23 && Number(m[2]) <= 59 ? Number(m[1]) * 60 + Number(m[2]) : 0;
+	},
+	eventfahrplan: (d) => {
+		const parts = d.split(':').map(minutesIn);
+		if (parts.length === 2) return parts[0] * 60 + parts[1];
+		if (parts.length === 3) return parts[0] * 1440 + parts[1] * 60 + parts[2];
+		return null;
+	},
+	pretalxDownstream: (d) => {
+		const parts = d.split(':').map(minutesIn);
+		return parts.length === 2 ? parts[0] * 60 + parts[1] : null;
+	}
+};
+
 describe('frabDuration', () => {
-	it('is HH:MM, with seconds only when some remain, and hours past 99 in full', () => {
+	it('is HH:MM to the nearest minute, and 23:59 at most', () => {
 		expect(frabDuration(90 * 60_000)).toBe('01:30');
 		expect(frabDuration(5 * 60_000)).toBe('00:05');
-		expect(frabDuration(2 * 3_600_000 + 15 * 60_000 + 30_000)).toBe('02:15:30');
-		expect(frabDuration(120 * 3_600_000)).toBe('120:00');
+		expect(frabDuration(2 * 3_600_000 + 15 * 60_000 + 30_000)).toBe('02:16');
+		expect(frabDuration(2 * 3_600_000 + 15 * 60_000 + 29_000)).toBe('02:15');
+		expect(frabDuration(24 * 3_600_000)).toBe('23:59');
+		expect(frabDuration(120 * 3_600_000)).toBe('23:59');
 	});
+
+	it('every checked app reads it as the entry`s length in minutes, up to 23:59 (model)', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 60_000, max: 10 * 24 * 3_600_000 }), (ms) => {
+				const written = frabDuration(ms);
+				const minutes = Math.min(Math.round(ms / 60_000), 23 * 60 + 59);
+				for (const [name, read] of Object.entries(readers)) {
+					expect(read(written), `${name} reads ${written}`).toBe(minutes);
+				}
+			})
+		);
+	});
+});
+
+describe('the c3voc schemas', () => {
+	const zones = [
+		'Europe/Berlin',
+		'UTC',
+		'Asia/Kathmandu',
+		'Pacific/Kiritimati',
+		'America/St_Johns'
+	];
+	const entryArbitrary = fc.record({
+		id: fc.string({ minLength: 1, maxLength: 12 }),
+		title: fc.string({ minLength: 1, maxLength: 40 }),
+		description: fc.string({ maxLength: 40 }),
+		locationId: fc.constantFrom(null, 'l1', 'l2'),
+		start: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 11, 31) }),
+		// From a second to ten days; seconds too, as entries stored before they were refused.
+		length: fc.oneof(
+			fc.integer({ min: 1000, max: 3 * 3_600_000 }),
+			fc.integer({ min: 24 * 3_600_000, max: 10 * 24 * 3_600_000 })
+		)
+	});
+
+	it('both files of any schedule pass the XSD and the JSON schema (model)', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.uniqueArray(entryArbitrary, { selector: (e) => e.id, minLength: 1, maxLength: 6 }),
+				fc.constantFrom(...zones),
+				async (drafts, timeZone) => {
+					const schedule: FrabSchedule = {
+						name: 'Harbour Days',
+						dayStartsAt: '00:00',
+						timeZone,
+						entries: drafts
+							.map(({ length, ...entry }) => ({
+								...entry,
+								end: entry.start + length,
+								visibility: 'public' as const
+							}))
+							.sort((a, b) => a.start - b.start),
+						locations: [
+							{ id: 'l1', name: 'Hall', description: '' },
+							{ id: 'l2', name: 'Tent', description: '' }
+						],
+						changedAt: Date.UTC(2026, 0, 1),
+						origin: 'https://example.org',
+						now: Date.UTC(2026, 0, 1)
+					};
+					const model = frabModel(schedule);
+					expect(await xsdErrors(buildFrabXml(model))).toEqual([]);
+					expect(jsonSchemaErrors(JSON.parse(buildFrabJson(model)))).toEqual([]);
+				}
+			),
+			{ numRuns: 8, endOnFailure: true }
+		);
+		// Each run starts libxml2 afresh: slow on a loaded machine, not stuck.
+	}, 120_000);
+
+	it('a zone stored before apps were asked for is left out rather than written unreadable', async () => {
+		const model = frabModel({
+			name: 'Harbour Days',
+			dayStartsAt: '00:00',
+			timeZone: 'Etc/GMT-14',
+			entries: [],
+			locations: [],
+			changedAt: 0,
+			origin: 'https://example.org',
+			now: Date.UTC(2026, 0, 1)
+		});
+		expect(model.conference.timeZone).toBeNull();
+		expect(await xsdErrors(buildFrabXml(model))).toEqual([]);
+		expect(jsonSchemaErrors(JSON.parse(buildFrabJson(model)))).toEqual([]);
+		expect(frabModel({ ...oneEntryZone('Asia/Katmandu') }).conference.timeZone).toBe(
+			'Asia/Kathmandu'
+		);
+	});
+});
+
+const oneEntryZone = (timeZone: string): FrabSchedule => ({
+	name: 'Harbour Days',
+	dayStartsAt: '00:00',
+	timeZone,
+	entries: [],
+	locations: [],
+	changedAt: 0,
+	origin: 'https://example.org',
+	now: Date.UTC(2026, 0, 1)
 });
 
 describe('names and ids', () => {

@@ -215,8 +215,11 @@ describe('now and next', () => {
 describe('entry input', () => {
 	it('title 1 to 200 characters, start before end, plain text with line breaks kept', () => {
 		const start = Date.UTC(2026, 6, 4, 18);
-		const base = { title: 'x', start, end: start + 1 };
+		const base = { title: 'x', start, end: start + 60_000 };
 		expect(entryCreateSchema.safeParse(base).success).toBe(true);
+		// Whole minutes: schedule apps read times and durations to the minute.
+		expect(entryCreateSchema.safeParse({ ...base, end: start + 90_000 }).success).toBe(false);
+		expect(entryCreateSchema.safeParse({ ...base, start: start + 1 }).success).toBe(false);
 		expect(entryCreateSchema.safeParse({ ...base, title: 'x'.repeat(201) }).success).toBe(false);
 		expect(entryCreateSchema.safeParse({ ...base, end: start }).success).toBe(false);
 		// A time in seconds, or 0, is a mistake rather than an entry in 1970.

@@ -88,7 +88,10 @@ function openStream(
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 const payloads: EventPayload[] = [
-	{ type: 'settings-update', data: { name: 'Tides', timeZone: 'UTC', registration: 'open' } },
+	{
+		type: 'settings-update',
+		data: { name: 'Tides', timeZone: 'UTC', registration: 'open', dayStartsAt: '00:00' }
+	},
 	{
 		type: 'user-update',
 		data: { id: 'u1', name: 'Ada', type: 'regular', createdAt: 1, lastSeenAt: null }

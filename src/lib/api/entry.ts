@@ -46,6 +46,16 @@ export const timeSchema = (field: string) =>
 		.min(minTime, `${field} must be in the year 2000 or later (milliseconds since the epoch)`)
 		.max(maxTime, `${field} must be before the year 10000`);
 
+/**
+ * An entry's times fall on whole minutes: schedule apps read its start and duration as hours
+ * and minutes (frab's `HH:MM`), and some misread seconds as minutes (docs/decisions.md).
+ */
+const entryTimeSchema = (field: string) =>
+	timeSchema(field).refine(
+		(ms) => ms % 60_000 === 0,
+		`${field} must be on a whole minute (no seconds): schedule apps read times to the minute`
+	);
+
 export const endAfterStart = {
 	message: 'end must be after start',
 	path: ['end']
@@ -56,8 +66,8 @@ export const entryCreateSchema = z
 		title: entryTitleSchema,
 		description: entryDescriptionSchema.optional(),
 		locationId: locationIdSchema.optional(),
-		start: timeSchema('start'),
-		end: timeSchema('end'),
+		start: entryTimeSchema('start'),
+		end: entryTimeSchema('end'),
 		/** New entries are drafts unless told otherwise: nothing is published by accident. */
 		visibility: visibilitySchema.optional(),
 		crewNotes: crewNotesSchema.optional()
@@ -71,8 +81,8 @@ export const entryPatchSchema = z
 		title: entryTitleSchema.optional(),
 		description: entryDescriptionSchema.optional(),
 		locationId: locationIdSchema.optional(),
-		start: timeSchema('start').optional(),
-		end: timeSchema('end').optional(),
+		start: entryTimeSchema('start').optional(),
+		end: entryTimeSchema('end').optional(),
 		visibility: visibilitySchema.optional(),
 		crewNotes: crewNotesSchema.optional()
 	})

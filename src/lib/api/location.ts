@@ -8,7 +8,20 @@ export interface ApiLocation {
 	description: string;
 }
 
-export const locationNameSchema = lineSchema('name', 100);
+/** Where the exports list entries without a location: frab puts every event in a room. */
+export const noLocationName = 'No location';
+
+/**
+ * Two location names are the same when they differ only in case: schedule apps key rooms by
+ * name, so "Hall" and "hall" would merge, as would a location called "No location" with the
+ * exports' room for entries without one.
+ */
+export const locationNameKey = (name: string) => name.normalize('NFC').toLowerCase();
+
+export const locationNameSchema = lineSchema('name', 100).refine(
+	(name) => locationNameKey(name) !== locationNameKey(noLocationName),
+	`name "${noLocationName}" is kept for entries without a location: choose another`
+);
 export const locationDescriptionSchema = textSchema('description', 2000);
 
 export const locationCreateSchema = z.strictObject({

@@ -33,9 +33,54 @@ export function isTimeZone(name: string): boolean {
 	}
 }
 
-/** The spelling Intl uses for a zone ("europe/berlin" becomes "Europe/Berlin"). */
-const canonicalTimeZone = (name: string) =>
-	new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+/*
+ * Zones the tz database renamed while the runtime's ICU still answers the old name (Node 20
+ * turns Asia/Kathmandu into Asia/Katmandu): the current name is the one people and schedule
+ * apps expect. Both names keep working with Intl everywhere.
+ */
+const currentNames: Record<string, string> = {
+	'Africa/Asmera': 'Africa/Asmara',
+	'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+	'America/Catamarca': 'America/Argentina/Catamarca',
+	'America/Coral_Harbour': 'America/Atikokan',
+	'America/Cordoba': 'America/Argentina/Cordoba',
+	'America/Godthab': 'America/Nuuk',
+	'America/Indianapolis': 'America/Indiana/Indianapolis',
+	'America/Jujuy': 'America/Argentina/Jujuy',
+	'America/Louisville': 'America/Kentucky/Louisville',
+	'America/Mendoza': 'America/Argentina/Mendoza',
+	'Asia/Calcutta': 'Asia/Kolkata',
+	'Asia/Katmandu': 'Asia/Kathmandu',
+	'Asia/Rangoon': 'Asia/Yangon',
+	'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+	'Atlantic/Faeroe': 'Atlantic/Faroe',
+	'Europe/Kiev': 'Europe/Kyiv',
+	'Pacific/Enderbury': 'Pacific/Kanton',
+	'Pacific/Ponape': 'Pacific/Pohnpei',
+	'Pacific/Truk': 'Pacific/Chuuk'
+};
+
+/**
+ * The zone's current tz database name, whatever spelling or link named it ("europe/berlin"
+ * becomes "Europe/Berlin", "US/Eastern" "America/New_York", "Asia/Katmandu" "Asia/Kathmandu").
+ */
+export function canonicalTimeZone(name: string): string {
+	const resolved = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+	return currentNames[resolved] ?? resolved;
+}
+
+/**
+ * A zone schedule apps read: an area and a city (Europe/Berlin), or UTC, as the c3voc JSON
+ * schema has it: Etc/GMT-14 and the like are refused.
+ */
+export const isExportableTimeZone = (name: string) =>
+	name === 'UTC' || /^[A-Z][a-z]+\/[A-Z][a-z]+/.test(name);
+
+/** The name the exports write for a stored zone, or null when apps could not read it. */
+export function exportedTimeZone(stored: string): string | null {
+	const name = isTimeZone(stored) ? canonicalTimeZone(stored) : stored;
+	return isExportableTimeZone(name) ? name : null;
+}
 
 export const settingsNameSchema = z
 	.string({ error: 'name must be a string' })
@@ -53,7 +98,11 @@ export const timeZoneSchema = z
 	.trim()
 	.max(64, 'timeZone must be an IANA time zone name, such as Europe/Berlin')
 	.refine(isTimeZone, 'timeZone must be an IANA time zone name, such as Europe/Berlin')
-	.transform(canonicalTimeZone);
+	.transform(canonicalTimeZone)
+	.refine(
+		isExportableTimeZone,
+		'timeZone must be a region and a city, such as Europe/Berlin or Pacific/Kiritimati, or UTC: schedule apps cannot read zones such as Etc/GMT-14'
+	);
 
 export const registrationModeSchema = z.enum(registrationModes, {
 	error: 'registration must be open, invite or closed'

@@ -48,7 +48,9 @@ export const compress: Handle = async ({ event, resolve }) => {
 	const length = response.headers.get('content-length');
 	if (length !== null && Number(length) < minimumBytes) return response;
 	// A cache must not hand the compressed copy to a client that did not ask for it, or back.
-	response.headers.append('vary', 'Accept-Encoding');
+	if (!/\baccept-encoding\b/i.test(response.headers.get('vary') ?? '')) {
+		response.headers.append('vary', 'Accept-Encoding');
+	}
 	if (!gzip) return response;
 
 	const headers = new Headers(response.headers);

@@ -4,8 +4,7 @@ import { markedEntries } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';
 import { listLocations } from '../schedule/location-store';
-import { scheduleChangedAt } from '../schedule/entry-store';
-import { withValidators, type Feed } from '../feeds/feed-response';
+import { stampFeed, type Feed } from '../feeds/feed-response';
 import { uidDomain } from '../schedule/public-calendar';
 import { currentSettings } from '../settings/current-settings';
 import type { ServerShift } from '../shifts/server-shift';
@@ -45,8 +44,7 @@ export function personalCalendar(db: Db, token: string): Feed | null {
 			entries: markedEntries(db, user.id, user.type),
 			shifts: seesShifts(user.type) ? listShiftsOf(db, user.id) : [],
 			locations: listLocations(db),
-			settings: currentSettings(db),
-			changedAt: Math.max(scheduleChangedAt(db), feed.changedAt)
+			settings: currentSettings(db)
 		};
 	});
 	if (!data) return null;
@@ -60,5 +58,6 @@ export function personalCalendar(db: Db, token: string): Feed | null {
 		timeZone: data.settings.timeZone,
 		uidDomain
 	});
-	return withValidators(body, data.changedAt);
+	// Its validators follow its body: a demotion or a rename changes them as an edit does.
+	return stampFeed(db, `calendar ${data.user.id}`, body);
 }

@@ -261,6 +261,23 @@ export const migrations: Migration[] = [
 			ALTER TABLE settings ADD COLUMN day_starts_at TEXT NOT NULL DEFAULT '00:00'
 				CHECK (day_starts_at GLOB '[0-1][0-9]:[0-5][0-9]' AND day_starts_at <= '12:00');
 		`
+	},
+	{
+		version: 11,
+		name: 'feed versions',
+		// The validators a polled file was last answered with (docs/api.md, "Conditional GET"):
+		// last_modified moves, strictly, each time the file's body (its etag) changes. A
+		// personal calendar's row goes with its feed.
+		sql: `
+			CREATE TABLE feed_version (
+				name TEXT PRIMARY KEY,
+				etag TEXT NOT NULL,
+				last_modified INTEGER NOT NULL
+			);
+			CREATE TRIGGER calendar_feed_version_gone AFTER DELETE ON calendar_feed BEGIN
+				DELETE FROM feed_version WHERE name = 'calendar ' || old.user_id;
+			END;
+		`
 	}
 ];
 

@@ -23,7 +23,7 @@ const projectors: {
 	'user-delete': (event, viewer) =>
 		viewer.level === 'public' ? null : { type: 'user-delete', data: { id: event.data.id } },
 	// The register page of a visitor must learn at once that registration closed.
-	// Settings stored before days had a start hour (migration 9) began them at midnight.
+	// Settings stored before days had a start hour (migration 10) began them at midnight.
 	'settings-update': (event) => ({
 		type: 'settings-update',
 		data: { ...event.data, dayStartsAt: event.data.dayStartsAt ?? '00:00' }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Db } from '../db';
+import { prepared } from '../db/statements';
 
 /**
  * A file that apps poll (a calendar, the frab schedule): its body with the validators they
@@ -6,18 +8,45 @@ import { createHash } from 'node:crypto';
  */
 export interface Feed {
 	body: string;
+	/** A hash of the body: two bodies never share it. */
 	etag: string;
-	/** When what the feed shows last changed, to the second (HTTP dates have no finer). */
+	/**
+	 * Whole seconds, like HTTP dates, and moved strictly each time the body changes, so two
+	 * bodies never share it either (see `stampFeed`).
+	 */
 	lastModified: number;
 }
 
-/** A body with its ETag (a hash of it) and its Last-Modified, to the second. */
-export function withValidators(body: string, changedAt: number): Feed {
-	const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-	return { body, etag, lastModified: Math.floor(changedAt / 1000) * 1000 };
+const etagOf = (body: string) =>
+	`"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+/**
+ * The body with validators that move with it, whatever changed it: an entry, a setting, a
+ * user's demotion or rename, two changes within one second. `name` is the file (`ics`,
+ * `calendar <user id>`); its last tag and date are kept, and a body whose tag differs gets a
+ * date after the last one (this second, or the next if this one was given already). Only a
+ * new body writes, so polling an unchanged file reads.
+ */
+export function stampFeed(db: Db, name: string, body: string, now = Date.now()): Feed {
+	const etag = etagOf(body);
+	const kept = prepared(db, 'SELECT etag, last_modified FROM feed_version WHERE name = ?').get(
+		name
+	) as { etag: string; last_modified: number } | undefined;
+	if (kept?.etag === etag) return { body, etag, lastModified: kept.last_modified };
+	const second = Math.floor(now / 1000) * 1000;
+	const lastModified = kept ? Math.max(second, kept.last_modified + 1000) : second;
+	prepared(
+		db,
+		`INSERT INTO feed_version (name, etag, last_modified) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified`
+	).run(name, etag, lastModified);
+	return { body, etag, lastModified };
 }
 
-/** True when the client's copy is current: If-None-Match wins over If-Modified-Since (RFC 9110). */
+/**
+ * True when the client's copy is current: If-None-Match wins over If-Modified-Since (RFC 9110).
+ * A date the client holds was given with one body only, so it names that body as the tag does.
+ */
 function notModified(request: Request, etag: string, lastModified: number): boolean {
 	const ifNoneMatch = request.headers.get('if-none-match');
 	if (ifNoneMatch !== null) {
@@ -37,13 +66,21 @@ export interface FeedOptions {
 	cacheControl?: string;
 }
 
-/** A feed as apps poll it: with its validators, and 304 when their copy is current. */
+/**
+ * A feed as apps poll it: with its validators, and 304 when their copy is current. The 304
+ * carries the headers the 200 would (RFC 9110, 15.4.5): Vary (the compression hook may send
+ * the body gzipped), ETag, Cache-Control. A Last-Modified still ahead of the clock (a second
+ * change within one second) is left out until it is due: no date later than the answer's own.
+ */
 export function feedResponse(request: Request, feed: Feed, options: FeedOptions): Response {
-	const headers = {
+	const headers: Record<string, string> = {
 		etag: feed.etag,
-		'last-modified': new Date(feed.lastModified).toUTCString(),
-		'cache-control': options.cacheControl ?? 'no-cache'
+		'cache-control': options.cacheControl ?? 'no-cache',
+		vary: 'Accept-Encoding'
 	};
+	if (feed.lastModified <= Date.now()) {
+		headers['last-modified'] = new Date(feed.lastModified).toUTCString();
+	}
 	if (notModified(request, feed.etag, feed.lastModified)) {
 		return new Response(null, { status: 304, headers });
 	}

@@ -1,7 +1,5 @@
 import { frabDuration, type FrabEvent, type FrabModel } from './frab-model';
 
-const minute = 60_000;
-
 /*
  * The frab schedule as JSON, as pretalx and frab write it and the c3voc schema (schema.json)
  * describes it: { schedule: { version, base_url, conference: { …, rooms, days } } }, where
@@ -14,8 +12,8 @@ function jsonEvent(event: FrabEvent) {
 		guid: event.guid,
 		date: event.date,
 		start: event.start,
-		// The JSON schema allows HH:MM only: to the nearest minute.
-		duration: frabDuration(Math.round(event.durationMs / minute) * minute),
+		end: event.end,
+		duration: frabDuration(event.durationMs),
 		room: event.room,
 		slug: event.slug,
 		url: event.url,
@@ -64,7 +62,7 @@ export function buildFrabJson(model: FrabModel): string {
 						end: conference.end,
 						daysCount: conference.days,
 						timeslot_duration: conference.timeslotDuration,
-						time_zone_name: conference.timeZone,
+						...(conference.timeZone && { time_zone_name: conference.timeZone }),
 						rooms: model.rooms,
 						days
 					}

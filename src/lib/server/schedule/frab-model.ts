@@ -1,4 +1,4 @@
-import type { ApiEntry, ApiLocation } from '$lib/api';
+import { exportedTimeZone, noLocationName, type ApiEntry, type ApiLocation } from '$lib/api';
 import { addDays, dayStart, gatheringDate, groupByDay } from '$lib/schedule/days';
 import { formatTime, isoWithOffset } from '$lib/schedule/zoned-time';
 import { xmlCharacters } from '../feeds/xml-text';
@@ -11,7 +11,7 @@ import { acronymOf, entryGuid, eventNumbers, eventSlug, roomGuid } from './frab-
  */
 
 /** Where entries without a location are listed: frab puts every event in a room. */
-export const noLocationRoom = 'No location';
+export const noLocationRoom = noLocationName;
 
 export interface FrabSchedule {
 	/** The gathering's name and IANA time zone. */
@@ -40,6 +40,8 @@ export interface FrabEvent {
 	start: string;
 	/** End minus start, in ms: each format writes it in its own unit. */
 	durationMs: number;
+	/** The end, ISO 8601 with the offset in force then: the JSON carries it beside the duration. */
+	end: string;
 	room: string;
 	slug: string;
 	url: string;
@@ -74,7 +76,8 @@ export interface FrabModel {
 		days: number;
 		timeslotDuration: string;
 		baseUrl: string;
-		timeZone: string;
+		/** Null for a zone schedule apps cannot read (one stored before they were refused). */
+		timeZone: string | null;
 	};
 	/** Every room that holds a public entry, in the order of the locations list. */
 	rooms: { name: string; guid: string }[];
@@ -86,11 +89,20 @@ const clean = xmlCharacters;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** HH:MM, or HH:MM:SS when seconds remain; hours past 99 get more digits, as pretalx writes. */
+/**
+ * The longest duration every checked reader takes, in minutes: Giggity and ConfClerk read a
+ * duration as a time of day, so 24:00 and more fails or reads as 0 (docs/decisions.md).
+ */
+export const longestFrabMinutes = 23 * 60 + 59;
+
+/**
+ * HH:MM to the nearest minute, never seconds (some readers take a third part for minutes or
+ * refuse it), and at most 23:59: a longer entry is written as 23:59, and the JSON's `end`
+ * carries its real end.
+ */
 export function frabDuration(ms: number): string {
-	const seconds = Math.max(0, Math.floor(ms / 1000));
-	const hm = `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}`;
-	return seconds % 60 ? `${hm}:${pad(seconds % 60)}` : hm;
+	const minutes = Math.min(Math.max(0, Math.round(ms / 60_000)), longestFrabMinutes);
+	return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
 /** Every date from the first to the last, so `index` counts the gathering's days. */
@@ -135,6 +147,7 @@ export function frabModel(schedule: FrabSchedule): FrabModel {
 			date: isoWithOffset(entry.start, timeZone),
 			start: formatTime(entry.start, timeZone),
 			durationMs: entry.end - entry.start,
+			end: isoWithOffset(entry.end, timeZone),
 			room,
 			slug: eventSlug(acronym, id, entry.title),
 			url: `${origin}/entries/${encodeURIComponent(entry.id)}`,
@@ -153,7 +166,7 @@ export function frabModel(schedule: FrabSchedule): FrabModel {
 			days: dates.length,
 			timeslotDuration: '00:05',
 			baseUrl: `${origin}/`,
-			timeZone
+			timeZone: exportedTimeZone(timeZone)
 		},
 		rooms: roomsOf(schedule.entries, schedule.locations).map(({ name, guid }) => ({ name, guid })),
 		days: dates.map((date, index) => ({

@@ -46,10 +46,12 @@ export function buildFrabXml(model: FrabModel): string {
 		`\t\t<end>${conference.end}</end>`,
 		`\t\t<days>${conference.days}</days>`,
 		`\t\t<timeslot_duration>${conference.timeslotDuration}</timeslot_duration>`,
-		`\t\t<base_url>${text(conference.baseUrl)}</base_url>`,
-		`\t\t<time_zone_name>${text(conference.timeZone)}</time_zone_name>`,
-		'\t</conference>'
+		`\t\t<base_url>${text(conference.baseUrl)}</base_url>`
 	];
+	if (conference.timeZone) {
+		lines.push(`\t\t<time_zone_name>${text(conference.timeZone)}</time_zone_name>`);
+	}
+	lines.push('\t</conference>');
 	for (const day of model.days) {
 		lines.push(
 			`\t<day index="${day.index}" date="${day.date}" start="${day.start}" end="${day.end}">`

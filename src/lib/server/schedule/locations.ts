@@ -1,4 +1,10 @@
-import type { ApiLocation, LocationCreate, LocationPatch } from '$lib/api';
+import {
+	locationNameKey,
+	type ApiLocation,
+	type LocationCreate,
+	type LocationPatch
+} from '$lib/api';
+import type { Db } from '../db';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change } from '../events/change';
 import { Refusal } from '../refusal';
@@ -10,15 +16,36 @@ import {
 	findLocation,
 	generateLocationId,
 	insertLocation,
+	listLocations,
 	saveLocation
 } from './location-store';
 
 const noSuchLocation = () => new Refusal(404, 'no such location');
 
+/**
+ * Refuses a name another location has, ignoring case: schedule apps merge rooms of one name.
+ * Checked in the write transaction, so two admins cannot add the same name at once. Locations
+ * that shared a name before this rule keep it (docs/decisions.md).
+ */
+function refuseTakenName(db: Db, name: string, except?: string): void {
+	const key = locationNameKey(name);
+	const taken = listLocations(db).find(
+		(location) => location.id !== except && locationNameKey(location.name) === key
+	);
+	if (taken) {
+		throw new Refusal(
+			409,
+			`a location named "${taken.name}" exists already: schedule apps would merge the two, so choose another name`,
+			'name'
+		);
+	}
+}
+
 /** An admin adds a location; every open page learns it at once. */
 export function createLocation(actor: ServerSession, input: LocationCreate): ApiLocation {
 	return change((tx) => {
 		requireActor(tx, actor, { admin: true });
+		refuseTakenName(tx.db, input.name);
 		const location: ApiLocation = {
 			id: generateLocationId(),
 			name: input.name,
@@ -40,6 +67,9 @@ export function updateLocation(
 		requireActor(tx, actor, { admin: true });
 		const before = findLocation(tx.db, id);
 		if (!before) throw noSuchLocation();
+		if (patch.name !== undefined && locationNameKey(patch.name) !== locationNameKey(before.name)) {
+			refuseTakenName(tx.db, patch.name, id);
+		}
 		const location = { ...before, ...patch };
 		saveLocation(tx.db, location);
 		touchSchedule(tx.db, tx.now);

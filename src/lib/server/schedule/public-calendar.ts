@@ -1,10 +1,10 @@
 import type { Db } from '../db';
 import { readLastEventId } from '../events/log';
 import { cachedFeed } from '../feeds/feed-cache';
-import { withValidators, type Feed } from '../feeds/feed-response';
+import { stampFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
-import { listEntries, scheduleChangedAt } from './entry-store';
+import { listEntries } from './entry-store';
 import { buildCalendar, entryEvent } from './ics';
 import { listLocations } from './location-store';
 import { toApiEntry } from './api-entry';
@@ -24,8 +24,7 @@ function buildPublicCalendar(db: Db): Feed {
 	const { data } = readSnapshot(() => ({
 		entries: listEntries(db, ['public']),
 		locations: listLocations(db),
-		settings: currentSettings(db),
-		changedAt: scheduleChangedAt(db)
+		settings: currentSettings(db)
 	}));
 	const entries = data.entries.map((entry) => ({
 		...toApiEntry(entry, 'public')!,
@@ -37,5 +36,5 @@ function buildPublicCalendar(db: Db): Feed {
 		entries.map((entry) => entryEvent(entry, names)),
 		{ name: data.settings.name, timeZone: data.settings.timeZone, uidDomain }
 	);
-	return withValidators(body, data.changedAt);
+	return stampFeed(db, 'ics', body);
 }

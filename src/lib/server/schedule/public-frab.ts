@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { readLastEventId } from '../events/log';
 import { cachedFeed } from '../feeds/feed-cache';
-import { withValidators, type Feed } from '../feeds/feed-response';
+import { stampFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
@@ -51,5 +51,7 @@ function buildPublicFrab(db: Db, format: keyof typeof writers, origin: string, n
 		origin,
 		now
 	});
-	return withValidators(writers[format](model), data.changedAt);
+	// One version per format, whatever the origin: a file asked for under two host names moves
+	// its date more often, never less.
+	return stampFeed(db, format, writers[format](model), now);
 }
