@@ -32,3 +32,18 @@ export const register = (page: Page, name: string, javaScript = true) =>
 
 export const logIn = (page: Page, name: string, javaScript = true) =>
 	submitCredentials(page, '/login', 'Log in', name, javaScript);
+
+/** Calls the JSON API from the page, with its cookies and origin. */
+export async function api(page: Page, method: string, path: string, body?: unknown) {
+	return page.evaluate(
+		async ([method, path, body]) => {
+			const response = await fetch(path, {
+				method,
+				headers: body === undefined ? {} : { 'content-type': 'application/json' },
+				body: body === undefined ? undefined : JSON.stringify(body)
+			});
+			return { status: response.status, body: await response.text() };
+		},
+		[method, path, body] as const
+	);
+}

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
-import { adminName, logIn, register, uniqueName } from './fixtures';
+import { expect, test } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName } from './fixtures';
 
 /*
  * A page of the same site on another origin (here another port of 127.0.0.1; in production a
@@ -11,20 +11,6 @@ import { adminName, logIn, register, uniqueName } from './fixtures';
  */
 
 const hour = 3_600_000;
-
-async function api(page: Page, method: string, path: string, body?: unknown) {
-	return page.evaluate(
-		async ([method, path, body]) => {
-			const response = await fetch(path, {
-				method,
-				headers: body === undefined ? {} : { 'content-type': 'application/json' },
-				body: body === undefined ? undefined : JSON.stringify(body)
-			});
-			return { status: response.status, body: await response.text() };
-		},
-		[method, path, body] as const
-	);
-}
 
 /** The other origin's page: two bodiless fetches with the cookie, then a form to post. */
 function attackerPage(app: string, shiftId: string): string {

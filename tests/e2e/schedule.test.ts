@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
 
 /*
  * The schedule in Chromium: an admin's changes reach open pages of every level within a second,
@@ -17,21 +17,6 @@ async function newPage(browser: Browser, javaScriptEnabled = true, width?: numbe
 		...(width ? { viewport: { width, height: 760 } } : {})
 	});
 	return context.newPage();
-}
-
-/** Calls the JSON API from the page, with its cookies and origin. */
-async function api(page: Page, method: string, path: string, body?: unknown) {
-	return page.evaluate(
-		async ([method, path, body]) => {
-			const response = await fetch(path, {
-				method,
-				headers: body === undefined ? {} : { 'content-type': 'application/json' },
-				body: body === undefined ? undefined : JSON.stringify(body)
-			});
-			return { status: response.status, body: await response.text() };
-		},
-		[method, path, body] as const
-	);
 }
 
 async function adminPage(browser: Browser, javaScriptEnabled = true) {

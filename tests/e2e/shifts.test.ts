@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
 
 /*
  * Shifts and personal plans in Chromium: two crew members in two browsers, one takes the last
@@ -17,20 +17,6 @@ async function newPage(browser: Browser, javaScriptEnabled = true, width?: numbe
 		...(width ? { viewport: { width, height: 760 } } : {})
 	});
 	return context.newPage();
-}
-
-async function api(page: Page, method: string, path: string, body?: unknown) {
-	return page.evaluate(
-		async ([method, path, body]) => {
-			const response = await fetch(path, {
-				method,
-				headers: body === undefined ? {} : { 'content-type': 'application/json' },
-				body: body === undefined ? undefined : JSON.stringify(body)
-			});
-			return { status: response.status, body: await response.text() };
-		},
-		[method, path, body] as const
-	);
 }
 
 async function adminPage(browser: Browser) {
