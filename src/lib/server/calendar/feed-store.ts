@@ -5,23 +5,22 @@ import { prepared } from '../db/statements';
 export interface CalendarFeedRecord {
 	userId: string;
 	createdAt: number;
-	/** When the user's interests or shifts last changed (or the feed was made). */
-	changedAt: number;
 }
 
 interface FeedRow {
 	user_id: string;
 	created_at: number;
-	changed_at: number;
 }
 
 const toRecord = (row: FeedRow): CalendarFeedRecord => ({
 	userId: row.user_id,
-	createdAt: row.created_at,
-	changedAt: row.changed_at
+	createdAt: row.created_at
 });
 
-/** One feed per user: a new one replaces the old, whose URL stops working. */
+/**
+ * One feed per user: a new one replaces the old, whose URL stops working. (`changed_at` is no
+ * longer read: the feed's validators follow its body, docs/api.md "Conditional GET".)
+ */
 export function replaceCalendarFeed(db: Db, userId: string, tokenHash: string, now: number): void {
 	prepared(
 		db,
@@ -37,30 +36,19 @@ export function findCalendarFeedByTokenHash(
 ): CalendarFeedRecord | undefined {
 	const row = prepared(
 		db,
-		'SELECT user_id, created_at, changed_at FROM calendar_feed WHERE token_hash = ?'
+		'SELECT user_id, created_at FROM calendar_feed WHERE token_hash = ?'
 	).get(tokenHash) as FeedRow | undefined;
 	return row && toRecord(row);
 }
 
 export function findCalendarFeedOf(db: Db, userId: string): CalendarFeedRecord | undefined {
-	const row = prepared(
-		db,
-		'SELECT user_id, created_at, changed_at FROM calendar_feed WHERE user_id = ?'
-	).get(userId) as FeedRow | undefined;
+	const row = prepared(db, 'SELECT user_id, created_at FROM calendar_feed WHERE user_id = ?').get(
+		userId
+	) as FeedRow | undefined;
 	return row && toRecord(row);
 }
 
 /** True when the user had a feed. */
 export function deleteCalendarFeed(db: Db, userId: string): boolean {
 	return prepared(db, 'DELETE FROM calendar_feed WHERE user_id = ?').run(userId).changes === 1;
-}
-
-/** Moves the feeds' clocks of users whose plan changed, so calendar apps see it is new. */
-export function touchCalendarFeeds(db: Db, userIds: readonly string[], now: number): void {
-	if (userIds.length === 0) return;
-	prepared(
-		db,
-		`UPDATE calendar_feed SET changed_at = MAX(changed_at, ?)
-		WHERE user_id IN (SELECT value FROM json_each(?))`
-	).run(now, JSON.stringify(userIds));
 }

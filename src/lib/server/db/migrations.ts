@@ -183,7 +183,7 @@ export const migrations: Migration[] = [
 			CREATE INDEX entry_start ON entry (start_at, end_at);
 			CREATE INDEX entry_location ON entry (location_id);
 			-- When the schedule last changed in any way (an entry hidden or deleted included):
-			-- the calendar feed's Last-Modified.
+			-- the frab files' version (their Last-Modified was, until migration 11).
 			CREATE TABLE schedule_clock (
 				id INTEGER PRIMARY KEY CHECK (id = 1),
 				changed_at INTEGER NOT NULL
@@ -228,7 +228,7 @@ export const migrations: Migration[] = [
 			);
 			CREATE INDEX interest_entry ON interest (entry_id);
 			-- One secret feed per user; token_hash is the SHA-256 of the URL's secret. changed_at
-			-- moves with the user's interests and shifts: the feed's Last-Modified.
+			-- moved with the user's interests and shifts as the feed's Last-Modified, until migration 11.
 			CREATE TABLE calendar_feed (
 				user_id TEXT PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,
 				token_hash TEXT NOT NULL UNIQUE,

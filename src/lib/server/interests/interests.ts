@@ -1,7 +1,6 @@
 import type { AccessLevel, ApiInterest } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { spendWrite } from '../auth/write-budget';
-import { touchCalendarFeeds } from '../calendar/feed-store';
 import type { Db } from '../db';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
@@ -54,7 +53,6 @@ export function setInterest(actor: ServerSession, entryId: string, interested: b
 		if (changed) {
 			appendEvent(tx, { type: 'interest-update', data: { userId: user.id, entryId, interested } });
 			announceCount(tx, entryId);
-			touchCalendarFeeds(tx.db, [user.id], tx.now);
 		}
 		return { entryId, interested };
 	});

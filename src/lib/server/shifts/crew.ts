@@ -1,4 +1,3 @@
-import { touchCalendarFeeds } from '../calendar/feed-store';
 import { appendEvent, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
@@ -26,13 +25,9 @@ export function requireCrewUsers(tx: Change, userIds: readonly string[]): void {
 
 export const noSuchShift = () => new Refusal(404, 'no such shift');
 
-/**
- * Records the shift as it now is (its event carries it whole, crew included) and moves the
- * calendar feeds of everyone who was or is on it.
- */
-export function announceShift(tx: Change, id: string, crewBefore: readonly string[]): ServerShift {
+/** Records the shift as it now is: its event carries it whole, crew included. */
+export function announceShift(tx: Change, id: string): ServerShift {
 	const shift = findShift(tx.db, id)!;
 	appendEvent(tx, { type: 'shift-update', data: toApiShift(shift) });
-	touchCalendarFeeds(tx.db, [...new Set([...crewBefore, ...shift.crewIds])], tx.now);
 	return shift;
 }

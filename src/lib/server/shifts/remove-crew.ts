@@ -10,7 +10,7 @@ export function removeFromShifts(tx: Change, userId: string): number {
 	const held = listShiftsOf(tx.db, userId);
 	for (const shift of held) {
 		removeShiftCrew(tx.db, shift.id, userId);
-		announceShift(tx, shift.id, shift.crewIds);
+		announceShift(tx, shift.id);
 	}
 	return held.length;
 }

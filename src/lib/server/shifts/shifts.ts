@@ -1,7 +1,6 @@
 import type { ShiftCreate, ShiftPatch } from '$lib/api';
 import { capacityProblem } from '$lib/schedule/shift-rules';
 import { requireActor } from '../auth/actor';
-import { touchCalendarFeeds } from '../calendar/feed-store';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import { findLocation } from '../schedule/location-store';
@@ -52,7 +51,7 @@ export function createShift(actor: ServerSession, input: ShiftCreate): ServerShi
 		requireCapacity(shift.needed, crewIds.length);
 		insertShift(tx.db, shift);
 		for (const userId of crewIds) addShiftCrew(tx.db, shift.id, userId, tx.now);
-		return announceShift(tx, shift.id, []);
+		return announceShift(tx, shift.id);
 	});
 }
 
@@ -118,7 +117,7 @@ function writeShift(
 	requireCapacity(shift.needed, shift.crewIds.length);
 	saveShift(tx.db, shift);
 	if (patch.crewIds) setShiftCrew(tx.db, id, patch.crewIds, tx.now);
-	return announceShift(tx, id, before.crewIds);
+	return announceShift(tx, id);
 }
 
 export function deleteShift(actor: ServerSession, id: string): void {
@@ -128,6 +127,5 @@ export function deleteShift(actor: ServerSession, id: string): void {
 		if (!shift) throw noSuchShift();
 		deleteShiftRow(tx.db, id);
 		appendEvent(tx, { type: 'shift-delete', data: { id } });
-		touchCalendarFeeds(tx.db, shift.crewIds, tx.now);
 	});
 }

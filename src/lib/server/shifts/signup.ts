@@ -48,7 +48,7 @@ export function takeShift(actor: ServerSession, id: string): ServerShift {
 			}
 			case 'take':
 				addShiftCrew(tx.db, id, user.id, tx.now);
-				return announceShift(tx, id, shift.crewIds);
+				return announceShift(tx, id);
 		}
 	});
 }
@@ -64,7 +64,7 @@ export function leaveShift(actor: ServerSession, id: string): ServerShift {
 				throw new Refusal(409, 'this shift is over: who worked it stays on record');
 			case 'leave':
 				removeShiftCrew(tx.db, id, user.id);
-				return announceShift(tx, id, shift.crewIds);
+				return announceShift(tx, id);
 		}
 	});
 }
