@@ -5,7 +5,7 @@ import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
 import { KnownAddresses } from './known-addresses';
-import { DistinctLimiter, RateLimiter } from './rate-limit';
+import { DistinctLimiter, RateLimiter, tooOftenRefusal } from './rate-limit';
 
 interface Limiters {
 	failuresByNameAndAddress: RateLimiter;
@@ -40,13 +40,6 @@ function limiters(): Limiters {
 		),
 		registrationsByAddress: new RateLimiter(config.RATE_LIMIT_REGISTRATIONS_PER_ADDRESS, windowMs)
 	});
-}
-
-function tooMany(what: string, waitMs: number, field?: string): Refusal {
-	const seconds = Math.ceil(waitMs / 1000);
-	const minutes = Math.ceil(seconds / 60);
-	const when = seconds < 120 ? `${seconds} seconds` : `${minutes} minutes`;
-	return new Refusal(429, `too many ${what}: try again in ${when}`, field, seconds);
 }
 
 /** One limit an attempt counts against: asked first, counted, and taken back on success. */
@@ -123,7 +116,7 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 				{ event: 'rate-limited', limit: 'failed logins', name, address },
 				'too many failed logins'
 			);
-			return tooMany('failed logins', wait);
+			return tooOftenRefusal('too many failed logins', wait);
 		},
 		async () => {
 			const user = await checkCredentials(credentials).catch((error: unknown) => {
@@ -152,7 +145,7 @@ export function checkCurrentPassword(family: string, check: () => Promise<void>)
 				{ event: 'rate-limited', limit: 'wrong current passwords', family },
 				'too many wrong current passwords'
 			);
-			return tooMany('wrong current passwords', wait, 'currentPassword');
+			return tooOftenRefusal('too many wrong current passwords', wait, 'currentPassword');
 		},
 		async () => {
 			await check();
@@ -170,7 +163,7 @@ export function allowRegistration(address: string): void {
 			{ event: 'rate-limited', limit: 'registrations', address },
 			'too many registrations'
 		);
-		throw tooMany('registrations', wait);
+		throw tooOftenRefusal('too many registrations', wait);
 	}
 	registrationsByAddress.record(address, Date.now());
 }

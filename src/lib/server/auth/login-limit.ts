@@ -1,7 +1,6 @@
 import { getConfig } from '../config';
 import { log } from '../log';
-import { Refusal } from '../refusal';
-import { RateLimiter } from './rate-limit';
+import { RateLimiter, tooOftenRefusal } from './rate-limit';
 
 const key = Symbol.for('tidewatch.loginLimiter');
 type Global = { [key]?: RateLimiter };
@@ -24,9 +23,7 @@ export function allowLogin(userId: string, now = Date.now()): void {
 	const wait = logins.retryAfter(userId, now);
 	if (wait > 0) {
 		log().warn({ event: 'rate-limited', limit: 'logins', userId }, 'too many logins');
-		const seconds = Math.ceil(wait / 1000);
-		const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-		throw new Refusal(429, `too many logins: try again in ${when}`, undefined, seconds);
+		throw tooOftenRefusal('too many logins', wait);
 	}
 	logins.record(userId, now);
 }

@@ -50,10 +50,10 @@ export class RateLimiter {
 }
 
 /** The 429 of a limit, its wait in words a person reads and in `Retry-After`. */
-export function tooOftenRefusal(what: string, waitMs: number): Refusal {
+export function tooOftenRefusal(what: string, waitMs: number, field?: string): Refusal {
 	const seconds = Math.ceil(waitMs / 1000);
 	const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-	return new Refusal(429, `${what}: try again in ${when}`, undefined, seconds);
+	return new Refusal(429, `${what}: try again in ${when}`, field, seconds);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { getConfig } from '../config';
-import { RateLimiter } from '../auth/rate-limit';
+import { RateLimiter, tooOftenRefusal } from '../auth/rate-limit';
 import { Refusal } from '../refusal';
 
 const key = Symbol.for('tidewatch.passwordResetLimiter');
@@ -27,14 +27,7 @@ export async function limitResetAttempts<T>(
 	const now = Date.now();
 	const wait = limit.retryAfter(address, now);
 	if (wait > 0) {
-		const seconds = Math.ceil(wait / 1000);
-		const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-		throw new Refusal(
-			429,
-			`too many bad password reset links: try again in ${when}`,
-			'token',
-			seconds
-		);
+		throw tooOftenRefusal('too many bad password reset links', wait, 'token');
 	}
 	limit.record(address, now);
 	try {
