@@ -85,6 +85,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 	fc.record({ kind: fc.constant('prune' as const) })
 );
 
+let users: string[] = [];
 let sessions: ServerSession[] = [];
 const registry = new StreamRegistry();
 const fanOut = createFanOut(registry);
@@ -260,14 +261,21 @@ beforeAll(() => {
 			}
 		})
 	);
-	sessions = types.map((type, i) =>
+	users = types.map((type, i) =>
 		change((tx) => {
 			const id = generateUserId();
 			insertUser(tx.db, { id, name: `M${i}`, type, createdAt: 1, lastSeenAt: 1 }, 'x');
-			return createSession(tx, { userId: id, userAgent: 'model' }).session;
+			return id;
 		})
 	);
 });
+
+/** Fresh logins for every run: a long run of runs outlasts the unit tests' idle time. */
+function logInEveryone(): void {
+	sessions = users.map((userId) =>
+		change((tx) => createSession(tx, { userId, userAgent: 'model' }).session)
+	);
+}
 afterAll(() => {
 	for (const stop of stops) stop();
 	closeDb();
@@ -321,11 +329,7 @@ function refusedOrDone(act: () => void): void {
 		act();
 	} catch (error) {
 		if (!(error instanceof Refusal)) throw error;
-		(globalThis as any).refusals = ((globalThis as any).refusals ?? {});
-		(globalThis as any).refusals[error.status + error.message] = ((globalThis as any).refusals[error.status + error.message] ?? 0) + 1;
-		return;
 	}
-	(globalThis as any).done = ((globalThis as any).done ?? 0) + 1;
 }
 
 function expectFresh(p: Page, i: number): void {
@@ -338,30 +342,36 @@ function expectFresh(p: Page, i: number): void {
 describe('open pages of every level, as a model', () => {
 	it('every page, live or reconnected, shows what a fresh load at its level shows', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 60, size: 'max' }), async (steps) => {
-				const admin = sessions[0];
-				for (const { id } of visibleEntries(getDb(), 'admin')) deleteEntry(admin, id);
-				for (const [i, type] of types.entries()) {
-					if (i > 0) changeUser(admin, sessions[i].userId, { type });
-				}
-				for (const p of pages) p.drop();
-				await settle(pages);
-				pages = pageUsers.map((user) => new Page(user));
-				for (const p of pages) p.load();
-				await settle(pages);
-				for (const s of steps) {
-					run(s);
+			fc.asyncProperty(
+				fc.array(step, { minLength: 1, maxLength: 50, size: 'max' }),
+				async (steps) => {
+					for (const p of pages) p.drop();
+					logInEveryone();
+					const admin = sessions[0];
+					for (const { id } of visibleEntries(getDb(), 'admin')) deleteEntry(admin, id);
+					for (const [i, type] of types.entries()) {
+						if (i > 0) changeUser(admin, sessions[i].userId, { type });
+					}
 					await settle(pages);
-					for (const [i, p] of pages.entries()) if (p.conn) expectFresh(p, i);
+					pages = pageUsers.map((user) => new Page(user));
+					for (const p of pages) p.load();
+					await settle(pages);
+					for (const s of steps) {
+						run(s);
+						await settle(pages);
+						for (const [i, p] of pages.entries()) if (p.conn) expectFresh(p, i);
+					}
+					// Every dropped stream comes back (as the browser's client retries until it does).
+					for (const p of pages) if (!p.conn) p.connect();
+					await settle(pages);
+					for (const [i, p] of pages.entries()) expectFresh(p, i);
 				}
-				// Every dropped stream comes back (as the browser's client retries until it does).
-				for (const p of pages) if (!p.conn) p.connect();
-				await settle(pages);
-				for (const [i, p] of pages.entries()) expectFresh(p, i);
-			}),
+			),
 			{
-				numRuns: Number(process.env.MODEL_RUNS ?? 200),
-				examples: process.env.NOEX ? [] : [
+				numRuns: 150,
+				// The lost mark of a page loaded while the entry was hidden (finding 15): random runs
+				// found it after 74 to 549 runs before the fix; this one meets it every time.
+				examples: [
 					[
 						[
 							{ kind: 'create', visibility: 'public' },
@@ -374,6 +384,5 @@ describe('open pages of every level, as a model', () => {
 				]
 			}
 		);
-		console.log((globalThis as any).refusals, (globalThis as any).done);
 	}, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { ApiEvent } from '$lib/api';
+import type { ApiEvent, Visibility } from '$lib/api';
 import type { ServerEntry } from '../schedule/server-entry';
 import type { ServerUser } from '../types';
 
@@ -16,6 +16,16 @@ export type EventPayload =
 	 * `entry-update`; nobody else hears of it, since nothing they see changed.
 	 */
 	| { type: 'entry-interest-count'; data: ServerEntry }
+	/**
+	 * An entry became visible to a level that could not see it: each user of such a level who
+	 * marked it receives `interest-update { entryId, interested: true }`, since a page loaded
+	 * while it was hidden holds no mark for it. The row names no user, so it does not grow with
+	 * the marks: who marked it is read when it is delivered (`markedBy`, never stored).
+	 */
+	| {
+			type: 'marks-shown';
+			data: { entryId: string; from: Visibility; to: Visibility; markedBy?: ReadonlySet<string> };
+	  }
 	/** Personal to `userId`, who receives `{ entryId, interested }`. */
 	| { type: 'interest-update'; data: { userId: string; entryId: string; interested: boolean } }
 	| Extract<

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { readEventsAfter } from '../events/log';
 import { projectEvent } from '../events/projection';
+import { withViewerMark } from '../interests/interests';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages, writeFrames } from './frames';
 
@@ -20,7 +21,7 @@ export function replay(conn: StreamConnection, db: Db): void {
 		const messages: string[] = [];
 		for (const event of events) {
 			conn.cursor = event.id;
-			const visible = projectEvent(event, conn.viewer);
+			const visible = projectEvent(withViewerMark(db, event, conn.viewer), conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
 		const last = events.length < pageSize;
