@@ -16,6 +16,10 @@ async function onFirstBrowser(browser: Browser, javaScriptEnabled: boolean) {
 	await register(first, name, javaScriptEnabled);
 	await first.goto('/account');
 	await waitForApp(first, javaScriptEnabled);
+	// With JavaScript, what follows must meet an open stream, not one still connecting.
+	if (javaScriptEnabled) {
+		await expect(first.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	}
 	return { name, first };
 }
 

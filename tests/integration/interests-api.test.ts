@@ -164,6 +164,32 @@ describe('who hears of a mark', () => {
 		for (const stream of others) expect(personal(stream)).toEqual([]);
 	});
 
+	it('a mark on an entry shown again reaches a page loaded while it was hidden, live and on replay', async () => {
+		const entry = await newEntry();
+		await mark(clients.regular, entry.id);
+		await clients.admin.json(`/api/entries/${entry.id}`, 'PATCH', { visibility: 'draft' });
+		// A page loaded now holds no mark for it, and opens its stream from here.
+		expect(await marked(clients.regular)).not.toContain(entry.id);
+		const loadedAt = headEventId();
+		const live = await open(clients.regular);
+		const bystanders = [await open(other), await open(clients.public)];
+		await clients.admin.json(`/api/entries/${entry.id}`, 'PATCH', { visibility: 'public' });
+		const replayed = await connectStream(server, {
+			lastEventId: loadedAt,
+			cookie: clients.regular.cookieHeader
+		});
+		streams.push(replayed);
+		await settle([live, replayed, ...bystanders]);
+		const personal = (stream: TestStream) =>
+			stream.events.map((m) => m.event).filter((e) => e.type === 'interest-update');
+		for (const stream of [live, replayed]) {
+			expect(personal(stream)).toEqual([
+				{ type: 'interest-update', data: { entryId: entry.id, interested: true } }
+			]);
+		}
+		for (const stream of bystanders) expect(personal(stream)).toEqual([]);
+	});
+
 	it('crew and admins see interestedCount live; the public and regular users never see a count', async () => {
 		const entry = await newEntry();
 		expect(entry.interestedCount).toBe(0);

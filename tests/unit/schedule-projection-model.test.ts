@@ -123,5 +123,6 @@ describe('visibility transitions, as a model of open pages of every level', () =
 			}),
 			{ numRuns: 150 }
 		);
-	});
+		// A few seconds alone, more on a loaded machine: the default 5 s is not what it tests.
+	}, 60_000);
 });

@@ -1,6 +1,6 @@
 import type { AccessLevel, ApiEvent } from '$lib/api';
 import { toApiEntry } from '../schedule/api-entry';
-import { mayView, seesCrewNotes } from '../schedule/visibility';
+import { gainsSight, mayView, seesCrewNotes } from '../schedule/visibility';
 import { seesShifts } from '../shifts/visible-shifts';
 import { toApiUser } from '../users/api-user';
 import type { StoredEvent } from './stored-event';
@@ -53,6 +53,13 @@ const projectors: {
 					data: { entryId: event.data.entryId, interested: event.data.interested }
 				}
 			: null,
+	// Only to markers whose level just gained sight of the entry (see the stored event).
+	'marks-shown': (event, viewer) =>
+		viewer.userId !== null &&
+		event.data.markedBy?.has(viewer.userId) &&
+		gainsSight(event.data.from, event.data.to, viewer.level)
+			? { type: 'interest-update', data: { entryId: event.data.entryId, interested: true } }
+			: null,
 	'session-update': personal,
 	'session-delete': personal,
 	'security-record': personal
@@ -99,9 +106,10 @@ export function projectEvent(event: StoredEvent, viewer: Viewer): ApiEvent | nul
 	return project(event, viewer);
 }
 
-/** The one user a personal event is for; null when what a viewer sees depends on its level only. */
-export function personalTo(event: StoredEvent): string | null {
-	return isPersonal(event) ? event.data.userId : null;
+/** The users a personal event is for; none when what a viewer sees depends on its level only. */
+export function personalTo(event: StoredEvent): Iterable<string> {
+	if (event.type === 'marks-shown') return event.data.markedBy ?? [];
+	return isPersonal(event) ? [event.data.userId] : [];
 }
 
 /** Viewers with the same key see every non-personal event alike. */

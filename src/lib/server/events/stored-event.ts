@@ -19,6 +19,16 @@ export type EventPayload =
 			type: 'entry-interest-count';
 			data: { id: string; interestedCount: number; visibility: Visibility };
 	  }
+	/**
+	 * An entry became visible to a level that could not see it: each user of such a level who
+	 * marked it receives `interest-update { entryId, interested: true }`, since a page loaded
+	 * while it was hidden holds no mark for it. The row names no user, so it does not grow with
+	 * the marks: who marked it is read when it is delivered (`markedBy`, never stored).
+	 */
+	| {
+			type: 'marks-shown';
+			data: { entryId: string; from: Visibility; to: Visibility; markedBy?: ReadonlySet<string> };
+	  }
 	/** Personal to `userId`, who receives `{ entryId, interested }`. */
 	| { type: 'interest-update'; data: { userId: string; entryId: string; interested: boolean } }
 	| Extract<

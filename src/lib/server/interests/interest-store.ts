@@ -29,6 +29,20 @@ export function listInterestEntryIds(db: Db, userId: string): string[] {
 		.all(userId) as string[];
 }
 
+/** The users who marked the entry. */
+export function listMarkers(db: Db, entryId: string): string[] {
+	return prepared(db, 'SELECT user_id FROM interest WHERE entry_id = ?')
+		.pluck()
+		.all(entryId) as string[];
+}
+
+export function hasInterest(db: Db, userId: string, entryId: string): boolean {
+	return !!prepared(db, 'SELECT 1 FROM interest WHERE user_id = ? AND entry_id = ?').get(
+		userId,
+		entryId
+	);
+}
+
 /** Removes every mark of the user and answers the entries they were on. */
 export function deleteInterestsOf(db: Db, userId: string): string[] {
 	return prepared(db, 'DELETE FROM interest WHERE user_id = ? RETURNING entry_id')

@@ -1,6 +1,7 @@
 import type { EntryCreate, EntryPatch } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change, type Change } from '../events/change';
+import { announceMarksShown } from '../interests/interests';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import {
@@ -68,6 +69,7 @@ export function updateEntry(actor: ServerSession, id: string, patch: EntryPatch)
 		saveEntry(tx.db, entry);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
+		announceMarksShown(tx, id, before.visibility, entry.visibility);
 		return entry;
 	});
 }

@@ -10,6 +10,10 @@ export function mayView(visibility: Visibility, level: AccessLevel): boolean {
 	return level === 'admin';
 }
 
+/** A level that could not see an entry may see it now. */
+export const gainsSight = (from: Visibility, to: Visibility, level: AccessLevel) =>
+	mayView(to, level) && !mayView(from, level);
+
 /** Crew notes are for crew and admins. */
 export const seesCrewNotes = (level: AccessLevel) => level === 'crew' || level === 'admin';
 

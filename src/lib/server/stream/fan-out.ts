@@ -79,10 +79,7 @@ class Batch {
 
 	constructor(private readonly events: StoredEvent[]) {
 		this.lastId = events[events.length - 1].id;
-		for (const event of events) {
-			const owner = personalTo(event);
-			if (owner !== null) this.owners.add(owner);
-		}
+		for (const event of events) for (const owner of personalTo(event)) this.owners.add(owner);
 	}
 
 	deliverTo(conn: FanOutTarget): void {

@@ -3,6 +3,7 @@ import { closeCodes } from '$lib/api';
 import type { Db } from '../db';
 import { readEventPage } from '../events/log';
 import { projectEvent } from '../events/projection';
+import { withViewerMark } from '../interests/interests';
 import { log } from '../log';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages, writeFrames } from './frames';
@@ -104,7 +105,7 @@ export class Replays {
 		const messages: string[] = [];
 		for (const event of events) {
 			conn.cursor = event.id;
-			const visible = projectEvent(event, conn.viewer);
+			const visible = projectEvent(withViewerMark(this.db(), event, conn.viewer), conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
 		if (complete) {
