@@ -105,7 +105,8 @@ async function world(server: TestServer) {
 	expect((await admin.register('Admin')).status).toBe(201);
 	const crewId = ((await (await crew.register('Crew')).json()) as { id: string }).id;
 	expect((await admin.json(`/api/users/${crewId}`, 'PATCH', { type: 'crew' })).status).toBe(200);
-	const start = Date.now() + 24 * hour;
+	// Entries start on a whole minute.
+	const start = Math.ceil((Date.now() + 24 * hour) / 60_000) * 60_000;
 	const created = async (path: string, json: unknown) => {
 		const response = await admin.json(path, 'POST', json);
 		expect(response.status).toBe(201);

@@ -73,7 +73,7 @@ it('events committed in one loop turn arrive in id order, each as its own messag
 
 	expect(stream.eventIds).toEqual(written);
 	const events = stream.events;
-	expect(events.slice(0, -1).every((m) => m.event.type === 'entry-update')).toBe(true);
+	expect(events.slice(0, -1).every((m) => m.event.type === 'entry-interest-count')).toBe(true);
 	expect(events.at(-1)!.event).toEqual({ type: 'user-delete', data: { id: markerId } });
 	// One WebSocket frame per event: the messages' sizes on the wire add up to nothing else.
 	const frames = stream.frameBytes.slice(-events.length);
