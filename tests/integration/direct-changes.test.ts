@@ -298,7 +298,7 @@ async function runScript(server: TestServer, origin: string) {
 			cookie: successor
 		});
 		// The old cookie again after its successor was used: the whole chain ends, and the
-		// successor's stream closes `taken` within the second (contract §5).
+		// successor's stream closes `taken` within the second (docs/security.md).
 		const stream = await connectStream(server, { cookie: successor, origin });
 		await new Promise((done) => setTimeout(done, graceMs + 100));
 		await adminSends({ method: 'PATCH', path: `/api/users/${regular.id}`, json: { name: 'Old' } });

@@ -6,7 +6,7 @@ import { startServer, type TestServer } from '../helpers/server';
 import { connectStream, type TestStream } from '../helpers/stream';
 
 /*
- * Interests and personal calendar feeds (contract §9): marking for every access level, the
+ * Interests and personal calendar feeds (docs/api.md): marking for every access level, the
  * personal event reaching only its user's streams (every tab), the interested count reaching
  * crew and admins only, entries that become invisible, and the secret feed URL: its contents,
  * conditional GET, and how it stops working (revoked, replaced, password changed or reset,

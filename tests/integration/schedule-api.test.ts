@@ -5,7 +5,7 @@ import { startServer, type TestServer } from '../helpers/server';
 import { connectStream, type TestStream } from '../helpers/stream';
 
 /*
- * The schedule API (contract §9): /api/locations[/id] and /api/entries[/id] for every access
+ * The schedule API (docs/api.md): /api/locations[/id] and /api/entries[/id] for every access
  * level, the events each change writes, and how `entry-update` reaches open streams of each
  * level (the update cut to the level, or the delete when the level may not see the entry).
  */

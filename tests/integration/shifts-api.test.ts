@@ -5,7 +5,7 @@ import { startServer, type TestServer } from '../helpers/server';
 import { connectStream, type TestStream } from '../helpers/stream';
 
 /*
- * Shifts over HTTP (contract §9): every endpoint for every access level, the events each change
+ * Shifts over HTTP (docs/api.md): every endpoint for every access level, the events each change
  * writes and who receives them (crew and admins only), capacity and overlap on sign-up, the
  * last place raced for by real concurrent requests, and what deleting or demoting a user does.
  */

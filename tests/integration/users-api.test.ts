@@ -9,7 +9,7 @@ import { connectStream, type CloseInfo, type TestStream } from '../helpers/strea
 /*
  * The users API (GET/PATCH/DELETE /api/users[/id]) and the account API (PATCH/DELETE
  * /api/auth/account, GET /api/auth/sessions, DELETE /api/auth/sessions/[id]) against the real
- * built server, with the 4001 stream closes these endpoints trigger (DESIGN.md §4, §5, §6).
+ * built server, with the 4001 stream closes these endpoints trigger (docs/stream.md, docs/security.md, docs/api.md).
  *
  * One server for the whole file. Its first user is the only admin unless a test says otherwise;
  * every other test makes fresh users with names of their own.

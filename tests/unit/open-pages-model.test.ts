@@ -26,7 +26,7 @@ import { changeUser } from '$lib/server/users/admin';
 import { findUserById, generateUserId, insertUser } from '$lib/server/users/user-store';
 
 /*
- * Open pages of every level as a model (contract §3, §4, §9): each page holds the browser's own
+ * Open pages of every level as a model (docs/stream.md, docs/api.md): each page holds the browser's own
  * entries and interests stores, filled from a snapshot as a page load reads it and then fed by
  * the real fan-out and the real replay through stand-in sockets. The server code changes the
  * schedule, the marks and the users' types; streams drop and reconnect from their cursor, or

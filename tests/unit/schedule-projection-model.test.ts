@@ -14,7 +14,7 @@ import type { ServerSession } from '$lib/server/types';
 import { generateUserId, insertUser } from '$lib/server/users/user-store';
 
 /*
- * A model of open pages (contract §9): each viewer holds what its page data gave it, then
+ * A model of open pages (docs/api.md): each viewer holds what its page data gave it, then
  * applies the stream's events projected for its level, as the browser's entries store does.
  * A viewer whose level changes reloads its page data (the stream closes with access-changed).
  * After every step, each viewer's store must equal what GET /api/entries answers its level.

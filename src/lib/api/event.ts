@@ -47,7 +47,7 @@ export type StreamMessage =
 	| { type: 'resync' }
 	| { type: 'heartbeat' };
 
-/** Close codes of the stream (contract §4). */
+/** Close codes of the stream (docs/stream.md). */
 export const closeCodes = {
 	sessionEnded: 4001,
 	resync: 4002,
@@ -57,7 +57,7 @@ export const closeCodes = {
 	internalError: 1011
 } as const;
 
-/** The reason words of close 4001 (contract §4). */
+/** The reason words of close 4001 (docs/stream.md). */
 export type SessionEndReason =
 	| 'expired'
 	| 'rotated'

@@ -8,7 +8,7 @@ import { findUserById } from './users/user-store';
 
 /**
  * Reads the last event id before any entity, in one read transaction, so the pair is an exact
- * snapshot and the stream opened from that id misses nothing (contract §3).
+ * snapshot and the stream opened from that id misses nothing (docs/stream.md).
  */
 export function readSnapshot<T>(read: () => T): { lastEventId: number; data: T } {
 	const db = getDb();

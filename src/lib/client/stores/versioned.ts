@@ -8,7 +8,7 @@ export interface Versioned<T> {
 }
 
 /**
- * The store's apply rule (contract §3): an event at or below what the store already holds is
+ * The store's apply rule (docs/stream.md): an event at or below what the store already holds is
  * stale (a replay, or already in the page data) and never rolls the store back.
  */
 export function applyEvent<T>(

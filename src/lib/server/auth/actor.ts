@@ -7,7 +7,7 @@ import { decideSession } from './session-decision';
 import { findSessionRow, sessionFacts, sessionTimes } from './session-store';
 
 /**
- * Authority is checked where it is used (contract §5): the hooks read the session when the
+ * Authority is checked where it is used (docs/security.md): the hooks read the session when the
  * headers arrive, but a body may arrive minutes later, after a logout, a theft or a demotion.
  * Every change made on behalf of a session calls this first inside its write transaction, so
  * what it does rests on the session and user type as they are at commit.

@@ -37,7 +37,7 @@ export type SessionCheck =
 const none = (notice?: SessionNotice): SessionCheck => ({ session: null, user: null, notice });
 
 /**
- * Checks the token of a request's cookie against contract §5. `mayRotate` is false for the
+ * Checks the token of a request's cookie against the session rules (docs/security.md). `mayRotate` is false for the
  * stream's upgrade, which never hands out a cookie.
  */
 export function checkSessionToken(

@@ -16,7 +16,7 @@ export type SessionEnding = (typeof sessionEndings)[number];
 const isEnding = (reason: string | null): reason is SessionEnding =>
 	(sessionEndings as readonly (string | null)[]).includes(reason);
 
-/** What the server knows of a presented session, reduced to what the rules of contract §5 need. */
+/** What the server knows of a presented session, reduced to what the session rules (docs/security.md) need. */
 export interface SessionFacts {
 	familyCreatedAt: number;
 	rotatesAt: number;

@@ -46,7 +46,7 @@ export function endUserFamilies(
 	return families.length;
 }
 
-/** Deletes sessions past their end, tombstones of every kind included (contract §5). */
+/** Deletes sessions past their end, tombstones of every kind included (docs/security.md). */
 export async function sweepExpiredSessions(): Promise<void> {
 	await getLucia(false).deleteExpiredSessions();
 	pruneEndedSessions(getDb(), Date.now());

@@ -32,7 +32,7 @@ function immediateTransaction(db: Db): Run {
 
 /**
  * Runs one change and its events in a single write transaction, then announces the events
- * (contract §3: nothing broadcast that is not committed, nothing committed left unbroadcast).
+ * (docs/stream.md: nothing broadcast that is not committed, nothing committed left unbroadcast).
  */
 export function change<T>(body: (tx: Change) => T, now: number = Date.now()): T {
 	const db = getDb();

@@ -66,7 +66,7 @@ const projectors: {
 };
 
 /**
- * The projection rule of contract §9: a viewer who may see the entry's new state gets it cut
+ * The projection rule (docs/stream.md): a viewer who may see the entry's new state gets it cut
  * to its level; one who may not gets its delete, so unpublishing or hiding an entry removes it
  * from every page that showed it (and is harmless on one that never had it).
  */
@@ -100,7 +100,7 @@ function personal(
 		: null;
 }
 
-/** The event as this viewer may see it, or null when it is not theirs to see (contract §3). */
+/** The event as this viewer may see it, or null when it is not theirs to see (docs/stream.md). */
 export function projectEvent(event: StoredEvent, viewer: Viewer): ApiEvent | null {
 	const project = projectors[event.type] as Projector<StoredEvent>;
 	return project(event, viewer);

@@ -4,7 +4,7 @@ import type { ServerUser } from '../types';
 
 /**
  * The event log's payloads: full state of what they name, so applying one twice is harmless
- * (contract §3). The personal ones are stored as the API shows them.
+ * (docs/stream.md). The personal ones are stored as the API shows them.
  */
 export type EventPayload =
 	| { type: 'user-update'; data: ServerUser }

@@ -57,7 +57,7 @@ export function checkPasswordResetLink(token: string): void {
  * Uses a reset link: in one write transaction it is marked used (of two parallel uses, the one
  * whose transaction runs first takes it), the user's password replaced, and every login of the
  * user ended, so whoever held a session, or the old password, is out. The person who used it gets
- * a fresh login, as after a password change (contract §5).
+ * a fresh login, as after a password change (docs/security.md).
  */
 export function usePasswordReset(
 	input: PasswordReset,

@@ -1,7 +1,7 @@
 import type { AccessLevel, Visibility } from '$lib/api';
 
 /**
- * Who may see an entry (contract §9): the public sees public entries, crew also crew entries,
+ * Who may see an entry (docs/api.md): the public sees public entries, crew also crew entries,
  * admins also drafts. Regular users see what the public sees.
  */
 export function mayView(visibility: Visibility, level: AccessLevel): boolean {

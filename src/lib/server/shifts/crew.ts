@@ -5,7 +5,7 @@ import { findUserById } from '../users/user-store';
 import { findShift } from './shift-store';
 import { toApiShift, type ServerShift } from './server-shift';
 
-/** Shifts are for crew and admins (contract §9): anyone else is refused before anything is read. */
+/** Shifts are for crew and admins (docs/api.md): anyone else is refused before anything is read. */
 export function requireCrew(user: ServerUser): void {
 	if (user.type !== 'crew' && user.type !== 'admin') {
 		throw new Refusal(403, 'only crew and admins may do this');

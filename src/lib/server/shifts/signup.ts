@@ -23,7 +23,7 @@ function crewAndShift(tx: Change, actor: ServerSession, id: string) {
 /**
  * A crew member (or admin) takes a free place. Everything is decided inside the write
  * transaction: of two people taking the last place at once, the one whose transaction runs
- * first gets it and the other is told the shift is full (contract §9). Taking a place one
+ * first gets it and the other is told the shift is full (docs/api.md). Taking a place one
  * already holds changes nothing.
  */
 export function takeShift(actor: ServerSession, id: string): ServerShift {

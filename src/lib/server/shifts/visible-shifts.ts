@@ -5,7 +5,7 @@ import { Refusal } from '../refusal';
 import { toApiShift } from './server-shift';
 import { findShift, listShifts } from './shift-store';
 
-/** Whether a level sees shifts at all: crew and admins do, nobody else (contract §9). */
+/** Whether a level sees shifts at all: crew and admins do, nobody else (docs/api.md). */
 export const seesShifts = (level: AccessLevel) => level === 'crew' || level === 'admin';
 
 /** 401 for the public, 403 for regular users: shifts exist only for crew and admins. */

@@ -21,7 +21,7 @@ export interface FanOutOptions {
 
 /**
  * Live fan-out in passes. A pass takes every event committed and not yet sent, frames them once
- * per view (contract §4: never once per socket), and writes each socket all of them in one
+ * per view (docs/stream.md: never once per socket), and writes each socket all of them in one
  * write: still one WebSocket message per event, in id order, but one system call instead of one
  * per event. The first event after a quiet moment goes out at once; what is committed while a
  * pass runs, or later in the same loop turn, waits for the next pass. A pass yields to the event

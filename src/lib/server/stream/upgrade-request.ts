@@ -8,7 +8,7 @@ export type UpgradeCheck =
 	| { ok: false; status: 400 | 403 | 404 | 421; message: string };
 
 /**
- * The refusals of contract §4, decided before any socket exists. A browser always sends
+ * The refusals of docs/stream.md, decided before any socket exists. A browser always sends
  * `Origin` on a WebSocket; a foreign or missing one is refused so no other site can open a
  * stream with the visitor's cookie (cross-site WebSocket hijacking).
  */

@@ -41,7 +41,7 @@ export interface AccountUpdate {
 /**
  * Renames the account and/or changes its password. A new password ends every session of the
  * user, the one that asked included, so no copy of any earlier cookie outlives it; the
- * requester alone gets a new login (contract §5).
+ * requester alone gets a new login (docs/security.md).
  */
 export async function updateAccount(
 	session: ServerSession,

@@ -59,7 +59,7 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 		if (suspend || (patch.type !== undefined && patch.type !== 'admin')) {
 			deletePasswordResetsMadeBy(tx.db, id);
 		}
-		// Only crew and admins hold shifts: a user made regular leaves theirs (contract §9).
+		// Only crew and admins hold shifts: a user made regular leaves theirs (docs/api.md).
 		if (patch.type === 'regular' && before.type !== 'regular') removeFromShifts(tx, id);
 		const after = updateUser(tx, id, {
 			...(patch.name !== undefined && { name: patch.name }),
