@@ -151,9 +151,14 @@ export function send(
 			if (answer) return setTimeout(() => done({ ...answer!, error: error.message }), 50);
 			// A kept-alive socket that the server closed for idleness just as this request was
 			// written on it: the server never saw the request, so send it again, as Node's own
-			// documentation of `reusedSocket` advises. Any other failure is the finding.
+			// documentation of `reusedSocket` advises. And a body the server stopped reading
+			// (it answered before the rest arrived, as it does an oversized one): on a loaded
+			// machine writing the rest can fail before the answer is read. Both are sent once
+			// more; failing twice is the finding, and a request that reached the app and failed
+			// there is still caught by the server's log (the last test).
 			const code = (error as NodeJS.ErrnoException).code;
-			if (req.reusedSocket && !retried && (code === 'ECONNRESET' || code === 'EPIPE')) {
+			const lostToWriting = req.reusedSocket || c.body !== undefined;
+			if (lostToWriting && !retried && (code === 'ECONNRESET' || code === 'EPIPE')) {
 				clearTimeout(timer);
 				settled = true;
 				return resolve(send(server, c, agent, timeoutMs, true));
