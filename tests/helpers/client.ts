@@ -66,3 +66,15 @@ export class Client {
 		});
 	}
 }
+
+/**
+ * A file's answer once it carries its Last-Modified: a body built in the same second as the one
+ * before it is dated the next second, and that date is left out until it is due.
+ */
+export async function dated(get: () => Promise<Response>): Promise<Response> {
+	for (;;) {
+		const response = await get();
+		if (response.headers.has('last-modified')) return response;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
