@@ -94,7 +94,11 @@ for (const javaScriptEnabled of [true, false]) {
 			const name = uniqueName('ender');
 			await register(page, name, javaScriptEnabled);
 			for (let i = 0; i < 2; i++) {
-				await logIn(await (await browser.newContext({ javaScriptEnabled })).newPage(), name, false);
+				await logIn(
+					await (await browser.newContext({ javaScriptEnabled: false })).newPage(),
+					name,
+					false
+				);
 			}
 
 			await page.goto('/account');
