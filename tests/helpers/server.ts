@@ -16,6 +16,8 @@ export interface TestServer {
 	output: () => string;
 	/** A read-only look at the server's database file. */
 	query<T = unknown>(sql: string, ...params: unknown[]): T[];
+	/** Writes straight into the server's database, as only a test may. */
+	write<T>(body: (db: Database.Database) => T): T;
 	stop(signal?: NodeJS.Signals): Promise<number | null>;
 	restart(): Promise<void>;
 	/** Kills the server and removes its database. */
@@ -102,6 +104,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 			const db = new Database(dbPath, { readonly: true });
 			try {
 				return db.prepare(sql).all(...params) as T[];
+			} finally {
+				db.close();
+			}
+		},
+		write(body) {
+			const db = new Database(dbPath);
+			db.pragma('busy_timeout = 5000');
+			try {
+				return body(db);
 			} finally {
 				db.close();
 			}

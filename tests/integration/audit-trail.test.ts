@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAuditRecord, ApiUser } from '../../src/lib/api';
 import { Client } from '../helpers/client';
@@ -27,20 +26,9 @@ async function registered(server: TestServer, base: string, agent = base) {
 	return { client, user: (await response.json()) as ApiUser, name };
 }
 
-/** Writes straight into the server's database, as only a test may. */
-function write<T>(server: TestServer, body: (db: Database.Database) => T): T {
-	const db = new Database(server.dbPath);
-	db.pragma('busy_timeout = 5000');
-	try {
-		return body(db);
-	} finally {
-		db.close();
-	}
-}
-
 /** `count` rows of `action` about `target`, as a flood of them would leave. */
 function flood(server: TestServer, count: number, action: string, target: ApiUser) {
-	write(server, (db) => {
+	server.write((db) => {
 		const insert = db.prepare(
 			`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail, quoted)
 				VALUES (?, NULL, NULL, ?, ?, ?, '', ?)`

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ApiCreatedPasswordReset, ApiPasswordResetLink, ApiUser } from '../../src/lib/api';
@@ -49,21 +48,10 @@ async function expectRefused(server: TestServer, url: string, name: string, stat
 	expect(page.status).toBe(status);
 }
 
-/** Writes straight into the server's database, as only a test may. */
-function write<T>(server: TestServer, body: (db: Database.Database) => T): T {
-	const db = new Database(server.dbPath);
-	db.pragma('busy_timeout = 5000');
-	try {
-		return body(db);
-	} finally {
-		db.close();
-	}
-}
-
 /** A link row as the operator's command or an older version might have left it. */
 function insertLink(server: TestServer, userId: string, createdBy: string | null): string {
 	const token = randomBytes(32).toString('base64url');
-	write(server, (db) =>
+	server.write((db) =>
 		db
 			.prepare(
 				`INSERT INTO password_reset (id, token_hash, user_id, created_by, created_at, expires_at)
@@ -152,11 +140,11 @@ describe('what ends a password reset link', () => {
 		const other = await secondAdmin();
 		const second = await createLink(other.client, user.id);
 		await expectWorks(server, second.url);
-		write(server, (db) =>
+		server.write((db) =>
 			db.prepare("UPDATE user SET type = 'crew' WHERE id = ?").run(other.user.id)
 		);
 		await expectRefused(server, second.url, name, 410);
-		write(server, (db) =>
+		server.write((db) =>
 			db.prepare("UPDATE user SET type = 'admin' WHERE id = ?").run(other.user.id)
 		);
 		await expectWorks(server, second.url);

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiUser, StreamMessage } from '../../src/lib/api';
 import { Client } from '../helpers/client';
@@ -89,17 +88,6 @@ function closedWithin(stream: TestStream, ms = 1000) {
 			throw new Error(`the stream was not closed within ${ms} ms`);
 		})
 	]);
-}
-
-/** Writes straight into the server's database, as only a test may. */
-function write<T>(body: (db: Database.Database) => T): T {
-	const db = new Database(server.dbPath);
-	db.pragma('busy_timeout = 5000');
-	try {
-		return body(db);
-	} finally {
-		db.close();
-	}
 }
 
 /** Runs a request that must be refused and checks that it wrote no audit row and no event. */
@@ -289,7 +277,7 @@ describe('suspension', () => {
 		const user = await newUser('Survivor');
 		expect((await user.client.fetch('/api/auth/account')).status).toBe(200);
 		// Only a direct write can leave a session standing beside a suspension.
-		write((db) => db.prepare('UPDATE user SET suspended_at = 1 WHERE id = ?').run(user.id));
+		server.write((db) => db.prepare('UPDATE user SET suspended_at = 1 WHERE id = ?').run(user.id));
 		expect((await user.client.fetch('/api/auth/account')).status).toBe(401);
 		const stream = await connectStream(server, { cookie: user.client.cookieHeader });
 		streams.push(stream);
@@ -393,7 +381,7 @@ describe('search, sort and paging of thousands of users', () => {
 	const many = 3_000;
 	beforeAll(() => {
 		// Straight into the database: 3,000 Argon2id registrations would take minutes.
-		write((db) => {
+		server.write((db) => {
 			const insert = db.prepare(
 				`INSERT INTO user (id, name, password_hash, type, created_at, last_seen_at)
 					VALUES (?, ?, 'x', 'regular', ?, ?)`
