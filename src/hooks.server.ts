@@ -13,6 +13,7 @@ import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
 import { log, logClientError } from '$lib/server/log';
 import { foreignChangeMessage, refusesForeignChange } from '$lib/server/same-origin';
+import { publicPageCache } from '$lib/server/pages/public-page-cache';
 import { securityHeaders } from '$lib/server/security-headers';
 import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
 import { startApp } from '$lib/server/startup';
@@ -100,12 +101,14 @@ const guardOrigin: Handle = ({ event, resolve }) => {
 };
 
 // `headers` first, so even the answers of the guards carry them; `compress` outside it, so it
-// sees the final headers.
+// sees the final headers. The page cache answers only requests the guards let through, and
+// only those without a session, so before `authenticate`.
 export const handle = sequence(
 	compress,
 	headers,
 	guardHost,
 	guardOrigin,
 	guardRequests,
+	publicPageCache,
 	authenticate
 );

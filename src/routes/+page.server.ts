@@ -21,11 +21,14 @@ export const load: PageServerLoad = ({ cookies, url, locals }) => {
 		// Nobody has registered yet: the first visitor is about to set the instance up.
 		newInstance: !locals.user && countUsers(db) === 0
 	}));
+	const location = url.searchParams.get('location');
+	locals.cacheable =
+		!locals.user && (!location || data.locations.some((place) => place.id === location));
 	return {
 		lastEventId,
 		...data,
 		viewer,
-		now: Date.now(),
+		now: locals.renderMinute ?? Date.now(),
 		firstVisit: takeFirstVisit(cookies, url, locals.user?.id)
 	};
 };

@@ -41,14 +41,11 @@ describe('compressed answers', () => {
 		expect(packed.status).toBe(200);
 		expect(packed.headers['content-encoding']).toBe('gzip');
 		expect(packed.headers['vary']).toMatch(/accept-encoding/i);
-		expect(packed.headers['content-length']).toBeUndefined();
 		const html = gunzipSync(packed.body).toString('utf8');
 		expect(html).toContain('<html');
 		expect(html).toContain('</html>');
-		// The same page but for its per-request nonce and the time it was rendered at.
-		const unstamped = (text: string) =>
-			text.replace(/nonce(-|=")[A-Za-z0-9+/=]+/g, 'nonce').replace(/now:\d+/g, 'now');
-		expect(unstamped(html)).toBe(unstamped(plain.body.toString('utf8')));
+		// The same page: renders of one page at one event id and minute are the same bytes.
+		expect(html).toBe(plain.body.toString('utf8'));
 		expect(packed.body.length).toBeLessThan(plain.body.length);
 	});
 

@@ -77,6 +77,13 @@ const schema = z.object({
 		.int()
 		.positive()
 		.default(4 * 1024 * 1024),
+	/** The public schedule pages kept rendered, gzip bytes in all (docs/performance.md). */
+	PAGE_CACHE_MAX_BYTES: count(32 * 1024 * 1024),
+	/**
+	 * How long after a later event (or the next minute) the previous page may still be served
+	 * while one request renders the new one; 0 makes every visitor after an event wait for it.
+	 */
+	PAGE_CACHE_STALE_SECONDS: z.coerce.number().min(0).max(1).default(1),
 	/** `off` sends every request through SvelteKit, the direct path's changes too (for comparison). */
 	DIRECT_CHANGES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')
 });

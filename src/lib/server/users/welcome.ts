@@ -5,7 +5,7 @@ import type { Cookies } from '@sveltejs/kit';
  * on every later one. Registering leaves this short-lived cookie holding the new user's id; the
  * home page takes it (deleting it) and says "Welcome" only to that same user.
  */
-const welcomeCookie = 'tidewatch-welcome';
+export const welcomeCookie = 'tidewatch-welcome';
 const welcomeMaxAgeSeconds = 10 * 60;
 
 export function markFirstVisit(cookies: Cookies, url: URL, userId: string): void {
