@@ -28,8 +28,13 @@ export function addDays(date: string, days: number): string {
 export const dayStart = (date: string, rule: DayRule): number =>
 	firstInstantAt(`${date}T${rule.dayStartsAt}`, rule.timeZone);
 
+/** The day found last: pages ask in schedule order, so the next entry is mostly on it too. */
+let lastDay: { rule: string; start: number; end: number; date: string } | undefined;
+
 /** The day of the gathering an instant belongs to: its start is at or before it, the next after. */
 export function gatheringDate(ms: number, rule: DayRule): string {
+	const ruleKey = `${rule.timeZone}|${rule.dayStartsAt}`;
+	if (lastDay?.rule === ruleKey && lastDay.start <= ms && ms < lastDay.end) return lastDay.date;
 	const [hours, minutes] = rule.dayStartsAt.split(':').map(Number);
 	// The wall clock moved back by the start hour names the day, but for an hour or so around a
 	// daylight-saving change: the boundaries themselves decide.
@@ -39,7 +44,10 @@ export function gatheringDate(ms: number, rule: DayRule): string {
 		const [start, end] = bounds(date, rule);
 		if (ms < start) date = addDays(date, -1);
 		else if (ms >= end) date = addDays(date, 1);
-		else return date;
+		else {
+			lastDay = { rule: ruleKey, start, end, date };
+			return date;
+		}
 	}
 }
 

@@ -109,9 +109,24 @@ export function firstInstantAt(local: string, timeZone: string): number {
 	return after;
 }
 
+// A day's entries share a few dozen start and end times: each is formatted once.
+const times = new Map<string, string>();
+
 /** "18:30" in the zone. */
-export const formatTime = (ms: number, timeZone: string) =>
-	format(timeZone, 'time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+export function formatTime(ms: number, timeZone: string): string {
+	const key = `${timeZone}|${ms}`;
+	let time = times.get(key);
+	if (time === undefined) {
+		if (times.size >= 4096) times.clear();
+		time = format(timeZone, 'time', {
+			hour: '2-digit',
+			minute: '2-digit',
+			hourCycle: 'h23'
+		}).format(ms);
+		times.set(key, time);
+	}
+	return time;
+}
 
 /** "Saturday 4 July" for a YYYY-MM-DD date (a calendar date: no zone applies). */
 export function formatDay(date: string): string {
