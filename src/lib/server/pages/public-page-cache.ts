@@ -1,12 +1,11 @@
-import { promisify } from 'node:util';
-import { gunzipSync, gzip as gzipCallback } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { readSessionToken } from '../auth/cookie';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { subscribeEvents } from '../events/bus';
 import { readLastEventId } from '../events/log';
-import { acceptsGzip } from '../compression';
+import { acceptsGzip, gzipBytes } from '../compression';
 import { welcomeCookie } from '../users/welcome';
 
 /*
@@ -15,8 +14,6 @@ import { welcomeCookie } from '../users/welcome';
  * event or minute. A cached page is correct by construction: it carries the event id it was
  * read at, and the stream brings it up to date from there. docs/performance.md tells the design.
  */
-
-const gzip = promisify(gzipCallback);
 
 /** The paths whose anonymous answers may be kept; their loads still decide (`locals.cacheable`). */
 const cachedPath = /^\/(?:days\/\d{4}-\d{2}-\d{2})?$/;
@@ -206,7 +203,7 @@ async function render(
 		minute,
 		etag: pageEtag(variant, eventId, minute),
 		headers,
-		gzipped: new Uint8Array(await gzip(await response.arrayBuffer()))
+		gzipped: new Uint8Array(await gzipBytes(await response.arrayBuffer()))
 	};
 	return { response, page };
 }
