@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiLocation } from '$lib/api';
+import { dayStart, gatheringDate } from '$lib/schedule/days';
 import { Client } from '../helpers/client';
 import { freePort, startServer, type TestServer } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
@@ -13,18 +17,26 @@ const nginxBinary = '/usr/sbin/nginx';
 const root = resolve(import.meta.dirname, '../..');
 
 /**
- * The `map` and `location` blocks of docs/deploy.md's nginx site, as documented: only the app's
- * address changes. The test's own server block listens on plain http on a free port.
+ * The cache path, `map` and `location` blocks of docs/deploy.md's nginx site, as documented:
+ * only the app's address and the cache's folder change. The test's own server block listens on
+ * plain http on a free port.
  */
-function documentedProxy(appPort: number): { map: string; locations: string } {
+function documentedProxy(
+	appPort: number,
+	cacheDir: string
+): { cache: string; maps: string; locations: string } {
 	const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
 	const site = /```nginx\n([\s\S]*?)```/.exec(doc)?.[1];
 	if (!site) throw new Error('docs/deploy.md has no nginx block');
-	const map = /^map [\s\S]*?^\}/m.exec(site)?.[0];
+	const cache = /^proxy_cache_path \S+ (.*)$/m.exec(site)?.[1];
+	const maps = site.match(/^map [\s\S]*?^\}/gm);
 	const locations = site.match(/^\tlocation [\s\S]*?^\t\}/gm);
-	if (!map || !locations?.length) throw new Error('the nginx block lost its map or locations');
+	if (!cache || !maps?.length || !locations?.length) {
+		throw new Error('the nginx block lost its proxy_cache_path, maps or locations');
+	}
 	return {
-		map,
+		cache: `proxy_cache_path ${cacheDir} ${cache}`,
+		maps: maps.join('\n'),
 		locations: locations.join('\n').replaceAll('127.0.0.1:3000', `127.0.0.1:${appPort}`)
 	};
 }
@@ -64,6 +76,8 @@ describe('behind a real nginx, configured as docs/deploy.md says', () => {
 	let dir: string;
 	let proxyUrl: string;
 	let nginxLog = '';
+	/** The first user, so the admin: registered before the other tests' users. */
+	let admin: Client;
 
 	beforeAll(async () => {
 		if (!existsSync(nginxBinary)) {
@@ -87,7 +101,7 @@ describe('behind a real nginx, configured as docs/deploy.md says', () => {
 		});
 		dir = mkdtempSync(join(tmpdir(), 'tidewatch-nginx-'));
 		for (const temp of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, temp));
-		const { map, locations } = documentedProxy(app.port);
+		const { cache, maps, locations } = documentedProxy(app.port, join(dir, 'cache'));
 		// Not the system's nginx: its own files, in the foreground, as whoever runs the test.
 		// nginx connects to the app from 127.0.0.2, so an address the app reports as 127.0.0.1
 		// can only have come from X-Forwarded-For.
@@ -104,7 +118,8 @@ http {
 	uwsgi_temp_path ${dir}/uwsgi;
 	scgi_temp_path ${dir}/scgi;
 	proxy_bind 127.0.0.2;
-${map}
+	${cache}
+${maps}
 	server {
 		listen 127.0.0.1:${proxyPort};
 		server_name _;
@@ -126,6 +141,8 @@ ${locations}
 		await waitForPort(proxyPort).catch((error: Error) => {
 			throw new Error(`${error.message}\n${nginxLog}`);
 		});
+		admin = new Client(proxyUrl);
+		expect((await admin.register('Cache warden')).status).toBe(201);
 	});
 
 	afterAll(async () => {
@@ -172,8 +189,106 @@ ${locations}
 
 		// The log line may reach us after the answer did.
 		await expect
-			.poll(() => logEntries(app).find((entry) => entry.event === 'login'))
+			.poll(() =>
+				logEntries(app).find((entry) => entry.event === 'login' && entry.name === 'Proxied')
+			)
 			.toMatchObject({ name: 'Proxied', address: '127.0.0.1' });
+	});
+
+	describe('its cache', () => {
+		let location: ApiLocation;
+
+		/** An entry of today, so that `/` shows it; created by the admin through the proxy's API. */
+		async function createEntry(title: string) {
+			const today = gatheringDate(Date.now(), { timeZone: 'UTC', dayStartsAt: '00:00' });
+			const start = dayStart(today, { timeZone: 'UTC', dayStartsAt: '00:00' }) + 3_600_000;
+			const response = await admin.json('/api/entries', 'POST', {
+				title,
+				locationId: location.id,
+				start,
+				end: start + 3_600_000,
+				visibility: 'public'
+			});
+			expect(response.status).toBe(201);
+		}
+
+		/** Asks until two answers in a row are a kept page and nginx's copy of it. */
+		async function warm(path: string): Promise<[Answer, Answer]> {
+			return until(async () => {
+				const first = await get(proxyUrl + path);
+				const second = await get(proxyUrl + path);
+				const kept = ['MISS', 'HIT'].includes(status(first)) && status(second) === 'HIT';
+				return kept ? [first, second] : undefined;
+			}, `nginx to keep ${path}`);
+		}
+
+		beforeAll(async () => {
+			const created = await admin.json('/api/locations', 'POST', { name: 'Harbour stage' });
+			location = (await created.json()) as ApiLocation;
+			await createEntry('Tide opening');
+		});
+
+		it('answers anonymous visitors of `/` itself within the second, and shows an event once the second is over', async () => {
+			const [first, second] = await warm('/');
+			expect(second.body.equals(first.body)).toBe(true);
+			expect(second.headers['cache-control']).toBe('public, max-age=0, s-maxage=1');
+			expect(html(second)).toContain('Tide opening');
+
+			await createEntry('Low water walk');
+			await until(
+				async () => html(await get(`${proxyUrl}/`)).includes('Low water walk') || undefined,
+				'the new entry to show'
+			);
+		});
+
+		it('a cached answer never reaches a logged-in visitor, nor a personal answer anyone else', async () => {
+			const visitor = new Client(proxyUrl);
+			expect((await visitor.register('Night owl')).status).toBe(201);
+
+			await warm('/');
+			const personal = await get(`${proxyUrl}/`, { cookie: visitor.cookieHeader });
+			expect(html(personal)).toContain('Night owl');
+			expect(personal.headers['cache-control']).toBe('no-store');
+			expect(status(personal)).toBe('BYPASS');
+			// And what the crowd gets next is still the public page.
+			expect(html(await get(`${proxyUrl}/`))).not.toContain('Night owl');
+
+			// A personal page asked for first is not kept for the next anonymous visitor.
+			const own = await get(`${proxyUrl}/?by=location`, { cookie: visitor.cookieHeader });
+			expect(html(own)).toContain('Night owl');
+			const anonymous = await get(`${proxyUrl}/?by=location`);
+			expect(html(anonymous)).not.toContain('Night owl');
+			expect(anonymous.headers['cache-control']).toBe('public, max-age=0, s-maxage=1');
+			expect(status(anonymous)).toBe('MISS');
+
+			// Any cookie of the app goes to the app, even one that is no session: the app answers
+			// those itself (a notice), not with the public page nginx keeps.
+			await warm('/');
+			for (const cookie of [
+				'tidewatch_session=made-up',
+				'tidewatch-welcome=x',
+				`other=1; ${visitor.cookieHeader}`
+			]) {
+				const answer = await get(`${proxyUrl}/`, { cookie });
+				expect(answer.headers['x-tidewatch-cache'], cookie).toBeUndefined();
+				expect(status(answer), cookie).toBe('BYPASS');
+			}
+			// The session's name under https: the app on plain http does not read it, nginx does.
+			const secure = await get(`${proxyUrl}/`, { cookie: '__Host-tidewatch_session=made-up' });
+			expect(status(secure)).toBe('BYPASS');
+		});
+
+		it('keeps the built files', async () => {
+			const page = html(await get(`${proxyUrl}/register`));
+			const asset = /_app\/immutable\/[^"']+\.js/.exec(page)?.[0];
+			expect(asset).toBeDefined();
+			const first = await get(`${proxyUrl}/${asset}`);
+			expect(first.status).toBe(200);
+			expect(first.headers['cache-control']).toContain('immutable');
+			const second = await get(`${proxyUrl}/${asset}`);
+			expect(status(second)).toBe('HIT');
+			expect(second.body.equals(first.body)).toBe(true);
+		});
 	});
 
 	it('a forged X-Forwarded-For from the client does not become its address', async () => {
@@ -203,4 +318,44 @@ function logEntries(server: TestServer): Record<string, unknown>[] {
 		.split('\n')
 		.filter((line) => line.startsWith('{'))
 		.map((line) => JSON.parse(line));
+}
+
+interface Answer {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+}
+
+/** A GET as a phone sends it, gzip taken; the body as it came over the wire. */
+function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+	return new Promise((done, fail) => {
+		const req = request(url, { headers: { 'accept-encoding': 'gzip', ...headers } }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () =>
+				done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) })
+			);
+		});
+		req.on('error', fail);
+		req.end();
+	});
+}
+
+const html = (answer: Answer) =>
+	(answer.headers['content-encoding'] === 'gzip' ? gunzipSync(answer.body) : answer.body).toString(
+		'utf8'
+	);
+
+/** How nginx's cache answered (HIT, MISS, BYPASS, STALE, ...). */
+const status = (answer: Answer) => String(answer.headers['x-cache-status']);
+
+/** Tries until `attempt` gives a value, for a few seconds: nginx keeps a page one second. */
+async function until<T>(attempt: () => Promise<T | undefined>, what: string): Promise<T> {
+	const deadline = Date.now() + 10_000;
+	for (;;) {
+		const value = await attempt();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
 }
