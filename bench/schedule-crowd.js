@@ -176,7 +176,7 @@ serve({
 			encodings: state.encodings,
 			distinctBodies: state.bodies.size,
 			distinctEtags: state.etags.size,
-			bodyBytesSeen: [...state.bodyBytes].sort((a, b) => a - b),
+			bodyBytes: { min: Math.min(...state.bodyBytes), max: Math.max(...state.bodyBytes) },
 			answersWithSetCookie: state.rotations,
 			resent: state.resent
 		};
