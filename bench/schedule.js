@@ -1,28 +1,39 @@
-// `node bench/schedule.js` (and the end of `npm run bench`): the schedule at scale (issue 12,
-// point 8) against the built production server, in its own process with its own server and
+// `node bench/schedule.js` (and the end of `npm run bench`): the schedule at scale (issues 12 and
+// 20) against the built production server, in its own process with its own server and
 // database, next to a bare floor measured in the same run on the same machine.
 //
 //   1. A gathering of 2,000 entries at 40 locations over four days (mostly public, some crew,
-//      some drafts), built through the HTTP API as an admin.
+//      some drafts), built through the HTTP API as an admin; a visitor with 30 marks, and 100
+//      regular users (the logged-in crowd) with 3 marks each.
 //   2. Renders of `/`, for the public and for a logged-in regular user: median and p99 over
 //      repeated requests (asking for no compression), HTML bytes and their gzip size (level 6 is
-//      what the app sends a browser that takes gzip), against the floor: the same bytes answered as a static page by a bare
-//      `node:http` server (bench/schedule-floor.js), to the same client, rounds interleaved.
-//   3. Fan-out of entry edits (PATCH /api/entries/[id] of public entries, at a fixed rate) to
+//      what the app sends a browser that takes gzip), against the floor: the same bytes answered
+//      as a static page by a bare `node:http` server (bench/schedule-floor.js), to the same
+//      client, rounds interleaved.
+//   3. Crowds (bench/schedule-crowd.js, a process of its own): 100 clients, each on its own
+//      kept-alive connection with `accept-encoding: gzip`, closed loop, 2,000 GETs of `/` in all:
+//      anonymous, then 100 different logged-in users (each keeps its cookies from Set-Cookie).
+//      Pages a second, p50, p99, against the floor answering the first view's gzip bytes exactly
+//      as the app sent them (no compression of its own), back to back. Sizes of that first view.
+//   4. Fan-out of entry edits (PATCH /api/entries/[id] of public entries, at a fixed rate) to
 //      2,000 public streams opened before the edits start: deliveries/s and latency, against
-//      the floor's bare `ws` broadcast of the same payload at the same rate to as many streams.
+//      the floor's bare `ws` broadcast of the same payload at the same rate to as many streams;
+//      then the same edits again while an anonymous crowd asks for `/` throughout.
+// Issue 20's targets are printed beside the figures; the run does not fail on them.
 //
 // Options (each --name value or --name=value): --entries 2000, --locations 40, --renders 100
 // (timed renders per page and viewer), --clients 2000 (public streams), --rate 20 (edits per
-// second), --duration 10 (seconds of edits), --output bench/schedule-results.json, --profile <dir>
-// (writes the app server's V8 CPU profile there, for bench/profile-summary.js); --quick
-// (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders: about 10 s, for CI).
+// second), --duration 10 (seconds of edits), --crowd 100 (clients of each crowd, and logged-in
+// users), --crowd-requests 2000 (GETs per crowd), --output bench/schedule-results.json,
+// --profile <dir> (writes the app server's V8 CPU profile there, for bench/profile-summary.js);
+// --quick (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders, crowds of 20
+// clients and 200 GETs: well under a minute, for CI).
 //
 // SCHEDULE_BENCH_DUMP=<dir> keeps the two pages and a copy of the database there, to look at
 // `/` in a browser afterwards (DATABASE_PATH=<dir>/tidewatch.db npm start).
 //
-// It builds nothing: it runs a copy of build/ as it is. Exit 1 when a delivery is missing or a
-// request fails.
+// It builds nothing: it runs a copy of build/ as it is. Exit 1 when a delivery is missing, a
+// request fails or a crowd's answer is not 200.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import {
 	copyFileSync,
