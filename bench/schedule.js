@@ -512,7 +512,14 @@ async function crowd(server, url, warmUrl, cookies, names) {
 	const result = await crowdProcess.call('finish');
 	const spent = cpu();
 	await crowdProcess.call('close');
-	return { ...result, warmUpStatuses: warm.statuses, cpu: spent };
+	return {
+		...result,
+		warmUpStatuses: warm.statuses,
+		// What a page costs the server, on all its threads: the figure other work on the machine
+		// disturbs least (pages a second fall with the share of the machine the server gets).
+		serverCpuMsPerPage: round((spent.serverSeconds * 1000) / result.answered, 2),
+		cpu: spent
+	};
 }
 
 /** The app's crowd, then the floor's, back to back: the same client, concurrency and count. */
@@ -532,6 +539,7 @@ async function crowdPair(who, cookies, names) {
 		ratioPagesPerSecond: round(tidewatch.pagesPerSecond / bare.pagesPerSecond, 3),
 		ratioP50: round(tidewatch.latency.p50Ms / bare.latency.p50Ms, 2),
 		ratioP99: round(tidewatch.latency.p99Ms / bare.latency.p99Ms, 2),
+		ratioServerCpuPerPage: round(tidewatch.serverCpuMsPerPage / bare.serverCpuMsPerPage, 1),
 		firstView: firstViews[`crowd-${who}`]
 	};
 }
@@ -922,7 +930,20 @@ for (const who of ['public', 'user']) {
 			c.ratioP99,
 			who === 'public' ? said(targets.publicP99Ratio) : ''
 		],
-		[label, 'not 200 (failed)', a.failed, b.failed, ''],
+		[
+			label,
+			'server CPU per page (ms)',
+			a.serverCpuMsPerPage,
+			b.serverCpuMsPerPage,
+			c.ratioServerCpuPerPage
+		],
+		[
+			label,
+			'not 200 / sent again after a reset',
+			`${a.failed} / ${a.resent}`,
+			`${b.failed} / ${b.resent}`,
+			''
+		],
 		[
 			label,
 			'first view: HTML / as sent',
@@ -944,7 +965,7 @@ rows.push(
 	[
 		'edits in crowd',
 		'p50 / p99 from commit (ms)',
-		`${inCrowd.fromCommit.p50Ms} / ${inCrowd.fromCommit.p99Ms}`,
+		`${fmt(inCrowd.fromCommit.p50Ms)} / ${fmt(inCrowd.fromCommit.p99Ms)}`,
 		'',
 		'',
 		said(targets.editsDuringCrowdP99FromCommitMs)
@@ -952,15 +973,16 @@ rows.push(
 	[
 		'edits in crowd',
 		'p50 / p99 from request (ms)',
-		`${inCrowd.fromRequest.p50Ms} / ${inCrowd.fromRequest.p99Ms}`,
+		`${fmt(inCrowd.fromRequest.p50Ms)} / ${fmt(inCrowd.fromRequest.p99Ms)}`,
 		'',
 		''
 	],
 	['edits in crowd', 'missing deliveries', inCrowd.missing, '', ''],
+	['edits in crowd', 'edits not 200', inCrowd.edits - inCrowd.accepted, '', ''],
 	[
 		'edits in crowd',
 		'crowd meanwhile: pages/s, p99 (ms)',
-		`${inCrowd.crowd.pagesPerSecond}, ${inCrowd.crowd.latency.p99Ms}`,
+		`${fmt(inCrowd.crowd.pagesPerSecond)}, ${fmt(inCrowd.crowd.latency.p99Ms)}`,
 		'',
 		''
 	]
