@@ -13,8 +13,9 @@
 //   3. Crowds (bench/schedule-crowd.js, a process of its own): 100 clients, each on its own
 //      kept-alive connection with `accept-encoding: gzip`, closed loop, 2,000 GETs of `/` in all:
 //      anonymous, then 100 different logged-in users (each keeps its cookies from Set-Cookie).
-//      Pages a second, p50, p99, against the floor answering the first view's gzip bytes exactly
-//      as the app sent them (no compression of its own), back to back. Sizes of that first view.
+//      Pages a second, p50, p99 and server CPU per page, against the floor answering the first
+//      view's gzip bytes exactly as the app sent them (no compression of its own), back to back.
+//      Sizes of that first view.
 //   4. Fan-out of entry edits (PATCH /api/entries/[id] of public entries, at a fixed rate) to
 //      2,000 public streams opened before the edits start: deliveries/s and latency, against
 //      the floor's bare `ws` broadcast of the same payload at the same rate to as many streams;
