@@ -201,19 +201,21 @@ export function serveStreams(server, sockets, { host, port }) {
 /**
  * Requests to the app from a bench script over kept-alive connections (node:http costs the
  * bench process less CPU per request than fetch, and the machine has two cores for both).
- * `call` answers { status, headers, text, json, cookie, ms }: `cookie` is the session cookie the
- * answer set, if any, and `ms` the time to the last byte. `url` may be a path under `base`.
+ * `call` answers { status, headers, bytes, text, json, cookie, ms }: `cookie` is the session
+ * cookie the answer set, if any, and `ms` the time to the last byte. `url` may be a path under
+ * `base`; `encoding` is sent as `accept-encoding` (`bytes` then holds the body as it came).
  */
 export function httpClient(base, maxSockets) {
 	let agent = new Agent({ keepAlive: true, maxSockets });
 	let resent = 0;
 
-	function call(method, url, { cookie, body, accept } = {}) {
+	function call(method, url, { cookie, body, accept, encoding } = {}) {
 		return new Promise((done, fail) => {
 			const data = body === undefined ? undefined : JSON.stringify(body);
 			const headers = { origin: base };
 			if (cookie) headers.cookie = cookie;
 			if (accept) headers.accept = accept;
+			if (encoding) headers['accept-encoding'] = encoding;
 			if (data !== undefined) {
 				headers['content-type'] = 'application/json';
 				headers['content-length'] = Buffer.byteLength(data);
@@ -225,7 +227,8 @@ export function httpClient(base, maxSockets) {
 					res.on('data', (chunk) => chunks.push(chunk));
 					res.on('end', () => {
 						const ms = nowMs() - started;
-						const text = Buffer.concat(chunks).toString();
+						const bytes = Buffer.concat(chunks);
+						const text = bytes.toString();
 						const cookie = (res.headers['set-cookie'] ?? [])
 							.map((c) => c.split(';')[0])
 							.find((c) => !c.endsWith('='));
@@ -235,7 +238,7 @@ export function httpClient(base, maxSockets) {
 						} catch {
 							// a page, not JSON
 						}
-						done({ status: res.statusCode, headers: res.headers, text, json, cookie, ms });
+						done({ status: res.statusCode, headers: res.headers, bytes, text, json, cookie, ms });
 					});
 				});
 				// A kept-alive socket the server closed for idleness just as it was picked fails the

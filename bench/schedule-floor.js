@@ -3,7 +3,9 @@
 // of the app (no session, no database, no SvelteKit, no projection).
 //
 //   GET /page/<name>   the bytes of $FLOOR_PAGES/<name>.html, read once at start, as text/html:
-//                      the floor of a server-side render of the same size
+//                      the floor of a server-side render of the same size; or of <name>.html.gz,
+//                      with `content-encoding: gzip`: bytes the app compressed, sent as they are
+//                      (the floor of a page cached already compressed)
 //   POST /broadcast    takes an ApiEvent, wraps it as {"type":"event","id":N,"event":…} with
 //                      the next id, notes the time it had the whole body, and sends that one
 //                      buffer to every socket: the floor of the app's fan-out
@@ -19,8 +21,9 @@ const host = process.env.HOST ?? '127.0.0.1';
 const pages = new Map();
 if (process.env.FLOOR_PAGES) {
 	for (const file of readdirSync(process.env.FLOOR_PAGES)) {
-		if (file.endsWith('.html'))
-			pages.set(file.slice(0, -5), readFileSync(join(process.env.FLOOR_PAGES, file)));
+		const [, name, gzip] = file.match(/^(.+)\.html(\.gz)?$/) ?? [];
+		if (name)
+			pages.set(name, { body: readFileSync(join(process.env.FLOOR_PAGES, file)), gzip: !!gzip });
 	}
 }
 
@@ -31,10 +34,11 @@ let stamps = [];
 const server = createServer((request, response) => {
 	const page = request.method === 'GET' && request.url?.match(/^\/page\/([a-z-]+)$/)?.[1];
 	if (page && pages.has(page)) {
-		const body = pages.get(page);
+		const { body, gzip } = pages.get(page);
 		response.writeHead(200, {
 			'content-type': 'text/html',
-			'content-length': body.length
+			'content-length': body.length,
+			...(gzip ? { 'content-encoding': 'gzip' } : {})
 		});
 		response.end(body);
 		return;

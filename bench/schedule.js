@@ -1,28 +1,40 @@
-// `node bench/schedule.js` (and the end of `npm run bench`): the schedule at scale (issue 12,
-// point 8) against the built production server, in its own process with its own server and
+// `node bench/schedule.js` (and the end of `npm run bench`): the schedule at scale (issues 12 and
+// 20) against the built production server, in its own process with its own server and
 // database, next to a bare floor measured in the same run on the same machine.
 //
 //   1. A gathering of 2,000 entries at 40 locations over four days (mostly public, some crew,
-//      some drafts), built through the HTTP API as an admin.
+//      some drafts), built through the HTTP API as an admin; a visitor with 30 marks, and 100
+//      regular users (the logged-in crowd) with 3 marks each.
 //   2. Renders of `/`, for the public and for a logged-in regular user: median and p99 over
 //      repeated requests (asking for no compression), HTML bytes and their gzip size (level 6 is
-//      what the app sends a browser that takes gzip), against the floor: the same bytes answered as a static page by a bare
-//      `node:http` server (bench/schedule-floor.js), to the same client, rounds interleaved.
-//   3. Fan-out of entry edits (PATCH /api/entries/[id] of public entries, at a fixed rate) to
+//      what the app sends a browser that takes gzip), against the floor: the same bytes answered
+//      as a static page by a bare `node:http` server (bench/schedule-floor.js), to the same
+//      client, rounds interleaved.
+//   3. Crowds (bench/schedule-crowd.js, a process of its own): 100 clients, each on its own
+//      kept-alive connection with `accept-encoding: gzip`, closed loop, 2,000 GETs of `/` in all:
+//      anonymous, then 100 different logged-in users (each keeps its cookies from Set-Cookie).
+//      Pages a second, p50, p99 and server CPU per page, against the floor answering the first
+//      view's gzip bytes exactly as the app sent them (no compression of its own), back to back.
+//      Sizes of that first view.
+//   4. Fan-out of entry edits (PATCH /api/entries/[id] of public entries, at a fixed rate) to
 //      2,000 public streams opened before the edits start: deliveries/s and latency, against
-//      the floor's bare `ws` broadcast of the same payload at the same rate to as many streams.
+//      the floor's bare `ws` broadcast of the same payload at the same rate to as many streams;
+//      then the same edits again while an anonymous crowd asks for `/` throughout.
+// Issue 20's targets are printed beside the figures; the run does not fail on them.
 //
 // Options (each --name value or --name=value): --entries 2000, --locations 40, --renders 100
 // (timed renders per page and viewer), --clients 2000 (public streams), --rate 20 (edits per
-// second), --duration 10 (seconds of edits), --output bench/schedule-results.json, --profile <dir>
-// (writes the app server's V8 CPU profile there, for bench/profile-summary.js); --quick
-// (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders: about 10 s, for CI).
+// second), --duration 10 (seconds of edits), --crowd 100 (clients of each crowd, and logged-in
+// users), --crowd-requests 2000 (GETs per crowd), --output bench/schedule-results.json,
+// --profile <dir> (writes the app server's V8 CPU profile there, for bench/profile-summary.js);
+// --quick (500 entries at 10 locations, 200 streams, 3 s of edits, 15 renders, crowds of 20
+// clients and 200 GETs: well under a minute, for CI).
 //
 // SCHEDULE_BENCH_DUMP=<dir> keeps the two pages and a copy of the database there, to look at
 // `/` in a browser afterwards (DATABASE_PATH=<dir>/tidewatch.db npm start).
 //
-// It builds nothing: it runs a copy of build/ as it is. Exit 1 when a delivery is missing or a
-// request fails.
+// It builds nothing: it runs a copy of build/ as it is. Exit 1 when a delivery is missing, a
+// request fails or a crowd's answer is not 200.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import {
 	copyFileSync,
@@ -38,7 +50,7 @@ import {
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import {
 	cpuSeconds,
@@ -63,10 +75,20 @@ const defaults = {
 	clients: 2000,
 	rate: 20,
 	duration: 10,
+	crowd: 100,
+	crowdRequests: 2000,
 	output: join(benchDir, 'schedule-results.json'),
 	profile: null
 };
-const quick = { entries: 500, locations: 10, clients: 200, duration: 3, renders: 15 };
+const quick = {
+	entries: 500,
+	locations: 10,
+	clients: 200,
+	duration: 3,
+	renders: 15,
+	crowd: 20,
+	crowdRequests: 200
+};
 
 let options;
 try {
@@ -90,8 +112,8 @@ const minute = 60_000;
 
 // ---------------------------------------------------------------- processes
 
-// Each stream is a descriptor in the client process and one in the server.
-const filesNeeded = options.clients + 1024;
+// Each stream and each crowd connection is a descriptor in a client process and one in the server.
+const filesNeeded = options.clients + options.crowd + 1024;
 const limits = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' })
 	.stdout.trim()
 	.split('\n')
@@ -153,6 +175,59 @@ async function launch(name, args, env, cwd) {
 	return child;
 }
 
+/** A helper process of bench/ that answers commands over IPC (serve() in lib.js). */
+function forkChild(script) {
+	const [command, argv] = nodeCommand([join(benchDir, script)]);
+	const child =
+		command === process.execPath
+			? fork(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+			: spawn(command, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	children.add(child);
+	let next = 0;
+	const pending = new Map();
+	child.on('message', ({ id, result, error }) => {
+		const waiter = pending.get(id);
+		pending.delete(id);
+		if (error) waiter?.fail(new Error(`${script}: ${error}`));
+		else waiter?.done(result);
+	});
+	return {
+		child,
+		call: (cmd, args) =>
+			new Promise((done, fail) => {
+				const id = next++;
+				pending.set(id, { done, fail });
+				child.send({ id, cmd, args });
+			})
+	};
+}
+
+/** Where the machine's CPU goes from now until the returned function is called. */
+function cpuWindow(pids) {
+	const before = Object.fromEntries(
+		Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])
+	);
+	const mainBefore = process.cpuUsage();
+	const machineBefore = machineCpu();
+	return () => {
+		const machine = machineCpu();
+		const main = process.cpuUsage(mainBefore);
+		const busy = machine.busy - machineBefore.busy;
+		const spent = Object.fromEntries(
+			Object.entries(pids).map(([name, pid]) => [`${name}Seconds`, cpuSeconds(pid) - before[name]])
+		);
+		const mainCpu = (main.user + main.system) / 1e6;
+		const ours = Object.values(spent).reduce((a, b) => a + b, 0) + mainCpu;
+		return {
+			windowSeconds: round(machine.total - machineBefore.total, 2),
+			machineBusySeconds: round(busy, 2),
+			...Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, round(v, 2)])),
+			benchScriptSeconds: round(mainCpu, 2),
+			otherSeconds: round(busy - ours, 2)
+		};
+	};
+}
+
 // The server runs from a copy of build/ taken now, so a rebuild while the benchmark runs cannot
 // swap the code under test.
 const appDir = join(tmp, 'app');
@@ -182,6 +257,8 @@ const app = await launch(
 		DATABASE_PATH: dbPath,
 		// Every stream comes from 127.0.0.1, far more than one visitor may open.
 		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
+		// The logged-in crowd registers from one address, far more than one hall would.
+		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: String(options.crowd + 100),
 		// The visitor marks its entries in one go, faster than a person.
 		RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100000',
 		RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '100000',
@@ -268,6 +345,21 @@ for (let i = 0; i < 30; i++) {
 	const entry = publicEntries[(i * 53) % publicEntries.length];
 	await must('PUT', `/api/auth/account/interests/${entry.id}`, { cookie: visitor });
 }
+// The logged-in crowd: as many regular users as crowd clients, each with a session of its own
+// (registering logs in) and three marks.
+log(`registering ${options.crowd} users for the logged-in crowd`);
+const crowdNames = Array.from({ length: options.crowd }, (_, i) => `Crowd user ${i + 1}`);
+const crowdCookies = await pool(
+	crowdNames.map((name, i) => async () => {
+		const { cookie } = await must('POST', '/api/auth/register', { body: { name, password } }, 201);
+		for (let k = 0; k < 3; k++) {
+			const entry = publicEntries[(i * 7 + k * 101) % publicEntries.length];
+			await must('PUT', `/api/auth/account/interests/${entry.id}`, { cookie });
+		}
+		return cookie;
+	}),
+	8
+);
 const counts = { public: 0, crew: 0, draft: 0 };
 for (const e of entries) counts[e.visibility]++;
 log(
@@ -295,6 +387,26 @@ for (const [who, cookie] of viewers) {
 	if (process.env.SCHEDULE_BENCH_DUMP)
 		writeFileSync(join(process.env.SCHEDULE_BENCH_DUMP, `${who}.html`), html);
 	pages[who] = html;
+}
+// The first view of `/` as a phone gets it (`accept-encoding: gzip`), for the public and for
+// the first crowd user: its bytes exactly as the app sent them are what the floor answers the
+// crowds with, without compressing them again.
+const firstViews = {};
+for (const [who, i] of [
+	['crowd-public', null],
+	['crowd-user', 0]
+]) {
+	const cookie = i === null ? undefined : crowdCookies[i];
+	const answer = await must('GET', '/', { cookie, accept: 'text/html', encoding: 'gzip' });
+	if (answer.cookie && i !== null) crowdCookies[i] = answer.cookie;
+	const encoding = answer.headers['content-encoding'] ?? null;
+	if (encoding !== null && encoding !== 'gzip') throw new Error(`/ came ${encoding}`);
+	writeFileSync(join(pagesDir, `${who}.html${encoding ? '.gz' : ''}`), answer.bytes);
+	firstViews[who] = {
+		encoding,
+		sentBytes: answer.bytes.length,
+		htmlBytes: encoding ? gunzipSync(answer.bytes).length : answer.bytes.length
+	};
 }
 const floorPort = await freePort();
 const floorBase = `http://127.0.0.1:${floorPort}`;
@@ -386,33 +498,66 @@ const renders = Object.fromEntries(
 	})
 );
 
-// ---------------------------------------------------------------- 2. fan-out of entry edits
+// ---------------------------------------------------------------- 2. crowds asking for `/`
 
-const clientsProcess = (() => {
-	const [command, argv] = nodeCommand([join(benchDir, 'schedule-clients.js')]);
-	const child =
-		command === process.execPath
-			? fork(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-			: spawn(command, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	children.add(child);
-	let next = 0;
-	const pending = new Map();
-	child.on('message', ({ id, result, error }) => {
-		const waiter = pending.get(id);
-		pending.delete(id);
-		if (error) waiter?.fail(new Error(`clients: ${error}`));
-		else waiter?.done(result);
-	});
+const crowdProcess = forkChild('schedule-crowd.js');
+
+/**
+ * One crowd: `options.crowd` clients, each on its own kept-alive connection (opened by one
+ * cheap request before the clock starts), closed loop, `options.crowdRequests` GETs of `url`.
+ */
+async function crowd(server, url, warmUrl, cookies, names) {
+	const warm = await crowdProcess.call('open', { count: options.crowd, cookies, warmUrl });
+	const cpu = cpuWindow({ server: server.pid, crowd: crowdProcess.child.pid });
+	await crowdProcess.call('start', { url, requests: options.crowdRequests, names });
+	const result = await crowdProcess.call('finish');
+	const spent = cpu();
+	await crowdProcess.call('close');
 	return {
-		child,
-		call: (cmd, args) =>
-			new Promise((done, fail) => {
-				const id = next++;
-				pending.set(id, { done, fail });
-				child.send({ id, cmd, args });
-			})
+		...result,
+		warmUpStatuses: warm.statuses,
+		// What a page costs the server, on all its threads: the figure other work on the machine
+		// disturbs least (pages a second fall with the share of the machine the server gets).
+		serverCpuMsPerPage: round((spent.serverSeconds * 1000) / result.answered, 2),
+		cpu: spent
 	};
-})();
+}
+
+/** The app's crowd, then the floor's, back to back: the same client, concurrency and count. */
+async function crowdPair(who, cookies, names) {
+	const tidewatch = await crowd(app, `${base}/`, `${base}/api/last-event-id`, cookies, names);
+	log(
+		`crowd (${who}): ${tidewatch.pagesPerSecond} pages/s, p50 ${tidewatch.latency.p50Ms} ms, p99 ${tidewatch.latency.p99Ms} ms`
+	);
+	const page = `${floorBase}/page/crowd-${who}`;
+	const bare = await crowd(floor, page, page, cookies);
+	log(
+		`floor (${who}): ${bare.pagesPerSecond} pages/s, p50 ${bare.latency.p50Ms} ms, p99 ${bare.latency.p99Ms} ms`
+	);
+	return {
+		tidewatch,
+		floor: bare,
+		ratioPagesPerSecond: round(tidewatch.pagesPerSecond / bare.pagesPerSecond, 3),
+		ratioP50: round(tidewatch.latency.p50Ms / bare.latency.p50Ms, 2),
+		ratioP99: round(tidewatch.latency.p99Ms / bare.latency.p99Ms, 2),
+		ratioServerCpuPerPage: round(tidewatch.serverCpuMsPerPage / bare.serverCpuMsPerPage, 1),
+		firstView: firstViews[`crowd-${who}`]
+	};
+}
+
+log(
+	`crowds: ${options.crowd} clients, ${options.crowdRequests} requests of / (gzip), then the floor's`
+);
+// One unmeasured round of the floor first: the crowd process and the floor's gzip path compile.
+await crowd(floor, `${floorBase}/page/crowd-public`, `${floorBase}/page/crowd-public`);
+const crowds = {
+	public: await crowdPair('public'),
+	user: await crowdPair('user', crowdCookies, crowdNames)
+};
+
+// ---------------------------------------------------------------- 3. fan-out of entry edits
+
+const clientsProcess = forkChild('schedule-clients.js');
 
 /** The ApiEvent a public viewer receives for an entry with this title. */
 const publicEvent = (entry, title) => ({
@@ -437,9 +582,11 @@ for (let i = 0; i < 1000; i++)
 /**
  * One run: `clients` streams at `url`; the edits go out open loop, edit `seq` at
  * t0 + seq / rate whatever happened to the earlier ones. Each edit retitles another public
- * entry; the title carries the marker by which each client finds it.
+ * entry; the title carries the marker by which each client finds it. `during` (a crowd) is
+ * started once the streams are open, before the first edit, and stopped once every edit has
+ * arrived everywhere.
  */
-async function fanout(kind, server) {
+async function fanout(kind, server, during = null) {
 	const n = Math.max(1, Math.round(options.rate * options.duration));
 	const marker = '#edit-';
 	const head = kind === 'tidewatch' ? (await must('GET', '/api/last-event-id')).json.id : 0;
@@ -455,8 +602,9 @@ async function fanout(kind, server) {
 	// One request before the clock starts, so a connection is open.
 	await call('GET', kind === 'tidewatch' ? `${base}/api/last-event-id` : `${floorBase}/stamps`);
 	await call('GET', `${floorBase}/stamps`); // forget any earlier broadcasts
+	if (during) await during.start();
 
-	const pids = [server.pid, clientsProcess.child.pid];
+	const pids = [server.pid, clientsProcess.child.pid, ...(during ? [during.pid] : [])];
 	const cpuBefore = pids.map(cpuSeconds);
 	const mainBefore = process.cpuUsage();
 	const machineBefore = machineCpu();
@@ -504,6 +652,7 @@ async function fanout(kind, server) {
 	const cpuAfter = pids.map(cpuSeconds);
 	const main = process.cpuUsage(mainBefore);
 	const machineAfter = machineCpu();
+	const crowdDuring = during ? await during.stop() : null;
 	const file = join(tmp, `arrivals-${kind}.bin`);
 	const recorded = await clientsProcess.call('stopRecord', { file });
 	await clientsProcess.call('closeAll');
@@ -543,6 +692,7 @@ async function fanout(kind, server) {
 	const window = (lastArrival - starts[0]) / 1000;
 	const serverCpu = cpuAfter[0] - cpuBefore[0];
 	const clientsCpu = cpuAfter[1] - cpuBefore[1];
+	const crowdCpu = during ? cpuAfter[2] - cpuBefore[2] : 0;
 	const mainCpu = (main.user + main.system) / 1e6;
 	const frames = recorded.frameBytes.filter(Boolean);
 	return {
@@ -571,12 +721,14 @@ async function fanout(kind, server) {
 			machineBusySeconds: round(machineAfter.busy - machineBefore.busy, 2),
 			serverSeconds: round(serverCpu, 2),
 			clientsSeconds: round(clientsCpu, 2),
+			...(during ? { crowdSeconds: round(crowdCpu, 2) } : {}),
 			benchScriptSeconds: round(mainCpu, 2),
 			otherSeconds: round(
-				machineAfter.busy - machineBefore.busy - serverCpu - clientsCpu - mainCpu,
+				machineAfter.busy - machineBefore.busy - serverCpu - clientsCpu - crowdCpu - mainCpu,
 				2
 			)
-		}
+		},
+		...(during ? { crowd: crowdDuring } : {})
 	};
 }
 
@@ -591,7 +743,28 @@ const bare = await fanout('floor', floor);
 log(
 	`floor: ${bare.deliveriesPerSecond} deliveries/s, p50 ${bare.fromCommit.p50Ms} ms, p99 ${bare.fromCommit.p99Ms} ms from its broadcast`
 );
+// The same edits while an anonymous crowd asks for `/` throughout: the crowd runs from before
+// the first edit until the last one has reached every stream, however long that is, so the
+// whole run is under load whether the crowd's pages are slow or fast.
+log(`fan-out during a crowd of ${options.crowd} anonymous clients asking for /`);
+const inCrowd = await fanout('tidewatch', app, {
+	pid: crowdProcess.child.pid,
+	async start() {
+		await crowdProcess.call('open', { count: options.crowd, warmUrl: `${base}/api/last-event-id` });
+		await crowdProcess.call('start', { url: `${base}/`, requests: null });
+	},
+	async stop() {
+		const result = await crowdProcess.call('finish', { stop: true });
+		await crowdProcess.call('close');
+		return result;
+	}
+});
+log(
+	`fan-out during the crowd: ${inCrowd.deliveriesPerSecond} deliveries/s, p99 ${inCrowd.fromCommit.p99Ms} ms from commit, ` +
+		`${inCrowd.fromRequest.p99Ms} ms from request; the crowd ${inCrowd.crowd.pagesPerSecond} pages/s`
+);
 clientsProcess.child.disconnect();
+crowdProcess.child.disconnect();
 http.close();
 if (process.env.SCHEDULE_BENCH_DUMP) {
 	// The gathering, for a look at `/` in a browser: DATABASE_PATH=<that file> npm start.
@@ -613,6 +786,24 @@ await Promise.all(
 );
 
 // ---------------------------------------------------------------- report
+
+// Issue 20's targets, reported beside the figures (the run does not fail on them).
+const target = (value, limit, kind) => ({
+	value,
+	limit,
+	met:
+		value !== null &&
+		(kind === 'at least' ? value >= limit : kind === 'at most' ? value <= limit : value < limit),
+	kind
+});
+const targets = {
+	publicPagesPerSecondRatio: target(crowds.public.ratioPagesPerSecond, 0.5, 'at least'),
+	publicP99Ratio: target(crowds.public.ratioP99, 2, 'at most'),
+	userPagesPerSecondRatio: target(crowds.user.ratioPagesPerSecond, 0.1, 'at least'),
+	editsDuringCrowdP99FromCommitMs: target(inCrowd.fromCommit.p99Ms, 250, 'under')
+};
+const said = (t) =>
+	`${{ 'at least': '≥', 'at most': '≤', under: '<' }[t.kind]} ${fmt(t.limit)}: ${t.met ? 'met' : 'MISSED'}`;
 
 const results = {
 	date: new Date().toISOString(),
@@ -636,9 +827,12 @@ const results = {
 	},
 	renders,
 	renderCpu,
+	crowds,
+	targets,
 	fanout: {
 		tidewatch: ours,
 		floor: bare,
+		duringCrowd: inCrowd,
 		ratioDeliveriesPerSecond: round(ours.deliveriesPerSecond / bare.deliveriesPerSecond, 3),
 		floorIs:
 			'bench/schedule-floor.js: node:http + ws (the app settings), POST /broadcast wraps the public ApiEvent of the same edit and sends one buffer to every socket'
@@ -714,17 +908,101 @@ rows.push(
 		round(ours.serverCpuMicrosPerDelivery / bare.serverCpuMicrosPerDelivery)
 	]
 );
-const table = rows.map((r) => r.map(fmt));
-const header = ['', 'measure', 'tidewatch', 'floor', 'ratio'];
+for (const who of ['public', 'user']) {
+	const c = crowds[who];
+	const [a, b] = [c.tidewatch, c.floor];
+	const label = `crowd (${who})`;
+	const v = c.firstView;
+	rows.push(
+		[
+			label,
+			`pages/s (${a.clients} clients, ${a.requests} GETs)`,
+			a.pagesPerSecond,
+			b.pagesPerSecond,
+			c.ratioPagesPerSecond,
+			said(targets[`${who}PagesPerSecondRatio`])
+		],
+		[label, 'p50 (ms)', a.latency.p50Ms, b.latency.p50Ms, c.ratioP50],
+		[
+			label,
+			'p99 (ms)',
+			a.latency.p99Ms,
+			b.latency.p99Ms,
+			c.ratioP99,
+			who === 'public' ? said(targets.publicP99Ratio) : ''
+		],
+		[
+			label,
+			'server CPU per page (ms)',
+			a.serverCpuMsPerPage,
+			b.serverCpuMsPerPage,
+			c.ratioServerCpuPerPage
+		],
+		[
+			label,
+			'not 200 / sent again after a reset',
+			`${a.failed} / ${a.resent}`,
+			`${b.failed} / ${b.resent}`,
+			''
+		],
+		[
+			label,
+			'first view: HTML / as sent',
+			`${kb(v.htmlBytes)} / ${kb(v.sentBytes)}${v.encoding ? ' gzip' : ''}`,
+			'same bytes',
+			''
+		],
+		[
+			label,
+			'distinct bodies / ETags',
+			`${a.distinctBodies} / ${a.distinctEtags}`,
+			`${b.distinctBodies} / ${b.distinctEtags}`,
+			''
+		]
+	);
+}
+rows.push(
+	['edits in crowd', 'deliveries/s (alone: tidewatch above)', inCrowd.deliveriesPerSecond, '', ''],
+	[
+		'edits in crowd',
+		'p50 / p99 from commit (ms)',
+		`${fmt(inCrowd.fromCommit.p50Ms)} / ${fmt(inCrowd.fromCommit.p99Ms)}`,
+		'',
+		'',
+		said(targets.editsDuringCrowdP99FromCommitMs)
+	],
+	[
+		'edits in crowd',
+		'p50 / p99 from request (ms)',
+		`${fmt(inCrowd.fromRequest.p50Ms)} / ${fmt(inCrowd.fromRequest.p99Ms)}`,
+		'',
+		''
+	],
+	['edits in crowd', 'missing deliveries', inCrowd.missing, '', ''],
+	['edits in crowd', 'edits not 200', inCrowd.edits - inCrowd.accepted, '', ''],
+	[
+		'edits in crowd',
+		'crowd meanwhile: pages/s, p99 (ms)',
+		`${fmt(inCrowd.crowd.pagesPerSecond)}, ${fmt(inCrowd.crowd.latency.p99Ms)}`,
+		'',
+		''
+	]
+);
+const table = rows.map((r) => [...r, ...Array(6 - r.length).fill('')].map(fmt));
+const header = ['', 'measure', 'tidewatch', 'floor', 'ratio', 'target'];
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
 const line = (cells) =>
-	cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+	cells
+		.map((c, i) => (i >= 2 && i < 5 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+		.join('  ')
+		.trimEnd();
 
 console.log('');
 console.log(
 	`schedule at scale: ${entries.length} entries (${counts.public} public, ${counts.crew} crew, ${counts.draft} drafts), ` +
 		`${locations.length} locations, 4 days; ${options.renders} renders per viewer; ` +
-		`${options.clients} public streams, ${options.rate} edits/s for ${options.duration} s`
+		`${options.clients} public streams, ${options.rate} edits/s for ${options.duration} s; ` +
+		`crowds of ${options.crowd} clients, ${options.crowdRequests} GETs of / each`
 );
 console.log('');
 console.log(line(header));
@@ -740,10 +1018,26 @@ console.log(
 	`CPU while rendering (s): tidewatch server ${renderCpu.serverSeconds} (${renderCpu.serverMsPerRender} ms a page), floor ${renderCpu.floorSeconds}, ` +
 		`this script ${renderCpu.benchScriptSeconds}, other processes ${renderCpu.otherSeconds}, of ${renderCpu.windowSeconds}`
 );
-// Like run.js: figures taken while other work shared the machine are not a quiet machine's.
-const foreign = Math.max(
-	...[renderCpu, ours.cpu, bare.cpu].map((cpu) => cpu.otherSeconds / cpu.windowSeconds)
+for (const who of ['public', 'user']) {
+	const [a, b] = [crowds[who].tidewatch.cpu, crowds[who].floor.cpu];
+	console.log(
+		`CPU during the ${who} crowd (s): tidewatch server ${a.serverSeconds}, crowd ${a.crowdSeconds}, other processes ${a.otherSeconds}, of ${a.windowSeconds}; ` +
+			`floor server ${b.serverSeconds}, crowd ${b.crowdSeconds}, other ${b.otherSeconds}, of ${b.windowSeconds}`
+	);
+}
+console.log(
+	`CPU during the edits in the crowd (s): tidewatch server ${inCrowd.cpu.serverSeconds}, clients ${inCrowd.cpu.clientsSeconds}, ` +
+		`crowd ${inCrowd.cpu.crowdSeconds}, other processes ${inCrowd.cpu.otherSeconds}, of ${inCrowd.cpu.windowSeconds}`
 );
+// Like run.js: figures taken while other work shared the machine are not a quiet machine's.
+const timedCpu = [
+	renderCpu,
+	ours.cpu,
+	bare.cpu,
+	inCrowd.cpu,
+	...Object.values(crowds).flatMap((c) => [c.tidewatch.cpu, c.floor.cpu])
+];
+const foreign = Math.max(...timedCpu.map((cpu) => cpu.otherSeconds / cpu.windowSeconds));
 results.machineQuiet = foreign < 0.05;
 if (!results.machineQuiet)
 	console.log(
@@ -753,12 +1047,30 @@ if (!results.machineQuiet)
 const failures = [];
 for (const [kind, run] of [
 	['tidewatch', ours],
-	['floor', bare]
+	['floor', bare],
+	['tidewatch in the crowd', inCrowd]
 ]) {
 	if (run.missing > 0) failures.push(`${kind}: ${run.missing} deliveries missing`);
 	if (run.accepted !== run.edits)
 		failures.push(`${kind}: statuses ${JSON.stringify(run.httpStatuses)}`);
 }
+for (const [who, pair] of Object.entries(crowds)) {
+	for (const [kind, run] of Object.entries({ tidewatch: pair.tidewatch, floor: pair.floor })) {
+		const warmFailed = Object.entries(run.warmUpStatuses).filter(([status]) => status !== '200');
+		if (kind === 'tidewatch' && run.notTheirPage > 0)
+			failures.push(
+				`${who} crowd: ${run.notTheirPage} of ${run.clients} clients' last page does not name their user (session ended?)`
+			);
+		if (run.failed > 0 || warmFailed.length)
+			failures.push(
+				`${who} crowd, ${kind}: ${run.failed} of ${run.requests} not 200 (statuses ${JSON.stringify(run.statuses)}, errors ${JSON.stringify(run.errors)}, warm-up ${JSON.stringify(run.warmUpStatuses)})`
+			);
+	}
+}
+if (inCrowd.crowd.failed > 0)
+	failures.push(
+		`crowd during the edits: ${inCrowd.crowd.failed} of ${inCrowd.crowd.requests} not 200 (statuses ${JSON.stringify(inCrowd.crowd.statuses)}, errors ${JSON.stringify(inCrowd.crowd.errors)})`
+	);
 for (const failure of failures) console.log(`FAILED  ${failure}`);
 writeFileSync(options.output, JSON.stringify(results, null, '\t') + '\n');
 console.log(`wrote ${options.output} (${results.totalSeconds} s in all)`);
