@@ -281,6 +281,11 @@ async function audit(who, cookie, run) {
 			...Object.fromEntries(Object.entries(metrics).map(([k, f]) => [k, round(f(lhr), 3)])),
 			document: { bytes: page?.resourceSize, transferBytes: page?.transferSize },
 			failingAccessibilityAudits: failingAudits(lhr),
+			// What moved, for whoever brings the shift down.
+			layoutShifts: (lhr.audits['layout-shifts']?.details?.items ?? []).slice(0, 3).map((item) => ({
+				score: round(item.score, 3),
+				element: item.node?.snippet
+			})),
 			warnings: lhr.runWarnings,
 			benchmarkIndex: lhr.environment.benchmarkIndex,
 			lighthouseSeconds: round(lhr.timing.total / 1000, 1),
