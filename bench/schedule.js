@@ -59,12 +59,11 @@ import {
 	memory,
 	nowMs,
 	parseOptions,
-	pool,
 	round,
-	seeded,
 	sleep,
 	summarise
 } from './lib.js';
+import { buildGathering, password } from './gathering.js';
 
 const root = resolve(import.meta.dirname, '..');
 const benchDir = join(root, 'bench');
@@ -107,8 +106,6 @@ if (!existsSync(join(root, 'build', 'index.js'))) {
 
 const t0 = nowMs();
 const log = (...args) => console.log(`[schedule ${((nowMs() - t0) / 1000).toFixed(1)} s]`, ...args);
-const hour = 3_600_000;
-const minute = 60_000;
 
 // ---------------------------------------------------------------- processes
 
@@ -272,79 +269,15 @@ const app = await launch(
 const http = httpClient(base, 64);
 const { call, must } = http;
 
-// A fixed seed: every run builds the same gathering.
-const { random, pick } = seeded(0x5c4ed);
-
 // ---------------------------------------------------------------- the gathering
 
-const password = 'bench-password-1234';
-const admin = (
-	await must('POST', '/api/auth/register', { body: { name: 'Bench admin', password } }, 201)
-).cookie;
-const visitor = (
-	await must('POST', '/api/auth/register', { body: { name: 'Bench visitor', password } }, 201)
-).cookie;
-await must('PATCH', '/api/settings', {
-	cookie: admin,
-	body: { name: 'Tidewatch bench gathering', timeZone: 'Europe/Berlin' }
+const { admin, visitor, locations, entries, publicEntries, counts } = await buildGathering({
+	must,
+	entries: options.entries,
+	locations: options.locations,
+	log
 });
 
-log(`adding ${options.locations} locations and ${options.entries} entries`);
-const locations = await pool(
-	Array.from(
-		{ length: options.locations },
-		(_, i) => async () =>
-			(
-				await must(
-					'POST',
-					'/api/locations',
-					{
-						cookie: admin,
-						body: { name: `Hall ${i + 1}`, description: `Building ${1 + (i % 5)}, floor ${i % 3}` }
-					},
-					201
-				)
-			).json.id
-	),
-	8
-);
-// Four days of programme per location, from 09:00 UTC yesterday (10:00 in Berlin in winter) for
-// up to 13 hours a day: the gathering is running, so `/` has days over and days to come, and
-// whenever the benchmark runs it lists the same four days.
-const perLocation = Math.ceil(options.entries / options.locations);
-const slotsPerDay = Math.ceil(perLocation / 4);
-const day0 = Math.floor(Date.now() / (24 * hour)) * 24 * hour - 24 * hour + 9 * hour;
-const sentence = 'A paragraph of the abstract, as programmes print them for every talk. ';
-const entries = await pool(
-	Array.from({ length: options.entries }, (_, i) => async () => {
-		const location = i % options.locations;
-		const k = Math.floor(i / options.locations);
-		const start =
-			day0 +
-			Math.floor(k / slotsPerDay) * 24 * hour +
-			(k % slotsPerDay) * hour +
-			(location % 4) * 15 * minute;
-		const roll = random();
-		const visibility = roll < 0.8 ? 'public' : roll < 0.9 ? 'crew' : 'draft';
-		const body = {
-			title: `Entry ${i}: a talk with a title of ordinary length`,
-			description: sentence.repeat(2 + Math.floor(random() * 9)).trim(),
-			locationId: locations[location],
-			start,
-			end: start + pick([30, 45, 60]) * minute,
-			visibility
-		};
-		if (visibility !== 'public') body.crewNotes = 'Doors at the back; ask the stage manager.';
-		return (await must('POST', '/api/entries', { cookie: admin, body }, 201)).json;
-	}),
-	8
-);
-const publicEntries = entries.filter((e) => e.visibility === 'public');
-// The visitor marked 30 public entries: their `/` shows marks.
-for (let i = 0; i < 30; i++) {
-	const entry = publicEntries[(i * 53) % publicEntries.length];
-	await must('PUT', `/api/auth/account/interests/${entry.id}`, { cookie: visitor });
-}
 // The logged-in crowd: as many regular users as crowd clients, each with a session of its own
 // (registering logs in) and three marks.
 log(`registering ${options.crowd} users for the logged-in crowd`);
@@ -359,11 +292,6 @@ const crowdCookies = await pool(
 		return cookie;
 	}),
 	8
-);
-const counts = { public: 0, crew: 0, draft: 0 };
-for (const e of entries) counts[e.visibility]++;
-log(
-	`gathering: ${entries.length} entries (${counts.public} public, ${counts.crew} crew, ${counts.draft} drafts) at ${locations.length} locations`
 );
 
 // ---------------------------------------------------------------- 1. renders of `/`
