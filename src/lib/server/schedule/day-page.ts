@@ -1,0 +1,100 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import type { AccessLevel, DayPageData, ListedEntry, Visibility } from '$lib/api';
+import {
+	addDays,
+	dayStart,
+	dayToOpen,
+	gatheringDate,
+	isDayDate,
+	type DayRule
+} from '$lib/schedule/days';
+import { compareEntries } from '$lib/schedule/order';
+import { getDb, type Db } from '../db';
+import { visibleInterestIds } from '../interests/interests';
+import { readSnapshot } from '../load';
+import { currentSettings } from '../settings/current-settings';
+import { accessLevelOf } from '../users/api-user';
+import { countUsers } from '../users/user-store';
+import { takeFirstVisit } from '../users/welcome';
+import { toApiEntry } from './api-entry';
+import { firstStartFrom, listEntriesStartingIn } from './entry-store';
+import { listLocationNames } from './location-store';
+import type { ServerEntry } from './server-entry';
+import { visibleTo } from './visibility';
+
+/*
+ * The schedule shows one day of the gathering at a time: `/` the day it opens on (dayToOpen),
+ * `/days/YYYY-MM-DD` any day. Both are one load, so a page's bytes depend only on its path,
+ * its `location` and `by`, the viewer, the render minute and the database: the public page
+ * cache keeps what this load calls cacheable.
+ */
+
+/** The days with entries, found one query per day rather than by reading every entry. */
+function daysWithEntries(db: Db, visibilities: readonly Visibility[], rule: DayRule): string[] {
+	const days: string[] = [];
+	for (let from = 0; ;) {
+		const start = firstStartFrom(db, visibilities, from);
+		if (start === undefined) return days;
+		const date = gatheringDate(start, rule);
+		days.push(date);
+		from = dayStart(addDays(date, 1), rule);
+	}
+}
+
+/** The day page's data: `date` null for `/` (the day it opens on), else the path's date. */
+export function loadDayPage(event: RequestEvent, date: string | null): DayPageData {
+	const { locals, url, cookies } = event;
+	if (date !== null && !isDayDate(date)) error(404, 'no such day');
+	// Anonymous renders within one minute are the same page (the page cache sets the minute).
+	const now = locals.renderMinute ?? Date.now();
+	const viewer = accessLevelOf(locals.user);
+	const visibilities = visibleTo(viewer);
+	const db = getDb();
+	const { lastEventId, data } = readSnapshot(() => {
+		const rule = currentSettings(db);
+		const days = daysWithEntries(db, visibilities, rule);
+		const today = gatheringDate(now, rule);
+		const shown = date ?? dayToOpen(days, today);
+		const entries =
+			shown === null
+				? []
+				: listEntriesStartingIn(
+						db,
+						visibilities,
+						dayStart(shown, rule),
+						dayStart(addDays(shown, 1), rule),
+						shown === today ? now : null
+					);
+		return {
+			date: shown,
+			days,
+			entries: entries.map((entry) => listed(entry, viewer)).sort(compareEntries),
+			locations: listLocationNames(db),
+			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null,
+			newInstance: !locals.user && countUsers(db) === 0
+		};
+	});
+	const location = url.searchParams.get('location');
+	const by = url.searchParams.get('by');
+	// Only what names a real variant may be kept: a junk query or an empty day never grows the cache.
+	locals.cacheable =
+		!locals.user &&
+		(location === null || data.locations.some((known) => known.id === location)) &&
+		(by === null || by === 'location') &&
+		(date === null || data.days.includes(date));
+	return {
+		...data,
+		lastEventId,
+		viewer,
+		now,
+		// The welcome is for a user who just registered: an anonymous render sets no cookie.
+		firstVisit: locals.user ? takeFirstVisit(cookies, url, locals.user.id) : false
+	};
+}
+
+/** An entry cut to the viewer's level and then to what the lists show. */
+function listed(entry: ServerEntry, viewer: AccessLevel): ListedEntry {
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars -- left out of the page data
+	const { description, crewNotes, ...shown } = toApiEntry(entry, viewer)!;
+	return shown;
+}
