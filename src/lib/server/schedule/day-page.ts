@@ -29,6 +29,30 @@ import { visibleTo } from './visibility';
  * cache keeps what this load calls cacheable.
  */
 
+/**
+ * Whether the page cache may keep this render: only an anonymous one of a real variant (an
+ * existing location or none, `by` absent or `location`, a day with entries), so a junk query or
+ * date never grows the cache.
+ */
+export function isCacheable(page: {
+	anonymous: boolean;
+	params: URLSearchParams;
+	/** The date in the path; null for `/`. */
+	date: string | null;
+	locationIds: readonly string[];
+	days: readonly string[];
+}): boolean {
+	const location = page.params.get('location');
+	const by = page.params.get('by');
+	return (
+		page.anonymous &&
+		// The filter form sends `location=` for all locations: the same page as none.
+		(!location || page.locationIds.includes(location)) &&
+		(by === null || by === 'location') &&
+		(page.date === null || page.days.includes(page.date))
+	);
+}
+
 /** The days with entries, found one query per day rather than by reading every entry. */
 function daysWithEntries(db: Db, visibilities: readonly Visibility[], rule: DayRule): string[] {
 	const days: string[] = [];
@@ -74,14 +98,13 @@ export function loadDayPage(event: RequestEvent, date: string | null): DayPageDa
 			newInstance: !locals.user && countUsers(db) === 0
 		};
 	});
-	const location = url.searchParams.get('location');
-	const by = url.searchParams.get('by');
-	// Only what names a real variant may be kept: a junk query or an empty day never grows the cache.
-	locals.cacheable =
-		!locals.user &&
-		(location === null || data.locations.some((known) => known.id === location)) &&
-		(by === null || by === 'location') &&
-		(date === null || data.days.includes(date));
+	locals.cacheable = isCacheable({
+		anonymous: !locals.user,
+		params: url.searchParams,
+		date,
+		locationIds: data.locations.map((known) => known.id),
+		days: data.days
+	});
 	return {
 		...data,
 		lastEventId,
