@@ -186,6 +186,7 @@ describe('the day pages', () => {
 	});
 
 	it('are 404 for anything but a real date', async () => {
+		expect((await fetch(`${server.url}/days/${today}`)).status).toBe(200);
 		for (const bad of ['2026-02-30', 'tomorrow', '2026-1-01', '1999-12-31', '20260-01-01']) {
 			const response = await fetch(`${server.url}/days/${bad}`);
 			expect(response.status, bad).toBe(404);
