@@ -47,13 +47,14 @@ test('an open schedule regroups its days live when the day start changes', async
 	await logIn(admin, adminName);
 	const { evening, night } = await eveningAndNight(admin);
 	try {
+		// The evening's day: the night joins it once days start at 04:00.
 		const visitor = await newPage(browser);
-		await visitor.goto('/');
+		await visitor.goto('/days/2031-07-04');
 		await waitForApp(visitor);
 		await expect(visitor.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 		await visitor.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 		await expect(inDay(visitor, '2031-07-04', evening)).toBeVisible();
-		await expect(inDay(visitor, '2031-07-05', night)).toBeVisible();
+		await expect(inDay(visitor, '2031-07-04', night)).toHaveCount(0);
 
 		await admin.goto('/admin');
 		await waitForApp(admin);
@@ -63,7 +64,6 @@ test('an open schedule regroups its days live when the day start changes', async
 
 		expect((await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '04:00' })).status).toBe(200);
 		await expect(inDay(visitor, '2031-07-04', night)).toBeVisible();
-		await expect(inDay(visitor, '2031-07-05', night)).toHaveCount(0);
 		await expect(field).toHaveValue('04:00');
 		// Regrouped in place: the page was not loaded again.
 		expect(await visitor.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(
@@ -71,7 +71,8 @@ test('an open schedule regroups its days live when the day start changes', async
 		);
 
 		expect((await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '00:00' })).status).toBe(200);
-		await expect(inDay(visitor, '2031-07-05', night)).toBeVisible();
+		await expect(inDay(visitor, '2031-07-04', night)).toHaveCount(0);
+		await expect(inDay(visitor, '2031-07-04', evening)).toBeVisible();
 	} finally {
 		await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '00:00' });
 	}
@@ -93,10 +94,10 @@ test('without JavaScript the settings form sets the day start, and the schedule 
 		await save('04:00');
 		await expect(admin.getByLabel('A day starts at')).toHaveValue('04:00');
 		const visitor = await newPage(browser, false);
-		await visitor.goto('/');
+		await visitor.goto('/days/2031-07-04');
 		await expect(inDay(visitor, '2031-07-04', night)).toBeVisible();
 		await save('00:00');
-		await visitor.goto('/');
+		await visitor.goto('/days/2031-07-05');
 		await expect(inDay(visitor, '2031-07-05', night)).toBeVisible();
 	} finally {
 		await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '00:00' });

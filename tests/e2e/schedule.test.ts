@@ -31,9 +31,12 @@ async function createLocation(admin: Page, name: string): Promise<string> {
 	return JSON.parse(body).id;
 }
 
+// A day from now, on a whole minute as entry times must be; the main server's zone is UTC.
+const tomorrow = Math.floor(Date.now() / 60_000) * 60_000 + 24 * hour;
+const dayPath = (ms: number) => `/days/${new Date(ms).toISOString().slice(0, 10)}`;
+
 async function createEntry(admin: Page, fields: Record<string, unknown>): Promise<string> {
-	// On a whole minute, as entry times must be.
-	const start = Math.floor(Date.now() / 60_000) * 60_000 + 24 * hour;
+	const start = tomorrow;
 	const { status, body } = await api(admin, 'POST', '/api/entries', {
 		start,
 		end: start + hour,
@@ -55,8 +58,9 @@ test('an admin adds a draft, publishes it and a public page shows it live; hidin
 	const admin = await adminPage(browser);
 	// Something public, so the public page shows a schedule rather than the empty notice.
 	await createEntry(admin, { title: uniqueName('already-public'), visibility: 'public' });
+	// The day the draft is on: its page shows entries published there live.
 	const visitor = await newPage(browser);
-	await openLive(visitor);
+	await openLive(visitor, '/days/2030-07-04');
 
 	const title = uniqueName('Draft show');
 	await openLive(admin, '/admin/entries');
@@ -91,6 +95,8 @@ test('without JavaScript: an admin adds and publishes an entry, and the location
 	await createEntry(helper, {
 		title: inTent,
 		visibility: 'public',
+		start: Date.UTC(2030, 6, 5, 12),
+		end: Date.UTC(2030, 6, 5, 13),
 		locationId: (
 			JSON.parse((await api(helper, 'GET', '/api/locations')).body) as {
 				id: string;
@@ -112,14 +118,14 @@ test('without JavaScript: an admin adds and publishes an entry, and the location
 	await expect(admin.getByRole('status')).toContainText(`${title} added.`);
 
 	const visitor = await newPage(browser, false);
-	await visitor.goto('/');
+	await visitor.goto('/days/2030-07-05');
 	const inDays = (text: string) =>
 		visitor.getByTestId('day').getByTestId('entry').filter({ hasText: text });
 	await expect(inDays(title)).toBeVisible();
 	await expect(inDays(inTent)).toBeVisible();
 	await visitor.getByLabel('Location').selectOption({ label: hall });
 	await visitor.getByRole('button', { name: 'Show' }).click();
-	await expect(visitor).toHaveURL(`/?location=${hallId}`);
+	await expect(visitor).toHaveURL(`/days/2030-07-05?location=${hallId}`);
 	await expect(inDays(title)).toBeVisible();
 	await expect(visitor.getByTestId('entry').filter({ hasText: inTent })).toHaveCount(0);
 });
@@ -133,7 +139,7 @@ test('a regular user promoted to crew sees crew entries and their notes appear w
 
 	const user = await newPage(browser);
 	await register(user, uniqueName('helper'));
-	await openLive(user);
+	await openLive(user, dayPath(tomorrow));
 	const { body } = await api(user, 'GET', '/api/auth/session');
 	const userId = JSON.parse(body).session.account.id;
 	await user.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
@@ -161,15 +167,49 @@ test('at 360 px wide the schedule and an entry fit without sideways scrolling', 
 		visibility: 'public'
 	});
 	const phone = await newPage(browser, true, 360);
-	for (const path of ['/', `/entries/${id}`]) {
+	const today = dayPath(Date.now());
+	for (const path of ['/', today, `/entries/${id}`]) {
 		await phone.goto(path);
 		await waitForApp(phone);
 		const width = await phone.evaluate(() => document.documentElement.scrollWidth);
 		expect(width, path).toBeLessThanOrEqual(360);
 	}
-	// Landmarks and a heading per day for screen readers.
-	await phone.goto('/');
+	// Landmarks and headings for screen readers; today's page says what is on now.
+	await phone.goto(today);
 	await expect(phone.getByRole('main')).toBeVisible();
 	await expect(phone.getByRole('heading', { level: 2, name: 'On now' })).toBeVisible();
 	await expect(phone.getByRole('form', { name: 'Filter the schedule' })).toBeVisible();
+});
+
+test('the day’s one mark form marks and unmarks, without JavaScript back at the entry, with it keeping focus', async ({
+	browser
+}) => {
+	const admin = await adminPage(browser);
+	const title = uniqueName('Markable talk');
+	const start = Date.UTC(2030, 6, 6, 10);
+	await createEntry(admin, { title, visibility: 'public', start, end: start + hour });
+	const path = '/days/2030-07-06';
+	for (const javaScriptEnabled of [false, true]) {
+		const user = await newPage(browser, javaScriptEnabled);
+		await register(user, uniqueName('marker'), javaScriptEnabled);
+		await user.goto(path);
+		await waitForApp(user, javaScriptEnabled);
+		const listed = user.getByTestId('day').getByTestId('entry').filter({ hasText: title });
+		// Its name is what it shows; the entry's title describes it.
+		const mark = listed.getByRole('button', { name: '☆ Mark', description: title });
+		await mark.click();
+		const marked = listed.getByRole('button', { name: '★ Marked', description: title });
+		await expect(marked).toHaveAttribute('aria-pressed', 'true');
+		if (javaScriptEnabled) {
+			await expect(marked).toBeFocused();
+			await expect(user).toHaveURL(path);
+		} else {
+			await expect(user).toHaveURL(new RegExp(`${path}#entry-`));
+		}
+		await marked.click();
+		await expect(mark).toHaveAttribute('aria-pressed', 'false');
+		if (javaScriptEnabled) await expect(mark).toBeFocused();
+		const marks = await user.request.get('/api/auth/account/interests');
+		expect((await marks.json()).entryIds).toEqual([]);
+	}
 });

@@ -114,16 +114,16 @@ test('without JavaScript: crew sign up on /shifts and mark an entry they then fi
 		visibility: 'public'
 	});
 	expect(made.status).toBe(201);
-	await crew.page.goto('/');
-	await crew.page
-		.getByTestId('day')
-		.getByRole('button', { name: `Mark ${title}` })
-		.click();
-	// Back on the schedule, at the entry, marked.
-	await expect(crew.page).toHaveURL(/\/#entry-/);
-	await expect(
-		crew.page.getByTestId('day').getByRole('button', { name: `Mark ${title}` })
-	).toHaveAttribute('aria-pressed', 'true');
+	const day = `/days/${new Date(start).toISOString().slice(0, 10)}`;
+	await crew.page.goto(day);
+	const listed = crew.page.getByTestId('day').getByTestId('entry').filter({ hasText: title });
+	await listed.getByRole('button', { name: 'Mark', description: title }).click();
+	// Back on the schedule's day, at the entry, marked.
+	await expect(crew.page).toHaveURL(new RegExp(`${day}#entry-`));
+	await expect(listed.getByRole('button', { name: 'Marked' })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
 	await crew.page.goto('/my');
 	await expect(crew.page.getByTestId('plan-entry').filter({ hasText: title })).toBeVisible();
 	await expect(crew.page.getByTestId('plan-shift').filter({ hasText: role })).toBeVisible();
@@ -158,10 +158,12 @@ test('a crew member is demoted: their shifts vanish from their /my and from the 
 
 	// A mark made in another tab of the same user appears on this /my at once.
 	const otherTab = await crew.page.context().newPage();
-	await openLive(otherTab, '/');
+	await openLive(otherTab, `/days/${new Date(start).toISOString().slice(0, 10)}`);
 	await otherTab
 		.getByTestId('day')
-		.getByRole('button', { name: `Mark ${title}` })
+		.getByTestId('entry')
+		.filter({ hasText: title })
+		.getByRole('button', { name: 'Mark', description: title })
 		.click();
 	await expect(crew.page.getByTestId('plan-entry').filter({ hasText: title })).toBeVisible();
 

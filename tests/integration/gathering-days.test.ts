@@ -13,7 +13,7 @@ import { serverForSuite } from '../helpers/server';
 
 /*
  * A gathering's night does not end at midnight: with "a day starts at 04:00" a concert at 01:00
- * is listed with the evening before, on `/`, on /my and in the frab exports, whose <day> runs
+ * is listed with the evening before, on the day pages, on /my and in the frab exports, whose <day> runs
  * from 04:00 to 04:00. Set by PATCH /api/settings and by the admin's settings form.
  */
 
@@ -67,6 +67,14 @@ async function daysOnPage(path: string, client?: Client): Promise<Record<string,
 	return grouped;
 }
 
+/** The schedule's two days, each from its own page (`/` shows one day). */
+async function scheduleDays(): Promise<Record<string, string[]>> {
+	return {
+		...(await daysOnPage('/days/2026-07-10')),
+		...(await daysOnPage('/days/2026-07-11'))
+	};
+}
+
 /** The entries of a page that name their own weekday, by title. */
 async function weekdays(path: string, client?: Client): Promise<Record<string, string>> {
 	const html = client
@@ -105,17 +113,19 @@ describe('the day start setting', () => {
 describe('a concert at 01:00 belongs to the evening before', () => {
 	it('on / once the day starts at 04:00, and on the next date while it starts at midnight', async () => {
 		await setDayStart('00:00');
-		expect(await daysOnPage('/')).toEqual({
+		expect(await scheduleDays()).toEqual({
 			'2026-07-10': ['Evening concert'],
 			'2026-07-11': ['Night concert', 'Breakfast talk']
 		});
 		expect(await setDayStart('04:00')).toMatchObject({ dayStartsAt: '04:00' });
-		expect(await daysOnPage('/')).toEqual({
+		expect(await scheduleDays()).toEqual({
 			'2026-07-10': ['Evening concert', 'Night concert'],
 			'2026-07-11': ['Breakfast talk']
 		});
 		// Under Friday's heading the night concert says it is on Saturday; nothing else does.
-		expect(await weekdays('/')).toEqual({ 'Night concert': 'Sat' });
+		expect(await weekdays('/days/2026-07-10')).toEqual({ 'Night concert': 'Sat' });
+		// The gathering is over: `/` opens on its last day.
+		expect(Object.keys(await daysOnPage('/'))).toEqual(['2026-07-11']);
 	});
 
 	it('in a user’s plan on /my', async () => {
@@ -213,6 +223,6 @@ describe('a concert at 01:00 belongs to the evening before', () => {
 			/name="dayStartsAt"[^>]*value="03:00"|value="03:00"[^>]*name="dayStartsAt"/
 		);
 		// 01:00 is still before 03:00.
-		expect((await daysOnPage('/'))['2026-07-10']).toEqual(['Evening concert', 'Night concert']);
+		expect((await scheduleDays())['2026-07-10']).toEqual(['Evening concert', 'Night concert']);
 	});
 });

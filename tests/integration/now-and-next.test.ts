@@ -3,9 +3,9 @@ import { Client } from '../helpers/client';
 import { serverForSuite } from '../helpers/server';
 
 /*
- * "On now" and "Next" stand above the days, so an entry there that is not on today's date
- * must say which day it is on: "Next: 10:00 Puppet show" late at night reads as a show that
- * already happened this morning.
+ * "On now" and "Next" stand above today's entries on today's page. Next holds today's entries
+ * only: "Next: 10:00 Puppet show" late at night would read as a show that already happened this
+ * morning, and tomorrow is one link away.
  */
 
 const server = serverForSuite();
@@ -38,27 +38,20 @@ describe('now and next', () => {
 			});
 			expect(created.status).toBe(201);
 		}
-		const html = await (await fetch(server.url + '/')).text();
-		const next = items(html, 'next');
-		expect(next).toHaveLength(3);
 		// The settings' zone is UTC on a fresh instance.
 		const today = new Date().toISOString().slice(0, 10);
-		for (const [i, start] of starts.entries()) {
-			const item = next.find((text) => text.includes(`Entry ${i}<`))!;
-			const day = /data-testid="entry-day"[^>]*>([^<]*)</.exec(item)?.[1];
-			if (new Date(start).toISOString().slice(0, 10) === today) expect(day, `${i}`).toBeUndefined();
-			else
-				expect(day, `${i}`).toBe(
-					new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(start)
-				);
-		}
-		// Under each day's own heading the day is already said.
-		expect(html.match(/data-testid="entry-day"/g)).toHaveLength(
-			starts.filter((start) => new Date(start).toISOString().slice(0, 10) !== today).length
-		);
+		const html = await (await fetch(`${server.url}/days/${today}`)).text();
+		// Next holds today's entries only (later days are one link away): none names another day.
+		const expected = starts
+			.map((start, i) => ({ start, title: `Entry ${i}` }))
+			.filter(({ start }) => new Date(start).toISOString().slice(0, 10) === today)
+			.map(({ title }) => title);
+		const next = expected.length ? items(html, 'next') : [];
+		expect(next.map((item) => /Entry \d/.exec(item)?.[0])).toEqual(expected);
+		expect(html).not.toContain('data-testid="entry-day"');
 	});
 
-	it('a day that is over is folded away (closed, no script needed); today and later days stay open', async () => {
+	it('a day that is over says so in its heading and its link, and nothing of it is next', async () => {
 		const admin = new Client(server.url);
 		await admin.login('Planner');
 		const day = 24 * hour;
@@ -73,18 +66,15 @@ describe('now and next', () => {
 			});
 			expect(created.status).toBe(201);
 		}
-		const html = await (await fetch(server.url + '/')).text();
-		const dayOf = (title: string) => {
-			// The last mention: an entry still to come is also listed under Next, above the days.
-			const at = html.lastIndexOf(`Folding ${title}<`);
-			expect(at, title).toBeGreaterThan(0);
-			const opened = Math.max(html.lastIndexOf('<details', at), html.lastIndexOf('<section', at));
-			return html.slice(opened, html.indexOf('>', opened) + 1);
-		};
-		expect(dayOf('past')).toMatch(/^<details class="card day over/);
-		expect(dayOf('past')).not.toMatch(/\bopen\b/);
-		expect(dayOf('future')).toMatch(/^<section class="card day/);
-		// What is over is not listed under Next.
-		expect(items(html, 'next').join('')).not.toContain('Folding past');
+		const pastDate = new Date(starts.past).toISOString().slice(0, 10);
+		const html = await (await fetch(`${server.url}/days/${pastDate}`)).text();
+		expect(html).toMatch(
+			new RegExp(`<h2 id="day-${pastDate}"[^>]*>(?:(?!</h2>)[\\s\\S])*>over</span>`)
+		);
+		expect(html).toMatch(new RegExp(`<a href="[^"]*days/${pastDate}"[^>]*class="[^"]*\\bover\\b`));
+		const today = new Date().toISOString().slice(0, 10);
+		const todays = await (await fetch(`${server.url}/days/${today}`)).text();
+		expect(todays).toContain('data-testid="now"');
+		expect(todays).not.toContain('Folding past');
 	});
 });

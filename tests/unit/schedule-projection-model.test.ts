@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessLevel, ApiEntry, Visibility } from '$lib/api';
-import { applyEntryEvent } from '$lib/client/stores/entries';
+import type { AccessLevel, Visibility } from '$lib/api';
+import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
 import { closeDb, getDb } from '$lib/server/db';
 import { change } from '$lib/server/events/change';
 import { subscribeEvents } from '$lib/server/events/bus';
@@ -79,7 +79,7 @@ afterAll(() => {
 
 interface Viewer {
 	level: AccessLevel;
-	entries: ApiEntry[];
+	entries: HeldEntry[];
 }
 
 describe('visibility transitions, as a model of open pages of every level', () => {

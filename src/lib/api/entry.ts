@@ -20,6 +20,12 @@ export interface ApiEntry {
 	interestedCount?: number;
 }
 
+/**
+ * An entry as the schedule's lists show it: its description and crew notes are on its own page
+ * only, so a list of thousands does not carry them.
+ */
+export type ListedEntry = Omit<ApiEntry, 'description' | 'crewNotes'>;
+
 export const entryTitleSchema = lineSchema('title', 200);
 export const entryDescriptionSchema = textSchema('description', 10_000);
 export const crewNotesSchema = textSchema('crewNotes', 10_000);

@@ -10,3 +10,4 @@ export * from './location';
 export * from './entry';
 export * from './shift';
 export * from './interest';
+export * from './day-page';

@@ -8,6 +8,9 @@ export interface ApiLocation {
 	description: string;
 }
 
+/** A location as the schedule's lists show it: by name. */
+export type ListedLocation = Pick<ApiLocation, 'id' | 'name'>;
+
 /** Where the exports list entries without a location: frab puts every event in a room. */
 export const noLocationName = 'No location';
 

@@ -5,7 +5,6 @@ import { invalidateAll } from '$app/navigation';
 import type {
 	ApiAccount,
 	ApiAccountSecurity,
-	ApiEntry,
 	ApiLocation,
 	ApiSession,
 	ApiSessionState,
@@ -16,9 +15,9 @@ import type {
 } from '$lib/api';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
-import { createEntriesStore } from './stores/entries';
+import { createEntriesStore, type HeldEntry } from './stores/entries';
 import { createInterestsStore } from './stores/interests';
-import { createLocationsStore } from './stores/locations';
+import { createLocationsStore, type HeldLocation } from './stores/locations';
 import { createSettingsStore } from './stores/settings';
 import { createShiftsStore } from './stores/shifts';
 import { createUsersStore, wholeList } from './stores/users';
@@ -124,8 +123,8 @@ export function fillUsers(list: ApiUser[], lastEventId: number, window = wholeLi
 }
 
 export function fillSchedule(
-	locationList: ApiLocation[],
-	entryList: ApiEntry[],
+	locationList: HeldLocation[],
+	entryList: HeldEntry[],
 	lastEventId: number
 ): void {
 	refill(() => {

@@ -85,17 +85,17 @@ export function groupByDay<T extends { start: number }>(
 	return [...days.keys()].sort().map((date) => ({ date, entries: days.get(date)! }));
 }
 
-export interface LocationGroup<L> {
+export interface LocationGroup<L, E = ApiEntry> {
 	location: L | null;
-	entries: ApiEntry[];
+	entries: E[];
 }
 
 /** A day's entries by location, in the order of `locations`, entries without one last. */
-export function groupByLocation<L extends { id: string }>(
-	entries: readonly ApiEntry[],
+export function groupByLocation<L extends { id: string }, E extends Pick<ApiEntry, 'locationId'>>(
+	entries: readonly E[],
 	locations: readonly L[]
-): LocationGroup<L>[] {
-	const groups: LocationGroup<L>[] = locations.map((location) => ({
+): LocationGroup<L, E>[] {
+	const groups: LocationGroup<L, E>[] = locations.map((location) => ({
 		location,
 		entries: entries.filter((entry) => entry.locationId === location.id)
 	}));
@@ -105,4 +105,20 @@ export function groupByLocation<L extends { id: string }>(
 		entries: entries.filter((entry) => entry.locationId === null || !known.has(entry.locationId))
 	});
 	return groups.filter((group) => group.entries.length > 0);
+}
+
+/**
+ * The day `/` opens on: today when it has entries, else the next day that has, else (the
+ * gathering is over) the last one; null when no day has entries. `dates` in order.
+ */
+export function dayToOpen(dates: readonly string[], today: string): string | null {
+	return dates.find((date) => date >= today) ?? dates.at(-1) ?? null;
+}
+
+/** Whether a text is a YYYY-MM-DD date that exists, in the years an entry may be in. */
+export function isDayDate(text: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+	const [y, m, d] = text.split('-').map(Number);
+	const date = new Date(Date.UTC(y, m - 1, d));
+	return y >= 2000 && date.toISOString().slice(0, 10) === text;
 }

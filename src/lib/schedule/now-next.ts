@@ -1,17 +1,20 @@
-import type { ApiEntry } from '$lib/api';
+import type { ListedEntry } from '$lib/api';
 
-export interface NowAndNext {
+export interface NowAndNext<T extends ListedEntry = ListedEntry> {
 	/** On now: started, not yet ended. */
-	now: ApiEntry[];
+	now: T[];
 	/** Next: at each location (and for entries without one), the first entry still to start. */
-	next: ApiEntry[];
+	next: T[];
 }
 
 /** What a visitor glancing at the schedule wants first. Entries must be in schedule order. */
-export function nowAndNext(entries: readonly ApiEntry[], at: number): NowAndNext {
+export function nowAndNext<T extends ListedEntry>(
+	entries: readonly T[],
+	at: number
+): NowAndNext<T> {
 	const now = entries.filter((entry) => entry.start <= at && at < entry.end);
 	const seen = new Set<string>();
-	const next: ApiEntry[] = [];
+	const next: T[] = [];
 	for (const entry of entries) {
 		if (entry.start <= at) continue;
 		const where = entry.locationId ?? '';

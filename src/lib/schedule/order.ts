@@ -1,7 +1,7 @@
-import type { ApiEntry, ApiLocation } from '$lib/api';
+import type { ListedEntry, ListedLocation } from '$lib/api';
 
 /** Schedule order: by start, then end, then title; the id breaks ties so order is stable. */
-export function compareEntries(a: ApiEntry, b: ApiEntry): number {
+export function compareEntries(a: ListedEntry, b: ListedEntry): number {
 	return (
 		a.start - b.start ||
 		a.end - b.end ||
@@ -11,6 +11,6 @@ export function compareEntries(a: ApiEntry, b: ApiEntry): number {
 }
 
 /** Locations by name, as people look for them; the id breaks ties. */
-export function compareLocations(a: ApiLocation, b: ApiLocation): number {
+export function compareLocations(a: ListedLocation, b: ListedLocation): number {
 	return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -136,6 +136,14 @@ export function formatDay(date: string): string {
 	);
 }
 
+/** "Fri 10 Jul" for a YYYY-MM-DD date: the schedule's day links. */
+export function formatShortDay(date: string): string {
+	const [y, m, d] = date.split('-').map(Number);
+	return format('UTC', 'short-day', { weekday: 'short', day: 'numeric', month: 'short' }).format(
+		Date.UTC(y, m - 1, d)
+	);
+}
+
 /** "Sat" in the zone: which day an entry listed away from its day's heading is on. */
 export const formatWeekday = (ms: number, timeZone: string) =>
 	format(timeZone, 'weekday', { weekday: 'short' }).format(ms);

@@ -1,12 +1,18 @@
-import type { ApiEntry, ApiEvent } from '$lib/api';
+import type { ApiEntry, ApiEvent, ListedEntry } from '$lib/api';
 import { compareEntries } from '$lib/schedule/order';
 import { createVersionedStore } from './versioned';
+
+/**
+ * What the store holds: entries as a page loaded them (the schedule's without description nor
+ * crew notes), and whole entries as live events bring them.
+ */
+export type HeldEntry = ListedEntry & Partial<Pick<ApiEntry, 'description' | 'crewNotes'>>;
 
 /**
  * The server sends each viewer the entry cut to its level, or its delete when the level may
  * not see it: the store only follows what it is told.
  */
-export function applyEntryEvent(entries: ApiEntry[], event: ApiEvent): ApiEntry[] {
+export function applyEntryEvent(entries: HeldEntry[], event: ApiEvent): HeldEntry[] {
 	switch (event.type) {
 		case 'entry-update': {
 			const others = entries.filter((entry) => entry.id !== event.data.id);

@@ -1,8 +1,11 @@
-import type { ApiEvent, ApiLocation } from '$lib/api';
+import type { ApiEvent, ApiLocation, ListedLocation } from '$lib/api';
 import { compareLocations } from '$lib/schedule/order';
 import { createVersionedStore } from './versioned';
 
-export function applyLocationEvent(locations: ApiLocation[], event: ApiEvent): ApiLocation[] {
+/** Locations as a page loaded them (the schedule's by name only), or whole from live events. */
+export type HeldLocation = ListedLocation & Partial<Pick<ApiLocation, 'description'>>;
+
+export function applyLocationEvent(locations: HeldLocation[], event: ApiEvent): HeldLocation[] {
 	switch (event.type) {
 		case 'location-update': {
 			const others = locations.filter((location) => location.id !== event.data.id);

@@ -56,6 +56,42 @@ export function listEntries(db: Db, visibilities: readonly Visibility[]): Server
 	return rows.map(toServerEntry);
 }
 
+/**
+ * Entries of the given visibilities starting in [from, to), in schedule order; with `runningAt`,
+ * also those that started before `from` and are still running then (a night's set past the
+ * day's start is on now).
+ */
+export function listEntriesStartingIn(
+	db: Db,
+	visibilities: readonly Visibility[],
+	from: number,
+	to: number,
+	runningAt: number | null = null
+): ServerEntry[] {
+	const rows = prepared(
+		db,
+		`${selectEntries} WHERE visibility IN (SELECT value FROM json_each(?))
+		AND ((start_at >= ? AND start_at < ?) OR (start_at < ? AND end_at > ?))
+		ORDER BY start_at, end_at, title, id`
+	).all(JSON.stringify(visibilities), from, to, from, runningAt) as EntryRow[];
+	return rows.map(toServerEntry);
+}
+
+/** The first start at or after `from` among entries of the given visibilities. */
+export function firstStartFrom(
+	db: Db,
+	visibilities: readonly Visibility[],
+	from: number
+): number | undefined {
+	return (prepared(
+		db,
+		`SELECT MIN(start_at) FROM entry WHERE visibility IN (SELECT value FROM json_each(?))
+		AND start_at >= ?`
+	)
+		.pluck()
+		.get(JSON.stringify(visibilities), from) ?? undefined) as number | undefined;
+}
+
 export function countEntriesAt(db: Db, locationId: string): number {
 	return prepared(db, 'SELECT COUNT(*) FROM entry WHERE location_id = ?')
 		.pluck()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiLocation } from '$lib/api';
+import type { ApiLocation, ListedLocation } from '$lib/api';
 import type { Db } from '../db';
 import { prepared } from '../db/statements';
 
@@ -30,6 +30,14 @@ export function listLocations(db: Db): ApiLocation[] {
 			'SELECT id, name, description FROM location ORDER BY name COLLATE NOCASE, id'
 		).all() as LocationRow[]
 	).map(toApiLocation);
+}
+
+/** The locations by name only, as the schedule's lists show them. */
+export function listLocationNames(db: Db): ListedLocation[] {
+	return prepared(
+		db,
+		'SELECT id, name FROM location ORDER BY name COLLATE NOCASE, id'
+	).all() as ListedLocation[];
 }
 
 export function insertLocation(db: Db, location: ApiLocation, now: number): void {

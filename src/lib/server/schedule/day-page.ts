@@ -1,0 +1,123 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import type { AccessLevel, DayPageData, ListedEntry, Visibility } from '$lib/api';
+import {
+	addDays,
+	dayStart,
+	dayToOpen,
+	gatheringDate,
+	isDayDate,
+	type DayRule
+} from '$lib/schedule/days';
+import { compareEntries } from '$lib/schedule/order';
+import { getDb, type Db } from '../db';
+import { visibleInterestIds } from '../interests/interests';
+import { readSnapshot } from '../load';
+import { currentSettings } from '../settings/current-settings';
+import { accessLevelOf } from '../users/api-user';
+import { countUsers } from '../users/user-store';
+import { takeFirstVisit } from '../users/welcome';
+import { toApiEntry } from './api-entry';
+import { firstStartFrom, listEntriesStartingIn } from './entry-store';
+import { listLocationNames } from './location-store';
+import type { ServerEntry } from './server-entry';
+import { visibleTo } from './visibility';
+
+/*
+ * The schedule shows one day of the gathering at a time: `/` the day it opens on (dayToOpen),
+ * `/days/YYYY-MM-DD` any day. Both are one load, so a page's bytes depend only on its path,
+ * its `location` and `by`, the viewer, the render minute and the database: the public page
+ * cache keeps what this load calls cacheable.
+ */
+
+/**
+ * Whether the page cache may keep this render: only an anonymous one of a real variant (an
+ * existing location or none, `by` absent or `location`, a day with entries), so a junk query or
+ * date never grows the cache.
+ */
+export function isCacheable(page: {
+	anonymous: boolean;
+	params: URLSearchParams;
+	/** The date in the path; null for `/`. */
+	date: string | null;
+	locationIds: readonly string[];
+	days: readonly string[];
+}): boolean {
+	const location = page.params.get('location');
+	const by = page.params.get('by');
+	return (
+		page.anonymous &&
+		// The filter form sends `location=` for all locations: the same page as none.
+		(!location || page.locationIds.includes(location)) &&
+		(by === null || by === 'location') &&
+		(page.date === null || page.days.includes(page.date))
+	);
+}
+
+/** The days with entries, found one query per day rather than by reading every entry. */
+function daysWithEntries(db: Db, visibilities: readonly Visibility[], rule: DayRule): string[] {
+	const days: string[] = [];
+	for (let from = 0; ;) {
+		const start = firstStartFrom(db, visibilities, from);
+		if (start === undefined) return days;
+		const date = gatheringDate(start, rule);
+		days.push(date);
+		from = dayStart(addDays(date, 1), rule);
+	}
+}
+
+/** The day page's data: `date` null for `/` (the day it opens on), else the path's date. */
+export function loadDayPage(event: RequestEvent, date: string | null): DayPageData {
+	const { locals, url, cookies } = event;
+	if (date !== null && !isDayDate(date)) error(404, 'no such day');
+	// Anonymous renders within one minute are the same page (the page cache sets the minute).
+	const now = locals.renderMinute ?? Date.now();
+	const viewer = accessLevelOf(locals.user);
+	const visibilities = visibleTo(viewer);
+	const db = getDb();
+	const { lastEventId, data } = readSnapshot(() => {
+		const rule = currentSettings(db);
+		const days = daysWithEntries(db, visibilities, rule);
+		const today = gatheringDate(now, rule);
+		const shown = date ?? dayToOpen(days, today);
+		const entries =
+			shown === null
+				? []
+				: listEntriesStartingIn(
+						db,
+						visibilities,
+						dayStart(shown, rule),
+						dayStart(addDays(shown, 1), rule),
+						shown === today ? now : null
+					);
+		return {
+			date: shown,
+			days,
+			entries: entries.map((entry) => listed(entry, viewer)).sort(compareEntries),
+			locations: listLocationNames(db),
+			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null,
+			newInstance: !locals.user && countUsers(db) === 0
+		};
+	});
+	locals.cacheable = isCacheable({
+		anonymous: !locals.user,
+		params: url.searchParams,
+		date,
+		locationIds: data.locations.map((known) => known.id),
+		days: data.days
+	});
+	return {
+		...data,
+		lastEventId,
+		viewer,
+		now,
+		// The welcome is for a user who just registered: an anonymous render sets no cookie.
+		firstVisit: locals.user ? takeFirstVisit(cookies, url, locals.user.id) : false
+	};
+}
+
+/** An entry cut to the viewer's level and then to what the lists show. */
+function listed(entry: ServerEntry, viewer: AccessLevel): ListedEntry {
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars -- left out of the page data
+	const { description, crewNotes, ...shown } = toApiEntry(entry, viewer)!;
+	return shown;
+}
