@@ -20,6 +20,10 @@ declare global {
 			 * `location` and `by` parameters, `renderMinute` and the database: the cache may keep it.
 			 */
 			cacheable?: boolean;
+			/** The stand-in whose page of a type is rendered for logged-in visitors to share. */
+			standIn?: ServerUser;
+			/** This request handed out a new session cookie, which only SvelteKit's answer sends. */
+			newCookie?: boolean;
 		}
 	}
 }

@@ -13,6 +13,7 @@ import { getConfig } from '$lib/server/config';
 import { guardRequests } from '$lib/server/guards';
 import { log, logClientError } from '$lib/server/log';
 import { foreignChangeMessage, refusesForeignChange } from '$lib/server/same-origin';
+import { personalPage } from '$lib/server/pages/personal-page';
 import { publicPageCache } from '$lib/server/pages/public-page-cache';
 import { securityHeaders } from '$lib/server/security-headers';
 import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
@@ -49,6 +50,7 @@ const authenticate: Handle = ({ event, resolve }) => {
 			event.locals.user = check.user;
 			if (check.newToken) {
 				setSessionCookie(event.cookies, event.url, check.newToken, check.session.expiresAt);
+				event.locals.newCookie = true;
 			}
 		} else {
 			clearSessionCookie(event.cookies, event.url);
@@ -102,7 +104,7 @@ const guardOrigin: Handle = ({ event, resolve }) => {
 
 // `headers` first, so even the answers of the guards carry them; `compress` outside it, so it
 // sees the final headers. The page cache answers only requests the guards let through, and
-// only those without a session, so before `authenticate`.
+// only those without a session, so before `authenticate`; the personal pages after it.
 export const handle = sequence(
 	compress,
 	headers,
@@ -110,5 +112,6 @@ export const handle = sequence(
 	guardOrigin,
 	guardRequests,
 	publicPageCache,
-	authenticate
+	authenticate,
+	personalPage
 );

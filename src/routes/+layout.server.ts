@@ -3,5 +3,5 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals, depends }) => {
 	depends('app:session');
-	return readLayoutSnapshot(locals.session, locals.notice);
+	return readLayoutSnapshot(locals.session, locals.notice, locals.standIn);
 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCacheable } from '$lib/server/schedule/day-page';
 
-const page = (query: string, date: string | null = null, anonymous = true) => ({
-	anonymous,
+const page = (query: string, date: string | null = null, shared = true) => ({
+	shared,
 	params: new URLSearchParams(query),
 	date,
 	locationIds: ['hall', 'tent'],
@@ -10,7 +10,7 @@ const page = (query: string, date: string | null = null, anonymous = true) => ({
 });
 
 describe('a day page render the public page cache may keep', () => {
-	it('is an anonymous one of a real variant: a known location or none, by location or not, a day with entries', () => {
+	it('is a shared one (public or a stand-in) of a real variant: a known location or none, by location or not, a day with entries', () => {
 		for (const [query, date] of [
 			['', null],
 			['location=hall', null],

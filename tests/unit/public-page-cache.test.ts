@@ -1,22 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-	decide,
-	matchesEtag,
-	minuteOf,
-	pageEtag,
-	PageStore,
-	variantOf,
-	type CachedPage
-} from '$lib/server/pages/public-page-cache';
+import { decide, minuteOf, PageStore, type Kept } from '$lib/server/pages/kept-renders';
+import { matchesEtag, pageEtag, variantOf } from '$lib/server/pages/public-page-cache';
 
-const page = (eventId: number, minute: number, bytes = 10): CachedPage => ({
-	eventId,
-	minute,
-	etag: pageEtag('/', eventId, minute),
-	headers: [],
-	gzipped: new Uint8Array(bytes)
-});
+const page = (eventId: number, minute: number, bytes = 10): Kept => ({ eventId, minute, bytes });
 
 describe('which page a request gets', () => {
 	const minute = minuteOf(Date.UTC(2032, 6, 4, 10, 30));

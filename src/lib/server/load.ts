@@ -3,7 +3,7 @@ import { toApiSession } from './auth/api-session';
 import { getDb } from './db';
 import { readLastEventId } from './events/log';
 import { currentSettings } from './settings/current-settings';
-import type { ServerSession } from './types';
+import type { ServerSession, ServerUser } from './types';
 import { findUserById } from './users/user-store';
 
 /**
@@ -22,12 +22,14 @@ export interface LayoutSnapshot {
 	settings: ApiSettings;
 }
 
+/** `standIn`: the account of a page rendered for every visitor of its type (personal-page.ts). */
 export function readLayoutSnapshot(
 	session: ServerSession | null,
-	notice: SessionNotice | undefined
+	notice: SessionNotice | undefined,
+	standIn?: ServerUser
 ): LayoutSnapshot {
 	const { lastEventId, data } = readSnapshot(() => ({
-		user: session ? findUserById(getDb(), session.userId) : undefined,
+		user: session ? (standIn ?? findUserById(getDb(), session.userId)) : undefined,
 		settings: currentSettings(getDb())
 	}));
 	return {

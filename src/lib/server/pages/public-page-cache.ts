@@ -1,12 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { readSessionToken } from '../auth/cookie';
-import { getConfig } from '../config';
-import { getDb } from '../db';
-import { subscribeEvents } from '../events/bus';
-import { readLastEventId } from '../events/log';
 import { acceptsGzip, gzipBytes } from '../compression';
 import { welcomeCookie } from '../users/welcome';
+import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
 
 /*
  * The public schedule pages (`/` and `/days/<date>`) are rendered once per variant, event id
@@ -18,20 +15,12 @@ import { welcomeCookie } from '../users/welcome';
 /** The paths whose anonymous answers may be kept; their loads still decide (`locals.cacheable`). */
 const cachedPath = /^\/(?:days\/\d{4}-\d{2}-\d{2})?$/;
 
-export interface CachedPage {
-	/** The head event id read before the render: the page holds this or a later state. */
-	eventId: number;
-	/** The start of the minute it was rendered for (`locals.renderMinute`). */
-	minute: number;
-	/** When an event after `eventId` was first announced; undefined while none was. */
-	staleSince?: number;
+export interface CachedPage extends Kept {
 	etag: string;
 	/** SvelteKit's headers (content type, CSP), without length or encoding. */
 	headers: [string, string][];
 	gzipped: Uint8Array<ArrayBuffer>;
 }
-
-export const minuteOf = (ms: number) => ms - (ms % 60_000);
 
 /**
  * The variant a request asks for: the path and the two parameters the page reads. Any other
@@ -57,77 +46,6 @@ export function matchesEtag(header: string | null, etag: string): boolean {
 	if (header.trim() === '*') return true;
 	const bare = etag.replace(/^W\//, '');
 	return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
-}
-
-/**
- * What a request gets from what is kept: `hit` at the head and minute; `stale` within the
- * allowed seconds after the next event or minute began, while another request renders; else
- * `render`.
- */
-export function decide(
-	page: CachedPage | undefined,
-	head: number,
-	now: number,
-	staleMs: number,
-	rendering: boolean
-): 'hit' | 'stale' | 'render' {
-	if (!page) return 'render';
-	const minute = minuteOf(now);
-	if (page.eventId >= head && page.minute === minute) return 'hit';
-	if (!rendering) return 'render';
-	// Stale since the first later event was announced, or since the minute turned; an event
-	// committed but not yet announced is as new as this request.
-	const since = Math.min(
-		page.eventId < head ? (page.staleSince ?? now) : Infinity,
-		page.minute !== minute ? page.minute + 60_000 : Infinity
-	);
-	return now - since < staleMs ? 'stale' : 'render';
-}
-
-/** Pages by variant, least recently used first, within a byte budget. */
-export class PageStore {
-	private readonly pages = new Map<string, CachedPage>();
-	private bytes = 0;
-
-	constructor(private readonly maxBytes: number) {}
-
-	get(variant: string): CachedPage | undefined {
-		const page = this.pages.get(variant);
-		if (page) {
-			this.pages.delete(variant);
-			this.pages.set(variant, page);
-		}
-		return page;
-	}
-
-	set(variant: string, page: CachedPage): void {
-		this.delete(variant);
-		if (page.gzipped.length > this.maxBytes) return;
-		this.pages.set(variant, page);
-		this.bytes += page.gzipped.length;
-		for (const [oldest] of this.pages) {
-			if (this.bytes <= this.maxBytes) break;
-			this.delete(oldest);
-		}
-	}
-
-	/** An event was announced: every page read before it is stale from now. */
-	announce(id: number, at: number): void {
-		for (const page of this.pages.values()) {
-			if (page.eventId < id) page.staleSince ??= at;
-		}
-	}
-
-	get bytesHeld(): number {
-		return this.bytes;
-	}
-
-	private delete(variant: string) {
-		const page = this.pages.get(variant);
-		if (!page) return;
-		this.pages.delete(variant);
-		this.bytes -= page.gzipped.length;
-	}
 }
 
 /** Any of our cookies makes the answer personal (a session, or the welcome the page takes). */
@@ -163,21 +81,7 @@ function answer(page: CachedPage, request: Request, how: string): Response {
 	return new Response(body, { headers });
 }
 
-interface Cache {
-	store: PageStore;
-	rendering: Map<string, Promise<CachedPage | null>>;
-}
-
-let cache: Cache | undefined;
-
-function getCache(): Cache {
-	if (!cache) {
-		const store = new PageStore(getConfig().PAGE_CACHE_MAX_BYTES);
-		subscribeEvents((event) => store.announce(event.id, Date.now()));
-		cache = { store, rendering: new Map() };
-	}
-	return cache;
-}
+const kept = new KeptRenders<CachedPage>();
 
 /** Renders through SvelteKit and keeps the page when its load said it may be kept. */
 async function render(
@@ -186,24 +90,18 @@ async function render(
 	variant: string,
 	eventId: number,
 	minute: number
-): Promise<{ response: Response; page: CachedPage | null }> {
+): Promise<Rendered<CachedPage>> {
 	event.locals.renderMinute = minute;
 	const response = await resolve(event);
-	const keep =
-		response.status === 200 &&
-		event.locals.cacheable === true &&
-		!response.headers.has('set-cookie') &&
-		(response.headers.get('content-type') ?? '').startsWith('text/html');
-	if (!keep) return { response, page: null };
-	const headers = [...response.headers].filter(
-		([name]) => !['content-length', 'content-encoding', 'etag', 'vary'].includes(name)
-	);
+	if (!keepable(response, event.locals.cacheable)) return { response, page: null };
+	const gzipped = new Uint8Array(await gzipBytes(await response.arrayBuffer()));
 	const page: CachedPage = {
 		eventId,
 		minute,
+		bytes: gzipped.length,
 		etag: pageEtag(variant, eventId, minute),
-		headers,
-		gzipped: new Uint8Array(await gzipBytes(await response.arrayBuffer()))
+		headers: keptHeaders(response),
+		gzipped
 	};
 	return { response, page };
 }
@@ -218,37 +116,8 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 	const variant = variantOf(event.url);
 	if (variant === null || carriesOurCookie(event)) return resolve(event);
 
-	const { store, rendering } = getCache();
-	const now = Date.now();
-	const head = readLastEventId(getDb());
-	const inFlight = rendering.get(variant);
-	const kept = store.get(variant);
-	const decision = decide(
-		kept,
-		head,
-		now,
-		getConfig().PAGE_CACHE_STALE_SECONDS * 1000,
-		inFlight !== undefined
+	const got = await kept.get(variant, (eventId, minute) =>
+		render(event, resolve, variant, eventId, minute)
 	);
-	if (kept && decision !== 'render') return answer(kept, event.request, decision);
-	if (inFlight) {
-		const page = await inFlight;
-		if (page && page.eventId >= head) return answer(page, event.request, 'hit');
-	}
-
-	const minute = minuteOf(now);
-	const flight = render(event, resolve, variant, head, minute);
-	const shared = flight.then(
-		({ page }) => page,
-		() => null
-	);
-	rendering.set(variant, shared);
-	try {
-		const { response, page } = await flight;
-		if (!page) return response;
-		store.set(variant, page);
-		return answer(page, event.request, 'miss');
-	} finally {
-		if (rendering.get(variant) === shared) rendering.delete(variant);
-	}
+	return got.page ? answer(got.page, event.request, got.how) : got.response;
 };

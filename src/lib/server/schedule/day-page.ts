@@ -10,6 +10,7 @@ import {
 } from '$lib/schedule/days';
 import { compareEntries } from '$lib/schedule/order';
 import { getDb, type Db } from '../db';
+import { minuteOf } from '../pages/kept-renders';
 import { visibleInterestIds } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
@@ -30,12 +31,13 @@ import { visibleTo } from './visibility';
  */
 
 /**
- * Whether the page cache may keep this render: only an anonymous one of a real variant (an
+ * Whether a page cache may keep this render: only one for nobody in particular (the public,
+ * or the stand-in of an account type: src/lib/server/pages/personal-page.ts) of a real variant (an
  * existing location or none, `by` absent or `location`, a day with entries), so a junk query or
  * date never grows the cache.
  */
 export function isCacheable(page: {
-	anonymous: boolean;
+	shared: boolean;
 	params: URLSearchParams;
 	/** The date in the path; null for `/`. */
 	date: string | null;
@@ -45,7 +47,7 @@ export function isCacheable(page: {
 	const location = page.params.get('location');
 	const by = page.params.get('by');
 	return (
-		page.anonymous &&
+		page.shared &&
 		// The filter form sends `location=` for all locations: the same page as none.
 		(!location || page.locationIds.includes(location)) &&
 		(by === null || by === 'location') &&
@@ -69,8 +71,9 @@ function daysWithEntries(db: Db, visibilities: readonly Visibility[], rule: DayR
 export function loadDayPage(event: RequestEvent, date: string | null): DayPageData {
 	const { locals, url, cookies } = event;
 	if (date !== null && !isDayDate(date)) error(404, 'no such day');
-	// Anonymous renders within one minute are the same page (the page cache sets the minute).
-	const now = locals.renderMinute ?? Date.now();
+	// Renders within one minute are the same page (the page caches set the minute; entry times
+	// are whole minutes, so what is on now is the same all minute long).
+	const now = locals.renderMinute ?? minuteOf(Date.now());
 	const viewer = accessLevelOf(locals.user);
 	const visibilities = visibleTo(viewer);
 	const db = getDb();
@@ -99,7 +102,7 @@ export function loadDayPage(event: RequestEvent, date: string | null): DayPageDa
 		};
 	});
 	locals.cacheable = isCacheable({
-		anonymous: !locals.user,
+		shared: !locals.user || locals.standIn !== undefined,
 		params: url.searchParams,
 		date,
 		locationIds: data.locations.map((known) => known.id),

@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { uneval } from 'devalue';
+import type { UserType } from '$lib/api';
+import { toApiSession } from '../auth/api-session';
+import { getDb } from '../db';
+import { visibleInterestIds } from '../interests/interests';
+import type { ServerSession, ServerUser } from '../types';
+import { accessLevelOf } from '../users/api-user';
+import { findUserById } from '../users/user-store';
+import { welcomeCookie } from '../users/welcome';
+import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
+import { variantOf } from './public-page-cache';
+
+/*
+ * A logged-in visitor's schedule page is the page of their account type with their own parts
+ * put in. The page of a type is rendered once per variant, event id and minute for a stand-in
+ * of that type, whose name, ids and times are markers found nowhere else, with no marks; each
+ * visitor's answer is that render with the markers replaced by their own values and their
+ * marks set on their buttons. Renders are deterministic, so the result is the same bytes a
+ * render for them would give (tests/integration/personal-page.test.ts holds it to that).
+ * Anything unexpected (a marker left over, a mark that found no button) falls back to a render.
+ */
+
+/** Numbers no entry or session time can be (the year 30,800), distinct from each other. */
+const markerTime = (n: number) => 910_000_000_000_000 + n;
+
+export function standIn(type: UserType): { user: ServerUser; session: ServerSession } {
+	const user: ServerUser = {
+		id: 'zzStandInUser',
+		name: 'zzStandInName',
+		type,
+		createdAt: markerTime(1),
+		lastSeenAt: markerTime(2),
+		suspendedAt: null
+	};
+	const session: ServerSession = {
+		id: 'zzStandInSessionKey',
+		publicId: 'zzStandInSession',
+		userId: user.id,
+		family: 'zzStandInFamily',
+		familyCreatedAt: markerTime(3),
+		createdAt: markerTime(4),
+		rotatesAt: markerTime(5),
+		expiresAt: markerTime(6),
+		lastSeenAt: markerTime(7),
+		userAgent: ''
+	};
+	return { user, session };
+}
+
+/** Where a visitor's own part goes in a page compiled from the stand-in's. */
+type Hole =
+	| { kind: 'value'; index: number; as: 'script' | 'text' | 'attribute' }
+	| { kind: 'marks' }
+	| { kind: 'button' | 'label'; id: string };
+
+/**
+ * A stretch of the page: literal parts with holes between them (parts.length = holes + 1), as
+ * UTF-8 bytes, so a visitor's page is put together by copying bytes.
+ */
+interface Region {
+	parts: Buffer[];
+	holes: Hole[];
+}
+
+interface Template extends Kept {
+	/** Null when the page could not be compiled: its visitors are rendered for. */
+	compiled: { before: Region; script: Region; after: Region } | null;
+	headers: [string, string][];
+	/** The hash of the stand-in's script in the CSP, which each visitor's replaces. */
+	scriptHash: string;
+}
+
+const templates = new KeptRenders<Template>();
+
+/** The session's values in a fixed order: the stand-in's are the markers to replace. */
+function leaves(value: unknown, into: unknown[] = []): unknown[] {
+	if (value !== null && typeof value === 'object') {
+		for (const key of Object.keys(value)) leaves((value as Record<string, unknown>)[key], into);
+	} else into.push(value);
+	return into;
+}
+
+const isMarker = (value: unknown) =>
+	(typeof value === 'string' && value.startsWith('zzStandIn')) ||
+	(typeof value === 'number' && value >= markerTime(0));
+
+/** The mark button of an entry, as ScheduleEntry.svelte writes it unmarked and marked. */
+const unmarkedButton = /<button name="mark" value="([^"]+)" aria-pressed="false"/g;
+const markedButton = (id: string) => `<button name="unmark" value="${id}" aria-pressed="true"`;
+const unmarkedLabel = '>☆ Mark</button>';
+const markedLabel = '>★ Marked</button>';
+
+/** Splits a stretch of the stand-in's page at its markers (and, in markup, its mark buttons). */
+function compileRegion(text: string, markers: unknown[], script: boolean): Region | null {
+	const found: { at: number; length: number; hole: Hole }[] = [];
+	markers.forEach((marker, index) => {
+		if (!isMarker(marker)) return;
+		if (!script && typeof marker !== 'string') return;
+		const needle = script ? uneval(marker) : String(marker);
+		for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+			const inTag = text.lastIndexOf('<', at) > text.lastIndexOf('>', at);
+			const as = script ? 'script' : inTag ? 'attribute' : 'text';
+			found.push({ at, length: needle.length, hole: { kind: 'value', index, as } });
+		}
+	});
+	if (script) {
+		const at = text.indexOf('interests:[]');
+		if (at < 0 || text.indexOf('interests:[]', at + 1) >= 0) return null;
+		found.push({ at, length: 'interests:[]'.length, hole: { kind: 'marks' } });
+	} else {
+		for (const match of text.matchAll(unmarkedButton)) {
+			const at = match.index;
+			const label = text.indexOf(unmarkedLabel, at);
+			if (label < 0) return null;
+			found.push({ at, length: match[0].length, hole: { kind: 'button', id: match[1] } });
+			found.push({
+				at: label,
+				length: unmarkedLabel.length,
+				hole: { kind: 'label', id: match[1] }
+			});
+		}
+	}
+	found.sort((a, b) => a.at - b.at);
+	const parts: string[] = [];
+	const holes: Hole[] = [];
+	let from = 0;
+	for (const { at, length, hole } of found) {
+		if (at < from) return null;
+		parts.push(text.slice(from, at));
+		holes.push(hole);
+		from = at + length;
+	}
+	parts.push(text.slice(from));
+	// Every marker must be in a hole: one left in a part would reach the visitor.
+	const stray = (part: string) =>
+		part.includes('zzStandIn') || part.includes(String(markerTime(0)).slice(0, 13));
+	if (parts.some(stray)) return null;
+	return { parts: parts.map((part) => Buffer.from(part)), holes };
+}
+
+/** The stand-in's page split at its personal parts; null when it cannot be done exactly. */
+export function compile(html: string, type: UserType): Template['compiled'] {
+	const scriptStart = html.indexOf('<script>');
+	const scriptEnd = html.indexOf('</script>', scriptStart);
+	if (scriptStart < 0 || scriptEnd < 0) return null;
+	const stand = standIn(type);
+	const markers = leaves(toApiSession(stand.session, stand.user));
+	const before = compileRegion(html.slice(0, scriptStart + '<script>'.length), markers, false);
+	const script = compileRegion(
+		html.slice(scriptStart + '<script>'.length, scriptEnd),
+		markers,
+		true
+	);
+	const after = compileRegion(html.slice(scriptEnd), markers, false);
+	return before && script && after ? { before, script, after } : null;
+}
+
+/** Svelte's escaping: `&` and `<` in text, and `"` too in an attribute's value. */
+const escapeHtml = (text: string, attribute: boolean) =>
+	text.replace(attribute ? /[&"<]/g : /[&<]/g, (ch) =>
+		ch === '&' ? '&amp;' : ch === '"' ? '&quot;' : '&lt;'
+	);
+
+const labels = { marked: Buffer.from(markedLabel), unmarked: Buffer.from(unmarkedLabel) };
+
+/** A region with the visitor's values and marks in its holes, as the chunks to send. */
+function fill(region: Region, values: unknown[], marks: ReadonlySet<string>): Buffer[] {
+	const chunks = [region.parts[0]];
+	region.holes.forEach((hole, i) => {
+		let text: string | Buffer;
+		if (hole.kind === 'value') {
+			const value = values[hole.index];
+			text =
+				hole.as === 'script' ? uneval(value) : escapeHtml(String(value), hole.as === 'attribute');
+		} else if (hole.kind === 'marks') text = `interests:${uneval([...marks])}`;
+		else if (hole.kind === 'button')
+			text = marks.has(hole.id)
+				? markedButton(hole.id)
+				: `<button name="mark" value="${hole.id}" aria-pressed="false"`;
+		else text = marks.has(hole.id) ? labels.marked : labels.unmarked;
+		chunks.push(typeof text === 'string' ? Buffer.from(text) : text, region.parts[i + 1]);
+	});
+	return chunks;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+
+/** The compiled page of the visitor's type as theirs: its markup, and its script's hash. */
+export function personalise(
+	compiled: NonNullable<Template['compiled']>,
+	session: ServerSession,
+	user: ServerUser,
+	marks: readonly string[]
+): { html: Uint8Array<ArrayBuffer>; scriptHash: string } {
+	const values = leaves(toApiSession(session, user));
+	const marked = new Set(marks);
+	const script = fill(compiled.script, values, marked);
+	const hash = createHash('sha256');
+	for (const chunk of script) hash.update(chunk);
+	const chunks = [
+		...fill(compiled.before, values, marked),
+		...script,
+		...fill(compiled.after, values, marked)
+	];
+	const html = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
+	let at = 0;
+	for (const chunk of chunks) {
+		html.set(chunk, at);
+		at += chunk.length;
+	}
+	return { html, scriptHash: hash.digest('base64') };
+}
+
+/** Renders the page of a type for its stand-in; kept when its load says the variant is real. */
+async function renderTemplate(
+	event: RequestEvent,
+	resolve: Parameters<Handle>[0]['resolve'],
+	type: UserType,
+	eventId: number,
+	minute: number
+): Promise<Rendered<Template>> {
+	const { locals } = event;
+	const own = { user: locals.user, session: locals.session };
+	const stand = standIn(type);
+	locals.user = locals.standIn = stand.user;
+	locals.session = stand.session;
+	locals.renderMinute = minute;
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} finally {
+		locals.user = own.user;
+		locals.session = own.session;
+		locals.standIn = undefined;
+		locals.renderMinute = undefined;
+	}
+	if (!keepable(response, locals.cacheable)) return { page: null, response };
+	const html = await response.text();
+	const compiled = compile(html, type);
+	const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+	const page: Template = {
+		eventId,
+		minute,
+		bytes: compiled ? html.length * 2 : 0,
+		compiled,
+		headers: keptHeaders(response),
+		scriptHash: sha256(script)
+	};
+	return { page, response };
+}
+
+/**
+ * A logged-in GET of a schedule page (`/`, `/days/<date>`) from the page of the visitor's
+ * type. Not when this request handed out a new session cookie (SvelteKit must send it) or
+ * carries the welcome the page takes: those are rendered as ever.
+ */
+export const personalPage: Handle = async ({ event, resolve }) => {
+	const { locals } = event;
+	if (event.request.method !== 'GET' || !locals.user || !locals.session || locals.newCookie)
+		return resolve(event);
+	const variant = variantOf(event.url);
+	if (variant === null || event.cookies.get(welcomeCookie) !== undefined) return resolve(event);
+
+	const type = locals.user.type;
+	const got = await templates.get(`${type} ${variant}`, (eventId, minute) =>
+		renderTemplate(event, resolve, type, eventId, minute)
+	);
+	if (!got.page) return resolve(event);
+	// Read after the template's event id, as a page reads its entities after the id.
+	const db = getDb();
+	const user = findUserById(db, locals.user.id);
+	if (!user || user.type !== type) return resolve(event);
+	const marks = visibleInterestIds(db, user.id, accessLevelOf(user));
+	if (!got.page.compiled) return resolve(event);
+	const page = personalise(got.page.compiled, locals.session, user, marks);
+	const headers = new Headers(got.page.headers);
+	const csp = headers.get('content-security-policy');
+	if (csp) {
+		headers.set(
+			'content-security-policy',
+			csp.replace(`'sha256-${got.page.scriptHash}'`, `'sha256-${page.scriptHash}'`)
+		);
+	}
+	headers.set('x-tidewatch-cache', `personal ${got.how}`);
+	return new Response(page.html, { headers });
+};
