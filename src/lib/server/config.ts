@@ -77,7 +77,10 @@ const schema = z.object({
 		.int()
 		.positive()
 		.default(4 * 1024 * 1024),
-	/** The public schedule pages kept rendered, gzip bytes in all (docs/performance.md). */
+	/**
+	 * The schedule pages kept rendered: the public ones (gzip bytes), and as much again for the
+	 * pages of each account type that logged-in visitors' pages are made from (docs/performance.md).
+	 */
 	PAGE_CACHE_MAX_BYTES: count(32 * 1024 * 1024),
 	/**
 	 * How long after a later event (or the next minute) the previous page may still be served

@@ -243,7 +243,7 @@ async function renderTemplate(
 	const page: Template = {
 		eventId,
 		minute,
-		bytes: compiled ? html.length * 2 : 0,
+		bytes: compiled ? Buffer.byteLength(html) : 0,
 		compiled,
 		headers: keptHeaders(response),
 		scriptHash: sha256(script)
