@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmark's processes. Node built-ins only.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 
@@ -12,6 +13,18 @@ import { WebSocketServer } from 'ws';
 export function nowMs() {
 	const [s, ns] = process.hrtime();
 	return s * 1e3 + ns / 1e6;
+}
+
+/** A port nothing listens on now, on 127.0.0.1. */
+export function freePort() {
+	return new Promise((done, fail) => {
+		const probe = createServer();
+		probe.once('error', fail);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address();
+			probe.close(() => done(port));
+		});
+	});
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -23,13 +23,12 @@ import {
 	symlinkSync,
 	writeFileSync
 } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import lighthouse from 'lighthouse';
 import WebSocket from 'ws';
 import { buildGathering } from './gathering.js';
-import { httpClient, nowMs, parseOptions, round } from './lib.js';
+import { freePort, httpClient, nowMs, parseOptions, round } from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
 const defaults = {
@@ -100,17 +99,6 @@ process.once('exit', () => {
 });
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
-
-function freePort() {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once('error', fail);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address();
-			probe.close(() => done(port));
-		});
-	});
-}
 
 /** Starts a process and waits until `pattern` shows in its output; answers the match too. */
 async function launch(name, command, args, options, pattern) {

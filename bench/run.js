@@ -25,7 +25,6 @@ import {
 	symlinkSync,
 	writeFileSync
 } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +32,7 @@ import WebSocket from 'ws';
 import {
 	cpuSeconds,
 	cpuTimes,
+	freePort,
 	machineCpu,
 	memory,
 	nowMs,
@@ -195,17 +195,6 @@ class LoadProcess {
 	stop() {
 		this.child.disconnect();
 	}
-}
-
-function freePort() {
-	return new Promise((resolvePort, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address();
-			probe.close(() => resolvePort(port));
-		});
-	});
 }
 
 /** Starts a server process and waits for its "Listening on" line. */

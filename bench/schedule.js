@@ -47,13 +47,13 @@ import {
 	symlinkSync,
 	writeFileSync
 } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import {
 	cpuSeconds,
+	freePort,
 	httpClient,
 	machineCpu,
 	memory,
@@ -136,17 +136,6 @@ const cleanUp = () => {
 };
 process.once('exit', cleanUp);
 process.once('SIGINT', () => process.exit(130));
-
-function freePort() {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once('error', fail);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address();
-			probe.close(() => done(port));
-		});
-	});
-}
 
 /** Starts a server process and waits for its "Listening on" line. */
 async function launch(name, args, env, cwd) {

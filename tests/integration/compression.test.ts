@@ -1,37 +1,15 @@
-import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
+import { rawRequest } from '../helpers/raw-http';
 import { serverForSuite } from '../helpers/server';
 
 // Short rotation, so a page load can be made to hand out a new cookie.
 const server = serverForSuite({ SESSION_ROTATE_SECONDS: '1', SESSION_GRACE_SECONDS: '1' });
 
-interface Raw {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: Buffer;
-}
-
 /** A request whose answer is read as sent: fetch would undo the compression unseen. */
-function raw(
-	path: string,
-	headers: Record<string, string> = {},
-	method = 'GET',
-	body?: string
-): Promise<Raw> {
-	return new Promise((done, fail) => {
-		const req = request(server.url + path, { method, headers }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () =>
-				done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) })
-			);
-		});
-		req.on('error', fail);
-		req.end(body);
-	});
-}
+const raw = (path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
+	rawRequest(server.url + path, headers, method, body);
 
 describe('compressed answers', () => {
 	it('a page asked for with gzip comes compressed, and unpacks to the page', async () => {

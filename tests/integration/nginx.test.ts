@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiLocation } from '$lib/api';
 import { dayStart, gatheringDate } from '$lib/schedule/days';
 import { Client } from '../helpers/client';
+import { phoneGet, unpacked, type RawAnswer } from '../helpers/raw-http';
 import { freePort, startServer, type TestServer } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
@@ -320,31 +319,10 @@ function logEntries(server: TestServer): Record<string, unknown>[] {
 		.map((line) => JSON.parse(line));
 }
 
-interface Answer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: Buffer;
-}
+type Answer = RawAnswer;
 
-/** A GET as a phone sends it, gzip taken; the body as it came over the wire. */
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
-	return new Promise((done, fail) => {
-		const req = request(url, { headers: { 'accept-encoding': 'gzip', ...headers } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () =>
-				done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) })
-			);
-		});
-		req.on('error', fail);
-		req.end();
-	});
-}
-
-const html = (answer: Answer) =>
-	(answer.headers['content-encoding'] === 'gzip' ? gunzipSync(answer.body) : answer.body).toString(
-		'utf8'
-	);
+const get = phoneGet;
+const html = unpacked;
 
 /** How nginx's cache answered (HIT, MISS, BYPASS, STALE, ...). */
 const status = (answer: Answer) => String(answer.headers['x-cache-status']);

@@ -1,6 +1,4 @@
 import fc from 'fast-check';
-import { gunzipSync } from 'node:zlib';
-import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEntry, ApiLocation, Visibility } from '$lib/api';
 import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
@@ -8,6 +6,7 @@ import { applyLocationEvent, type HeldLocation } from '$lib/client/stores/locati
 import { addDays, dayStart, gatheringDate } from '$lib/schedule/days';
 import { Client } from '../helpers/client';
 import { pageData } from '../helpers/page-data';
+import { phoneGet, unpacked } from '../helpers/raw-http';
 import { serverForSuite } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
@@ -20,35 +19,9 @@ import { connectStream } from '../helpers/stream';
 const server = serverForSuite({ PAGE_CACHE_STALE_SECONDS: '0' });
 const hour = 3_600_000;
 
-interface Answer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: Buffer;
-}
-
-/** A GET as a phone sends it, gzip taken; the body as it came over the wire. */
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-	return new Promise((done, fail) => {
-		const req = request(
-			server.url + path,
-			{ headers: { 'accept-encoding': 'gzip', ...headers } },
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () =>
-					done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) })
-				);
-			}
-		);
-		req.on('error', fail);
-		req.end();
-	});
-}
-
-const html = (answer: Answer) =>
-	(answer.headers['content-encoding'] === 'gzip' ? gunzipSync(answer.body) : answer.body).toString(
-		'utf8'
-	);
+const get = (path: string, headers: Record<string, string> = {}) =>
+	phoneGet(server.url + path, headers);
+const html = unpacked;
 
 let admin: Client;
 const locations: ApiLocation[] = [];
