@@ -110,6 +110,22 @@ describe('the schedule page of a logged-in visitor', () => {
 		}
 	});
 
+	it('a page no one shares (an unknown place, a day without entries, no such day) is rendered for the visitor', async () => {
+		const client = await person('Off the map', 'regular');
+		for (const [path, status] of [
+			['/?location=nowhere', 200],
+			['/days/2001-01-01', 200],
+			['/days/2001-02-30', 404]
+		] as const) {
+			const answer = await client.fetch(path);
+			expect(answer.status, path).toBe(status);
+			expect(answer.headers.get('x-tidewatch-cache'), path).toBeNull();
+			const html = await answer.text();
+			expect(html, path).toContain('Off the map');
+			expect(html, path).not.toContain('zzStandIn');
+		}
+	});
+
 	it('stays so whatever the name and whichever entries are marked', async () => {
 		const client = await person('Model visitor', 'regular');
 		const publicEntries = entries.filter((entry) => entry.visibility === 'public');
