@@ -56,6 +56,7 @@ import {
 	freePort,
 	httpClient,
 	machineCpu,
+	pool,
 	memory,
 	nowMs,
 	parseOptions,
