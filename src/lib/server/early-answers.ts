@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerDirectly } from './api-changes/direct';
 import { getConfig } from './config';
 import { writeJson } from './node-json';
+import { answerKeptPage } from './pages/public-page-cache';
 
 /**
  * What server.js answers before SvelteKit sees a request; false leaves the request to it.
@@ -37,6 +38,8 @@ function answerEarly(
 		);
 		return true;
 	}
+	// A public schedule page kept rendered costs only the writing of its bytes.
+	if (answerKeptPage(request, response)) return true;
 	return direct && getConfig().DIRECT_CHANGES === 'on' && answerDirectly(request, response);
 }
 

@@ -114,6 +114,15 @@ export class KeptRenders<T extends Kept> {
 		return this.store;
 	}
 
+	/** The kept page for `key` when it may be served now without rendering; else undefined. */
+	peek(key: string): { page: T; how: 'hit' | 'stale' } | undefined {
+		const page = this.getStore().get(key);
+		const head = readLastEventId(getDb());
+		const staleMs = getConfig().PAGE_CACHE_STALE_SECONDS * 1000;
+		const how = decide(page, head, Date.now(), staleMs, this.rendering.has(key));
+		return page && how !== 'render' ? { page, how } : undefined;
+	}
+
 	/**
 	 * The kept page for `key` when it is current (or stale within PAGE_CACHE_STALE_SECONDS while
 	 * another request renders it), else the one render in flight, else `render(head, minute)`.

@@ -1,7 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { readSessionToken } from '../auth/cookie';
 import { acceptsGzip, gzipBytes } from '../compression';
+import { getConfig } from '../config';
+import { isLoopbackHost } from '../loopback-host';
+import { securityHeaders } from '../security-headers';
 import { welcomeCookie } from '../users/welcome';
 import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
 
@@ -60,26 +64,43 @@ function carriesOurCookie(event: RequestEvent): boolean {
  */
 export const publicCacheControl = 'public, max-age=0, s-maxage=1';
 
-function answer(page: CachedPage, request: Request, how: string): Response {
-	const headers = new Headers(page.headers);
-	headers.set('etag', page.etag);
-	headers.set('cache-control', publicCacheControl);
-	// The same URL is personal with a session cookie: a cache must not hand this one over.
-	headers.set('vary', 'Accept-Encoding, Cookie');
-	headers.set('x-tidewatch-cache', how);
-	if (matchesEtag(request.headers.get('if-none-match'), page.etag)) {
-		for (const name of ['content-type', 'content-security-policy']) headers.delete(name);
-		return new Response(null, { status: 304, headers });
+interface Answer {
+	status: 200 | 304;
+	headers: Record<string, string>;
+	body: Uint8Array<ArrayBuffer> | null;
+}
+
+/** A kept page's answer to a request with these headers. */
+function answer(
+	page: CachedPage,
+	ifNoneMatch: string | null,
+	acceptEncoding: string | null,
+	how: string
+): Answer {
+	const headers: Record<string, string> = {
+		...Object.fromEntries(page.headers),
+		etag: page.etag,
+		'cache-control': publicCacheControl,
+		// The same URL is personal with a session cookie: a cache must not hand this one over.
+		vary: 'Accept-Encoding, Cookie',
+		'x-tidewatch-cache': how
+	};
+	if (matchesEtag(ifNoneMatch, page.etag)) {
+		delete headers['content-type'];
+		delete headers['content-security-policy'];
+		return { status: 304, headers, body: null };
 	}
-	if (acceptsGzip(request.headers.get('accept-encoding'))) {
-		headers.set('content-encoding', 'gzip');
-		headers.set('content-length', String(page.gzipped.length));
-		return new Response(page.gzipped, { headers });
+	if (acceptsGzip(acceptEncoding)) {
+		headers['content-encoding'] = 'gzip';
+		headers['content-length'] = String(page.gzipped.length);
+		return { status: 200, headers, body: page.gzipped };
 	}
 	const body = new Uint8Array(gunzipSync(page.gzipped));
-	headers.set('content-length', String(body.length));
-	return new Response(body, { headers });
+	headers['content-length'] = String(body.length);
+	return { status: 200, headers, body };
 }
+
+const toResponse = ({ status, headers, body }: Answer) => new Response(body, { status, headers });
 
 const kept = new KeptRenders<CachedPage>();
 
@@ -119,5 +140,43 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 	const got = await kept.get(variant, (eventId, minute) =>
 		render(event, resolve, variant, eventId, minute)
 	);
-	return got.page ? answer(got.page, event.request, got.how) : got.response;
+	if (!got.page) return got.response;
+	const { headers } = event.request;
+	return toResponse(
+		answer(got.page, headers.get('if-none-match'), headers.get('accept-encoding'), got.how)
+	);
 };
+
+/** Our cookies' names, as a request's Cookie header may carry them (over http or https). */
+const ourCookie = /(?:^|;)\s*(?:__Host-)?tidewatch[-_]/;
+
+/**
+ * server.js's direct path: a kept page that is current answers an anonymous GET before
+ * SvelteKit sees it, with the headers the hooks would add (the host rule, the security
+ * headers). Anything else (a miss, a cookie of ours, a HEAD) goes on to SvelteKit. True when
+ * it answered.
+ */
+export function answerKeptPage(request: IncomingMessage, response: ServerResponse): boolean {
+	const path = request.url ?? '';
+	if (request.method !== 'GET' || !path.startsWith('/') || path.startsWith('//')) return false;
+	if (ourCookie.test(request.headers.cookie ?? '')) return false;
+	if (!getConfig().ORIGIN && !isLoopbackHost(request.headers.host)) return false;
+	let url: URL;
+	try {
+		url = new URL(path, 'http://localhost');
+	} catch {
+		return false;
+	}
+	const variant = variantOf(url);
+	const page = variant === null ? undefined : kept.peek(variant);
+	if (!page) return false;
+	const { status, headers, body } = answer(
+		page.page,
+		request.headers['if-none-match'] ?? null,
+		request.headers['accept-encoding'] ?? null,
+		page.how
+	);
+	response.writeHead(status, { ...headers, ...securityHeaders() });
+	response.end(body);
+	return true;
+}
