@@ -91,6 +91,19 @@ describe('compressed answers', () => {
 		expect(gunzipSync(answer.body).toString('utf8')).toContain('Rotating');
 	});
 
+	it('the schedule page of a session due to rotate hands out the new cookie too', async () => {
+		const person = new Client(server.url);
+		await person.register('Rotating visitor');
+		// The page of their type is kept now: the next one could be made without SvelteKit.
+		expect((await person.fetch('/')).headers.get('x-tidewatch-cache')).toMatch(/^personal/);
+		const before = person.cookieHeader;
+		await new Promise((wait) => setTimeout(wait, 1_300));
+		const answer = await raw('/', { 'accept-encoding': 'gzip', cookie: before });
+		expect(answer.status).toBe(200);
+		expect(answer.headers['set-cookie'] ?? []).toHaveLength(1);
+		expect(gunzipSync(answer.body).toString('utf8')).toContain('Rotating visitor');
+	});
+
 	it('answers to POSTs are never compressed (a secret shown once sits beside what was sent)', async () => {
 		const person = new Client(server.url);
 		await person.register('Poster');

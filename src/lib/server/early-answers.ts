@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerDirectly } from './api-changes/direct';
 import { getConfig } from './config';
 import { writeJson } from './node-json';
+import { answerPersonalPage } from './pages/personal-page';
 import { answerKeptPage } from './pages/public-page-cache';
 
 /**
@@ -38,8 +39,9 @@ function answerEarly(
 		);
 		return true;
 	}
-	// A public schedule page kept rendered costs only the writing of its bytes.
-	if (answerKeptPage(request, response)) return true;
+	// A schedule page kept rendered costs only the writing of its bytes (and, for a logged-in
+	// visitor, putting their own parts in).
+	if (answerKeptPage(request, response) || answerPersonalPage(request, response)) return true;
 	return direct && getConfig().DIRECT_CHANGES === 'on' && answerDirectly(request, response);
 }
 

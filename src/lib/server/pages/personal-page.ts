@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { uneval } from 'devalue';
 import type { UserType } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
+import { sessionTokenFromHeader } from '../auth/cookie';
+import { checkSessionToken } from '../auth/session-check';
 import { acceptsGzip, gzipBytes } from '../compression';
+import { getConfig } from '../config';
 import { getDb } from '../db';
 import { visibleInterestIds } from '../interests/interests';
 import type { ServerSession, ServerUser } from '../types';
+import { isLoopbackHost } from '../loopback-host';
+import { securityHeaders } from '../security-headers';
 import { accessLevelOf } from '../users/api-user';
 import { findUserById } from '../users/user-store';
 import { welcomeCookie } from '../users/welcome';
@@ -66,6 +72,7 @@ interface Region {
 }
 
 interface Template extends Kept {
+	type: UserType;
 	/** Null when the page could not be compiled: its visitors are rendered for. */
 	compiled: { before: Region; script: Region; after: Region } | null;
 	headers: [string, string][];
@@ -244,6 +251,7 @@ async function renderTemplate(
 	const page: Template = {
 		eventId,
 		minute,
+		type,
 		bytes: compiled ? Buffer.byteLength(html) : 0,
 		compiled,
 		headers: keptHeaders(response),
@@ -269,28 +277,89 @@ export const personalPage: Handle = async ({ event, resolve }) => {
 		renderTemplate(event, resolve, type, eventId, minute)
 	);
 	if (!got.page) return resolve(event);
+	const page = ownPage(got.page, got.how, locals.user.id, locals.session);
+	if (!page) return resolve(event);
+	const { headers, body } = await packed(page, event.request.headers.get('accept-encoding'));
+	return new Response(body, { headers });
+};
+
+interface OwnPage {
+	headers: Record<string, string>;
+	html: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The visitor's page made from their type's, with its headers (beside the security headers),
+ * or null when it cannot be made (the visitor is then rendered for).
+ */
+function ownPage(template: Template, how: string, userId: string, session: ServerSession) {
+	if (!template.compiled) return null;
 	// Read after the template's event id, as a page reads its entities after the id.
 	const db = getDb();
-	const user = findUserById(db, locals.user.id);
-	if (!user || user.type !== type) return resolve(event);
+	const user = findUserById(db, userId);
+	if (!user || user.type !== template.type) return null;
 	const marks = visibleInterestIds(db, user.id, accessLevelOf(user));
-	if (!got.page.compiled) return resolve(event);
-	const page = personalise(got.page.compiled, locals.session, user, marks);
-	const headers = new Headers(got.page.headers);
-	const csp = headers.get('content-security-policy');
+	const page = personalise(template.compiled, session, user, marks);
+	const headers: Record<string, string> = Object.fromEntries(template.headers);
+	const csp = headers['content-security-policy'];
 	if (csp) {
-		headers.set(
-			'content-security-policy',
-			csp.replace(`'sha256-${got.page.scriptHash}'`, `'sha256-${page.scriptHash}'`)
+		headers['content-security-policy'] = csp.replace(
+			`'sha256-${template.scriptHash}'`,
+			`'sha256-${page.scriptHash}'`
 		);
 	}
-	headers.set('x-tidewatch-cache', `personal ${got.how}`);
-	if (!acceptsGzip(event.request.headers.get('accept-encoding')))
-		return new Response(page.html, { headers });
-	// Each visitor's page is packed anew: gzip's fastest level costs half of its default and
-	// sends a tenth more.
-	const packed = new Uint8Array(await gzipBytes(page.html, { level: 1 }));
-	headers.set('content-encoding', 'gzip');
-	headers.set('content-length', String(packed.length));
-	return new Response(packed, { headers });
-};
+	// What a logged-in person sees must not be kept by any cache.
+	headers['cache-control'] = 'no-store';
+	headers['x-tidewatch-cache'] = `personal ${how}`;
+	return { headers, html: page.html };
+}
+
+/** The page as sent: each visitor's is packed anew, at gzip's fastest level (half the cost). */
+async function packed(page: OwnPage, acceptEncoding: string | null) {
+	if (!acceptsGzip(acceptEncoding)) return { headers: page.headers, body: page.html };
+	const body = new Uint8Array(await gzipBytes(page.html, { level: 1 }));
+	const headers = {
+		...page.headers,
+		'content-encoding': 'gzip',
+		'content-length': String(body.length)
+	};
+	return { headers, body };
+}
+
+/**
+ * server.js's direct path: a logged-in GET of a schedule page whose type's page is kept and
+ * current, answered before SvelteKit with the headers the hooks would add. Not when the
+ * session is due to rotate (SvelteKit hands out the new cookie), carries the welcome cookie,
+ * or anything is uncertain: those go on to SvelteKit. True when it answered.
+ */
+export function answerPersonalPage(request: IncomingMessage, response: ServerResponse): boolean {
+	const path = request.url ?? '';
+	if (request.method !== 'GET' || !path.startsWith('/') || path.startsWith('//')) return false;
+	const config = getConfig();
+	if (!config.ORIGIN && !isLoopbackHost(request.headers.host)) return false;
+	const cookie = request.headers.cookie;
+	if (!cookie || cookie.includes(`${welcomeCookie}=`)) return false;
+	let variant: string | null;
+	try {
+		variant = variantOf(new URL(path, 'http://localhost'));
+	} catch {
+		return false;
+	}
+	if (variant === null) return false;
+	const token = sessionTokenFromHeader(cookie, config.ORIGIN?.startsWith('https:') ?? false);
+	if (!token) return false;
+	const check = checkSessionToken(token, {
+		userAgent: request.headers['user-agent'] ?? '',
+		mayRotate: false
+	});
+	if (!check.session || !check.user || check.session.rotatesAt <= Date.now()) return false;
+	const kept = templates.peek(`${check.user.type} ${variant}`);
+	if (!kept?.page.compiled) return false;
+	const page = ownPage(kept.page, kept.how, check.user.id, check.session);
+	if (!page) return false;
+	void packed(page, request.headers['accept-encoding'] ?? null).then(({ headers, body }) => {
+		response.writeHead(200, { ...headers, ...securityHeaders() });
+		response.end(body);
+	});
+	return true;
+}
