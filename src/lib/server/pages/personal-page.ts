@@ -60,7 +60,8 @@ export function standIn(type: UserType): { user: ServerUser; session: ServerSess
 type Hole =
 	| { kind: 'value'; index: number; as: 'script' | 'text' | 'attribute' }
 	| { kind: 'marks' }
-	| { kind: 'button' | 'label'; id: string };
+	| { kind: 'button'; id: string; unmarked: Buffer }
+	| { kind: 'label'; id: string };
 
 /**
  * A stretch of the page: literal parts with holes between them (parts.length = holes + 1), as
@@ -122,7 +123,8 @@ function compileRegion(text: string, markers: unknown[], script: boolean): Regio
 			const at = match.index;
 			const label = text.indexOf(unmarkedLabel, at);
 			if (label < 0) return null;
-			found.push({ at, length: match[0].length, hole: { kind: 'button', id: match[1] } });
+			const unmarked = Buffer.from(match[0]);
+			found.push({ at, length: match[0].length, hole: { kind: 'button', id: match[1], unmarked } });
 			found.push({
 				at: label,
 				length: unmarkedLabel.length,
@@ -184,9 +186,7 @@ function fill(region: Region, values: unknown[], marks: ReadonlySet<string>): Bu
 				hole.as === 'script' ? uneval(value) : escapeHtml(String(value), hole.as === 'attribute');
 		} else if (hole.kind === 'marks') text = `interests:${uneval([...marks])}`;
 		else if (hole.kind === 'button')
-			text = marks.has(hole.id)
-				? markedButton(hole.id)
-				: `<button name="mark" value="${hole.id}" aria-pressed="false"`;
+			text = marks.has(hole.id) ? markedButton(hole.id) : hole.unmarked;
 		else text = marks.has(hole.id) ? labels.marked : labels.unmarked;
 		chunks.push(typeof text === 'string' ? Buffer.from(text) : text, region.parts[i + 1]);
 	});
@@ -212,13 +212,11 @@ export function personalise(
 		...script,
 		...fill(compiled.after, values, marked)
 	];
-	const html = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
-	let at = 0;
-	for (const chunk of chunks) {
-		html.set(chunk, at);
-		at += chunk.length;
-	}
-	return { html, scriptHash: hash.digest('base64') };
+	const html = Buffer.concat(chunks);
+	return {
+		html: new Uint8Array(html.buffer, html.byteOffset, html.length) as Uint8Array<ArrayBuffer>,
+		scriptHash: hash.digest('base64')
+	};
 }
 
 /** Renders the page of a type for its stand-in; kept when its load says the variant is real. */
