@@ -95,7 +95,7 @@ const children = new Set();
 const tmp = mkdtempSync(join(os.tmpdir(), 'tidewatch-lighthouse-'));
 process.once('exit', () => {
 	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-	rmSync(tmp, { recursive: true, force: true });
+	rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
@@ -281,7 +281,13 @@ async function audit(who, cookie, run) {
 		};
 	} finally {
 		await stop(child);
-		rmSync(profile, { recursive: true, force: true });
+		// Chromium's helpers may still be writing to the profile after it stopped: what is left
+		// goes with the temporary folder at exit.
+		try {
+			rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+		} catch {
+			// Left for the exit.
+		}
 	}
 }
 
