@@ -201,6 +201,14 @@ describe('every instant belongs to exactly one day of the gathering (property)',
 		);
 	});
 
+	it('a day starting just before the clocks move is read with the offset before the move', () => {
+		// Chatham moved from +12:45 to +13:45 at 02:45 on 31 October 1982: 02:00 was still +12:45.
+		const rule = { timeZone: 'Pacific/Chatham', dayStartsAt: '02:00' };
+		const start = dayStart('1982-10-31', rule);
+		expect(toLocalInput(start, rule.timeZone)).toBe('1982-10-31T02:00');
+		expect(start).toBe(Date.UTC(1982, 9, 30, 13, 15));
+	});
+
 	it('day boundaries never go back, and each is the first instant the clocks show its hour or later', () => {
 		fc.assert(
 			fc.property(rule, fc.oneof(instant, nearTransitions), (rule, ms) => {

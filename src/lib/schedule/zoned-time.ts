@@ -65,6 +65,19 @@ function offsetAt(ms: number, timeZone: string): number {
 }
 
 /**
+ * The instants a wall-clock time (read as UTC) may name: with the offset a few hours before and
+ * after, which covers any change of offset near the time, and with the offset at each of those
+ * instants, for a time just before a change (Chatham's 02:00 on the night its clocks move at
+ * 02:45: the offset 12 hours before and after is the summer one, which names 01:00).
+ */
+function candidateInstants(asUtc: number, timeZone: string): number[] {
+	return [asUtc - 12 * 3_600_000, asUtc + 12 * 3_600_000].flatMap((probe) => {
+		const instant = asUtc - offsetAt(probe, timeZone);
+		return [instant, asUtc - offsetAt(instant, timeZone)];
+	});
+}
+
+/**
  * The instant a wall-clock time in the zone names. A time that occurs twice (clocks going
  * back) is the first of the two; one that never occurs (clocks going forward) is read with
  * the offset from before the change, so 02:30 on a spring-forward night becomes 03:30.
@@ -74,10 +87,9 @@ export function fromLocalInput(local: string, timeZone: string): number {
 	if (!match) return NaN;
 	const [, y, mo, d, h, mi] = match.map(Number);
 	const asUtc = Date.UTC(y, mo - 1, d, h, mi);
-	// The offset a few hours before and after covers any change of offset near the time.
-	const candidates = [asUtc - 12 * 3_600_000, asUtc + 12 * 3_600_000]
-		.map((probe) => asUtc - offsetAt(probe, timeZone))
-		.filter((instant) => toLocalInput(instant, timeZone) === toLocalInput(asUtc, 'UTC'));
+	const candidates = candidateInstants(asUtc, timeZone).filter(
+		(instant) => toLocalInput(instant, timeZone) === toLocalInput(asUtc, 'UTC')
+	);
 	if (candidates.length) return Math.min(...candidates);
 	return asUtc - offsetAt(asUtc - 12 * 3_600_000, timeZone);
 }
@@ -92,9 +104,7 @@ export function fromLocalInput(local: string, timeZone: string): number {
 export function firstInstantAt(local: string, timeZone: string): number {
 	const [y, mo, d, h, mi] = local.split(/[-T:]/).map(Number);
 	const asUtc = Date.UTC(y, mo - 1, d, h, mi);
-	const candidates = [asUtc - 12 * 3_600_000, asUtc + 12 * 3_600_000].map(
-		(probe) => asUtc - offsetAt(probe, timeZone)
-	);
+	const candidates = candidateInstants(asUtc, timeZone);
 	const exact = candidates.filter((instant) => toLocalInput(instant, timeZone) === local);
 	if (exact.length) return Math.min(...exact);
 	// In a gap: the clocks read before `local` at the earlier candidate and after it at the
