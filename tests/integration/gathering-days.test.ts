@@ -110,6 +110,22 @@ describe('the day start setting', () => {
 	});
 });
 
+/** The days of both frab files once days start at 04:00 in Berlin: the concerts on the 10th. */
+const daysFromFour = [
+	{
+		date: '2026-07-10',
+		start: '2026-07-10T04:00:00+02:00',
+		end: '2026-07-11T04:00:00+02:00',
+		titles: ['Evening concert', 'Night concert']
+	},
+	{
+		date: '2026-07-11',
+		start: '2026-07-11T04:00:00+02:00',
+		end: '2026-07-12T04:00:00+02:00',
+		titles: ['Breakfast talk']
+	}
+];
+
 describe('a concert at 01:00 belongs to the evening before', () => {
 	it('on / once the day starts at 04:00, and on the next date while it starts at midnight', async () => {
 		await setDayStart('00:00');
@@ -158,20 +174,7 @@ describe('a concert at 01:00 belongs to the evening before', () => {
 				(Array.isArray(room.event) ? room.event : [room.event]).map((event: Node) => event.title)
 			)
 		}));
-		expect(found).toEqual([
-			{
-				date: '2026-07-10',
-				start: '2026-07-10T04:00:00+02:00',
-				end: '2026-07-11T04:00:00+02:00',
-				titles: ['Evening concert', 'Night concert']
-			},
-			{
-				date: '2026-07-11',
-				start: '2026-07-11T04:00:00+02:00',
-				end: '2026-07-12T04:00:00+02:00',
-				titles: ['Breakfast talk']
-			}
-		]);
+		expect(found).toEqual(daysFromFour);
 		// expectValidSchedule checked that every event lies within its day.
 	});
 
@@ -188,20 +191,7 @@ describe('a concert at 01:00 belongs to the evening before', () => {
 					.flat()
 					.map((event) => event.title)
 			}))
-		).toEqual([
-			{
-				date: '2026-07-10',
-				start: '2026-07-10T04:00:00+02:00',
-				end: '2026-07-11T04:00:00+02:00',
-				titles: ['Evening concert', 'Night concert']
-			},
-			{
-				date: '2026-07-11',
-				start: '2026-07-11T04:00:00+02:00',
-				end: '2026-07-12T04:00:00+02:00',
-				titles: ['Breakfast talk']
-			}
-		]);
+		).toEqual(daysFromFour);
 	});
 
 	it('set from the admin settings form without JavaScript, which refuses a bad hour', async () => {

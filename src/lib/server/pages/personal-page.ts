@@ -17,7 +17,7 @@ import { accessLevelOf } from '../users/api-user';
 import { findUserById } from '../users/user-store';
 import { welcomeCookie } from '../users/welcome';
 import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
-import { variantOf } from './public-page-cache';
+import { schedulePageUrl, variantOf } from './public-page-cache';
 
 /*
  * A logged-in visitor's schedule page is the page of their account type with their own parts
@@ -331,18 +331,12 @@ async function packed(page: OwnPage, acceptEncoding: string | null) {
  * or anything is uncertain: those go on to SvelteKit. True when it answered.
  */
 export function answerPersonalPage(request: IncomingMessage, response: ServerResponse): boolean {
-	const path = request.url ?? '';
-	if (request.method !== 'GET' || !path.startsWith('/') || path.startsWith('//')) return false;
+	const url = schedulePageUrl(request.method, request.url);
+	const cookie = request.headers.cookie;
+	if (!url || !cookie || cookie.includes(`${welcomeCookie}=`)) return false;
 	const config = getConfig();
 	if (!config.ORIGIN && !isLoopbackHost(request.headers.host)) return false;
-	const cookie = request.headers.cookie;
-	if (!cookie || cookie.includes(`${welcomeCookie}=`)) return false;
-	let variant: string | null;
-	try {
-		variant = variantOf(new URL(path, 'http://localhost'));
-	} catch {
-		return false;
-	}
+	const variant = variantOf(url);
 	if (variant === null) return false;
 	const token = sessionTokenFromHeader(cookie, config.ORIGIN?.startsWith('https:') ?? false);
 	if (!token) return false;
@@ -355,9 +349,13 @@ export function answerPersonalPage(request: IncomingMessage, response: ServerRes
 	if (!kept?.page.compiled) return false;
 	const page = ownPage(kept.page, kept.how, check.user.id, check.session);
 	if (!page) return false;
-	void packed(page, request.headers['accept-encoding'] ?? null).then(({ headers, body }) => {
-		response.writeHead(200, { ...headers, ...securityHeaders() });
-		response.end(body);
-	});
+	packed(page, request.headers['accept-encoding'] ?? null).then(
+		({ headers, body }) => {
+			response.writeHead(200, { ...headers, ...securityHeaders() });
+			response.end(body);
+		},
+		// gzip failing is no reason for the process to go down: this one answer is lost.
+		() => response.destroy()
+	);
 	return true;
 }

@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
-import { readSessionToken } from '../auth/cookie';
 import { acceptsGzip, gzipBytes } from '../compression';
 import { getConfig } from '../config';
 import { isLoopbackHost } from '../loopback-host';
 import { securityHeaders } from '../security-headers';
-import { welcomeCookie } from '../users/welcome';
 import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
 
 /*
@@ -52,10 +50,27 @@ export function matchesEtag(header: string | null, etag: string): boolean {
 	return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
 }
 
-/** Any of our cookies makes the answer personal (a session, or the welcome the page takes). */
-function carriesOurCookie(event: RequestEvent): boolean {
-	if (readSessionToken(event.request, event.url) !== undefined) return true;
-	return event.cookies.get(welcomeCookie) !== undefined;
+/** Our cookies' names as a Cookie header carries them (over http or https). */
+const ourCookie = /(?:^|;)\s*(?:__Host-)?tidewatch[-_]/;
+
+/**
+ * Any of our cookies makes the answer personal (a session, even a dead one, or the welcome the
+ * page takes): such a request never gets a kept public page.
+ */
+export const carriesOurCookie = (cookieHeader: string | null | undefined) =>
+	ourCookie.test(cookieHeader ?? '');
+
+/**
+ * The path of a GET the direct path may answer (`/` or a day, any query), told from the raw
+ * request line before anything is parsed: every other request passes at the cost of a test.
+ */
+export function schedulePageUrl(method: string | undefined, path: string | undefined): URL | null {
+	if (method !== 'GET' || !path || !cachedPath.test(path.split('?', 1)[0])) return null;
+	try {
+		return new URL(path, 'http://localhost');
+	} catch {
+		return null;
+	}
 }
 
 /**
@@ -135,7 +150,8 @@ async function render(
 export const publicPageCache: Handle = async ({ event, resolve }) => {
 	if (event.request.method !== 'GET') return resolve(event);
 	const variant = variantOf(event.url);
-	if (variant === null || carriesOurCookie(event)) return resolve(event);
+	if (variant === null || carriesOurCookie(event.request.headers.get('cookie')))
+		return resolve(event);
 
 	const got = await kept.get(variant, (eventId, minute) =>
 		render(event, resolve, variant, eventId, minute)
@@ -147,9 +163,6 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 	);
 };
 
-/** Our cookies' names, as a request's Cookie header may carry them (over http or https). */
-const ourCookie = /(?:^|;)\s*(?:__Host-)?tidewatch[-_]/;
-
 /**
  * server.js's direct path: a kept page that is current answers an anonymous GET before
  * SvelteKit sees it, with the headers the hooks would add (the host rule, the security
@@ -157,16 +170,9 @@ const ourCookie = /(?:^|;)\s*(?:__Host-)?tidewatch[-_]/;
  * it answered.
  */
 export function answerKeptPage(request: IncomingMessage, response: ServerResponse): boolean {
-	const path = request.url ?? '';
-	if (request.method !== 'GET' || !path.startsWith('/') || path.startsWith('//')) return false;
-	if (ourCookie.test(request.headers.cookie ?? '')) return false;
+	const url = schedulePageUrl(request.method, request.url);
+	if (!url || carriesOurCookie(request.headers.cookie)) return false;
 	if (!getConfig().ORIGIN && !isLoopbackHost(request.headers.host)) return false;
-	let url: URL;
-	try {
-		url = new URL(path, 'http://localhost');
-	} catch {
-		return false;
-	}
 	const variant = variantOf(url);
 	const page = variant === null ? undefined : kept.peek(variant);
 	if (!page) return false;
