@@ -195,6 +195,22 @@ describe('theft', () => {
 });
 
 describe('theft, told across a redirect', () => {
+	it("the schedule page, made before SvelteKit from its type's kept page, still ends a login whose old cookie comes back", async () => {
+		const owner = await loggedIn();
+		const name = (await (await owner.client.fetch('/api/auth/account')).json()).name as string;
+		await untilRotationDue(owner.since);
+		await owner.client.fetch('/api/auth/account');
+		await sleep(graceMs + 100);
+		// The page of the owner's type is kept: the next `/` is made without SvelteKit.
+		expect((await owner.client.fetch('/')).headers.get('x-tidewatch-cache')).toMatch(/^personal/);
+
+		const stolen = await holding(owner.token).fetch('/');
+		expect(stolen.headers.get('x-tidewatch-cache') ?? '').not.toMatch(/^personal/);
+		expect(await stolen.text()).not.toContain(name);
+		const after = await owner.client.fetch('/api/auth/session');
+		expect(await after.json()).toEqual({ session: null, notice: 'session-taken' });
+	});
+
 	it('the owner coming back straight to /account lands on /login with the theft notice; the record names both browsers', async () => {
 		const owner = await loggedIn();
 		await untilRotationDue(owner.since);
