@@ -86,7 +86,8 @@ http.on('upgrade', (request, socket, head) => {
 });
 
 // The app answers a few requests before SvelteKit (src/lib/server/early-answers.ts): an API
-// path it cannot decode, and the busiest changes of the API by its direct path. The direct
+// path it cannot decode, kept schedule pages, and the busiest changes of the API by its direct
+// path; it may also hold a schedule page's request back for a moment, then hand it on (`kit`). The direct
 // path needs the request's origin without adapter-node: ORIGIN, or plain http to the Host
 // header. Without ORIGIN, an operator's own PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER leaves
 // the changes to SvelteKit.
@@ -100,6 +101,9 @@ const listeners = http.listeners('request');
 http.removeAllListeners('request');
 http.on('request', (request, response) => {
 	if (sayProtocol) request.headers[protocolHeader] = 'http';
-	if (globalThis[earlyAnswersKey]?.(request, response, early)) return;
-	for (const listener of listeners) listener.call(http, request, response);
+	const kit = () => {
+		for (const listener of listeners) listener.call(http, request, response);
+	};
+	if (globalThis[earlyAnswersKey]?.(request, response, early, kit)) return;
+	kit();
 });

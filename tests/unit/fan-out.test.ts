@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccessLevel } from '$lib/api';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import type { StreamConnection } from '$lib/server/stream/connection';
-import { createFanOut } from '$lib/server/stream/fan-out';
+import { afterFanOut, createFanOut, fanOutUnderWay } from '$lib/server/stream/fan-out';
 import { StreamRegistry } from '$lib/server/stream/registry';
 
 /** Stands in for a connection: what fan-out needs of one is its viewer and `deliver`. */
@@ -148,5 +148,37 @@ describe('passes', () => {
 		registry.add(replaying.conn);
 		createFanOut(registry).publish(rename(1));
 		expect(replaying.frames).toEqual([]);
+	});
+
+	it('holds work asked for during a pass until the pass has reached every socket, not the next pass', async () => {
+		const registry = new StreamRegistry();
+		const streams = Array.from({ length: 300 }, (_, i) => fakeStream('regular', `u${i}`));
+		for (const { conn } of streams) registry.add(conn);
+		const fanOut = createFanOut(registry, { sliceMs: 0 });
+		// Not under way: the work runs at once.
+		let ran = 0;
+		afterFanOut(() => ran++);
+		expect(ran).toBe(1);
+		fanOut.publish(rename(1));
+		expect(fanOutUnderWay()).toBe(true);
+		const seen: number[] = [];
+		afterFanOut(() => {
+			seen.push(streams.filter((s) => idsIn(s.frames).includes(1)).length);
+			// Committed while the work runs: the next pass, which the work does not wait for.
+			fanOut.publish(rename(2));
+		});
+		afterFanOut(() => {
+			throw new Error('one failing answer');
+		});
+		afterFanOut(() => seen.push(-1));
+		expect(seen).toEqual([]);
+		for (let i = 0; i < 200 && fanOutUnderWay() && seen.length === 0; i++) await turn();
+		// Every socket had event 1 when the work ran; a failure did not stop the work after it.
+		expect(seen).toEqual([streams.length, -1]);
+		for (let i = 0; i < 200 && streams.some((s) => !idsIn(s.frames).includes(2)); i++) {
+			await turn();
+		}
+		expect(fanOutUnderWay()).toBe(false);
+		for (const { frames } of streams) expect(idsIn(frames)).toEqual([1, 2]);
 	});
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decide, minuteOf, PageStore, type Kept } from '$lib/server/pages/kept-renders';
+import { decide, PageStore, type Kept } from '$lib/server/pages/kept-renders';
+import { minuteOf } from '$lib/schedule/now-next';
 import { matchesEtag, pageEtag, variantOf } from '$lib/server/pages/public-page-cache';
 
 const page = (eventId: number, minute: number, bytes = 10): Kept => ({ eventId, minute, bytes });

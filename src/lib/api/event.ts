@@ -47,15 +47,8 @@ export type StreamMessage =
 	| { type: 'resync' }
 	| { type: 'heartbeat' };
 
-/** Close codes of the stream (docs/stream.md). */
-export const closeCodes = {
-	sessionEnded: 4001,
-	resync: 4002,
-	tooSlow: 4008,
-	goingAway: 1001,
-	policy: 1008,
-	internalError: 1011
-} as const;
+// In a module of its own, without zod: the browser's stream client needs it on every page.
+export { closeCodes } from './close-codes';
 
 /** The reason words of close 4001 (docs/stream.md). */
 export type SessionEndReason =

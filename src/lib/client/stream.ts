@@ -1,4 +1,5 @@
-import { closeCodes, type ApiEvent, type ApiSession, type StreamMessage } from '$lib/api';
+import type { ApiEvent, ApiSession, StreamMessage } from '$lib/api';
+import { closeCodes } from '$lib/api/close-codes';
 import { backoffDelay } from './backoff';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';

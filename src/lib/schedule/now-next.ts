@@ -1,5 +1,11 @@
 import type { ListedEntry } from '$lib/api';
 
+/**
+ * The minute an instant falls in. Entry times are whole minutes, so what is on now, next and over
+ * changes only as a minute begins: pages follow the clock minute by minute.
+ */
+export const minuteOf = (ms: number) => ms - (ms % 60_000);
+
 export interface NowAndNext<T extends ListedEntry = ListedEntry> {
 	/** On now: started, not yet ended. */
 	now: T[];

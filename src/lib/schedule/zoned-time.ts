@@ -3,17 +3,103 @@
  * settings' time zone, whatever the zone of the server or the browser.
  */
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+/*
+ * Time-zone data comes from Intl. But a browser's first Intl date formatter costs 40 to 400 ms
+ * on a phone (it loads its time-zone and calendar data), in the middle of taking over the page.
+ * So the server keeps a table of the zone's changes over a year around now (a few entries),
+ * worked out once from Intl, and pages carry it (offsetsAround, learnOffsets): times it covers
+ * are worked out with plain arithmetic, others ask Intl. Times are written in English without
+ * Intl, so the server and the browser write the same text.
+ */
 
-/** One formatter per zone and style: building them is slow, and pages format hundreds. */
-function format(timeZone: string, style: string, options: Intl.DateTimeFormatOptions) {
-	const key = `${timeZone}|${style}`;
-	let formatter = formats.get(key);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
-		formats.set(key, formatter);
+const partsFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far the zone's wall clock is ahead of UTC at that instant, in ms, as Intl says. */
+function intlOffset(ms: number, timeZone: string): number {
+	let format = partsFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-GB', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			hourCycle: 'h23'
+		});
+		partsFormats.set(timeZone, format);
 	}
-	return formatter;
+	const parts = format.formatToParts(ms);
+	const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
+	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+	return asUtc - (ms - (((ms % 60_000) + 60_000) % 60_000));
+}
+
+/**
+ * A zone's offsets over [from, to): `changes` holds [instant, offset in minutes] pairs in order,
+ * the first at `from`, each in force until the next.
+ */
+export interface ZoneOffsets {
+	timeZone: string;
+	from: number;
+	to: number;
+	changes: [number, number][];
+}
+
+const dayMs = 86_400_000;
+/** Offsets change at most a few times a year, and never twice within this. */
+const probeMs = 6 * 3_600_000;
+/** The tables kept per zone: a page's times lie within one or two. */
+const tablesPerZone = 8;
+const known = new Map<string, ZoneOffsets[]>();
+
+/** The zone's offsets over [from, to), from Intl: probed every six hours, changes to the minute. */
+export function zoneOffsets(timeZone: string, from: number, to: number): ZoneOffsets {
+	const minutes = (ms: number) => Math.round(intlOffset(ms, timeZone) / 60_000);
+	from -= ((from % 60_000) + 60_000) % 60_000;
+	const changes: [number, number][] = [[from, minutes(from)]];
+	for (let before = from; before < to; before += probeMs) {
+		const probe = Math.min(before + probeMs, to);
+		const offset = minutes(probe);
+		if (offset === changes[changes.length - 1][1]) continue;
+		let [same, changed] = [before, probe];
+		while (changed - same > 60_000) {
+			const middle = same + Math.floor((changed - same) / 120_000) * 60_000;
+			if (minutes(middle) === offset) changed = middle;
+			else same = middle;
+		}
+		changes.push([changed, offset]);
+	}
+	return { timeZone, from, to, changes };
+}
+
+/** Takes a zone's table in (a page's): its times are worked out without Intl from then on. */
+export function learnOffsets(offsets: ZoneOffsets): void {
+	const tables = known.get(offsets.timeZone) ?? [];
+	if (tables.some((table) => table.from === offsets.from && table.to === offsets.to)) return;
+	if (tables.length >= tablesPerZone) tables.shift();
+	tables.push(offsets);
+	known.set(offsets.timeZone, tables);
+}
+
+const covering = (timeZone: string, ms: number) =>
+	known.get(timeZone)?.find((table) => table.from <= ms && ms < table.to);
+
+/** A table of the zone's offsets that covers the instant: a month before it to a year after. */
+export function offsetsAround(timeZone: string, ms: number): ZoneOffsets {
+	let table = covering(timeZone, ms);
+	if (!table) learnOffsets((table = zoneOffsets(timeZone, ms - 31 * dayMs, ms + 366 * dayMs)));
+	return table;
+}
+
+/** How far the zone's wall clock is ahead of UTC at that instant, in ms. */
+function offsetAt(ms: number, timeZone: string): number {
+	const table = covering(timeZone, ms);
+	if (!table) return intlOffset(ms, timeZone);
+	const { changes } = table;
+	let i = changes.length - 1;
+	while (changes[i][0] > ms) i--;
+	return changes[i][1] * 60_000;
 }
 
 interface WallTime {
@@ -22,24 +108,19 @@ interface WallTime {
 	day: number;
 	hour: number;
 	minute: number;
+	/** 0 for Sunday. */
+	weekday: number;
 }
 
 function wallTime(ms: number, timeZone: string): WallTime {
-	const parts = format(timeZone, 'parts', {
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23'
-	}).formatToParts(ms);
-	const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
+	const wall = new Date(ms - (((ms % 60_000) + 60_000) % 60_000) + offsetAt(ms, timeZone));
 	return {
-		year: get('year'),
-		month: get('month'),
-		day: get('day'),
-		hour: get('hour'),
-		minute: get('minute')
+		year: wall.getUTCFullYear(),
+		month: wall.getUTCMonth() + 1,
+		day: wall.getUTCDate(),
+		hour: wall.getUTCHours(),
+		minute: wall.getUTCMinutes(),
+		weekday: wall.getUTCDay()
 	};
 }
 
@@ -55,13 +136,6 @@ export function localDate(ms: number, timeZone: string): string {
 export function toLocalInput(ms: number, timeZone: string): string {
 	const { year, month, day, hour, minute } = wallTime(ms, timeZone);
 	return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
-}
-
-/** How far the zone's wall clock is ahead of UTC at that instant, in ms. */
-function offsetAt(ms: number, timeZone: string): number {
-	const { year, month, day, hour, minute } = wallTime(ms, timeZone);
-	const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-	return asUtc - (ms - (((ms % 60_000) + 60_000) % 60_000));
 }
 
 /**
@@ -119,55 +193,58 @@ export function firstInstantAt(local: string, timeZone: string): number {
 	return after;
 }
 
-// A day's entries share a few dozen start and end times: each is formatted once.
-const times = new Map<string, string>();
+// As Intl writes them in British English.
+const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const months = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December'
+];
+const shortMonth = (month: number) => (month === 9 ? 'Sept' : months[month - 1].slice(0, 3));
+const shortWeekday = (weekday: number) => weekdays[weekday].slice(0, 3);
 
 /** "18:30" in the zone. */
 export function formatTime(ms: number, timeZone: string): string {
-	const key = `${timeZone}|${ms}`;
-	let time = times.get(key);
-	if (time === undefined) {
-		if (times.size >= 4096) times.clear();
-		time = format(timeZone, 'time', {
-			hour: '2-digit',
-			minute: '2-digit',
-			hourCycle: 'h23'
-		}).format(ms);
-		times.set(key, time);
-	}
-	return time;
+	const { hour, minute } = wallTime(ms, timeZone);
+	return `${pad(hour)}:${pad(minute)}`;
 }
 
-/** "Saturday 4 July" for a YYYY-MM-DD date (a calendar date: no zone applies). */
-export function formatDay(date: string): string {
+/** The parts of a YYYY-MM-DD date (a calendar date: no zone applies). */
+function calendarDate(date: string) {
 	const [y, m, d] = date.split('-').map(Number);
-	return format('UTC', 'day', { weekday: 'long', day: 'numeric', month: 'long' }).format(
-		Date.UTC(y, m - 1, d)
-	);
+	return { month: m, day: d, weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
+}
+
+/** "Saturday 4 July" for a YYYY-MM-DD date. */
+export function formatDay(date: string): string {
+	const { month, day, weekday } = calendarDate(date);
+	return `${weekdays[weekday]} ${day} ${months[month - 1]}`;
 }
 
 /** "Fri 10 Jul" for a YYYY-MM-DD date: the schedule's day links. */
 export function formatShortDay(date: string): string {
-	const [y, m, d] = date.split('-').map(Number);
-	return format('UTC', 'short-day', { weekday: 'short', day: 'numeric', month: 'short' }).format(
-		Date.UTC(y, m - 1, d)
-	);
+	const { month, day, weekday } = calendarDate(date);
+	return `${shortWeekday(weekday)} ${day} ${shortMonth(month)}`;
 }
 
 /** "Sat" in the zone: which day an entry listed away from its day's heading is on. */
 export const formatWeekday = (ms: number, timeZone: string) =>
-	format(timeZone, 'weekday', { weekday: 'short' }).format(ms);
+	shortWeekday(wallTime(ms, timeZone).weekday);
 
 /** "Sat 4 Jul, 18:30" in the zone. */
-export const formatDateTime = (ms: number, timeZone: string) =>
-	format(timeZone, 'datetime', {
-		weekday: 'short',
-		day: 'numeric',
-		month: 'short',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23'
-	}).format(ms);
+export function formatDateTime(ms: number, timeZone: string): string {
+	const { month, day, weekday, hour, minute } = wallTime(ms, timeZone);
+	return `${shortWeekday(weekday)} ${day} ${shortMonth(month)}, ${pad(hour)}:${pad(minute)}`;
+}
 
 /**
  * The instant as ISO 8601 with the zone's offset at that instant, to the second:

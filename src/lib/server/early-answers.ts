@@ -3,16 +3,19 @@ import { answerDirectly } from './api-changes/direct';
 import { getConfig } from './config';
 import { writeJson } from './node-json';
 import { answerPersonalPage } from './pages/personal-page';
-import { answerKeptPage } from './pages/public-page-cache';
+import { answerKeptPage, schedulePageUrl } from './pages/public-page-cache';
+import { afterFanOut, fanOutUnderWay } from './stream/fan-out';
 
 /**
  * What server.js answers before SvelteKit sees a request; false leaves the request to it.
- * `direct` says the request's origin can be told without adapter-node (see server.js).
+ * `direct` says the request's origin can be told without adapter-node (see server.js); `kit`
+ * hands a request to SvelteKit later, for one kept back for a while (true is returned then).
  */
 export type EarlyAnswers = (
 	request: IncomingMessage,
 	response: ServerResponse,
-	options: { direct: boolean }
+	options: { direct: boolean },
+	kit: () => void
 ) => boolean;
 
 /** server.js finds them here, as it finds the stream's upgrade handler. */
@@ -26,7 +29,8 @@ export function registerEarlyAnswers(): void {
 function answerEarly(
 	request: IncomingMessage,
 	response: ServerResponse,
-	{ direct }: { direct: boolean }
+	{ direct }: { direct: boolean },
+	kit: () => void
 ): boolean {
 	// SvelteKit answers an API path it cannot decode with its HTML error page before any hook
 	// runs; API clients get `{ message }` like every other error of the API.
@@ -39,9 +43,16 @@ function answerEarly(
 		);
 		return true;
 	}
-	// A schedule page kept rendered costs only the writing of its bytes (and, for a logged-in
-	// visitor, putting their own parts in).
-	if (answerKeptPage(request, response) || answerPersonalPage(request, response)) return true;
+	if (schedulePageUrl(request.method, request.url)) {
+		// A schedule page kept rendered costs only the writing of its bytes (and, for a logged-in
+		// visitor, putting their own parts in). While a change goes out to the open pages, a crowd
+		// asking for pages waits for it (docs/performance.md).
+		const answered = () =>
+			answerKeptPage(request, response) || answerPersonalPage(request, response);
+		if (!fanOutUnderWay()) return answered();
+		afterFanOut(() => answered() || kit());
+		return true;
+	}
 	return direct && getConfig().DIRECT_CHANGES === 'on' && answerDirectly(request, response);
 }
 

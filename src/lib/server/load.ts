@@ -3,6 +3,7 @@ import { toApiSession } from './auth/api-session';
 import { getDb } from './db';
 import { readLastEventId } from './events/log';
 import { currentSettings } from './settings/current-settings';
+import { offsetsAround, type ZoneOffsets } from '$lib/schedule/zoned-time';
 import type { ServerSession, ServerUser } from './types';
 import { findUserById } from './users/user-store';
 
@@ -20,6 +21,8 @@ export interface LayoutSnapshot {
 	session: ApiSession | null;
 	notice: SessionNotice | null;
 	settings: ApiSettings;
+	/** The settings' zone's offsets around now: the browser shows times without Intl's data. */
+	zone: ZoneOffsets;
 }
 
 /** `standIn`: the account of a page rendered for every visitor of its type (personal-page.ts). */
@@ -36,6 +39,7 @@ export function readLayoutSnapshot(
 		lastEventId,
 		session: session && data.user ? toApiSession(session, data.user) : null,
 		notice: notice ?? null,
-		settings: data.settings
+		settings: data.settings,
+		zone: offsetsAround(data.settings.timeZone, Date.now())
 	};
 }

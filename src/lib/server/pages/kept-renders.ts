@@ -1,4 +1,5 @@
 import { getConfig } from '../config';
+import { minuteOf } from '$lib/schedule/now-next';
 import { getDb } from '../db';
 import { subscribeEvents } from '../events/bus';
 import { readLastEventId } from '../events/log';
@@ -20,8 +21,6 @@ export interface Kept {
 	/** What it costs the budget. */
 	bytes: number;
 }
-
-export const minuteOf = (ms: number) => ms - (ms % 60_000);
 
 /**
  * What a request gets from what is kept: `hit` at the head and minute; `stale` within the

@@ -95,9 +95,9 @@ const isMarker = (value: unknown) =>
 	(typeof value === 'string' && value.startsWith('zzStandIn')) ||
 	(typeof value === 'number' && value >= markerTime(0));
 
-/** The mark button of an entry, as ScheduleEntry.svelte writes it unmarked and marked. */
-const unmarkedButton = /<button name="mark" value="([^"]+)" aria-pressed="false"/g;
-const markedButton = (id: string) => `<button name="unmark" value="${id}" aria-pressed="true"`;
+/** The mark button of an entry, as entry-markup.ts writes it unmarked and marked. */
+const unmarkedButton = /<button name="mark" value="([^"]+)" aria-pressed=false/g;
+const markedButton = (id: string) => `<button name="unmark" value="${id}" aria-pressed=true`;
 const unmarkedLabel = '>☆ Mark</button>';
 const markedLabel = '>★ Marked</button>';
 

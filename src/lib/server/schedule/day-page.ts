@@ -10,7 +10,7 @@ import {
 } from '$lib/schedule/days';
 import { compareEntries } from '$lib/schedule/order';
 import { getDb, type Db } from '../db';
-import { minuteOf } from '../pages/kept-renders';
+import { minuteOf } from '$lib/schedule/now-next';
 import { visibleInterestIds } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../events/stored-event';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages } from './frames';
 import type { StreamRegistry } from './registry';
+import { log } from '../log';
 import { inSlices, sliceMs } from './slices';
 
 /** What fan-out needs of a connection (a test stands in for one with exactly this). */
@@ -33,6 +34,36 @@ export interface FanOutOptions {
  * of the running pass (they were committed before it began), and its cursor then keeps the pass
  * from writing them twice if it is reached anyway.
  */
+/** Passes under way in this process, and the work waiting for them to end. */
+let passing = 0;
+let waiting: (() => void)[] = [];
+
+/**
+ * Runs `work` now, or once the fan-out passes under way end (before any next one begins): the
+ * open pages are brought up to date before one more copy of a page is made. A page's answer waits
+ * at most a pass (tens of ms at 2,000 streams); an edit's delivery no longer waits for every page
+ * asked for meanwhile.
+ */
+export function afterFanOut(work: () => void): void {
+	if (passing === 0) work();
+	else waiting.push(work);
+}
+
+export const fanOutUnderWay = () => passing > 0;
+
+function passEnded(): void {
+	if (--passing > 0) return;
+	const ready = waiting;
+	waiting = [];
+	for (const work of ready) {
+		try {
+			work();
+		} catch (error) {
+			log().error({ event: 'after-fan-out-failed', err: error }, 'work after a fan-out failed');
+		}
+	}
+}
+
 export class FanOut {
 	private pending: StoredEvent[] = [];
 	/** A pass is running, or the end of one is waiting for the loop turn to finish. */
@@ -54,17 +85,20 @@ export class FanOut {
 
 	private pass(): void {
 		this.busy = true;
+		passing++;
 		const batch = new Batch(this.pending);
 		this.pending = [];
 		inSlices(
 			[...this.targets()],
 			(conn) => batch.deliverTo(conn),
-			// The rest of this loop turn's events go out together, after the turn.
-			() =>
+			() => {
+				passEnded();
+				// The rest of this loop turn's events go out together, after the turn.
 				setImmediate(() => {
 					if (this.pending.length > 0) this.pass();
 					else this.busy = false;
-				}),
+				});
+			},
 			this.sliceMs
 		);
 	}
