@@ -4,6 +4,7 @@ import { getConfig } from './config';
 import { writeJson } from './node-json';
 import { answerPersonalPage } from './pages/personal-page';
 import { answerKeptPage } from './pages/public-page-cache';
+import { createStaticFiles } from './static-files';
 
 /**
  * What server.js answers before SvelteKit sees a request; false leaves the request to it.
@@ -17,10 +18,16 @@ export type EarlyAnswers = (
 
 /** server.js finds them here, as it finds the stream's upgrade handler. */
 const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
-type Global = { [earlyAnswersKey]?: EarlyAnswers };
+/** server.js puts the build's folder of built files here before it loads the build. */
+const clientDirKey = Symbol.for('tidewatch.clientDir');
+type Global = { [earlyAnswersKey]?: EarlyAnswers; [clientDirKey]?: string };
 
 export function registerEarlyAnswers(): void {
-	(globalThis as Global)[earlyAnswersKey] = answerEarly;
+	const clientDir = (globalThis as Global)[clientDirKey];
+	// Listed now, as adapter-node lists them: every path its file server would answer is ours.
+	const answerStaticFile = clientDir ? createStaticFiles(clientDir) : () => false;
+	(globalThis as Global)[earlyAnswersKey] = (request, response, options) =>
+		answerStaticFile(request, response) || answerEarly(request, response, options);
 }
 
 function answerEarly(

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Everything the tests need on a fresh Debian machine with Node, then every suite:
+# Chromium (the e2e suite) and nginx (the integration suite runs the app behind it) from the
+# system's packages when they are missing, the npm packages (`npm ci`), then `npm test`.
+# Run from anywhere: `bash scripts/test-setup.sh`. Needs root or sudo only to install packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+[ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ] && missing+=(chromium)
+[ ! -x /usr/sbin/nginx ] && missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+	sudo=''
+	[ "$(id -u)" -ne 0 ] && sudo='sudo'
+	$sudo apt-get update
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# In a subshell, so a failing `npm ci` stops the script too (set -e spares all but the last
+# command of an && list).
+(npm ci && npm test)
