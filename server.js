@@ -1,5 +1,6 @@
 // Production entry: adapter-node's server (its PORT, HOST, ORIGIN and graceful shutdown), with
 // the stream's WebSocket upgrade handed to the handler the app registered at init.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -44,6 +45,10 @@ function cannotListen(error) {
 	process.exit(1);
 }
 
+if (!existsSync(join(buildDir, 'index.js'))) {
+	console.error(`Tidewatch cannot start: no build in ${buildDir} (run \`npm run build\`)`);
+	process.exit(1);
+}
 // The app answers the built files itself (see below), from the folder it is told here.
 globalThis[Symbol.for('tidewatch.clientDir')] = join(buildDir, 'client');
 const { server } = await import(pathToFileURL(join(buildDir, 'index.js')).href);

@@ -6,8 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The browsers tests/e2e/chromium.ts looks for, or CHROMIUM_PATH.
+has_chromium() {
+	[ -n "${CHROMIUM_PATH:-}" ] && return 0
+	for path in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+		[ -x "$path" ] && return 0
+	done
+	return 1
+}
+
 missing=()
-[ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ] && missing+=(chromium)
+has_chromium || missing+=(chromium)
 [ ! -x /usr/sbin/nginx ] && missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
 	sudo=''
