@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine with Node, then every suite:
-# Chromium (the e2e suite) and nginx (the integration suite runs the app behind it) from the
-# system's packages when they are missing, the npm packages (`npm ci`), then `npm test`.
+# Chromium (the e2e suite), nginx (the integration suite runs the app behind it) and the tools
+# that may build better-sqlite3 from the system's packages when they are missing, the npm
+# packages (`npm ci`), then `npm test`.
 # Run from anywhere: `bash scripts/test-setup.sh`. Needs root or sudo only to install packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,10 @@ has_chromium() {
 missing=()
 has_chromium || missing+=(chromium)
 [ ! -x /usr/sbin/nginx ] && missing+=(nginx)
+# `npm ci` compiles better-sqlite3 with these where no prebuilt binary can be downloaded.
+for tool in python3 make g++; do
+	command -v "$tool" > /dev/null || missing+=("$tool")
+done
 if [ ${#missing[@]} -gt 0 ]; then
 	sudo=''
 	[ "$(id -u)" -ne 0 ] && sudo='sudo'
