@@ -4,12 +4,12 @@ import { navigating, updated } from '$app/state';
 /*
  * After a deploy, an open page still runs the old code, whose files the new build no longer has.
  * Its next navigation loads the new page in full rather than failing or mixing old code with
- * new data (docs/decisions.md, "A new version under an open page"). The page's stream is what
+ * new data (docs/decisions.md, "Built files and new versions"). The page's stream is what
  * tells it: a deploy restarts the server, so every stream reconnects, and a page asks which
  * version the server has then (one small request per reconnect, no polling).
  */
 
-/** The stream reconnected: the server may be a new version. */
+/** The stream reconnected: the server may be a new version (marked on <html> for the e2e suite). */
 export function checkForNewVersion(): void {
 	void updated.check().then((isNew) => {
 		if (isNew) document.documentElement.dataset.newVersion = 'true';
