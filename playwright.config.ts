@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, findChromium } from './tests/e2e/chromium';
+import { assertTestBuild, testBuildDir } from './tests/helpers/build';
+
+assertTestBuild();
 
 const basePort = Number(process.env.E2E_PORT ?? 4319);
 const dataDir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-'));
@@ -22,6 +25,7 @@ function appServer(name: string, port: number, env: Record<string, string> = {})
 				PORT: String(port),
 				ORIGIN: url,
 				DATABASE_PATH: join(dataDir, `${name}.db`),
+				BUILD_DIR: testBuildDir,
 				NODE_ENV: 'production',
 				// Every test browser registers from 127.0.0.1.
 				RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '100000',

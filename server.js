@@ -1,5 +1,12 @@
 // Production entry: adapter-node's server (its PORT, HOST, ORIGIN and graceful shutdown), with
 // the stream's WebSocket upgrade handed to the handler the app registered at init.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The build to serve: `build/`, or the folder BUILD_DIR names (the tests serve their own build,
+// so that `npm test` never replaces the one `npm start` serves).
+const buildDir = resolve(import.meta.dirname, process.env.BUILD_DIR || 'build');
 
 // Without ORIGIN, adapter-node assumes https, so a browser on http://localhost:3000 would have
 // its forms refused as cross-site. This server speaks plain http: say so, in a header of our
@@ -38,7 +45,13 @@ function cannotListen(error) {
 	process.exit(1);
 }
 
-const { server } = await import('./build/index.js');
+if (!existsSync(join(buildDir, 'index.js'))) {
+	console.error(`Tidewatch cannot start: no build in ${buildDir} (run \`npm run build\`)`);
+	process.exit(1);
+}
+// The app answers the built files itself (see below), from the folder it is told here.
+globalThis[Symbol.for('tidewatch.clientDir')] = join(buildDir, 'client');
+const { server } = await import(pathToFileURL(join(buildDir, 'index.js')).href);
 
 const handlerKey = Symbol.for('tidewatch.upgradeHandler');
 const http = server.server;
@@ -85,12 +98,13 @@ http.on('upgrade', (request, socket, head) => {
 	else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
 });
 
-// The app answers a few requests before SvelteKit (src/lib/server/early-answers.ts): an API
+// The app answers a few requests before SvelteKit (src/lib/server/early-answers.ts): the built
+// files (a file gone since the start is a 404, not an error that ends the process), an API
 // path it cannot decode, kept schedule pages, and the busiest changes of the API by its direct
-// path; it may also hold a schedule page's request back for a moment, then hand it on (`kit`). The direct
-// path needs the request's origin without adapter-node: ORIGIN, or plain http to the Host
-// header. Without ORIGIN, an operator's own PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER leaves
-// the changes to SvelteKit.
+// path; it may also hold a schedule page's request back for a moment, then hand it on (`kit`).
+// The direct path needs the request's origin without adapter-node: ORIGIN, or plain http to the
+// Host header. Without ORIGIN, an operator's own PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER
+// leaves the changes to SvelteKit.
 const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
 const early = {
 	direct: Boolean(

@@ -8,7 +8,8 @@ const dev = process.argv.includes('dev');
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter(),
+		// BUILD_DIR: the output folder, build/ unless set (the tests build their own; server.js reads it).
+		adapter: adapter({ out: process.env.BUILD_DIR || 'build' }),
 		// The origin check on form actions stays on: it is the app's CSRF defence.
 		csrf: { trustedOrigins: [] },
 		// SvelteKit adds a hash for each inline script it writes; nothing else runs inline. A hash,

@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { streamDevPlugin } from './src/lib/server/stream/dev-plugin.js';
+
+// Every server.js a suite starts, however it starts it, serves the tests' own build: the one
+// `npm run build:test` writes (tests/helpers/build.ts).
+const testBuild = { BUILD_DIR: fileURLToPath(new URL('./build-test', import.meta.url)) };
 
 export default defineConfig({
 	plugins: [sveltekit(), streamDevPlugin()],
@@ -32,6 +37,7 @@ export default defineConfig({
 					name: 'hostile',
 					include: ['tests/hostile/**/*.test.ts'],
 					environment: 'node',
+					env: testBuild,
 					testTimeout: 120_000,
 					hookTimeout: 60_000
 				}
@@ -42,6 +48,7 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
+					env: testBuild,
 					testTimeout: 30_000,
 					hookTimeout: 60_000
 				}

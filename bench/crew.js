@@ -42,8 +42,10 @@ try {
 	console.error(`bench/crew: ${error.message}`);
 	process.exit(2);
 }
-if (!existsSync(join(root, 'build', 'index.js'))) {
-	console.error('bench/crew: build/ is missing. Run `npm run build` first.');
+// BUILD_DIR names the build as it does for server.js.
+const buildDir = resolve(root, process.env.BUILD_DIR || 'build');
+if (!existsSync(join(buildDir, 'index.js'))) {
+	console.error(`bench/crew: ${buildDir} is missing. Run \`npm run build\` first.`);
 	process.exit(1);
 }
 
@@ -75,6 +77,7 @@ const server = spawn(process.execPath, ['server.js'], {
 		PORT: String(port),
 		ORIGIN: base,
 		DATABASE_PATH: dbPath,
+		BUILD_DIR: buildDir,
 		LOG_LEVEL: 'error',
 		// Every crew member registers from 127.0.0.1, far more than one visitor may.
 		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '100000',

@@ -82,8 +82,10 @@ const chromiumArgs = [
 	'--disable-ipc-flooding-protection',
 	'--mute-audio'
 ];
-if (!existsSync(join(root, 'build', 'index.js'))) {
-	console.error('bench/lighthouse: build/ is missing. Run `npm run build` first.');
+// BUILD_DIR names the build as it does for server.js.
+const buildDir = resolve(root, process.env.BUILD_DIR || 'build');
+if (!existsSync(join(buildDir, 'index.js'))) {
+	console.error(`bench/lighthouse: ${buildDir} is missing. Run \`npm run build\` first.`);
 	process.exit(1);
 }
 
@@ -139,7 +141,7 @@ async function stop(child) {
 
 // A copy of build/ taken now, as bench/schedule.js does, so a rebuild meanwhile changes nothing.
 const appDir = join(tmp, 'app');
-cpSync(join(root, 'build'), join(appDir, 'build'), { recursive: true });
+cpSync(buildDir, join(appDir, 'build'), { recursive: true });
 for (const file of ['server.js', 'package.json'])
 	copyFileSync(join(root, file), join(appDir, file));
 symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'), 'dir');
@@ -159,6 +161,7 @@ const { child: app } = await launch(
 			PORT: String(port),
 			ORIGIN: base,
 			DATABASE_PATH: join(tmp, 'tidewatch.db'),
+			BUILD_DIR: join(appDir, 'build'),
 			// The visitor marks its entries in one go, faster than a person.
 			RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100000',
 			RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '100000'

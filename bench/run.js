@@ -9,8 +9,8 @@
 // Options (each --name value or --name=value): --clients, --rate, --duration, --backlog,
 // --sessions, --users, --storm-events, --write-concurrency, --write-seconds, --write-rounds,
 // --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
-// (default build/: another build, e.g. a patched copy, to compare against), --floors (default
-// ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
+// (default BUILD_DIR, else build/: another build, e.g. a patched copy, to compare against),
+// --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
 //
 // It builds nothing: it runs a copy of build/ as it is.
 import { spawn, spawnSync } from 'node:child_process';
@@ -61,7 +61,8 @@ const defaults = {
 	writeRounds: 3,
 	loadProcs: 0, // 0: one per two cores, at least one, at most four
 	profile: null,
-	build: join(root, 'build'),
+	// BUILD_DIR names the build as it does for server.js (`BUILD_DIR=build-test` for the tests').
+	build: resolve(root, process.env.BUILD_DIR || 'build'),
 	output: join(benchDir, 'results.json'),
 	floors: 'ws,socketio,socketioRecovery'
 };
@@ -269,6 +270,7 @@ function startApp({ inspect = false, env: extra = {} } = {}) {
 		ORIGIN: origin,
 		DATABASE_PATH: dbPath,
 		SHUTDOWN_TIMEOUT: '5',
+		BUILD_DIR: join(appDir, 'build'),
 		// The benchmark registers its users from one address, more than a visitor may.
 		RATE_LIMIT_REGISTRATIONS_PER_ADDRESS: '10000',
 		// Its C clients all connect from 127.0.0.1, about C / 20 per user.

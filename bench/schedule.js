@@ -100,8 +100,10 @@ try {
 	console.error(`bench/schedule: ${error.message}`);
 	process.exit(2);
 }
-if (!existsSync(join(root, 'build', 'index.js'))) {
-	console.error('bench/schedule: build/ is missing. Run `npm run build` first.');
+// BUILD_DIR names the build as it does for server.js.
+const buildDir = resolve(root, process.env.BUILD_DIR || 'build');
+if (!existsSync(join(buildDir, 'index.js'))) {
+	console.error(`bench/schedule: ${buildDir} is missing. Run \`npm run build\` first.`);
 	process.exit(1);
 }
 
@@ -218,7 +220,7 @@ function cpuWindow(pids) {
 // The server runs from a copy of build/ taken now, so a rebuild while the benchmark runs cannot
 // swap the code under test.
 const appDir = join(tmp, 'app');
-cpSync(join(root, 'build'), join(appDir, 'build'), { recursive: true });
+cpSync(buildDir, join(appDir, 'build'), { recursive: true });
 for (const file of ['server.js', 'package.json'])
 	copyFileSync(join(root, file), join(appDir, file));
 symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'), 'dir');
@@ -242,6 +244,7 @@ const app = await launch(
 		PORT: String(port),
 		ORIGIN: base,
 		DATABASE_PATH: dbPath,
+		BUILD_DIR: join(appDir, 'build'),
 		// Every stream comes from 127.0.0.1, far more than one visitor may open.
 		STREAM_MAX_PER_ADDRESS: String(options.clients + 100),
 		// The logged-in crowd registers from one address, far more than one hall would.

@@ -41,8 +41,10 @@ if (existsSync(database)) {
 	);
 }
 
-if (!existsSync(resolve(root, 'build/index.js'))) {
-	console.log('No build/ yet: building the app once (npm run build).');
+// BUILD_DIR: the build to serve, as server.js reads it (and `npm run build` writes it).
+const buildDir = process.env.BUILD_DIR || 'build';
+if (!existsSync(resolve(root, buildDir, 'index.js'))) {
+	console.log(`No ${buildDir}/ yet: building the app once (npm run build).`);
 	const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 	if (built.status !== 0) process.exit(built.status ?? 1);
 }

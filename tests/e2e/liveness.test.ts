@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { testBuildDir } from '../helpers/build';
 import { password, register, uniqueName, waitForApp } from './fixtures';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -65,6 +66,7 @@ class OwnServer {
 				PORT: String(this.port),
 				ORIGIN: this.origin,
 				DATABASE_PATH: this.dbPath,
+				BUILD_DIR: testBuildDir,
 				LOG_LEVEL: 'warn',
 				...this.env
 			},

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { assertTestBuild, testBuildDir } from './build';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -39,11 +40,12 @@ function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 	return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
 
-/** Starts the built production server (`node server.js`) on a free port with its own database. */
+/**
+ * Starts the built production server (`node server.js`) on a free port with its own database,
+ * serving the tests' own build (`npm run build:test`) unless `env` names another BUILD_DIR.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-	if (!existsSync(join(root, 'build', 'index.js'))) {
-		throw new Error('build/ is missing: run `npm run build` before the integration tests');
-	}
+	if (!env.BUILD_DIR) assertTestBuild();
 	const dir = mkdtempSync(join(tmpdir(), 'tidewatch-it-'));
 	const dbPath = join(dir, 'tidewatch.db');
 	const port = await freePort();
@@ -62,6 +64,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 				PORT: String(port),
 				ORIGIN: url,
 				DATABASE_PATH: dbPath,
+				BUILD_DIR: testBuildDir,
 				SHUTDOWN_TIMEOUT: '5',
 				// Tests register many users from one address; the rate-limit test sets its own.
 				RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS: '100000',

@@ -13,6 +13,7 @@ import type {
 	ApiUser,
 	SessionNotice
 } from '$lib/api';
+import { checkForNewVersion } from './new-version';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
 import { createEntriesStore, type HeldEntry } from './stores/entries';
@@ -55,6 +56,8 @@ let loadedFor: ApiAccount | null = null;
 let streamFor: string | null | undefined;
 /** This tab asked to log out: the close that follows is its own, and its navigation shows it. */
 let loggingOut = false;
+/** A stream was connected before: the next `connected` is a reconnect. */
+let connectedBefore = false;
 
 /** The logout form's submit: reloading data on the stream's close would undo its navigation. */
 export const expectLogout: SubmitFunction = () => {
@@ -72,6 +75,8 @@ const stream = new StreamClient({
 	cursor,
 	onConnected(session, head) {
 		streamFor = session?.account.id ?? null;
+		if (connectedBefore) checkForNewVersion();
+		connectedBefore = true;
 		// The logout's own navigation brings the public data; reloading this page now would
 		// supersede it and leave the tab logged out on the page it left.
 		if (loggingOut) return;

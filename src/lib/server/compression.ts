@@ -17,14 +17,19 @@ const minimumBytes = 1024;
 
 /** True when the client takes gzip: named (or `*`) with a q-value above zero. */
 export function acceptsGzip(header: string | null): boolean {
+	return acceptsCoding(header, 'gzip');
+}
+
+/** True when the client takes `wanted` (`gzip`, `br`): named (or `*`) with a q-value above zero. */
+export function acceptsCoding(header: string | null, wanted: string): boolean {
 	if (!header) return false;
 	let star = false;
 	for (const part of header.split(',')) {
 		const [coding, ...parameters] = part.trim().toLowerCase().split(';');
 		const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='));
-		const wanted = q === undefined || Number(q.slice(2)) > 0;
-		if (coding.trim() === 'gzip') return wanted;
-		if (coding.trim() === '*') star = wanted;
+		const takes = q === undefined || Number(q.slice(2)) > 0;
+		if (coding.trim() === wanted) return takes;
+		if (coding.trim() === '*') star = takes;
 	}
 	return star;
 }

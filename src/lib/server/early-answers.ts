@@ -4,6 +4,7 @@ import { getConfig } from './config';
 import { writeJson } from './node-json';
 import { answerPersonalPage } from './pages/personal-page';
 import { answerKeptPage, schedulePageUrl } from './pages/public-page-cache';
+import { createStaticFiles } from './static-files';
 import { afterFanOut, fanOutUnderWay } from './stream/fan-out';
 
 /**
@@ -20,10 +21,16 @@ export type EarlyAnswers = (
 
 /** server.js finds them here, as it finds the stream's upgrade handler. */
 const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
-type Global = { [earlyAnswersKey]?: EarlyAnswers };
+/** server.js puts the build's folder of built files here before it loads the build. */
+const clientDirKey = Symbol.for('tidewatch.clientDir');
+type Global = { [earlyAnswersKey]?: EarlyAnswers; [clientDirKey]?: string };
 
 export function registerEarlyAnswers(): void {
-	(globalThis as Global)[earlyAnswersKey] = answerEarly;
+	const clientDir = (globalThis as Global)[clientDirKey];
+	// Listed now, as adapter-node lists them: every path its file server would answer is ours.
+	const answerStaticFile = clientDir ? createStaticFiles(clientDir) : () => false;
+	(globalThis as Global)[earlyAnswersKey] = (request, response, options, kit) =>
+		answerStaticFile(request, response) || answerEarly(request, response, options, kit);
 }
 
 function answerEarly(

@@ -1,0 +1,3 @@
+import { loadInFullWhenCodeIsMissing } from '$lib/client/new-version';
+
+export const handleError = loadInFullWhenCodeIsMissing;

@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { copyTestBuild } from '../helpers/build';
+import { waitForApp } from './fixtures';
+
+/*
+ * A deploy under an open page: the server restarts on a build whose files are named anew, and
+ * the page, still running the old code, navigates. Each test runs its own server on a copy of
+ * the tests' build, which it changes as a deploy would.
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+
+function freePort(): Promise<number> {
+	return new Promise((done, fail) => {
+		const probe = createServer();
+		probe.once('error', fail);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => done(port));
+		});
+	});
+}
+
+class DeployedServer {
+	readonly build = copyTestBuild();
+	readonly data = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-deploy-'));
+	url = '';
+	private port = 0;
+	private child: ChildProcess | null = null;
+
+	async start() {
+		this.port ||= await freePort();
+		this.url = `http://127.0.0.1:${this.port}`;
+		const child = spawn(process.execPath, ['server.js'], {
+			cwd: root,
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				HOST: '127.0.0.1',
+				PORT: String(this.port),
+				ORIGIN: this.url,
+				DATABASE_PATH: join(this.data, 'tidewatch.db'),
+				BUILD_DIR: this.build.buildDir,
+				LOG_LEVEL: 'warn'
+			},
+			stdio: ['ignore', 'pipe', 'inherit']
+		});
+		this.child = child;
+		await new Promise<void>((ready, fail) => {
+			let out = '';
+			child.stdout!.on('data', (chunk: Buffer) => {
+				out += chunk.toString();
+				if (out.includes('Listening on')) ready();
+			});
+			child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
+		});
+	}
+
+	async stop() {
+		const child = this.child;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		await new Promise((done) => {
+			child.once('exit', done);
+			child.kill('SIGTERM');
+		});
+	}
+
+	/**
+	 * What a new build changes: each page's code, and the entry that imports it, under new names
+	 * (every reference to them rewritten; their compressed copies, now stale, dropped). The files
+	 * under the old names are gone, as after a deploy.
+	 */
+	renameCode() {
+		const client = join(this.build.buildDir, 'client', '_app/immutable');
+		const renamed = new Map<string, string>();
+		for (const folder of ['nodes', 'entry']) {
+			for (const name of readdirSync(join(client, folder))) {
+				if (!name.endsWith('.js') || (folder === 'entry' && !name.startsWith('app.'))) continue;
+				const next = name.replace(/\.js$/, '-next.js');
+				renameSync(join(client, folder, name), join(client, folder, next));
+				renamed.set(name, next);
+			}
+		}
+		for (const file of filesUnder(this.build.buildDir)) {
+			if (!file.endsWith('.js')) continue;
+			const text = readFileSync(file, 'utf8');
+			let next = text;
+			for (const [from, to] of renamed) next = next.replaceAll(from, to);
+			if (next === text) continue;
+			writeFileSync(file, next);
+			rmSync(`${file}.br`, { force: true });
+			rmSync(`${file}.gz`, { force: true });
+		}
+		for (const file of filesUnder(client)) {
+			const base = file.replace(/\.(br|gz)$/, '');
+			if (base !== file && renamed.has(relative(join(base, '..'), base))) rmSync(file);
+		}
+	}
+
+	setVersion(version: string) {
+		const file = join(this.build.buildDir, 'client', '_app/version.json');
+		for (const suffix of ['.br', '.gz']) rmSync(file + suffix, { force: true });
+		writeFileSync(file, JSON.stringify({ version }));
+	}
+
+	async close() {
+		await this.stop();
+		this.build.remove();
+		rmSync(this.data, { recursive: true, force: true });
+	}
+}
+
+function filesUnder(dir: string): string[] {
+	return readdirSync(dir, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The page's window as loaded now: a full load replaces it, a client-side navigation keeps it. */
+async function markWindow(page: Page) {
+	await page.evaluate(() => Object.assign(window, { oldCode: true }));
+}
+const sameWindow = (page: Page) =>
+	page.evaluate(() => (window as unknown as { oldCode?: boolean }).oldCode === true);
+
+async function openLive(page: Page, url: string) {
+	await page.goto(url);
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+}
+
+test.describe('a deploy under an open page', () => {
+	let server: DeployedServer;
+	test.beforeEach(async () => {
+		server = new DeployedServer();
+		await server.start();
+	});
+	test.afterEach(async () => server.close());
+
+	test("a navigation to a page whose code is gone loads it in full, with the new build's code", async ({
+		page
+	}) => {
+		await openLive(page, `${server.url}/`);
+		await markWindow(page);
+		// A new build that the version check cannot tell apart (same version name): only the
+		// failed import says the code changed.
+		await server.stop();
+		server.renameCode();
+		await server.start();
+		await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+
+		await page.getByRole('banner').getByRole('link', { name: 'Log in' }).click();
+		await expect(page).toHaveURL(`${server.url}/login`);
+		await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+		await waitForApp(page);
+		expect(await sameWindow(page)).toBe(false);
+		await expect(page.getByText('Failed to fetch')).toHaveCount(0);
+	});
+
+	test('once the stream is back from a restart on a new version, the next navigation is a full load', async ({
+		page
+	}) => {
+		await openLive(page, `${server.url}/`);
+		await markWindow(page);
+		await server.stop();
+		server.setVersion('a-new-version');
+		await server.start();
+		await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+		await expect(page.locator('html[data-new-version="true"]')).toHaveCount(1);
+
+		// Its code is still there: without the new version known, this would stay in the page.
+		await page.getByRole('banner').getByRole('link', { name: 'Register' }).click();
+		await expect(page).toHaveURL(`${server.url}/register`);
+		await expect(page.getByRole('heading', { name: 'Register' })).toBeVisible();
+		await waitForApp(page);
+		expect(await sameWindow(page)).toBe(false);
+	});
+});
