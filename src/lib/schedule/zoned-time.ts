@@ -201,3 +201,14 @@ export function formatMoment(ms: number, timeZone: string, seconds = false): str
 	const second = seconds ? `:${pad(Math.floor((((ms % 60_000) + 60_000) % 60_000) / 1000))}` : '';
 	return `${day} ${monthNames[month - 1]} ${year}, ${time}${second}`;
 }
+
+/**
+ * The instant whose wall-clock time in `to` is the one `ms` shows in `from`, seconds kept: what
+ * an entry typed as 01:58 becomes when the gathering's zone changes (it stays 01:58). A time
+ * the new zone's clocks skip is read as fromLocalInput reads a typed one.
+ */
+export function sameWallClock(ms: number, from: string, to: string): number {
+	if (from === to) return ms;
+	const withinMinute = ((ms % 60_000) + 60_000) % 60_000;
+	return fromLocalInput(toLocalInput(ms, from), to) + withinMinute;
+}

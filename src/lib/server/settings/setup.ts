@@ -1,0 +1,20 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '../db';
+import { isSetUp } from './settings-store';
+
+export const setupPath = '/admin/setup';
+
+/**
+ * Until the gathering is set up (its name, time zone, days and registration saved once), an
+ * admin who opens an admin page is sent to the setup page: entries typed before the zone is
+ * chosen would otherwise be read in UTC.
+ */
+export function sendAdminToSetup(locals: App.Locals, pathname: string): void {
+	if (locals.user?.type === 'admin' && pathname !== setupPath && !isSetUp(getDb())) {
+		redirect(303, setupPath);
+	}
+}
+
+/** Where a user lands after registering: the first admin sets the gathering up first. */
+export const afterRegistration = (type: string): string =>
+	type === 'admin' && !isSetUp(getDb()) ? setupPath : '/';
