@@ -1,5 +1,5 @@
 import { sendAdminToSetup } from '$lib/server/settings/setup';
 import type { LayoutServerLoad } from './$types';
 
-// The users pages are admin pages for an admin: the gathering is set up first.
+// A user's page and the audit trail are admin pages: the gathering is set up first.
 export const load: LayoutServerLoad = ({ locals, url }) => sendAdminToSetup(locals, url.pathname);

@@ -3,6 +3,8 @@ import { getDb } from '../db';
 import { isSetUp } from './settings-store';
 
 export const setupPath = '/admin/setup';
+/** The setup page itself, and the users list, which everyone sees (only admins' own pages wait). */
+const openBeforeSetup = new Set([setupPath, '/users']);
 
 /**
  * Until the gathering is set up (its name, time zone, days and registration saved once), an
@@ -10,7 +12,7 @@ export const setupPath = '/admin/setup';
  * chosen would otherwise be read in UTC.
  */
 export function sendAdminToSetup(locals: App.Locals, pathname: string): void {
-	if (locals.user?.type === 'admin' && pathname !== setupPath && !isSetUp(getDb())) {
+	if (locals.user?.type === 'admin' && !openBeforeSetup.has(pathname) && !isSetUp(getDb())) {
 		redirect(303, setupPath);
 	}
 }

@@ -34,7 +34,10 @@ export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiS
 					.map((key) => (key === 'name' ? 'name' : `${key}: ${before[key]} to ${settings[key]}`))
 					.join('; ')
 					.concat(
-						moved ? `; ${moved.entries} entries and ${moved.shifts} shifts kept their times` : ''
+						moved
+							? `; ${moved.entries} ${moved.entries === 1 ? 'entry' : 'entries'} and ` +
+									`${moved.shifts} shift${moved.shifts === 1 ? '' : 's'} kept their wall-clock times`
+							: ''
 					),
 				...(changed.includes('name') && { quoted: settings.name })
 			});
