@@ -204,30 +204,36 @@ test("times on the account, users and audit pages are the gathering's, wherever 
 			const open = async (path: string) => {
 				await page.goto(`${instance.url}${path}`);
 				await waitForApp(page, javaScript);
-				await expect(page.getByTestId('time-zone-note')).toHaveText(
+			};
+			/** Said once on each of these pages: the times are the gathering's. */
+			const labelled = () =>
+				expect(page.getByTestId('time-zone-note')).toHaveText(
 					`Times are in ${gatheringZone}, the gathering's time zone.`
 				);
-			};
 
 			await open('/account');
 			const row = page.getByTestId('session-row').first();
 			await expect(row).toContainText(clockIn(session.createdAt, gatheringZone));
+			await labelled();
 
 			await open('/users');
 			const visitorRow = page.getByTestId('user-row').filter({ hasText: 'Visitor' });
 			await expect(visitorRow.getByTestId('last-seen')).toHaveText(
 				clockIn(visitor.lastSeenAt, gatheringZone)
 			);
+			await labelled();
 
 			await open(`/users/${visitor.id}`);
 			await expect(
 				page.getByText(`joined ${clockIn(visitor.createdAt, gatheringZone)}`)
 			).toBeVisible();
+			await labelled();
 
 			await open('/users/audit?action=settings-change');
 			await expect(page.getByTestId('audit-row').first()).toContainText(
 				clockIn(settingsChange.at, gatheringZone, true)
 			);
+			await labelled();
 			await page.context().close();
 		}
 	} finally {
