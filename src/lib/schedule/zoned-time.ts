@@ -212,3 +212,17 @@ export function sameWallClock(ms: number, from: string, to: string): number {
 	const withinMinute = ((ms % 60_000) + 60_000) % 60_000;
 	return fromLocalInput(toLocalInput(ms, from), to) + withinMinute;
 }
+
+/**
+ * Where an entry's or shift's times go when the zone changes: the same wall clock, and never
+ * an end at or before the start (across a night whose clocks jump, it keeps its length).
+ */
+export function movedTimes(
+	times: { start: number; end: number },
+	from: string,
+	to: string
+): { start: number; end: number } {
+	const start = sameWallClock(times.start, from, to);
+	const end = sameWallClock(times.end, from, to);
+	return { start, end: end > start ? end : start + (times.end - times.start) };
+}

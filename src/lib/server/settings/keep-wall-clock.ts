@@ -1,22 +1,10 @@
 import { visibilities } from '$lib/api';
-import { sameWallClock } from '$lib/schedule/zoned-time';
+import { movedTimes } from '$lib/schedule/zoned-time';
 import type { Change } from '../events/change';
 import { appendEvent } from '../events/change';
 import { listEntries, saveEntry } from '../schedule/entry-store';
 import { announceShift } from '../shifts/crew';
 import { listShifts, saveShift } from '../shifts/shift-store';
-
-/** Where a start and end go when the zone changes: same wall clock, and never end before start. */
-export function movedTimes(
-	times: { start: number; end: number },
-	from: string,
-	to: string
-): { start: number; end: number } {
-	const start = sameWallClock(times.start, from, to);
-	const end = sameWallClock(times.end, from, to);
-	// Across a night whose clocks jump, the end may land at or before the start: keep the length.
-	return { start, end: end > start ? end : start + (times.end - times.start) };
-}
 
 /**
  * The gathering's zone changed: every entry and shift keeps the wall-clock times it was typed
