@@ -34,7 +34,7 @@ export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiS
 					.map((key) => (key === 'name' ? 'name' : `${key}: ${before[key]} to ${settings[key]}`))
 					.join('; ')
 					.concat(
-						moved
+						moved && (moved.entries || moved.shifts)
 							? `; ${moved.entries} ${moved.entries === 1 ? 'entry' : 'entries'} and ` +
 									`${moved.shifts} shift${moved.shifts === 1 ? '' : 's'} kept their wall-clock times`
 							: ''
