@@ -7,7 +7,8 @@
 export const doneMessages = {
 	'user-deleted': 'The user was deleted.',
 	'session-ended': 'The session was ended.',
-	'sessions-ended': 'Every other session was ended.'
+	'sessions-ended': 'Every other session was ended.',
+	'set-up': 'The gathering is set up. Next: add its locations, then its entries.'
 } as const;
 export type DoneKey = keyof typeof doneMessages;
 

@@ -10,4 +10,23 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
 		body: JSON.stringify({ name: adminName, password })
 	});
 	if (response.status !== 201) throw new Error(`could not register the admin: ${response.status}`);
+	await setUpGathering(baseURL, response);
+}
+
+/**
+ * Saves the settings once, unchanged, as the admin just registered (`registered` carries its
+ * cookie): a new instance sends its admin to the setup page until then.
+ */
+export async function setUpGathering(baseURL: string, registered: Response): Promise<void> {
+	const cookie = registered.headers
+		.getSetCookie()
+		.map((line) => line.split(';')[0])
+		.join('; ');
+	const response = await fetch(`${baseURL}/api/settings`, {
+		method: 'PATCH',
+		headers: { 'content-type': 'application/json', origin: baseURL, cookie },
+		body: JSON.stringify({ timeZone: 'UTC' })
+	});
+	if (response.status !== 200)
+		throw new Error(`could not set the gathering up: ${response.status}`);
 }

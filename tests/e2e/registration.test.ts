@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { logIn, password, uniqueName, waitForApp } from './fixtures';
+import { setUpGathering } from './global-setup';
 
 /*
  * Runs against a server of its own (the `registration` project): switching registration off
@@ -19,6 +20,7 @@ test.beforeAll(async ({ browserName }, testInfo) => {
 		body: JSON.stringify({ name: registrar, password })
 	});
 	expect([201, 409]).toContain(response.status);
+	if (response.status === 201) await setUpGathering(baseURL, response);
 });
 
 async function setRegistration(

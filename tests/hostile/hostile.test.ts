@@ -100,6 +100,8 @@ beforeAll(async () => {
 	const client = () => new Client(server.url, 'tidewatch-hostile-setup');
 	const adminClient = client();
 	const admin = await person(adminClient, 'Hostile Admin', 'admin-Secret-8c1d9');
+	// Its admin pages open only once the gathering is set up.
+	await adminClient.setUp();
 	const regular = await person(client(), 'Hostile Regular', 'regular-Secret-44af0');
 	const regularOther = await person(client(), 'Hostile Regular', 'regular-Secret-44af0', 'login');
 	const crew = await person(client(), 'Hostile Crew', 'crew-Secret-90b2e');

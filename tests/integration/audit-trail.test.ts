@@ -81,6 +81,7 @@ describe('the audit trail', () => {
 	beforeAll(async () => {
 		const first = await registered(server, 'Keeper');
 		admin = first.client;
+		await admin.setUp();
 		adminId = first.user.id;
 	});
 

@@ -101,6 +101,9 @@ describe('npm run demo', () => {
 		expect(locations).toHaveLength(12);
 		const settings = await (await admin.fetch('/api/settings')).json();
 		expect(settings).toMatchObject({ name: 'Harbour Days (demo)', timeZone: 'Europe/Berlin' });
+		// The demo is a set-up gathering: its admin opens the admin pages, not the setup page.
+		const adminPage = await admin.fetch('/admin/entries', { headers: { accept: 'text/html' } });
+		expect(adminPage.status).toBe(200);
 		const users: ApiUser[] = await (await admin.fetch('/api/users')).json();
 		expect(users.map((user) => user.type).sort()).toEqual([
 			'admin',

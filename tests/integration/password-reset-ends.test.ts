@@ -85,6 +85,7 @@ describe('what ends a password reset link', () => {
 	it('the user changing their own password ends it', async () => {
 		const first = await registered(server, 'Chief');
 		admin = first.client;
+		await admin.setUp();
 		adminId = first.user.id;
 		const { client, user, name } = await registered(server, 'Changer');
 		const { url } = await createLink(admin, user.id);

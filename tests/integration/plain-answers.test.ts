@@ -15,7 +15,11 @@ async function registered(prefix: string): Promise<Client & { name: string }> {
 /** The first user registered in the suite is its admin. */
 const admin = (() => {
 	let made: Promise<Client & { name: string }> | undefined;
-	return () => (made ??= registered('admin'));
+	return () =>
+		(made ??= registered('admin').then(async (client) => {
+			await client.setUp();
+			return client;
+		}));
 })();
 
 async function idOf(viewer: Client, name: string): Promise<string> {

@@ -36,6 +36,7 @@ interface Cast {
 async function castOf(server: TestServer): Promise<Cast> {
 	const admin = new Client(server.url);
 	expect((await admin.register(fresh('admin'))).status).toBe(201);
+	await admin.setUp();
 	const regular = new Client(server.url);
 	expect((await regular.register(fresh('regular'))).status).toBe(201);
 	return { public: new Client(server.url), regular, admin };

@@ -36,6 +36,7 @@ beforeAll(async () => {
 	server = await startServer();
 	admin = new Client(server.url);
 	expect((await admin.register('Organiser')).status).toBe(201);
+	await admin.setUp();
 });
 afterAll(() => server?.close());
 

@@ -8,6 +8,7 @@ let admin: Client;
 beforeAll(async () => {
 	admin = new Client(server.url);
 	await admin.register('the-admin');
+	await admin.setUp();
 });
 
 const cookieName = 'tidewatch_session';

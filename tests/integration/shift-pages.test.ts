@@ -23,6 +23,7 @@ beforeAll(async () => {
 	server = await startServer();
 	admin = new Client(server.url);
 	await admin.register('Organiser');
+	await admin.setUp();
 	crew = new Client(server.url);
 	crewId = (await (await crew.register('Stagehand')).json()).id;
 	await admin.json(`/api/users/${crewId}`, 'PATCH', { type: 'crew' });

@@ -40,6 +40,34 @@ describe('migrations', () => {
 		second.close();
 	});
 
+	it('an instance that had users before the setup page counts as set up; an empty one does not', () => {
+		const settingsRow = `INSERT INTO settings (id, name, time_zone, registration)
+			VALUES (1, 'Fest', 'Europe/Berlin', 'open')`;
+		const used = new Database(':memory:');
+		migrate(
+			used,
+			migrations.filter((m) => m.version < 12)
+		);
+		used.exec(settingsRow);
+		used
+			.prepare(
+				"INSERT INTO user (id, name, password_hash, type, created_at) VALUES ('u', 'a', 'h', 'admin', 1)"
+			)
+			.run();
+		migrate(used);
+		expect(used.prepare('SELECT set_up_at FROM settings').pluck().get()).toEqual(
+			expect.any(Number)
+		);
+		const empty = new Database(':memory:');
+		migrate(
+			empty,
+			migrations.filter((m) => m.version < 12)
+		);
+		empty.exec(settingsRow);
+		migrate(empty);
+		expect(empty.prepare('SELECT set_up_at FROM settings').pluck().get()).toBeNull();
+	});
+
 	it('audit rows written before quoted text existed have the user agent and former name moved out of their words', () => {
 		const db = new Database(':memory:');
 		migrate(

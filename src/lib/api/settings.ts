@@ -138,3 +138,6 @@ export const settingsFormSchema = z.object({
 	registration: registrationModeSchema,
 	dayStartsAt: dayStartsAtSchema.optional()
 });
+
+/** The setup page asks for every setting, the day's start included. */
+export const setupFormSchema = settingsFormSchema.extend({ dayStartsAt: dayStartsAtSchema });

@@ -257,3 +257,49 @@ export function isoWithOffset(ms: number, timeZone: string): string {
 	const seconds = Math.floor((((whole % 60_000) + 60_000) % 60_000) / 1000);
 	return `${toLocalInput(whole, timeZone)}:${pad(seconds)}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
+
+const monthNames = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+
+/** "4 Jul 2026" in the zone. */
+export function formatDate(ms: number, timeZone: string): string {
+	const { year, month, day } = wallTime(ms, timeZone);
+	return `${day} ${monthNames[month - 1]} ${year}`;
+}
+
+/**
+ * "4 Jul 2026, 14:05" in the zone, or "4 Jul 2026, 14:05:09" with seconds: when something
+ * happened (a login, a change, an invitation's expiry). Written from numbers, not from Intl's
+ * words, which differ between runtimes ("Sep" or "Sept"): the server's page and the browser's
+ * must be the same text, or hydration would change it.
+ */
+export function formatMoment(ms: number, timeZone: string, seconds = false): string {
+	const { year, month, day, hour, minute } = wallTime(ms, timeZone);
+	const time = `${pad(hour)}:${pad(minute)}`;
+	const second = seconds ? `:${pad(Math.floor((((ms % 60_000) + 60_000) % 60_000) / 1000))}` : '';
+	return `${day} ${monthNames[month - 1]} ${year}, ${time}${second}`;
+}
+
+/**
+ * The instant whose wall-clock time in `to` is the one `ms` shows in `from`, seconds kept: what
+ * an entry typed as 01:58 becomes when the gathering's zone changes (it stays 01:58). A time
+ * the new zone's clocks skip is read as fromLocalInput reads a typed one.
+ */
+export function sameWallClock(ms: number, from: string, to: string): number {
+	if (from === to) return ms;
+	const withinMinute = ((ms % 60_000) + 60_000) % 60_000;
+	return fromLocalInput(toLocalInput(ms, from), to) + withinMinute;
+}
+
+/**
+ * Where an entry's or shift's times go when the zone changes: the same wall clock, and never
+ * an end at or before the start (across a night whose clocks jump, it keeps its length).
+ */
+export function movedTimes(
+	times: { start: number; end: number },
+	from: string,
+	to: string
+): { start: number; end: number } {
+	const start = sameWallClock(times.start, from, to);
+	const end = sameWallClock(times.end, from, to);
+	return { start, end: end > start ? end : start + (times.end - times.start) };
+}

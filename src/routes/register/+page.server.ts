@@ -4,6 +4,7 @@ import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
+import { afterRegistration } from '$lib/server/settings/setup';
 import { registerUser } from '$lib/server/users/register';
 import { countUsers } from '$lib/server/users/user-store';
 import { markFirstVisit } from '$lib/server/users/welcome';
@@ -25,6 +26,6 @@ export const actions: Actions = {
 			const user = await registerUser(registration);
 			logIn(user, event);
 			markFirstVisit(event.cookies, event.url, user.id);
-			redirect(303, '/');
+			redirect(303, afterRegistration(user.type));
 		})
 };

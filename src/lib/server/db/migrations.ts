@@ -278,6 +278,18 @@ export const migrations: Migration[] = [
 				DELETE FROM feed_version WHERE name = 'calendar ' || old.user_id;
 			END;
 		`
+	},
+	{
+		version: 12,
+		name: 'whether the gathering was set up',
+		// When an admin first saved the settings (the setup page, the admin page or the API); until
+		// then admins are sent to the setup page. An instance that already has users was in use
+		// before the setup page existed: it counts as set up.
+		sql: `
+			ALTER TABLE settings ADD COLUMN set_up_at INTEGER;
+			UPDATE settings SET set_up_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
+				WHERE EXISTS (SELECT 1 FROM user);
+		`
 	}
 ];
 

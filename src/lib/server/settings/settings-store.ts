@@ -42,3 +42,15 @@ export function saveSettings(db: Db, settings: ApiSettings): void {
 			day_starts_at = excluded.day_starts_at`
 	).run(settings.name, settings.timeZone, settings.registration, settings.dayStartsAt);
 }
+
+/** Whether an admin has saved the settings yet: until then admins are sent to the setup page. */
+export function isSetUp(db: Db): boolean {
+	return (
+		prepared(db, 'SELECT set_up_at IS NOT NULL FROM settings WHERE id = 1').pluck().get() === 1
+	);
+}
+
+/** Called from the change that saves the settings: the first such change sets the instance up. */
+export function markSetUp(db: Db, now: number): void {
+	prepared(db, 'UPDATE settings SET set_up_at = ? WHERE id = 1 AND set_up_at IS NULL').run(now);
+}

@@ -1,0 +1,22 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '../db';
+import { isSetUp } from './settings-store';
+
+export const setupPath = '/admin/setup';
+/** The setup page itself, and the users list, which everyone sees (only admins' own pages wait). */
+const openBeforeSetup = new Set([setupPath, '/users']);
+
+/**
+ * Until the gathering is set up (its name, time zone, days and registration saved once), an
+ * admin who opens an admin page is sent to the setup page: entries typed before the zone is
+ * chosen would otherwise be read in UTC.
+ */
+export function sendAdminToSetup(locals: App.Locals, pathname: string): void {
+	if (locals.user?.type === 'admin' && !openBeforeSetup.has(pathname) && !isSetUp(getDb())) {
+		redirect(303, setupPath);
+	}
+}
+
+/** Where a user lands after registering: the first admin sets the gathering up first. */
+export const afterRegistration = (type: string): string =>
+	type === 'admin' && !isSetUp(getDb()) ? setupPath : '/';

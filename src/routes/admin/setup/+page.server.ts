@@ -1,0 +1,35 @@
+import { error, redirect } from '@sveltejs/kit';
+import { canonicalTimeZone, isExportableTimeZone, setupFormSchema } from '$lib/api';
+import { donePath } from '$lib/done';
+import { getDb } from '$lib/server/db';
+import { handleForm } from '$lib/server/form';
+import { requireSession } from '$lib/server/http';
+import { redirectToLogin } from '$lib/server/login-redirect';
+import { isSetUp } from '$lib/server/settings/settings-store';
+import { updateSettings } from '$lib/server/settings/update-settings';
+import { requireAdmin } from '$lib/server/users/admin';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The zones the form suggests: those the settings accept, by their current names. */
+const timeZones = [...new Set(Intl.supportedValuesOf('timeZone').map(canonicalTimeZone))]
+	.filter(isExportableTimeZone)
+	.sort();
+
+/** The first admin's first stop: once the gathering is set up, its settings live on /admin. */
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.user) redirectToLogin(locals);
+	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
+	if (isSetUp(getDb())) redirect(303, '/admin');
+	return { timeZones };
+};
+
+export const actions: Actions = {
+	setup: (event) =>
+		handleForm('setup', event, setupFormSchema, (input) => {
+			const { session, user } = requireSession(event.locals);
+			requireAdmin(user);
+			// The change reads the acting admin again inside its write transaction.
+			updateSettings(session, input);
+			redirect(303, donePath('/admin', 'set-up'));
+		})
+};

@@ -1,0 +1,242 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { password, waitForApp } from './fixtures';
+
+/*
+ * A new instance, on a server of its own: its first admin is led through the gathering's setup,
+ * with JavaScript and without; and once the gathering is in Europe/Berlin, every time on the
+ * account, users and audit pages is Berlin's, though the server runs in New York and the
+ * browser in Tokyo, with the same text before and after the page hydrates.
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+const gatheringZone = 'Europe/Berlin';
+const serverZone = 'America/New_York';
+const browserZone = 'Asia/Tokyo';
+
+function freePort(): Promise<number> {
+	return new Promise((done, fail) => {
+		const probe = createServer();
+		probe.once('error', fail);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => done(port));
+		});
+	});
+}
+
+/** The built app on a fresh database, its process in the server's zone. */
+async function newInstance(): Promise<{ url: string; close: () => Promise<void> }> {
+	const dir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-zone-'));
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const child: ChildProcess = spawn(process.execPath, ['server.js'], {
+		cwd: root,
+		env: {
+			...process.env,
+			TZ: serverZone,
+			NODE_ENV: 'production',
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: url,
+			DATABASE_PATH: join(dir, 'tidewatch.db'),
+			LOG_LEVEL: 'warn'
+		},
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	await new Promise<void>((ready, fail) => {
+		let out = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			if (out.includes('Listening on')) ready();
+		});
+		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
+	});
+	return {
+		url,
+		async close() {
+			if (child.exitCode === null) {
+				await new Promise((done) => {
+					child.once('exit', done);
+					child.kill('SIGTERM');
+				});
+			}
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+const newPage = async (browser: Browser, javaScriptEnabled: boolean) =>
+	(await browser.newContext({ javaScriptEnabled, timezoneId: browserZone })).newPage();
+
+async function registerAt(page: Page, url: string, name: string, javaScript: boolean) {
+	await page.goto(`${url}/register`);
+	await waitForApp(page, javaScript);
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Register' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText(name);
+}
+
+const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+
+/** "4 Jul 2026, 14:05" (with seconds: "14:05:09") as a clock in `timeZone` shows the instant. */
+function clockIn(ms: number, timeZone: string, seconds = false): string {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+			hourCycle: 'h23'
+		})
+			.formatToParts(ms)
+			.map((part) => [part.type, part.value])
+	);
+	const time = `${parts.hour}:${parts.minute}${seconds ? `:${parts.second}` : ''}`;
+	return `${parts.day} ${months[Number(parts.month) - 1]} ${parts.year}, ${time}`;
+}
+
+for (const javaScript of [true, false]) {
+	const how = javaScript ? 'with JavaScript' : 'without JavaScript';
+
+	test(`${how}: the first admin is led through the setup before the admin pages open`, async ({
+		browser
+	}) => {
+		test.setTimeout(90_000);
+		const instance = await newInstance();
+		try {
+			const admin = await newPage(browser, javaScript);
+			await registerAt(admin, instance.url, 'Organiser', javaScript);
+			await expect(admin).toHaveURL(`${instance.url}/admin/setup`);
+			await expect(admin.getByRole('heading', { name: 'Set up the gathering' })).toBeVisible();
+
+			// Any admin page leads back here until the setup is saved.
+			await admin.goto(`${instance.url}/admin/entries`);
+			await expect(admin).toHaveURL(`${instance.url}/admin/setup`);
+			await waitForApp(admin, javaScript);
+
+			const form = admin.getByTestId('setup-form');
+			await form.getByLabel('Name of the gathering').fill('Harbour Nights');
+			const zone = form.getByLabel(/^Time zone/);
+			if (javaScript) {
+				// The browser knows where it is: one click fills its zone in.
+				await form
+					.getByRole('button', { name: `Use this device's time zone, ${browserZone}` })
+					.click();
+				await expect(zone).toHaveValue(browserZone);
+			} else {
+				await expect(form.getByRole('button', { name: /Use this device/ })).toHaveCount(0);
+			}
+			// A zone that is not one is refused, and what was typed stays.
+			await zone.fill('Mars/Olympus');
+			await form.getByRole('button', { name: 'Save and continue' }).click();
+			await expect(form.getByRole('alert')).toContainText('timeZone must be an IANA time zone');
+			await expect(form.getByLabel('Name of the gathering')).toHaveValue('Harbour Nights');
+
+			await zone.fill(gatheringZone);
+			await form.getByLabel(/^A day starts at/).fill('04:00');
+			await form.getByRole('radio', { name: /^By invitation/ }).check();
+			await form.getByRole('button', { name: 'Save and continue' }).click();
+
+			await expect(admin).toHaveURL(`${instance.url}/admin?done=set-up`);
+			await expect(admin.getByTestId('done')).toContainText('The gathering is set up.');
+			await expect(admin.getByTestId('current-registration')).toHaveAttribute(
+				'data-mode',
+				'invite'
+			);
+			await expect(admin.getByLabel(/^Time zone/)).toHaveValue(gatheringZone);
+			await expect(admin.getByLabel('Name of the gathering')).toHaveValue('Harbour Nights');
+			await admin.goto(`${instance.url}/admin/entries`);
+			await expect(admin).toHaveURL(`${instance.url}/admin/entries`);
+			// Done once: the setup page now leads to the admin page.
+			await admin.goto(`${instance.url}/admin/setup`);
+			await expect(admin).toHaveURL(`${instance.url}/admin`);
+		} finally {
+			await instance.close();
+		}
+	});
+}
+
+test("times on the account, users and audit pages are the gathering's, wherever the server and the browser are", async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const instance = await newInstance();
+	try {
+		const setup = await newPage(browser, true);
+		await registerAt(setup, instance.url, 'Organiser', true);
+		await setup.getByLabel(/^Time zone/).fill(gatheringZone);
+		await setup.getByRole('button', { name: 'Save and continue' }).click();
+		await expect(setup).toHaveURL(`${instance.url}/admin?done=set-up`);
+		const other = await newPage(browser, true);
+		await registerAt(other, instance.url, 'Visitor', true);
+		await other.context().close();
+
+		const api = async <T>(path: string): Promise<T> => {
+			const response = await setup.request.get(`${instance.url}${path}`);
+			expect(response.status(), path).toBe(200);
+			return (await response.json()) as T;
+		};
+		const [session] = await api<{ createdAt: number }[]>('/api/auth/sessions');
+		const users =
+			await api<{ id: string; name: string; createdAt: number; lastSeenAt: number }[]>(
+				'/api/users'
+			);
+		const visitor = users.find((user) => user.name === 'Visitor')!;
+		const audit = await api<{ at: number; action: string }[]>('/api/audit');
+		const settingsChange = audit.find((record) => record.action === 'settings-change')!;
+		// The three zones show three different clocks: the test tells them apart.
+		for (const other of [serverZone, browserZone]) {
+			expect(clockIn(session.createdAt, other)).not.toBe(clockIn(session.createdAt, gatheringZone));
+		}
+
+		for (const javaScript of [false, true]) {
+			const page = await newPage(browser, javaScript);
+			await page.context().addCookies(await setup.context().cookies());
+			const open = async (path: string) => {
+				await page.goto(`${instance.url}${path}`);
+				await waitForApp(page, javaScript);
+			};
+			/** Said once on each of these pages: the times are the gathering's. */
+			const labelled = () =>
+				expect(page.getByTestId('time-zone-note')).toHaveText(
+					`Times are in ${gatheringZone}, the gathering's time zone.`
+				);
+
+			await open('/account');
+			const row = page.getByTestId('session-row').first();
+			await expect(row).toContainText(clockIn(session.createdAt, gatheringZone));
+			await labelled();
+
+			await open('/users');
+			const visitorRow = page.getByTestId('user-row').filter({ hasText: 'Visitor' });
+			await expect(visitorRow.getByTestId('last-seen')).toHaveText(
+				clockIn(visitor.lastSeenAt, gatheringZone)
+			);
+			await labelled();
+
+			await open(`/users/${visitor.id}`);
+			await expect(
+				page.getByText(`joined ${clockIn(visitor.createdAt, gatheringZone)}`)
+			).toBeVisible();
+			await labelled();
+
+			await open('/users/audit?action=settings-change');
+			await expect(page.getByTestId('audit-row').first()).toContainText(
+				clockIn(settingsChange.at, gatheringZone, true)
+			);
+			await labelled();
+			await page.context().close();
+		}
+	} finally {
+		await instance.close();
+	}
+});
