@@ -258,25 +258,21 @@ export function isoWithOffset(ms: number, timeZone: string): string {
 	return `${toLocalInput(whole, timeZone)}:${pad(seconds)}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
 
-const monthNames = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
-
 /** "4 Jul 2026" in the zone. */
 export function formatDate(ms: number, timeZone: string): string {
 	const { year, month, day } = wallTime(ms, timeZone);
-	return `${day} ${monthNames[month - 1]} ${year}`;
+	return `${day} ${shortMonth(month)} ${year}`;
 }
 
 /**
  * "4 Jul 2026, 14:05" in the zone, or "4 Jul 2026, 14:05:09" with seconds: when something
- * happened (a login, a change, an invitation's expiry). Written from numbers, not from Intl's
- * words, which differ between runtimes ("Sep" or "Sept"): the server's page and the browser's
- * must be the same text, or hydration would change it.
+ * happened (a login, a change, an invitation's expiry).
  */
 export function formatMoment(ms: number, timeZone: string, seconds = false): string {
 	const { year, month, day, hour, minute } = wallTime(ms, timeZone);
 	const time = `${pad(hour)}:${pad(minute)}`;
 	const second = seconds ? `:${pad(Math.floor((((ms % 60_000) + 60_000) % 60_000) / 1000))}` : '';
-	return `${day} ${monthNames[month - 1]} ${year}, ${time}${second}`;
+	return `${day} ${shortMonth(month)} ${year}, ${time}${second}`;
 }
 
 /**
