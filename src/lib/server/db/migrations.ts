@@ -278,6 +278,13 @@ export const migrations: Migration[] = [
 				DELETE FROM feed_version WHERE name = 'calendar ' || old.user_id;
 			END;
 		`
+	},
+	{
+		version: 12,
+		name: 'audit changes',
+		// What an edit of the schedule changed, as JSON [{ field, from, to }]: who moved a talk
+		// where, and when. Null for records that tell no fields.
+		sql: `ALTER TABLE audit ADD COLUMN changes TEXT;`
 	}
 ];
 
