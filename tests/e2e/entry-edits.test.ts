@@ -58,11 +58,12 @@ test('typing is kept while another admin saves; untouched fields follow and the 
 	const moved = `${title} (moved)`;
 	expect((await api(bob, 'PATCH', `/api/entries/${id}`, { title: moved })).status).toBe(200);
 
+	// The field she left alone follows his save; the one she was typing in keeps her text.
+	await expect(form.getByLabel('Title')).toHaveValue(moved);
+	await expect(form.getByLabel('Description')).toHaveValue(typed);
 	const notice = alice.getByTestId('entry-changed');
 	await expect(notice).toContainText('This entry changed since you opened it');
 	await expect(notice.locator('[data-field="title"]')).toContainText(moved);
-	await expect(form.getByLabel('Title')).toHaveValue(moved);
-	await expect(form.getByLabel('Description')).toHaveValue(typed);
 
 	// Nothing was in conflict: her save keeps his title and adds her description.
 	await form.getByRole('button', { name: 'Save entry' }).click();
