@@ -35,14 +35,26 @@ export function fieldChanges(
 	return changes;
 }
 
-const locationName = (tx: Change, id: string | null) =>
-	id === null ? null : (findLocation(tx.db, id)?.name ?? id);
+/** A location change names the locations as they are called now, not by id. */
+function namingLocations(tx: Change, changes: AuditChange[]): AuditChange[] {
+	const name = (id: AuditChange['from']) =>
+		typeof id === 'string' ? (findLocation(tx.db, id)?.name ?? id) : id;
+	return changes.map((change) =>
+		change.field === 'location'
+			? {
+					field: 'location',
+					...('from' in change && { from: name(change.from) }),
+					...('to' in change && { to: name(change.to) })
+				}
+			: change
+	);
+}
 
-const entryValues = (tx: Change, entry: ServerEntry): Values => ({
+const entryValues = (entry: ServerEntry): Values => ({
 	title: entry.title,
 	start: entry.start,
 	end: entry.end,
-	location: locationName(tx, entry.locationId),
+	location: entry.locationId,
 	visibility: entry.visibility,
 	description: entry.description,
 	crewNotes: entry.crewNotes
@@ -60,10 +72,9 @@ export function recordEntryAudit(
 	before: ServerEntry | null,
 	after: ServerEntry | null
 ): void {
-	const changes = fieldChanges(
-		before && entryValues(tx, before),
-		after && entryValues(tx, after),
-		entryLong
+	const changes = namingLocations(
+		tx,
+		fieldChanges(before && entryValues(before), after && entryValues(after), entryLong)
 	);
 	if (!changes.length) return;
 	const action: AuditAction = !before
@@ -119,11 +130,14 @@ export function recordShiftAudit(
 		role: shift.role,
 		start: shift.start,
 		end: shift.end,
-		location: locationName(tx, shift.locationId),
+		location: shift.locationId,
 		needed: shift.needed,
 		notes: shift.notes
 	});
-	const changes = fieldChanges(before && values(before), after && values(after), ['notes']);
+	const changes = namingLocations(
+		tx,
+		fieldChanges(before && values(before), after && values(after), ['notes'])
+	);
 	const added = (after?.crewIds ?? []).filter((id) => !before?.crewIds.includes(id));
 	const removed = (before?.crewIds ?? []).filter((id) => !after?.crewIds.includes(id));
 	// A deleted shift's crew are told as they were, not as taken off one by one.
