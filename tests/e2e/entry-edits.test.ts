@@ -1,11 +1,12 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, uniqueName, waitForApp } from './fixtures';
+import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
 
 /*
  * Two admins editing one entry in Chromium (issue 21, point 3): with JavaScript the form keeps
  * what its admin typed while the other admin saves, follows the fields they did not touch and
  * says what changed; a save over a change its admin did not see is refused until they confirm;
- * without JavaScript a stale save is refused and the typed text kept.
+ * without JavaScript a stale save is refused and the typed text kept. A shift's form, too, keeps
+ * its admin's typing while crew sign up.
  */
 
 const hour = 3_600_000;
@@ -123,4 +124,39 @@ test('without JavaScript a stale save is refused, the text kept and the current 
 		.click();
 	await expect(alice.getByText(/ saved\.$/)).toBeVisible();
 	expect((await stored(bob, id)).description).toBe(typed);
+});
+
+test("crew signing up for a shift do not wipe what an admin is typing in that shift's form", async ({
+	browser
+}) => {
+	const admin = await adminPage(browser);
+	const crew = await (await browser.newContext()).newPage();
+	const crewName = uniqueName('crew');
+	await register(crew, crewName);
+	const users = JSON.parse((await api(admin, 'GET', `/api/users?q=${crewName}`)).body) as {
+		id: string;
+	}[];
+	expect((await api(admin, 'PATCH', `/api/users/${users[0].id}`, { type: 'crew' })).status).toBe(
+		200
+	);
+	const start = Date.UTC(2030, 7, 2, 10) + Math.floor(Math.random() * 1000) * 5 * hour;
+	const made = await api(admin, 'POST', '/api/shifts', {
+		role: uniqueName('Door'),
+		start,
+		end: start + hour,
+		needed: 2
+	});
+	expect(made.status, made.body).toBe(201);
+	const shift = JSON.parse(made.body) as { id: string };
+
+	await admin.goto(`/admin/shifts?edit=${shift.id}`);
+	await waitForApp(admin);
+	await expect(admin.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	const notes = admin.getByTestId('shift-form').getByLabel('Notes');
+	await notes.fill('Keys are in the blue box');
+	await crew.reload();
+	expect((await api(crew, 'POST', `/api/shifts/${shift.id}/signup`)).status).toBe(200);
+	const row = admin.locator(`[data-shift-id="${shift.id}"]`);
+	await expect(row.getByTestId('assigned')).toContainText(crewName);
+	await expect(notes).toHaveValue('Keys are in the blue box');
 });
