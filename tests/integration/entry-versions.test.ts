@@ -173,6 +173,45 @@ describe('the admin page without JavaScript', () => {
 		expect(stored(entry.id)).toEqual({ description: typed, revision: 2 });
 	});
 
+	it('a refused save keeps only what the person changed: fields they left alone take the new values', async () => {
+		const entry = await newEntry('Merged');
+		const opened = {
+			title: 'Merged',
+			locationId: '',
+			visibility: 'public',
+			start: '2031-07-04T10:00',
+			end: '2031-07-04T11:00',
+			description: 'as planned',
+			crewNotes: ''
+		};
+		// Alice retitles it; Bob, who opened it before, rewrites only the description.
+		await patch(alice, `/api/entries/${entry.id}`, { title: 'Merged and moved' });
+		const refused = await bob.form(
+			'/admin/entries?/save',
+			formOf(entry, {
+				version: '0',
+				opened: JSON.stringify(opened),
+				description: 'Bob: new words'
+			})
+		);
+		expect(refused.status).toBe(409);
+		const html = (await refused.text()).replace(/<!--.*?-->/g, '');
+		expect(html).toMatch(/name="title"[^>]*value="Merged and moved"/);
+		expect(html).toContain('Bob: new words');
+		// Nothing both changed: a plain save, from the version the form now shows, keeps both.
+		expect(html).not.toContain('Save mine over the new version');
+		expect(html).toMatch(/<input type="hidden" name="version" value="1"/);
+		const saved = await bob.form(
+			'/admin/entries?/save',
+			formOf(entry, { version: '1', title: 'Merged and moved', description: 'Bob: new words' })
+		);
+		expect(saved.status).toBe(200);
+		expect(stored(entry.id)).toEqual({ description: 'Bob: new words', revision: 2 });
+		expect(
+			server.query<{ title: string }>('SELECT title FROM entry WHERE id = ?', entry.id)[0].title
+		).toBe('Merged and moved');
+	});
+
 	it('a form sent without a version (an older page) saves as before', async () => {
 		const entry = await newEntry('No version');
 		const saved = await bob.form('/admin/entries?/save', formOf(entry, { description: 'plain' }));

@@ -140,6 +140,35 @@ export function conflictDraft(
 	};
 }
 
+/**
+ * A save was refused (409) while the form knew what it was opened with (`draft.base`): the
+ * fields the person left alone take the current values, theirs stay, and only fields both
+ * changed are told as conflicts. The person has now seen the current version: saving again
+ * names it, and so overwrites those fields knowingly.
+ */
+export function refusedDraft(
+	draft: EntryDraft,
+	theirs: EntryFormValues,
+	version: number
+): EntryDraft {
+	const merged = mergeDraft(draft, theirs, version);
+	return { ...merged, baseVersion: merged.latestVersion };
+}
+
+/** What a form was opened with, as its hidden `opened` field carries it; null when unreadable. */
+export function parseOpened(json: string | undefined): EntryFormValues | null {
+	if (!json) return null;
+	try {
+		const value: unknown = JSON.parse(json);
+		if (typeof value !== 'object' || value === null) return null;
+		const fields = value as Record<string, unknown>;
+		if (!entryFormFields.every((field) => typeof fields[field] === 'string')) return null;
+		return pickFormValues(fields as Record<string, string>);
+	} catch {
+		return null;
+	}
+}
+
 /** The form's fields out of what a form sent (a failed save's `fields`), blanks for any missing. */
 export const pickFormValues = (fields: Record<string, string | undefined>): EntryFormValues =>
 	Object.fromEntries(

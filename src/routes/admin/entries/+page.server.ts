@@ -5,7 +5,14 @@ import {
 	entryVisibilityFormSchema,
 	type ApiEntry
 } from '$lib/api';
-import { entryFormValues, pickFormValues } from '$lib/schedule/entry-draft';
+import {
+	conflictDraft,
+	entryFormValues,
+	openDraft,
+	parseOpened,
+	pickFormValues,
+	refusedDraft
+} from '$lib/schedule/entry-draft';
 import { fromLocalInput } from '$lib/schedule/zoned-time';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
@@ -49,14 +56,25 @@ export const actions: Actions = {
 					};
 				} catch (refusal) {
 					if (!(refusal instanceof StaleVersion)) throw refusal;
-					// The person's text stays in the form, beside the entry as it is now.
+					// The person's text stays in the form, beside the entry as it is now; what they
+					// left alone takes the new values.
 					const current = refusal.current as ApiEntry;
+					const theirs = entryFormValues(current, timeZone);
+					const mine = pickFormValues(form);
+					const opened = parseOpened(form.opened);
+					const draft = opened
+						? refusedDraft(
+								{ ...openDraft(opened, Number(form.version)), values: mine },
+								theirs,
+								current.version!
+							)
+						: conflictDraft(mine, theirs, current.version!);
 					return fail(409, {
 						form: 'save',
 						message:
 							'Another admin changed this entry since you opened it. Your changes are kept below, beside the current values: save again to put yours over theirs, or take the new version.',
-						fields: { ...pickFormValues(form), id: form.id },
-						current: { values: entryFormValues(current, timeZone), version: current.version! }
+						fields: { ...draft.values, id: form.id },
+						draft
 					});
 				}
 			}
