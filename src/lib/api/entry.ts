@@ -117,7 +117,7 @@ export const entryFormSchema = z.object({
 		.regex(/^\d{1,15}$/, 'version must be a whole number')
 		.optional(),
 	/** The form's values when it was opened (JSON), so a refused save keeps only real conflicts. */
-	opened: z.string().max(25_000).optional(),
+	opened: z.string().max(100_000).optional(),
 	title: entryTitleSchema,
 	description: entryDescriptionSchema,
 	locationId: z.string().max(64),
