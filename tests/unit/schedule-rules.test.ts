@@ -71,7 +71,7 @@ describe('visibility by access level', () => {
 		expect(toApiEntry(serverEntry('public'), 'admin')?.crewNotes).toBe('bring the keys');
 		expect(toApiEntry(serverEntry('crew'), 'regular')).toBeNull();
 		expect(toApiEntry(serverEntry('draft'), 'crew')).toBeNull();
-		// Server-only fields never leave the server.
+		// Server-only fields never leave the server; the version goes to admins, who edit.
 		expect(Object.keys(toApiEntry(serverEntry('public'), 'admin')!).sort()).toEqual(
 			[
 				'crewNotes',
@@ -82,6 +82,7 @@ describe('visibility by access level', () => {
 				'locationId',
 				'start',
 				'title',
+				'version',
 				'visibility'
 			].sort()
 		);

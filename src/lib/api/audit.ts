@@ -14,9 +14,35 @@ export const auditActions = [
 	'session-taken',
 	'password-reset-create',
 	'password-reset-revoke',
-	'password-reset-use'
+	'password-reset-use',
+	'entry-create',
+	'entry-edit',
+	'entry-visibility',
+	'entry-delete',
+	'location-create',
+	'location-edit',
+	'location-delete',
+	'shift-create',
+	'shift-edit',
+	'shift-delete'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
+
+/** The schedule's actions: bounded per entry, location or shift rather than per user. */
+export const contentAuditActions: readonly AuditAction[] = auditActions.filter((action) =>
+	/^(entry|location|shift)-/.test(action)
+);
+
+/**
+ * One field a change touched, with its values as they were: times in ms, text as typed, a
+ * location by its name then, null for none. A missing `from` or `to` was not kept: a long text
+ * (a description) is told as changed, not copied; a creation has no `from`, a deletion no `to`.
+ */
+export interface AuditChange {
+	field: string;
+	from?: string | number | null;
+	to?: string | number | null;
+}
 
 /** One row of the audit trail; names as they were at the time. */
 export interface ApiAuditRecord {
@@ -32,6 +58,8 @@ export interface ApiAuditRecord {
 	detail: string;
 	/** Text a user chose (a user agent, a former name), apart from `detail`; null when none. */
 	quoted: string | null;
+	/** What an edit changed, field by field; null for records that tell no fields. */
+	changes: AuditChange[] | null;
 }
 
 export const maxAuditPage = 200;

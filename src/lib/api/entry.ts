@@ -18,6 +18,11 @@ export interface ApiEntry {
 	crewNotes?: string;
 	/** Crew and admins only. */
 	interestedCount?: number;
+	/**
+	 * Admins only: counts the entry's changes; an edit may name the version it is based on
+	 * (If-Match) and is refused with 409 when the entry has moved on.
+	 */
+	version?: number;
 }
 
 /**
@@ -106,6 +111,13 @@ export const localTimeSchema = (field: string) =>
 /** The admin page's entry form: times are wall-clock times in the settings' time zone. */
 export const entryFormSchema = z.object({
 	id: z.string().max(64).optional(),
+	/** The version the form was opened at: a save from an older one is refused (409). */
+	version: z
+		.string()
+		.regex(/^\d{1,15}$/, 'version must be a whole number')
+		.optional(),
+	/** The form's values when it was opened (JSON), so a refused save keeps only real conflicts. */
+	opened: z.string().max(100_000).optional(),
 	title: entryTitleSchema,
 	description: entryDescriptionSchema,
 	locationId: z.string().max(64),

@@ -86,7 +86,7 @@ export function endpoint<E extends RequestEvent>(
 			return await handler(event);
 		} catch (error) {
 			if (error instanceof Refusal) {
-				return json({ message: error.message }, { status: error.status, headers: error.headers });
+				return json(error.body, { status: error.status, headers: error.headers });
 			}
 			throw error;
 		}

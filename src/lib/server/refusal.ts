@@ -13,4 +13,48 @@ export class Refusal extends Error {
 	get headers(): Record<string, string> {
 		return this.retryAfterSeconds ? { 'retry-after': String(this.retryAfterSeconds) } : {};
 	}
+
+	/** What the API answers: `{ message }`, and more where a refusal carries more. */
+	get body(): Record<string, unknown> {
+		return { message: this.message };
+	}
+}
+
+/**
+ * A change based on a version that is no longer the current one (docs/api.md, "Versions"):
+ * 409 with the current state and its ETag, so the client can show what changed and let the
+ * person decide, rather than overwrite it unseen.
+ */
+export class StaleVersion<T extends { version?: number }> extends Refusal {
+	constructor(
+		message: string,
+		readonly current: T
+	) {
+		super(409, message);
+	}
+
+	get headers(): Record<string, string> {
+		return this.current.version === undefined ? {} : { etag: versionTag(this.current.version) };
+	}
+
+	get body(): Record<string, unknown> {
+		return { message: this.message, current: this.current };
+	}
+}
+
+/** The ETag of a version: a strong tag, the version number quoted. */
+export const versionTag = (version: number) => `"${version}"`;
+
+/**
+ * The versions an If-Match header accepts: null for `*` or no header (any version will do),
+ * else the versions its tags name. A weak tag or one not of ours names none (If-Match compares
+ * strongly), so it never matches.
+ */
+export function ifMatchVersions(header: string | null | undefined): number[] | null {
+	if (header === null || header === undefined || header.trim() === '*') return null;
+	return header
+		.split(',')
+		.map((tag) => /^\s*"(\d{1,15})"\s*$/.exec(tag))
+		.filter((match) => match !== null)
+		.map((match) => Number(match[1]));
 }

@@ -2,7 +2,13 @@ import type { z } from 'zod';
 import type { ServerSession, ServerUser } from '../types';
 
 /** What a change answers: its status, and its JSON body unless the status is 204. */
-export type ChangeAnswer = { status: 200 | 201; body: unknown } | { status: 204 };
+export type ChangeAnswer =
+	{ status: 200 | 201; body: unknown; headers?: Record<string, string> } | { status: 204 };
+
+/** The request headers a change may read: a conditional edit's If-Match. */
+export interface ChangeConditions {
+	ifMatch: string | null;
+}
 
 /**
  * One change of the API, free of SvelteKit. Its SvelteKit route and the direct path that
@@ -17,7 +23,8 @@ export interface ApiChange<S extends z.ZodType | undefined = z.ZodType | undefin
 	run(
 		session: ServerSession,
 		params: Record<string, string>,
-		input: S extends z.ZodType ? z.infer<S> : undefined
+		input: S extends z.ZodType ? z.infer<S> : undefined,
+		conditions: ChangeConditions
 	): ChangeAnswer;
 }
 

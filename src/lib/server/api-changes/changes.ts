@@ -1,5 +1,6 @@
 import { entryCreateSchema, entryPatchSchema, userPatchSchema } from '$lib/api';
 import { setInterest } from '../interests/interests';
+import { ifMatchVersions, versionTag } from '../refusal';
 import { toApiEntry } from '../schedule/api-entry';
 import { createEntry, deleteEntry, updateEntry } from '../schedule/entries';
 import { requireCrew } from '../shifts/crew';
@@ -39,13 +40,18 @@ export const entryCreate = apiChange({
 	})
 });
 
+/** With If-Match, only from that version: 409 with the current entry otherwise. */
 export const entryPatch = apiChange({
 	allow: requireAdmin,
 	schema: entryPatchSchema,
-	run: (session, params, input) => ({
-		status: 200,
-		body: toApiEntry(updateEntry(session, params.id, input), 'admin')
-	})
+	run: (session, params, input, { ifMatch }) => {
+		const entry = updateEntry(session, params.id, input, ifMatchVersions(ifMatch));
+		return {
+			status: 200,
+			body: toApiEntry(entry, 'admin'),
+			headers: { etag: versionTag(entry.revision) }
+		};
+	}
 });
 
 export const entryDelete = apiChange({

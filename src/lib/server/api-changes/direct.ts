@@ -58,14 +58,15 @@ export function answerDirectly(request: IncomingMessage, response: ServerRespons
 		}
 		const { session, user } = answer.authenticate();
 		route.change.allow?.(user);
+		const conditions = { ifMatch: request.headers['if-match'] ?? null };
 		if (!route.change.schema)
-			return answer.send(route.change.run(session, route.params, undefined));
+			return answer.send(route.change.run(session, route.params, undefined, conditions));
 		readBody(
 			request,
 			(bytes) => {
 				try {
 					const input = parseJsonBytes(bytes, route.change.schema!);
-					answer.send(route.change.run(session, route.params, input));
+					answer.send(route.change.run(session, route.params, input, conditions));
 				} catch (error) {
 					answer.fail(error);
 				}
@@ -114,7 +115,10 @@ class DirectAnswer {
 	}
 
 	send(answer: ChangeAnswer): true {
-		if (answer.status !== 204) return this.json(answer.status, answer.body);
+		if (answer.status !== 204) {
+			Object.assign(this.headers, answer.headers);
+			return this.json(answer.status, answer.body);
+		}
 		if (this.begin(204)) {
 			this.response.writeHead(204, { ...securityHeaders(), ...this.headers });
 			this.response.end();
@@ -131,7 +135,7 @@ class DirectAnswer {
 	fail(error: unknown): void {
 		if (error instanceof Refusal) {
 			Object.assign(this.headers, error.headers);
-			this.json(error.status, { message: error.message });
+			this.json(error.status, error.body);
 			return;
 		}
 		log().error(

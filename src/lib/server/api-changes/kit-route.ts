@@ -8,9 +8,11 @@ export function kitRoute(change: ApiChange): RequestHandler {
 		const { session, user } = requireSession(locals);
 		change.allow?.(user);
 		const input = change.schema ? await readJson(request, change.schema) : undefined;
-		const answer = change.run(session, params as Record<string, string>, input);
+		const answer = change.run(session, params as Record<string, string>, input, {
+			ifMatch: request.headers.get('if-match')
+		});
 		return answer.status === 204
 			? new Response(null, { status: 204 })
-			: json(answer.body, { status: answer.status });
+			: json(answer.body, { status: answer.status, headers: answer.headers });
 	});
 }

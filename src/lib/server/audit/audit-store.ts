@@ -1,4 +1,10 @@
-import type { ApiAuditRecord, AuditAction, AuditQuery } from '$lib/api';
+import {
+	contentAuditActions,
+	type ApiAuditRecord,
+	type AuditAction,
+	type AuditChange,
+	type AuditQuery
+} from '$lib/api';
 import type { Db } from '../db';
 import type { Change } from '../events/change';
 import { prepared } from '../db/statements';
@@ -16,6 +22,18 @@ export const maxSecurityRowsPerUser = 50;
 const boundedPerUser: AuditAction[] = ['session-taken'];
 
 /**
+ * The schedule's records are kept at most this many per entry, location or shift (besides the
+ * trail's retention), so a script editing one entry all day cannot grow the trail without end
+ * while every other entry keeps its history.
+ */
+export const maxContentRowsPerTarget = 200;
+/** A value of a change is kept to this many characters (a title is at most 200). */
+const maxChangeValue = 200;
+
+const boundValue = (value: AuditChange['from']) =>
+	typeof value === 'string' ? value.slice(0, maxChangeValue) : value;
+
+/**
  * Writes one audit row inside the change it tells of: a refused or rolled back action leaves
  * none, a committed one always has its row. `detail` is the record's own words; whatever a user
  * chose (a user agent, a name) goes in `quoted`, never into `detail`.
@@ -28,12 +46,19 @@ export function recordAudit(
 		target: Named | null;
 		detail?: string;
 		quoted?: string;
+		changes?: AuditChange[];
 	}
 ): void {
+	const changes = row.changes?.slice(0, 20).map((change) => ({
+		field: change.field,
+		...('from' in change && { from: boundValue(change.from) }),
+		...('to' in change && { to: boundValue(change.to) })
+	}));
 	prepared(
 		tx.db,
-		`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail, quoted)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail, quoted,
+				changes)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	).run(
 		tx.now,
 		row.actor?.id ?? null,
@@ -42,7 +67,8 @@ export function recordAudit(
 		row.target?.id ?? null,
 		row.target?.name ?? null,
 		(row.detail ?? '').slice(0, 512),
-		row.quoted === undefined ? null : row.quoted.slice(0, 512)
+		row.quoted === undefined ? null : row.quoted.slice(0, 512),
+		changes ? JSON.stringify(changes) : null
 	);
 	if (row.target && boundedPerUser.includes(row.action)) {
 		prepared(
@@ -51,6 +77,14 @@ export function recordAudit(
 				SELECT id FROM audit WHERE target_id = ? AND action = ?
 				ORDER BY id DESC LIMIT 1 OFFSET ?)`
 		).run(row.target.id, row.action, row.target.id, row.action, maxSecurityRowsPerUser);
+	}
+	if (row.target && contentAuditActions.includes(row.action)) {
+		prepared(
+			tx.db,
+			// Entry, location, shift and user ids are random (80 bits): one id names one thing.
+			`DELETE FROM audit WHERE target_id = @target AND id <= (
+				SELECT id FROM audit WHERE target_id = @target ORDER BY id DESC LIMIT 1 OFFSET @keep)`
+		).run({ target: row.target.id, keep: maxContentRowsPerTarget });
 	}
 }
 
@@ -77,13 +111,19 @@ export function listAudit(db: Db, query: Partial<AuditQuery> = {}): ApiAuditReco
 		where.push('target_id = ?');
 		params.push(query.target);
 	}
-	return prepared(
+	const rows = prepared(
 		db,
 		`SELECT id, at, actor_id AS actorId, actor_name AS actorName, action,
-				target_id AS targetId, target_name AS targetName, detail, quoted
+				target_id AS targetId, target_name AS targetName, detail, quoted, changes
 			FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
 			ORDER BY id DESC LIMIT ?`
-	).all(...params, query.limit ?? 200) as ApiAuditRecord[];
+	).all(...params, query.limit ?? 200) as (Omit<ApiAuditRecord, 'changes'> & {
+		changes: string | null;
+	})[];
+	return rows.map((row) => ({
+		...row,
+		changes: row.changes === null ? null : (JSON.parse(row.changes) as AuditChange[])
+	}));
 }
 
 /** Who has acted in the trail, under the name of their latest row: the page's actor filter. */

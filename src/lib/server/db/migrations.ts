@@ -290,6 +290,13 @@ export const migrations: Migration[] = [
 			UPDATE settings SET set_up_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
 				WHERE EXISTS (SELECT 1 FROM user);
 		`
+	},
+	{
+		version: 13,
+		name: 'audit changes',
+		// What an edit of the schedule changed, as JSON [{ field, from, to }]: who moved a talk
+		// where, and when. Null for records that tell no fields.
+		sql: `ALTER TABLE audit ADD COLUMN changes TEXT;`
 	}
 ];
 

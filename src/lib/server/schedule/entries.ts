@@ -1,8 +1,10 @@
 import type { EntryCreate, EntryPatch } from '$lib/api';
+import { recordEntryAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change, type Change } from '../events/change';
 import { announceMarksShown } from '../interests/interests';
-import { Refusal } from '../refusal';
+import { Refusal, StaleVersion } from '../refusal';
+import { toApiEntry } from './api-entry';
 import type { ServerSession } from '../types';
 import {
 	deleteEntryRow,
@@ -26,7 +28,7 @@ function requireLocation(tx: Change, locationId: string | null): void {
 /** An admin adds an entry, a draft unless told otherwise. */
 export function createEntry(actor: ServerSession, input: EntryCreate): ServerEntry {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const entry: ServerEntry = {
 			id: generateEntryId(),
 			title: input.title,
@@ -43,6 +45,7 @@ export function createEntry(actor: ServerSession, input: EntryCreate): ServerEnt
 		};
 		requireLocation(tx, entry.locationId);
 		insertEntry(tx.db, entry);
+		recordEntryAudit(tx, admin, null, entry);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		return entry;
@@ -51,13 +54,27 @@ export function createEntry(actor: ServerSession, input: EntryCreate): ServerEnt
 
 /**
  * An admin edits an entry. The event carries it whole; each open page gets it cut to its
- * level, or its delete when the new visibility hides it from that level.
+ * level, or its delete when the new visibility hides it from that level. With `versions` (an
+ * If-Match, a form's version field) the edit is made only if the entry is still at one of
+ * them, decided in the write transaction: a save based on an old version is refused with the
+ * current state rather than overwrite a change its author never saw.
  */
-export function updateEntry(actor: ServerSession, id: string, patch: EntryPatch): ServerEntry {
+export function updateEntry(
+	actor: ServerSession,
+	id: string,
+	patch: EntryPatch,
+	versions: readonly number[] | null = null
+): ServerEntry {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const before = findEntry(tx.db, id);
 		if (!before) throw noSuchEntry();
+		if (versions && !versions.includes(before.revision)) {
+			throw new StaleVersion(
+				`this entry changed since the version this save is based on: it is at version ${before.revision} now`,
+				toApiEntry(before, 'admin')!
+			);
+		}
 		const entry: ServerEntry = {
 			...before,
 			...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
@@ -67,6 +84,7 @@ export function updateEntry(actor: ServerSession, id: string, patch: EntryPatch)
 		if (entry.start >= entry.end) throw new Refusal(400, 'end must be after start', 'end');
 		if (patch.locationId !== undefined) requireLocation(tx, entry.locationId);
 		saveEntry(tx.db, entry);
+		recordEntryAudit(tx, admin, before, entry);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		announceMarksShown(tx, id, before.visibility, entry.visibility);
@@ -76,8 +94,10 @@ export function updateEntry(actor: ServerSession, id: string, patch: EntryPatch)
 
 export function deleteEntry(actor: ServerSession, id: string): void {
 	change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		if (!findEntry(tx.db, id)) throw noSuchEntry();
+		const admin = requireActor(tx, actor, { admin: true });
+		const before = findEntry(tx.db, id);
+		if (!before) throw noSuchEntry();
+		recordEntryAudit(tx, admin, before, null);
 		deleteEntryRow(tx.db, id);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'entry-delete', data: { id } });

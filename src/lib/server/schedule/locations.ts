@@ -5,6 +5,7 @@ import {
 	type LocationPatch
 } from '$lib/api';
 import type { Db } from '../db';
+import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change } from '../events/change';
 import { Refusal } from '../refusal';
@@ -44,7 +45,7 @@ function refuseTakenName(db: Db, name: string, except?: string): void {
 /** An admin adds a location; every open page learns it at once. */
 export function createLocation(actor: ServerSession, input: LocationCreate): ApiLocation {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		refuseTakenName(tx.db, input.name);
 		const location: ApiLocation = {
 			id: generateLocationId(),
@@ -52,6 +53,7 @@ export function createLocation(actor: ServerSession, input: LocationCreate): Api
 			description: input.description ?? ''
 		};
 		insertLocation(tx.db, location, tx.now);
+		recordLocationAudit(tx, admin, null, location);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'location-update', data: location });
 		return location;
@@ -64,7 +66,7 @@ export function updateLocation(
 	patch: LocationPatch
 ): ApiLocation {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const before = findLocation(tx.db, id);
 		if (!before) throw noSuchLocation();
 		if (patch.name !== undefined && locationNameKey(patch.name) !== locationNameKey(before.name)) {
@@ -72,6 +74,7 @@ export function updateLocation(
 		}
 		const location = { ...before, ...patch };
 		saveLocation(tx.db, location);
+		recordLocationAudit(tx, admin, before, location);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'location-update', data: location });
 		return location;
@@ -84,8 +87,9 @@ export function updateLocation(
  */
 export function deleteLocation(actor: ServerSession, id: string): void {
 	change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		if (!findLocation(tx.db, id)) throw noSuchLocation();
+		const admin = requireActor(tx, actor, { admin: true });
+		const before = findLocation(tx.db, id);
+		if (!before) throw noSuchLocation();
 		const using = countEntriesAt(tx.db, id);
 		if (using > 0) {
 			throw new Refusal(
@@ -100,6 +104,7 @@ export function deleteLocation(actor: ServerSession, id: string): void {
 				`${shifts} ${shifts === 1 ? 'shift uses' : 'shifts use'} this location: move or delete ${shifts === 1 ? 'it' : 'them'} first`
 			);
 		}
+		recordLocationAudit(tx, admin, before, null);
 		deleteLocationRow(tx.db, id);
 		touchSchedule(tx.db, tx.now);
 		appendEvent(tx, { type: 'location-delete', data: { id } });

@@ -1,10 +1,11 @@
 import type { ShiftCreate, ShiftPatch } from '$lib/api';
 import { capacityProblem } from '$lib/schedule/shift-rules';
+import { recordShiftAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import { findLocation } from '../schedule/location-store';
-import type { ServerSession } from '../types';
+import type { ServerSession, ServerUser } from '../types';
 import { announceShift, noSuchShift, requireCrewUsers } from './crew';
 import type { ServerShift } from './server-shift';
 import {
@@ -31,7 +32,7 @@ function requireCapacity(needed: number, crew: number): void {
 /** An admin adds a shift, with crew already on it if given. */
 export function createShift(actor: ServerSession, input: ShiftCreate): ServerShift {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const crewIds = input.crewIds ?? [];
 		const shift: ServerShift = {
 			id: generateShiftId(),
@@ -51,6 +52,7 @@ export function createShift(actor: ServerSession, input: ShiftCreate): ServerShi
 		requireCapacity(shift.needed, crewIds.length);
 		insertShift(tx.db, shift);
 		for (const userId of crewIds) addShiftCrew(tx.db, shift.id, userId, tx.now);
+		recordShiftAudit(tx, admin, null, shift);
 		return announceShift(tx, shift.id);
 	});
 }
@@ -62,16 +64,16 @@ export function createShift(actor: ServerSession, input: ShiftCreate): ServerShi
  */
 export function updateShift(actor: ServerSession, id: string, patch: ShiftPatch): ServerShift {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		return writeShift(tx, id, () => patch);
+		const admin = requireActor(tx, actor, { admin: true });
+		return writeShift(tx, admin, id, () => patch);
 	});
 }
 
 /** An admin puts one crew member on a shift (nothing changes when they are on it already). */
 export function assignCrew(actor: ServerSession, id: string, userId: string): ServerShift {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		return writeShift(tx, id, (before) =>
+		const admin = requireActor(tx, actor, { admin: true });
+		return writeShift(tx, admin, id, (before) =>
 			before.crewIds.includes(userId) ? null : { crewIds: [...before.crewIds, userId] }
 		);
 	});
@@ -80,8 +82,8 @@ export function assignCrew(actor: ServerSession, id: string, userId: string): Se
 /** An admin takes one crew member off a shift (nothing changes when they are not on it). */
 export function unassignCrew(actor: ServerSession, id: string, userId: string): ServerShift {
 	return change((tx) => {
-		requireActor(tx, actor, { admin: true });
-		return writeShift(tx, id, (before) =>
+		const admin = requireActor(tx, actor, { admin: true });
+		return writeShift(tx, admin, id, (before) =>
 			before.crewIds.includes(userId)
 				? { crewIds: before.crewIds.filter((other) => other !== userId) }
 				: null
@@ -92,6 +94,7 @@ export function unassignCrew(actor: ServerSession, id: string, userId: string): 
 /** Applies a patch made from the shift as it is inside this transaction; null changes nothing. */
 function writeShift(
 	tx: Change,
+	admin: ServerUser,
 	id: string,
 	patchOf: (before: ServerShift) => ShiftPatch | null
 ): ServerShift {
@@ -117,14 +120,16 @@ function writeShift(
 	requireCapacity(shift.needed, shift.crewIds.length);
 	saveShift(tx.db, shift);
 	if (patch.crewIds) setShiftCrew(tx.db, id, patch.crewIds, tx.now);
+	recordShiftAudit(tx, admin, before, shift);
 	return announceShift(tx, id);
 }
 
 export function deleteShift(actor: ServerSession, id: string): void {
 	change((tx) => {
-		requireActor(tx, actor, { admin: true });
+		const admin = requireActor(tx, actor, { admin: true });
 		const shift = findShift(tx.db, id);
 		if (!shift) throw noSuchShift();
+		recordShiftAudit(tx, admin, shift, null);
 		deleteShiftRow(tx.db, id);
 		appendEvent(tx, { type: 'shift-delete', data: { id } });
 	});

@@ -1,8 +1,23 @@
-import { entryDeleteFormSchema, entryFormSchema, entryVisibilityFormSchema } from '$lib/api';
+import { fail } from '@sveltejs/kit';
+import {
+	entryDeleteFormSchema,
+	entryFormSchema,
+	entryVisibilityFormSchema,
+	type ApiEntry
+} from '$lib/api';
+import {
+	conflictDraft,
+	entryFormValues,
+	openDraft,
+	parseOpened,
+	pickFormValues,
+	refusedDraft
+} from '$lib/schedule/entry-draft';
 import { fromLocalInput } from '$lib/schedule/zoned-time';
 import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { parseInput } from '$lib/server/http';
+import { StaleVersion } from '$lib/server/refusal';
 import { actingAdmin, loadAdminSchedule } from '$lib/server/schedule/admin-page';
 import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
 import { findEntry } from '$lib/server/schedule/entry-store';
@@ -29,8 +44,39 @@ export const actions: Actions = {
 				crewNotes: form.crewNotes
 			});
 			if (form.id) {
-				const entry = updateEntry(session, form.id, input);
-				return { form: 'save', id: entry.id, success: `${entry.title} saved.` };
+				const versions = form.version === undefined ? null : [Number(form.version)];
+				try {
+					const entry = updateEntry(session, form.id, input, versions);
+					return {
+						form: 'save',
+						id: entry.id,
+						success: `${entry.title} saved.`,
+						values: entryFormValues(entry, timeZone),
+						version: entry.revision
+					};
+				} catch (refusal) {
+					if (!(refusal instanceof StaleVersion)) throw refusal;
+					// The person's text stays in the form, beside the entry as it is now; what they
+					// left alone takes the new values.
+					const current = refusal.current as ApiEntry;
+					const theirs = entryFormValues(current, timeZone);
+					const mine = pickFormValues(form);
+					const opened = parseOpened(form.opened);
+					const draft = opened
+						? refusedDraft(
+								{ ...openDraft(opened, Number(form.version)), values: mine },
+								theirs,
+								current.version!
+							)
+						: conflictDraft(mine, theirs, current.version!);
+					return fail(409, {
+						form: 'save',
+						message:
+							'Another admin changed this entry since you opened it. Your changes are kept below, beside the current values: save again to put yours over theirs, or take the new version.',
+						fields: { ...draft.values, id: form.id },
+						draft
+					});
+				}
 			}
 			const entry = createEntry(session, input);
 			return { form: 'save', id: entry.id, success: `${entry.title} added.` };
