@@ -10,6 +10,11 @@ export class Refusal extends Error {
 		super(message);
 	}
 
+	/** What a caller may act on besides the message, sent beside it in the answer. */
+	get details(): Record<string, number> {
+		return {};
+	}
+
 	get headers(): Record<string, string> {
 		return this.retryAfterSeconds ? { 'retry-after': String(this.retryAfterSeconds) } : {};
 	}

@@ -131,7 +131,7 @@ class DirectAnswer {
 	fail(error: unknown): void {
 		if (error instanceof Refusal) {
 			Object.assign(this.headers, error.headers);
-			this.json(error.status, { message: error.message });
+			this.json(error.status, { message: error.message, ...error.details });
 			return;
 		}
 		log().error(

@@ -1,0 +1,85 @@
+import type { ActionResult, NavigationType, SubmitFunction } from '@sveltejs/kit';
+import { writable } from 'svelte/store';
+import { applyAction, enhance as enhanceForm } from '$app/forms';
+import { navigating } from '$app/state';
+
+/*
+ * When the server cannot be reached (offline, the server down, a proxy's error page instead of
+ * the app's answer), the page stays as it was and says so, and the same click tries again.
+ * Left alone, SvelteKit turns a failed form post into the error page, and a failed navigation
+ * into a full page load that shows the browser's own error page (docs/decisions.md).
+ */
+
+export const unreachableMessage = 'Could not reach the server; try again.';
+
+/** A navigation that could not reach the server: the layout shows it until the next one works. */
+export const unreachable = writable(false);
+
+/** The action's name, as the page keys a form's failures: `?/signup` → `signup`. */
+function actionName(action: URL): string {
+	const [name] = action.search.startsWith('?/') ? action.search.slice(2).split('&') : [];
+	return name ? decodeURIComponent(name) : 'default';
+}
+
+/**
+ * SvelteKit's `enhance`, but an answer that never came becomes the form's own failure, shown
+ * where the page shows that form's refusals, rather than the error page. The form keeps what
+ * was entered, so sending it again is the retry. Every form of the app uses this one.
+ */
+export function enhance(form: HTMLFormElement, submit: SubmitFunction = () => {}) {
+	return enhanceForm(form, async (input) => {
+		const callback = await submit(input);
+		return async (options) => {
+			let { result, update } = options;
+			// An error with no status is one the app did not answer: a network failure, or a
+			// body that was not the app's (a proxy's error page).
+			if (result.type === 'error' && result.status === undefined) {
+				const failure: ActionResult = {
+					type: 'failure',
+					status: 503,
+					data: { form: actionName(options.action), message: unreachableMessage }
+				};
+				result = failure;
+				update = () => applyAction(failure);
+			}
+			if (callback) await callback({ ...options, result, update });
+			else await update();
+		};
+	});
+}
+
+/** Navigations that leave the page; an invalidation or a preload keeps SvelteKit's own way. */
+const leaving: readonly NavigationType[] = ['link', 'goto', 'form'];
+
+/** The page a `__data.json` request loads, when it is the one the current navigation waits for. */
+function awaitedNavigation(input: RequestInfo | URL): boolean {
+	const to = navigating.to?.url;
+	if (!to || !navigating.type || !leaving.includes(navigating.type)) return false;
+	const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+	if (url.origin !== location.origin || !url.pathname.endsWith('/__data.json')) return false;
+	const pathname = url.pathname.slice(0, -'/__data.json'.length) || '/';
+	return pathname === (to.pathname.replace(/\/$/, '') || '/');
+}
+
+/**
+ * SvelteKit reads a page's data through `window.fetch` (it allows a wrapped one). When the data
+ * of a page being navigated to cannot be fetched, it loads that page in full, and the browser
+ * shows its own error page instead of ours. Here such a navigation is left waiting for ever,
+ * as SvelteKit's own full load would: the current page stays, says why, and the next click on
+ * the link starts a new navigation, which supersedes it.
+ */
+export function keepPageWhenUnreachable(): void {
+	const fetchPage = window.fetch;
+	window.fetch = async (input, init) => {
+		if (!awaitedNavigation(input)) return fetchPage(input, init);
+		try {
+			const response = await fetchPage(input, init);
+			const fromApp = response.headers.get('content-type')?.includes('application/json');
+			if (response.ok || fromApp || ![502, 503, 504].includes(response.status)) return response;
+		} catch (error) {
+			if (error instanceof DOMException && error.name === 'AbortError') throw error;
+		}
+		unreachable.set(true);
+		return new Promise<Response>(() => {});
+	};
+}
