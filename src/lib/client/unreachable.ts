@@ -1,6 +1,7 @@
 import type { ActionResult, NavigationType, SubmitFunction } from '@sveltejs/kit';
 import { writable } from 'svelte/store';
 import { applyAction, enhance as enhanceForm } from '$app/forms';
+import { invalidate } from '$app/navigation';
 import { navigating } from '$app/state';
 
 /*
@@ -80,6 +81,24 @@ export function keepPageWhenUnreachable(): void {
 			if (error instanceof DOMException && error.name === 'AbortError') throw error;
 		}
 		unreachable.set(true);
+		// SvelteKit may keep this navigation as the answer to the next click on the same link
+		// (a preload it took over); an invalidation that reloads nothing drops it.
+		void invalidate(() => false);
 		return new Promise<Response>(() => {});
 	};
+}
+
+/** How browsers word a failed `import()` of a route's code. */
+const lostCode = /dynamically imported module|Importing a module script failed/;
+
+/**
+ * A route's code that could not be fetched while the server was unreachable stays failed for
+ * the life of the document: browsers keep a failed import. Reached here, its page's data has
+ * just come, so the server answers again: a full load of the page fetches the code afresh, as
+ * SvelteKit itself does for code that a new deployment removed.
+ */
+export function reloadForLostCode(error: unknown, url: URL): Promise<never> | undefined {
+	if (!(error instanceof Error) || !lostCode.test(error.message)) return undefined;
+	location.assign(url);
+	return new Promise<never>(() => {});
 }
