@@ -41,23 +41,67 @@ test('a mark sent while the server cannot be reached says so in place; sent agai
 }) => {
 	const { entryId, entry } = await dayPageWithEntry(page);
 	const heading = await page.getByRole('heading', { level: 1 }).textContent();
+	const mark = entry.getByRole('button', { name: /Mark/ });
 
 	await cutOff(page);
-	await entry.getByRole('button', { name: /Mark/ }).click();
-	await expect(page.getByTestId('interest-error')).toHaveText(
+	await mark.click();
+	await expect(page.getByTestId('unreachable')).toHaveText(
 		'Could not reach the server; try again.'
 	);
+	await expect(page.getByTestId('unreachable')).toBeInViewport();
 	// The schedule is still there, not an error page.
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading!);
-	await expect(entry.getByRole('button', { name: /Mark/ })).toHaveText('☆ Mark');
+	await expect(mark).toHaveText('☆ Mark');
 	await expect(page.getByTestId('error-title')).toHaveCount(0);
 
 	await reconnect(page);
-	await entry.getByRole('button', { name: /Mark/ }).click();
-	await expect(entry.getByRole('button', { name: /Mark/ })).toHaveText('★ Marked');
-	await expect(page.getByTestId('interest-error')).toHaveCount(0);
+	await mark.click();
+	await expect(mark).toHaveText('★ Marked');
+	await expect(page.getByTestId('unreachable')).toHaveCount(0);
 	const marks = JSON.parse((await api(page, 'GET', '/api/auth/account/interests')).body);
 	expect(marks.entryIds).toContain(entryId);
+});
+
+test('signing up for a shift and leaving it while the server cannot be reached: the page stays, and the retry goes through', async ({
+	browser
+}) => {
+	const admin = await (await browser.newContext()).newPage();
+	await logIn(admin, adminName);
+	const page = await (await browser.newContext()).newPage();
+	const name = uniqueName('crew');
+	await register(page, name);
+	const [{ id }] = JSON.parse((await api(admin, 'GET', `/api/users?q=${name}`)).body);
+	expect((await api(admin, 'PATCH', `/api/users/${id}`, { type: 'crew' })).status).toBe(200);
+	const role = uniqueName('Gate');
+	const start = Date.now() + 24 * hour + Math.floor(Math.random() * 1000) * 5 * hour;
+	const made = await api(admin, 'POST', '/api/shifts', {
+		role,
+		start,
+		end: start + 2 * hour,
+		needed: 2
+	});
+	expect(made.status, made.body).toBe(201);
+	const shiftId = JSON.parse(made.body).id as string;
+	const crewOf = async () =>
+		JSON.parse((await api(admin, 'GET', `/api/shifts/${shiftId}`)).body).crewIds as string[];
+
+	await page.goto('/shifts');
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	const notice = page.getByTestId('unreachable');
+	for (const [button, after] of [
+		[`Sign up for ${role}`, [id]],
+		[`Leave ${role}`, []]
+	] as const) {
+		await cutOff(page);
+		await page.getByRole('button', { name: button }).click();
+		await expect(notice).toHaveText('Could not reach the server; try again.');
+		await expect(page.getByRole('heading', { name: 'Shifts', exact: true })).toBeVisible();
+		await reconnect(page);
+		await page.getByRole('button', { name: button }).click();
+		await expect(notice).toHaveCount(0);
+		await expect.poll(crewOf).toEqual(after);
+	}
 });
 
 test('an entry tapped while the server cannot be reached leaves the page in place, with a message; tapped again, it opens', async ({

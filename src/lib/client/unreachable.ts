@@ -1,6 +1,6 @@
-import type { ActionResult, NavigationType, SubmitFunction } from '@sveltejs/kit';
+import type { NavigationType, SubmitFunction } from '@sveltejs/kit';
 import { writable } from 'svelte/store';
-import { applyAction, enhance as enhanceForm } from '$app/forms';
+import { enhance as enhanceForm } from '$app/forms';
 import { invalidate } from '$app/navigation';
 import { navigating } from '$app/state';
 
@@ -13,37 +13,28 @@ import { navigating } from '$app/state';
 
 export const unreachableMessage = 'Could not reach the server; try again.';
 
-/** A navigation that could not reach the server: the layout shows it until the next one works. */
+/**
+ * A post or navigation that could not reach the server: the layout says so at the foot of the
+ * screen, in view however far down the button or link was, until an answer comes again.
+ */
 export const unreachable = writable(false);
 
-/** The action's name, as the page keys a form's failures: `?/signup` → `signup`. */
-function actionName(action: URL): string {
-	const [name] = action.search.startsWith('?/') ? action.search.slice(2).split('&') : [];
-	return name ? decodeURIComponent(name) : 'default';
-}
-
 /**
- * SvelteKit's `enhance`, but an answer that never came becomes the form's own failure, shown
- * where the page shows that form's refusals, rather than the error page. The form keeps what
- * was entered, so sending it again is the retry. Every form of the app uses this one.
+ * SvelteKit's `enhance`, but an answer that never came leaves the page as it was, with the
+ * layout's notice, rather than the error page; the form keeps what was entered, so pressing it
+ * again is the retry. Every form of the app uses this one.
  */
 export function enhance(form: HTMLFormElement, submit: SubmitFunction = () => {}) {
 	return enhanceForm(form, async (input) => {
 		const callback = await submit(input);
 		return async (options) => {
-			let { result, update } = options;
 			// An error with no status is one the app did not answer: a network failure, or a
 			// body that was not the app's (a proxy's error page).
-			if (result.type === 'error' && result.status === undefined) {
-				const failure: ActionResult = {
-					type: 'failure',
-					status: 503,
-					data: { form: actionName(options.action), message: unreachableMessage }
-				};
-				result = failure;
-				update = () => applyAction(failure);
-			}
-			if (callback) await callback({ ...options, result, update });
+			const lost = options.result.type === 'error' && options.result.status === undefined;
+			unreachable.set(lost);
+			// The form's own callback still runs (it may restore a control), with nothing to apply.
+			const update = lost ? async () => {} : options.update;
+			if (callback) await callback({ ...options, update });
 			else await update();
 		};
 	});
