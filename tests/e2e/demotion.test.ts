@@ -77,6 +77,13 @@ for (const javaScript of [true, false]) {
 		await expect(admin.getByTestId('confirm-type')).toHaveCount(0);
 		expect(await crewOf(admin, crew.shifts.upcoming)).toEqual([]);
 		expect(await crewOf(admin, crew.shifts.worked)).toEqual([crew.id]);
+		// The shifts page names who worked it, regular now or not.
+		await admin.goto('/admin/shifts');
+		await expect(
+			admin
+				.locator(`[data-testid="admin-shift"][data-shift-id="${crew.shifts.worked}"]`)
+				.getByTestId('assigned')
+		).toHaveText(new RegExp(crew.name));
 
 		if (!javaScript) {
 			// Without JavaScript, /shifts tells a user who is not crew so, in plain words.
