@@ -25,6 +25,25 @@ export default defineConfig(
 		rules: { 'no-undef': 'off' }
 	},
 	{
+		// One enhance for every form: it keeps the page when the server cannot be reached.
+		files: ['src/**/*.ts', 'src/**/*.svelte'],
+		ignores: ['src/lib/client/unreachable.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{
+							name: '$app/forms',
+							importNames: ['enhance'],
+							message: "Use enhance from '$lib/client/unreachable'."
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -173,9 +173,11 @@ test('a crew member is demoted: their shifts vanish from their /my and from the 
 		.getByTestId('assigned');
 	await expect(assigned).toHaveText(new RegExp(crew.name));
 
-	expect((await api(admin, 'PATCH', `/api/users/${crew.id}`, { type: 'regular' })).status).toBe(
-		200
-	);
+	const demoted = await api(admin, 'PATCH', `/api/users/${crew.id}`, {
+		type: 'regular',
+		removeFromShifts: true
+	});
+	expect(demoted.status).toBe(200);
 	await expect(mine).toHaveCount(0);
 	await expect(assigned).toHaveCount(0);
 	// Their marks stay: a regular user plans too. No reload happened.

@@ -427,24 +427,76 @@ describe('who hears of shifts', () => {
 });
 
 describe('users who leave or stop being crew', () => {
-	it('a crew member made regular is taken off every shift, with an event for each', async () => {
-		const { client, id } = await register('Soon regular');
+	it('a crew member made regular is taken off upcoming and running shifts, once confirmed; the ones they worked stay', async () => {
+		const { client, id } = await register('Sam');
 		await makeCrew(id);
+		const now = Date.now();
+		const worked = await newShift({ start: now - 5 * hour, end: now - 3 * hour, crewIds: [id] });
+		const running = await newShift({ start: now - hour, end: now + hour, crewIds: [id] });
 		const first = await newShift();
 		const second = await newShift();
 		expect((await signup(client, first.id)).status).toBe(200);
 		await admin().json(`/api/shifts/${second.id}`, 'PATCH', { crewIds: [id, ids.crew] });
+		const held = () =>
+			server.query<{ shift_id: string }>(
+				'SELECT shift_id FROM shift_crew WHERE user_id = ? ORDER BY shift_id',
+				id
+			);
+		const before = held();
+
+		// Asked without confirming: the count, and nothing changed.
+		let head = headEventId();
+		const asked = await admin().json(`/api/users/${id}`, 'PATCH', { type: 'regular' });
+		expect(asked.status).toBe(409);
+		expect(await asked.json()).toEqual({
+			message:
+				'making Sam regular removes them from 3 upcoming shifts: send removeFromShifts: true to go ahead',
+			upcomingShifts: 3
+		});
+		expect(eventsSince(head)).toEqual([]);
+		expect(held()).toEqual(before);
+		expect((await (await admin().fetch(`/api/users/${id}`)).json()).type).toBe('crew');
+		expect(
+			(
+				await admin().json(`/api/users/${id}`, 'PATCH', {
+					type: 'regular',
+					removeFromShifts: 'yes'
+				})
+			).status
+		).toBe(400);
+
 		const crewStream = await streamFor('crew');
-		const head = headEventId();
-		expect((await admin().json(`/api/users/${id}`, 'PATCH', { type: 'regular' })).status).toBe(200);
-		const events = eventsSince(head);
-		expect(events.map((e) => [e.type, e.data.id, e.data.crewIds])).toEqual([
+		head = headEventId();
+		const confirmed = await admin().json(`/api/users/${id}`, 'PATCH', {
+			type: 'regular',
+			removeFromShifts: true
+		});
+		expect(confirmed.status).toBe(200);
+		// Only the shifts not over send an event: the worked one is not touched.
+		expect(eventsSince(head).map((e) => [e.type, e.data.id, e.data.crewIds])).toEqual([
+			['shift-update', running.id, []],
 			['shift-update', first.id, []],
 			['shift-update', second.id, [ids.crew]],
 			['user-update', id, undefined]
 		]);
 		await crewStream.waitForEvent(headEventId());
-		expect(server.query('SELECT 1 FROM shift_crew WHERE user_id = ?', id)).toEqual([]);
+		expect(held()).toEqual([{ shift_id: worked.id }]);
+		const audit = server.query<{ detail: string }>(
+			"SELECT detail FROM audit WHERE action = 'user-type' ORDER BY id DESC LIMIT 1"
+		);
+		expect(audit[0].detail).toBe('crew to regular, removed from 3 upcoming shifts');
+
+		// Made crew again, they find the shift they worked, and nothing else came back.
+		await makeCrew(id);
+		const mine = ((await (await client.fetch('/api/shifts')).json()) as ApiShift[]).filter(
+			(shift) => shift.crewIds.includes(id)
+		);
+		expect(mine.map((shift) => shift.id)).toEqual([worked.id]);
+
+		// With only worked shifts left, no question is asked.
+		expect((await admin().json(`/api/users/${id}`, 'PATCH', { type: 'regular' })).status).toBe(200);
+		expect(held()).toEqual([{ shift_id: worked.id }]);
+
 		// Admin to crew keeps the shifts: crew hold shifts too.
 		const keeper = await register('Admin then crew');
 		await admin().json(`/api/users/${keeper.id}`, 'PATCH', { type: 'admin' });

@@ -26,7 +26,7 @@ import { generateUserId, insertUser } from '$lib/server/users/user-store';
 /*
  * The shift rules driven through the real store with generated sequences of what admins and
  * crew do. A model applies the same sequence by the contract's rules (capacity, overlap on
- * sign-up, demotion leaves shifts); after every step the database must equal the model, no
+ * sign-up, a confirmed demotion leaves shifts); after every step the database must equal the model, no
  * shift may be over capacity (asked of SQL directly), and an open page of each level, applying
  * the events projected for it, must equal what GET /api/shifts answers that level.
  */
@@ -42,7 +42,7 @@ type Step =
 	| { kind: 'needed'; shift: number; needed: number }
 	| { kind: 'move'; shift: number; start: number }
 	| { kind: 'delete'; shift: number }
-	| { kind: 'retype'; crew: number; type: UserType };
+	| { kind: 'retype'; crew: number; type: UserType; confirm: boolean };
 
 const crew = fc.nat(crewCount - 1);
 const create = fc.record({
@@ -75,7 +75,8 @@ const everyStep: fc.Arbitrary<Step> = fc.oneof(
 	fc.record({
 		kind: fc.constant('retype' as const),
 		crew,
-		type: fc.constantFrom<UserType>('regular', 'crew')
+		type: fc.constantFrom<UserType>('regular', 'crew'),
+		confirm: fc.boolean()
 	})
 );
 
@@ -175,7 +176,10 @@ function expected(model: Model, step: Step, ids: string[], now: number): number 
 			return 200;
 		case 'retype':
 			if (model.types.get(userId) !== 'regular' && step.type === 'regular') {
-				for (const s of model.shifts) s.crewIds = s.crewIds.filter((id) => id !== userId);
+				// Every generated shift is upcoming: leaving them must be confirmed.
+				const held = model.shifts.filter((s) => s.crewIds.includes(userId));
+				if (held.length && !step.confirm) return 409;
+				for (const s of held) s.crewIds = s.crewIds.filter((id) => id !== userId);
 			}
 			model.types.set(userId, step.type);
 			return 200;
@@ -214,7 +218,9 @@ function act(step: Step, ids: string[]): number {
 		case 'delete':
 			return statusOf(() => deleteShift(admin, id));
 		case 'retype':
-			return statusOf(() => changeUser(admin, actor.userId, { type: step.type }));
+			return statusOf(() =>
+				changeUser(admin, actor.userId, { type: step.type, removeFromShifts: step.confirm })
+			);
 	}
 }
 

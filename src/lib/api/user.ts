@@ -66,7 +66,9 @@ export const userPatchSchema = z
 	.strictObject({
 		name: nameSchema.optional(),
 		type: z.enum(userTypes, { error: 'type must be regular, crew or admin' }).optional(),
-		suspended: z.boolean({ error: 'suspended must be true or false' }).optional()
+		suspended: z.boolean({ error: 'suspended must be true or false' }).optional(),
+		/** Confirms that making a user regular takes them off their upcoming shifts. */
+		removeFromShifts: z.boolean({ error: 'removeFromShifts must be true or false' }).optional()
 	})
 	.refine(
 		(patch) =>
@@ -98,7 +100,9 @@ export const deleteAccountFormSchema = z.object({
 
 export const setTypeFormSchema = z.object({
 	id: z.string().min(1).max(64),
-	type: z.enum(userTypes, { error: 'type must be regular, crew or admin' })
+	type: z.enum(userTypes, { error: 'type must be regular, crew or admin' }),
+	/** Present once the admin confirmed taking the user off their upcoming shifts. */
+	confirm: z.literal('yes').optional()
 });
 export const deleteUserFormSchema = z.object({
 	id: z.string().min(1).max(64),

@@ -11,7 +11,8 @@ import type {
 	ApiSettings,
 	ApiShift,
 	ApiUser,
-	SessionNotice
+	SessionNotice,
+	UserType
 } from '$lib/api';
 import { checkForNewVersion } from './new-version';
 import { createAccountStore } from './stores/account';
@@ -36,6 +37,12 @@ export const interests = createInterestsStore();
 export const streamStatus = writable<StreamStatus>('connecting');
 /** A notice learnt from the stream's close rather than from page data (the cookie is gone by then). */
 export const sessionNotice = writable<SessionNotice | null>(null);
+/**
+ * The type this tab's page was loaded for, when the stream told of a new one: a page that the new
+ * level may not see then says the access ended, rather than showing an error (the layout clears
+ * it on the next navigation).
+ */
+export const accessEnded = writable<UserType | null>(null);
 
 const stores = [account, users, accountSecurity, settings, locations, entries, shifts, interests];
 
@@ -46,6 +53,13 @@ function cursor(): number {
 
 const sameAccess = (a: ApiAccount | null | undefined, b: ApiAccount | null | undefined) =>
 	(a?.id ?? null) === (b?.id ?? null) && (a?.type ?? null) === (b?.type ?? null);
+
+/** Same user, another type: remembers the type the page was loaded for. */
+function noteAccessChange(now: ApiAccount | null | undefined) {
+	if (loadedFor && now?.id === loadedFor.id && now.type !== loadedFor.type) {
+		accessEnded.set(loadedFor.type);
+	}
+}
 
 /**
  * The account the page data was loaded for. The live store may already show a new type (its
@@ -81,8 +95,10 @@ const stream = new StreamClient({
 		// supersede it and leave the tab logged out on the page it left.
 		if (loggingOut) return;
 		// The session in `connected` is the account as of the head, newer than any replayed event.
-		if (!sameAccess(session?.account, loadedFor)) void invalidateAll();
-		else account.fill(session?.account ?? null, head);
+		if (!sameAccess(session?.account, loadedFor)) {
+			noteAccessChange(session?.account);
+			void invalidateAll();
+		} else account.fill(session?.account ?? null, head);
 	},
 	onEvent(id, event) {
 		for (const store of stores) store.apply(id, event);
@@ -93,7 +109,10 @@ const stream = new StreamClient({
 		const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' } });
 		const state = (await response.json()) as ApiSessionState;
 		if (state.notice) sessionNotice.set(state.notice);
-		if (state.notice || !sameAccess(state.session?.account, loadedFor)) await invalidateAll();
+		if (state.notice || !sameAccess(state.session?.account, loadedFor)) {
+			noteAccessChange(state.session?.account);
+			await invalidateAll();
+		}
 	},
 	onResync: () => invalidateAll(),
 	onStatus: (status) => streamStatus.set(status)

@@ -15,6 +15,9 @@ export interface Timed {
 export const overlaps = (a: Omit<Timed, 'id'>, b: Omit<Timed, 'id'>): boolean =>
 	a.start < b.end && b.start < a.end;
 
+/** A shift that has ended is history: who worked it stays on record (docs/api.md, "Over"). */
+export const isOver = (shift: Pick<ApiShift, 'end'>, now: number): boolean => shift.end <= now;
+
 /** Places still free; never negative, even for a shift an older rule left over capacity. */
 export const freePlaces = (shift: Pick<ApiShift, 'needed' | 'crewIds'>): number =>
 	Math.max(0, shift.needed - shift.crewIds.length);
@@ -45,7 +48,7 @@ export function decideSignup(
 	now: number
 ): SignupDecision {
 	if (shift.crewIds.includes(userId)) return { kind: 'held' };
-	if (shift.end <= now) return { kind: 'over' };
+	if (isOver(shift, now)) return { kind: 'over' };
 	if (freePlaces(shift) === 0) return { kind: 'full' };
 	const clash = held.find((other) => other.id !== shift.id && overlaps(other, shift));
 	if (clash) return { kind: 'overlap', with: clash };
@@ -61,7 +64,7 @@ export function decideLeave(
 	now: number
 ): LeaveDecision {
 	if (!shift.crewIds.includes(userId)) return 'not-held';
-	if (shift.end <= now) return 'over';
+	if (isOver(shift, now)) return 'over';
 	return 'leave';
 }
 

@@ -77,7 +77,7 @@ export function parseJsonBytes<S extends z.ZodType>(
 	return parseInput(schema, body);
 }
 
-/** Turns a Refusal into `{ message }` with its status; anything else stays a server error. */
+/** Turns a Refusal into `{ message }` (and its details) with its status; anything else stays a server error. */
 export function endpoint<E extends RequestEvent>(
 	handler: (event: E) => Promise<Response> | Response
 ) {

@@ -10,13 +10,18 @@ export class Refusal extends Error {
 		super(message);
 	}
 
+	/** What a caller may act on besides the message, sent beside it in the answer. */
+	get details(): Record<string, number> {
+		return {};
+	}
+
 	get headers(): Record<string, string> {
 		return this.retryAfterSeconds ? { 'retry-after': String(this.retryAfterSeconds) } : {};
 	}
 
 	/** What the API answers: `{ message }`, and more where a refusal carries more. */
 	get body(): Record<string, unknown> {
-		return { message: this.message };
+		return { message: this.message, ...this.details };
 	}
 }
 

@@ -5,6 +5,7 @@ import { getDb } from '$lib/server/db';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
+import { UnconfirmedShiftRemoval } from '$lib/server/shifts/remove-crew';
 import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/admin';
 import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
 import { searchVisibleUsers } from '$lib/server/users/visible-users';
@@ -42,10 +43,21 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	setType: (event) =>
-		handleForm('setType', event, setTypeFormSchema, ({ id, type }) => {
+		handleForm('setType', event, setTypeFormSchema, ({ id, type, confirm }) => {
 			const { session, user: actor } = requireSession(event.locals);
 			requireAdmin(actor);
-			const user = changeUser(session, id, { type });
+			let user;
+			try {
+				user = changeUser(session, id, { type, removeFromShifts: confirm === 'yes' });
+			} catch (error) {
+				// The first press only asks: the page names the shifts and offers to go ahead.
+				if (!(error instanceof UnconfirmedShiftRemoval)) throw error;
+				return {
+					form: 'setType',
+					id,
+					confirmingType: { name: error.userName, type, upcomingShifts: error.upcomingShifts }
+				};
+			}
 			return {
 				form: 'setType',
 				id,

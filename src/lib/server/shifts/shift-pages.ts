@@ -4,13 +4,13 @@ import { readSnapshot } from '../load';
 import { redirectToLogin } from '../login-redirect';
 import { listLocations } from '../schedule/location-store';
 import { toApiUser } from '../users/api-user';
-import { listCrewUsers } from '../users/user-store';
+import { listShiftPeople } from '../users/user-store';
 import { seesShifts, visibleShifts } from './visible-shifts';
 
 /**
- * What the shifts pages show: every shift, the locations, and the people who may hold places
- * (for their names), as one snapshot. `/shifts` is for crew and admins, `/admin/shifts` for
- * admins; anyone else is sent to log in, or told it is not for them.
+ * What the shifts pages show: every shift, the locations, and crew, admins and anyone named on
+ * a shift (for their names), as one snapshot. `/shifts` is for crew and admins, `/admin/shifts`
+ * for admins; anyone else is sent to log in, or told it is not for them.
  */
 export function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin') {
 	if (!locals.user) redirectToLogin(locals);
@@ -21,7 +21,7 @@ export function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin') {
 	const { lastEventId, data } = readSnapshot(() => ({
 		shifts: visibleShifts(db, level),
 		locations: listLocations(db),
-		people: listCrewUsers(db).map((user) => toApiUser(user, level))
+		people: listShiftPeople(db).map((user) => toApiUser(user, level))
 	}));
 	return { lastEventId, ...data, userId: locals.user.id };
 }

@@ -18,7 +18,12 @@ import {
 	deletePasswordResetsMadeBy,
 	deleteUnusedPasswordResets
 } from '../password-reset/password-reset-store';
-import { removeFromShifts } from '../shifts/remove-crew';
+import {
+	removeFromShifts,
+	shiftCount,
+	UnconfirmedShiftRemoval,
+	upcomingShiftsOf
+} from '../shifts/remove-crew';
 
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
 export function requireAdmin(user: ServerUser): void {
@@ -46,6 +51,15 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 		if (patch.type !== undefined && patch.type !== 'admin') {
 			refuseLosingLastAdmin(tx, before, 'demoted');
 		}
+		// Only crew and admins hold shifts: a user made regular leaves the ones not over yet, once
+		// the admin confirmed how many; the ones they worked stay on record (docs/api.md).
+		const leaving =
+			patch.type === 'regular' && before.type !== 'regular'
+				? upcomingShiftsOf(tx.db, id, tx.now)
+				: [];
+		if (leaving.length && !patch.removeFromShifts) {
+			throw new UnconfirmedShiftRemoval(before.name, leaving.length);
+		}
 		const suspend = patch.suspended === true && !before.suspendedAt;
 		const lift = patch.suspended === false && Boolean(before.suspendedAt);
 		if (suspend) {
@@ -59,8 +73,7 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 		if (suspend || (patch.type !== undefined && patch.type !== 'admin')) {
 			deletePasswordResetsMadeBy(tx.db, id);
 		}
-		// Only crew and admins hold shifts: a user made regular leaves theirs (docs/api.md).
-		if (patch.type === 'regular' && before.type !== 'regular') removeFromShifts(tx, id);
+		removeFromShifts(tx, id, leaving);
 		const after = updateUser(tx, id, {
 			...(patch.name !== undefined && { name: patch.name }),
 			...(patch.type !== undefined && { type: patch.type })
@@ -78,7 +91,9 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 				actor: admin,
 				action: 'user-type',
 				target: after,
-				detail: `${before.type} to ${after.type}`
+				detail:
+					`${before.type} to ${after.type}` +
+					(leaving.length ? `, removed from ${shiftCount(leaving.length)}` : '')
 			});
 			tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'access-changed' }));
 		}

@@ -113,12 +113,16 @@ export function updatePasswordHash(db: Db, userId: string, passwordHash: string)
 	prepared(db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
 }
 
-/** The users who may hold shifts (crew and admins), by name. */
-export function listCrewUsers(db: Db): ServerUser[] {
+/**
+ * The users the shifts pages name, by name: crew and admins, who may hold shifts, and anyone
+ * made regular since, whose worked shifts stay on record.
+ */
+export function listShiftPeople(db: Db): ServerUser[] {
 	return (
 		prepared(
 			db,
-			"SELECT * FROM user WHERE type IN ('crew', 'admin') ORDER BY name COLLATE NOCASE, id"
+			`SELECT * FROM user WHERE type IN ('crew', 'admin') OR id IN (SELECT user_id FROM shift_crew)
+			ORDER BY name COLLATE NOCASE, id`
 		).all() as UserRow[]
 	).map(toServerUser);
 }
