@@ -22,6 +22,7 @@ beforeAll(async () => {
 	server = await startServer();
 	alice = new Client(server.url);
 	expect((await alice.register('Alice')).status).toBe(201);
+	await alice.setUp();
 	bob = new Client(server.url);
 	const bobId = (await (await bob.register('Bob')).json()).id;
 	expect((await alice.json(`/api/users/${bobId}`, 'PATCH', { type: 'admin' })).status).toBe(200);
