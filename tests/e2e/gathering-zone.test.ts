@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { password, waitForApp } from './fixtures';
+import { testBuildDir } from '../helpers/build';
 
 /*
  * A new instance, on a server of its own: its first admin is led through the gathering's setup,
@@ -39,6 +40,7 @@ async function newInstance(): Promise<{ url: string; close: () => Promise<void> 
 		env: {
 			...process.env,
 			TZ: serverZone,
+			BUILD_DIR: testBuildDir,
 			NODE_ENV: 'production',
 			HOST: '127.0.0.1',
 			PORT: String(port),
