@@ -54,7 +54,9 @@ export function searchEntries(text: string | null, viewer: AccessLevel): SearchP
 		entries: findEntriesContaining(db, visibleTo(viewer), q, searchResultLimit + 1),
 		locations: listLocationNames(db, visibleTo(viewer))
 	}));
-	const names = new Map(data.locations.map((location: ListedLocation) => [location.id, location.name]));
+	const names = new Map(
+		data.locations.map((location: ListedLocation) => [location.id, location.name])
+	);
 	const results = data.entries.slice(0, searchResultLimit).flatMap((entry) => {
 		const seen = toApiEntry(entry, viewer);
 		if (!seen) return [];
