@@ -10,13 +10,15 @@ import { sessionNoticeSchema, type SessionNotice } from '$lib/api';
  */
 export function redirectToLogin(locals: App.Locals): never {
 	const { url, request } = getRequestEvent();
-	const params = new URLSearchParams();
-	if (locals.notice) params.set('notice', locals.notice);
+	const params = [];
+	if (locals.notice) params.push(`notice=${locals.notice}`);
 	// A form post's page is the one it was posted from; its action's address is no page.
-	if (request.method === 'GET') params.set('next', url.pathname + url.search);
-	const query = params.toString();
-	redirect(303, query ? `/login?${query}` : '/login');
+	if (request.method === 'GET') params.push(`next=${nextParam(url.pathname + url.search)}`);
+	redirect(303, params.length ? `/login?${params.join('&')}` : '/login');
 }
+
+/** A path as a query value, its slashes left readable (`next=/admin/entries`). */
+export const nextParam = (path: string) => encodeURIComponent(path).replaceAll('%2F', '/');
 
 /** The notice the login page was sent with, when it is one the app knows. */
 export function noticeFromUrl(url: URL): SessionNotice | undefined {
