@@ -43,11 +43,9 @@ async function html(path: string, client?: Client) {
 	const response = client
 		? await client.fetch(path, { headers: { accept: 'text/html' } })
 		: await fetch(server.url + path, { redirect: 'manual' });
-	return {
-		status: response.status,
-		location: response.headers.get('location'),
-		text: await response.text()
-	};
+	// The app writes relative links (`../entries/x`): read them as the paths they lead to.
+	const text = (await response.text()).replace(/(href|action)="(\.\.?\/)+/g, '$1="/');
+	return { status: response.status, location: response.headers.get('location'), text };
 }
 
 const results = (page: string) =>
@@ -171,11 +169,11 @@ describe('the day page', () => {
 
 	it('shows the public no Users link and no location only crew or draft entries use', async () => {
 		const page = (await html(`/days/${day1}`)).text;
-		expect(page).not.toMatch(/<a href="\/users">Users<\/a>/);
+		expect(page).not.toMatch(/<a href="\/users"[^>]*>Users<\/a>/);
 		expect(page).toContain('>Main hall</option>');
 		expect(page).not.toContain('Crew tent');
 		const forCrew = (await html(`/days/${day1}`, crew)).text;
-		expect(forCrew).toMatch(/<a href="\/users">Users<\/a>/);
+		expect(forCrew).toMatch(/<a href="\/users"[^>]*>Users<\/a>/);
 		expect(forCrew).toContain('>Crew tent</option>');
 	});
 });
