@@ -98,7 +98,7 @@ export function loadDayPage(event: RequestEvent, date: string | null): DayPageDa
 			date: shown,
 			days,
 			entries: entries.map((entry) => listed(entry, viewer)).sort(compareEntries),
-			locations: listLocationNames(db, visibilities),
+			locations: listLocationNames(db),
 			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null,
 			newInstance: !locals.user && countUsers(db) === 0
 		};

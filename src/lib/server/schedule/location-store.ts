@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiLocation, ListedLocation, Visibility } from '$lib/api';
+import type { ApiLocation, ListedLocation } from '$lib/api';
 import type { Db } from '../db';
 import { prepared } from '../db/statements';
 
@@ -32,17 +32,12 @@ export function listLocations(db: Db): ApiLocation[] {
 	).map(toApiLocation);
 }
 
-/**
- * The locations by name only, as the schedule's lists show them: those with an entry of the
- * given visibilities, so a location only crew or draft entries use is not listed to the public.
- */
-export function listLocationNames(db: Db, visibilities: readonly Visibility[]): ListedLocation[] {
+/** The locations by name only, as the schedule's lists show them. */
+export function listLocationNames(db: Db): ListedLocation[] {
 	return prepared(
 		db,
-		`SELECT id, name FROM location WHERE EXISTS (SELECT 1 FROM entry
-		WHERE entry.location_id = location.id AND visibility IN (SELECT value FROM json_each(?)))
-		ORDER BY name COLLATE NOCASE, id`
-	).all(JSON.stringify(visibilities)) as ListedLocation[];
+		'SELECT id, name FROM location ORDER BY name COLLATE NOCASE, id'
+	).all() as ListedLocation[];
 }
 
 export function insertLocation(db: Db, location: ApiLocation, now: number): void {

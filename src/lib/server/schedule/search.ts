@@ -52,7 +52,7 @@ export function searchEntries(text: string | null, viewer: AccessLevel): SearchP
 	const { data } = readSnapshot(() => ({
 		rule: currentSettings(db),
 		entries: findEntriesContaining(db, visibleTo(viewer), q, searchResultLimit + 1),
-		locations: listLocationNames(db, visibleTo(viewer))
+		locations: listLocationNames(db)
 	}));
 	const names = new Map(
 		data.locations.map((location: ListedLocation) => [location.id, location.name])
