@@ -37,7 +37,7 @@ test.describe('with JavaScript off', () => {
 		await expect(page.getByText('The session was ended.')).toBeVisible();
 		await expect(page.getByTestId('session-row')).toHaveCount(1);
 		await other.goto('/account');
-		await expect(other).toHaveURL('/login?notice=session-ended-elsewhere');
+		await expect(other).toHaveURL('/login?notice=session-ended-elsewhere&next=/account');
 		await expect(other.getByTestId('session-ended-elsewhere')).toBeVisible();
 
 		await page.getByLabel('Current password').first().fill(password);

@@ -67,7 +67,7 @@ for (const javaScriptEnabled of [true, false]) {
 
 		await owner.waitForTimeout(1_100);
 		await owner.goto('/account');
-		await expect(owner).toHaveURL(/\/login\?notice=session-taken$/);
+		await expect(owner).toHaveURL(/\/login\?notice=session-taken&next=\/account$/);
 		await waitForApp(owner, javaScriptEnabled);
 		await expect(owner.getByRole('alert')).toHaveText(notice);
 

@@ -66,7 +66,7 @@ describe('a new instance', () => {
 		expect((await regular.fetch('/admin/setup', html)).status).toBe(403);
 		const anonymous = await new Client(server.url).fetch('/admin/setup', html);
 		expect(anonymous.status).toBe(303);
-		expect(anonymous.headers.get('location')).toBe('/login');
+		expect(anonymous.headers.get('location')).toBe('/login?next=/admin/setup');
 	});
 
 	it('refuses a bad setup with a clear message and keeps what was typed; nothing changes', async () => {

@@ -213,7 +213,7 @@ describe('settings and invitations, per access level', () => {
 	it('the admin page is for admins only', async () => {
 		const anonymous = await cast.public.fetch('/admin', { headers: { accept: 'text/html' } });
 		expect(anonymous.status).toBe(303);
-		expect(anonymous.headers.get('location')).toBe('/login');
+		expect(anonymous.headers.get('location')).toBe('/login?next=/admin');
 		const regular = await cast.regular.fetch('/admin', { headers: { accept: 'text/html' } });
 		expect(regular.status).toBe(403);
 		const admin = await cast.admin.fetch('/admin', { headers: { accept: 'text/html' } });

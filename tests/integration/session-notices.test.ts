@@ -37,7 +37,7 @@ async function expectTold(there: Client, notice: string) {
 	page.cookies.set(cookieName, token);
 	const account = await page.fetch('/account', { headers: { accept: 'text/html' } });
 	expect(account.status).toBe(303);
-	expect(account.headers.get('location')).toBe(`/login?notice=${notice}`);
+	expect(account.headers.get('location')).toBe(`/login?notice=${notice}&next=/account`);
 	const login = await page.fetch(account.headers.get('location')!);
 	expect(login.status).toBe(200);
 	expect(await login.text()).toContain(`data-testid="${notice}"`);
@@ -84,7 +84,7 @@ describe('an ended session tells why on the next request', () => {
 		expect(await (await again.fetch('/api/auth/session')).json()).toEqual({ session: null });
 		again.cookies.set(cookieName, token);
 		const account = await again.fetch('/account', { headers: { accept: 'text/html' } });
-		expect(account.headers.get('location')).toBe('/login');
+		expect(account.headers.get('location')).toBe('/login?next=/account');
 	});
 
 	it('the notice is told once: the cleared cookie leaves a plain visitor', async () => {
@@ -127,7 +127,9 @@ describe('every page that needs a login', () => {
 			locations[path] = answer.headers.get('location');
 		}
 		expect(locations).toEqual(
-			Object.fromEntries(paths.map((path) => [path, '/login?notice=session-ended-elsewhere']))
+			Object.fromEntries(
+				paths.map((path) => [path, `/login?notice=session-ended-elsewhere&next=${path}`])
+			)
 		);
 	});
 });

@@ -223,7 +223,7 @@ describe('theft, told across a redirect', () => {
 		const back = holding(owner.token);
 		const account = await back.fetch('/account', { headers: { accept: 'text/html' } });
 		expect(account.status).toBe(303);
-		expect(account.headers.get('location')).toBe('/login?notice=session-taken');
+		expect(account.headers.get('location')).toBe('/login?notice=session-taken&next=/account');
 		const login = await back.fetch('/login?notice=session-taken');
 		expect(await login.text()).toContain('data-testid="session-taken"');
 

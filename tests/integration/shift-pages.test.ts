@@ -67,8 +67,11 @@ describe('who sees shifts', () => {
 	it('/shifts is for crew and admins, /admin/shifts for admins; others are sent to log in or refused', async () => {
 		await newShift();
 		const visitor = new Client(server.url);
-		expect(await page(visitor, '/shifts')).toMatchObject({ status: 303, location: '/login' });
-		expect(await page(visitor, '/my')).toMatchObject({ status: 303, location: '/login' });
+		expect(await page(visitor, '/shifts')).toMatchObject({
+			status: 303,
+			location: '/login?next=/shifts'
+		});
+		expect(await page(visitor, '/my')).toMatchObject({ status: 303, location: '/login?next=/my' });
 		expect((await page(regular, '/shifts')).status).toBe(403);
 		expect((await page(crew, '/admin/shifts')).status).toBe(403);
 		for (const [client, path] of [

@@ -16,7 +16,9 @@ describe('a day page render the public page cache may keep', () => {
 			['location=hall', null],
 			['location=', null],
 			['by=location', '2026-07-10'],
-			['location=tent&by=location', '2026-07-11']
+			['location=tent&by=location', '2026-07-11'],
+			['view=grid', '2026-07-11'],
+			['location=hall&view=grid', '2026-07-10']
 		] as const) {
 			expect(isCacheable(page(query, date)), `${query} ${date}`).toBe(true);
 		}
@@ -27,6 +29,8 @@ describe('a day page render the public page cache may keep', () => {
 		expect(isCacheable(page('location=nowhere'))).toBe(false);
 		expect(isCacheable(page('by=time'))).toBe(false);
 		expect(isCacheable(page('by='))).toBe(false);
+		expect(isCacheable(page('view=table', '2026-07-10'))).toBe(false);
+		expect(isCacheable(page('view=', '2026-07-10'))).toBe(false);
 		expect(isCacheable(page('', '2026-07-12'))).toBe(false);
 	});
 });

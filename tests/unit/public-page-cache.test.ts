@@ -55,12 +55,20 @@ describe('which page a request gets', () => {
 });
 
 describe('variants and validators', () => {
-	it('a variant is the path and the two parameters the page reads', () => {
+	it('a variant is the path and the three parameters the page reads', () => {
 		const base = 'http://localhost';
-		expect(variantOf(new URL('/', base))).toBe('/?location=&by=');
-		expect(variantOf(new URL('/?utm=1&by=location', base))).toBe('/?location=&by=location');
-		expect(variantOf(new URL('/?by=junk&location=hall', base))).toBe('/?location=hall&by=');
-		expect(variantOf(new URL('/days/2032-07-04', base))).toBe('/days/2032-07-04?location=&by=');
+		expect(variantOf(new URL('/', base))).toBe('/?location=&by=&view=');
+		expect(variantOf(new URL('/?utm=1&by=location', base))).toBe('/?location=&by=location&view=');
+		expect(variantOf(new URL('/?by=junk&location=hall', base))).toBe('/?location=hall&by=&view=');
+		expect(variantOf(new URL('/days/2032-07-04', base))).toBe(
+			'/days/2032-07-04?location=&by=&view='
+		);
+		expect(variantOf(new URL('/days/2032-07-04?view=grid', base))).toBe(
+			'/days/2032-07-04?location=&by=&view=grid'
+		);
+		expect(variantOf(new URL('/days/2032-07-04?view=junk', base))).toBe(
+			'/days/2032-07-04?location=&by=&view='
+		);
 		for (const path of ['/days/', '/days/2032-07-04/x', '/my', '/entries/1', '/__data.json'])
 			expect(variantOf(new URL(path, base)), path).toBeNull();
 	});

@@ -25,14 +25,15 @@ export interface CachedPage extends Kept {
 }
 
 /**
- * The variant a request asks for: the path and the two parameters the page reads. Any other
+ * The variant a request asks for: the path and the three parameters the page reads. Any other
  * parameter changes nothing in the bytes, so it shares the variant.
  */
 export function variantOf(url: URL): string | null {
 	if (!cachedPath.test(url.pathname)) return null;
 	const location = url.searchParams.get('location') ?? '';
 	const by = url.searchParams.get('by') === 'location' ? 'location' : '';
-	return `${url.pathname}?location=${location}&by=${by}`;
+	const view = url.searchParams.get('view') === 'grid' ? 'grid' : '';
+	return `${url.pathname}?location=${location}&by=${by}&view=${view}`;
 }
 
 /** A weak tag: the gzip and plain bodies are one page, told apart by Vary. */

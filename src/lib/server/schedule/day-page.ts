@@ -26,14 +26,14 @@ import { visibleTo } from './visibility';
 /*
  * The schedule shows one day of the gathering at a time: `/` the day it opens on (dayToOpen),
  * `/days/YYYY-MM-DD` any day. Both are one load, so a page's bytes depend only on its path,
- * its `location` and `by`, the viewer, the render minute and the database: the public page
+ * its `location`, `by` and `view`, the viewer, the render minute and the database: the public page
  * cache keeps what this load calls cacheable.
  */
 
 /**
  * Whether a page cache may keep this render: only one for nobody in particular (the public,
  * or the stand-in of an account type: src/lib/server/pages/personal-page.ts) of a real variant (an
- * existing location or none, `by` absent or `location`, a day with entries), so a junk query or
+ * existing location or none, `by` absent or `location`, `view` absent or `grid`, a day with entries), so a junk query or
  * date never grows the cache.
  */
 export function isCacheable(page: {
@@ -46,8 +46,10 @@ export function isCacheable(page: {
 }): boolean {
 	const location = page.params.get('location');
 	const by = page.params.get('by');
+	const view = page.params.get('view');
 	return (
 		page.shared &&
+		(view === null || view === 'grid') &&
 		// The filter form sends `location=` for all locations: the same page as none.
 		(!location || page.locationIds.includes(location)) &&
 		(by === null || by === 'location') &&

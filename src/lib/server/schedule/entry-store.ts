@@ -77,6 +77,27 @@ export function listEntriesStartingIn(
 	return rows.map(toServerEntry);
 }
 
+/**
+ * Entries of the given visibilities whose title or description holds `text` (any case, as
+ * SQLite's LIKE does for ASCII), in schedule order, at most `limit`. The text's own `%`, `_` and
+ * `\\` match themselves.
+ */
+export function findEntriesContaining(
+	db: Db,
+	visibilities: readonly Visibility[],
+	text: string,
+	limit: number
+): ServerEntry[] {
+	const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+	const rows = prepared(
+		db,
+		`${selectEntries} WHERE visibility IN (SELECT value FROM json_each(?))
+		AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')
+		ORDER BY start_at, end_at, title, id LIMIT ?`
+	).all(JSON.stringify(visibilities), pattern, pattern, limit) as EntryRow[];
+	return rows.map(toServerEntry);
+}
+
 /** The first start at or after `from` among entries of the given visibilities. */
 export function firstStartFrom(
 	db: Db,
