@@ -156,7 +156,14 @@ test("a regular user's pages", async () => {
 });
 
 test("a crew member's pages", async () => {
-	for (const path of ['/', `/days/${day}`, `/entries/${ids.crew}`, '/my', '/shifts'])
+	for (const path of [
+		'/',
+		`/days/${day}?by=location`,
+		`/entries/${ids.crew}`,
+		'/my',
+		'/shifts',
+		'/shifts?free=1'
+	])
 		await expectNoViolations(crew, path);
 });
 
