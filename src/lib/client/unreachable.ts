@@ -27,7 +27,10 @@ export const unreachable = writable(false);
 export function enhance(form: HTMLFormElement, submit: SubmitFunction = () => {}) {
 	return enhanceForm(form, async (input) => {
 		const callback = await submit(input);
+		const pressed = document.activeElement;
 		return async (options) => {
+			// The answer may have come by the stream first, and a new button taken the focus.
+			const focused = document.activeElement;
 			// An error with no status is one the app did not answer: a network failure, or a
 			// body that was not the app's (a proxy's error page).
 			const lost = options.result.type === 'error' && options.result.status === undefined;
@@ -36,9 +39,18 @@ export function enhance(form: HTMLFormElement, submit: SubmitFunction = () => {}
 			const update = lost ? async () => {} : options.update;
 			if (callback) await callback({ ...options, update });
 			else await update();
+			// SvelteKit moves the focus to the page's start after an action, as after a new page:
+			// a keyboard user would start again from the top. It stays on what they pressed.
+			if (!isLost(document.activeElement)) return;
+			const again = [focused, pressed].find(
+				(element) => element instanceof HTMLElement && element.isConnected && !isLost(element)
+			);
+			if (again instanceof HTMLElement) again.focus({ preventScroll: true });
 		};
 	});
 }
+
+const isLost = (element: Element | null) => !element || element === document.body;
 
 /** Navigations that leave the page; an invalidation or a preload keeps SvelteKit's own way. */
 const leaving: readonly NavigationType[] = ['link', 'goto', 'form'];

@@ -1,0 +1,192 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
+
+/*
+ * axe-core on every page, at a desktop's and a phone's width, for the public, a regular user,
+ * a crew member and an admin (issue 21, point 10): any WCAG 2.1 A or AA violation fails. The
+ * gathering has an entry on now, one just over, one ahead, a crew-only one and a draft, and
+ * shifts with one finished, so every look an entry or a shift can take is on the pages.
+ */
+
+const minute = 60_000;
+const hour = 60 * minute;
+const widths = [
+	{ width: 1280, height: 800 },
+	{ width: 360, height: 740 }
+];
+// Dozens of pages, each checked twice, on a loaded 2-core machine.
+test.describe.configure({ timeout: 480_000 });
+
+let admin: Page;
+let regular: Page;
+let crew: Page;
+let publicPage: Page;
+const ids: Record<string, string> = {};
+let crewId = '';
+let day = '';
+
+async function pageIn(browser: Browser): Promise<Page> {
+	return (await browser.newContext()).newPage();
+}
+
+test.beforeAll(async ({ browser }) => {
+	admin = await pageIn(browser);
+	await logIn(admin, adminName);
+	const now = Math.floor(Date.now() / minute) * minute;
+	day = new Date(now).toISOString().slice(0, 10);
+	const location = await api(admin, 'POST', '/api/locations', { name: uniqueName('Quay') });
+	expect(location.status, location.body).toBe(201);
+	const locationId = JSON.parse(location.body).id;
+	const entries = {
+		running: [now - 30 * minute, now + 30 * minute, 'public'],
+		over: [now - 90 * minute, now - 30 * minute, 'public'],
+		upcoming: [now + 2 * hour, now + 3 * hour, 'public'],
+		crew: [now + 1 * hour, now + 2 * hour, 'crew'],
+		draft: [now + 1 * hour, now + 2 * hour, 'draft']
+	} as const;
+	for (const [key, [start, end, visibility]] of Object.entries(entries)) {
+		const made = await api(admin, 'POST', '/api/entries', {
+			title: uniqueName(`Talk ${key}`),
+			description: `An entry ${key}.`,
+			start,
+			end,
+			visibility,
+			locationId
+		});
+		expect(made.status, made.body).toBe(201);
+		ids[key] = JSON.parse(made.body).id;
+	}
+
+	regular = await pageIn(browser);
+	await register(regular, uniqueName('visitor'));
+	for (const key of ['running', 'upcoming']) {
+		const marked = await api(regular, 'PUT', `/api/auth/account/interests/${ids[key]}`);
+		expect(marked.status, marked.body).toBe(200);
+	}
+
+	crew = await pageIn(browser);
+	const crewName = uniqueName('crew');
+	await register(crew, crewName);
+	[{ id: crewId }] = JSON.parse((await api(admin, 'GET', `/api/users?q=${crewName}`)).body);
+	expect((await api(admin, 'PATCH', `/api/users/${crewId}`, { type: 'crew' })).status).toBe(200);
+	for (const [key, start, crewIds] of [
+		['finished', now - 6 * hour, [crewId]],
+		['ahead', now + 4 * hour, [crewId]],
+		['open', now + 5 * hour, []]
+	] as const) {
+		const made = await api(admin, 'POST', '/api/shifts', {
+			role: uniqueName(key),
+			start,
+			end: start + 2 * hour,
+			needed: 2,
+			locationId,
+			crewIds
+		});
+		expect(made.status, made.body).toBe(201);
+	}
+	publicPage = await pageIn(browser);
+});
+
+/**
+ * axe leaves its experimental rules out unless named: these are WCAG 2.1 A and AA ones, among
+ * them the rule that a control's name holds its visible text (label-content-name-mismatch).
+ */
+const experimentalWcagRules = Object.fromEntries(
+	[
+		'css-orientation-lock',
+		'label-content-name-mismatch',
+		'p-as-heading',
+		'table-fake-caption',
+		'td-has-header'
+	].map((rule) => [rule, { enabled: true }])
+);
+
+/** Every WCAG 2.1 A and AA rule axe has, on the page as it stands. */
+async function expectNoViolations(page: Page, path: string) {
+	const response = await page.goto(path);
+	expect(response, path).not.toBeNull();
+	await waitForApp(page);
+	// The server writes one page for every width: only the layout changes with it.
+	for (const size of widths) {
+		await page.setViewportSize(size);
+		await expect.poll(() => page.evaluate(() => window.innerWidth)).toBe(size.width);
+		const results = await new AxeBuilder({ page })
+			.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+			.options({ rules: experimentalWcagRules })
+			.analyze();
+		const found = results.violations.map((violation) => ({
+			rule: violation.id,
+			help: violation.help,
+			nodes: violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary}`)
+		}));
+		// Soft: one run names every page with a violation, not only the first.
+		expect.soft(found, `${path} at ${size.width} px`).toEqual([]);
+		// The run must have looked at the page: a rule that passed proves it ran.
+		expect(results.passes.length, `${path} at ${size.width} px`).toBeGreaterThan(0);
+	}
+}
+
+test('public pages', async () => {
+	for (const path of [
+		'/',
+		`/days/${day}`,
+		`/entries/${ids.running}`,
+		`/entries/${ids.over}`,
+		'/login',
+		'/register',
+		'/reset-password?token=not-a-token',
+		'/no-such-page',
+		`/entries/${ids.draft}`
+	])
+		await expectNoViolations(publicPage, path);
+});
+
+test("a regular user's pages", async () => {
+	for (const path of [
+		'/',
+		`/days/${day}`,
+		`/entries/${ids.running}`,
+		`/entries/${ids.upcoming}`,
+		'/my',
+		'/account',
+		'/users'
+	])
+		await expectNoViolations(regular, path);
+});
+
+test("a crew member's pages", async () => {
+	for (const path of [
+		'/',
+		`/days/${day}?by=location`,
+		`/entries/${ids.crew}`,
+		'/my',
+		'/shifts',
+		'/shifts?free=1'
+	])
+		await expectNoViolations(crew, path);
+});
+
+test("an admin's pages", async () => {
+	const reset = await api(admin, 'POST', `/api/users/${crewId}/password-reset`, {});
+	expect(reset.status, reset.body).toBe(201);
+	for (const path of [
+		'/',
+		`/days/${day}`,
+		`/entries/${ids.draft}`,
+		'/admin',
+		'/admin/entries',
+		`/admin/entries?edit=${ids.running}`,
+		'/admin/locations',
+		'/admin/shifts',
+		'/users',
+		`/users/${crewId}`,
+		'/users/audit',
+		'/account',
+		'/my'
+	])
+		await expectNoViolations(admin, path);
+	// A reset link's page, as the person it is for opens it.
+	const link = new URL(JSON.parse(reset.body).url);
+	await expectNoViolations(publicPage, link.pathname + link.search);
+});
