@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expectNoViolations } from './axe';
+import { adminName, api, logIn, register, uniqueName } from './fixtures';
 
 /*
  * axe-core on every page, at a desktop's and a phone's width, for the public, a regular user,
@@ -11,10 +11,6 @@ import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtu
 
 const minute = 60_000;
 const hour = 60 * minute;
-const widths = [
-	{ width: 1280, height: 800 },
-	{ width: 360, height: 740 }
-];
 // Dozens of pages, each checked twice, on a loaded 2-core machine.
 test.describe.configure({ timeout: 480_000 });
 
@@ -92,41 +88,6 @@ test.beforeAll(async ({ browser }) => {
  * axe leaves its experimental rules out unless named: these are WCAG 2.1 A and AA ones, among
  * them the rule that a control's name holds its visible text (label-content-name-mismatch).
  */
-const experimentalWcagRules = Object.fromEntries(
-	[
-		'css-orientation-lock',
-		'label-content-name-mismatch',
-		'p-as-heading',
-		'table-fake-caption',
-		'td-has-header'
-	].map((rule) => [rule, { enabled: true }])
-);
-
-/** Every WCAG 2.1 A and AA rule axe has, on the page as it stands. */
-async function expectNoViolations(page: Page, path: string) {
-	const response = await page.goto(path);
-	expect(response, path).not.toBeNull();
-	await waitForApp(page);
-	// The server writes one page for every width: only the layout changes with it.
-	for (const size of widths) {
-		await page.setViewportSize(size);
-		await expect.poll(() => page.evaluate(() => window.innerWidth)).toBe(size.width);
-		const results = await new AxeBuilder({ page })
-			.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-			.options({ rules: experimentalWcagRules })
-			.analyze();
-		const found = results.violations.map((violation) => ({
-			rule: violation.id,
-			help: violation.help,
-			nodes: violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary}`)
-		}));
-		// Soft: one run names every page with a violation, not only the first.
-		expect.soft(found, `${path} at ${size.width} px`).toEqual([]);
-		// The run must have looked at the page: a rule that passed proves it ran.
-		expect(results.passes.length, `${path} at ${size.width} px`).toBeGreaterThan(0);
-	}
-}
-
 test('public pages', async () => {
 	for (const path of [
 		'/',
