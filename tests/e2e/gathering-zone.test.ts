@@ -1,12 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
 import { password, waitForApp } from './fixtures';
-import { testBuildDir } from '../helpers/build';
+import { OwnServer } from './own-server';
 
 /*
  * A new instance, on a server of its own: its first admin is led through the gathering's setup,
@@ -15,62 +10,15 @@ import { testBuildDir } from '../helpers/build';
  * browser in Tokyo, with the same text before and after the page hydrates.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 const gatheringZone = 'Europe/Berlin';
 const serverZone = 'America/New_York';
 const browserZone = 'Asia/Tokyo';
 
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once('error', fail);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => done(port));
-		});
-	});
-}
-
 /** The built app on a fresh database, its process in the server's zone. */
 async function newInstance(): Promise<{ url: string; close: () => Promise<void> }> {
-	const dir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-zone-'));
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
-	const child: ChildProcess = spawn(process.execPath, ['server.js'], {
-		cwd: root,
-		env: {
-			...process.env,
-			TZ: serverZone,
-			BUILD_DIR: testBuildDir,
-			NODE_ENV: 'production',
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: url,
-			DATABASE_PATH: join(dir, 'tidewatch.db'),
-			LOG_LEVEL: 'warn'
-		},
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
-	await new Promise<void>((ready, fail) => {
-		let out = '';
-		child.stdout!.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			if (out.includes('Listening on')) ready();
-		});
-		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
-	});
-	return {
-		url,
-		async close() {
-			if (child.exitCode === null) {
-				await new Promise((done) => {
-					child.once('exit', done);
-					child.kill('SIGTERM');
-				});
-			}
-			rmSync(dir, { recursive: true, force: true });
-		}
-	};
+	const server = new OwnServer({ TZ: serverZone });
+	await server.start();
+	return { url: server.url, close: () => server.remove() };
 }
 
 const newPage = async (browser: Browser, javaScriptEnabled: boolean) =>

@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { testBuildDir } from '../helpers/build';
 import { password, register, uniqueName, waitForApp } from './fixtures';
+import { freePort, OwnServer } from './own-server';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -41,57 +40,7 @@ test('offline shows at once; back online the stream is live again and what happe
 });
 
 /** A server of this test's own, on a database file it can swap for a backup between runs. */
-class OwnServer {
-	readonly dir = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-resync-'));
-	readonly dbPath = join(this.dir, 'tidewatch.db');
-	url = '';
-	origin = '';
-	private child: ChildProcess | null = null;
-	/** Chosen at the first start unless set before. */
-	port = 0;
-
-	constructor(private readonly env: Record<string, string> = {}) {}
-
-	/** `origin`: where browsers reach it, when that is not its own port (a proxy in front). */
-	async start(origin?: string) {
-		if (!this.port) this.port = await freePort();
-		this.url = `http://127.0.0.1:${this.port}`;
-		this.origin = origin ?? this.url;
-		const child = spawn(process.execPath, ['server.js'], {
-			cwd: root,
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				HOST: '127.0.0.1',
-				PORT: String(this.port),
-				ORIGIN: this.origin,
-				DATABASE_PATH: this.dbPath,
-				BUILD_DIR: testBuildDir,
-				LOG_LEVEL: 'warn',
-				...this.env
-			},
-			stdio: ['ignore', 'pipe', 'inherit']
-		});
-		this.child = child;
-		await new Promise<void>((ready, fail) => {
-			let out = '';
-			child.stdout!.on('data', (chunk: Buffer) => {
-				out += chunk.toString();
-				if (out.includes('Listening on')) ready();
-			});
-			child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
-		});
-	}
-
-	async stop() {
-		const child = this.child;
-		if (!child || child.exitCode !== null) return;
-		await new Promise((done) => {
-			child.once('exit', done);
-			child.kill('SIGTERM');
-		});
-	}
-
+class ResyncServer extends OwnServer {
 	backup(target: string) {
 		const result = spawnSync('npm', ['run', '--silent', 'backup', '--', target], {
 			cwd: root,
@@ -115,23 +64,12 @@ async function registerAt(page: Page, url: string, name: string) {
 	await expect(page.getByTestId('account-name')).toHaveText(name);
 }
 
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once('error', fail);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => done(port));
-		});
-	});
-}
-
 test('one tab, one stream: after a restart on an older backup (a resync) the server holds exactly one stream for the tab', async ({
 	browser
 }) => {
 	// Two starts of a server of its own, and a backup: over 90 s on a loaded 2-core machine.
 	test.setTimeout(180_000);
-	const server = new OwnServer();
+	const server = new ResyncServer();
 	try {
 		await server.start();
 		const page = await (await browser.newContext()).newPage();
@@ -221,7 +159,7 @@ test('a connection that silently stops carrying data is shown and replaced withi
 	// Two registrations and a server of its own: over 60 s on a loaded 2-core machine.
 	test.setTimeout(120_000);
 	// A heartbeat every second: silence is seen after 2.5 s.
-	const server = new OwnServer({ STREAM_HEARTBEAT_SECONDS: '1' });
+	const server = new ResyncServer({ STREAM_HEARTBEAT_SECONDS: '1' });
 	server.port = await freePort();
 	const proxy = await silentableProxy(server.port);
 	await server.start(proxy.url);

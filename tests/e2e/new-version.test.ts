@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { copyTestBuild } from '../helpers/build';
 import { waitForApp } from './fixtures';
+import { OwnServer } from './own-server';
 
 /*
  * A deploy under an open page: the server restarts on a build whose files are named anew, and
@@ -13,61 +11,14 @@ import { waitForApp } from './fixtures';
  * the tests' build, which it changes as a deploy would.
  */
 
-const root = resolve(import.meta.dirname, '../..');
+/** On a copy of the tests' build, which it changes as a deploy would. */
+class DeployedServer extends OwnServer {
+	readonly build: ReturnType<typeof copyTestBuild>;
 
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once('error', fail);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => done(port));
-		});
-	});
-}
-
-class DeployedServer {
-	readonly build = copyTestBuild();
-	readonly data = mkdtempSync(join(tmpdir(), 'tidewatch-e2e-deploy-'));
-	url = '';
-	private port = 0;
-	private child: ChildProcess | null = null;
-
-	async start() {
-		this.port ||= await freePort();
-		this.url = `http://127.0.0.1:${this.port}`;
-		const child = spawn(process.execPath, ['server.js'], {
-			cwd: root,
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				HOST: '127.0.0.1',
-				PORT: String(this.port),
-				ORIGIN: this.url,
-				DATABASE_PATH: join(this.data, 'tidewatch.db'),
-				BUILD_DIR: this.build.buildDir,
-				LOG_LEVEL: 'warn'
-			},
-			stdio: ['ignore', 'pipe', 'inherit']
-		});
-		this.child = child;
-		await new Promise<void>((ready, fail) => {
-			let out = '';
-			child.stdout!.on('data', (chunk: Buffer) => {
-				out += chunk.toString();
-				if (out.includes('Listening on')) ready();
-			});
-			child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
-		});
-	}
-
-	async stop() {
-		const child = this.child;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		await new Promise((done) => {
-			child.once('exit', done);
-			child.kill('SIGTERM');
-		});
+	constructor() {
+		const build = copyTestBuild();
+		super({}, build.buildDir);
+		this.build = build;
 	}
 
 	/**
@@ -109,9 +60,8 @@ class DeployedServer {
 	}
 
 	async close() {
-		await this.stop();
+		await this.remove();
 		this.build.remove();
-		rmSync(this.data, { recursive: true, force: true });
 	}
 }
 
