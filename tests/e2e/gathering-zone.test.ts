@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
 import { password, waitForApp } from './fixtures';
 import { OwnServer } from './own-server';
+import { clockText } from '../helpers/zone-clock';
 
 /*
  * A new instance, on a server of its own: its first admin is led through the gathering's setup,
@@ -31,28 +32,6 @@ async function registerAt(page: Page, url: string, name: string, javaScript: boo
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Register' }).click();
 	await expect(page.getByTestId('account-name')).toHaveText(name);
-}
-
-const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
-
-/** "4 Jul 2026, 14:05" (with seconds: "14:05:09") as a clock in `timeZone` shows the instant. */
-function clockIn(ms: number, timeZone: string, seconds = false): string {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23'
-		})
-			.formatToParts(ms)
-			.map((part) => [part.type, part.value])
-	);
-	const time = `${parts.hour}:${parts.minute}${seconds ? `:${parts.second}` : ''}`;
-	return `${parts.day} ${months[Number(parts.month) - 1]} ${parts.year}, ${time}`;
 }
 
 for (const javaScript of [true, false]) {
@@ -148,7 +127,9 @@ test("times on the account, users and audit pages are the gathering's, wherever 
 		const settingsChange = audit.find((record) => record.action === 'settings-change')!;
 		// The three zones show three different clocks: the test tells them apart.
 		for (const other of [serverZone, browserZone]) {
-			expect(clockIn(session.createdAt, other)).not.toBe(clockIn(session.createdAt, gatheringZone));
+			expect(clockText(session.createdAt, other)).not.toBe(
+				clockText(session.createdAt, gatheringZone)
+			);
 		}
 
 		for (const javaScript of [false, true]) {
@@ -166,25 +147,25 @@ test("times on the account, users and audit pages are the gathering's, wherever 
 
 			await open('/account');
 			const row = page.getByTestId('session-row').first();
-			await expect(row).toContainText(clockIn(session.createdAt, gatheringZone));
+			await expect(row).toContainText(clockText(session.createdAt, gatheringZone));
 			await labelled();
 
 			await open('/users');
 			const visitorRow = page.getByTestId('user-row').filter({ hasText: 'Visitor' });
 			await expect(visitorRow.getByTestId('last-seen')).toHaveText(
-				clockIn(visitor.lastSeenAt, gatheringZone)
+				clockText(visitor.lastSeenAt, gatheringZone)
 			);
 			await labelled();
 
 			await open(`/users/${visitor.id}`);
 			await expect(
-				page.getByText(`joined ${clockIn(visitor.createdAt, gatheringZone)}`)
+				page.getByText(`joined ${clockText(visitor.createdAt, gatheringZone)}`)
 			).toBeVisible();
 			await labelled();
 
 			await open('/users/audit?action=settings-change');
 			await expect(page.getByTestId('audit-row').first()).toContainText(
-				clockIn(settingsChange.at, gatheringZone, true)
+				clockText(settingsChange.at, gatheringZone, true)
 			);
 			await labelled();
 			await page.context().close();

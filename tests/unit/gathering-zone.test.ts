@@ -8,6 +8,7 @@ import {
 	sameWallClock,
 	toLocalInput
 } from '$lib/schedule/zoned-time';
+import { clockParts, months } from '../helpers/zone-clock';
 
 /*
  * Times of what happened are written in the gathering's zone from numbers, the same text in
@@ -33,27 +34,6 @@ const instant = fc
 	.integer({ min: Date.UTC(2000, 0, 1) / 60_000, max: Date.UTC(2040, 0, 1) / 60_000 })
 	.map((minutes) => minutes * 60_000);
 
-const months = 'Jan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec'.split(' ');
-
-/** What a clock in the zone shows, read from Intl's numbers. */
-function clock(ms: number, timeZone: string) {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23'
-		})
-			.formatToParts(ms)
-			.map((part) => [part.type, part.value])
-	);
-	return parts as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
-}
-
 describe('formatMoment and formatDate', () => {
 	it('write the date and time a clock in the gathering zone shows, never the process zone', () => {
 		const at = Date.UTC(2026, 11, 6, 8, 51, 9);
@@ -71,7 +51,7 @@ describe('formatMoment and formatDate', () => {
 		fc.assert(
 			fc.property(instant, fc.integer({ min: 0, max: 59_999 }), zone, (ms, within, timeZone) => {
 				const at = ms + within;
-				const c = clock(at, timeZone);
+				const c = clockParts(at, timeZone);
 				const date = `${Number(c.day)} ${months[Number(c.month) - 1]} ${c.year}`;
 				expect(formatDate(at, timeZone)).toBe(date);
 				expect(formatMoment(at, timeZone)).toBe(`${date}, ${c.hour}:${c.minute}`);
