@@ -1,19 +1,24 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
 import { adminName, api, logIn, register, uniqueName } from './fixtures';
+import { registerFirstAdmin } from './global-setup';
+import { OwnServer } from './own-server';
 
 /*
  * axe-core on every page, at a desktop's and a phone's width, for the public, a regular user,
  * a crew member and an admin (issue 21, point 10): any WCAG 2.1 A or AA violation fails. The
  * gathering has an entry on now, one just over, one ahead, a crew-only one and a draft, and
- * shifts with one finished, so every look an entry or a shift can take is on the pages.
+ * shifts with one finished, so every look an entry or a shift can take is on the pages. It runs
+ * on a server of its own: on the suite's, the admin's lists would hold every entry, user and
+ * audit record of every other test, and checking them took minutes.
  */
 
 const minute = 60_000;
 const hour = 60 * minute;
 // Dozens of pages, each checked twice, on a loaded 2-core machine.
-test.describe.configure({ timeout: 480_000 });
+test.describe.configure({ timeout: 240_000 });
 
+const server = new OwnServer();
 let admin: Page;
 let regular: Page;
 let crew: Page;
@@ -23,10 +28,12 @@ let crewId = '';
 let day = '';
 
 async function pageIn(browser: Browser): Promise<Page> {
-	return (await browser.newContext()).newPage();
+	return (await browser.newContext({ baseURL: server.url })).newPage();
 }
 
 test.beforeAll(async ({ browser }) => {
+	await server.start();
+	expect(await registerFirstAdmin(server.url, adminName)).toBe(201);
 	admin = await pageIn(browser);
 	await logIn(admin, adminName);
 	const now = Math.floor(Date.now() / minute) * minute;
@@ -83,6 +90,8 @@ test.beforeAll(async ({ browser }) => {
 	}
 	publicPage = await pageIn(browser);
 });
+
+test.afterAll(() => server.remove());
 
 /**
  * axe leaves its experimental rules out unless named: these are WCAG 2.1 A and AA ones, among

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { logIn, password, uniqueName, waitForApp } from './fixtures';
-import { setUpGathering } from './global-setup';
+import { registerFirstAdmin } from './global-setup';
 
 /*
  * Runs against a server of its own (the `registration` project): switching registration off
@@ -13,14 +13,7 @@ const registrar = 'registrar';
 test.beforeAll(async ({ browserName }, testInfo) => {
 	expect(browserName).toBe('chromium');
 	// The first user of this server's empty database becomes its admin.
-	const baseURL = testInfo.project.use.baseURL!;
-	const response = await fetch(`${baseURL}/api/auth/register`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: baseURL },
-		body: JSON.stringify({ name: registrar, password })
-	});
-	expect([201, 409]).toContain(response.status);
-	if (response.status === 201) await setUpGathering(baseURL, response);
+	expect([201, 409]).toContain(await registerFirstAdmin(testInfo.project.use.baseURL!, registrar));
 });
 
 async function setRegistration(
