@@ -45,6 +45,9 @@ const schema = z.object({
 	 */
 	RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: count(30),
 	RATE_LIMIT_WRITES_PER_USER_PER_HOUR: count(300),
+	/** How long the write budget's minute and hour last: tests shorten them, as they do time. */
+	RATE_LIMIT_WRITES_MINUTE_SECONDS: seconds(60),
+	RATE_LIMIT_WRITES_HOUR_SECONDS: seconds(3600),
 	/** Live logins a user may hold; a new one beyond it ends the least recently used. */
 	SESSION_MAX_LOGINS_PER_USER: count(20),
 	/**

@@ -13,8 +13,14 @@ type Global = { [key]?: WriteBudget };
 function budget(): WriteBudget {
 	const config = getConfig();
 	return ((globalThis as Global)[key] ??= [
-		new RateLimiter(config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE, 60_000),
-		new RateLimiter(config.RATE_LIMIT_WRITES_PER_USER_PER_HOUR, 3_600_000)
+		new RateLimiter(
+			config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE,
+			config.RATE_LIMIT_WRITES_MINUTE_SECONDS * 1000
+		),
+		new RateLimiter(
+			config.RATE_LIMIT_WRITES_PER_USER_PER_HOUR,
+			config.RATE_LIMIT_WRITES_HOUR_SECONDS * 1000
+		)
 	]);
 }
 
