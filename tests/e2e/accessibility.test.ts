@@ -1,6 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
-import { adminName, api, logIn, register, uniqueName } from './fixtures';
+import { adminName, api, logIn, register, uniqueName, test } from './fixtures';
 import { registerFirstAdmin } from './global-setup';
 import { OwnServer } from './own-server';
 
@@ -27,8 +27,12 @@ const ids: Record<string, string> = {};
 let crewId = '';
 let day = '';
 
+const contexts: BrowserContext[] = [];
+
 async function pageIn(browser: Browser): Promise<Page> {
-	return (await browser.newContext({ baseURL: server.url })).newPage();
+	const context = await browser.newContext({ baseURL: server.url });
+	contexts.push(context);
+	return context.newPage();
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -91,7 +95,10 @@ test.beforeAll(async ({ browser }) => {
 	publicPage = await pageIn(browser);
 });
 
-test.afterAll(() => server.remove());
+test.afterAll(async () => {
+	await Promise.all(contexts.map((context) => context.close()));
+	await server.remove();
+});
 
 /**
  * axe leaves its experimental rules out unless named: these are WCAG 2.1 A and AA ones, among

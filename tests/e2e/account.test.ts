@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { adminName, logIn, password, register, uniqueName, waitForApp } from './fixtures';
+import { expect } from '@playwright/test';
+import { adminName, logIn, password, register, uniqueName, waitForApp, test } from './fixtures';
 
 test.describe('with JavaScript off', () => {
 	test.use({ javaScriptEnabled: false });

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { adminName, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Page } from '@playwright/test';
+import { adminName, logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 async function setType(admin: Page, name: string, type: string) {
 	const row = admin.getByTestId('user-row').filter({ hasText: name });

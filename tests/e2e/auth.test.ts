@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect } from '@playwright/test';
+import { logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 for (const javaScriptEnabled of [true, false]) {
 	test.describe(`with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { adminName, logIn, waitForApp } from './fixtures';
+import { expect } from '@playwright/test';
+import { adminName, logIn, waitForApp, test } from './fixtures';
 
 test('no page breaks its Content-Security-Policy', async ({ page }) => {
 	const violations: string[] = [];

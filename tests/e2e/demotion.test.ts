@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 /*
  * Making a crew member regular in Chromium: the admin is asked first, with how many upcoming

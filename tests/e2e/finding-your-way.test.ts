@@ -1,5 +1,5 @@
-import { expect, test, type Browser } from '@playwright/test';
-import { adminName, api, logIn, password, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser } from '@playwright/test';
+import { adminName, api, logIn, password, uniqueName, waitForApp, test } from './fixtures';
 
 /*
  * Finding one's way in Chromium, JavaScript on and off: on a 360 px phone the day links are in

@@ -1,4 +1,21 @@
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/**
+ * Playwright's `test`, closing every browser context a test opened once it ends. A page left
+ * open keeps its stream, so every later change of the suite woke it: the suite slowed as it
+ * grew, each test paying for the pages of all the tests before it.
+ */
+export const test = base.extend<{ closeOpenedContexts: void }>({
+	closeOpenedContexts: [
+		async ({ browser }, use) => {
+			const before = new Set(browser.contexts());
+			await use();
+			const opened = browser.contexts().filter((context) => !before.has(context));
+			await Promise.all(opened.map((context) => context.close()));
+		},
+		{ auto: true }
+	]
+});
 
 export const password = 'password123';
 export const adminName = 'admin';

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, logIn, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { adminName, logIn, uniqueName, waitForApp, test } from './fixtures';
 
 /*
  * "A day starts at": when an admin moves it, an open schedule regroups its days at once,

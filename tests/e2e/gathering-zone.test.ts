@@ -1,6 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
-import { password, waitForApp } from './fixtures';
+import { password, waitForApp, test } from './fixtures';
 import { OwnServer } from './own-server';
 import { clockText } from '../helpers/zone-clock';
 

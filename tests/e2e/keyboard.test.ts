@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 /*
  * The schedule with a keyboard in Chromium (issue 21, point 9): a skip link is the first stop

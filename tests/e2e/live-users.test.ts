@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, logIn, password, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { adminName, logIn, password, register, uniqueName, waitForApp, test } from './fixtures';
 
 async function openUsers(browser: Browser, login: (page: Page) => Promise<void>) {
 	const context = await browser.newContext();

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { password, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Page } from '@playwright/test';
+import { password, register, uniqueName, waitForApp, test } from './fixtures';
 import { freePort, OwnServer } from './own-server';
 
 const root = resolve(import.meta.dirname, '../..');

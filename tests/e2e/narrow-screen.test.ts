@@ -1,5 +1,5 @@
-import { expect, request, test, type Page } from '@playwright/test';
-import { adminName, password, register, waitForApp } from './fixtures';
+import { expect, request, type Page } from '@playwright/test';
+import { adminName, password, register, waitForApp, test } from './fixtures';
 
 const width = 360;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });

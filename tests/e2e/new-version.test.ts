@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { copyTestBuild } from '../helpers/build';
-import { waitForApp } from './fixtures';
+import { waitForApp, test } from './fixtures';
 import { OwnServer } from './own-server';
 
 /*

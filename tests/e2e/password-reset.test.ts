@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { adminName, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect } from '@playwright/test';
+import { adminName, logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 const newPassword = 'reset-password-123';
 

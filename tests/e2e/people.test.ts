@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, logIn, password, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { adminName, logIn, password, register, uniqueName, waitForApp, test } from './fixtures';
 
 /** A new browser with a user registered in it (JavaScript on unless told). */
 async function newBrowser(browser: Browser, name: string, javaScript = true) {

@@ -1,5 +1,5 @@
-import { expect, request, test, type Page } from '@playwright/test';
-import { adminName, logIn, password, register, uniqueName, waitForApp } from './fixtures';
+import { expect, request, type Page } from '@playwright/test';
+import { adminName, logIn, password, register, uniqueName, waitForApp, test } from './fixtures';
 
 async function setTypeByApi(baseURL: string, name: string, type: string) {
 	const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { logIn, password, uniqueName, waitForApp } from './fixtures';
+import { expect, type Page } from '@playwright/test';
+import { logIn, password, uniqueName, waitForApp, test } from './fixtures';
 import { registerFirstAdmin } from './global-setup';
 
 /*

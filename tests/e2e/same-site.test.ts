@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName } from './fixtures';
+import { expect } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName, test } from './fixtures';
 
 /*
  * A page of the same site on another origin (here another port of 127.0.0.1; in production a

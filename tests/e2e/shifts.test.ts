@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 /*
  * Shifts and personal plans in Chromium: two crew members in two browsers, one takes the last

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect } from '@playwright/test';
+import { logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 const notice =
 	'Your session was used from somewhere else, so we ended it to protect you. Log in again.';

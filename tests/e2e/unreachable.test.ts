@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp } from './fixtures';
+import { expect, type Page } from '@playwright/test';
+import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
 
 /*
  * When the server cannot be reached, the page stays and says so, and the same click tries
