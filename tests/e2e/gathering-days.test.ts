@@ -62,6 +62,11 @@ test('an open schedule regroups its days live when the day start changes', async
 		const field = admin.getByLabel('A day starts at');
 		await expect(field).toHaveValue('00:00');
 
+		// The page loads its day again, once per new rule.
+		const reloads: string[] = [];
+		visitor.on('request', (request) => {
+			if (request.url().includes('/__data.json')) reloads.push(request.url());
+		});
 		expect((await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '04:00' })).status).toBe(200);
 		await expect(inDay(visitor, '2031-07-04', night)).toBeVisible();
 		await expect(field).toHaveValue('04:00');
@@ -73,6 +78,9 @@ test('an open schedule regroups its days live when the day start changes', async
 		expect((await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '00:00' })).status).toBe(200);
 		await expect(inDay(visitor, '2031-07-04', night)).toHaveCount(0);
 		await expect(inDay(visitor, '2031-07-04', evening)).toBeVisible();
+		// Asking again while a reload ran cancelled it and asked again, without end: every open
+		// schedule then hammered the server.
+		expect(reloads).toHaveLength(2);
 	} finally {
 		await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '00:00' });
 	}
