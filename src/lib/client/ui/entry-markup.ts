@@ -36,7 +36,7 @@ const escapeAttribute = (text: string) => escapeText(text).replaceAll('"', '&quo
 const machineTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
 
 /** The title's id: it names the mark button (aria-describedby) and is the no-JS mark's anchor. */
-export const titleId = (entryId: string, anchor: boolean) => `${anchor ? 'entry' : 'e'}-${entryId}`;
+const titleId = (entryId: string, anchor: boolean) => `${anchor ? 'entry' : 'e'}-${entryId}`;
 
 /** Thousands of these make the page: every byte here counts (docs/performance.md). */
 export function entryMarkup(entry: ListedEntry, listing: EntryListing): string {
