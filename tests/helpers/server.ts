@@ -25,6 +25,16 @@ export interface TestServer {
 	close(): Promise<void>;
 }
 
+/** The server's log entries (its output's JSON lines), after `from` characters of it. */
+export function logEntries(server: TestServer, from = 0): Record<string, unknown>[] {
+	return server
+		.output()
+		.slice(from)
+		.split('\n')
+		.filter((line) => line.startsWith('{'))
+		.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 export function freePort(): Promise<number> {
 	return new Promise((resolvePort, reject) => {
 		const probe = createServer();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Client } from '../helpers/client';
-import { serverForSuite, type TestServer } from '../helpers/server';
+import { logEntries, serverForSuite } from '../helpers/server';
 
 // A client's mistake is no server error: a form post without a form body (415), a body that is
 // not JSON (400), a change from another origin (403) are logged at info without a stack, and
@@ -10,16 +10,6 @@ import { serverForSuite, type TestServer } from '../helpers/server';
 
 const server = serverForSuite({ LOG_LEVEL: 'info' });
 const perMinute = 20;
-
-/** The server's log entries written after `from` characters of its output. */
-function entries(server: TestServer, from: number): Record<string, unknown>[] {
-	return server
-		.output()
-		.slice(from)
-		.split('\n')
-		.filter((line) => line.startsWith('{'))
-		.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe('client errors in the log', () => {
 	it('500 of them write a bounded number of info lines, none at error level or with a stack', async () => {
@@ -62,9 +52,9 @@ describe('client errors in the log', () => {
 		const minutes = Math.floor((Date.now() - started) / 60_000) + 2;
 		// The 415s, which were error-level lines with a stack, are now among the info lines.
 		await expect
-			.poll(() => entries(server, from).filter((e) => e.status === 415).length)
+			.poll(() => logEntries(server, from).filter((e) => e.status === 415).length)
 			.toBeGreaterThan(0);
-		const lines = entries(server, from);
+		const lines = logEntries(server, from);
 		expect(lines.filter((e) => (e.level as number) >= 50)).toEqual([]);
 		expect(server.output().slice(from)).not.toContain('"stack"');
 		expect(lines.every((e) => e.level === 30)).toBe(true);
@@ -87,7 +77,7 @@ describe('client errors in the log', () => {
 		const response = await user.fetch('/api/auth/account/calendar', { method: 'POST' });
 		expect(response.status).toBe(500);
 		await expect
-			.poll(() => entries(server, from).find((e) => e.level === 50))
+			.poll(() => logEntries(server, from).find((e) => e.level === 50))
 			.toMatchObject({
 				event: 'error',
 				status: 500,

@@ -9,7 +9,7 @@ import type { ApiLocation } from '$lib/api';
 import { dayStart, gatheringDate } from '$lib/schedule/days';
 import { Client } from '../helpers/client';
 import { phoneGet, unpacked, type RawAnswer } from '../helpers/raw-http';
-import { freePort, startServer, type TestServer } from '../helpers/server';
+import { freePort, logEntries, startServer, type TestServer } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
 const nginxBinary = '/usr/sbin/nginx';
@@ -309,15 +309,6 @@ ${locations}
 			.toMatchObject({ address: '127.0.0.1' });
 	});
 });
-
-/** The app's log so far, one object per JSON line. */
-function logEntries(server: TestServer): Record<string, unknown>[] {
-	return server
-		.output()
-		.split('\n')
-		.filter((line) => line.startsWith('{'))
-		.map((line) => JSON.parse(line));
-}
 
 type Answer = RawAnswer;
 

@@ -7,19 +7,10 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
-import { serverForSuite, startServer, type TestServer } from '../helpers/server';
+import { logEntries, serverForSuite, startServer, type TestServer } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
 const root = resolve(import.meta.dirname, '../..');
-
-/** The server's log entries: every line of its output that is a JSON object. */
-function logEntries(server: TestServer): Record<string, unknown>[] {
-	return server
-		.output()
-		.split('\n')
-		.filter((line) => line.startsWith('{'))
-		.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 async function health(server: TestServer) {
 	const response = await fetch(`${server.url}/api/health`);
