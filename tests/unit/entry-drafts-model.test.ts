@@ -14,10 +14,10 @@ import {
 	type EntryFormField
 } from '$lib/schedule/entry-draft';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { StaleVersion } from '$lib/server/refusal';
 import { createEntry, updateEntry } from '$lib/server/schedule/entries';

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { appendEvent, change, type Change } from '$lib/server/events/change';
 import {
 	readEventPage,
 	readLastEventId,
 	pruneEvents,
 	readOldestEventId
-} from '$lib/server/events/log';
+} from '$lib/server/storage/sqlite/event-log';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 
 const user = (name: string) => ({

@@ -5,12 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, ApiEvent, UserType, Visibility } from '$lib/api';
 import { createEntriesStore } from '$lib/client/stores/entries';
 import { createInterestsStore } from '$lib/client/stores/interests';
-import { onSessionEnded } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { pruneEvents, readLastEventId, readOldestEventId } from '$lib/server/events/log';
+import {
+	pruneEvents,
+	readLastEventId,
+	readOldestEventId
+} from '$lib/server/storage/sqlite/event-log';
 import { setInterest, visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { Refusal } from '$lib/server/refusal';

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSessionToken } from '$lib/server/auth/session-check';
-import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
+import type { SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { generateSessionToken, hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb, getDb } from '../helpers/storage';
 import { registerUser } from '$lib/server/users/register';
 
 // Durations come from the unit project's environment (vite.config.ts).

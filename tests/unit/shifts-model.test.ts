@@ -4,10 +4,10 @@ import type { ApiShift, UserType } from '$lib/api';
 import { applyShiftEvent } from '$lib/client/stores/shifts';
 import { compareShifts, decideLeave, decideSignup, overlaps } from '$lib/schedule/shift-rules';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { Refusal } from '$lib/server/refusal';
 import {

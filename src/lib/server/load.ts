@@ -1,7 +1,6 @@
 import type { SessionNotice, ApiSession, ApiSettings } from '$lib/api';
 import { toApiSession } from './auth/api-session';
-import { getDb } from './db';
-import { readLastEventId } from './events/log';
+import { storage } from './storage';
 import { currentSettings } from './settings/current-settings';
 import { offsetsAround, type ZoneOffsets } from '$lib/schedule/zoned-time';
 import type { ServerSession, ServerUser } from './types';
@@ -12,8 +11,7 @@ import { findUserById } from './users/user-store';
  * snapshot and the stream opened from that id misses nothing (docs/stream.md).
  */
 export function readSnapshot<T>(read: () => T): { lastEventId: number; data: T } {
-	const db = getDb();
-	return db.transaction(() => ({ lastEventId: readLastEventId(db), data: read() })).deferred();
+	return storage().snapshot(() => read());
 }
 
 export interface LayoutSnapshot {
@@ -32,8 +30,8 @@ export function readLayoutSnapshot(
 	standIn?: ServerUser
 ): LayoutSnapshot {
 	const { lastEventId, data } = readSnapshot(() => ({
-		user: session ? (standIn ?? findUserById(getDb(), session.userId)) : undefined,
-		settings: currentSettings(getDb())
+		user: session ? (standIn ?? findUserById(storage().db, session.userId)) : undefined,
+		settings: currentSettings(storage().db)
 	}));
 	return {
 		lastEventId,

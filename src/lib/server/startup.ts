@@ -3,9 +3,8 @@ import { pruneAudit } from './audit/audit-store';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { changedSettings, ConfigError, getConfig, type Config } from './config';
-import { closeDb, getDb } from './db';
+import { closeStorage, storage } from './storage';
 import { registerEarlyAnswers } from './early-answers';
-import { pruneEvents } from './events/log';
 import { log } from './log';
 import { seedDefaultSettings } from './settings/current-settings';
 import { startStream } from './stream/start';
@@ -23,7 +22,7 @@ export function startApp(): void {
 	if (g[key]) return;
 	g[key] = true;
 	const config = readConfigOrExit();
-	seedDefaultSettings(getDb(), config);
+	seedDefaultSettings(storage().db, config);
 	// server.js calls this once it listens: only then is the address known and true.
 	g[announceKey] = (listen) =>
 		log().info(
@@ -56,7 +55,7 @@ export function startApp(): void {
 	process.once('SIGINT', stopStreams);
 	process.once('sveltekit:shutdown' as 'beforeExit', () => {
 		for (const schedule of schedules) clearInterval(schedule);
-		closeDb();
+		closeStorage();
 	});
 }
 
@@ -80,7 +79,7 @@ function every(seconds: number, task: () => unknown): NodeJS.Timeout {
 
 function pruneOldEvents(config: Config) {
 	try {
-		pruneEvents(getDb(), Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
+		storage().log.prune(Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
 	} catch (error) {
 		log().error({ event: 'event-prune-failed', err: error }, 'event pruning failed');
 	}
@@ -89,9 +88,9 @@ function pruneOldEvents(config: Config) {
 function pruneOldSecurityRecords(config: Config) {
 	try {
 		const before = Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000;
-		pruneSecurityRecords(getDb(), before);
+		pruneSecurityRecords(storage().db, before);
 		// The audit trail tells of the same kind of recent history and keeps as long.
-		pruneAudit(getDb(), before);
+		pruneAudit(storage().db, before);
 	} catch (error) {
 		log().error(
 			{ event: 'security-record-prune-failed', err: error },

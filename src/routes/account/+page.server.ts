@@ -15,7 +15,7 @@ import {
 import { donePath, doneMessages, postedWithoutJavaScript, type DoneKey } from '$lib/done';
 import { createCalendarFeed, revokeCalendarFeed } from '$lib/server/calendar/feeds';
 import { findCalendarFeedOf } from '$lib/server/calendar/feed-store';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
@@ -27,8 +27,10 @@ export const load: PageServerLoad = ({ locals, depends }) => {
 	if (!locals.session) redirectToLogin(locals);
 	depends('app:account');
 	const { userId, family } = locals.session;
-	const { lastEventId, data: security } = readSnapshot(() => readAccountSecurity(getDb(), userId));
-	const feed = findCalendarFeedOf(getDb(), userId);
+	const { lastEventId, data: security } = readSnapshot(() =>
+		readAccountSecurity(storage().db, userId)
+	);
+	const feed = findCalendarFeedOf(storage().db, userId);
 	return {
 		lastEventId,
 		security,

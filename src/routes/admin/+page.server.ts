@@ -5,7 +5,7 @@ import {
 	revokeInvitationFormSchema,
 	settingsFormSchema
 } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
@@ -25,7 +25,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const db = getDb();
+	const db = storage().db;
 	const names = Object.fromEntries(listUsers(db).map((user) => [user.id, user.name]));
 	return { invitations: listInvitations(db), names };
 };

@@ -1,4 +1,4 @@
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { interestAction } from '$lib/server/interests/interest-action';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
@@ -18,7 +18,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	const { id, type } = locals.user;
-	const db = getDb();
+	const db = storage().db;
 	const { lastEventId, data } = readSnapshot(() => ({
 		entries: visibleEntries(db, type),
 		locations: listLocations(db),

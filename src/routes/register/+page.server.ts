@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { registrationSchema } from '$lib/api';
 import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { afterRegistration } from '$lib/server/settings/setup';
 import { registerUser } from '$lib/server/users/register';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return {
 		invitation: url.searchParams.get('invitation')?.slice(0, 128) ?? '',
 		// The very first user may register whatever the mode (and becomes the admin).
-		firstUser: countUsers(getDb()) === 0
+		firstUser: countUsers(storage().db) === 0
 	};
 };
 

@@ -1,11 +1,11 @@
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { feedResponse } from '$lib/server/feeds/feed-response';
 import { publicFrab } from '$lib/server/schedule/public-frab';
 import type { RequestHandler } from './$types';
 
 /** The public schedule as frab XML, for conference schedule apps (EventFahrplan, Giggity…). */
 export const GET: RequestHandler = ({ request, url }) =>
-	feedResponse(request, publicFrab(getDb(), 'xml', url.origin), {
+	feedResponse(request, publicFrab(storage().db, 'xml', url.origin), {
 		contentType: 'application/xml; charset=utf-8',
 		filename: 'schedule.xml'
 	});

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { deleteUserFormSchema, setTypeFormSchema, usersPageQuerySchema } from '$lib/api';
 import { donePath, postedWithoutJavaScript } from '$lib/done';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
@@ -21,7 +21,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	// When users were last active is for admins to know, and so is the order it makes.
 	if (query.sort === 'lastSeen' && viewer !== 'admin') query.sort = 'created';
 	const { lastEventId, data } = readSnapshot(() =>
-		searchVisibleUsers(getDb(), viewer, {
+		searchVisibleUsers(storage().db, viewer, {
 			q: query.q,
 			sort: query.sort,
 			order: query.order,
@@ -70,7 +70,7 @@ export const actions: Actions = {
 		handleForm('delete', event, deleteUserFormSchema, ({ id, confirm }) => {
 			const { session, user: actor } = requireSession(event.locals);
 			requireAdmin(actor);
-			const user = findUserById(getDb(), id);
+			const user = findUserById(storage().db, id);
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
 			deleteUser(session, id);
 			if (postedWithoutJavaScript(event.request)) redirect(303, donePath('/users', 'user-deleted'));

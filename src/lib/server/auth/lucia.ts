@@ -1,12 +1,12 @@
 import { Lucia, TimeSpan } from 'lucia';
 import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import { getConfig } from '../config';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import type { SessionInsert } from './session-store';
 
 function createLucia(secure: boolean) {
 	const config = getConfig();
-	return new Lucia(new BetterSqlite3Adapter(getDb(), { user: 'user', session: 'session' }), {
+	return new Lucia(new BetterSqlite3Adapter(storage().db, { user: 'user', session: 'session' }), {
 		sessionExpiresIn: new TimeSpan(Math.ceil(config.SESSION_IDLE_SECONDS), 's'),
 		sessionCookie: {
 			// Over https the __Host- prefix pins the cookie to this exact origin and path.
@@ -31,7 +31,7 @@ type Global = { [key]?: WeakMap<object, Instances> };
 /** One Lucia per connection and cookie flavour: plain http (development, tests) and https. */
 export function getLucia(secure: boolean) {
 	const byDb = ((globalThis as Global)[key] ??= new WeakMap());
-	const db = getDb();
+	const db = storage().db;
 	let instances = byDb.get(db);
 	if (!instances) byDb.set(db, (instances = new Map()));
 	let lucia = instances.get(secure);

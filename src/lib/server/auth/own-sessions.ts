@@ -1,12 +1,12 @@
 import type { ApiAccountSecurity, ApiOwnSession, ApiSecurityRecord } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { requireActor } from './actor';
 import { spendWrite } from './write-budget';
 import { endFamily, endUserFamilies } from './session-end';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * The user's logins, one per family, named by the family: rotation changes the session but not

@@ -2,7 +2,7 @@ import type { SessionNotice } from '$lib/api';
 import { recordAudit } from '../audit/audit-store';
 import { getConfig } from '../config';
 import { log } from '../log';
-import { getDb, type Db } from '../db';
+import { storage, type Db } from '../storage';
 import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
 import { findUserById } from '../users/user-store';
@@ -15,7 +15,6 @@ import {
 	shouldTouch,
 	type SessionTimes
 } from './session-decision';
-import { announceSessionEnded } from './session-ended';
 import { createSession } from './session-start';
 import {
 	findSessionRow,
@@ -27,7 +26,7 @@ import {
 	type SessionRow
 } from './session-store';
 import { hashSessionToken } from './token';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 export type SessionCheck =
 	| { session: ServerSession; user: ServerUser; newToken?: string }
@@ -44,7 +43,7 @@ export function checkSessionToken(
 	token: string,
 	options: { userAgent: string; mayRotate: boolean; now?: number }
 ): SessionCheck {
-	const db = getDb();
+	const db = storage().db;
 	const times = sessionTimes(getConfig());
 	const now = options.now ?? Date.now();
 	const id = hashSessionToken(token);
@@ -71,7 +70,7 @@ export function checkSessionToken(
 				return none(noticeForEnding(fresh.ended_reason ?? ''));
 			case 'rotate':
 				if (!options.mayRotate) return present(tx.db, fresh, now, times);
-				tx.afterCommit(() => announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' }));
+				tx.announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' });
 				return rotate(tx, fresh, options.userAgent);
 			case 're-rotate':
 				// As with a due session: the stream opens and closes `rotated` at once.
@@ -87,8 +86,8 @@ export function checkSessionToken(
 						{ event: 'session-taken', userId: fresh.user_id, family: fresh.family },
 						'a session was used by two parties: its login was ended'
 					);
-					announceSessionEnded({ family: fresh.family, reason: 'taken' });
 				});
+				tx.announceSessionEnded({ family: fresh.family, reason: 'taken' });
 				return none('session-taken');
 		}
 	}, now);
@@ -144,7 +143,7 @@ function supersede(tx: Change, id: string): void {
 		tx.db,
 		"UPDATE session SET ended_reason = 'superseded', ended_at = ? WHERE id = ? AND ended_reason IS NULL"
 	).run(tx.now, id);
-	tx.afterCommit(() => announceSessionEnded({ sessionIds: [id], reason: 'rotated' }));
+	tx.announceSessionEnded({ sessionIds: [id], reason: 'rotated' });
 }
 
 /**

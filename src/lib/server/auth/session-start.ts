@@ -7,7 +7,7 @@ import { capLogins } from './login-cap';
 import { appendLoginUpdate } from './login-events';
 import { findSessionRow, newSessionRow, sessionTimes, toServerSession } from './session-store';
 import { generateSessionToken, hashSessionToken } from './token';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * Creates a session through Lucia inside the caller's change, keyed by the SHA-256 of a new

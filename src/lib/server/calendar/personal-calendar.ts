@@ -1,5 +1,5 @@
 import { hashSecretToken } from '../auth/secret-token';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { markedEntries } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * A file that apps poll (a calendar, the frab schedule): its body with the validators they

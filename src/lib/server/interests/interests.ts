@@ -1,7 +1,7 @@
 import { userTypes, type AccessLevel, type ApiInterest, type Visibility } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { spendWrite } from '../auth/write-budget';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { appendEvent, change, type Change } from '../events/change';
 import type { StoredEvent } from '../events/stored-event';
 import { Refusal } from '../refusal';

@@ -1,8 +1,6 @@
 import { getConfig } from '../config';
 import { minuteOf } from '$lib/schedule/now-next';
-import { getDb } from '../db';
-import { subscribeEvents } from '../events/bus';
-import { readLastEventId } from '../events/log';
+import { storage } from '../storage';
 
 /*
  * Renders of the schedule pages kept per key (a variant, and for logged-in visitors their
@@ -107,7 +105,7 @@ export class KeptRenders<T extends Kept> {
 	private getStore(): PageStore<T> {
 		if (!this.store) {
 			const store = new PageStore<T>(getConfig().PAGE_CACHE_MAX_BYTES);
-			subscribeEvents((event) => store.announce(event.id, Date.now()));
+			storage().onEvent((event) => store.announce(event.id, Date.now()));
 			this.store = store;
 		}
 		return this.store;
@@ -116,7 +114,7 @@ export class KeptRenders<T extends Kept> {
 	/** The kept page for `key` when it may be served now without rendering; else undefined. */
 	peek(key: string): { page: T; how: 'hit' | 'stale' } | undefined {
 		const page = this.getStore().get(key);
-		const head = readLastEventId(getDb());
+		const head = storage().log.headId();
 		const staleMs = getConfig().PAGE_CACHE_STALE_SECONDS * 1000;
 		const how = decide(page, head, Date.now(), staleMs, this.rendering.has(key));
 		return page && how !== 'render' ? { page, how } : undefined;
@@ -132,7 +130,7 @@ export class KeptRenders<T extends Kept> {
 	): Promise<{ page: T; how: 'hit' | 'stale' | 'miss' } | { page: null; response: Response }> {
 		const store = this.getStore();
 		const now = Date.now();
-		const head = readLastEventId(getDb());
+		const head = storage().log.headId();
 		const inFlight = this.rendering.get(key);
 		const kept = store.get(key);
 		const staleMs = getConfig().PAGE_CACHE_STALE_SECONDS * 1000;

@@ -8,7 +8,7 @@ import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import { acceptsGzip } from '../compression';
 import { getConfig } from '../config';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { visibleInterestIds } from '../interests/interests';
 import type { ServerSession, ServerUser } from '../types';
 import { isLoopbackHost } from '../loopback-host';
@@ -370,7 +370,7 @@ function ownPage(
 	const { compiled } = template;
 	if (!compiled) return null;
 	// Read after the template's event id, as a page reads its entities after the id.
-	const db = getDb();
+	const db = storage().db;
 	const user = findUserById(db, userId);
 	if (!user || user.type !== template.type) return null;
 	const own: Own = {

@@ -1,7 +1,7 @@
 import type { ApiPasswordResetLink } from '$lib/api';
 import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';

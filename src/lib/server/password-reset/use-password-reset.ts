@@ -7,7 +7,7 @@ import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';
-import { getDb, type Db } from '../db';
+import { storage, type Db } from '../storage';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
@@ -49,7 +49,7 @@ function usable(db: Db, reset: PasswordResetRecord | undefined, now: number): Pa
  * links (an image), and a look changes nothing; only a use counts (docs/security.md).
  */
 export function checkPasswordResetLink(token: string): void {
-	const db = getDb();
+	const db = storage().db;
 	usable(db, findPasswordResetByTokenHash(db, hashSecretToken(token)), Date.now());
 }
 
@@ -67,7 +67,7 @@ export function usePasswordReset(
 	const tokenHash = hashSecretToken(input.token);
 	return limitResetAttempts(address, async () => {
 		// Looked at before the (slow) hashing, so a bad link costs the server nothing.
-		const db = getDb();
+		const db = storage().db;
 		usable(db, findPasswordResetByTokenHash(db, tokenHash), Date.now());
 		const passwordHash = await hashPassword(input.password);
 		return change((tx) => {

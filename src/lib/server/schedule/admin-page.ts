@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { redirectToLogin } from '../login-redirect';
 import { requireSession } from '../http';
 import { readSnapshot } from '../load';
@@ -11,7 +11,7 @@ import { visibleEntries } from './visible-entries';
 export function loadAdminSchedule(locals: App.Locals) {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const db = getDb();
+	const db = storage().db;
 	const { lastEventId, data } = readSnapshot(() => ({
 		locations: listLocations(db),
 		entries: visibleEntries(db, 'admin')

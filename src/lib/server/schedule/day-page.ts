@@ -9,7 +9,7 @@ import {
 	type DayRule
 } from '$lib/schedule/days';
 import { compareEntries } from '$lib/schedule/order';
-import { getDb, type Db } from '../db';
+import { storage, type Db } from '../storage';
 import { minuteOf } from '$lib/schedule/now-next';
 import { visibleInterestIds } from '../interests/interests';
 import { readSnapshot } from '../load';
@@ -78,7 +78,7 @@ export function loadDayPage(event: RequestEvent, date: string | null): DayPageDa
 	const now = locals.renderMinute ?? minuteOf(Date.now());
 	const viewer = accessLevelOf(locals.user);
 	const visibilities = visibleTo(viewer);
-	const db = getDb();
+	const db = storage().db;
 	const { lastEventId, data } = readSnapshot(() => {
 		const rule = currentSettings(db);
 		const days = daysWithEntries(db, visibilities, rule);

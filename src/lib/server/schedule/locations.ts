@@ -4,7 +4,7 @@ import {
 	type LocationCreate,
 	type LocationPatch
 } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change } from '../events/change';

@@ -1,5 +1,4 @@
-import type { Db } from '../db';
-import { readLastEventId } from '../events/log';
+import { storage, type Db } from '../storage';
 import { cachedFeed } from '../feeds/feed-cache';
 import { stampFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
@@ -17,7 +16,7 @@ export const uidDomain = 'tidewatch';
  * only after a change (every change writes an event).
  */
 export function publicCalendar(db: Db): Feed {
-	return cachedFeed('ics', String(readLastEventId(db)), () => buildPublicCalendar(db));
+	return cachedFeed('ics', String(storage().log.headId()), () => buildPublicCalendar(db));
 }
 
 function buildPublicCalendar(db: Db): Feed {

@@ -1,5 +1,4 @@
-import type { Db } from '../db';
-import { readLastEventId } from '../events/log';
+import { storage, type Db } from '../storage';
 import { cachedFeed } from '../feeds/feed-cache';
 import { stampFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
@@ -30,7 +29,7 @@ export function publicFrab(
 	origin: string,
 	now = Date.now()
 ): Feed {
-	const key = `${readLastEventId(db)} ${Math.floor(now / quarterHour)}`;
+	const key = `${storage().log.headId()} ${Math.floor(now / quarterHour)}`;
 	return cachedFeed(`${format} ${origin}`, key, () => buildPublicFrab(db, format, origin, now));
 }
 

@@ -1,6 +1,6 @@
 import type { AccessLevel, ListedLocation } from '$lib/api';
 import { gatheringDate } from '$lib/schedule/days';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
@@ -48,7 +48,7 @@ export function searchEntries(text: string | null, viewer: AccessLevel): SearchP
 			results: [],
 			more: false
 		};
-	const db = getDb();
+	const db = storage().db;
 	const { data } = readSnapshot(() => ({
 		rule: currentSettings(db),
 		entries: findEntriesContaining(db, visibleTo(viewer), q, searchResultLimit + 1),

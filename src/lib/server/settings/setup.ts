@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { isSetUp } from './settings-store';
 
 export const setupPath = '/admin/setup';
@@ -12,11 +12,11 @@ const openBeforeSetup = new Set([setupPath, '/users']);
  * chosen would otherwise be read in UTC.
  */
 export function sendAdminToSetup(locals: App.Locals, pathname: string): void {
-	if (locals.user?.type === 'admin' && !openBeforeSetup.has(pathname) && !isSetUp(getDb())) {
+	if (locals.user?.type === 'admin' && !openBeforeSetup.has(pathname) && !isSetUp(storage().db)) {
 		redirect(303, setupPath);
 	}
 }
 
 /** Where a user lands after registering: the first admin sets the gathering up first. */
 export const afterRegistration = (type: string): string =>
-	type === 'admin' && !isSetUp(getDb()) ? setupPath : '/';
+	type === 'admin' && !isSetUp(storage().db) ? setupPath : '/';

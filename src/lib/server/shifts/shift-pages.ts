@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { readSnapshot } from '../load';
 import { redirectToLogin } from '../login-redirect';
 import { listLocations } from '../schedule/location-store';
@@ -17,7 +17,7 @@ export function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin') {
 	const level = locals.user.type;
 	if (only === 'admin' && level !== 'admin') error(403, 'only an admin may see this page');
 	if (!seesShifts(level)) error(403, 'shifts are for crew and admins');
-	const db = getDb();
+	const db = storage().db;
 	const { lastEventId, data } = readSnapshot(() => ({
 		shifts: visibleShifts(db, level),
 		locations: listLocations(db),

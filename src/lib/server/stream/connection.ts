@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { closeCodes, type AccessLevel, type SessionEndReason, type StreamMessage } from '$lib/api';
-import type { Viewer } from '../events/projection';
+import type { Viewer } from './projection';
 import { log } from '../log';
 import { writeFrames } from './frames';
 

@@ -1,4 +1,4 @@
-import { personalTo, projectEvent, viewKey, type Viewer } from '../events/projection';
+import { personalTo, projectEvent, viewKey, type Viewer } from './projection';
 import type { StoredEvent } from '../events/stored-event';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages } from './frames';

@@ -1,4 +1,4 @@
-import type { SessionEnd } from '../auth/session-ended';
+import type { SessionEnd } from '../storage/storage';
 import type { StreamConnection } from './connection';
 
 type Index = Map<string, Set<StreamConnection>>;

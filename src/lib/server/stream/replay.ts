@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { closeCodes } from '$lib/api';
-import type { Db } from '../db';
-import { readEventPage } from '../events/log';
-import { projectEvent } from '../events/projection';
+import type { Db } from '../storage';
+import { readEventPage } from '../storage/sqlite/event-log';
+import { projectEvent } from './projection';
 import { withViewerMark } from '../interests/interests';
 import { log } from '../log';
 import type { StreamConnection } from './connection';

@@ -5,12 +5,9 @@ import { closeCodes, userTypes, type AccessLevel } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
 import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
-import { onSessionEnded } from '../auth/session-ended';
 import { findSessionRow, sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
-import { getDb } from '../db';
-import { subscribeEvents } from '../events/bus';
-import { readLastEventId, readOldestEventId } from '../events/log';
+import { storage } from '../storage';
 import { log } from '../log';
 import type { ServerSession, ServerUser } from '../types';
 import { streamCapRefusal } from './caps';
@@ -49,9 +46,9 @@ export function startStream(): { stop(): void } {
 	});
 
 	const fanOut = createFanOut(registry);
-	const replays = new Replays(getDb);
-	const unsubscribeEvents = subscribeEvents((event) => fanOut.publish(event));
-	const unsubscribeEnds = onSessionEnded((end) => {
+	const replays = new Replays(() => storage().db);
+	const unsubscribeEvents = storage().onEvent((event) => fanOut.publish(event));
+	const unsubscribeEnds = storage().onSessionEnded((end) => {
 		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
 	});
 
@@ -75,7 +72,7 @@ export function startStream(): { stop(): void } {
 	const deadlines = new Deadlines<StreamConnection>((conn) => {
 		if (conn.closed || conn.sessionId === null) return;
 		const next = recheckStreamSession(
-			findSessionRow(getDb(), conn.sessionId),
+			findSessionRow(storage().db, conn.sessionId),
 			Date.now(),
 			sessionTimes(getConfig())
 		);
@@ -116,15 +113,14 @@ export function startStream(): { stop(): void } {
 
 		// Subscribe before reading anything, so no event falls between backlog and live.
 		registry.add(conn);
-		const db = getDb();
-		const head = readLastEventId(db);
+		const head = storage().log.headId();
 		conn.sendMessage({
 			type: 'connected',
 			session: session && user ? toApiSession(session, user) : null,
 			lastEventId: head,
 			heartbeatMs
 		});
-		if (!canReplayFrom(cursor, head, readOldestEventId(db), config.STREAM_REPLAY_MAX_EVENTS)) {
+		if (!canReplayFrom(cursor, head, storage().log.oldestId(), config.STREAM_REPLAY_MAX_EVENTS)) {
 			conn.sendMessage({ type: 'resync' });
 			return conn.end(closeCodes.resync, 'resync');
 		}

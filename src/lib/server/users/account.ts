@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { change } from '../events/change';
 import { deleteUnusedPasswordResets } from '../password-reset/password-reset-store';
 import { Refusal } from '../refusal';
@@ -27,7 +27,7 @@ export async function requireCurrentPassword(
 	if (password === undefined) throw wrongCurrentPassword();
 	if (password === '') throw new Refusal(400, emptyCurrentPassword, 'currentPassword');
 	await checkCurrentPassword(session.family, async () => {
-		const hash = findPasswordHash(getDb(), session.userId);
+		const hash = findPasswordHash(storage().db, session.userId);
 		if (!hash || !(await verifyPassword(hash, password))) throw wrongCurrentPassword();
 	});
 }

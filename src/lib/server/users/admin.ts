@@ -2,7 +2,6 @@ import type { UserPatch } from '$lib/api';
 import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import { endUserSessions } from '../auth/ended-session-store';
-import { announceSessionEnded } from '../auth/session-ended';
 import { sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
 import { endUserFamilies } from '../auth/session-end';
@@ -11,7 +10,7 @@ import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
 import { countActiveAdmins, findUserById, setSuspended } from './user-store';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 import { removeInterests } from '../interests/interests';
 import { log } from '../log';
 import {
@@ -95,7 +94,7 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 					`${before.type} to ${after.type}` +
 					(leaving.length ? `, removed from ${shiftCount(leaving.length)}` : '')
 			});
-			tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'access-changed' }));
+			tx.announceSessionEnded({ userId: id, reason: 'access-changed' });
 		}
 		if (suspend) {
 			const ended = endUserFamilies(tx, id, 'suspended');
@@ -149,6 +148,6 @@ export function removeUser(tx: Change, id: string): ServerUser {
 	removeInterests(tx, id);
 	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
-	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
+	tx.announceSessionEnded({ userId: id, reason: 'deleted' });
 	return user;
 }

@@ -4,7 +4,7 @@ import { endFamily } from '../auth/session-end';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 import { findUserById } from './user-store';
 
 /** An admin ends one login of a user; its streams close `revoked`, as when the user does it. */

@@ -14,7 +14,7 @@ import {
 	refusedDraft
 } from '$lib/schedule/entry-draft';
 import { fromLocalInput } from '$lib/schedule/zoned-time';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { parseInput } from '$lib/server/http';
 import { StaleVersion } from '$lib/server/refusal';
@@ -32,7 +32,7 @@ export const actions: Actions = {
 	save: (event) =>
 		handleForm('save', event, entryFormSchema, (form) => {
 			const session = actingAdmin(event.locals);
-			const { timeZone } = currentSettings(getDb());
+			const { timeZone } = currentSettings(storage().db);
 			// The API's own schema decides, so a form and a JSON client meet the same rules.
 			const input = parseInput(entryCreateSchema, {
 				title: form.title,
@@ -92,7 +92,7 @@ export const actions: Actions = {
 	delete: (event) =>
 		handleForm('delete', event, entryDeleteFormSchema, ({ id, confirm }) => {
 			const session = actingAdmin(event.locals);
-			const title = findEntry(getDb(), id)?.title ?? 'The entry';
+			const title = findEntry(storage().db, id)?.title ?? 'The entry';
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: title };
 			deleteEntry(session, id);
 			return { form: 'delete', id, success: `${title} was deleted.` };

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { canonicalTimeZone, isExportableTimeZone, setupFormSchema } from '$lib/api';
 import { donePath } from '$lib/done';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -19,7 +19,7 @@ const timeZones = [...new Set(Intl.supportedValuesOf('timeZone').map(canonicalTi
 export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	if (isSetUp(getDb())) redirect(303, '/admin');
+	if (isSetUp(storage().db)) redirect(303, '/admin');
 	return { timeZones };
 };
 

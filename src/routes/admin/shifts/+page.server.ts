@@ -5,7 +5,7 @@ import {
 	shiftFormSchema
 } from '$lib/api';
 import { fromLocalInput } from '$lib/schedule/zoned-time';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { parseInput } from '$lib/server/http';
 import { actingAdmin } from '$lib/server/schedule/admin-page';
@@ -24,14 +24,14 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => loadShiftsPage(locals, 'admin');
 
-const nameOf = (userId: string) => findUserById(getDb(), userId)?.name ?? 'The user';
+const nameOf = (userId: string) => findUserById(storage().db, userId)?.name ?? 'The user';
 
 export const actions: Actions = {
 	/** Creates a shift, or edits the one `id` names. Times are wall-clock times in the settings' zone. */
 	save: (event) =>
 		handleForm('save', event, shiftFormSchema, (form) => {
 			const session = actingAdmin(event.locals);
-			const { timeZone } = currentSettings(getDb());
+			const { timeZone } = currentSettings(storage().db);
 			// The API's own schema decides, so a form and a JSON client meet the same rules.
 			const input = parseInput(shiftCreateSchema, {
 				role: form.role,
@@ -64,7 +64,7 @@ export const actions: Actions = {
 	delete: (event) =>
 		handleForm('delete', event, shiftDeleteFormSchema, ({ id, confirm }) => {
 			const session = actingAdmin(event.locals);
-			const role = findShift(getDb(), id)?.role ?? 'The shift';
+			const role = findShift(storage().db, id)?.role ?? 'The shift';
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: role };
 			deleteShift(session, id);
 			return { form: 'delete', id, success: `${role} was deleted.` };

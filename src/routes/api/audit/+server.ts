@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { auditQuerySchema } from '$lib/api';
 import { listAudit } from '$lib/server/audit/audit-store';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, parseInput, requireSession } from '$lib/server/http';
 import { requireAdmin } from '$lib/server/users/admin';
 
@@ -12,7 +12,7 @@ import { requireAdmin } from '$lib/server/users/admin';
 export const GET = endpoint(({ locals, url }) => {
 	requireAdmin(requireSession(locals).user);
 	const query = parseInput(auditQuerySchema, Object.fromEntries(url.searchParams));
-	const records = listAudit(getDb(), query);
+	const records = listAudit(storage().db, query);
 	const headers = new Headers();
 	if (records.length === query.limit) {
 		const next = new URL(url);

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { invitationCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
 import { listInvitations } from '$lib/server/invitations/invitation-store';
@@ -8,7 +8,7 @@ import { requireAdmin } from '$lib/server/users/admin';
 
 export const GET = endpoint(({ locals }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listInvitations(getDb()));
+	return json(listInvitations(storage().db));
 });
 
 export const POST = endpoint(async ({ locals, request, url }) => {

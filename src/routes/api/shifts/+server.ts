@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { shiftCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { toApiShift } from '$lib/server/shifts/server-shift';
 import { createShift } from '$lib/server/shifts/shifts';
@@ -10,7 +10,7 @@ import { accessLevelOf } from '$lib/server/users/api-user';
 
 /** Every shift, in time order: crew and admins only (401 for the public, 403 for regular users). */
 export const GET = endpoint(({ locals }) =>
-	json(visibleShifts(getDb(), accessLevelOf(locals.user)))
+	json(visibleShifts(storage().db, accessLevelOf(locals.user)))
 );
 
 export const POST = endpoint(async ({ locals, request }) => {

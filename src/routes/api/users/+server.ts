@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { userQuerySchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, parseInput } from '$lib/server/http';
 import { accessLevelOf } from '$lib/server/users/api-user';
 import { searchVisibleUsers } from '$lib/server/users/visible-users';
@@ -11,6 +11,6 @@ import { searchVisibleUsers } from '$lib/server/users/visible-users';
  */
 export const GET = endpoint(({ locals, url }) => {
 	const query = parseInput(userQuerySchema, Object.fromEntries(url.searchParams));
-	const { users, total } = searchVisibleUsers(getDb(), accessLevelOf(locals.user), query);
+	const { users, total } = searchVisibleUsers(storage().db, accessLevelOf(locals.user), query);
 	return json(users, { headers: { 'x-total-count': String(total) } });
 });

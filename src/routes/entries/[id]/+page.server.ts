@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { interestAction } from '$lib/server/interests/interest-action';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
@@ -12,7 +12,7 @@ import type { Actions, PageServerLoad } from './$types';
 /** 404 for an entry the viewer may not see, as for one that does not exist. */
 export const load: PageServerLoad = ({ locals, params }) => {
 	const viewer = accessLevelOf(locals.user);
-	const db = getDb();
+	const db = storage().db;
 	try {
 		const { lastEventId, data } = readSnapshot(() => ({
 			entry: visibleEntry(db, params.id, viewer),

@@ -6,7 +6,7 @@ import {
 	suspendFormSchema
 } from '$lib/api';
 import { listOwnSessions } from '$lib/server/auth/own-sessions';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import {
@@ -27,7 +27,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, params }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const db = getDb();
+	const db = storage().db;
 	const user = findUserById(db, params.id);
 	if (!user) error(404, 'no such user');
 	return {

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { auditPageQuerySchema, maxAuditPage } from '$lib/api';
 import { listAudit, listAuditActors } from '$lib/server/audit/audit-store';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import type { PageServerLoad } from './$types';
 
@@ -11,7 +11,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
 	const query = auditPageQuerySchema.parse(Object.fromEntries(url.searchParams));
-	const db = getDb();
+	const db = storage().db;
 	// One more than shown tells whether there is an older page.
 	const rows = listAudit(db, { ...query, limit: Math.min(pageSize + 1, maxAuditPage) });
 	const records = rows.slice(0, pageSize);

@@ -1,13 +1,13 @@
 import { json } from '@sveltejs/kit';
 import { currentPasswordSchema } from '$lib/api';
 import { endOtherOwnSessions, listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { requireCurrentPassword } from '$lib/server/users/account';
 
 export const GET = endpoint(({ locals }) => {
 	const { session } = requireSession(locals);
-	return json(markCurrent(listOwnSessions(getDb(), session.userId), session));
+	return json(markCurrent(listOwnSessions(storage().db, session.userId), session));
 });
 
 /** Ends every login of the account but this one. */

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { entryDelete, entryPatch } from '$lib/server/api-changes/changes';
 import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { endpoint } from '$lib/server/http';
@@ -12,7 +12,7 @@ import { accessLevelOf } from '$lib/server/users/api-user';
  * version as the ETag, for a PATCH's If-Match.
  */
 export const GET = endpoint(({ locals, params }) => {
-	const entry = visibleEntry(getDb(), params.id!, accessLevelOf(locals.user));
+	const entry = visibleEntry(storage().db, params.id!, accessLevelOf(locals.user));
 	return json(entry, {
 		headers: entry.version === undefined ? {} : { etag: versionTag(entry.version) }
 	});

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { locationPatchSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
 import { deleteLocation, updateLocation } from '$lib/server/schedule/locations';
@@ -8,7 +8,7 @@ import { findLocation } from '$lib/server/schedule/location-store';
 import { requireAdmin } from '$lib/server/users/admin';
 
 export const GET = endpoint(({ params }) => {
-	const location = findLocation(getDb(), params.id!);
+	const location = findLocation(storage().db, params.id!);
 	if (!location) throw new Refusal(404, 'no such location');
 	return json(location);
 });

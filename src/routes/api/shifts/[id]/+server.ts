@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { shiftPatchSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { toApiShift } from '$lib/server/shifts/server-shift';
 import { deleteShift, updateShift } from '$lib/server/shifts/shifts';
@@ -9,7 +9,7 @@ import { requireAdmin } from '$lib/server/users/admin';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
 export const GET = endpoint(({ locals, params }) =>
-	json(visibleShift(getDb(), params.id!, accessLevelOf(locals.user)))
+	json(visibleShift(storage().db, params.id!, accessLevelOf(locals.user)))
 );
 
 /** Admins may set `crewIds` directly (crew and admin users only), overlaps included. */

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { passwordResetCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { listPasswordResets } from '$lib/server/password-reset/revoke-password-reset';
@@ -9,7 +9,7 @@ import { requireAdmin } from '$lib/server/users/admin';
 /** The user's links that still work: never their secrets. */
 export const GET = endpoint(({ locals, params }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listPasswordResets(getDb(), params.id!, Date.now()));
+	return json(listPasswordResets(storage().db, params.id!, Date.now()));
 });
 
 export const POST = endpoint(async ({ locals, request, params, url }) => {
