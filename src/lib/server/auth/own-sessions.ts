@@ -48,7 +48,10 @@ export function markCurrent(sessions: ApiOwnSession[], current: ServerSession): 
  * Ends one of the account's logins; ending the current one is a logout, which the write budget
  * never refuses: a login must always be able to end, and logins themselves are limited.
  */
-export function endOwnSession(current: ServerSession, family: string): 'logged-out' | 'revoked' {
+export async function endOwnSession(
+	current: ServerSession,
+	family: string
+): Promise<'logged-out' | 'revoked'> {
 	return change((tx) => {
 		const user = requireActor(tx, current);
 		if (family !== current.family) spendWrite(tx, user);
@@ -64,8 +67,8 @@ export function endOwnSession(current: ServerSession, family: string): 'logged-o
 }
 
 /** Ends every login of the account but the current one ("end all other sessions"). */
-export function endOtherOwnSessions(current: ServerSession): void {
-	change((tx) => {
+export async function endOtherOwnSessions(current: ServerSession): Promise<void> {
+	await change((tx) => {
 		spendWrite(tx, requireActor(tx, current));
 		endUserFamilies(tx, current.userId, 'revoked', current.family);
 	});

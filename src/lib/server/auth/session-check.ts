@@ -39,23 +39,28 @@ const none = (notice?: SessionNotice): SessionCheck => ({ session: null, user: n
  * Checks the token of a request's cookie against the session rules (docs/security.md). `mayRotate` is false for the
  * stream's upgrade, which never hands out a cookie.
  */
-export function checkSessionToken(
+export async function checkSessionToken(
 	token: string,
 	options: { userAgent: string; mayRotate: boolean; now?: number }
-): SessionCheck {
-	const db = storage().db;
+): Promise<SessionCheck> {
 	const times = sessionTimes(getConfig());
 	const now = options.now ?? Date.now();
 	const id = hashSessionToken(token);
-	const row = findSessionRow(db, id);
-	if (!row) return checkEnded(db, id, now, times);
-	const decision = decideSession(sessionFacts(db, row), now, times);
-	if (decision === 'valid') return present(db, row, now, times);
-	// The upgrade never rotates: the stream sees the session is due and closes `rotated` at once.
-	if (decision === 'rotate' && !options.mayRotate) return present(db, row, now, times);
+	// Most requests present a session that is valid and needs no write: a read decides them.
+	const read = await storage().read((db): SessionCheck | null => {
+		const row = findSessionRow(db, id);
+		if (!row) return checkEnded(db, id, now, times);
+		const decision = decideSession(sessionFacts(db, row), now, times);
+		// The upgrade never rotates: the stream sees the session is due and closes `rotated` at once.
+		const accepted = decision === 'valid' || (decision === 'rotate' && !options.mayRotate);
+		if (!accepted || row.received === 0 || shouldTouch(row.last_seen_at, now, times)) return null;
+		return present(db, row, now, times);
+	});
+	if (read) return read;
 
-	// Every decision about rotation runs in one write transaction so two requests cannot both act.
-	return change((tx): SessionCheck => {
+	// Every decision that writes runs in one write transaction, on a fresh read, so two requests
+	// cannot both act.
+	return change(async (tx): Promise<SessionCheck> => {
 		const fresh = findSessionRow(tx.db, id);
 		if (!fresh) return checkEnded(tx.db, id, now, times);
 		switch (decideSession(sessionFacts(tx.db, fresh), now, times)) {
@@ -150,10 +155,10 @@ function supersede(tx: Change, id: string): void {
  * A new session in the same family, new token; the old one links to it. The old one was just
  * presented, so it counts as received even when it is rotated by that very request.
  */
-function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
+async function rotate(tx: Change, row: SessionRow, userAgent: string): Promise<SessionCheck> {
 	const user = findUserById(tx.db, row.user_id);
 	if (!user) return none();
-	const { token, session } = createSession(tx, {
+	const { token, session } = await createSession(tx, {
 		userId: row.user_id,
 		userAgent: userAgent || row.user_agent,
 		family: row.family,

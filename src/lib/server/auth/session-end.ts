@@ -1,10 +1,8 @@
 import type { SessionEndReason } from '$lib/api';
 import { getConfig } from '../config';
-import { storage } from '../storage';
-import type { Change } from '../events/change';
+import { change, type Change } from '../events/change';
 import { endFamilySessions, pruneEndedSessions } from './ended-session-store';
 import { appendLoginEnded } from './login-events';
-import { getLucia } from './lucia';
 import type { SessionEnding } from './session-decision';
 import { sessionTimes } from './session-store';
 import { prepared } from '../storage/sqlite/statements';
@@ -46,7 +44,10 @@ export function endUserFamilies(
 }
 
 /** Deletes sessions past their end, tombstones of every kind included (docs/security.md). */
-export async function sweepExpiredSessions(): Promise<void> {
-	await getLucia(false).deleteExpiredSessions();
-	pruneEndedSessions(storage().db, Date.now());
+export async function sweepExpiredSessions(now = Date.now()): Promise<void> {
+	await change((tx) => {
+		// Lucia's expires_at is in whole seconds.
+		prepared(tx.db, 'DELETE FROM session WHERE expires_at <= ?').run(Math.floor(now / 1000));
+		pruneEndedSessions(tx.db, now);
+	});
 }

@@ -9,7 +9,10 @@ export type { Change } from '../storage/storage';
  * are announced (docs/stream.md: nothing broadcast that is not committed, nothing committed
  * left unbroadcast).
  */
-export function change<T>(body: (tx: Change) => T, now: number = Date.now()): T {
+export function change<T>(
+	body: (tx: Change) => T | Promise<T>,
+	now: number = Date.now()
+): Promise<T> {
 	return storage().change(body, now);
 }
 

@@ -42,7 +42,7 @@ function announceCount(tx: Change, entryId: string): void {
  * did not exist. Only a real change writes events: the personal one to every stream of the
  * user, and the count to crew and admins.
  */
-export function setInterest(actor: ServerSession, entryId: string, interested: boolean) {
+export async function setInterest(actor: ServerSession, entryId: string, interested: boolean) {
 	return change((tx): ApiInterest => {
 		const user = requireActor(tx, actor);
 		spendWrite(tx, user);

@@ -11,15 +11,16 @@ export interface Storage {
 	 * One consistent read: the head event id and what `read` reads, as of one moment. A page
 	 * opens its stream from that id and misses nothing (docs/stream.md).
 	 */
-	snapshot<T>(read: (db: Db) => T): Snapshot<T>;
+	snapshot<T>(read: (db: Db) => T | Promise<T>): Promise<Snapshot<T>>;
 	/** A consistent read without the head, for answers that carry no event id. */
-	read<T>(read: (db: Db) => T): T;
+	read<T>(read: (db: Db) => T | Promise<T>): Promise<T>;
 	/**
 	 * One change: serialised with every other change, its events appended with gapless ids in
 	 * commit order and committed with it, then announced. A body that throws commits nothing
-	 * and announces nothing.
+	 * and announces nothing. The body may await; it reads and writes through `tx` only, never
+	 * through another `read`, `snapshot` or `change`, which may wait for it to end.
 	 */
-	change<T>(body: (tx: Change) => T, now?: number): T;
+	change<T>(body: (tx: Change) => T | Promise<T>, now?: number): Promise<T>;
 	readonly log: EventLog;
 	/** Hears every committed event once, in id order, after its change committed. */
 	onEvent(listener: (event: StoredEvent) => void): () => void;
@@ -49,9 +50,9 @@ export interface Change {
 /** The event log's reads, outside any change. */
 export interface EventLog {
 	/** The highest committed id, 0 before the first; pruning never lowers it. */
-	headId(): number;
+	headId(): Promise<number>;
 	/** The oldest kept id, or null when nothing is kept. */
-	oldestId(): number | null;
+	oldestId(): Promise<number | null>;
 	/**
 	 * Events after `afterId` in id order: at most `maxEvents`, and no more once their stored
 	 * data reached `maxBytes` (one event always, however large). `complete` when no later event
@@ -61,9 +62,9 @@ export interface EventLog {
 		afterId: number,
 		maxEvents: number,
 		maxBytes?: number
-	): { events: StoredEvent[]; complete: boolean };
+	): Promise<{ events: StoredEvent[]; complete: boolean }>;
 	/** Deletes events created before `olderThan`; answers how many. */
-	prune(olderThan: number): number;
+	prune(olderThan: number): Promise<number>;
 }
 
 /** Which sessions stopped being the right key, so their streams can be closed at once. */

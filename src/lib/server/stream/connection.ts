@@ -22,6 +22,8 @@ export class StreamConnection implements Viewer {
 	cursor: number;
 	/** While the backlog is being read, live events are left to the replay, which reads them too. */
 	replaying = true;
+	/** Its `connected` message went out: nothing else may go before it. */
+	connected = false;
 	missedPongs = 0;
 	closed = false;
 	/** Where its session's deadline waits (see Deadlines); 0 for none. */

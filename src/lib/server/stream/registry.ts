@@ -88,3 +88,14 @@ export class StreamRegistry {
 		return [...(this.byUser.get(end.userId) ?? [])];
 	}
 }
+
+/** Whether a session ending closes this stream: the registry's index, for one stream. */
+export function endAffects(
+	end: SessionEnd,
+	conn: Pick<StreamConnection, 'sessionId' | 'family' | 'userId'>
+): boolean {
+	if ('sessionIds' in end)
+		return conn.sessionId !== null && end.sessionIds.includes(conn.sessionId);
+	if ('family' in end) return conn.family === end.family;
+	return conn.userId === end.userId;
+}

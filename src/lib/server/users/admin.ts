@@ -42,7 +42,11 @@ function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void
  * An admin renames, retypes, suspends or lifts the suspension of a user. A new type closes that
  * user's streams at once; a suspension ends every login of the user.
  */
-export function changeUser(actor: ServerSession, id: string, patch: UserPatch): ServerUser {
+export async function changeUser(
+	actor: ServerSession,
+	id: string,
+	patch: UserPatch
+): Promise<ServerUser> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = findUserById(tx.db, id);
@@ -125,8 +129,8 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 }
 
 /** An admin deletes a user. */
-export function deleteUser(actor: ServerSession, id: string): void {
-	change((tx) => {
+export async function deleteUser(actor: ServerSession, id: string): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const user = removeUser(tx, id);
 		recordAudit(tx, { actor: admin, action: 'user-delete', target: user });

@@ -28,7 +28,7 @@ export async function registerUser({
 	invitation
 }: Credentials & { invitation?: string }): Promise<ServerUser> {
 	// Spares the Argon2id work while closed; the transaction below decides.
-	refuseWhenClosed(storage().db);
+	await storage().read(refuseWhenClosed);
 	const passwordHash = await hashPassword(password);
 	return change((tx) => {
 		const usersSoFar = countUsers(tx.db);

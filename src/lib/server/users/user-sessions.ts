@@ -8,8 +8,12 @@ import { prepared } from '../storage/sqlite/statements';
 import { findUserById } from './user-store';
 
 /** An admin ends one login of a user; its streams close `revoked`, as when the user does it. */
-export function endUserSession(actor: ServerSession, userId: string, family: string): void {
-	change((tx) => {
+export async function endUserSession(
+	actor: ServerSession,
+	userId: string,
+	family: string
+): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const user = findUserById(tx.db, userId);
 		if (!user) throw new Refusal(404, 'no such user');

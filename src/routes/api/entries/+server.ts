@@ -7,8 +7,8 @@ import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
 /** What the viewer's level may see, in schedule order. */
-export const GET = endpoint(({ locals }) =>
-	json(visibleEntries(storage().db, accessLevelOf(locals.user)))
+export const GET = endpoint(async ({ locals }) =>
+	json(await storage().read((db) => visibleEntries(db, accessLevelOf(locals.user))))
 );
 
 export const POST = kitRoute(entryCreate);

@@ -4,13 +4,13 @@ import { log } from '$lib/server/log';
 import { openStreamCount } from '$lib/server/stream/open-streams';
 
 /** For probes: answers 200 only while the database can be read. No session needed. */
-export const GET = () => {
+export const GET = async () => {
 	const headers = { 'cache-control': 'no-store' };
 	let lastEventId: number;
 	try {
 		// The head alone may come from a counter; the oldest id reads the event log itself.
-		storage().log.oldestId();
-		lastEventId = storage().log.headId();
+		await storage().log.oldestId();
+		lastEventId = await storage().log.headId();
 	} catch (error) {
 		log().error({ event: 'health-failed', err: error }, 'the database cannot be read');
 		return json(

@@ -6,14 +6,14 @@ import { createInvitation } from '$lib/server/invitations/create-invitation';
 import { listInvitations } from '$lib/server/invitations/invitation-store';
 import { requireAdmin } from '$lib/server/users/admin';
 
-export const GET = endpoint(({ locals }) => {
+export const GET = endpoint(async ({ locals }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listInvitations(storage().db));
+	return json(await storage().read((db) => listInvitations(db)));
 });
 
 export const POST = endpoint(async ({ locals, request, url }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
 	const { expiresInHours } = await readJson(request, invitationCreateSchema);
-	return json(createInvitation(session, expiresInHours, url.origin), { status: 201 });
+	return json(await createInvitation(session, expiresInHours, url.origin), { status: 201 });
 });

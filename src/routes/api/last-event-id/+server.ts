@@ -1,4 +1,4 @@
 import { json } from '@sveltejs/kit';
 import { storage } from '$lib/server/storage';
 
-export const GET = () => json({ id: storage().log.headId() });
+export const GET = async () => json({ id: await storage().log.headId() });

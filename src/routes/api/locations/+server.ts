@@ -7,11 +7,11 @@ import { listLocations } from '$lib/server/schedule/location-store';
 import { requireAdmin } from '$lib/server/users/admin';
 
 /** Locations are public. */
-export const GET = endpoint(() => json(listLocations(storage().db)));
+export const GET = endpoint(async () => json(await storage().read((db) => listLocations(db))));
 
 export const POST = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	const location = createLocation(session, await readJson(request, locationCreateSchema));
+	const location = await createLocation(session, await readJson(request, locationCreateSchema));
 	return json(location, { status: 201 });
 });

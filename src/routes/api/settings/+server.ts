@@ -6,10 +6,10 @@ import { currentSettings } from '$lib/server/settings/current-settings';
 import { updateSettings } from '$lib/server/settings/update-settings';
 import { requireAdmin } from '$lib/server/users/admin';
 
-export const GET = endpoint(() => json(currentSettings(storage().db)));
+export const GET = endpoint(async () => json(await storage().read((db) => currentSettings(db))));
 
 export const PATCH = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	return json(updateSettings(session, await readJson(request, settingsPatchSchema)));
+	return json(await updateSettings(session, await readJson(request, settingsPatchSchema)));
 });

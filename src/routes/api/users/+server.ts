@@ -9,8 +9,10 @@ import { searchVisibleUsers } from '$lib/server/users/visible-users';
  * Without parameters every user the viewer may see, oldest first, as always; `q`, `sort`,
  * `order`, `limit` and `offset` pick a window. `X-Total-Count` tells how many match in all.
  */
-export const GET = endpoint(({ locals, url }) => {
+export const GET = endpoint(async ({ locals, url }) => {
 	const query = parseInput(userQuerySchema, Object.fromEntries(url.searchParams));
-	const { users, total } = searchVisibleUsers(storage().db, accessLevelOf(locals.user), query);
+	const { users, total } = await storage().read((db) =>
+		searchVisibleUsers(db, accessLevelOf(locals.user), query)
+	);
 	return json(users, { headers: { 'x-total-count': String(total) } });
 });

@@ -5,9 +5,9 @@ import { endpoint, requireSession } from '$lib/server/http';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 
 /** The entries the account marked that it may see now, oldest mark first. */
-export const GET = endpoint(({ locals }) => {
+export const GET = endpoint(async ({ locals }) => {
 	const { user } = requireSession(locals);
 	return json({
-		entryIds: visibleInterestIds(storage().db, user.id, user.type)
+		entryIds: await storage().read((db) => visibleInterestIds(db, user.id, user.type))
 	} satisfies ApiInterests);
 });

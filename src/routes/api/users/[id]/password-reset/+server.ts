@@ -7,16 +7,16 @@ import { listPasswordResets } from '$lib/server/password-reset/revoke-password-r
 import { requireAdmin } from '$lib/server/users/admin';
 
 /** The user's links that still work: never their secrets. */
-export const GET = endpoint(({ locals, params }) => {
+export const GET = endpoint(async ({ locals, params }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listPasswordResets(storage().db, params.id!, Date.now()));
+	return json(await storage().read((db) => listPasswordResets(db, params.id!, Date.now())));
 });
 
 export const POST = endpoint(async ({ locals, request, params, url }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
 	const { expiresInHours } = await readJson(request, passwordResetCreateSchema);
-	return json(createPasswordReset(session, params.id!, expiresInHours, url.origin), {
+	return json(await createPasswordReset(session, params.id!, expiresInHours, url.origin), {
 		status: 201
 	});
 });

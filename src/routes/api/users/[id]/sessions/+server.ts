@@ -7,9 +7,11 @@ import { requireAdmin } from '$lib/server/users/admin';
 import { findUserById } from '$lib/server/users/user-store';
 
 /** An admin sees a user's logins, one per family, as the user sees them on their account. */
-export const GET = endpoint(({ locals, params }) => {
+export const GET = endpoint(async ({ locals, params }) => {
 	requireAdmin(requireSession(locals).user);
-	const db = storage().db;
-	if (!findUserById(db, params.id!)) throw new Refusal(404, 'no such user');
-	return json(listOwnSessions(db, params.id!));
+	const sessions = await storage().read((db) =>
+		findUserById(db, params.id!) ? listOwnSessions(db, params.id!) : null
+	);
+	if (!sessions) throw new Refusal(404, 'no such user');
+	return json(sessions);
 });
