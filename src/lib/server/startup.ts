@@ -11,16 +11,19 @@ import { startStream } from './stream/start';
 
 const key = Symbol.for('tidewatch.started');
 const announceKey = Symbol.for('tidewatch.announceStart');
-type Global = { [key]?: true; [announceKey]?: (listen: string) => void };
+type Global = { [key]?: Promise<void>; [announceKey]?: (listen: string) => void };
 
 /**
  * Runs once per process, whichever entry (adapter-node, Vite) gets there first: validates the
  * configuration, opens the database, starts the stream and the schedules.
  */
-export async function startApp(): Promise<void> {
+export function startApp(): Promise<void> {
+	// Every caller waits for the one start: dev's upgrade handler looks for the stream after it.
+	return ((globalThis as Global)[key] ??= start());
+}
+
+async function start(): Promise<void> {
 	const g = globalThis as Global;
-	if (g[key]) return;
-	g[key] = true;
 	const config = readConfigOrExit();
 	await storage().change((tx) => seedDefaultSettings(tx.db, config));
 	// server.js calls this once it listens: only then is the address known and true.
