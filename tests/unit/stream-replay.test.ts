@@ -5,7 +5,7 @@ import type { AccessLevel } from '$lib/api';
 import { closeDb, getDb } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
 import { appendEvent, change } from '$lib/server/events/change';
-import { storage } from '$lib/server/storage';
+import { storage, type Storage } from '$lib/server/storage';
 import { readEventPage } from '$lib/server/storage/sqlite/event-log';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
@@ -194,6 +194,39 @@ describe('replay and live delivery together', () => {
 			),
 			{ numRuns: 150 }
 		);
+	});
+});
+
+describe('the switch from replay to live', () => {
+	it('an event committed while the last page of a replay is read reaches the stream, once', async () => {
+		await commit([0, 0]);
+		const registry = new StreamRegistry();
+		const fanOut = createFanOut(registry, { sliceMs: 0 });
+		stop = subscribeEvents((event) => fanOut.publish(event));
+		// The read of a page is awaited: this one lets a change commit, and be announced, between
+		// the read and the replay's next step.
+		const real = storage();
+		let raced = false;
+		const log: Storage['log'] = {
+			...real.log,
+			pageAfter: async (afterId, maxEvents, maxBytes) => {
+				const page = await real.log.pageAfter(afterId, maxEvents, maxBytes);
+				if (page.complete && !raced) {
+					raced = true;
+					await commit([0]);
+				}
+				return page;
+			}
+		};
+		const racing: Storage = Object.assign(Object.create(real) as Storage, { log });
+		const replays = new Replays(
+			() => racing,
+			() => fanOut.heard
+		);
+		const { socket, conn } = openStream(registry, replays, 'public', 0, true);
+		for (let i = 0; i < 50 && (conn.replaying || conn.cursor < 3); i++) await turn();
+		expect(raced).toBe(true);
+		expect(socket.ids).toEqual([1, 2, 3]);
 	});
 });
 
