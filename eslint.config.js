@@ -25,9 +25,10 @@ export default defineConfig(
 		rules: { 'no-undef': 'off' }
 	},
 	{
-		// One enhance for every form: it keeps the page when the server cannot be reached.
+		// One enhance for every form: it keeps the page when the server cannot be reached. And
+		// the database driver only behind the storage (docs/architecture.md, "Storage").
 		files: ['src/**/*.ts', 'src/**/*.svelte'],
-		ignores: ['src/lib/client/unreachable.ts'],
+		ignores: ['src/lib/client/unreachable.ts', 'src/lib/server/storage/**'],
 		rules: {
 			'no-restricted-imports': [
 				'error',
@@ -37,6 +38,10 @@ export default defineConfig(
 							name: '$app/forms',
 							importNames: ['enhance'],
 							message: "Use enhance from '$lib/client/unreachable'."
+						},
+						{
+							name: 'better-sqlite3',
+							message: 'Read and write through storage() (src/lib/server/storage/).'
 						}
 					]
 				}

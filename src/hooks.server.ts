@@ -36,12 +36,12 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 };
 
 /** Validates the session once per request; rotation may hand out a new cookie here. */
-const authenticate: Handle = ({ event, resolve }) => {
+const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	event.locals.user = null;
 	const token = readSessionToken(event.request, event.url);
 	if (token) {
-		const check = checkSessionToken(token, {
+		const check = await checkSessionToken(token, {
 			userAgent: event.request.headers.get('user-agent') ?? '',
 			mayRotate: true
 		});

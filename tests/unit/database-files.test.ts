@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '$lib/server/db/open';
+import { openDatabase } from '$lib/server/storage/sqlite/open';
 
 const dirs: string[] = [];
 afterEach(() => {

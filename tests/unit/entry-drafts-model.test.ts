@@ -14,10 +14,10 @@ import {
 	type EntryFormField
 } from '$lib/schedule/entry-draft';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { StaleVersion } from '$lib/server/refusal';
 import { createEntry, updateEntry } from '$lib/server/schedule/entries';
@@ -68,15 +68,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 let heard: StoredEvent[] = [];
 let stop = () => {};
 const sessions: ServerSession[] = [];
-beforeAll(() => {
+beforeAll(async () => {
 	closeDb();
 	stop = subscribeEvents((event) => heard.push(event));
 	for (let i = 0; i < 2; i++) {
 		sessions.push(
-			change((tx) => {
+			await change(async (tx) => {
 				const id = generateUserId();
 				insertUser(tx.db, { id, name: `A${i}`, type: 'admin', createdAt: 1, lastSeenAt: 1 }, 'x');
-				return createSession(tx, { userId: id, userAgent: 'model' }).session;
+				return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 			})
 		);
 	}
@@ -87,89 +87,95 @@ afterAll(() => {
 });
 
 describe('two admins editing one entry, as a model', () => {
-	it('typing is never wiped by a live change, and no save overwrites a value its admin never saw', () => {
-		fc.assert(
-			fc.property(fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }), (steps) => {
-				const start = Date.UTC(2031, 6, 4, 10);
-				const created = createEntry(sessions[0], {
-					title: 'Talk',
-					start,
-					end: start + 3_600_000
-				});
-				const asAdmin = (i: number, event: StoredEvent) =>
-					projectEvent(event, { level: 'admin', userId: sessions[i].userId });
-				const opened = (entry: ApiEntry) => openDraft(entryFormValues(entry, zone), entry.version!);
-				const first = { ...created, version: created.revision } as unknown as ApiEntry;
-				const drafts: EntryDraft[] = [opened(first), opened(first)];
-				const inbox: ApiEntry[][] = [[], []];
-				for (const s of steps) {
-					heard = [];
-					const i = s.admin;
-					if (s.kind === 'type') {
-						const draft = drafts[i];
-						drafts[i] = {
-							...draft,
-							values: { ...draft.values, [s.field]: valuesOf[s.field][s.value] }
-						};
-					} else if (s.kind === 'deliver') {
-						const next = inbox[i].shift();
-						if (next) {
-							const before = drafts[i];
-							const after = mergeDraft(before, entryFormValues(next, zone), next.version!);
-							// What the person typed (a value away from the one they last saw) stays.
-							for (const field of fields) {
-								if (before.values[field] !== before.base[field]) {
-									expect(after.values[field]).toBe(before.values[field]);
+	it('typing is never wiped by a live change, and no save overwrites a value its admin never saw', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }),
+				async (steps) => {
+					const start = Date.UTC(2031, 6, 4, 10);
+					const created = await createEntry(sessions[0], {
+						title: 'Talk',
+						start,
+						end: start + 3_600_000
+					});
+					const asAdmin = (i: number, event: StoredEvent) =>
+						projectEvent(event, { level: 'admin', userId: sessions[i].userId });
+					const opened = (entry: ApiEntry) =>
+						openDraft(entryFormValues(entry, zone), entry.version!);
+					const first = { ...created, version: created.revision } as unknown as ApiEntry;
+					const drafts: EntryDraft[] = [opened(first), opened(first)];
+					const inbox: ApiEntry[][] = [[], []];
+					for (const s of steps) {
+						heard = [];
+						const i = s.admin;
+						if (s.kind === 'type') {
+							const draft = drafts[i];
+							drafts[i] = {
+								...draft,
+								values: { ...draft.values, [s.field]: valuesOf[s.field][s.value] }
+							};
+						} else if (s.kind === 'deliver') {
+							const next = inbox[i].shift();
+							if (next) {
+								const before = drafts[i];
+								const after = mergeDraft(before, entryFormValues(next, zone), next.version!);
+								// What the person typed (a value away from the one they last saw) stays.
+								for (const field of fields) {
+									if (before.values[field] !== before.base[field]) {
+										expect(after.values[field]).toBe(before.values[field]);
+									}
 								}
+								drafts[i] = after;
 							}
-							drafts[i] = after;
-						}
-					} else if (s.kind === 'keep') {
-						drafts[i] = keepMine(drafts[i]);
-					} else if (s.kind === 'take') {
-						drafts[i] = takeTheirs(drafts[i], drafts[i].conflicts as EntryFormField[]);
-					} else {
-						const draft = drafts[i];
-						const server = findEntry(getDb(), created.id)!;
-						const patch = {
-							title: draft.values.title,
-							description: draft.values.description,
-							crewNotes: draft.values.crewNotes,
-							visibility: draft.values.visibility as Visibility
-						};
-						try {
-							const saved = updateEntry(sessions[i], created.id, patch, [saveVersion(draft)]);
-							// Accepted: every value it replaced was the one its admin's form showed.
-							for (const field of fields) {
-								expect(draft.base[field], field).toBe(String(server[field]));
+						} else if (s.kind === 'keep') {
+							drafts[i] = keepMine(drafts[i]);
+						} else if (s.kind === 'take') {
+							drafts[i] = takeTheirs(drafts[i], drafts[i].conflicts as EntryFormField[]);
+						} else {
+							const draft = drafts[i];
+							const server = findEntry(getDb(), created.id)!;
+							const patch = {
+								title: draft.values.title,
+								description: draft.values.description,
+								crewNotes: draft.values.crewNotes,
+								visibility: draft.values.visibility as Visibility
+							};
+							try {
+								const saved = await updateEntry(sessions[i], created.id, patch, [
+									saveVersion(draft)
+								]);
+								// Accepted: every value it replaced was the one its admin's form showed.
+								for (const field of fields) {
+									expect(draft.base[field], field).toBe(String(server[field]));
+								}
+								drafts[i] = openDraft(entryFormValues(toApi(saved), zone), saved.revision);
+							} catch (error) {
+								if (!(error instanceof StaleVersion)) throw error;
+								expect(findEntry(getDb(), created.id)!.revision).toBe(server.revision);
+								const current = error.current as ApiEntry;
+								// Half the time as the page with JavaScript (its own draft), half as the
+								// form without (what it was opened with is lost: every difference is told).
+								drafts[i] =
+									current.version! % 2
+										? refusedDraft(draft, entryFormValues(current, zone), current.version!)
+										: conflictDraft(draft.values, entryFormValues(current, zone), current.version!);
 							}
-							drafts[i] = openDraft(entryFormValues(toApi(saved), zone), saved.revision);
-						} catch (error) {
-							if (!(error instanceof StaleVersion)) throw error;
-							expect(findEntry(getDb(), created.id)!.revision).toBe(server.revision);
-							const current = error.current as ApiEntry;
-							// Half the time as the page with JavaScript (its own draft), half as the
-							// form without (what it was opened with is lost: every difference is told).
-							drafts[i] =
-								current.version! % 2
-									? refusedDraft(draft, entryFormValues(current, zone), current.version!)
-									: conflictDraft(draft.values, entryFormValues(current, zone), current.version!);
 						}
-					}
-					for (const event of heard) {
-						for (const j of [0, 1]) {
-							const seen = asAdmin(j, event);
-							if (seen?.type === 'entry-update') inbox[j].push(seen.data);
+						for (const event of heard) {
+							for (const j of [0, 1]) {
+								const seen = asAdmin(j, event);
+								if (seen?.type === 'entry-update') inbox[j].push(seen.data);
+							}
 						}
 					}
 				}
-			}),
+			),
 			{ numRuns: 150 }
 		);
 		// A few seconds alone, more on a loaded machine: the default 5 s is not what it tests.
 	}, 60_000);
 });
 
-function toApi(entry: ReturnType<typeof updateEntry>): ApiEntry {
+function toApi(entry: Awaited<ReturnType<typeof updateEntry>>): ApiEntry {
 	return { ...entry, version: entry.revision } as unknown as ApiEntry;
 }

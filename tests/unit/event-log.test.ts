@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { appendEvent, change, type Change } from '$lib/server/events/change';
 import {
 	readEventPage,
 	readLastEventId,
 	pruneEvents,
 	readOldestEventId
-} from '$lib/server/events/log';
+} from '$lib/server/storage/sqlite/event-log';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 
 const user = (name: string) => ({
@@ -28,8 +28,8 @@ beforeEach(() => {
 afterEach(() => stop());
 
 describe('the event log', () => {
-	it('a change and its events commit together, then the events are announced in id order', () => {
-		change((tx) => {
+	it('a change and its events commit together, then the events are announced in id order', async () => {
+		await change((tx) => {
 			appendEvent(tx, { type: 'user-update', data: user('a') });
 			appendEvent(tx, { type: 'user-update', data: user('b') });
 			// Nothing is announced before the commit.
@@ -42,20 +42,20 @@ describe('the event log', () => {
 		]);
 	});
 
-	it('a change that fails leaves no event and announces nothing', () => {
-		expect(() =>
+	it('a change that fails leaves no event and announces nothing', async () => {
+		await expect(
 			change((tx) => {
 				appendEvent(tx, { type: 'user-update', data: user('lost') });
 				throw new Error('the change failed');
 			})
-		).toThrow('the change failed');
+		).rejects.toThrow('the change failed');
 		expect(heard).toEqual([]);
 		expect(readLastEventId(getDb())).toBe(0);
 	});
 
-	it('appendEvent is only callable inside the transaction of its change', () => {
+	it('appendEvent is only callable inside the transaction of its change', async () => {
 		let escaped: Change | undefined;
-		change((tx) => {
+		await change((tx) => {
 			escaped = tx;
 		});
 		expect(() => appendEvent(escaped!, { type: 'user-delete', data: { id: 'x' } })).toThrow(
@@ -63,8 +63,8 @@ describe('the event log', () => {
 		);
 	});
 
-	it('the head survives pruning, and the oldest kept id tells what replay can still give', () => {
-		change((tx) => {
+	it('the head survives pruning, and the oldest kept id tells what replay can still give', async () => {
+		await change((tx) => {
 			for (const name of ['a', 'b', 'c'])
 				appendEvent(tx, { type: 'user-update', data: user(name) });
 		});

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '$lib/server/db/migrations';
-import { openDatabase } from '$lib/server/db/open';
+import { migrate } from '$lib/server/storage/sqlite/migrations';
+import { openDatabase } from '$lib/server/storage/sqlite/open';
 import { feedResponse, stampFeed } from '$lib/server/feeds/feed-response';
 
 /*

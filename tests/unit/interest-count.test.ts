@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessLevel, ApiEntry } from '$lib/api';
 import { applyEntryEvent } from '$lib/client/stores/entries';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import type { ServerEntry } from '$lib/server/schedule/server-entry';
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserType, Visibility } from '$lib/api';
 import { applyInterestEvent } from '$lib/client/stores/interests';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { setInterest, visibleInterestIds } from '$lib/server/interests/interests';
 import { Refusal } from '$lib/server/refusal';
@@ -57,14 +57,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 let heard: StoredEvent[] = [];
 let stop = () => {};
-beforeAll(() => {
+beforeAll(async () => {
 	closeDb();
 	stop = subscribeEvents((event) => heard.push(event));
 	for (const [i, person] of people.entries()) {
-		person.session = change((tx) => {
+		person.session = await change(async (tx) => {
 			const id = generateUserId();
 			insertUser(tx.db, { id, name: `P${i}`, type: person.type, createdAt: 1, lastSeenAt: 1 }, 'x');
-			return createSession(tx, { userId: id, userAgent: 'model' }).session;
+			return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 		});
 	}
 });
@@ -74,70 +74,77 @@ afterAll(() => {
 });
 
 describe('interests as a model', () => {
-	it('marks follow what each user may see; stores, lists and counts stay exact', () => {
-		fc.assert(
-			fc.property(fc.array(step, { minLength: 1, maxLength: 30, size: 'max' }), (steps) => {
-				const db = getDb();
-				for (const { id } of visibleEntries(db, 'admin')) deleteEntry(people[0].session!, id);
-				const marks = people.map(() => new Set<string>());
-				const stores: string[][] = people.map(() => []);
-				for (const s of steps) {
-					heard = [];
-					const entries = visibleEntries(db, 'admin');
-					const target = entries.length
-						? entries[('entry' in s ? s.entry : 0) % entries.length]
-						: null;
-					if (s.kind === 'create') {
-						createEntry(people[0].session!, {
-							title: 'e',
-							start: base,
-							end: base + 1,
-							visibility: s.visibility
-						});
-					} else if (target && s.kind === 'visibility') {
-						updateEntry(people[0].session!, target.id, { visibility: s.visibility });
-					} else if (target && s.kind === 'delete') {
-						deleteEntry(people[0].session!, target.id);
-						for (const set of marks) set.delete(target.id);
-					} else if (target && s.kind === 'mark') {
-						const person = people[s.user];
-						const may = mayView(target.visibility, person.type);
-						let status = 200;
-						try {
-							setInterest(person.session!, target.id, s.on);
-						} catch (error) {
-							if (!(error instanceof Refusal)) throw error;
-							status = error.status;
-						}
-						expect(status).toBe(may ? 200 : 404);
-						if (may) {
-							if (s.on) marks[s.user].add(target.id);
-							else marks[s.user].delete(target.id);
-						}
-					}
-					const now = visibleEntries(db, 'admin');
-					for (const [i, person] of people.entries()) {
-						for (const event of heard) {
-							const seen = projectEvent(event, {
-								level: person.type,
-								userId: person.session!.userId
+	it('marks follow what each user may see; stores, lists and counts stay exact', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(step, { minLength: 1, maxLength: 30, size: 'max' }),
+				async (steps) => {
+					const db = getDb();
+					for (const { id } of visibleEntries(db, 'admin'))
+						await deleteEntry(people[0].session!, id);
+					const marks = people.map(() => new Set<string>());
+					const stores: string[][] = people.map(() => []);
+					for (const s of steps) {
+						heard = [];
+						const entries = visibleEntries(db, 'admin');
+						const target = entries.length
+							? entries[('entry' in s ? s.entry : 0) % entries.length]
+							: null;
+						if (s.kind === 'create') {
+							await createEntry(people[0].session!, {
+								title: 'e',
+								start: base,
+								end: base + 1,
+								visibility: s.visibility
 							});
-							if (seen?.type === 'interest-update') stores[i] = applyInterestEvent(stores[i], seen);
+						} else if (target && s.kind === 'visibility') {
+							await updateEntry(people[0].session!, target.id, { visibility: s.visibility });
+						} else if (target && s.kind === 'delete') {
+							await deleteEntry(people[0].session!, target.id);
+							for (const set of marks) set.delete(target.id);
+						} else if (target && s.kind === 'mark') {
+							const person = people[s.user];
+							const may = mayView(target.visibility, person.type);
+							let status = 200;
+							try {
+								await setInterest(person.session!, target.id, s.on);
+							} catch (error) {
+								if (!(error instanceof Refusal)) throw error;
+								status = error.status;
+							}
+							expect(status).toBe(may ? 200 : 404);
+							if (may) {
+								if (s.on) marks[s.user].add(target.id);
+								else marks[s.user].delete(target.id);
+							}
 						}
-						const seeable = now.filter((e) => mayView(e.visibility, person.type)).map((e) => e.id);
-						expect(new Set(visibleInterestIds(db, person.session!.userId, person.type))).toEqual(
-							new Set([...marks[i]].filter((id) => seeable.includes(id)))
-						);
-						// The store follows marks; a deleted entry's id may linger, shown nowhere.
-						expect(new Set(stores[i].filter((id) => now.some((e) => e.id === id)))).toEqual(
-							new Set([...marks[i]].filter((id) => now.some((e) => e.id === id)))
-						);
-					}
-					for (const entry of now) {
-						expect(entry.interestedCount).toBe(marks.filter((set) => set.has(entry.id)).length);
+						const now = visibleEntries(db, 'admin');
+						for (const [i, person] of people.entries()) {
+							for (const event of heard) {
+								const seen = projectEvent(event, {
+									level: person.type,
+									userId: person.session!.userId
+								});
+								if (seen?.type === 'interest-update')
+									stores[i] = applyInterestEvent(stores[i], seen);
+							}
+							const seeable = now
+								.filter((e) => mayView(e.visibility, person.type))
+								.map((e) => e.id);
+							expect(new Set(visibleInterestIds(db, person.session!.userId, person.type))).toEqual(
+								new Set([...marks[i]].filter((id) => seeable.includes(id)))
+							);
+							// The store follows marks; a deleted entry's id may linger, shown nowhere.
+							expect(new Set(stores[i].filter((id) => now.some((e) => e.id === id)))).toEqual(
+								new Set([...marks[i]].filter((id) => now.some((e) => e.id === id)))
+							);
+						}
+						for (const entry of now) {
+							expect(entry.interestedCount).toBe(marks.filter((set) => set.has(entry.id)).length);
+						}
 					}
 				}
-			}),
+			),
 			{ numRuns: 100 }
 		);
 		// A few seconds alone, more on a loaded machine: the default 5 s is not what it tests.

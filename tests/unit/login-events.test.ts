@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOtherOwnSessions, endOwnSession } from '$lib/server/auth/own-sessions';
 import { checkSessionToken } from '$lib/server/auth/session-check';
-import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
+import type { SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '$lib/server/db';
-import { migrate, migrations } from '$lib/server/db/migrations';
+import { closeDb, getDb } from '../helpers/storage';
+import { migrate, migrations } from '$lib/server/storage/sqlite/migrations';
+import type { ServerSession } from '$lib/server/types';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { fromEventRow, type EventRow } from '$lib/server/events/stored-event';
 import { registerUser } from '$lib/server/users/register';
@@ -67,7 +69,7 @@ describe('personal events of logins', () => {
 		const sizes: number[] = [];
 		for (let i = 0; i < 10; i++) {
 			const before = lastEventId();
-			const { session } = startSession(user.id, userAgent);
+			const { session } = await startSession(user.id, userAgent);
 			const events = eventsAfter(before);
 			expect(events).toEqual([
 				expect.objectContaining({
@@ -93,7 +95,7 @@ describe('personal events of logins', () => {
 		const user = await registerUser({ name: `many-${Date.now()}`, password: 'password1' });
 		const before = databaseBytes();
 		const start = Date.now();
-		for (let i = 0; i < 3000; i++) startSession(user.id, userAgent, start + i);
+		for (let i = 0; i < 3000; i++) await startSession(user.id, userAgent, start + i);
 		const grown = databaseBytes() - before;
 		console.log(
 			`3,000 logins by one user (user agent ${userAgent.length} characters): the database grew ` +
@@ -116,16 +118,16 @@ describe('the cap on live logins', () => {
 		try {
 			const user = await registerUser({ name: 'capped', password: 'password1' });
 			const t = Date.now();
-			const first = startSession(user.id, 'first', t);
-			const second = startSession(user.id, 'second', t + 1);
-			startSession(user.id, 'third', t + 2);
+			const first = await startSession(user.id, 'first', t);
+			const second = await startSession(user.id, 'second', t + 1);
+			await startSession(user.id, 'third', t + 2);
 			// The first login was used since: the second is now the least recently used.
 			getDb()
 				.prepare('UPDATE session SET last_seen_at = ? WHERE id = ?')
 				.run(t + 3, first.session.id);
 			expect(ended).toEqual([]);
 			const before = lastEventId();
-			const fourth = startSession(user.id, 'fourth', t + 4);
+			const fourth = await startSession(user.id, 'fourth', t + 4);
 
 			const families = getDb()
 				.prepare('SELECT family FROM session WHERE user_id = ? ORDER BY created_at')
@@ -152,14 +154,16 @@ describe('every ending of a login tells the sessions list with one small event',
 	it('ending one login, and every other login, deletes each from the list', async () => {
 		useDatabase({ DATABASE_PATH: ':memory:', SESSION_MAX_LOGINS_PER_USER: '20' });
 		const user = await registerUser({ name: 'ender', password: 'password1' });
-		const [a, b, c, d] = [1, 2, 3, 4].map(() => startSession(user.id, 'x').session);
+		const logins: ServerSession[] = [];
+		for (let i = 0; i < 4; i++) logins.push((await startSession(user.id, 'x')).session);
+		const [a, b, c, d] = logins;
 		let before = lastEventId();
-		endOwnSession(a, b.family);
+		await endOwnSession(a, b.family);
 		expect(types(eventsAfter(before))).toEqual([
 			['session-delete', { userId: user.id, id: b.family }]
 		]);
 		before = lastEventId();
-		endOtherOwnSessions(a);
+		await endOtherOwnSessions(a);
 		expect(types(eventsAfter(before)).sort()).toEqual(
 			[
 				['session-delete', { userId: user.id, id: c.family }],
@@ -172,16 +176,24 @@ describe('every ending of a login tells the sessions list with one small event',
 		useDatabase({ DATABASE_PATH: ':memory:', SESSION_MAX_LOGINS_PER_USER: '20' });
 		const { SESSION_ROTATE_SECONDS: rotate, SESSION_GRACE_SECONDS: grace } = getConfig();
 		const user = await registerUser({ name: 'robbed', password: 'password1' });
-		const { token, session } = startSession(user.id, 'owner');
+		const { token, session } = await startSession(user.id, 'owner');
 		const at = session.createdAt + rotate * 1000;
 		let before = lastEventId();
-		const rotated = checkSessionToken(token, { userAgent: 'owner', mayRotate: true, now: at });
-		checkSessionToken(rotated.newToken!, { userAgent: 'owner', mayRotate: true, now: at + 10 });
+		const rotated = await checkSessionToken(token, {
+			userAgent: 'owner',
+			mayRotate: true,
+			now: at
+		});
+		await checkSessionToken(rotated.newToken!, {
+			userAgent: 'owner',
+			mayRotate: true,
+			now: at + 10
+		});
 		expect(eventsAfter(before)).toEqual([]);
 
 		before = lastEventId();
 		const later = at + grace * 1000;
-		checkSessionToken(token, { userAgent: 'thief', mayRotate: true, now: later });
+		await checkSessionToken(token, { userAgent: 'thief', mayRotate: true, now: later });
 		expect(types(eventsAfter(before))).toEqual([
 			['session-delete', { userId: user.id, id: session.family }],
 			[
@@ -201,7 +213,7 @@ describe('every ending of a login tells the sessions list with one small event',
 });
 
 describe('migration 2', () => {
-	it('deletes the old whole-list sessions events and keeps every other event', () => {
+	it('deletes the old whole-list sessions events and keeps every other event', async () => {
 		const db = new Database(':memory:');
 		migrate(db, migrations.slice(0, 1));
 		const insert = db.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, 1)');

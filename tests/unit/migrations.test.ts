@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '$lib/server/db/open';
-import { migrate, migrations } from '$lib/server/db/migrations';
+import { openDatabase } from '$lib/server/storage/sqlite/open';
+import { migrate, migrations } from '$lib/server/storage/sqlite/migrations';
 
 const dirs: string[] = [];
 afterEach(() => {

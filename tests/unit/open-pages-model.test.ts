@@ -5,14 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, ApiEvent, UserType, Visibility } from '$lib/api';
 import { createEntriesStore } from '$lib/client/stores/entries';
 import { createInterestsStore } from '$lib/client/stores/interests';
-import { onSessionEnded } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { pruneEvents, readLastEventId, readOldestEventId } from '$lib/server/events/log';
+import { storage } from '$lib/server/storage';
+import {
+	pruneEvents,
+	readLastEventId,
+	readOldestEventId
+} from '$lib/server/storage/sqlite/event-log';
 import { setInterest, visibleInterestIds } from '$lib/server/interests/interests';
-import { readSnapshot } from '$lib/server/load';
 import { Refusal } from '$lib/server/refusal';
 import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
@@ -88,7 +92,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 let users: string[] = [];
 let sessions: ServerSession[] = [];
 const registry = new StreamRegistry();
-const replays = new Replays(getDb);
+const replays = new Replays(storage, () => fanOut.heard);
 const fanOut = createFanOut(registry);
 const stops: (() => void)[] = [];
 /** Writes handed to a stand-in socket whose callback has not run yet. */
@@ -144,10 +148,17 @@ class Page {
 		this.drop();
 		const level = this.currentLevel();
 		const userId = this.userId;
-		const { lastEventId, data } = readSnapshot(() => ({
-			entries: visibleEntries(getDb(), level),
-			marks: userId ? visibleInterestIds(getDb(), userId, level) : []
-		}));
+		// As a page's load reads: the head, then its entities, in one read transaction.
+		const db = getDb();
+		const { lastEventId, data } = db
+			.transaction(() => ({
+				lastEventId: readLastEventId(db),
+				data: {
+					entries: visibleEntries(db, level),
+					marks: userId ? visibleInterestIds(db, userId, level) : []
+				}
+			}))
+			.deferred();
 		this.level = level;
 		this.entries.fill(data.entries, lastEventId);
 		if (userId) this.interests.fill(data.marks, lastEventId);
@@ -248,7 +259,7 @@ async function settle(pages: Page[]): Promise<void> {
 	throw new Error('the streams never caught up');
 }
 
-beforeAll(() => {
+beforeAll(async () => {
 	closeDb();
 	stops.push(subscribeEvents((event) => fanOut.publish(event)));
 	// The server closes the streams of a session that stops being the right key (4001).
@@ -263,20 +274,26 @@ beforeAll(() => {
 			}
 		})
 	);
-	users = types.map((type, i) =>
-		change((tx) => {
-			const id = generateUserId();
-			insertUser(tx.db, { id, name: `M${i}`, type, createdAt: 1, lastSeenAt: 1 }, 'x');
-			return id;
-		})
-	);
+	users = [];
+	for (const [i, type] of types.entries()) {
+		users.push(
+			await change((tx) => {
+				const id = generateUserId();
+				insertUser(tx.db, { id, name: `M${i}`, type, createdAt: 1, lastSeenAt: 1 }, 'x');
+				return id;
+			})
+		);
+	}
 });
 
 /** Fresh logins for every run: a long run of runs outlasts the unit tests' idle time. */
-function logInEveryone(): void {
-	sessions = users.map((userId) =>
-		change((tx) => createSession(tx, { userId, userAgent: 'model' }).session)
-	);
+async function logInEveryone(): Promise<void> {
+	sessions = [];
+	for (const userId of users) {
+		sessions.push(
+			await change(async (tx) => (await createSession(tx, { userId, userAgent: 'model' })).session)
+		);
+	}
 }
 afterAll(() => {
 	for (const stop of stops) stop();
@@ -286,30 +303,35 @@ afterAll(() => {
 let pages: Page[] = [];
 let edits = 0;
 
-function run(s: Step): void {
+async function run(s: Step): Promise<void> {
 	const admin = sessions[0];
 	const db = getDb();
 	const all = visibleEntries(db, 'admin');
 	const target = all.length && 'entry' in s ? all[s.entry % all.length].id : null;
 	switch (s.kind) {
 		case 'create':
-			createEntry(admin, { title: 'e', start: base, end: base + 60_000, visibility: s.visibility });
+			await createEntry(admin, {
+				title: 'e',
+				start: base,
+				end: base + 60_000,
+				visibility: s.visibility
+			});
 			return;
 		case 'visibility':
-			if (target) updateEntry(admin, target, { visibility: s.visibility });
+			if (target) await updateEntry(admin, target, { visibility: s.visibility });
 			return;
 		case 'edit':
-			if (target) updateEntry(admin, target, { title: `e${++edits}` });
+			if (target) await updateEntry(admin, target, { title: `e${++edits}` });
 			return;
 		case 'delete':
-			if (target) deleteEntry(admin, target);
+			if (target) await deleteEntry(admin, target);
 			return;
 		case 'mark':
 			// A mark on an entry the user may not see is refused (404): nothing changes.
-			if (target) refusedOrDone(() => setInterest(sessions[s.user], target, s.on));
+			if (target) await refusedOrDone(() => setInterest(sessions[s.user], target, s.on));
 			return;
 		case 'type':
-			changeUser(admin, sessions[s.user].userId, { type: s.type });
+			await changeUser(admin, sessions[s.user].userId, { type: s.type });
 			return;
 		case 'drop':
 			pages[s.page].drop();
@@ -326,9 +348,9 @@ function run(s: Step): void {
 	}
 }
 
-function refusedOrDone(act: () => void): void {
+async function refusedOrDone(act: () => Promise<unknown>): Promise<void> {
 	try {
-		act();
+		await act();
 	} catch (error) {
 		if (!(error instanceof Refusal)) throw error;
 	}
@@ -348,18 +370,18 @@ describe('open pages of every level, as a model', () => {
 				fc.array(step, { minLength: 1, maxLength: 50, size: 'max' }),
 				async (steps) => {
 					for (const p of pages) p.drop();
-					logInEveryone();
+					await logInEveryone();
 					const admin = sessions[0];
-					for (const { id } of visibleEntries(getDb(), 'admin')) deleteEntry(admin, id);
+					for (const { id } of visibleEntries(getDb(), 'admin')) await deleteEntry(admin, id);
 					for (const [i, type] of types.entries()) {
-						if (i > 0) changeUser(admin, sessions[i].userId, { type });
+						if (i > 0) await changeUser(admin, sessions[i].userId, { type });
 					}
 					await settle(pages);
 					pages = pageUsers.map((user) => new Page(user));
 					for (const p of pages) p.load();
 					await settle(pages);
 					for (const s of steps) {
-						run(s);
+						await run(s);
 						await settle(pages);
 						for (const [i, p] of pages.entries()) if (p.conn) expectFresh(p, i);
 					}

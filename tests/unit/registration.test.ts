@@ -8,8 +8,8 @@ import {
 	type ApiSettings
 } from '$lib/api';
 import { createSettingsStore } from '$lib/client/stores/settings';
-import { openDatabase } from '$lib/server/db/open';
-import { projectEvent } from '$lib/server/events/projection';
+import { openDatabase } from '$lib/server/storage/sqlite/open';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { defaultSettings, seedDefaultSettings } from '$lib/server/settings/current-settings';
 import { findSettings, saveSettings } from '$lib/server/settings/settings-store';

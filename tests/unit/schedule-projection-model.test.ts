@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, Visibility } from '$lib/api';
 import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb, getDb } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { subscribeEvents } from '$lib/server/events/bus';
-import { projectEvent } from '$lib/server/events/projection';
+import { subscribeEvents } from '../helpers/storage';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { createSession } from '$lib/server/auth/session-start';
 import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
@@ -59,17 +59,17 @@ let admin: ServerSession;
 let heard: StoredEvent[] = [];
 let stop = () => {};
 
-beforeAll(() => {
+beforeAll(async () => {
 	closeDb();
 	stop = subscribeEvents((event) => heard.push(event));
-	admin = change((tx) => {
+	admin = await change(async (tx) => {
 		const id = generateUserId();
 		insertUser(
 			tx.db,
 			{ id, name: 'Model admin', type: 'admin', createdAt: tx.now, lastSeenAt: tx.now },
 			'x'
 		);
-		return createSession(tx, { userId: id, userAgent: 'model' }).session;
+		return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 	});
 });
 afterAll(() => {
@@ -83,11 +83,11 @@ interface Viewer {
 }
 
 describe('visibility transitions, as a model of open pages of every level', () => {
-	it('after every change, each viewer’s live entries equal what its level’s GET /api/entries answers', () => {
-		fc.assert(
-			fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+	it('after every change, each viewer’s live entries equal what its level’s GET /api/entries answers', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
 				const db = getDb();
-				for (const { id } of visibleEntries(db, 'admin')) deleteEntry(admin, id);
+				for (const { id } of visibleEntries(db, 'admin')) await deleteEntry(admin, id);
 				const viewers: Viewer[] = levels.map((level) => ({
 					level,
 					entries: visibleEntries(db, level)
@@ -97,7 +97,7 @@ describe('visibility transitions, as a model of open pages of every level', () =
 					const ids = visibleEntries(db, 'admin').map((e) => e.id);
 					const pick = (n: number) => ids[n % ids.length];
 					if (s.kind === 'create') {
-						createEntry(admin, {
+						await createEntry(admin, {
 							title: 'new',
 							start: base + s.start * 60_000,
 							end: base + (s.start + 30) * 60_000,
@@ -108,9 +108,9 @@ describe('visibility transitions, as a model of open pages of every level', () =
 						viewers[s.viewer] = { level: s.level, entries: visibleEntries(db, s.level) };
 					} else if (ids.length) {
 						if (s.kind === 'visibility')
-							updateEntry(admin, pick(s.entry), { visibility: s.visibility });
-						if (s.kind === 'edit') updateEntry(admin, pick(s.entry), { title: s.title });
-						if (s.kind === 'delete') deleteEntry(admin, pick(s.entry));
+							await updateEntry(admin, pick(s.entry), { visibility: s.visibility });
+						if (s.kind === 'edit') await updateEntry(admin, pick(s.entry), { title: s.title });
+						if (s.kind === 'delete') await deleteEntry(admin, pick(s.entry));
 					}
 					for (const viewer of viewers) {
 						for (const event of heard) {

@@ -8,7 +8,7 @@ import { formatTime, fromLocalInput, localDate, toLocalInput } from '$lib/schedu
 import { toApiEntry } from '$lib/server/schedule/api-entry';
 import type { ServerEntry } from '$lib/server/schedule/server-entry';
 import { mayView, visibleTo } from '$lib/server/schedule/visibility';
-import { projectEntryUpdate } from '$lib/server/events/projection';
+import { projectEntryUpdate } from '$lib/server/stream/projection';
 
 const levels: AccessLevel[] = ['public', 'regular', 'crew', 'admin'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pruneSecurityRecords } from '$lib/server/auth/security-records';
-import { openDatabase } from '$lib/server/db/open';
+import { openDatabase } from '$lib/server/storage/sqlite/open';
 
 describe('security records', () => {
 	it('are pruned once older than the retention period, newer ones kept', () => {

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneEndedSessions } from '$lib/server/auth/ended-session-store';
 import { endOwnSession, listSecurityRecords } from '$lib/server/auth/own-sessions';
 import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
-import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
+import type { SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb, getDb } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { updateAccount } from '$lib/server/users/account';
 import { removeUser } from '$lib/server/users/admin';
@@ -40,14 +41,14 @@ async function twoLogins() {
 describe('an ended session tells why on the next request, until it would have expired', () => {
 	it('a session ended from another session is told it was ended elsewhere', async () => {
 		const { here, there } = await twoLogins();
-		endOwnSession(here.session, there.session.family);
-		expect(check(there.token)).toEqual({
+		await endOwnSession(here.session, there.session.family);
+		expect(await check(there.token)).toEqual({
 			session: null,
 			user: null,
 			notice: 'session-ended-elsewhere'
 		});
 		expect(ended).toContainEqual({ family: there.session.family, reason: 'revoked' });
-		expect(check(here.token).session).not.toBeNull();
+		expect((await check(here.token)).session).not.toBeNull();
 	});
 
 	it('a session ended by a password change is told so, and its stream closes revoked', async () => {
@@ -57,25 +58,25 @@ describe('an ended session tells why on the next request, until it would have ex
 			{ password: 'password2', currentPassword: 'password1' },
 			'here'
 		);
-		expect(noticeOf(check(there.token))).toBe('password-changed');
-		expect(noticeOf(check(here.token))).toBe('password-changed');
-		expect(check(login!.token).session).not.toBeNull();
+		expect(noticeOf(await check(there.token))).toBe('password-changed');
+		expect(noticeOf(await check(here.token))).toBe('password-changed');
+		expect((await check(login!.token)).session).not.toBeNull();
 		expect(ended).toContainEqual({ family: there.session.family, reason: 'revoked' });
 	});
 
 	it('a session whose user was deleted is told so, though its rows went with the user', async () => {
 		const { user, there } = await twoLogins();
-		change((tx) => removeUser(tx, user.id));
+		await change(async (tx) => removeUser(tx, user.id));
 		expect(
 			getDb().prepare('SELECT COUNT(*) FROM session WHERE user_id = ?').pluck().get(user.id)
 		).toBe(0);
-		expect(check(there.token)).toMatchObject({ session: null, notice: 'user-deleted' });
+		expect(await check(there.token)).toMatchObject({ session: null, notice: 'user-deleted' });
 	});
 
 	it('a logout by the person needs no notice', async () => {
 		const { here } = await twoLogins();
-		endOwnSession(here.session, here.session.family);
-		const answer = check(here.token);
+		await endOwnSession(here.session, here.session.family);
+		const answer = await check(here.token);
 		expect(answer.session).toBeNull();
 		expect(noticeOf(answer)).toBeUndefined();
 	});
@@ -83,11 +84,11 @@ describe('an ended session tells why on the next request, until it would have ex
 	it('an ended rotated predecessor is never rotated back to life', async () => {
 		const { here } = await twoLogins();
 		const at = here.session.createdAt + rotateMs();
-		const rotated = check(here.token, at);
+		const rotated = await check(here.token, at);
 		expect(rotated.newToken).toBeDefined();
-		endOwnSession(rotated.session!, here.session.family);
+		await endOwnSession(rotated.session!, here.session.family);
 		// The old key past grace: ended like its family, not re-rotated.
-		const back = check(here.token, at + graceMs());
+		const back = await check(here.token, at + graceMs());
 		expect(back.session).toBeNull();
 		expect(back.newToken).toBeUndefined();
 		const live = getDb()
@@ -99,10 +100,10 @@ describe('an ended session tells why on the next request, until it would have ex
 
 	it('the notice stops once the session would have expired, and the sweep deletes the tombstone', async () => {
 		const { here, there } = await twoLogins();
-		endOwnSession(here.session, there.session.family);
+		await endOwnSession(here.session, there.session.family);
 		const expiry = there.session.lastSeenAt + idleMs();
-		expect(noticeOf(check(there.token, expiry - 1))).toBe('session-ended-elsewhere');
-		expect(noticeOf(check(there.token, expiry))).toBeUndefined();
+		expect(noticeOf(await check(there.token, expiry - 1))).toBe('session-ended-elsewhere');
+		expect(noticeOf(await check(there.token, expiry))).toBeUndefined();
 		expect(pruneEndedSessions(getDb(), expiry - 1)).toBe(0);
 		expect(pruneEndedSessions(getDb(), expiry)).toBe(1);
 	});
@@ -113,9 +114,9 @@ describe('the security record of a theft', () => {
 		const user = await registerUser({ name: 'owner', password: 'password1' });
 		const { token, session } = await startSession(user.id, 'Owner browser');
 		const at = session.createdAt + rotateMs();
-		const thiefs = check(token, at, 'Thief browser');
-		check(thiefs.newToken!, at + 1, 'Thief browser');
-		expect(noticeOf(check(token, at + graceMs() + 2, 'Owner browser'))).toBe('session-taken');
+		const thiefs = await check(token, at, 'Thief browser');
+		await check(thiefs.newToken!, at + 1, 'Thief browser');
+		expect(noticeOf(await check(token, at + graceMs() + 2, 'Owner browser'))).toBe('session-taken');
 		expect(listSecurityRecords(getDb(), user.id)).toEqual([
 			{
 				kind: 'session-taken',

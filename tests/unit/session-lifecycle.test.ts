@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSessionToken } from '$lib/server/auth/session-check';
-import { onSessionEnded, type SessionEnd } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
+import type { SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { generateSessionToken, hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb, getDb } from '../helpers/storage';
 import { registerUser } from '$lib/server/users/register';
 
 // Durations come from the unit project's environment (vite.config.ts).
@@ -28,7 +29,7 @@ async function login() {
 }
 
 describe('session keys', () => {
-	it('the token has at least 120 random bits and the key is its SHA-256', () => {
+	it('the token has at least 120 random bits and the key is its SHA-256', async () => {
 		const token = generateSessionToken();
 		expect(Buffer.from(token, 'base64url').length * 8).toBeGreaterThanOrEqual(120);
 		expect(generateSessionToken()).not.toBe(token);
@@ -49,22 +50,24 @@ describe('session keys', () => {
 describe('session validation', () => {
 	it('a fresh session is valid for its user and unknown tokens are not', async () => {
 		const { token, user } = await login();
-		const check = checkSessionToken(token, options(Date.now()));
+		const check = await checkSessionToken(token, options(Date.now()));
 		expect(check.user?.id).toBe(user.id);
 		expect(check.session && 'newToken' in check).toBe(false);
-		expect(checkSessionToken(generateSessionToken(), options(Date.now())).session).toBeNull();
+		expect(
+			(await checkSessionToken(generateSessionToken(), options(Date.now()))).session
+		).toBeNull();
 	});
 
 	it('a session past its idle time is refused and removed', async () => {
 		const { token } = await login();
 		const later = Date.now() + getConfig().SESSION_IDLE_SECONDS * 1000 + 1;
-		expect(checkSessionToken(token, options(later)).session).toBeNull();
+		expect((await checkSessionToken(token, options(later))).session).toBeNull();
 		expect(getDb().prepare('SELECT COUNT(*) FROM session').pluck().get()).toBe(0);
 	});
 
 	it('a due session rotates into a new one of the same family and its streams are told', async () => {
 		const { token, session } = await login();
-		const check = checkSessionToken(token, options(session.createdAt + rotateMs()));
+		const check = await checkSessionToken(token, options(session.createdAt + rotateMs()));
 		if (!check.session) throw new Error('expected a session');
 		expect(check.newToken).toBeDefined();
 		expect(check.session.family).toBe(session.family);
@@ -74,7 +77,7 @@ describe('session validation', () => {
 
 	it('the upgrade path never rotates', async () => {
 		const { token, session } = await login();
-		const check = checkSessionToken(token, options(session.createdAt + rotateMs(), false));
+		const check = await checkSessionToken(token, options(session.createdAt + rotateMs(), false));
 		expect(check.session?.id).toBe(session.id);
 		expect(check.session && 'newToken' in check && check.newToken).toBeFalsy();
 	});
@@ -82,8 +85,8 @@ describe('session validation', () => {
 	it('inside the grace window the old cookie stands for the current session, with no new cookie', async () => {
 		const { token, session } = await login();
 		const at = session.createdAt + rotateMs();
-		const rotated = checkSessionToken(token, options(at));
-		const again = checkSessionToken(token, options(at + graceMs() - 1));
+		const rotated = await checkSessionToken(token, options(at));
+		const again = await checkSessionToken(token, options(at + graceMs() - 1));
 		expect(again.session?.id).toBe(rotated.session?.id);
 		expect(again.session && again.newToken).toBeFalsy();
 	});
@@ -91,12 +94,14 @@ describe('session validation', () => {
 	it('after the grace window, an unreceived successor means a lost response: rotate again, no alarm', async () => {
 		const { token, session } = await login();
 		const at = session.createdAt + rotateMs();
-		const lost = checkSessionToken(token, options(at));
-		const retry = checkSessionToken(token, options(at + graceMs()));
+		const lost = await checkSessionToken(token, options(at));
+		const retry = await checkSessionToken(token, options(at + graceMs()));
 		expect(retry.session).not.toBeNull();
 		expect(retry.newToken).toBeDefined();
 		expect(retry.session?.family).toBe(session.family);
-		expect(checkSessionToken(retry.newToken!, options(at + graceMs())).session).not.toBeNull();
+		expect(
+			(await checkSessionToken(retry.newToken!, options(at + graceMs()))).session
+		).not.toBeNull();
 		expect(ended.filter((end) => end.reason === 'taken')).toEqual([]);
 		// The lost successor was superseded, and its streams told so.
 		expect(ended).toContainEqual({ sessionIds: [lost.session!.id], reason: 'rotated' });
@@ -105,15 +110,15 @@ describe('session validation', () => {
 	it('a successor first presented only when it is itself due still counts as received (theft is caught)', async () => {
 		const { token, session } = await login();
 		const at = session.createdAt + rotateMs();
-		const first = checkSessionToken(token, options(at));
+		const first = await checkSessionToken(token, options(at));
 		// Its browser slept past the successor's own rotation time, then woke and rotated it.
-		const second = checkSessionToken(first.newToken!, options(at + rotateMs()));
+		const second = await checkSessionToken(first.newToken!, options(at + rotateMs()));
 		expect(second.newToken).toBeDefined();
-		const copy = checkSessionToken(token, options(at + rotateMs() + graceMs()));
+		const copy = await checkSessionToken(token, options(at + rotateMs() + graceMs()));
 		expect(copy).toMatchObject({ session: null, notice: 'session-taken' });
-		expect(checkSessionToken(second.newToken!, options(at + rotateMs() + graceMs()))).toMatchObject(
-			{ session: null, notice: 'session-taken' }
-		);
+		expect(
+			await checkSessionToken(second.newToken!, options(at + rotateMs() + graceMs()))
+		).toMatchObject({ session: null, notice: 'session-taken' });
 		const live = getDb()
 			.prepare(
 				'SELECT COUNT(*) FROM session WHERE family = ? AND ended_reason IS NULL AND rotated_at IS NULL'
@@ -126,15 +131,15 @@ describe('session validation', () => {
 	it('a delivered but unused successor replaced by a rotation from the old cookie is a tombstone: its later use is theft', async () => {
 		const { token, session, user } = await login();
 		const at = session.createdAt + rotateMs();
-		const owners = checkSessionToken(token, options(at));
+		const owners = await checkSessionToken(token, options(at));
 		// Someone else presents the old cookie after grace, before the owner used the new one.
-		const thiefs = checkSessionToken(token, options(at + graceMs()));
+		const thiefs = await checkSessionToken(token, options(at + graceMs()));
 		expect(thiefs.newToken).toBeDefined();
 		expect(ended).toContainEqual({ sessionIds: [owners.session!.id], reason: 'rotated' });
 		// The owner comes back with the cookie it was given: two parties held the login.
-		const back = checkSessionToken(owners.newToken!, options(at + graceMs() + 5));
+		const back = await checkSessionToken(owners.newToken!, options(at + graceMs() + 5));
 		expect(back).toMatchObject({ session: null, notice: 'session-taken' });
-		expect(checkSessionToken(thiefs.newToken!, options(at + graceMs() + 6))).toMatchObject({
+		expect(await checkSessionToken(thiefs.newToken!, options(at + graceMs() + 6))).toMatchObject({
 			session: null,
 			notice: 'session-taken'
 		});
@@ -149,11 +154,11 @@ describe('session validation', () => {
 	it('after the grace window, a received successor means theft: the family ends and both cookies tell it', async () => {
 		const { token, session, user } = await login();
 		const at = session.createdAt + rotateMs();
-		const rotated = checkSessionToken(token, options(at));
-		expect(checkSessionToken(rotated.newToken!, options(at + 10)).session).not.toBeNull();
-		const stolen = checkSessionToken(token, options(at + graceMs()));
+		const rotated = await checkSessionToken(token, options(at));
+		expect((await checkSessionToken(rotated.newToken!, options(at + 10))).session).not.toBeNull();
+		const stolen = await checkSessionToken(token, options(at + graceMs()));
 		expect(stolen).toMatchObject({ session: null, notice: 'session-taken' });
-		expect(checkSessionToken(rotated.newToken!, options(at + graceMs() + 1))).toMatchObject({
+		expect(await checkSessionToken(rotated.newToken!, options(at + graceMs() + 1))).toMatchObject({
 			session: null,
 			notice: 'session-taken'
 		});

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { SessionEndReason } from '$lib/api';
 import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
 import { maxReRotations, sessionExpiresAt, shouldTouch } from '$lib/server/auth/session-decision';
-import { onSessionEnded } from '$lib/server/auth/session-ended';
+import { onSessionEnded } from '../helpers/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { findSessionRow, sessionTimes, type SessionRow } from '$lib/server/auth/session-store';
 import { hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb, getDb } from '../helpers/storage';
 import type { StreamConnection } from '$lib/server/stream/connection';
 import { StreamRegistry } from '$lib/server/stream/registry';
 import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/session-deadline';
@@ -117,11 +117,10 @@ class Run {
 			},
 			'not a hash'
 		);
-		this.login();
 	}
 
-	login(): void {
-		const { token, session } = startSession(this.userId, 'owner', this.now);
+	async login(): Promise<void> {
+		const { token, session } = await startSession(this.userId, 'owner', this.now);
 		this.familyCreatedAt.set(session.family, this.now);
 		this.issue(token, session.family, null, 'owner');
 		this.jars.owner = token;
@@ -189,7 +188,7 @@ class Run {
 	}
 
 	/** Presents a party's cookie as a page request (may rotate) or a stream's upgrade (never does). */
-	present(by: Party, token: string, mayRotate: boolean): SessionCheck {
+	async present(by: Party, token: string, mayRotate: boolean): Promise<SessionCheck> {
 		const facts = this.tokens.get(token)!;
 		const alive = this.certainlyAlive(token);
 		const { graceMs } = times();
@@ -205,7 +204,7 @@ class Run {
 		// Once a key's re-rotations are spent, the server cannot tell its owner's lost responses
 		// from a copy: "taken" may then come although only the owner used it.
 		const spentBefore = afterGrace && this.reRotationsSpent(token);
-		const check = checkSessionToken(token, { userAgent: by, mayRotate, now: this.now });
+		const check = await checkSessionToken(token, { userAgent: by, mayRotate, now: this.now });
 		const notice = check.session ? undefined : check.notice;
 		// A key refused as expired or unknown reached nothing; any other answer means it was used.
 		if (check.session || notice) facts.presentedBy.add(by);
@@ -248,7 +247,7 @@ class Run {
 		return `#${[...this.tokens.keys()].indexOf(token)}`;
 	}
 
-	step(action: Action): void {
+	async step(action: Action): Promise<void> {
 		switch (action.kind) {
 			case 'wait':
 				this.now += action.ms;
@@ -265,18 +264,18 @@ class Run {
 				for (let i = 0; i < action.times; i++) {
 					this.now += action.gapMs;
 					this.fireStreamTimers();
-					this.present(action.party, token, true);
+					await this.present(action.party, token, true);
 					this.checkInvariants();
 				}
 				return;
 			}
 			case 'login':
-				if (!this.jars.owner) this.login();
+				if (!this.jars.owner) await this.login();
 				return;
 			case 'stream': {
 				const token = this.jars[action.party];
 				if (!token) return;
-				const check = this.present(action.party, token, false);
+				const check = await this.present(action.party, token, false);
 				if (check.session) this.openStream(action.party, check.session);
 				this.fireStreamTimers();
 				return;
@@ -285,7 +284,9 @@ class Run {
 				const token = this.jars[action.party];
 				if (!token) return;
 				// The tabs' requests reach the server together and are decided one after another.
-				const answers = action.lost.map(() => this.present(action.party, token, true));
+				const answers: SessionCheck[] = [];
+				for (let i = 0; i < action.lost.length; i++)
+					answers.push(await this.present(action.party, token, true));
 				answers.forEach((answer, i) => {
 					if (action.lost[i]) return;
 					if (answer.newToken) this.jars[action.party] = answer.newToken;
@@ -434,13 +435,14 @@ describe('the session rules hold for any sequence of tabs, lost responses, thiev
 	});
 	afterAll(() => stopListening());
 
-	it(`${runs} generated sequences`, { timeout: 120_000 }, () => {
-		fc.assert(
-			fc.property(fc.array(action, { minLength: 1, maxLength: 30 }), (actions) => {
+	it(`${runs} generated sequences`, { timeout: 120_000 }, async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 30 }), async (actions) => {
 				const run = (current = new Run());
 				try {
+					await run.login();
 					for (const next of actions) {
-						run.step(next);
+						await run.step(next);
 						run.checkInvariants();
 					}
 				} catch (error) {

@@ -13,7 +13,7 @@ import {
 	freePlaces,
 	overlaps
 } from '$lib/schedule/shift-rules';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import type { ServerEntry } from '$lib/server/schedule/server-entry';
 

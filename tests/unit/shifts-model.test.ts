@@ -4,10 +4,10 @@ import type { ApiShift, UserType } from '$lib/api';
 import { applyShiftEvent } from '$lib/client/stores/shifts';
 import { compareShifts, decideLeave, decideSignup, overlaps } from '$lib/schedule/shift-rules';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
-import { projectEvent } from '$lib/server/events/projection';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { Refusal } from '$lib/server/refusal';
 import {
@@ -94,19 +94,20 @@ let crewSessions: ServerSession[] = [];
 let heard: StoredEvent[] = [];
 let stop = () => {};
 
-function addUser(name: string, type: UserType): ServerSession {
-	return change((tx) => {
+async function addUser(name: string, type: UserType): Promise<ServerSession> {
+	return await change(async (tx) => {
 		const id = generateUserId();
 		insertUser(tx.db, { id, name, type, createdAt: tx.now, lastSeenAt: tx.now }, 'x');
-		return createSession(tx, { userId: id, userAgent: 'model' }).session;
+		return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 	});
 }
 
-beforeAll(() => {
+beforeAll(async () => {
 	closeDb();
 	stop = subscribeEvents((event) => heard.push(event));
-	admin = addUser('Model admin', 'admin');
-	crewSessions = Array.from({ length: crewCount }, (_, i) => addUser(`Crew ${i}`, 'crew'));
+	admin = await addUser('Model admin', 'admin');
+	crewSessions = [];
+	for (let i = 0; i < crewCount; i++) crewSessions.push(await addUser(`Crew ${i}`, 'crew'));
 });
 afterAll(() => {
 	stop();
@@ -114,9 +115,9 @@ afterAll(() => {
 });
 
 /** The status a use case answered: 200 when it did not refuse. */
-function statusOf(act: () => unknown): number {
+async function statusOf(act: () => unknown): Promise<number> {
 	try {
-		act();
+		await act();
 		return 200;
 	} catch (error) {
 		if (error instanceof Refusal) return error.status;
@@ -186,12 +187,12 @@ function expected(model: Model, step: Step, ids: string[], now: number): number 
 	}
 }
 
-function act(step: Step, ids: string[]): number {
+async function act(step: Step, ids: string[]): Promise<number> {
 	const id = 'shift' in step ? ids[step.shift % ids.length] : '';
 	const actor = 'crew' in step ? crewSessions[step.crew] : admin;
 	switch (step.kind) {
 		case 'create':
-			createShift(admin, {
+			await createShift(admin, {
 				role: 'duty',
 				start: base + step.start * hour,
 				end: base + (step.start + step.length) * hour,
@@ -199,26 +200,26 @@ function act(step: Step, ids: string[]): number {
 			});
 			return 201;
 		case 'take':
-			return statusOf(() => takeShift(actor, id));
+			return await statusOf(() => takeShift(actor, id));
 		case 'leave':
-			return statusOf(() => leaveShift(actor, id));
+			return await statusOf(() => leaveShift(actor, id));
 		case 'assign':
-			return statusOf(() => assignCrew(admin, id, actor.userId));
+			return await statusOf(() => assignCrew(admin, id, actor.userId));
 		case 'unassign':
-			return statusOf(() => unassignCrew(admin, id, actor.userId));
+			return await statusOf(() => unassignCrew(admin, id, actor.userId));
 		case 'needed':
-			return statusOf(() => updateShift(admin, id, { needed: step.needed }));
+			return await statusOf(() => updateShift(admin, id, { needed: step.needed }));
 		case 'move': {
 			const shift = visibleShifts(getDb(), 'admin').find((s) => s.id === id)!;
 			const start = base + step.start * hour;
-			return statusOf(() =>
+			return await statusOf(() =>
 				updateShift(admin, id, { start, end: start + shift.end - shift.start })
 			);
 		}
 		case 'delete':
-			return statusOf(() => deleteShift(admin, id));
+			return await statusOf(() => deleteShift(admin, id));
 		case 'retype':
-			return statusOf(() =>
+			return await statusOf(() =>
 				changeUser(admin, actor.userId, { type: step.type, removeFromShifts: step.confirm })
 			);
 	}
@@ -245,15 +246,15 @@ function doubleBooked(): unknown[] {
 		.all();
 }
 
-function reset(): Model {
+async function reset(): Promise<Model> {
 	const db = getDb();
-	for (const { id } of visibleShifts(db, 'admin')) deleteShift(admin, id);
-	for (const session of crewSessions) changeUser(admin, session.userId, { type: 'crew' });
+	for (const { id } of visibleShifts(db, 'admin')) await deleteShift(admin, id);
+	for (const session of crewSessions) await changeUser(admin, session.userId, { type: 'crew' });
 	return { shifts: [], types: new Map(crewSessions.map((s) => [s.userId, 'crew' as UserType])) };
 }
 
-function run(steps: Step[], afterEach: (model: Model) => void): void {
-	const model = reset();
+async function run(steps: Step[], afterEach: (model: Model) => void): Promise<void> {
+	const model = await reset();
 	const db = getDb();
 	const levels = ['public', 'regular', 'crew', 'admin'] as const;
 	const pages = Object.fromEntries(levels.map((level) => [level, [] as ApiShift[]]));
@@ -263,7 +264,7 @@ function run(steps: Step[], afterEach: (model: Model) => void): void {
 		heard = [];
 		const now = Date.now();
 		const want = expected(model, step, ids, now);
-		const got = act(step, ids);
+		const got = await act(step, ids);
 		expect(got, JSON.stringify(step)).toBe(want);
 		if (step.kind === 'create') {
 			const made = heard.find((e) => e.type === 'shift-update')!.data as ApiShift;
@@ -290,23 +291,25 @@ function run(steps: Step[], afterEach: (model: Model) => void): void {
 }
 
 describe('shifts as a model of admins and crew', () => {
-	it('whatever admins and crew do, the store follows the rules, no shift is over capacity and open pages stay exact', () => {
-		fc.assert(
-			fc.property(sequence(everyStep), (steps) => run(steps, () => {})),
+	it('whatever admins and crew do, the store follows the rules, no shift is over capacity and open pages stay exact', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequence(everyStep), async (steps) => await run(steps, () => {})),
 			{ numRuns: 120 }
 		);
 	});
 
-	it('through sign-ups alone, no crew member ever holds two shifts at the same time', () => {
-		fc.assert(
-			fc.property(sequence(crewSteps), (steps) =>
-				run(steps, (model) => {
-					expect(doubleBooked()).toEqual([]);
-					for (const a of model.shifts)
-						for (const b of model.shifts)
-							if (a !== b && overlaps(a, b))
-								expect(a.crewIds.filter((id) => b.crewIds.includes(id))).toEqual([]);
-				})
+	it('through sign-ups alone, no crew member ever holds two shifts at the same time', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				sequence(crewSteps),
+				async (steps) =>
+					await run(steps, (model) => {
+						expect(doubleBooked()).toEqual([]);
+						for (const a of model.shifts)
+							for (const b of model.shifts)
+								if (a !== b && overlaps(a, b))
+									expect(a.crewIds.filter((id) => b.crewIds.includes(id))).toEqual([]);
+					})
 			),
 			{ numRuns: 120 }
 		);

@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { AccessLevel } from '$lib/api';
-import { closeDb, getDb } from '$lib/server/db';
-import { subscribeEvents } from '$lib/server/events/bus';
+import { closeDb, getDb } from '../helpers/storage';
+import { subscribeEvents } from '../helpers/storage';
 import { appendEvent, change } from '$lib/server/events/change';
-import { readEventPage } from '$lib/server/events/log';
-import { projectEvent } from '$lib/server/events/projection';
+import { storage, type Storage } from '$lib/server/storage';
+import { readEventPage } from '$lib/server/storage/sqlite/event-log';
+import { projectEvent } from '$lib/server/stream/projection';
 import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
 import { StreamConnection, type StreamHost } from '$lib/server/stream/connection';
 import { createFanOut } from '$lib/server/stream/fan-out';
@@ -112,7 +113,7 @@ const payloads: EventPayload[] = [
 ];
 
 function commit(kinds: number[]) {
-	change((tx) => {
+	return change((tx) => {
 		for (const kind of kinds) appendEvent(tx, payloads[kind]);
 	});
 }
@@ -159,13 +160,13 @@ describe('replay and live delivery together', () => {
 					closeDb();
 					const registry = new StreamRegistry();
 					const fanOut = createFanOut(registry, { sliceMs: 0 });
-					const replays = new Replays(getDb, replayOptions);
+					const replays = new Replays(storage, () => fanOut.heard, replayOptions);
 					stop();
 					stop = subscribeEvents((event) => fanOut.publish(event));
-					if (backlog.length > 0) commit(backlog);
+					if (backlog.length > 0) await commit(backlog);
 					const streams: ReturnType<typeof openStream>[] = [];
 					for (const step of actions) {
-						if (step.do === 'commit') commit(step.kinds);
+						if (step.do === 'commit') await commit(step.kinds);
 						else if (step.do === 'open') {
 							const head = allEvents().at(-1)?.id ?? 0;
 							const cursor = Math.floor(step.at * head);
@@ -196,12 +197,45 @@ describe('replay and live delivery together', () => {
 	});
 });
 
+describe('the switch from replay to live', () => {
+	it('an event committed while the last page of a replay is read reaches the stream, once', async () => {
+		await commit([0, 0]);
+		const registry = new StreamRegistry();
+		const fanOut = createFanOut(registry, { sliceMs: 0 });
+		stop = subscribeEvents((event) => fanOut.publish(event));
+		// The read of a page is awaited: this one lets a change commit, and be announced, between
+		// the read and the replay's next step.
+		const real = storage();
+		let raced = false;
+		const log: Storage['log'] = {
+			...real.log,
+			pageAfter: async (afterId, maxEvents, maxBytes) => {
+				const page = await real.log.pageAfter(afterId, maxEvents, maxBytes);
+				if (page.complete && !raced) {
+					raced = true;
+					await commit([0]);
+				}
+				return page;
+			}
+		};
+		const racing: Storage = Object.assign(Object.create(real) as Storage, { log });
+		const replays = new Replays(
+			() => racing,
+			() => fanOut.heard
+		);
+		const { socket, conn } = openStream(registry, replays, 'public', 0, true);
+		for (let i = 0; i < 50 && (conn.replaying || conn.cursor < 3); i++) await turn();
+		expect(raced).toBe(true);
+		expect(socket.ids).toEqual([1, 2, 3]);
+	});
+});
+
 describe('replays in turns', () => {
 	it('take one step each in turn, and never continue in the turn of a write that completed at once', async () => {
-		commit(Array.from({ length: 30 }, () => 0));
+		await commit(Array.from({ length: 30 }, () => 0));
 		const registry = new StreamRegistry();
 		// A budget of no time: one step a turn, so the order of steps shows.
-		const replays = new Replays(getDb, { sliceMs: 0, stepEvents: 5 });
+		const replays = new Replays(storage, () => 0, { sliceMs: 0, stepEvents: 5 });
 		const streams = ['a', 'b', 'c'].map(() => openStream(registry, replays, 'public', 0, true));
 		const order: number[] = [];
 		for (const [i, { socket }] of streams.entries()) {
@@ -221,9 +255,9 @@ describe('replays in turns', () => {
 	});
 
 	it('read nothing more for a socket that holds its limit unsent, until a write of it completes', async () => {
-		commit(Array.from({ length: 40 }, () => 2));
+		await commit(Array.from({ length: 40 }, () => 2));
 		const registry = new StreamRegistry();
-		const replays = new Replays(getDb, { stepEvents: 4, unsentBytes: 1000 });
+		const replays = new Replays(storage, () => 0, { stepEvents: 4, unsentBytes: 1000 });
 		const { socket, conn } = openStream(registry, replays, 'crew', 0, false);
 		for (let i = 0; i < 5; i++) await turn();
 		// Four shift updates of 400-odd bytes each pass 1,000 bytes: one step, then it waits.
@@ -239,8 +273,8 @@ describe('replays in turns', () => {
 });
 
 describe('a page of the event log', () => {
-	it('stops at its count or once its data reached the byte limit, and says whether the log ends there', () => {
-		commit([0, 0, 2, 2, 0]);
+	it('stops at its count or once its data reached the byte limit, and says whether the log ends there', async () => {
+		await commit([0, 0, 2, 2, 0]);
 		const db = getDb();
 		expect(readEventPage(db, 0, 2)).toMatchObject({ complete: false });
 		expect(readEventPage(db, 0, 2).events.map((e) => e.id)).toEqual([1, 2]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '$lib/client/backoff';
-import { projectEvent, viewKey } from '$lib/server/events/projection';
+import { projectEvent, viewKey } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { canReplayFrom, parseLastEventId } from '$lib/server/stream/cursor';
 import { sessionDeadline } from '$lib/server/stream/session-deadline';

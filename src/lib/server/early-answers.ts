@@ -55,7 +55,7 @@ function answerEarly(
 		// visitor, putting their own parts in). While a change goes out to the open pages, a crowd
 		// asking for pages waits for it (docs/performance.md).
 		const answered = () =>
-			answerKeptPage(request, response) || answerPersonalPage(request, response);
+			answerKeptPage(request, response) || answerPersonalPage(request, response, kit);
 		if (!fanOutUnderWay()) return answered();
 		afterFanOut(() => answered() || kit());
 		return true;

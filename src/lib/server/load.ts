@@ -1,7 +1,6 @@
 import type { SessionNotice, ApiSession, ApiSettings } from '$lib/api';
 import { toApiSession } from './auth/api-session';
-import { getDb } from './db';
-import { readLastEventId } from './events/log';
+import { storage, type Db, type Snapshot } from './storage';
 import { currentSettings } from './settings/current-settings';
 import { offsetsAround, type ZoneOffsets } from '$lib/schedule/zoned-time';
 import type { ServerSession, ServerUser } from './types';
@@ -11,9 +10,8 @@ import { findUserById } from './users/user-store';
  * Reads the last event id before any entity, in one read transaction, so the pair is an exact
  * snapshot and the stream opened from that id misses nothing (docs/stream.md).
  */
-export function readSnapshot<T>(read: () => T): { lastEventId: number; data: T } {
-	const db = getDb();
-	return db.transaction(() => ({ lastEventId: readLastEventId(db), data: read() })).deferred();
+export function readSnapshot<T>(read: (db: Db) => T): Promise<Snapshot<T>> {
+	return storage().snapshot(read);
 }
 
 export interface LayoutSnapshot {
@@ -26,14 +24,14 @@ export interface LayoutSnapshot {
 }
 
 /** `standIn`: the account of a page rendered for every visitor of its type (personal-page.ts). */
-export function readLayoutSnapshot(
+export async function readLayoutSnapshot(
 	session: ServerSession | null,
 	notice: SessionNotice | undefined,
 	standIn?: ServerUser
-): LayoutSnapshot {
-	const { lastEventId, data } = readSnapshot(() => ({
-		user: session ? (standIn ?? findUserById(getDb(), session.userId)) : undefined,
-		settings: currentSettings(getDb())
+): Promise<LayoutSnapshot> {
+	const { lastEventId, data } = await readSnapshot((db) => ({
+		user: session ? (standIn ?? findUserById(db, session.userId)) : undefined,
+		settings: currentSettings(db)
 	}));
 	return {
 		lastEventId,

@@ -3,27 +3,29 @@ import { pruneAudit } from './audit/audit-store';
 import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { changedSettings, ConfigError, getConfig, type Config } from './config';
-import { closeDb, getDb } from './db';
+import { closeStorage, storage } from './storage';
 import { registerEarlyAnswers } from './early-answers';
-import { pruneEvents } from './events/log';
 import { log } from './log';
 import { seedDefaultSettings } from './settings/current-settings';
 import { startStream } from './stream/start';
 
 const key = Symbol.for('tidewatch.started');
 const announceKey = Symbol.for('tidewatch.announceStart');
-type Global = { [key]?: true; [announceKey]?: (listen: string) => void };
+type Global = { [key]?: Promise<void>; [announceKey]?: (listen: string) => void };
 
 /**
  * Runs once per process, whichever entry (adapter-node, Vite) gets there first: validates the
  * configuration, opens the database, starts the stream and the schedules.
  */
-export function startApp(): void {
+export function startApp(): Promise<void> {
+	// Every caller waits for the one start: dev's upgrade handler looks for the stream after it.
+	return ((globalThis as Global)[key] ??= start());
+}
+
+async function start(): Promise<void> {
 	const g = globalThis as Global;
-	if (g[key]) return;
-	g[key] = true;
 	const config = readConfigOrExit();
-	seedDefaultSettings(getDb(), config);
+	await storage().change((tx) => seedDefaultSettings(tx.db, config));
 	// server.js calls this once it listens: only then is the address known and true.
 	g[announceKey] = (listen) =>
 		log().info(
@@ -42,12 +44,12 @@ export function startApp(): void {
 			sweepExpiredSessions().catch((error) =>
 				log().error({ event: 'session-sweep-failed', err: error }, 'session sweep failed')
 			);
-			pruneOldSecurityRecords(config);
+			void pruneOldSecurityRecords(config);
 		}),
 		every(config.EVENT_PRUNE_INTERVAL_SECONDS, () => pruneOldEvents(config))
 	];
-	pruneOldEvents(config);
-	pruneOldSecurityRecords(config);
+	await pruneOldEvents(config);
+	await pruneOldSecurityRecords(config);
 
 	// adapter-node stops accepting on SIGTERM and waits for open connections: streams close
 	// at once with 1001, then it emits `sveltekit:shutdown` once requests are done.
@@ -56,7 +58,7 @@ export function startApp(): void {
 	process.once('SIGINT', stopStreams);
 	process.once('sveltekit:shutdown' as 'beforeExit', () => {
 		for (const schedule of schedules) clearInterval(schedule);
-		closeDb();
+		closeStorage();
 	});
 }
 
@@ -78,20 +80,22 @@ function every(seconds: number, task: () => unknown): NodeJS.Timeout {
 	return timer;
 }
 
-function pruneOldEvents(config: Config) {
+async function pruneOldEvents(config: Config) {
 	try {
-		pruneEvents(getDb(), Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
+		await storage().log.prune(Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
 	} catch (error) {
 		log().error({ event: 'event-prune-failed', err: error }, 'event pruning failed');
 	}
 }
 
-function pruneOldSecurityRecords(config: Config) {
+async function pruneOldSecurityRecords(config: Config) {
 	try {
 		const before = Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000;
-		pruneSecurityRecords(getDb(), before);
-		// The audit trail tells of the same kind of recent history and keeps as long.
-		pruneAudit(getDb(), before);
+		await storage().change((tx) => {
+			pruneSecurityRecords(tx.db, before);
+			// The audit trail tells of the same kind of recent history and keeps as long.
+			pruneAudit(tx.db, before);
+		});
 	} catch (error) {
 		log().error(
 			{ event: 'security-record-prune-failed', err: error },

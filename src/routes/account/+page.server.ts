@@ -15,7 +15,7 @@ import {
 import { donePath, doneMessages, postedWithoutJavaScript, type DoneKey } from '$lib/done';
 import { createCalendarFeed, revokeCalendarFeed } from '$lib/server/calendar/feeds';
 import { findCalendarFeedOf } from '$lib/server/calendar/feed-store';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
@@ -23,12 +23,14 @@ import { readSnapshot } from '$lib/server/load';
 import { deleteAccount, requireCurrentPassword, updateAccount } from '$lib/server/users/account';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, depends }) => {
+export const load: PageServerLoad = async ({ locals, depends }) => {
 	if (!locals.session) redirectToLogin(locals);
 	depends('app:account');
 	const { userId, family } = locals.session;
-	const { lastEventId, data: security } = readSnapshot(() => readAccountSecurity(getDb(), userId));
-	const feed = findCalendarFeedOf(getDb(), userId);
+	const { lastEventId, data: security } = await readSnapshot((db) =>
+		readAccountSecurity(db, userId)
+	);
+	const feed = await storage().read((db) => findCalendarFeedOf(db, userId));
 	return {
 		lastEventId,
 		security,
@@ -71,8 +73,8 @@ export const actions: Actions = {
 			// The password before the id: a made-up id then answers a wrong password as a real one does.
 			await requireCurrentPassword(current, currentPassword);
 			const done: DoneKey = id === 'others' ? 'sessions-ended' : 'session-ended';
-			if (id === 'others') endOtherOwnSessions(current);
-			else if (endOwnSession(current, id) === 'logged-out') {
+			if (id === 'others') await endOtherOwnSessions(current);
+			else if ((await endOwnSession(current, id)) === 'logged-out') {
 				clearSessionCookie(event.cookies, event.url);
 				redirect(303, '/login');
 			}
@@ -83,14 +85,14 @@ export const actions: Actions = {
 
 	/** The secret URL is answered this once: the page shows it until it is left. */
 	createFeed: (event) =>
-		handleForm('createFeed', event, calendarFeedFormSchema, () => {
-			const feed = createCalendarFeed(session(event.locals), event.url.origin);
+		handleForm('createFeed', event, calendarFeedFormSchema, async () => {
+			const feed = await createCalendarFeed(session(event.locals), event.url.origin);
 			return { form: 'createFeed', feedUrl: feed.url, success: 'Your calendar feed is ready.' };
 		}),
 
 	revokeFeed: (event) =>
-		handleForm('revokeFeed', event, calendarFeedFormSchema, () => {
-			revokeCalendarFeed(session(event.locals));
+		handleForm('revokeFeed', event, calendarFeedFormSchema, async () => {
+			await revokeCalendarFeed(session(event.locals));
 			return {
 				form: 'revokeFeed',
 				success: 'Your calendar feed was revoked: its address no longer works.'

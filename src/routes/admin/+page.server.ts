@@ -5,7 +5,7 @@ import {
 	revokeInvitationFormSchema,
 	settingsFormSchema
 } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
@@ -22,12 +22,13 @@ import type { Actions, PageServerLoad } from './$types';
  * The settings come with the layout's snapshot and stay live through the stream. Invitations
  * have no event: the page reloads its list after each of its own actions.
  */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const db = getDb();
-	const names = Object.fromEntries(listUsers(db).map((user) => [user.id, user.name]));
-	return { invitations: listInvitations(db), names };
+	return storage().read((db) => {
+		const names = Object.fromEntries(listUsers(db).map((user) => [user.id, user.name]));
+		return { invitations: listInvitations(db), names };
+	});
 };
 
 function actingAdmin(locals: App.Locals) {
@@ -38,14 +39,14 @@ function actingAdmin(locals: App.Locals) {
 
 export const actions: Actions = {
 	settings: (event) =>
-		handleForm('settings', event, settingsFormSchema, (input) => {
-			updateSettings(actingAdmin(event.locals), input);
+		handleForm('settings', event, settingsFormSchema, async (input) => {
+			await updateSettings(actingAdmin(event.locals), input);
 			return { form: 'settings', success: 'Settings saved.' };
 		}),
 
 	createInvitation: (event) =>
-		handleForm('createInvitation', event, invitationFormSchema, ({ expiresInHours }) => {
-			const invitation = createInvitation(
+		handleForm('createInvitation', event, invitationFormSchema, async ({ expiresInHours }) => {
+			const invitation = await createInvitation(
 				actingAdmin(event.locals),
 				expiresInHours,
 				event.url.origin
@@ -54,14 +55,14 @@ export const actions: Actions = {
 		}),
 
 	revokeInvitation: (event) =>
-		handleForm('revokeInvitation', event, revokeInvitationFormSchema, ({ id }) => {
-			revokeInvitation(actingAdmin(event.locals), id);
+		handleForm('revokeInvitation', event, revokeInvitationFormSchema, async ({ id }) => {
+			await revokeInvitation(actingAdmin(event.locals), id);
 			return { form: 'revokeInvitation', success: 'The invitation was revoked.' };
 		}),
 
 	createPasswordReset: (event) =>
-		handleForm('createPasswordReset', event, passwordResetFormSchema, (input) => {
-			const reset = createPasswordReset(
+		handleForm('createPasswordReset', event, passwordResetFormSchema, async (input) => {
+			const reset = await createPasswordReset(
 				actingAdmin(event.locals),
 				input.userId,
 				input.expiresInHours,

@@ -16,7 +16,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	login: (event) =>
 		handleForm('login', event, credentialsSchema, async (credentials) => {
-			logIn(await checkLogin(credentials, event.getClientAddress()), event);
+			await logIn(await checkLogin(credentials, event.getClientAddress()), event);
 			// The form's action carries `next` (`?/login&next=…`): back to the page asked for.
 			redirect(303, pageAfterLogin(event.url.searchParams.get('next')));
 		})

@@ -7,10 +7,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	logout: ({ locals, cookies, url }) => {
+	logout: async ({ locals, cookies, url }) => {
 		const session = locals.session;
 		try {
-			if (session) endOwnSession(session, session.family);
+			if (session) await endOwnSession(session, session.family);
 		} catch (error) {
 			// A session that ended meanwhile: the person is logged out either way.
 			if (!(error instanceof Refusal)) throw error;

@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { interestAction } from '$lib/server/interests/interest-action';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
@@ -15,11 +14,10 @@ import type { Actions, PageServerLoad } from './$types';
  * Every visible entry comes along (as on `/`), so an entry marked in another tab shows here at
  * once; the page shows the marked ones.
  */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	const { id, type } = locals.user;
-	const db = getDb();
-	const { lastEventId, data } = readSnapshot(() => ({
+	const { lastEventId, data } = await readSnapshot((db) => ({
 		entries: visibleEntries(db, type),
 		locations: listLocations(db),
 		interests: visibleInterestIds(db, id, type),

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { registrationSchema } from '$lib/api';
 import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { afterRegistration } from '$lib/server/settings/setup';
 import { registerUser } from '$lib/server/users/register';
@@ -10,12 +10,12 @@ import { countUsers } from '$lib/server/users/user-store';
 import { markFirstVisit } from '$lib/server/users/welcome';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.session) redirect(303, '/');
 	return {
 		invitation: url.searchParams.get('invitation')?.slice(0, 128) ?? '',
 		// The very first user may register whatever the mode (and becomes the admin).
-		firstUser: countUsers(getDb()) === 0
+		firstUser: (await storage().read((db) => countUsers(db))) === 0
 	};
 };
 
@@ -24,8 +24,8 @@ export const actions: Actions = {
 		handleForm('register', event, registrationSchema, async (registration) => {
 			allowRegistration(event.getClientAddress());
 			const user = await registerUser(registration);
-			logIn(user, event);
+			await logIn(user, event);
 			markFirstVisit(event.cookies, event.url, user.id);
-			redirect(303, afterRegistration(user.type));
+			redirect(303, await afterRegistration(user.type));
 		})
 };

@@ -13,11 +13,11 @@ import type { Actions, PageServerLoad } from './$types';
  * A link that cannot be used says so at once, plainly, instead of offering a form in vain. The
  * look is not counted as a guess: any site can make a browser open made-up links.
  */
-export const load: PageServerLoad = ({ url }) => {
+export const load: PageServerLoad = async ({ url }) => {
 	const parsed = passwordResetTokenSchema.safeParse(url.searchParams.get('token') ?? '');
 	if (!parsed.success) error(400, 'That password reset link is not valid.');
 	try {
-		checkPasswordResetLink(parsed.data);
+		await checkPasswordResetLink(parsed.data);
 	} catch (refusal) {
 		if (!(refusal instanceof Refusal)) throw refusal;
 		const message = refusal.message.charAt(0).toUpperCase() + refusal.message.slice(1);

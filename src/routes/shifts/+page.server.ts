@@ -19,14 +19,14 @@ function session(locals: App.Locals) {
  */
 export const actions: Actions = {
 	signup: (event) =>
-		handleForm('signup', event, shiftSignupFormSchema, ({ id }) => {
-			const shift = takeShift(session(event.locals), id);
+		handleForm('signup', event, shiftSignupFormSchema, async ({ id }) => {
+			const shift = await takeShift(session(event.locals), id);
 			return { form: 'signup', id, success: `You have a place on ${shift.role}.` };
 		}),
 
 	leave: (event) =>
-		handleForm('leave', event, shiftSignupFormSchema, ({ id }) => {
-			const shift = leaveShift(session(event.locals), id);
+		handleForm('leave', event, shiftSignupFormSchema, async ({ id }) => {
+			const shift = await leaveShift(session(event.locals), id);
 			return { form: 'leave', id, success: `You left ${shift.role}.` };
 		})
 };

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { deleteUserFormSchema, setTypeFormSchema, usersPageQuerySchema } from '$lib/api';
 import { donePath, postedWithoutJavaScript } from '$lib/done';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
@@ -15,13 +15,13 @@ import type { Actions, PageServerLoad } from './$types';
 const usersPerPage = 50;
 
 /** Search, order and page come from the query string, so the page works without JavaScript. */
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const viewer = accessLevelOf(locals.user);
 	const query = usersPageQuerySchema.parse(Object.fromEntries(url.searchParams));
 	// When users were last active is for admins to know, and so is the order it makes.
 	if (query.sort === 'lastSeen' && viewer !== 'admin') query.sort = 'created';
-	const { lastEventId, data } = readSnapshot(() =>
-		searchVisibleUsers(getDb(), viewer, {
+	const { lastEventId, data } = await readSnapshot((db) =>
+		searchVisibleUsers(db, viewer, {
 			q: query.q,
 			sort: query.sort,
 			order: query.order,
@@ -43,12 +43,12 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	setType: (event) =>
-		handleForm('setType', event, setTypeFormSchema, ({ id, type, confirm }) => {
+		handleForm('setType', event, setTypeFormSchema, async ({ id, type, confirm }) => {
 			const { session, user: actor } = requireSession(event.locals);
 			requireAdmin(actor);
 			let user;
 			try {
-				user = changeUser(session, id, { type, removeFromShifts: confirm === 'yes' });
+				user = await changeUser(session, id, { type, removeFromShifts: confirm === 'yes' });
 			} catch (error) {
 				// The first press only asks: the page names the shifts and offers to go ahead.
 				if (!(error instanceof UnconfirmedShiftRemoval)) throw error;
@@ -67,12 +67,12 @@ export const actions: Actions = {
 		}),
 
 	delete: (event) =>
-		handleForm('delete', event, deleteUserFormSchema, ({ id, confirm }) => {
+		handleForm('delete', event, deleteUserFormSchema, async ({ id, confirm }) => {
 			const { session, user: actor } = requireSession(event.locals);
 			requireAdmin(actor);
-			const user = findUserById(getDb(), id);
+			const user = await storage().read((db) => findUserById(db, id));
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
-			deleteUser(session, id);
+			await deleteUser(session, id);
 			if (postedWithoutJavaScript(event.request)) redirect(303, donePath('/users', 'user-deleted'));
 			return { form: 'delete', id, success: `${user?.name ?? 'The user'} was deleted.` };
 		})

@@ -25,7 +25,7 @@ export interface ApiChange<S extends z.ZodType | undefined = z.ZodType | undefin
 		params: Record<string, string>,
 		input: S extends z.ZodType ? z.infer<S> : undefined,
 		conditions: ChangeConditions
-	): ChangeAnswer;
+	): Promise<ChangeAnswer>;
 }
 
 /** Keeps the input's type tied to the schema's. */

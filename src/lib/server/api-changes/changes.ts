@@ -16,17 +16,17 @@ import { apiChange } from './api-change';
 export const userPatch = apiChange({
 	allow: requireAdmin,
 	schema: userPatchSchema,
-	run: (session, params, input) => ({
+	run: async (session, params, input) => ({
 		status: 200,
-		body: toApiUser(changeUser(session, params.id, input), 'admin')
+		body: toApiUser(await changeUser(session, params.id, input), 'admin')
 	})
 });
 
 export const userDelete = apiChange({
 	allow: requireAdmin,
 	schema: undefined,
-	run: (session, params) => {
-		deleteUser(session, params.id);
+	run: async (session, params) => {
+		await deleteUser(session, params.id);
 		return { status: 204 };
 	}
 });
@@ -34,9 +34,9 @@ export const userDelete = apiChange({
 export const entryCreate = apiChange({
 	allow: requireAdmin,
 	schema: entryCreateSchema,
-	run: (session, _params, input) => ({
+	run: async (session, _params, input) => ({
 		status: 201,
-		body: toApiEntry(createEntry(session, input), 'admin')
+		body: toApiEntry(await createEntry(session, input), 'admin')
 	})
 });
 
@@ -44,8 +44,8 @@ export const entryCreate = apiChange({
 export const entryPatch = apiChange({
 	allow: requireAdmin,
 	schema: entryPatchSchema,
-	run: (session, params, input, { ifMatch }) => {
-		const entry = updateEntry(session, params.id, input, ifMatchVersions(ifMatch));
+	run: async (session, params, input, { ifMatch }) => {
+		const entry = await updateEntry(session, params.id, input, ifMatchVersions(ifMatch));
 		return {
 			status: 200,
 			body: toApiEntry(entry, 'admin'),
@@ -57,8 +57,8 @@ export const entryPatch = apiChange({
 export const entryDelete = apiChange({
 	allow: requireAdmin,
 	schema: undefined,
-	run: (session, params) => {
-		deleteEntry(session, params.id);
+	run: async (session, params) => {
+		await deleteEntry(session, params.id);
 		return { status: 204 };
 	}
 });
@@ -66,24 +66,36 @@ export const entryDelete = apiChange({
 /** 200 `{ entryId, interested }`; 404 for an entry the caller may not see. */
 export const interestMark = apiChange({
 	schema: undefined,
-	run: (session, params) => ({ status: 200, body: setInterest(session, params.entryId, true) })
+	run: async (session, params) => ({
+		status: 200,
+		body: await setInterest(session, params.entryId, true)
+	})
 });
 
 export const interestUnmark = apiChange({
 	schema: undefined,
-	run: (session, params) => ({ status: 200, body: setInterest(session, params.entryId, false) })
+	run: async (session, params) => ({
+		status: 200,
+		body: await setInterest(session, params.entryId, false)
+	})
 });
 
 /** The caller takes a place: 200 with the shift; 409 when it is full, over, or overlaps one held. */
 export const shiftTake = apiChange({
 	allow: requireCrew,
 	schema: undefined,
-	run: (session, params) => ({ status: 200, body: toApiShift(takeShift(session, params.id)) })
+	run: async (session, params) => ({
+		status: 200,
+		body: toApiShift(await takeShift(session, params.id))
+	})
 });
 
 /** The caller leaves their place: 200 with the shift. */
 export const shiftLeave = apiChange({
 	allow: requireCrew,
 	schema: undefined,
-	run: (session, params) => ({ status: 200, body: toApiShift(leaveShift(session, params.id)) })
+	run: async (session, params) => ({
+		status: 200,
+		body: toApiShift(await leaveShift(session, params.id))
+	})
 });

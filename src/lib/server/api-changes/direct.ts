@@ -56,23 +56,7 @@ export function answerDirectly(request: IncomingMessage, response: ServerRespons
 		if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
 			return answer.json(413, { message: tooLargeMessage });
 		}
-		const { session, user } = answer.authenticate();
-		route.change.allow?.(user);
-		const conditions = { ifMatch: request.headers['if-match'] ?? null };
-		if (!route.change.schema)
-			return answer.send(route.change.run(session, route.params, undefined, conditions));
-		readBody(
-			request,
-			(bytes) => {
-				try {
-					const input = parseJsonBytes(bytes, route.change.schema!);
-					answer.send(route.change.run(session, route.params, input, conditions));
-				} catch (error) {
-					answer.fail(error);
-				}
-			},
-			() => answer.fail(new Refusal(400, tooLargeMessage))
-		);
+		answer.answer(route).catch((error) => answer.fail(error));
 	} catch (error) {
 		answer.fail(error);
 	}
@@ -90,11 +74,25 @@ class DirectAnswer {
 		private readonly secure: boolean
 	) {}
 
+	/**
+	 * The session, `allow`, the body, `run`: as the SvelteKit route. The body waits in the
+	 * request's buffer (a stream not yet read is paused) while the session is checked.
+	 */
+	async answer(route: NonNullable<ReturnType<typeof matchDirectRoute>>): Promise<void> {
+		const { session, user } = await this.authenticate();
+		route.change.allow?.(user);
+		const conditions = { ifMatch: this.request.headers['if-match'] ?? null };
+		const input = route.change.schema
+			? parseJsonBytes(await readBody(this.request), route.change.schema)
+			: undefined;
+		this.send(await route.change.run(session, route.params, input, conditions));
+	}
+
 	/** As the hooks' `authenticate`, then `requireSession`. */
-	authenticate() {
+	private async authenticate() {
 		const token = sessionTokenFromHeader(this.request.headers.cookie, this.secure);
 		if (!token) throw new Refusal(401, 'you are not logged in');
-		const check = checkSessionToken(token, {
+		const check = await checkSessionToken(token, {
 			userAgent: this.request.headers['user-agent'] ?? '',
 			mayRotate: true
 		});
@@ -161,30 +159,28 @@ class DirectAnswer {
 }
 
 /**
- * The whole body, or `tooLarge` once it passes the API's limit. A body that never ends (the
- * client hung up) calls neither: the change does not run.
+ * The whole body; a 400 once it passes the API's limit. A body that never ends (the client
+ * hung up) settles neither way: the change does not run.
  */
-function readBody(
-	request: IncomingMessage,
-	done: (bytes: Uint8Array) => void,
-	tooLarge: () => void
-): void {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	let over = false;
-	request.on('data', (chunk: Buffer) => {
-		if (over) return;
-		size += chunk.length;
-		if (size > maxBodyBytes) {
-			over = true;
-			chunks.length = 0;
-			tooLarge();
-			return;
-		}
-		chunks.push(chunk);
+function readBody(request: IncomingMessage): Promise<Uint8Array> {
+	return new Promise((done, refuse) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let over = false;
+		request.on('data', (chunk: Buffer) => {
+			if (over) return;
+			size += chunk.length;
+			if (size > maxBodyBytes) {
+				over = true;
+				chunks.length = 0;
+				refuse(new Refusal(400, tooLargeMessage));
+				return;
+			}
+			chunks.push(chunk);
+		});
+		request.on('end', () => {
+			if (!over) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+		});
+		request.on('error', () => {});
 	});
-	request.on('end', () => {
-		if (!over) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-	});
-	request.on('error', () => {});
 }

@@ -8,7 +8,7 @@ export function kitRoute(change: ApiChange): RequestHandler {
 		const { session, user } = requireSession(locals);
 		change.allow?.(user);
 		const input = change.schema ? await readJson(request, change.schema) : undefined;
-		const answer = change.run(session, params as Record<string, string>, input, {
+		const answer = await change.run(session, params as Record<string, string>, input, {
 			ifMatch: request.headers.get('if-match')
 		});
 		return answer.status === 204

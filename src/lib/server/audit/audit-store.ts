@@ -5,9 +5,9 @@ import {
 	type AuditChange,
 	type AuditQuery
 } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import type { Change } from '../events/change';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 interface Named {
 	id: string;

@@ -1,5 +1,5 @@
 import type { Credentials } from '$lib/api';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { findUserWithHashByName } from '../users/user-store';
@@ -9,7 +9,7 @@ import { passwordHashForUnknownUser, verifyPassword } from './password';
 const wrongCredentials = 'wrong name or password';
 
 export async function checkCredentials({ name, password }: Credentials): Promise<ServerUser> {
-	const found = findUserWithHashByName(getDb(), name);
+	const found = await storage().read((db) => findUserWithHashByName(db, name));
 	const hash = found?.passwordHash ?? (await passwordHashForUnknownUser());
 	const ok = await verifyPassword(hash, password);
 	if (!found || !ok) throw new Refusal(401, wrongCredentials);

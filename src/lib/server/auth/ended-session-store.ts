@@ -1,5 +1,5 @@
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 import type { SessionEnding, SessionFacts, SessionTimes } from './session-decision';
 
 /** An `ended_session` row: the tombstone of a session whose login was ended other than by theft. */

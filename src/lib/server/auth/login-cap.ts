@@ -1,5 +1,5 @@
 import type { Change } from '../events/change';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 import { endFamily } from './session-end';
 
 export interface LiveLogin {

@@ -1,6 +1,6 @@
 import type { ApiOwnSession, ApiSecurityRecord } from '$lib/api';
 import { appendEvent, type Change } from '../events/change';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * The personal events of the account's sessions list: each names one login (its family) or one

@@ -1,12 +1,12 @@
 import { Lucia, TimeSpan } from 'lucia';
 import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import { getConfig } from '../config';
-import { getDb } from '../db';
+import { storage, type Db } from '../storage';
 import type { SessionInsert } from './session-store';
 
-function createLucia(secure: boolean) {
+function createLucia(secure: boolean, db: Db) {
 	const config = getConfig();
-	return new Lucia(new BetterSqlite3Adapter(getDb(), { user: 'user', session: 'session' }), {
+	return new Lucia(new BetterSqlite3Adapter(db, { user: 'user', session: 'session' }), {
 		sessionExpiresIn: new TimeSpan(Math.ceil(config.SESSION_IDLE_SECONDS), 's'),
 		sessionCookie: {
 			// Over https the __Host- prefix pins the cookie to this exact origin and path.
@@ -28,13 +28,16 @@ type Instances = Map<boolean, ReturnType<typeof createLucia>>;
 const key = Symbol.for('tidewatch.lucia');
 type Global = { [key]?: WeakMap<object, Instances> };
 
-/** One Lucia per connection and cookie flavour: plain http (development, tests) and https. */
-export function getLucia(secure: boolean) {
+/**
+ * One Lucia per connection and cookie flavour: plain http (development, tests) and https. Its
+ * writes happen only inside a change, on the change's connection (`db`); for cookies alone any
+ * connection does.
+ */
+export function getLucia(secure: boolean, db: Db = storage().db) {
 	const byDb = ((globalThis as Global)[key] ??= new WeakMap());
-	const db = getDb();
 	let instances = byDb.get(db);
 	if (!instances) byDb.set(db, (instances = new Map()));
 	let lucia = instances.get(secure);
-	if (!lucia) instances.set(secure, (lucia = createLucia(secure)));
+	if (!lucia) instances.set(secure, (lucia = createLucia(secure, db)));
 	return lucia;
 }

@@ -1,12 +1,12 @@
 import type { ApiAccountSecurity, ApiOwnSession, ApiSecurityRecord } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { requireActor } from './actor';
 import { spendWrite } from './write-budget';
 import { endFamily, endUserFamilies } from './session-end';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * The user's logins, one per family, named by the family: rotation changes the session but not
@@ -48,7 +48,10 @@ export function markCurrent(sessions: ApiOwnSession[], current: ServerSession): 
  * Ends one of the account's logins; ending the current one is a logout, which the write budget
  * never refuses: a login must always be able to end, and logins themselves are limited.
  */
-export function endOwnSession(current: ServerSession, family: string): 'logged-out' | 'revoked' {
+export async function endOwnSession(
+	current: ServerSession,
+	family: string
+): Promise<'logged-out' | 'revoked'> {
 	return change((tx) => {
 		const user = requireActor(tx, current);
 		if (family !== current.family) spendWrite(tx, user);
@@ -64,8 +67,8 @@ export function endOwnSession(current: ServerSession, family: string): 'logged-o
 }
 
 /** Ends every login of the account but the current one ("end all other sessions"). */
-export function endOtherOwnSessions(current: ServerSession): void {
-	change((tx) => {
+export async function endOtherOwnSessions(current: ServerSession): Promise<void> {
+	await change((tx) => {
 		spendWrite(tx, requireActor(tx, current));
 		endUserFamilies(tx, current.userId, 'revoked', current.family);
 	});

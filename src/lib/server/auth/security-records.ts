@@ -1,5 +1,5 @@
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * Deletes security records (a taken session…) written before `before` (ms): they tell a person

@@ -2,7 +2,7 @@ import type { SessionNotice } from '$lib/api';
 import { recordAudit } from '../audit/audit-store';
 import { getConfig } from '../config';
 import { log } from '../log';
-import { getDb, type Db } from '../db';
+import { storage, type Db } from '../storage';
 import { change, type Change } from '../events/change';
 import type { ServerSession, ServerUser } from '../types';
 import { findUserById } from '../users/user-store';
@@ -15,7 +15,6 @@ import {
 	shouldTouch,
 	type SessionTimes
 } from './session-decision';
-import { announceSessionEnded } from './session-ended';
 import { createSession } from './session-start';
 import {
 	findSessionRow,
@@ -27,7 +26,7 @@ import {
 	type SessionRow
 } from './session-store';
 import { hashSessionToken } from './token';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 export type SessionCheck =
 	| { session: ServerSession; user: ServerUser; newToken?: string }
@@ -40,23 +39,28 @@ const none = (notice?: SessionNotice): SessionCheck => ({ session: null, user: n
  * Checks the token of a request's cookie against the session rules (docs/security.md). `mayRotate` is false for the
  * stream's upgrade, which never hands out a cookie.
  */
-export function checkSessionToken(
+export async function checkSessionToken(
 	token: string,
 	options: { userAgent: string; mayRotate: boolean; now?: number }
-): SessionCheck {
-	const db = getDb();
+): Promise<SessionCheck> {
 	const times = sessionTimes(getConfig());
 	const now = options.now ?? Date.now();
 	const id = hashSessionToken(token);
-	const row = findSessionRow(db, id);
-	if (!row) return checkEnded(db, id, now, times);
-	const decision = decideSession(sessionFacts(db, row), now, times);
-	if (decision === 'valid') return present(db, row, now, times);
-	// The upgrade never rotates: the stream sees the session is due and closes `rotated` at once.
-	if (decision === 'rotate' && !options.mayRotate) return present(db, row, now, times);
+	// Most requests present a session that is valid and needs no write: a read decides them.
+	const read = await storage().read((db): SessionCheck | null => {
+		const row = findSessionRow(db, id);
+		if (!row) return checkEnded(db, id, now, times);
+		const decision = decideSession(sessionFacts(db, row), now, times);
+		// The upgrade never rotates: the stream sees the session is due and closes `rotated` at once.
+		const accepted = decision === 'valid' || (decision === 'rotate' && !options.mayRotate);
+		if (!accepted || row.received === 0 || shouldTouch(row.last_seen_at, now, times)) return null;
+		return present(db, row, now, times);
+	});
+	if (read) return read;
 
-	// Every decision about rotation runs in one write transaction so two requests cannot both act.
-	return change((tx): SessionCheck => {
+	// Every decision that writes runs in one write transaction, on a fresh read, so two requests
+	// cannot both act.
+	return change(async (tx): Promise<SessionCheck> => {
 		const fresh = findSessionRow(tx.db, id);
 		if (!fresh) return checkEnded(tx.db, id, now, times);
 		switch (decideSession(sessionFacts(tx.db, fresh), now, times)) {
@@ -71,7 +75,7 @@ export function checkSessionToken(
 				return none(noticeForEnding(fresh.ended_reason ?? ''));
 			case 'rotate':
 				if (!options.mayRotate) return present(tx.db, fresh, now, times);
-				tx.afterCommit(() => announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' }));
+				tx.announceSessionEnded({ sessionIds: [fresh.id], reason: 'rotated' });
 				return rotate(tx, fresh, options.userAgent);
 			case 're-rotate':
 				// As with a due session: the stream opens and closes `rotated` at once.
@@ -87,8 +91,8 @@ export function checkSessionToken(
 						{ event: 'session-taken', userId: fresh.user_id, family: fresh.family },
 						'a session was used by two parties: its login was ended'
 					);
-					announceSessionEnded({ family: fresh.family, reason: 'taken' });
 				});
+				tx.announceSessionEnded({ family: fresh.family, reason: 'taken' });
 				return none('session-taken');
 		}
 	}, now);
@@ -144,17 +148,17 @@ function supersede(tx: Change, id: string): void {
 		tx.db,
 		"UPDATE session SET ended_reason = 'superseded', ended_at = ? WHERE id = ? AND ended_reason IS NULL"
 	).run(tx.now, id);
-	tx.afterCommit(() => announceSessionEnded({ sessionIds: [id], reason: 'rotated' }));
+	tx.announceSessionEnded({ sessionIds: [id], reason: 'rotated' });
 }
 
 /**
  * A new session in the same family, new token; the old one links to it. The old one was just
  * presented, so it counts as received even when it is rotated by that very request.
  */
-function rotate(tx: Change, row: SessionRow, userAgent: string): SessionCheck {
+async function rotate(tx: Change, row: SessionRow, userAgent: string): Promise<SessionCheck> {
 	const user = findUserById(tx.db, row.user_id);
 	if (!user) return none();
-	const { token, session } = createSession(tx, {
+	const { token, session } = await createSession(tx, {
 		userId: row.user_id,
 		userAgent: userAgent || row.user_agent,
 		family: row.family,

@@ -1,14 +1,11 @@
 import type { SessionEndReason } from '$lib/api';
 import { getConfig } from '../config';
-import { getDb } from '../db';
-import type { Change } from '../events/change';
+import { change, type Change } from '../events/change';
 import { endFamilySessions, pruneEndedSessions } from './ended-session-store';
 import { appendLoginEnded } from './login-events';
-import { getLucia } from './lucia';
 import type { SessionEnding } from './session-decision';
-import { announceSessionEnded } from './session-ended';
 import { sessionTimes } from './session-store';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /** The stream's close reason for an ending: a password change closes as any revocation does. */
 export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
@@ -23,7 +20,7 @@ export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
 export function endFamily(tx: Change, userId: string, family: string, ending: SessionEnding): void {
 	endFamilySessions(tx.db, family, ending, sessionTimes(getConfig()));
 	appendLoginEnded(tx, userId, family);
-	tx.afterCommit(() => announceSessionEnded({ family, reason: closeReasonOf(ending) }));
+	tx.announceSessionEnded({ family, reason: closeReasonOf(ending) });
 }
 
 /**
@@ -47,7 +44,10 @@ export function endUserFamilies(
 }
 
 /** Deletes sessions past their end, tombstones of every kind included (docs/security.md). */
-export async function sweepExpiredSessions(): Promise<void> {
-	await getLucia(false).deleteExpiredSessions();
-	pruneEndedSessions(getDb(), Date.now());
+export async function sweepExpiredSessions(now = Date.now()): Promise<void> {
+	await change((tx) => {
+		// Lucia's expires_at is in whole seconds.
+		prepared(tx.db, 'DELETE FROM session WHERE expires_at <= ?').run(Math.floor(now / 1000));
+		pruneEndedSessions(tx.db, now);
+	});
 }

@@ -7,17 +7,18 @@ import { capLogins } from './login-cap';
 import { appendLoginUpdate } from './login-events';
 import { findSessionRow, newSessionRow, sessionTimes, toServerSession } from './session-store';
 import { generateSessionToken, hashSessionToken } from './token';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * Creates a session through Lucia inside the caller's change, keyed by the SHA-256 of a new
- * token. Lucia's SQLite adapter runs its INSERT synchronously when called, so it joins the
- * open transaction; the row is checked because a failed insert only shows as a rejection.
+ * token. Lucia writes on the change's own connection, which no other code uses until the
+ * change commits (storage/sqlite/sqlite-storage.ts), so its INSERT joins the change whatever
+ * Lucia awaits on the way.
  */
-export function createSession(
+export async function createSession(
 	tx: Change,
 	input: { userId: string; userAgent: string; family?: string; familyCreatedAt?: number }
-): { token: string; session: ServerSession } {
+): Promise<{ token: string; session: ServerSession }> {
 	const times = sessionTimes(getConfig());
 	const token = generateSessionToken();
 	const { id, user_id, expires_at, ...attributes } = newSessionRow(
@@ -25,9 +26,7 @@ export function createSession(
 		tx.now,
 		times
 	);
-	getLucia(false)
-		.createSession(user_id, attributes, { sessionId: id })
-		.catch(() => {});
+	await getLucia(false, tx.db).createSession(user_id, attributes, { sessionId: id });
 	if (!findSessionRow(tx.db, id)) throw new Error('the session could not be stored');
 	// Lucia derives expires_at from the idle time alone; ours is also capped by the family's age.
 	prepared(tx.db, 'UPDATE session SET expires_at = ? WHERE id = ?').run(expires_at, id);
@@ -38,13 +37,13 @@ export function createSession(
  * A login: a new session family, and the account's sessions list tells of it. Beyond the cap on
  * live logins, the least recently used ones end in the same change.
  */
-export function startSession(
+export async function startSession(
 	userId: string,
 	userAgent: string,
 	now: number = Date.now()
-): { token: string; session: ServerSession } {
-	return change((tx) => {
-		const started = createSession(tx, { userId, userAgent });
+): Promise<{ token: string; session: ServerSession }> {
+	return change(async (tx) => {
+		const started = await createSession(tx, { userId, userAgent });
 		appendLoginUpdate(tx, userId, started.session.family);
 		capLogins(tx, userId, started.session.family, getConfig().SESSION_MAX_LOGINS_PER_USER);
 		return started;

@@ -1,10 +1,10 @@
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import type { ServerSession } from '../types';
 import type { SessionFacts, SessionTimes } from './session-decision';
 import { sessionExpiresAt } from './session-decision';
 import { generatePublicId } from './token';
 import type { Config } from '../config';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /** A `session` row, as stored. */
 export interface SessionRow {

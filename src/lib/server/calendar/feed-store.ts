@@ -1,5 +1,5 @@
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 /** A user's personal calendar feed: never its secret, only the secret's hash finds it. */
 export interface CalendarFeedRecord {

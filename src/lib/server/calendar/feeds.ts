@@ -14,7 +14,10 @@ export const calendarFeedUrl = (origin: string, token: string) =>
  * Makes the account a new secret feed URL, told this once and kept only hashed; an earlier
  * one stops working. No event: the feed is the account's alone and its page reloads itself.
  */
-export function createCalendarFeed(actor: ServerSession, origin: string): ApiCreatedCalendarFeed {
+export async function createCalendarFeed(
+	actor: ServerSession,
+	origin: string
+): Promise<ApiCreatedCalendarFeed> {
 	const token = generateSecretToken();
 	return change((tx) => {
 		const user = requireActor(tx, actor);
@@ -25,7 +28,7 @@ export function createCalendarFeed(actor: ServerSession, origin: string): ApiCre
 }
 
 /** Revokes the account's feed: its URL answers 404 from now on. True when there was one. */
-export function revokeCalendarFeed(actor: ServerSession): boolean {
+export async function revokeCalendarFeed(actor: ServerSession): Promise<boolean> {
 	return change((tx) => {
 		const user = requireActor(tx, actor);
 		spendWrite(tx, user);

@@ -1,10 +1,9 @@
 import { hashSecretToken } from '../auth/secret-token';
-import type { Db } from '../db';
 import { markedEntries } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';
 import { listLocations } from '../schedule/location-store';
-import { stampFeed, type Feed } from '../feeds/feed-response';
+import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { uidDomain } from '../schedule/public-calendar';
 import { currentSettings } from '../settings/current-settings';
 import type { ServerShift } from '../shifts/server-shift';
@@ -33,9 +32,9 @@ function shiftEvent(shift: ServerShift, names: Map<string, string>): CalendarEve
  * replaced, ended by a password change, its user deleted) or the user is suspended, so the
  * URL answers 404 at once.
  */
-export function personalCalendar(db: Db, token: string): Feed | null {
+export async function personalCalendar(token: string): Promise<Feed | null> {
 	const tokenHash = hashSecretToken(token);
-	const { data } = readSnapshot(() => {
+	const { data } = await readSnapshot((db) => {
 		const feed = findCalendarFeedByTokenHash(db, tokenHash);
 		const user = feed && findUserById(db, feed.userId);
 		if (!feed || !user || user.suspendedAt) return null;
@@ -59,5 +58,5 @@ export function personalCalendar(db: Db, token: string): Feed | null {
 		uidDomain
 	});
 	// Its validators follow its body: a demotion or a rename changes them as an edit does.
-	return stampFeed(db, `calendar ${data.user.id}`, body);
+	return stampedFeed(`calendar ${data.user.id}`, body);
 }

@@ -13,7 +13,7 @@ export const feedCacheSize = 16;
 
 interface Kept {
 	key: string;
-	feed: Feed;
+	feed: Feed | Promise<Feed>;
 }
 
 const cacheKey = Symbol.for('tidewatch.feedCache');
@@ -21,14 +21,27 @@ type Global = { [cacheKey]?: Map<string, Kept> };
 
 const kept = () => ((globalThis as Global)[cacheKey] ??= new Map());
 
-/** The feed named `name` built for `key`: the kept one if its key matches, else `build()`. */
-export function cachedFeed(name: string, key: string, build: () => Feed): Feed {
+/**
+ * The feed named `name` built for `key`: the kept one if its key matches, else `build()`. A
+ * build under way is kept too, so requests meanwhile share it; one that fails is not kept.
+ */
+export function cachedFeed<F extends Feed | Promise<Feed>>(
+	name: string,
+	key: string,
+	build: () => F
+): F {
 	const cache = kept();
 	const found = cache.get(name);
 	// Re-inserted on every use, so the least recently used name is the first to go.
 	cache.delete(name);
-	const feed = found?.key === key ? found.feed : build();
-	cache.set(name, { key, feed });
+	const feed = found?.key === key ? (found.feed as F) : build();
+	const entry = { key, feed };
+	cache.set(name, entry);
+	if (feed instanceof Promise) {
+		feed.catch(() => {
+			if (cache.get(name) === entry) cache.delete(name);
+		});
+	}
 	if (cache.size > feedCacheSize) cache.delete(cache.keys().next().value!);
 	return feed;
 }

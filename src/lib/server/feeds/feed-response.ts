@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import { change } from '../events/change';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * A file that apps poll (a calendar, the frab schedule): its body with the validators they
@@ -41,6 +42,11 @@ export function stampFeed(db: Db, name: string, body: string, now = Date.now()):
 		ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified`
 	).run(name, etag, lastModified);
 	return { body, etag, lastModified };
+}
+
+/** `stampFeed` in a change of its own, serialised with every other write. */
+export function stampedFeed(name: string, body: string, now = Date.now()): Promise<Feed> {
+	return change((tx) => stampFeed(tx.db, name, body, now));
 }
 
 /**

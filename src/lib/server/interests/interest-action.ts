@@ -12,10 +12,10 @@ import { setInterest } from './interests';
  * the stream brings the change to every tab.
  */
 export function interestAction(event: RequestEvent) {
-	return handleForm('interest', event, interestFormSchema, ({ entryId, interested }) => {
+	return handleForm('interest', event, interestFormSchema, async ({ entryId, interested }) => {
 		if (!event.locals.session) redirectToLogin(event.locals);
 		const { session } = requireSession(event.locals);
-		const result = setInterest(session, entryId, interested === 'yes');
+		const result = await setInterest(session, entryId, interested === 'yes');
 		if (postedWithoutJavaScript(event.request)) {
 			redirect(303, `${event.url.pathname}#entry-${encodeURIComponent(entryId)}`);
 		}

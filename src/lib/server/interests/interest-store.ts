@@ -1,5 +1,5 @@
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 /** True when the mark is new. */
 export function addInterest(db: Db, userId: string, entryId: string, now: number): boolean {

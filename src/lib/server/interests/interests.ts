@@ -1,7 +1,7 @@
 import { userTypes, type AccessLevel, type ApiInterest, type Visibility } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { spendWrite } from '../auth/write-budget';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { appendEvent, change, type Change } from '../events/change';
 import type { StoredEvent } from '../events/stored-event';
 import { Refusal } from '../refusal';
@@ -42,7 +42,7 @@ function announceCount(tx: Change, entryId: string): void {
  * did not exist. Only a real change writes events: the personal one to every stream of the
  * user, and the count to crew and admins.
  */
-export function setInterest(actor: ServerSession, entryId: string, interested: boolean) {
+export async function setInterest(actor: ServerSession, entryId: string, interested: boolean) {
 	return change((tx): ApiInterest => {
 		const user = requireActor(tx, actor);
 		spendWrite(tx, user);

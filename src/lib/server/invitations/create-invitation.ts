@@ -10,11 +10,11 @@ import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/se
  * An admin makes a single-use invitation; its link is answered this once and kept only hashed.
  * No event: invitations are the admins' alone and the admin page reloads its list itself.
  */
-export function createInvitation(
+export async function createInvitation(
 	actor: ServerSession,
 	expiresInHours: number,
 	origin: string
-): ApiCreatedInvitation {
+): Promise<ApiCreatedInvitation> {
 	const token = generateSecretToken();
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });

@@ -6,8 +6,8 @@ import type { ServerSession } from '../types';
 import { deleteInvitation } from './invitation-store';
 
 /** Revoking forgets the invitation: its link stops working at once. */
-export function revokeInvitation(actor: ServerSession, id: string): void {
-	change((tx) => {
+export async function revokeInvitation(actor: ServerSession, id: string): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		if (!deleteInvitation(tx.db, id)) throw new Refusal(404, 'no such invitation');
 		recordAudit(tx, { actor: admin, action: 'invitation-revoke', target: null, detail: id });

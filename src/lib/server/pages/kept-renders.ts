@@ -1,8 +1,6 @@
 import { getConfig } from '../config';
 import { minuteOf } from '$lib/schedule/now-next';
-import { getDb } from '../db';
-import { subscribeEvents } from '../events/bus';
-import { readLastEventId } from '../events/log';
+import { storage } from '../storage';
 
 /*
  * Renders of the schedule pages kept per key (a variant, and for logged-in visitors their
@@ -102,21 +100,35 @@ export interface Rendered<T> {
 /** One store of kept renders with its single flights. */
 export class KeptRenders<T extends Kept> {
 	private store: PageStore<T> | undefined;
+	private opening: Promise<PageStore<T>> | undefined;
+	/**
+	 * The head as this process knows it: read once, then moved by every announced event, so a
+	 * request decides without waiting for a read. An event committed but not yet announced is
+	 * as new as the request, as before.
+	 */
+	private head = 0;
 	private readonly rendering = new Map<string, Promise<T | null>>();
 
-	private getStore(): PageStore<T> {
-		if (!this.store) {
-			const store = new PageStore<T>(getConfig().PAGE_CACHE_MAX_BYTES);
-			subscribeEvents((event) => store.announce(event.id, Date.now()));
-			this.store = store;
-		}
-		return this.store;
+	private getStore(): Promise<PageStore<T>> {
+		return (this.opening ??= this.open());
+	}
+
+	private async open(): Promise<PageStore<T>> {
+		const store = new PageStore<T>(getConfig().PAGE_CACHE_MAX_BYTES);
+		// Subscribed before the head is read, so no event falls between the two.
+		storage().onEvent((event) => {
+			this.head = Math.max(this.head, event.id);
+			store.announce(event.id, Date.now());
+		});
+		this.head = Math.max(this.head, await storage().log.headId());
+		return (this.store = store);
 	}
 
 	/** The kept page for `key` when it may be served now without rendering; else undefined. */
 	peek(key: string): { page: T; how: 'hit' | 'stale' } | undefined {
-		const page = this.getStore().get(key);
-		const head = readLastEventId(getDb());
+		// Nothing is kept before the first `get`.
+		const page = this.store?.get(key);
+		const head = this.head;
 		const staleMs = getConfig().PAGE_CACHE_STALE_SECONDS * 1000;
 		const how = decide(page, head, Date.now(), staleMs, this.rendering.has(key));
 		return page && how !== 'render' ? { page, how } : undefined;
@@ -130,9 +142,9 @@ export class KeptRenders<T extends Kept> {
 		key: string,
 		render: (eventId: number, minute: number) => Promise<Rendered<T>>
 	): Promise<{ page: T; how: 'hit' | 'stale' | 'miss' } | { page: null; response: Response }> {
-		const store = this.getStore();
+		const store = await this.getStore();
 		const now = Date.now();
-		const head = readLastEventId(getDb());
+		const head = this.head;
 		const inFlight = this.rendering.get(key);
 		const kept = store.get(key);
 		const staleMs = getConfig().PAGE_CACHE_STALE_SECONDS * 1000;

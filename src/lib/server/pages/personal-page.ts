@@ -8,7 +8,7 @@ import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import { acceptsGzip } from '../compression';
 import { getConfig } from '../config';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { visibleInterestIds } from '../interests/interests';
 import type { ServerSession, ServerUser } from '../types';
 import { isLoopbackHost } from '../loopback-host';
@@ -345,7 +345,7 @@ export const personalPage: Handle = async ({ event, resolve }) => {
 		renderTemplate(event, resolve, type, eventId, minute)
 	);
 	if (!got.page) return resolve(event);
-	const page = ownPage(got.page, got.how, locals.user.id, locals.session);
+	const page = await ownPage(got.page, got.how, locals.user.id, locals.session);
 	if (!page) return resolve(event);
 	const { headers, body } = packed(page, event.request.headers.get('accept-encoding'));
 	return new Response(body, { headers });
@@ -361,21 +361,24 @@ interface OwnPage {
  * The visitor's page made from their type's, with its headers (beside the security headers),
  * or null when it cannot be made (the visitor is then rendered for).
  */
-function ownPage(
+async function ownPage(
 	template: Template,
 	how: string,
 	userId: string,
 	session: ServerSession
-): OwnPage | null {
+): Promise<OwnPage | null> {
 	const { compiled } = template;
 	if (!compiled) return null;
 	// Read after the template's event id, as a page reads its entities after the id.
-	const db = getDb();
-	const user = findUserById(db, userId);
-	if (!user || user.type !== template.type) return null;
+	const read = await storage().read((db) => {
+		const user = findUserById(db, userId);
+		if (!user || user.type !== template.type) return null;
+		return { user, marks: visibleInterestIds(db, user.id, accessLevelOf(user)) };
+	});
+	if (!read) return null;
 	const own: Own = {
-		values: leaves(toApiSession(session, user)),
-		marks: new Set(visibleInterestIds(db, user.id, accessLevelOf(user)))
+		values: leaves(toApiSession(session, read.user)),
+		marks: new Set(read.marks)
 	};
 	const headers: Record<string, string> = Object.fromEntries(template.headers);
 	const csp = headers['content-security-policy'];
@@ -416,9 +419,14 @@ function packed({ template, own, headers: pageHeaders }: OwnPage, acceptEncoding
  * server.js's direct path: a logged-in GET of a schedule page whose type's page is kept and
  * current, answered before SvelteKit with the headers the hooks would add. Not when the
  * session is due to rotate (SvelteKit hands out the new cookie), carries the welcome cookie,
- * or anything is uncertain: those go on to SvelteKit. True when it answered.
+ * or anything is uncertain: those go on to SvelteKit. True when it answers, or will once the
+ * session is checked (`kit` then takes the request if it does not).
  */
-export function answerPersonalPage(request: IncomingMessage, response: ServerResponse): boolean {
+export function answerPersonalPage(
+	request: IncomingMessage,
+	response: ServerResponse,
+	kit: () => void
+): boolean {
 	const url = schedulePageUrl(request.method, request.url);
 	const cookie = request.headers.cookie;
 	if (!url || !cookie || cookie.includes(`${welcomeCookie}=`)) return false;
@@ -428,14 +436,27 @@ export function answerPersonalPage(request: IncomingMessage, response: ServerRes
 	if (variant === null) return false;
 	const token = sessionTokenFromHeader(cookie, config.ORIGIN?.startsWith('https:') ?? false);
 	if (!token) return false;
-	const check = checkSessionToken(token, {
+	answerWithSession(request, response, token, variant).then(
+		(answered) => answered || kit(),
+		() => kit()
+	);
+	return true;
+}
+
+async function answerWithSession(
+	request: IncomingMessage,
+	response: ServerResponse,
+	token: string,
+	variant: string
+): Promise<boolean> {
+	const check = await checkSessionToken(token, {
 		userAgent: request.headers['user-agent'] ?? '',
 		mayRotate: false
 	});
 	if (!check.session || !check.user || check.session.rotatesAt <= Date.now()) return false;
 	const kept = templates.peek(`${check.user.type} ${variant}`);
 	if (!kept?.page.compiled) return false;
-	const page = ownPage(kept.page, kept.how, check.user.id, check.session);
+	const page = await ownPage(kept.page, kept.how, check.user.id, check.session);
 	if (!page) return false;
 	let answer: ReturnType<typeof packed>;
 	try {

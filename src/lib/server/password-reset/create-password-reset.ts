@@ -20,12 +20,12 @@ export function passwordResetUrl(origin: string, token: string): string {
  * only hashed, and the user's earlier unused links stop working. Audited; no event: no live page
  * shows reset links, and nothing changes for the user until the link is used.
  */
-export function createPasswordReset(
+export async function createPasswordReset(
 	actor: ServerSession,
 	userId: string,
 	expiresInHours: number,
 	origin: string
-): ApiCreatedPasswordReset {
+): Promise<ApiCreatedPasswordReset> {
 	const token = generateSecretToken();
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });

@@ -1,5 +1,5 @@
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 /**
  * A password reset link's record: never its secret. scripts/reset-password.js writes the same

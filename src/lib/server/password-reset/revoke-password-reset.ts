@@ -1,7 +1,7 @@
 import type { ApiPasswordResetLink } from '$lib/api';
 import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
@@ -15,8 +15,12 @@ export function listPasswordResets(db: Db, userId: string, now: number): ApiPass
 }
 
 /** An admin revokes one unused link of a user; 404 when it is not (or no longer) there. */
-export function revokePasswordReset(actor: ServerSession, userId: string, resetId: string): void {
-	change((tx) => {
+export async function revokePasswordReset(
+	actor: ServerSession,
+	userId: string,
+	resetId: string
+): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const user = findUserById(tx.db, userId);
 		if (!user) throw new Refusal(404, 'no such user');

@@ -7,7 +7,7 @@ import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';
-import { getDb, type Db } from '../db';
+import { storage, type Db } from '../storage';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
@@ -48,9 +48,10 @@ function usable(db: Db, reset: PasswordResetRecord | undefined, now: number): Pa
  * Not counted against the guessing limit: any page can make a visitor's browser open made-up
  * links (an image), and a look changes nothing; only a use counts (docs/security.md).
  */
-export function checkPasswordResetLink(token: string): void {
-	const db = getDb();
-	usable(db, findPasswordResetByTokenHash(db, hashSecretToken(token)), Date.now());
+export async function checkPasswordResetLink(token: string): Promise<void> {
+	await storage().read((db) => {
+		usable(db, findPasswordResetByTokenHash(db, hashSecretToken(token)), Date.now());
+	});
 }
 
 /**
@@ -59,7 +60,7 @@ export function checkPasswordResetLink(token: string): void {
  * user ended, so whoever held a session, or the old password, is out. The person who used it gets
  * a fresh login, as after a password change (docs/security.md).
  */
-export function usePasswordReset(
+export async function usePasswordReset(
 	input: PasswordReset,
 	address: string,
 	userAgent: string
@@ -67,16 +68,17 @@ export function usePasswordReset(
 	const tokenHash = hashSecretToken(input.token);
 	return limitResetAttempts(address, async () => {
 		// Looked at before the (slow) hashing, so a bad link costs the server nothing.
-		const db = getDb();
-		usable(db, findPasswordResetByTokenHash(db, tokenHash), Date.now());
+		await storage().read((db) => {
+			usable(db, findPasswordResetByTokenHash(db, tokenHash), Date.now());
+		});
 		const passwordHash = await hashPassword(input.password);
-		return change((tx) => {
+		return change(async (tx) => {
 			const reset = usable(tx.db, findPasswordResetByTokenHash(tx.db, tokenHash), tx.now);
 			if (!markPasswordResetUsed(tx.db, reset.id, tx.now)) throw refusals.used();
 			updatePasswordHash(tx.db, reset.userId, passwordHash);
 			deleteCalendarFeed(tx.db, reset.userId);
 			endUserFamilies(tx, reset.userId, 'password-changed');
-			const login = createSession(tx, { userId: reset.userId, userAgent });
+			const login = await createSession(tx, { userId: reset.userId, userAgent });
 			appendLoginUpdate(tx, reset.userId, login.session.family);
 			const user = findUserById(tx.db, reset.userId)!;
 			recordAudit(tx, {

@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '../db';
 import { redirectToLogin } from '../login-redirect';
 import { requireSession } from '../http';
 import { readSnapshot } from '../load';
@@ -8,11 +7,10 @@ import { listLocations } from './location-store';
 import { visibleEntries } from './visible-entries';
 
 /** The schedule's admin pages: for admins only, with the whole schedule as a snapshot. */
-export function loadAdminSchedule(locals: App.Locals) {
+export async function loadAdminSchedule(locals: App.Locals) {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const db = getDb();
-	const { lastEventId, data } = readSnapshot(() => ({
+	const { lastEventId, data } = await readSnapshot((db) => ({
 		locations: listLocations(db),
 		entries: visibleEntries(db, 'admin')
 	}));

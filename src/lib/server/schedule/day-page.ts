@@ -9,7 +9,7 @@ import {
 	type DayRule
 } from '$lib/schedule/days';
 import { compareEntries } from '$lib/schedule/order';
-import { getDb, type Db } from '../db';
+import type { Db } from '../storage';
 import { minuteOf } from '$lib/schedule/now-next';
 import { visibleInterestIds } from '../interests/interests';
 import { readSnapshot } from '../load';
@@ -70,7 +70,7 @@ function daysWithEntries(db: Db, visibilities: readonly Visibility[], rule: DayR
 }
 
 /** The day page's data: `date` null for `/` (the day it opens on), else the path's date. */
-export function loadDayPage(event: RequestEvent, date: string | null): DayPageData {
+export async function loadDayPage(event: RequestEvent, date: string | null): Promise<DayPageData> {
 	const { locals, url, cookies } = event;
 	if (date !== null && !isDayDate(date)) error(404, 'no such day');
 	// Renders within one minute are the same page (the page caches set the minute; entry times
@@ -78,8 +78,7 @@ export function loadDayPage(event: RequestEvent, date: string | null): DayPageDa
 	const now = locals.renderMinute ?? minuteOf(Date.now());
 	const viewer = accessLevelOf(locals.user);
 	const visibilities = visibleTo(viewer);
-	const db = getDb();
-	const { lastEventId, data } = readSnapshot(() => {
+	const { lastEventId, data } = await readSnapshot((db) => {
 		const rule = currentSettings(db);
 		const days = daysWithEntries(db, visibilities, rule);
 		const today = gatheringDate(now, rule);

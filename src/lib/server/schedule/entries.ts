@@ -26,7 +26,7 @@ function requireLocation(tx: Change, locationId: string | null): void {
 }
 
 /** An admin adds an entry, a draft unless told otherwise. */
-export function createEntry(actor: ServerSession, input: EntryCreate): ServerEntry {
+export async function createEntry(actor: ServerSession, input: EntryCreate): Promise<ServerEntry> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const entry: ServerEntry = {
@@ -59,12 +59,12 @@ export function createEntry(actor: ServerSession, input: EntryCreate): ServerEnt
  * them, decided in the write transaction: a save based on an old version is refused with the
  * current state rather than overwrite a change its author never saw.
  */
-export function updateEntry(
+export async function updateEntry(
 	actor: ServerSession,
 	id: string,
 	patch: EntryPatch,
 	versions: readonly number[] | null = null
-): ServerEntry {
+): Promise<ServerEntry> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = findEntry(tx.db, id);
@@ -92,8 +92,8 @@ export function updateEntry(
 	});
 }
 
-export function deleteEntry(actor: ServerSession, id: string): void {
-	change((tx) => {
+export async function deleteEntry(actor: ServerSession, id: string): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = findEntry(tx.db, id);
 		if (!before) throw noSuchEntry();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Visibility } from '$lib/api';
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 import type { ServerEntry } from './server-entry';
 
 interface EntryRow {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiLocation, ListedLocation } from '$lib/api';
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 interface LocationRow {
 	id: string;

@@ -4,7 +4,7 @@ import {
 	type LocationCreate,
 	type LocationPatch
 } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change } from '../events/change';
@@ -43,7 +43,10 @@ function refuseTakenName(db: Db, name: string, except?: string): void {
 }
 
 /** An admin adds a location; every open page learns it at once. */
-export function createLocation(actor: ServerSession, input: LocationCreate): ApiLocation {
+export async function createLocation(
+	actor: ServerSession,
+	input: LocationCreate
+): Promise<ApiLocation> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		refuseTakenName(tx.db, input.name);
@@ -60,11 +63,11 @@ export function createLocation(actor: ServerSession, input: LocationCreate): Api
 	});
 }
 
-export function updateLocation(
+export async function updateLocation(
 	actor: ServerSession,
 	id: string,
 	patch: LocationPatch
-): ApiLocation {
+): Promise<ApiLocation> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = findLocation(tx.db, id);
@@ -85,8 +88,8 @@ export function updateLocation(
  * A location goes only once no entry and no shift uses it: neither ever points at a place that
  * is gone.
  */
-export function deleteLocation(actor: ServerSession, id: string): void {
-	change((tx) => {
+export async function deleteLocation(actor: ServerSession, id: string): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = findLocation(tx.db, id);
 		if (!before) throw noSuchLocation();

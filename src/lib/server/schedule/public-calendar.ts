@@ -1,7 +1,6 @@
-import type { Db } from '../db';
-import { readLastEventId } from '../events/log';
+import { storage } from '../storage';
 import { cachedFeed } from '../feeds/feed-cache';
-import { stampFeed, type Feed } from '../feeds/feed-response';
+import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { listEntries } from './entry-store';
@@ -16,12 +15,13 @@ export const uidDomain = 'tidewatch';
  * The public entries as iCalendar, with the validators a calendar app polls with; built again
  * only after a change (every change writes an event).
  */
-export function publicCalendar(db: Db): Feed {
-	return cachedFeed('ics', String(readLastEventId(db)), () => buildPublicCalendar(db));
+export async function publicCalendar(): Promise<Feed> {
+	const head = await storage().log.headId();
+	return cachedFeed('ics', String(head), buildPublicCalendar);
 }
 
-function buildPublicCalendar(db: Db): Feed {
-	const { data } = readSnapshot(() => ({
+async function buildPublicCalendar(): Promise<Feed> {
+	const { data } = await readSnapshot((db) => ({
 		entries: listEntries(db, ['public']),
 		locations: listLocations(db),
 		settings: currentSettings(db)
@@ -36,5 +36,5 @@ function buildPublicCalendar(db: Db): Feed {
 		entries.map((entry) => entryEvent(entry, names)),
 		{ name: data.settings.name, timeZone: data.settings.timeZone, uidDomain }
 	);
-	return stampFeed(db, 'ics', body);
+	return stampedFeed('ics', body);
 }

@@ -1,7 +1,6 @@
-import type { Db } from '../db';
-import { readLastEventId } from '../events/log';
+import { storage } from '../storage';
 import { cachedFeed } from '../feeds/feed-cache';
-import { stampFeed, type Feed } from '../feeds/feed-response';
+import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
@@ -24,18 +23,21 @@ const quarterHour = 15 * 60_000;
  * with: the same visibility rule as /schedule.ics (public entries, cut to the public's level).
  * Built again only after a change (a new event) or a quarter of an hour.
  */
-export function publicFrab(
-	db: Db,
+export async function publicFrab(
 	format: keyof typeof writers,
 	origin: string,
 	now = Date.now()
-): Feed {
-	const key = `${readLastEventId(db)} ${Math.floor(now / quarterHour)}`;
-	return cachedFeed(`${format} ${origin}`, key, () => buildPublicFrab(db, format, origin, now));
+): Promise<Feed> {
+	const key = `${await storage().log.headId()} ${Math.floor(now / quarterHour)}`;
+	return cachedFeed(`${format} ${origin}`, key, () => buildPublicFrab(format, origin, now));
 }
 
-function buildPublicFrab(db: Db, format: keyof typeof writers, origin: string, now: number): Feed {
-	const { data } = readSnapshot(() => ({
+async function buildPublicFrab(
+	format: keyof typeof writers,
+	origin: string,
+	now: number
+): Promise<Feed> {
+	const { data } = await readSnapshot((db) => ({
 		entries: listEntries(db, ['public']),
 		locations: listLocations(db),
 		settings: currentSettings(db),
@@ -53,5 +55,5 @@ function buildPublicFrab(db: Db, format: keyof typeof writers, origin: string, n
 	});
 	// One version per format, whatever the origin: a file asked for under two host names moves
 	// its date more often, never less.
-	return stampFeed(db, format, writers[format](model), now);
+	return stampedFeed(format, writers[format](model), now);
 }

@@ -1,6 +1,5 @@
 import type { AccessLevel, ListedLocation } from '$lib/api';
 import { gatheringDate } from '$lib/schedule/days';
-import { getDb } from '../db';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
@@ -38,7 +37,10 @@ export interface SearchPageData {
  * every list of entries (visibility.ts). One bounded query, read once: results do not follow live
  * changes (docs/decisions.md).
  */
-export function searchEntries(text: string | null, viewer: AccessLevel): SearchPageData {
+export async function searchEntries(
+	text: string | null,
+	viewer: AccessLevel
+): Promise<SearchPageData> {
 	const q = (text ?? '').trim();
 	if (!q) return { q, refused: null, results: [], more: false };
 	if (q.length > searchTextLimit)
@@ -48,8 +50,7 @@ export function searchEntries(text: string | null, viewer: AccessLevel): SearchP
 			results: [],
 			more: false
 		};
-	const db = getDb();
-	const { data } = readSnapshot(() => ({
+	const { data } = await readSnapshot((db) => ({
 		rule: currentSettings(db),
 		entries: findEntriesContaining(db, visibleTo(viewer), q, searchResultLimit + 1),
 		locations: listLocationNames(db)

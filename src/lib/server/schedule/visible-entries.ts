@@ -1,5 +1,5 @@
 import type { AccessLevel, ApiEntry } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { Refusal } from '../refusal';
 import { compareEntries } from '$lib/schedule/order';
 import { toApiEntry } from './api-entry';

@@ -1,6 +1,6 @@
 import type { ApiSettings } from '$lib/api';
 import { getConfig, type Config } from '../config';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { findSettings, seedSettings } from './settings-store';
 
 /**

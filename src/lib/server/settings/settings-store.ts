@@ -1,6 +1,6 @@
 import type { ApiSettings, RegistrationMode } from '$lib/api';
-import type { Db } from '../db';
-import { prepared } from '../db/statements';
+import type { Db } from '../storage';
+import { prepared } from '../storage/sqlite/statements';
 
 interface SettingsRow {
 	name: string;

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { isSetUp } from './settings-store';
 
 export const setupPath = '/admin/setup';
@@ -11,12 +11,16 @@ const openBeforeSetup = new Set([setupPath, '/users']);
  * admin who opens an admin page is sent to the setup page: entries typed before the zone is
  * chosen would otherwise be read in UTC.
  */
-export function sendAdminToSetup(locals: App.Locals, pathname: string): void {
-	if (locals.user?.type === 'admin' && !openBeforeSetup.has(pathname) && !isSetUp(getDb())) {
+export async function sendAdminToSetup(locals: App.Locals, pathname: string): Promise<void> {
+	if (
+		locals.user?.type === 'admin' &&
+		!openBeforeSetup.has(pathname) &&
+		!(await storage().read((db) => isSetUp(db)))
+	) {
 		redirect(303, setupPath);
 	}
 }
 
 /** Where a user lands after registering: the first admin sets the gathering up first. */
-export const afterRegistration = (type: string): string =>
-	type === 'admin' && !isSetUp(getDb()) ? setupPath : '/';
+export const afterRegistration = async (type: string): Promise<string> =>
+	type === 'admin' && !(await storage().read((db) => isSetUp(db))) ? setupPath : '/';

@@ -12,7 +12,10 @@ import { markSetUp, saveSettings } from './settings-store';
  * An admin changes the settings; every open page learns them at once. The first save sets the
  * instance up; a new time zone keeps the programme's wall-clock times.
  */
-export function updateSettings(actor: ServerSession, patch: SettingsPatch): ApiSettings {
+export async function updateSettings(
+	actor: ServerSession,
+	patch: SettingsPatch
+): Promise<ApiSettings> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = currentSettings(tx.db);

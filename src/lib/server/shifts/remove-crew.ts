@@ -1,5 +1,5 @@
 import { isOver } from '$lib/schedule/shift-rules';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import type { Change } from '../events/change';
 import { Refusal } from '../refusal';
 import { announceShift } from './crew';

@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '../db';
 import { readSnapshot } from '../load';
 import { redirectToLogin } from '../login-redirect';
 import { listLocations } from '../schedule/location-store';
@@ -12,13 +11,12 @@ import { seesShifts, visibleShifts } from './visible-shifts';
  * a shift (for their names), as one snapshot. `/shifts` is for crew and admins, `/admin/shifts`
  * for admins; anyone else is sent to log in, or told it is not for them.
  */
-export function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin') {
+export async function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin') {
 	if (!locals.user) redirectToLogin(locals);
 	const level = locals.user.type;
 	if (only === 'admin' && level !== 'admin') error(403, 'only an admin may see this page');
 	if (!seesShifts(level)) error(403, 'shifts are for crew and admins');
-	const db = getDb();
-	const { lastEventId, data } = readSnapshot(() => ({
+	const { lastEventId, data } = await readSnapshot((db) => ({
 		shifts: visibleShifts(db, level),
 		locations: listLocations(db),
 		people: listShiftPeople(db).map((user) => toApiUser(user, level))

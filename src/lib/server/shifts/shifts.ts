@@ -30,7 +30,7 @@ function requireCapacity(needed: number, crew: number): void {
 }
 
 /** An admin adds a shift, with crew already on it if given. */
-export function createShift(actor: ServerSession, input: ShiftCreate): ServerShift {
+export async function createShift(actor: ServerSession, input: ShiftCreate): Promise<ServerShift> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const crewIds = input.crewIds ?? [];
@@ -62,7 +62,11 @@ export function createShift(actor: ServerSession, input: ShiftCreate): ServerShi
  * put someone on overlapping shifts (a handover, a short double duty): the admin page marks it.
  * The shift is never left over capacity.
  */
-export function updateShift(actor: ServerSession, id: string, patch: ShiftPatch): ServerShift {
+export async function updateShift(
+	actor: ServerSession,
+	id: string,
+	patch: ShiftPatch
+): Promise<ServerShift> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		return writeShift(tx, admin, id, () => patch);
@@ -70,7 +74,11 @@ export function updateShift(actor: ServerSession, id: string, patch: ShiftPatch)
 }
 
 /** An admin puts one crew member on a shift (nothing changes when they are on it already). */
-export function assignCrew(actor: ServerSession, id: string, userId: string): ServerShift {
+export async function assignCrew(
+	actor: ServerSession,
+	id: string,
+	userId: string
+): Promise<ServerShift> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		return writeShift(tx, admin, id, (before) =>
@@ -80,7 +88,11 @@ export function assignCrew(actor: ServerSession, id: string, userId: string): Se
 }
 
 /** An admin takes one crew member off a shift (nothing changes when they are not on it). */
-export function unassignCrew(actor: ServerSession, id: string, userId: string): ServerShift {
+export async function unassignCrew(
+	actor: ServerSession,
+	id: string,
+	userId: string
+): Promise<ServerShift> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		return writeShift(tx, admin, id, (before) =>
@@ -124,8 +136,8 @@ function writeShift(
 	return announceShift(tx, id);
 }
 
-export function deleteShift(actor: ServerSession, id: string): void {
-	change((tx) => {
+export async function deleteShift(actor: ServerSession, id: string): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const shift = findShift(tx.db, id);
 		if (!shift) throw noSuchShift();

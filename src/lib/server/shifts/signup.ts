@@ -26,7 +26,7 @@ function crewAndShift(tx: Change, actor: ServerSession, id: string) {
  * first gets it and the other is told the shift is full (docs/api.md). Taking a place one
  * already holds changes nothing.
  */
-export function takeShift(actor: ServerSession, id: string): ServerShift {
+export async function takeShift(actor: ServerSession, id: string): Promise<ServerShift> {
 	return change((tx) => {
 		const { user, shift } = crewAndShift(tx, actor, id);
 		const decision = decideSignup(shift, listShiftsOf(tx.db, user.id), user.id, tx.now);
@@ -54,7 +54,7 @@ export function takeShift(actor: ServerSession, id: string): ServerShift {
 }
 
 /** A crew member leaves a place they hold; leaving one they do not hold changes nothing. */
-export function leaveShift(actor: ServerSession, id: string): ServerShift {
+export async function leaveShift(actor: ServerSession, id: string): Promise<ServerShift> {
 	return change((tx) => {
 		const { user, shift } = crewAndShift(tx, actor, id);
 		switch (decideLeave(shift, user.id, tx.now)) {

@@ -1,6 +1,6 @@
 import type { ApiShift, AccessLevel } from '$lib/api';
 import { compareShifts } from '$lib/schedule/shift-rules';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { Refusal } from '../refusal';
 import { toApiShift } from './server-shift';
 import { findShift, listShifts } from './shift-store';

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { closeCodes, type AccessLevel, type SessionEndReason, type StreamMessage } from '$lib/api';
-import type { Viewer } from '../events/projection';
+import type { Viewer } from './projection';
 import { log } from '../log';
 import { writeFrames } from './frames';
 
@@ -22,6 +22,8 @@ export class StreamConnection implements Viewer {
 	cursor: number;
 	/** While the backlog is being read, live events are left to the replay, which reads them too. */
 	replaying = true;
+	/** Its `connected` message went out: nothing else may go before it. */
+	connected = false;
 	missedPongs = 0;
 	closed = false;
 	/** Where its session's deadline waits (see Deadlines); 0 for none. */

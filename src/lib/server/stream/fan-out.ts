@@ -1,4 +1,4 @@
-import { personalTo, projectEvent, viewKey, type Viewer } from '../events/projection';
+import { personalTo, projectEvent, viewKey, type Viewer } from './projection';
 import type { StoredEvent } from '../events/stored-event';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages } from './frames';
@@ -66,6 +66,11 @@ function passEnded(): void {
 
 export class FanOut {
 	private pending: StoredEvent[] = [];
+	/**
+	 * The id of the last event heard. A replay that has reached it hands over to live delivery
+	 * in that same step: every later event will reach the stream through a pass.
+	 */
+	heard = 0;
 	/** A pass is running, or the end of one is waiting for the loop turn to finish. */
 	private busy = false;
 	private readonly sliceMs: number;
@@ -79,6 +84,7 @@ export class FanOut {
 
 	/** Hears committed events, in id order. */
 	publish(event: StoredEvent): void {
+		this.heard = event.id;
 		this.pending.push(event);
 		if (!this.busy) this.pass();
 	}

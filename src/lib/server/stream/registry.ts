@@ -1,4 +1,4 @@
-import type { SessionEnd } from '../auth/session-ended';
+import type { SessionEnd } from '../storage/storage';
 import type { StreamConnection } from './connection';
 
 type Index = Map<string, Set<StreamConnection>>;
@@ -87,4 +87,15 @@ export class StreamRegistry {
 		if ('family' in end) return [...(this.byFamily.get(end.family) ?? [])];
 		return [...(this.byUser.get(end.userId) ?? [])];
 	}
+}
+
+/** Whether a session ending closes this stream: the registry's index, for one stream. */
+export function endAffects(
+	end: SessionEnd,
+	conn: Pick<StreamConnection, 'sessionId' | 'family' | 'userId'>
+): boolean {
+	if ('sessionIds' in end)
+		return conn.sessionId !== null && end.sessionIds.includes(conn.sessionId);
+	if ('family' in end) return conn.family === end.family;
+	return conn.userId === end.userId;
 }

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { closeCodes } from '$lib/api';
-import type { Db } from '../db';
-import { readEventPage } from '../events/log';
-import { projectEvent } from '../events/projection';
+import type { Storage } from '../storage';
+import { projectEvent } from './projection';
 import { withViewerMark } from '../interests/interests';
 import { log } from '../log';
 import type { StreamConnection } from './connection';
@@ -40,10 +39,13 @@ class Replay {
 
 /**
  * Every running replay of the process, in turns. A connection's replay sends every event after
- * its cursor, a step at a time, and the switch to live delivery happens in the same synchronous
- * step as the read that found nothing more: the connection is subscribed before its replay
- * starts and fan-out leaves it alone until then, so nothing committed in between is missed or
- * sent twice (docs/stream.md, "Replay").
+ * its cursor, a step at a time. The connection is subscribed before its replay starts and
+ * fan-out leaves it alone until the switch to live delivery. The read of a page is awaited, and
+ * events may be committed and heard meanwhile; so the replay has caught up only when its page
+ * was the end of the log *and* its cursor reached the last event fan-out has heard (`heard`),
+ * and it switches to live in the same synchronous step as that check: every event heard later
+ * goes out through fan-out, every one before was read from the log. Nothing is missed or sent
+ * twice (docs/stream.md, "Replay").
  *
  * The replays share one budget per loop turn, `sliceMs`, like fan-out's slices: they take steps
  * round-robin until it is spent, then yield (setImmediate), so no backlog and no number of
@@ -57,7 +59,9 @@ export class Replays {
 	private readonly options: Required<ReplayOptions>;
 
 	constructor(
-		private readonly db: () => Db,
+		private readonly storage: () => Storage,
+		/** The id of the last event live delivery has heard. */
+		private readonly heard: () => number,
 		options: ReplayOptions = {}
 	) {
 		this.options = { sliceMs, ...defaults, ...options };
@@ -74,10 +78,10 @@ export class Replays {
 		this.scheduled = true;
 		// Never in the caller's turn: a write completes at once when the kernel takes it all,
 		// and a replay continued from there would be one long turn again.
-		setImmediate(this.turn);
+		setImmediate(() => void this.turn());
 	}
 
-	private readonly turn = (): void => {
+	private readonly turn = async (): Promise<void> => {
 		const until = performance.now() + this.options.sliceMs;
 		// A replay that runs on goes to the back of the queue: each gets its step in turn. At
 		// least one step a turn, however small the budget.
@@ -85,31 +89,37 @@ export class Replays {
 		do {
 			const replay = this.ready[i++];
 			try {
-				if (this.step(replay)) this.ready.push(replay);
+				if (await this.step(replay)) this.ready.push(replay);
 			} catch (error) {
 				log().error({ event: 'stream-replay-failed', err: error }, 'stream replay failed');
 				replay.conn.end(closeCodes.internalError, 'replay failed');
 			}
 		} while (i < this.ready.length && performance.now() < until);
 		this.ready.splice(0, i);
-		if (this.ready.length > 0) setImmediate(this.turn);
+		if (this.ready.length > 0) setImmediate(() => void this.turn());
 		else this.scheduled = false;
 	};
 
 	/** One step of a replay; true when it may take another at once. */
-	private step(replay: Replay): boolean {
+	private async step(replay: Replay): Promise<boolean> {
 		const { conn } = replay;
 		if (conn.closed) return false;
 		const { stepEvents, stepBytes, unsentBytes } = this.options;
-		const { events, complete } = readEventPage(this.db(), conn.cursor, stepEvents, stepBytes);
+		const storage = this.storage();
+		const page = await storage.log.pageAfter(conn.cursor, stepEvents, stepBytes);
+		// Who marked an entry is read when it is delivered (see the `marks-shown` event).
+		const events = page.events.some((event) => event.type === 'marks-shown')
+			? await storage.read((db) => page.events.map((e) => withViewerMark(db, e, conn.viewer)))
+			: page.events;
+		if (conn.closed) return false;
 		const messages: string[] = [];
 		for (const event of events) {
 			conn.cursor = event.id;
-			const visible = projectEvent(withViewerMark(this.db(), event, conn.viewer), conn.viewer);
+			const visible = projectEvent(event, conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
-		if (complete) {
-			// The switch to live, in the same synchronous step as the read that found the end.
+		if (page.complete && conn.cursor >= this.heard()) {
+			// The switch to live, in the same synchronous step as the check that it caught up.
 			conn.replaying = false;
 			if (messages.length > 0) writeFrames(conn.ws, frameMessages(messages));
 			return false;

@@ -5,12 +5,9 @@ import { closeCodes, userTypes, type AccessLevel } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
 import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
-import { onSessionEnded } from '../auth/session-ended';
 import { findSessionRow, sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
-import { getDb } from '../db';
-import { subscribeEvents } from '../events/bus';
-import { readLastEventId, readOldestEventId } from '../events/log';
+import { storage, type SessionEnd } from '../storage';
 import { log } from '../log';
 import type { ServerSession, ServerUser } from '../types';
 import { streamCapRefusal } from './caps';
@@ -21,7 +18,7 @@ import { createFanOut } from './fan-out';
 import { pingAndHeartbeatFrames, writeFrames } from './frames';
 import { inSlices } from './slices';
 import { publishRegistry } from './open-streams';
-import { StreamRegistry } from './registry';
+import { endAffects, StreamRegistry } from './registry';
 import { Replays } from './replay';
 import { Deadlines } from './deadlines';
 import { StreamSocket } from './socket';
@@ -49,16 +46,25 @@ export function startStream(): { stop(): void } {
 	});
 
 	const fanOut = createFanOut(registry);
-	const replays = new Replays(getDb);
-	const unsubscribeEvents = subscribeEvents((event) => fanOut.publish(event));
-	const unsubscribeEnds = onSessionEnded((end) => {
+	const replays = new Replays(storage, () => fanOut.heard);
+	const unsubscribeEvents = storage().onEvent((event) => fanOut.publish(event));
+	/**
+	 * Session endings heard while an upgrade checks its session, one list per upgrade: it is
+	 * subscribed to them before it reads the session, as a stream is to events before it reads
+	 * the head, so an ending committed during the check's await still closes the new stream.
+	 */
+	const endsDuringChecks = new Set<SessionEnd[]>();
+	const unsubscribeEnds = storage().onSessionEnded((end) => {
 		for (const conn of registry.affectedBy(end)) conn.endSession(end.reason);
+		for (const ends of endsDuringChecks) ends.push(end);
 	});
 
 	const heartbeatMs = config.STREAM_HEARTBEAT_SECONDS * 1000;
 	const heartbeat = setInterval(() => {
 		// In slices, like fan-out: thousands of sockets at once would be one long loop turn.
 		inSlices([...registry.all], (conn) => {
+			// Not before its `connected` message.
+			if (!conn.connected) return;
 			if (conn.missedPongs >= 2) {
 				conn.ws.terminate();
 				return;
@@ -73,14 +79,24 @@ export function startStream(): { stop(): void } {
 	heartbeat.unref();
 
 	const deadlines = new Deadlines<StreamConnection>((conn) => {
-		if (conn.closed || conn.sessionId === null) return;
-		const next = recheckStreamSession(
-			findSessionRow(getDb(), conn.sessionId),
-			Date.now(),
-			sessionTimes(getConfig())
-		);
-		if ('end' in next) conn.endSession(next.end);
-		else deadlines.watch(conn, sessionDeadline(next.watch).at);
+		const sessionId = conn.sessionId;
+		if (conn.closed || sessionId === null) return;
+		storage()
+			.read((db) => findSessionRow(db, sessionId))
+			.then((row) => {
+				if (conn.closed) return;
+				const next = recheckStreamSession(row, Date.now(), sessionTimes(getConfig()));
+				if ('end' in next) conn.endSession(next.end);
+				else deadlines.watch(conn, sessionDeadline(next.watch).at);
+			})
+			.catch((error) => {
+				log().error(
+					{ event: 'stream-recheck-failed', err: error },
+					'stream session recheck failed'
+				);
+				// Tried again a second later rather than left open past its deadline unchecked.
+				if (!conn.closed) deadlines.watch(conn, Date.now() + 1000);
+			});
 	});
 
 	const host: StreamHost = {
@@ -91,12 +107,13 @@ export function startStream(): { stop(): void } {
 		}
 	};
 
-	function open(
+	async function open(
 		ws: StreamSocket,
 		session: ServerSession | null,
 		user: ServerUser | null,
 		address: string,
-		cursor: number
+		cursor: number,
+		endsDuringCheck: SessionEnd[]
 	) {
 		const conn = new StreamConnection(
 			ws,
@@ -114,17 +131,23 @@ export function startStream(): { stop(): void } {
 		// The upgrade never rotates: a session that is due goes to rotate over HTTP first.
 		if (session && Date.now() >= session.rotatesAt) return conn.endSession('rotated');
 
-		// Subscribe before reading anything, so no event falls between backlog and live.
+		// Subscribe before reading anything, so no event falls between backlog and live; and in
+		// the same step as the caps were counted (handleUpgrade), so a burst cannot pass them all.
 		registry.add(conn);
-		const db = getDb();
-		const head = readLastEventId(db);
+		for (const end of endsDuringCheck) {
+			if (endAffects(end, conn)) return conn.endSession(end.reason);
+		}
+		const [head, oldest] = await Promise.all([storage().log.headId(), storage().log.oldestId()]);
+		// Closed meanwhile: by its client, or by a session ending (it was subscribed to both).
+		if (conn.closed) return;
 		conn.sendMessage({
 			type: 'connected',
 			session: session && user ? toApiSession(session, user) : null,
 			lastEventId: head,
 			heartbeatMs
 		});
-		if (!canReplayFrom(cursor, head, readOldestEventId(db), config.STREAM_REPLAY_MAX_EVENTS)) {
+		conn.connected = true;
+		if (!canReplayFrom(cursor, head, oldest, config.STREAM_REPLAY_MAX_EVENTS)) {
 			conn.sendMessage({ type: 'resync' });
 			return conn.end(closeCodes.resync, 'resync');
 		}
@@ -132,20 +155,24 @@ export function startStream(): { stop(): void } {
 		replays.start(conn);
 	}
 
-	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+	async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
 		socket.on('error', destroySocket);
+		const endsDuringCheck: SessionEnd[] = [];
 		try {
 			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
 			if (!check.ok) return refuse(socket, check.status, check.message);
 			const address = clientAddress(request, config);
 			if (address === null) return refuse(socket, 400, 'the client address header is missing');
 			const token = sessionTokenFromHeader(request.headers.cookie, check.url.protocol === 'https:');
+			endsDuringChecks.add(endsDuringCheck);
 			const auth = token
-				? checkSessionToken(token, {
+				? await checkSessionToken(token, {
 						userAgent: request.headers['user-agent'] ?? '',
 						mayRotate: false
 					})
 				: null;
+			// Counted after the check's await, from here to the registry without one: a burst of
+			// upgrades that all waited on their checks cannot all pass the count.
 			const userId = auth?.session?.userId ?? null;
 			const full = streamCapRefusal(
 				{
@@ -160,7 +187,6 @@ export function startStream(): { stop(): void } {
 				}
 			);
 			if (full) return refuse(socket, 429, full);
-			// No await from here to the registry: a burst of upgrades cannot all pass the count.
 			upgrade(
 				request,
 				socket,
@@ -168,11 +194,14 @@ export function startStream(): { stop(): void } {
 				auth?.session ?? null,
 				auth?.user ?? null,
 				address,
-				check.lastEventId
+				check.lastEventId,
+				endsDuringCheck
 			);
 		} catch (error) {
 			log().error({ event: 'stream-upgrade-failed', err: error }, 'stream upgrade failed');
 			refuse(socket, 503, 'the stream is unavailable');
+		} finally {
+			endsDuringChecks.delete(endsDuringCheck);
 		}
 	}
 
@@ -188,16 +217,21 @@ export function startStream(): { stop(): void } {
 		session: ServerSession | null,
 		user: ServerUser | null,
 		address: string,
-		cursor: number
+		cursor: number,
+		endsDuringCheck: SessionEnd[]
 	) {
+		// ws calls back in this same step (no verifyClient), so the registry is joined in it.
 		wss.handleUpgrade(request, socket, head, (ws) => {
 			// ws has its own error listener on the socket now.
 			socket.off('error', destroySocket);
-			open(ws as StreamSocket, session, user, address, cursor);
+			open(ws as StreamSocket, session, user, address, cursor, endsDuringCheck).catch((error) => {
+				log().error({ event: 'stream-open-failed', err: error }, 'stream open failed');
+				ws.conn?.end(closeCodes.internalError, 'open failed');
+			});
 		});
 	}
 
-	registerUpgradeHandler(handleUpgrade);
+	registerUpgradeHandler((request, socket, head) => void handleUpgrade(request, socket, head));
 
 	return {
 		stop() {

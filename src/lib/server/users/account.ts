@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
-import { getDb } from '../db';
+import { storage } from '../storage';
 import { change } from '../events/change';
 import { deleteUnusedPasswordResets } from '../password-reset/password-reset-store';
 import { Refusal } from '../refusal';
@@ -27,7 +27,7 @@ export async function requireCurrentPassword(
 	if (password === undefined) throw wrongCurrentPassword();
 	if (password === '') throw new Refusal(400, emptyCurrentPassword, 'currentPassword');
 	await checkCurrentPassword(session.family, async () => {
-		const hash = findPasswordHash(getDb(), session.userId);
+		const hash = await storage().read((db) => findPasswordHash(db, session.userId));
 		if (!hash || !(await verifyPassword(hash, password))) throw wrongCurrentPassword();
 	});
 }
@@ -53,7 +53,7 @@ export async function updateAccount(
 		await requireCurrentPassword(session, patch.currentPassword);
 		passwordHash = await hashPassword(patch.password);
 	}
-	return change((tx) => {
+	return change(async (tx) => {
 		spendWrite(tx, requireActor(tx, session));
 		const user = updateUser(
 			tx,
@@ -67,7 +67,7 @@ export async function updateAccount(
 		// A reset link would undo the change the user just made with the current password.
 		deleteUnusedPasswordResets(tx.db, user.id);
 		endUserFamilies(tx, user.id, 'password-changed');
-		const login = createSession(tx, { userId: user.id, userAgent });
+		const login = await createSession(tx, { userId: user.id, userAgent });
 		appendLoginUpdate(tx, user.id, login.session.family);
 		return { user, login };
 	});
@@ -79,7 +79,7 @@ export async function deleteAccount(
 	currentPassword: string
 ): Promise<void> {
 	await requireCurrentPassword(session, currentPassword);
-	change((tx) => {
+	await change((tx) => {
 		requireActor(tx, session);
 		removeUser(tx, session.userId);
 	});

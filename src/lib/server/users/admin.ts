@@ -2,7 +2,6 @@ import type { UserPatch } from '$lib/api';
 import { recordAudit } from '../audit/audit-store';
 import { requireActor } from '../auth/actor';
 import { endUserSessions } from '../auth/ended-session-store';
-import { announceSessionEnded } from '../auth/session-ended';
 import { sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
 import { endUserFamilies } from '../auth/session-end';
@@ -11,7 +10,7 @@ import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
 import { countActiveAdmins, findUserById, setSuspended } from './user-store';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 import { removeInterests } from '../interests/interests';
 import { log } from '../log';
 import {
@@ -43,7 +42,11 @@ function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void
  * An admin renames, retypes, suspends or lifts the suspension of a user. A new type closes that
  * user's streams at once; a suspension ends every login of the user.
  */
-export function changeUser(actor: ServerSession, id: string, patch: UserPatch): ServerUser {
+export async function changeUser(
+	actor: ServerSession,
+	id: string,
+	patch: UserPatch
+): Promise<ServerUser> {
 	return change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const before = findUserById(tx.db, id);
@@ -95,7 +98,7 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 					`${before.type} to ${after.type}` +
 					(leaving.length ? `, removed from ${shiftCount(leaving.length)}` : '')
 			});
-			tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'access-changed' }));
+			tx.announceSessionEnded({ userId: id, reason: 'access-changed' });
 		}
 		if (suspend) {
 			const ended = endUserFamilies(tx, id, 'suspended');
@@ -126,8 +129,8 @@ export function changeUser(actor: ServerSession, id: string, patch: UserPatch): 
 }
 
 /** An admin deletes a user. */
-export function deleteUser(actor: ServerSession, id: string): void {
-	change((tx) => {
+export async function deleteUser(actor: ServerSession, id: string): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const user = removeUser(tx, id);
 		recordAudit(tx, { actor: admin, action: 'user-delete', target: user });
@@ -149,6 +152,6 @@ export function removeUser(tx: Change, id: string): ServerUser {
 	removeInterests(tx, id);
 	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
-	tx.afterCommit(() => announceSessionEnded({ userId: id, reason: 'deleted' }));
+	tx.announceSessionEnded({ userId: id, reason: 'deleted' });
 	return user;
 }

@@ -1,6 +1,6 @@
 import type { Credentials } from '$lib/api';
 import { hashPassword } from '../auth/password';
-import { getDb, type Db } from '../db';
+import { storage, type Db } from '../storage';
 import { appendEvent, change } from '../events/change';
 import { claimInvitation } from '../invitations/claim-invitation';
 import { Refusal } from '../refusal';
@@ -28,7 +28,7 @@ export async function registerUser({
 	invitation
 }: Credentials & { invitation?: string }): Promise<ServerUser> {
 	// Spares the Argon2id work while closed; the transaction below decides.
-	refuseWhenClosed(getDb());
+	await storage().read(refuseWhenClosed);
 	const passwordHash = await hashPassword(password);
 	return change((tx) => {
 		const usersSoFar = countUsers(tx.db);

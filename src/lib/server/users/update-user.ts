@@ -3,7 +3,7 @@ import { appendEvent, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { findUserById, findUserWithHashByName } from './user-store';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 /** Renames and/or retypes a user inside a change, and records the full new user as its event. */
 export function updateUser(

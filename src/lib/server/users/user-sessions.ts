@@ -4,12 +4,16 @@ import { endFamily } from '../auth/session-end';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 import { findUserById } from './user-store';
 
 /** An admin ends one login of a user; its streams close `revoked`, as when the user does it. */
-export function endUserSession(actor: ServerSession, userId: string, family: string): void {
-	change((tx) => {
+export async function endUserSession(
+	actor: ServerSession,
+	userId: string,
+	family: string
+): Promise<void> {
+	await change((tx) => {
 		const admin = requireActor(tx, actor, { admin: true });
 		const user = findUserById(tx.db, userId);
 		if (!user) throw new Refusal(404, 'no such user');

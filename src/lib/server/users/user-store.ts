@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { UserSort, UserType } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import type { ServerUser } from '../types';
-import { prepared } from '../db/statements';
+import { prepared } from '../storage/sqlite/statements';
 
 interface UserRow {
 	id: string;

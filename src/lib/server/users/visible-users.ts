@@ -1,5 +1,5 @@
 import type { AccessLevel, ApiUser, UserQuery } from '$lib/api';
-import type { Db } from '../db';
+import type { Db } from '../storage';
 import { Refusal } from '../refusal';
 import { toApiUser } from './api-user';
 import { listUsers, queryUsers } from './user-store';

@@ -14,7 +14,7 @@ import {
 	refusedDraft
 } from '$lib/schedule/entry-draft';
 import { fromLocalInput } from '$lib/schedule/zoned-time';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { parseInput } from '$lib/server/http';
 import { StaleVersion } from '$lib/server/refusal';
@@ -29,10 +29,10 @@ export const load: PageServerLoad = ({ locals }) => loadAdminSchedule(locals);
 
 export const actions: Actions = {
 	/** Creates an entry, or edits the one `id` names. Times are wall-clock times in the settings' zone. */
-	save: (event) =>
-		handleForm('save', event, entryFormSchema, (form) => {
+	save: async (event) =>
+		handleForm('save', event, entryFormSchema, async (form) => {
 			const session = actingAdmin(event.locals);
-			const { timeZone } = currentSettings(getDb());
+			const { timeZone } = await storage().read((db) => currentSettings(db));
 			// The API's own schema decides, so a form and a JSON client meet the same rules.
 			const input = parseInput(entryCreateSchema, {
 				title: form.title,
@@ -46,7 +46,7 @@ export const actions: Actions = {
 			if (form.id) {
 				const versions = form.version === undefined ? null : [Number(form.version)];
 				try {
-					const entry = updateEntry(session, form.id, input, versions);
+					const entry = await updateEntry(session, form.id, input, versions);
 					return {
 						form: 'save',
 						id: entry.id,
@@ -78,23 +78,23 @@ export const actions: Actions = {
 					});
 				}
 			}
-			const entry = createEntry(session, input);
+			const entry = await createEntry(session, input);
 			return { form: 'save', id: entry.id, success: `${entry.title} added.` };
 		}),
 
 	visibility: (event) =>
-		handleForm('visibility', event, entryVisibilityFormSchema, ({ id, visibility }) => {
-			const entry = updateEntry(actingAdmin(event.locals), id, { visibility });
+		handleForm('visibility', event, entryVisibilityFormSchema, async ({ id, visibility }) => {
+			const entry = await updateEntry(actingAdmin(event.locals), id, { visibility });
 			const words = { public: 'is public', crew: 'is for crew only', draft: 'is a draft' };
 			return { form: 'visibility', id, success: `${entry.title} ${words[visibility]}.` };
 		}),
 
 	delete: (event) =>
-		handleForm('delete', event, entryDeleteFormSchema, ({ id, confirm }) => {
+		handleForm('delete', event, entryDeleteFormSchema, async ({ id, confirm }) => {
 			const session = actingAdmin(event.locals);
-			const title = findEntry(getDb(), id)?.title ?? 'The entry';
+			const title = (await storage().read((db) => findEntry(db, id)))?.title ?? 'The entry';
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: title };
-			deleteEntry(session, id);
+			await deleteEntry(session, id);
 			return { form: 'delete', id, success: `${title} was deleted.` };
 		})
 };

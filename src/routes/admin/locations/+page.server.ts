@@ -7,20 +7,20 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => loadAdminSchedule(locals);
 
 export const actions: Actions = {
-	save: (event) =>
-		handleForm('save', event, locationFormSchema, ({ id, name, description }) => {
+	save: async (event) =>
+		handleForm('save', event, locationFormSchema, async ({ id, name, description }) => {
 			const session = actingAdmin(event.locals);
 			if (id) {
-				updateLocation(session, id, { name, description });
+				await updateLocation(session, id, { name, description });
 				return { form: 'save', id, success: `${name} saved.` };
 			}
-			createLocation(session, { name, description });
+			await createLocation(session, { name, description });
 			return { form: 'save', success: `${name} added.` };
 		}),
 
 	delete: (event) =>
-		handleForm('delete', event, locationDeleteFormSchema, ({ id }) => {
-			deleteLocation(actingAdmin(event.locals), id);
+		handleForm('delete', event, locationDeleteFormSchema, async ({ id }) => {
+			await deleteLocation(actingAdmin(event.locals), id);
 			return { form: 'delete', id, success: 'The location was deleted.' };
 		})
 };

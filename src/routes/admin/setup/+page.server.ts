@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { canonicalTimeZone, isExportableTimeZone, setupFormSchema } from '$lib/api';
 import { donePath } from '$lib/done';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -16,20 +16,20 @@ const timeZones = [...new Set(Intl.supportedValuesOf('timeZone').map(canonicalTi
 	.sort();
 
 /** The first admin's first stop: once the gathering is set up, its settings live on /admin. */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	if (isSetUp(getDb())) redirect(303, '/admin');
+	if (await storage().read((db) => isSetUp(db))) redirect(303, '/admin');
 	return { timeZones };
 };
 
 export const actions: Actions = {
 	setup: (event) =>
-		handleForm('setup', event, setupFormSchema, (input) => {
+		handleForm('setup', event, setupFormSchema, async (input) => {
 			const { session, user } = requireSession(event.locals);
 			requireAdmin(user);
 			// The change reads the acting admin again inside its write transaction.
-			updateSettings(session, input);
+			await updateSettings(session, input);
 			redirect(303, donePath('/admin', 'set-up'));
 		})
 };

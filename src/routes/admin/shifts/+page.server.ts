@@ -5,7 +5,7 @@ import {
 	shiftFormSchema
 } from '$lib/api';
 import { fromLocalInput } from '$lib/schedule/zoned-time';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { parseInput } from '$lib/server/http';
 import { actingAdmin } from '$lib/server/schedule/admin-page';
@@ -24,14 +24,15 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => loadShiftsPage(locals, 'admin');
 
-const nameOf = (userId: string) => findUserById(getDb(), userId)?.name ?? 'The user';
+const nameOf = async (userId: string) =>
+	(await storage().read((db) => findUserById(db, userId)))?.name ?? 'The user';
 
 export const actions: Actions = {
 	/** Creates a shift, or edits the one `id` names. Times are wall-clock times in the settings' zone. */
-	save: (event) =>
-		handleForm('save', event, shiftFormSchema, (form) => {
+	save: async (event) =>
+		handleForm('save', event, shiftFormSchema, async (form) => {
 			const session = actingAdmin(event.locals);
-			const { timeZone } = currentSettings(getDb());
+			const { timeZone } = await storage().read((db) => currentSettings(db));
 			// The API's own schema decides, so a form and a JSON client meet the same rules.
 			const input = parseInput(shiftCreateSchema, {
 				role: form.role,
@@ -42,31 +43,31 @@ export const actions: Actions = {
 				notes: form.notes
 			});
 			if (form.id) {
-				const shift = updateShift(session, form.id, input);
+				const shift = await updateShift(session, form.id, input);
 				return { form: 'save', id: shift.id, success: `${shift.role} saved.` };
 			}
-			const shift = createShift(session, input);
+			const shift = await createShift(session, input);
 			return { form: 'save', id: shift.id, success: `${shift.role} added.` };
 		}),
 
 	assign: (event) =>
-		handleForm('assign', event, shiftAssignFormSchema, ({ id, userId }) => {
-			const shift = assignCrew(actingAdmin(event.locals), id, userId);
-			return { form: 'assign', id, success: `${nameOf(userId)} is on ${shift.role}.` };
+		handleForm('assign', event, shiftAssignFormSchema, async ({ id, userId }) => {
+			const shift = await assignCrew(actingAdmin(event.locals), id, userId);
+			return { form: 'assign', id, success: `${await nameOf(userId)} is on ${shift.role}.` };
 		}),
 
 	unassign: (event) =>
-		handleForm('unassign', event, shiftAssignFormSchema, ({ id, userId }) => {
-			const shift = unassignCrew(actingAdmin(event.locals), id, userId);
-			return { form: 'unassign', id, success: `${nameOf(userId)} is off ${shift.role}.` };
+		handleForm('unassign', event, shiftAssignFormSchema, async ({ id, userId }) => {
+			const shift = await unassignCrew(actingAdmin(event.locals), id, userId);
+			return { form: 'unassign', id, success: `${await nameOf(userId)} is off ${shift.role}.` };
 		}),
 
 	delete: (event) =>
-		handleForm('delete', event, shiftDeleteFormSchema, ({ id, confirm }) => {
+		handleForm('delete', event, shiftDeleteFormSchema, async ({ id, confirm }) => {
 			const session = actingAdmin(event.locals);
-			const role = findShift(getDb(), id)?.role ?? 'The shift';
+			const role = (await storage().read((db) => findShift(db, id)))?.role ?? 'The shift';
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: role };
-			deleteShift(session, id);
+			await deleteShift(session, id);
 			return { form: 'delete', id, success: `${role} was deleted.` };
 		})
 };

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { auditQuerySchema } from '$lib/api';
 import { listAudit } from '$lib/server/audit/audit-store';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, parseInput, requireSession } from '$lib/server/http';
 import { requireAdmin } from '$lib/server/users/admin';
 
@@ -9,10 +9,10 @@ import { requireAdmin } from '$lib/server/users/admin';
  * A page of the audit trail, newest first, optionally of one kind (`action`), `actor` or
  * `target`. The next page is `before=<id of the last record>`; the `Link` header says so.
  */
-export const GET = endpoint(({ locals, url }) => {
+export const GET = endpoint(async ({ locals, url }) => {
 	requireAdmin(requireSession(locals).user);
 	const query = parseInput(auditQuerySchema, Object.fromEntries(url.searchParams));
-	const records = listAudit(getDb(), query);
+	const records = await storage().read((db) => listAudit(db, query));
 	const headers = new Headers();
 	if (records.length === query.limit) {
 		const next = new URL(url);

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { entryCreate } from '$lib/server/api-changes/changes';
 import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { endpoint } from '$lib/server/http';
@@ -7,8 +7,8 @@ import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
 /** What the viewer's level may see, in schedule order. */
-export const GET = endpoint(({ locals }) =>
-	json(visibleEntries(getDb(), accessLevelOf(locals.user)))
+export const GET = endpoint(async ({ locals }) =>
+	json(await storage().read((db) => visibleEntries(db, accessLevelOf(locals.user))))
 );
 
 export const POST = kitRoute(entryCreate);

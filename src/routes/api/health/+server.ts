@@ -1,18 +1,16 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { readLastEventId, readOldestEventId } from '$lib/server/events/log';
+import { storage } from '$lib/server/storage';
 import { log } from '$lib/server/log';
 import { openStreamCount } from '$lib/server/stream/open-streams';
 
 /** For probes: answers 200 only while the database can be read. No session needed. */
-export const GET = () => {
+export const GET = async () => {
 	const headers = { 'cache-control': 'no-store' };
 	let lastEventId: number;
 	try {
-		const db = getDb();
-		// The head alone is one row of SQLite's own table; the oldest id reads the event log itself.
-		readOldestEventId(db);
-		lastEventId = readLastEventId(db);
+		// The head alone may come from a counter; the oldest id reads the event log itself.
+		await storage().log.oldestId();
+		lastEventId = await storage().log.headId();
 	} catch (error) {
 		log().error({ event: 'health-failed', err: error }, 'the database cannot be read');
 		return json(

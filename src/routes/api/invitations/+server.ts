@@ -1,19 +1,19 @@
 import { json } from '@sveltejs/kit';
 import { invitationCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
 import { listInvitations } from '$lib/server/invitations/invitation-store';
 import { requireAdmin } from '$lib/server/users/admin';
 
-export const GET = endpoint(({ locals }) => {
+export const GET = endpoint(async ({ locals }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listInvitations(getDb()));
+	return json(await storage().read((db) => listInvitations(db)));
 });
 
 export const POST = endpoint(async ({ locals, request, url }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
 	const { expiresInHours } = await readJson(request, invitationCreateSchema);
-	return json(createInvitation(session, expiresInHours, url.origin), { status: 201 });
+	return json(await createInvitation(session, expiresInHours, url.origin), { status: 201 });
 });

@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { readLastEventId } from '$lib/server/events/log';
+import { storage } from '$lib/server/storage';
 
-export const GET = () => json({ id: readLastEventId(getDb()) });
+export const GET = async () => json({ id: await storage().log.headId() });

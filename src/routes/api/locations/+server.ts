@@ -1,17 +1,17 @@
 import { json } from '@sveltejs/kit';
 import { locationCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createLocation } from '$lib/server/schedule/locations';
 import { listLocations } from '$lib/server/schedule/location-store';
 import { requireAdmin } from '$lib/server/users/admin';
 
 /** Locations are public. */
-export const GET = endpoint(() => json(listLocations(getDb())));
+export const GET = endpoint(async () => json(await storage().read((db) => listLocations(db))));
 
 export const POST = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	const location = createLocation(session, await readJson(request, locationCreateSchema));
+	const location = await createLocation(session, await readJson(request, locationCreateSchema));
 	return json(location, { status: 201 });
 });

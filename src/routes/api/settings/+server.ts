@@ -1,15 +1,15 @@
 import { json } from '@sveltejs/kit';
 import { settingsPatchSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { currentSettings } from '$lib/server/settings/current-settings';
 import { updateSettings } from '$lib/server/settings/update-settings';
 import { requireAdmin } from '$lib/server/users/admin';
 
-export const GET = endpoint(() => json(currentSettings(getDb())));
+export const GET = endpoint(async () => json(await storage().read((db) => currentSettings(db))));
 
 export const PATCH = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	return json(updateSettings(session, await readJson(request, settingsPatchSchema)));
+	return json(await updateSettings(session, await readJson(request, settingsPatchSchema)));
 });

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { shiftCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { toApiShift } from '$lib/server/shifts/server-shift';
 import { createShift } from '$lib/server/shifts/shifts';
@@ -9,13 +9,13 @@ import { requireAdmin } from '$lib/server/users/admin';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
 /** Every shift, in time order: crew and admins only (401 for the public, 403 for regular users). */
-export const GET = endpoint(({ locals }) =>
-	json(visibleShifts(getDb(), accessLevelOf(locals.user)))
+export const GET = endpoint(async ({ locals }) =>
+	json(await storage().read((db) => visibleShifts(db, accessLevelOf(locals.user))))
 );
 
 export const POST = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	const shift = createShift(session, await readJson(request, shiftCreateSchema));
+	const shift = await createShift(session, await readJson(request, shiftCreateSchema));
 	return json(toApiShift(shift), { status: 201 });
 });

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { userQuerySchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, parseInput } from '$lib/server/http';
 import { accessLevelOf } from '$lib/server/users/api-user';
 import { searchVisibleUsers } from '$lib/server/users/visible-users';
@@ -9,8 +9,10 @@ import { searchVisibleUsers } from '$lib/server/users/visible-users';
  * Without parameters every user the viewer may see, oldest first, as always; `q`, `sort`,
  * `order`, `limit` and `offset` pick a window. `X-Total-Count` tells how many match in all.
  */
-export const GET = endpoint(({ locals, url }) => {
+export const GET = endpoint(async ({ locals, url }) => {
 	const query = parseInput(userQuerySchema, Object.fromEntries(url.searchParams));
-	const { users, total } = searchVisibleUsers(getDb(), accessLevelOf(locals.user), query);
+	const { users, total } = await storage().read((db) =>
+		searchVisibleUsers(db, accessLevelOf(locals.user), query)
+	);
 	return json(users, { headers: { 'x-total-count': String(total) } });
 });

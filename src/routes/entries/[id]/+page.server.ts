@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { interestAction } from '$lib/server/interests/interest-action';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
@@ -10,11 +9,10 @@ import { accessLevelOf } from '$lib/server/users/api-user';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 404 for an entry the viewer may not see, as for one that does not exist. */
-export const load: PageServerLoad = ({ locals, params }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const viewer = accessLevelOf(locals.user);
-	const db = getDb();
 	try {
-		const { lastEventId, data } = readSnapshot(() => ({
+		const { lastEventId, data } = await readSnapshot((db) => ({
 			entry: visibleEntry(db, params.id, viewer),
 			locations: listLocations(db),
 			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null

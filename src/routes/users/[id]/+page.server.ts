@@ -6,7 +6,7 @@ import {
 	suspendFormSchema
 } from '$lib/api';
 import { listOwnSessions } from '$lib/server/auth/own-sessions';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import {
@@ -24,18 +24,22 @@ import type { Actions, PageServerLoad } from './$types';
  * One user as an admin manages them: name, suspension, logins, reset links. Reloaded after each
  * action.
  */
-export const load: PageServerLoad = ({ locals, params }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const db = getDb();
-	const user = findUserById(db, params.id);
-	if (!user) error(404, 'no such user');
-	return {
-		user: toApiUser(user, 'admin'),
-		sessions: listOwnSessions(db, user.id),
-		resets: listPasswordResets(db, user.id, Date.now()),
-		me: locals.user.id
-	};
+	const me = locals.user.id;
+	const found = await storage().read((db) => {
+		const user = findUserById(db, params.id);
+		if (!user) return null;
+		return {
+			user: toApiUser(user, 'admin'),
+			sessions: listOwnSessions(db, user.id),
+			resets: listPasswordResets(db, user.id, Date.now()),
+			me
+		};
+	});
+	if (!found) error(404, 'no such user');
+	return found;
 };
 
 function actingAdmin(locals: App.Locals) {
@@ -46,14 +50,14 @@ function actingAdmin(locals: App.Locals) {
 
 export const actions: Actions = {
 	rename: (event) =>
-		handleForm('rename', event, renameUserFormSchema, ({ id, name }) => {
-			const user = changeUser(actingAdmin(event.locals), id, { name });
+		handleForm('rename', event, renameUserFormSchema, async ({ id, name }) => {
+			const user = await changeUser(actingAdmin(event.locals), id, { name });
 			return { form: 'rename', success: `Renamed to ${user.name}.` };
 		}),
 
 	suspend: (event) =>
-		handleForm('suspend', event, suspendFormSchema, ({ id, suspended }) => {
-			const user = changeUser(actingAdmin(event.locals), id, { suspended });
+		handleForm('suspend', event, suspendFormSchema, async ({ id, suspended }) => {
+			const user = await changeUser(actingAdmin(event.locals), id, { suspended });
 			return {
 				form: 'suspend',
 				success: suspended
@@ -63,14 +67,14 @@ export const actions: Actions = {
 		}),
 
 	endSession: (event) =>
-		handleForm('endSession', event, endUserSessionFormSchema, ({ family }) => {
-			endUserSession(actingAdmin(event.locals), event.params.id!, family);
+		handleForm('endSession', event, endUserSessionFormSchema, async ({ family }) => {
+			await endUserSession(actingAdmin(event.locals), event.params.id!, family);
 			return { form: 'endSession', success: 'The session ended.' };
 		}),
 
 	revokeReset: (event) =>
-		handleForm('revokeReset', event, revokePasswordResetFormSchema, ({ resetId }) => {
-			revokePasswordReset(actingAdmin(event.locals), event.params.id!, resetId);
+		handleForm('revokeReset', event, revokePasswordResetFormSchema, async ({ resetId }) => {
+			await revokePasswordReset(actingAdmin(event.locals), event.params.id!, resetId);
 			return { form: 'revokeReset', success: 'The password reset link was revoked.' };
 		})
 };

@@ -8,6 +8,6 @@ import { toApiUser } from '$lib/server/users/api-user';
 export const POST = endpoint(async (event) => {
 	const credentials = await readJson(event.request, credentialsSchema);
 	const user = await checkLogin(credentials, event.getClientAddress());
-	logIn(user, event);
+	await logIn(user, event);
 	return json(toApiUser(user, user.type));
 });

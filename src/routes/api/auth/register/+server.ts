@@ -10,6 +10,6 @@ export const POST = endpoint(async (event) => {
 	const registration = await readJson(event.request, registrationSchema);
 	allowRegistration(event.getClientAddress());
 	const user = await registerUser(registration);
-	logIn(user, event);
+	await logIn(user, event);
 	return json(toApiUser(user, user.type), { status: 201 });
 });

@@ -14,10 +14,10 @@ export const GET = endpoint(({ locals }) => {
 	return json(state);
 });
 
-export const DELETE = endpoint(({ locals, cookies, url }) => {
+export const DELETE = endpoint(async ({ locals, cookies, url }) => {
 	const { session } = requireSession(locals);
 	// Cleared whatever happens: a session that ended meanwhile (401) is logged out all the same.
 	clearSessionCookie(cookies, url);
-	endOwnSession(session, session.family);
+	await endOwnSession(session, session.family);
 	return new Response(null, { status: 204 });
 });

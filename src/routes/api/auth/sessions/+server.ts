@@ -1,13 +1,15 @@
 import { json } from '@sveltejs/kit';
 import { currentPasswordSchema } from '$lib/api';
 import { endOtherOwnSessions, listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { requireCurrentPassword } from '$lib/server/users/account';
 
-export const GET = endpoint(({ locals }) => {
+export const GET = endpoint(async ({ locals }) => {
 	const { session } = requireSession(locals);
-	return json(markCurrent(listOwnSessions(getDb(), session.userId), session));
+	return json(
+		markCurrent(await storage().read((db) => listOwnSessions(db, session.userId)), session)
+	);
 });
 
 /** Ends every login of the account but this one. */
@@ -15,6 +17,6 @@ export const DELETE = endpoint(async ({ locals, request }) => {
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
 	await requireCurrentPassword(session, currentPassword);
-	endOtherOwnSessions(session);
+	await endOtherOwnSessions(session);
 	return new Response(null, { status: 204 });
 });

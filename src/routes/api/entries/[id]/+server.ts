@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { entryDelete, entryPatch } from '$lib/server/api-changes/changes';
 import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { endpoint } from '$lib/server/http';
@@ -11,8 +11,10 @@ import { accessLevelOf } from '$lib/server/users/api-user';
  * 404 for an entry the viewer may not see, as for one that does not exist. An admin gets its
  * version as the ETag, for a PATCH's If-Match.
  */
-export const GET = endpoint(({ locals, params }) => {
-	const entry = visibleEntry(getDb(), params.id!, accessLevelOf(locals.user));
+export const GET = endpoint(async ({ locals, params }) => {
+	const entry = await storage().read((db) =>
+		visibleEntry(db, params.id!, accessLevelOf(locals.user))
+	);
 	return json(entry, {
 		headers: entry.version === undefined ? {} : { etag: versionTag(entry.version) }
 	});

@@ -2,9 +2,9 @@ import { endpoint, requireSession } from '$lib/server/http';
 import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
 import { requireAdmin } from '$lib/server/users/admin';
 
-export const DELETE = endpoint(({ locals, params }) => {
+export const DELETE = endpoint(async ({ locals, params }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	revokeInvitation(session, params.id!);
+	await revokeInvitation(session, params.id!);
 	return new Response(null, { status: 204 });
 });

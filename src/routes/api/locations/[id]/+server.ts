@@ -1,14 +1,14 @@
 import { json } from '@sveltejs/kit';
 import { locationPatchSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
 import { deleteLocation, updateLocation } from '$lib/server/schedule/locations';
 import { findLocation } from '$lib/server/schedule/location-store';
 import { requireAdmin } from '$lib/server/users/admin';
 
-export const GET = endpoint(({ params }) => {
-	const location = findLocation(getDb(), params.id!);
+export const GET = endpoint(async ({ params }) => {
+	const location = await storage().read((db) => findLocation(db, params.id!));
 	if (!location) throw new Refusal(404, 'no such location');
 	return json(location);
 });
@@ -16,13 +16,15 @@ export const GET = endpoint(({ params }) => {
 export const PATCH = endpoint(async ({ locals, params, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	return json(updateLocation(session, params.id!, await readJson(request, locationPatchSchema)));
+	return json(
+		await updateLocation(session, params.id!, await readJson(request, locationPatchSchema))
+	);
 });
 
 /** 409 while entries use the location. */
-export const DELETE = endpoint(({ locals, params }) => {
+export const DELETE = endpoint(async ({ locals, params }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	deleteLocation(session, params.id!);
+	await deleteLocation(session, params.id!);
 	return new Response(null, { status: 204 });
 });

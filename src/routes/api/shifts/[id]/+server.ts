@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { shiftPatchSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { toApiShift } from '$lib/server/shifts/server-shift';
 import { deleteShift, updateShift } from '$lib/server/shifts/shifts';
@@ -8,21 +8,21 @@ import { visibleShift } from '$lib/server/shifts/visible-shifts';
 import { requireAdmin } from '$lib/server/users/admin';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
-export const GET = endpoint(({ locals, params }) =>
-	json(visibleShift(getDb(), params.id!, accessLevelOf(locals.user)))
+export const GET = endpoint(async ({ locals, params }) =>
+	json(await storage().read((db) => visibleShift(db, params.id!, accessLevelOf(locals.user))))
 );
 
 /** Admins may set `crewIds` directly (crew and admin users only), overlaps included. */
 export const PATCH = endpoint(async ({ locals, params, request }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	const shift = updateShift(session, params.id!, await readJson(request, shiftPatchSchema));
+	const shift = await updateShift(session, params.id!, await readJson(request, shiftPatchSchema));
 	return json(toApiShift(shift));
 });
 
-export const DELETE = endpoint(({ locals, params }) => {
+export const DELETE = endpoint(async ({ locals, params }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	deleteShift(session, params.id!);
+	await deleteShift(session, params.id!);
 	return new Response(null, { status: 204 });
 });

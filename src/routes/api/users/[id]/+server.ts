@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { userDelete, userPatch } from '$lib/server/api-changes/changes';
 import { endpoint } from '$lib/server/http';
@@ -8,9 +8,10 @@ import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
 import { findUserById } from '$lib/server/users/user-store';
 
 /** The public sees no users: to it, every id is unknown. */
-export const GET = endpoint(({ locals, params }) => {
+export const GET = endpoint(async ({ locals, params }) => {
 	const viewer = accessLevelOf(locals.user);
-	const user = viewer === 'public' ? undefined : findUserById(getDb(), params.id!);
+	const user =
+		viewer === 'public' ? undefined : await storage().read((db) => findUserById(db, params.id!));
 	if (!user) throw new Refusal(404, 'no such user');
 	return json(toApiUser(user, viewer));
 });

@@ -9,6 +9,6 @@ export const DELETE = endpoint(async ({ locals, params, request, cookies, url })
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
 	// The password before the id: a made-up id then answers a wrong password as a real one does.
 	await requireCurrentPassword(session, currentPassword);
-	if (endOwnSession(session, params.id!) === 'logged-out') clearSessionCookie(cookies, url);
+	if ((await endOwnSession(session, params.id!)) === 'logged-out') clearSessionCookie(cookies, url);
 	return new Response(null, { status: 204 });
 });

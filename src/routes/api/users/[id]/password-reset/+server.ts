@@ -1,22 +1,22 @@
 import { json } from '@sveltejs/kit';
 import { passwordResetCreateSchema } from '$lib/api';
-import { getDb } from '$lib/server/db';
+import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { listPasswordResets } from '$lib/server/password-reset/revoke-password-reset';
 import { requireAdmin } from '$lib/server/users/admin';
 
 /** The user's links that still work: never their secrets. */
-export const GET = endpoint(({ locals, params }) => {
+export const GET = endpoint(async ({ locals, params }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(listPasswordResets(getDb(), params.id!, Date.now()));
+	return json(await storage().read((db) => listPasswordResets(db, params.id!, Date.now())));
 });
 
 export const POST = endpoint(async ({ locals, request, params, url }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
 	const { expiresInHours } = await readJson(request, passwordResetCreateSchema);
-	return json(createPasswordReset(session, params.id!, expiresInHours, url.origin), {
+	return json(await createPasswordReset(session, params.id!, expiresInHours, url.origin), {
 		status: 201
 	});
 });

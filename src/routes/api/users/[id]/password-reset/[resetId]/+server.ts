@@ -3,9 +3,9 @@ import { revokePasswordReset } from '$lib/server/password-reset/revoke-password-
 import { requireAdmin } from '$lib/server/users/admin';
 
 /** Revokes one unused link of the user, 204. */
-export const DELETE = endpoint(({ locals, params }) => {
+export const DELETE = endpoint(async ({ locals, params }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	revokePasswordReset(session, params.id!, params.resetId!);
+	await revokePasswordReset(session, params.id!, params.resetId!);
 	return new Response(null, { status: 204 });
 });

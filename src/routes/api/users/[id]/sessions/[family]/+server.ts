@@ -3,9 +3,9 @@ import { requireAdmin } from '$lib/server/users/admin';
 import { endUserSession } from '$lib/server/users/user-sessions';
 
 /** An admin ends one login of a user; its streams close 4001 `revoked`. */
-export const DELETE = endpoint(({ locals, params }) => {
+export const DELETE = endpoint(async ({ locals, params }) => {
 	const { session, user } = requireSession(locals);
 	requireAdmin(user);
-	endUserSession(session, params.id!, params.family!);
+	await endUserSession(session, params.id!, params.family!);
 	return new Response(null, { status: 204 });
 });

@@ -1,6 +1,6 @@
-import type { Db } from '../db';
-import { fromEventRow, type EventRow, type StoredEvent } from './stored-event';
-import { prepared } from '../db/statements';
+import { fromEventRow, type EventRow, type StoredEvent } from '../../events/stored-event';
+import type { Db } from './open';
+import { prepared } from './statements';
 
 /**
  * The highest committed event id, 0 before the first. AUTOINCREMENT's counter keeps it even

@@ -3,7 +3,7 @@ import { toApiEntry } from '../schedule/api-entry';
 import { gainsSight, mayView, seesCrewNotes } from '../schedule/visibility';
 import { seesShifts } from '../shifts/visible-shifts';
 import { toApiUser } from '../users/api-user';
-import type { StoredEvent } from './stored-event';
+import type { StoredEvent } from '../events/stored-event';
 
 /** Who is looking: the access level, and the user for views that are personal. */
 export interface Viewer {

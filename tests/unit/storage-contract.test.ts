@@ -1,0 +1,224 @@
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
+import type { Db, SessionEnd, Storage } from '$lib/server/storage';
+import { openSqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
+
+/**
+ * The storage's contract, written against its interface only (src/lib/server/storage/storage.ts).
+ * Another implementation runs this same suite: add a factory below. `maxVisibleId` is the one
+ * thing a factory adds: the highest event id a read sees, read with the implementation's own
+ * handle, so a test can look inside a snapshot.
+ */
+interface Subject {
+	storage: Storage;
+	maxVisibleId(db: Db): number;
+	dispose(): void;
+}
+
+const sqliteMaxId = (db: Db) =>
+	(db.prepare('SELECT MAX(id) FROM event').pluck().get() as number | null) ?? 0;
+
+const factories: Record<string, () => Subject> = {
+	// A file: reads on their own connection while a change is open on the write connection.
+	'SQLite, a file': () => {
+		const dir = mkdtempSync(join(tmpdir(), 'tidewatch-contract-'));
+		const storage = openSqliteStorage(join(dir, 'contract.db'));
+		return {
+			storage,
+			maxVisibleId: sqliteMaxId,
+			dispose: () => {
+				storage.close();
+				rmSync(dir, { recursive: true, force: true });
+			}
+		};
+	},
+	// In memory (the unit tests' database): one connection, reads and changes take turns.
+	'SQLite, in memory': () => {
+		const storage = openSqliteStorage(':memory:');
+		return { storage, maxVisibleId: sqliteMaxId, dispose: () => storage.close() };
+	}
+};
+
+const payload = (n: number): EventPayload => ({ type: 'user-delete', data: { id: `u${n}` } });
+/** A hop through the event loop: other changes and reads get their turn. */
+const hop = () => new Promise((resolve) => setImmediate(resolve));
+
+for (const [name, open] of Object.entries(factories)) {
+	describe(`the storage contract: ${name}`, () => {
+		let subject: Subject;
+		let heard: StoredEvent[];
+		let ends: SessionEnd[];
+		beforeEach(() => {
+			subject = open();
+			heard = [];
+			ends = [];
+			subject.storage.onEvent((event) => heard.push(event));
+			subject.storage.onSessionEnded((end) => ends.push(end));
+		});
+		afterEach(() => subject.dispose());
+
+		it('a change that awaits commits its events together, with gapless ids, announced after the commit', async () => {
+			const { storage } = subject;
+			const ids = await storage.change(async (tx) => {
+				const first = tx.append(payload(1));
+				await hop();
+				const second = tx.append(payload(2));
+				await hop();
+				// Not announced, and not readable, before the commit.
+				expect(heard).toEqual([]);
+				return [first.id, second.id];
+			});
+			expect(ids).toEqual([1, 2]);
+			expect(heard.map((event) => event.id)).toEqual([1, 2]);
+			expect(await storage.log.headId()).toBe(2);
+		});
+
+		it('a change that fails appends nothing, announces nothing, and leaves no gap', async () => {
+			const { storage } = subject;
+			await expect(
+				storage.change(async (tx) => {
+					tx.append(payload(1));
+					tx.announceSessionEnded({ userId: 'u1', reason: 'deleted' });
+					tx.afterCommit(() => heard.push({ ...payload(0), id: -1, createdAt: 0 }));
+					await hop();
+					throw new Error('the change failed');
+				})
+			).rejects.toThrow('the change failed');
+			expect(heard).toEqual([]);
+			expect(ends).toEqual([]);
+			expect(await storage.log.headId()).toBe(0);
+			const next = await storage.change((tx) => tx.append(payload(2)).id);
+			expect(next).toBe(1);
+		});
+
+		it('session endings are announced after the commit, in order with the change', async () => {
+			const { storage } = subject;
+			await storage.change(async (tx) => {
+				tx.announceSessionEnded({ family: 'f1', reason: 'logged-out' });
+				await hop();
+				tx.announceSessionEnded({ sessionIds: ['s1'], reason: 'rotated' });
+				expect(ends).toEqual([]);
+			});
+			expect(ends).toEqual([
+				{ family: 'f1', reason: 'logged-out' },
+				{ sessionIds: ['s1'], reason: 'rotated' }
+			]);
+		});
+
+		it('a read while a change is open sees none of its rows', async () => {
+			const { storage } = subject;
+			await storage.change((tx) => tx.append(payload(1)));
+			let release = () => {};
+			const open = storage.change(async (tx) => {
+				tx.append(payload(2));
+				await new Promise<void>((resolve) => (release = resolve));
+			});
+			await hop();
+			const read = storage.snapshot((db) => subject.maxVisibleId(db));
+			// The in-memory one waits for the change; the file's reads go on beside it.
+			const early = await Promise.race([read, hop().then(() => null)]);
+			if (early) expect(early).toEqual({ lastEventId: 1, data: 1 });
+			release();
+			await open;
+			const after = await read;
+			expect(after.lastEventId).toBe(after.data);
+			expect(await storage.log.headId()).toBe(2);
+		});
+
+		it('the event log pages after an id, tells its end, keeps its head through pruning', async () => {
+			const { storage } = subject;
+			await storage.change((tx) => [1, 2, 3].map((n) => tx.append(payload(n))));
+			expect(await storage.log.pageAfter(0, 2)).toMatchObject({ complete: false });
+			const rest = await storage.log.pageAfter(2, 2);
+			expect(rest.events.map((e) => e.id)).toEqual([3]);
+			expect(rest.complete).toBe(true);
+			expect(await storage.log.oldestId()).toBe(1);
+			expect(await storage.log.prune(Date.now() + 1)).toBe(3);
+			expect(await storage.log.oldestId()).toBeNull();
+			expect(await storage.log.headId()).toBe(3);
+		});
+
+		it('any interleaving of changes (some failing) and snapshots: ids gapless in commit order, announced in id order, each snapshot one moment', async () => {
+			const operation = fc.oneof(
+				fc.record({
+					kind: fc.constant('change' as const),
+					events: fc.integer({ min: 0, max: 3 }),
+					hops: fc.integer({ min: 0, max: 3 }),
+					fails: fc.boolean()
+				}),
+				fc.record({ kind: fc.constant('snapshot' as const), hops: fc.integer({ min: 0, max: 3 }) })
+			);
+			await fc.assert(
+				fc.asyncProperty(
+					fc.scheduler(),
+					fc.array(operation, { minLength: 1, maxLength: 12 }),
+					async (s, operations) => {
+						subject.dispose();
+						subject = open();
+						const { storage } = subject;
+						const announced: number[] = [];
+						storage.onEvent((event) => announced.push(event.id));
+						const committed: number[][] = [];
+						const snapshots: { lastEventId: number; before: number; after: number }[] = [];
+						const tasks = operations.map((op) =>
+							s.schedule(Promise.resolve(op.kind)).then(async () => {
+								if (op.kind === 'change') {
+									try {
+										const ids = await storage.change(async (tx) => {
+											const ids: number[] = [];
+											for (let i = 0; i < op.events; i++) {
+												ids.push(tx.append(payload(i)).id);
+												if (i < op.hops) await s.schedule(Promise.resolve());
+											}
+											if (op.fails) throw new Error('fails');
+											return ids;
+										});
+										committed.push(ids);
+									} catch (error) {
+										if (!op.fails) throw error;
+									}
+									return;
+								}
+								const snap = await storage.snapshot(async (db) => {
+									const before = subject.maxVisibleId(db);
+									for (let i = 0; i < op.hops; i++) await s.schedule(Promise.resolve());
+									return { before, after: subject.maxVisibleId(db) };
+								});
+								snapshots.push({ lastEventId: snap.lastEventId, ...snap.data });
+							})
+						);
+						// A task waiting for a turn schedules its steps only once it has it.
+						let finished = false;
+						const settled = Promise.all(tasks).finally(() => (finished = true));
+						while (!finished) {
+							if (s.count() > 0) await s.waitOne();
+							else await hop();
+						}
+						await settled;
+						// Gapless, in commit order: the committed changes' ids, in the order they
+						// committed, are 1, 2, 3, … and were announced in that order.
+						const all = committed.flat();
+						expect(all).toEqual(all.map((_, i) => i + 1));
+						expect(announced).toEqual(all);
+						expect(await storage.log.headId()).toBe(all.length);
+						// Each snapshot is one moment, between two commits, whatever committed
+						// during its awaits.
+						const boundaries = new Set([0]);
+						let seen = 0;
+						for (const ids of committed) boundaries.add((seen += ids.length));
+						for (const snap of snapshots) {
+							expect(snap.before).toBe(snap.lastEventId);
+							expect(snap.after).toBe(snap.lastEventId);
+							expect(boundaries.has(snap.lastEventId)).toBe(true);
+						}
+					}
+				),
+				{ numRuns: 100 }
+			);
+		}, 60_000);
+	});
+}
