@@ -1,10 +1,13 @@
 import type { Cookies } from '@sveltejs/kit';
-import { getLucia } from './lucia';
 
 const isSecure = (url: URL) => url.protocol === 'https:';
 
+/**
+ * The session cookie's name: over https the __Host- prefix pins it to this exact origin and
+ * path. Lucia is told the same name (lucia.ts); the cookie itself needs no database.
+ */
 export function sessionCookieName(secure: boolean): string {
-	return getLucia(secure).sessionCookieName;
+	return secure ? '__Host-tidewatch_session' : 'tidewatch_session';
 }
 
 /** The session token of a SvelteKit request, by the one rule below. */
@@ -12,33 +15,40 @@ export function readSessionToken(request: Request, url: URL): string | undefined
 	return sessionTokenFromHeader(request.headers.get('cookie') ?? undefined, isSecure(url));
 }
 
-type Attributes = ReturnType<ReturnType<typeof getLucia>['createSessionCookie']>['attributes'];
 interface SessionCookie {
 	name: string;
 	value: string;
-	attributes: Attributes & { path: '/' };
+	attributes: {
+		httpOnly: true;
+		secure: boolean;
+		sameSite: 'lax';
+		path: '/';
+		maxAge: number;
+		domain?: string;
+		expires?: Date;
+	};
 }
+
+const attributes = (secure: boolean) =>
+	({ httpOnly: true, secure, sameSite: 'lax', path: '/' }) as const;
 
 /** The cookie lives as long as the session may: its idle end, capped by the family's age. */
 function sessionCookie(secure: boolean, token: string, expiresAt: number): SessionCookie {
-	const cookie = getLucia(secure).createSessionCookie(token);
 	return {
-		name: cookie.name,
-		value: cookie.value,
+		name: sessionCookieName(secure),
+		value: token,
 		attributes: {
-			...cookie.attributes,
-			path: '/',
+			...attributes(secure),
 			maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000))
 		}
 	};
 }
 
 function blankSessionCookie(secure: boolean): SessionCookie {
-	const cookie = getLucia(secure).createBlankSessionCookie();
 	return {
-		name: cookie.name,
-		value: cookie.value,
-		attributes: { ...cookie.attributes, path: '/' }
+		name: sessionCookieName(secure),
+		value: '',
+		attributes: { ...attributes(secure), maxAge: 0 }
 	};
 }
 

@@ -2,17 +2,15 @@ import { Lucia, TimeSpan } from 'lucia';
 import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import { getConfig } from '../config';
 import { storage, type Db } from '../storage';
+import { sessionCookieName } from './cookie';
 import type { SessionInsert } from './session-store';
 
 function createLucia(secure: boolean, db: Db) {
 	const config = getConfig();
 	return new Lucia(new BetterSqlite3Adapter(db, { user: 'user', session: 'session' }), {
 		sessionExpiresIn: new TimeSpan(Math.ceil(config.SESSION_IDLE_SECONDS), 's'),
-		sessionCookie: {
-			// Over https the __Host- prefix pins the cookie to this exact origin and path.
-			name: secure ? '__Host-tidewatch_session' : 'tidewatch_session',
-			attributes: { secure, sameSite: 'lax', path: '/' }
-		}
+		// The app writes and reads the cookie itself (cookie.ts); Lucia only stores sessions.
+		sessionCookie: { name: sessionCookieName(secure), attributes: { secure } }
 	});
 }
 
@@ -30,8 +28,7 @@ type Global = { [key]?: WeakMap<object, Instances> };
 
 /**
  * One Lucia per connection and cookie flavour: plain http (development, tests) and https. Its
- * writes happen only inside a change, on the change's connection (`db`); for cookies alone any
- * connection does.
+ * writes happen only inside a change, on the change's connection (`db`).
  */
 export function getLucia(secure: boolean, db: Db = storage().db) {
 	const byDb = ((globalThis as Global)[key] ??= new WeakMap());
