@@ -4,7 +4,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { password, register, uniqueName, waitForApp, test } from './fixtures';
-import { freePort, OwnServer } from './own-server';
+import { freePort } from '../helpers/free-port';
+import { OwnServer } from './own-server';
 
 const root = resolve(import.meta.dirname, '../..');
 

@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testBuildDir } from '../helpers/build';
+import { freePort } from '../helpers/free-port';
 
 const root = resolve(import.meta.dirname, '../..');
-
-export function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once('error', fail);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => done(port));
-		});
-	});
-}
 
 /**
  * A production server of a test's own, beside the suite's: a fresh database in a folder of its
