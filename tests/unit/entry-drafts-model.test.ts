@@ -14,16 +14,15 @@ import {
 	type EntryFormField
 } from '$lib/schedule/entry-draft';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '../helpers/storage';
+import { closeDb, readRecords } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { StaleVersion } from '$lib/server/refusal';
 import { createEntry, updateEntry } from '$lib/server/schedule/entries';
-import { findEntry } from '$lib/server/schedule/entry-store';
 import type { ServerSession } from '$lib/server/types';
-import { generateUserId, insertUser } from '$lib/server/users/user-store';
+import { newRecordId as generateUserId } from '$lib/server/record-id';
 
 /*
  * Two admins edit one entry through the real store while each one's form follows the events
@@ -75,7 +74,10 @@ beforeAll(async () => {
 		sessions.push(
 			await change(async (tx) => {
 				const id = generateUserId();
-				insertUser(tx.db, { id, name: `A${i}`, type: 'admin', createdAt: 1, lastSeenAt: 1 }, 'x');
+				await tx.users.insert(
+					{ id, name: `A${i}`, type: 'admin', createdAt: 1, lastSeenAt: 1 },
+					'x'
+				);
 				return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 			})
 		);
@@ -133,7 +135,7 @@ describe('two admins editing one entry, as a model', () => {
 							drafts[i] = takeTheirs(drafts[i], drafts[i].conflicts as EntryFormField[]);
 						} else {
 							const draft = drafts[i];
-							const server = findEntry(getDb(), created.id)!;
+							const server = (await readRecords((r) => r.entries.find(created.id)))!;
 							const patch = {
 								title: draft.values.title,
 								description: draft.values.description,
@@ -151,7 +153,9 @@ describe('two admins editing one entry, as a model', () => {
 								drafts[i] = openDraft(entryFormValues(toApi(saved), zone), saved.revision);
 							} catch (error) {
 								if (!(error instanceof StaleVersion)) throw error;
-								expect(findEntry(getDb(), created.id)!.revision).toBe(server.revision);
+								expect((await readRecords((r) => r.entries.find(created.id)))!.revision).toBe(
+									server.revision
+								);
 								const current = error.current as ApiEntry;
 								// Half the time as the page with JavaScript (its own draft), half as the
 								// form without (what it was opened with is lost: every difference is told).

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { settingsPatchSchema } from '$lib/api';
 import { addDays, dayStart, gatheringDate, groupByDay, type DayRule } from '$lib/schedule/days';
 import { firstInstantAt, isoWithOffset, localDate, toLocalInput } from '$lib/schedule/zoned-time';
-import { openDatabase } from '$lib/server/storage/sqlite/open';
+import { memoryRecords } from '../helpers/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { frabModel } from '$lib/server/schedule/frab-model';
-import { findSettings, saveSettings } from '$lib/server/settings/settings-store';
 
 const berlin = (dayStartsAt: string): DayRule => ({ timeZone: 'Europe/Berlin', dayStartsAt });
 const hour = 3_600_000;
@@ -45,12 +44,14 @@ describe('dayStartsAt in the settings', () => {
 describe('dayStartsAt in the database and the stream', () => {
 	const settings = { name: 'Fest', timeZone: 'UTC', registration: 'open' as const };
 
-	it('is stored, and the database refuses an hour outside 00:00 to 12:00', () => {
-		const db = openDatabase(':memory:');
-		saveSettings(db, { ...settings, dayStartsAt: '04:00' });
-		expect(findSettings(db)?.dayStartsAt).toBe('04:00');
+	it('is stored, and the database refuses an hour outside 00:00 to 12:00', async () => {
+		const { records } = memoryRecords();
+		await records.settings.save({ ...settings, dayStartsAt: '04:00' });
+		expect((await records.settings.find())?.dayStartsAt).toBe('04:00');
 		for (const bad of ['12:30', '4:00', 'late']) {
-			expect(() => saveSettings(db, { ...settings, dayStartsAt: bad }), bad).toThrow(/CHECK/);
+			await expect(records.settings.save({ ...settings, dayStartsAt: bad }), bad).rejects.toThrow(
+				/CHECK/
+			);
 		}
 	});
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserType, Visibility } from '$lib/api';
 import { applyInterestEvent } from '$lib/client/stores/interests';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '../helpers/storage';
+import { closeDb, getDb, readRecords } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { projectEvent } from '$lib/server/stream/projection';
@@ -14,7 +14,7 @@ import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entr
 import { mayView } from '$lib/server/schedule/visibility';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import type { ServerSession } from '$lib/server/types';
-import { generateUserId, insertUser } from '$lib/server/users/user-store';
+import { newRecordId as generateUserId } from '$lib/server/record-id';
 
 /*
  * Marks through the real store while entries are shown, hidden and deleted: a user may mark
@@ -63,7 +63,10 @@ beforeAll(async () => {
 	for (const [i, person] of people.entries()) {
 		person.session = await change(async (tx) => {
 			const id = generateUserId();
-			insertUser(tx.db, { id, name: `P${i}`, type: person.type, createdAt: 1, lastSeenAt: 1 }, 'x');
+			await tx.users.insert(
+				{ id, name: `P${i}`, type: person.type, createdAt: 1, lastSeenAt: 1 },
+				'x'
+			);
 			return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 		});
 	}
@@ -79,14 +82,13 @@ describe('interests as a model', () => {
 			fc.asyncProperty(
 				fc.array(step, { minLength: 1, maxLength: 30, size: 'max' }),
 				async (steps) => {
-					const db = getDb();
-					for (const { id } of visibleEntries(db, 'admin'))
+					for (const { id } of await readRecords((r) => visibleEntries(r, 'admin')))
 						await deleteEntry(people[0].session!, id);
 					const marks = people.map(() => new Set<string>());
 					const stores: string[][] = people.map(() => []);
 					for (const s of steps) {
 						heard = [];
-						const entries = visibleEntries(db, 'admin');
+						const entries = await readRecords((r) => visibleEntries(r, 'admin'));
 						const target = entries.length
 							? entries[('entry' in s ? s.entry : 0) % entries.length]
 							: null;
@@ -118,7 +120,7 @@ describe('interests as a model', () => {
 								else marks[s.user].delete(target.id);
 							}
 						}
-						const now = visibleEntries(db, 'admin');
+						const now = await readRecords((r) => visibleEntries(r, 'admin'));
 						for (const [i, person] of people.entries()) {
 							for (const event of heard) {
 								const seen = projectEvent(event, {
@@ -131,9 +133,13 @@ describe('interests as a model', () => {
 							const seeable = now
 								.filter((e) => mayView(e.visibility, person.type))
 								.map((e) => e.id);
-							expect(new Set(visibleInterestIds(db, person.session!.userId, person.type))).toEqual(
-								new Set([...marks[i]].filter((id) => seeable.includes(id)))
-							);
+							expect(
+								new Set(
+									await readRecords((r) =>
+										visibleInterestIds(r, person.session!.userId, person.type)
+									)
+								)
+							).toEqual(new Set([...marks[i]].filter((id) => seeable.includes(id))));
 							// The store follows marks; a deleted entry's id may linger, shown nowhere.
 							expect(new Set(stores[i].filter((id) => now.some((e) => e.id === id)))).toEqual(
 								new Set([...marks[i]].filter((id) => now.some((e) => e.id === id)))

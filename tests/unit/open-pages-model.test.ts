@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, ApiEvent, UserType, Visibility } from '$lib/api';
 import { createEntriesStore } from '$lib/client/stores/entries';
 import { createInterestsStore } from '$lib/client/stores/interests';
-import { onSessionEnded } from '../helpers/storage';
+import { onSessionEnded, readRecords } from '../helpers/storage';
 import { createSession } from '$lib/server/auth/session-start';
 import { closeDb, getDb } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
@@ -26,8 +26,8 @@ import { createFanOut } from '$lib/server/stream/fan-out';
 import { StreamRegistry } from '$lib/server/stream/registry';
 import { Replays } from '$lib/server/stream/replay';
 import type { ServerSession } from '$lib/server/types';
-import { changeUser } from '$lib/server/users/admin';
-import { findUserById, generateUserId, insertUser } from '$lib/server/users/user-store';
+import { changeUser } from '$lib/server/users/manage-users';
+import { newRecordId as generateUserId } from '$lib/server/record-id';
 
 /*
  * Open pages of every level as a model (docs/stream.md, docs/api.md): each page holds the browser's own
@@ -133,7 +133,10 @@ class Page {
 	}
 
 	private currentLevel(): AccessLevel {
-		return this.user === null ? 'public' : findUserById(getDb(), this.userId!)!.type;
+		if (this.user === null) return 'public';
+		return (
+			getDb().prepare('SELECT type FROM user WHERE id = ?').get(this.userId) as { type: UserType }
+		).type;
 	}
 
 	/** The cursor of the browser's client: the oldest of its stores' snapshots and events. */
@@ -144,25 +147,19 @@ class Page {
 	}
 
 	/** A page load: the snapshot, then a stream from its id. */
-	load(): void {
+	async load(): Promise<void> {
 		this.drop();
 		const level = this.currentLevel();
 		const userId = this.userId;
 		// As a page's load reads: the head, then its entities, in one read transaction.
-		const db = getDb();
-		const { lastEventId, data } = db
-			.transaction(() => ({
-				lastEventId: readLastEventId(db),
-				data: {
-					entries: visibleEntries(db, level),
-					marks: userId ? visibleInterestIds(db, userId, level) : []
-				}
-			}))
-			.deferred();
+		const { lastEventId, data } = await storage().snapshot(async (records) => ({
+			entries: await visibleEntries(records, level),
+			marks: userId ? await visibleInterestIds(records, userId, level) : []
+		}));
 		this.level = level;
 		this.entries.fill(data.entries, lastEventId);
 		if (userId) this.interests.fill(data.marks, lastEventId);
-		this.connect();
+		await this.connect();
 	}
 
 	drop(): void {
@@ -173,7 +170,7 @@ class Page {
 	}
 
 	/** Opens the stream as the server does, and follows it as the browser's client does. */
-	connect(): void {
+	async connect(): Promise<void> {
 		this.drop();
 		const db = getDb();
 		// A 4001 (or a `connected` naming another level) makes the client reload its data.
@@ -238,12 +235,12 @@ class Page {
 	}
 
 	/** What a fresh page load at this page's level shows. */
-	fresh() {
+	async fresh() {
 		const level = this.currentLevel();
 		const userId = this.userId;
 		return {
-			entries: visibleEntries(getDb(), level),
-			marks: new Set(userId ? visibleInterestIds(getDb(), userId, level) : [])
+			entries: await readRecords((r) => visibleEntries(r, level)),
+			marks: new Set(userId ? await readRecords((r) => visibleInterestIds(r, userId, level)) : [])
 		};
 	}
 }
@@ -277,9 +274,9 @@ beforeAll(async () => {
 	users = [];
 	for (const [i, type] of types.entries()) {
 		users.push(
-			await change((tx) => {
+			await change(async (tx) => {
 				const id = generateUserId();
-				insertUser(tx.db, { id, name: `M${i}`, type, createdAt: 1, lastSeenAt: 1 }, 'x');
+				await tx.users.insert({ id, name: `M${i}`, type, createdAt: 1, lastSeenAt: 1 }, 'x');
 				return id;
 			})
 		);
@@ -306,7 +303,7 @@ let edits = 0;
 async function run(s: Step): Promise<void> {
 	const admin = sessions[0];
 	const db = getDb();
-	const all = visibleEntries(db, 'admin');
+	const all = await readRecords((r) => visibleEntries(r, 'admin'));
 	const target = all.length && 'entry' in s ? all[s.entry % all.length].id : null;
 	switch (s.kind) {
 		case 'create':
@@ -337,10 +334,10 @@ async function run(s: Step): Promise<void> {
 			pages[s.page].drop();
 			return;
 		case 'reconnect':
-			if (!pages[s.page].conn) pages[s.page].connect();
+			if (!pages[s.page].conn) await pages[s.page].connect();
 			return;
 		case 'reload':
-			pages[s.page].load();
+			await pages[s.page].load();
 			return;
 		case 'prune':
 			pruneEvents(db, Date.now() + 1);
@@ -356,9 +353,9 @@ async function refusedOrDone(act: () => Promise<unknown>): Promise<void> {
 	}
 }
 
-function expectFresh(p: Page, i: number): void {
+async function expectFresh(p: Page, i: number): Promise<void> {
 	const { entries, marks } = p.shows();
-	const fresh = p.fresh();
+	const fresh = await p.fresh();
 	expect(entries, `page ${i} (${p.level}) entries`).toEqual(fresh.entries);
 	expect(marks, `page ${i} (${p.level}) marks`).toEqual(fresh.marks);
 }
@@ -372,23 +369,24 @@ describe('open pages of every level, as a model', () => {
 					for (const p of pages) p.drop();
 					await logInEveryone();
 					const admin = sessions[0];
-					for (const { id } of visibleEntries(getDb(), 'admin')) await deleteEntry(admin, id);
+					for (const { id } of await readRecords((r) => visibleEntries(r, 'admin')))
+						await deleteEntry(admin, id);
 					for (const [i, type] of types.entries()) {
 						if (i > 0) await changeUser(admin, sessions[i].userId, { type });
 					}
 					await settle(pages);
 					pages = pageUsers.map((user) => new Page(user));
-					for (const p of pages) p.load();
+					for (const p of pages) await p.load();
 					await settle(pages);
 					for (const s of steps) {
 						await run(s);
 						await settle(pages);
-						for (const [i, p] of pages.entries()) if (p.conn) expectFresh(p, i);
+						for (const [i, p] of pages.entries()) if (p.conn) await expectFresh(p, i);
 					}
 					// Every dropped stream comes back (as the browser's client retries until it does).
-					for (const p of pages) if (!p.conn) p.connect();
+					for (const p of pages) if (!p.conn) await p.connect();
 					await settle(pages);
-					for (const [i, p] of pages.entries()) expectFresh(p, i);
+					for (const [i, p] of pages.entries()) await expectFresh(p, i);
 				}
 			),
 			{

@@ -8,11 +8,10 @@ import {
 	type ApiSettings
 } from '$lib/api';
 import { createSettingsStore } from '$lib/client/stores/settings';
-import { openDatabase } from '$lib/server/storage/sqlite/open';
+import { memoryRecords } from '../helpers/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { defaultSettings, seedDefaultSettings } from '$lib/server/settings/current-settings';
-import { findSettings, saveSettings } from '$lib/server/settings/settings-store';
 import { registrationNeed } from '$lib/server/users/registration-rule';
 import { parseConfig } from '$lib/server/config';
 
@@ -95,12 +94,12 @@ describe('the registration rule', () => {
 });
 
 describe('the settings row', () => {
-	it('REGISTRATION seeds a fresh instance; the default is open', () => {
+	it('REGISTRATION seeds a fresh instance; the default is open', async () => {
 		expect(parseConfig({}).REGISTRATION).toBe('open');
 		expect(() => parseConfig({ REGISTRATION: 'maybe' })).toThrow(/REGISTRATION/);
-		const db = openDatabase(':memory:');
-		seedDefaultSettings(db, parseConfig({ REGISTRATION: 'invite' }));
-		expect(findSettings(db)).toEqual({
+		const { records } = memoryRecords();
+		await seedDefaultSettings(records, parseConfig({ REGISTRATION: 'invite' }));
+		expect(await records.settings.find()).toEqual({
 			name: 'Tidewatch',
 			timeZone: 'UTC',
 			registration: 'invite',
@@ -108,18 +107,18 @@ describe('the settings row', () => {
 		});
 	});
 
-	it("the environment applies at first start only: the admin's choice wins afterwards", () => {
-		const db = openDatabase(':memory:');
-		seedDefaultSettings(db, parseConfig({ REGISTRATION: 'closed' }));
-		saveSettings(db, settings('open'));
-		seedDefaultSettings(db, parseConfig({ REGISTRATION: 'closed' }));
-		expect(findSettings(db)).toEqual(settings('open'));
+	it("the environment applies at first start only: the admin's choice wins afterwards", async () => {
+		const { records } = memoryRecords();
+		await seedDefaultSettings(records, parseConfig({ REGISTRATION: 'closed' }));
+		await records.settings.save(settings('open'));
+		await seedDefaultSettings(records, parseConfig({ REGISTRATION: 'closed' }));
+		expect(await records.settings.find()).toEqual(settings('open'));
 	});
 
-	it('there is one settings row', () => {
-		const db = openDatabase(':memory:');
-		saveSettings(db, settings('open'));
-		saveSettings(db, settings('closed'));
+	it('there is one settings row', async () => {
+		const { db, records } = memoryRecords();
+		await records.settings.save(settings('open'));
+		await records.settings.save(settings('closed'));
 		expect(db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(1);
 		expect(() =>
 			db.prepare("INSERT INTO settings VALUES (2, 'x', 'UTC', 'open', '00:00')").run()

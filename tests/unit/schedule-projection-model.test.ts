@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, Visibility } from '$lib/api';
 import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
-import { closeDb, getDb } from '../helpers/storage';
+import { closeDb, getDb, readRecords } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { subscribeEvents } from '../helpers/storage';
 import { projectEvent } from '$lib/server/stream/projection';
@@ -11,7 +11,7 @@ import { createSession } from '$lib/server/auth/session-start';
 import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import type { ServerSession } from '$lib/server/types';
-import { generateUserId, insertUser } from '$lib/server/users/user-store';
+import { newRecordId as generateUserId } from '$lib/server/record-id';
 
 /*
  * A model of open pages (docs/api.md): each viewer holds what its page data gave it, then
@@ -64,8 +64,7 @@ beforeAll(async () => {
 	stop = subscribeEvents((event) => heard.push(event));
 	admin = await change(async (tx) => {
 		const id = generateUserId();
-		insertUser(
-			tx.db,
+		await tx.users.insert(
 			{ id, name: 'Model admin', type: 'admin', createdAt: tx.now, lastSeenAt: tx.now },
 			'x'
 		);
@@ -86,15 +85,15 @@ describe('visibility transitions, as a model of open pages of every level', () =
 	it('after every change, each viewer’s live entries equal what its level’s GET /api/entries answers', async () => {
 		await fc.assert(
 			fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
-				const db = getDb();
-				for (const { id } of visibleEntries(db, 'admin')) await deleteEntry(admin, id);
-				const viewers: Viewer[] = levels.map((level) => ({
-					level,
-					entries: visibleEntries(db, level)
-				}));
+				for (const { id } of await readRecords((r) => visibleEntries(r, 'admin')))
+					await deleteEntry(admin, id);
+				const viewers: Viewer[] = [];
+				for (const level of levels) {
+					viewers.push({ level, entries: await readRecords((r) => visibleEntries(r, level)) });
+				}
 				for (const s of steps) {
 					heard = [];
-					const ids = visibleEntries(db, 'admin').map((e) => e.id);
+					const ids = (await readRecords((r) => visibleEntries(r, 'admin'))).map((e) => e.id);
 					const pick = (n: number) => ids[n % ids.length];
 					if (s.kind === 'create') {
 						await createEntry(admin, {
@@ -105,7 +104,10 @@ describe('visibility transitions, as a model of open pages of every level', () =
 						});
 					} else if (s.kind === 'level') {
 						// The page reloads its data for the new level.
-						viewers[s.viewer] = { level: s.level, entries: visibleEntries(db, s.level) };
+						viewers[s.viewer] = {
+							level: s.level,
+							entries: await readRecords((r) => visibleEntries(r, s.level))
+						};
 					} else if (ids.length) {
 						if (s.kind === 'visibility')
 							await updateEntry(admin, pick(s.entry), { visibility: s.visibility });
@@ -117,7 +119,9 @@ describe('visibility transitions, as a model of open pages of every level', () =
 							const seen = projectEvent(event, { level: viewer.level, userId: null });
 							if (seen) viewer.entries = applyEntryEvent(viewer.entries, seen);
 						}
-						expect(viewer.entries).toEqual(visibleEntries(db, viewer.level));
+						expect(viewer.entries).toEqual(
+							await readRecords((r) => visibleEntries(r, viewer.level))
+						);
 					}
 				}
 			}),

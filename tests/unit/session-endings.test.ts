@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pruneEndedSessions } from '$lib/server/auth/ended-session-store';
-import { endOwnSession, listSecurityRecords } from '$lib/server/auth/own-sessions';
+import { endOwnSession } from '$lib/server/auth/own-sessions';
 import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
-import { onSessionEnded } from '../helpers/storage';
+import { onSessionEnded, readRecords } from '../helpers/storage';
 import type { SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { updateAccount } from '$lib/server/users/account';
-import { removeUser } from '$lib/server/users/admin';
+import { removeUser } from '$lib/server/users/manage-users';
 import { registerUser } from '$lib/server/users/register';
 
 const rotateMs = () => getConfig().SESSION_ROTATE_SECONDS * 1000;
@@ -104,8 +103,8 @@ describe('an ended session tells why on the next request, until it would have ex
 		const expiry = there.session.lastSeenAt + idleMs();
 		expect(noticeOf(await check(there.token, expiry - 1))).toBe('session-ended-elsewhere');
 		expect(noticeOf(await check(there.token, expiry))).toBeUndefined();
-		expect(pruneEndedSessions(getDb(), expiry - 1)).toBe(0);
-		expect(pruneEndedSessions(getDb(), expiry)).toBe(1);
+		expect(await change((tx) => tx.endedSessions.prune(expiry - 1))).toBe(0);
+		expect(await change((tx) => tx.endedSessions.prune(expiry))).toBe(1);
 	});
 });
 
@@ -117,7 +116,7 @@ describe('the security record of a theft', () => {
 		const thiefs = await check(token, at, 'Thief browser');
 		await check(thiefs.newToken!, at + 1, 'Thief browser');
 		expect(noticeOf(await check(token, at + graceMs() + 2, 'Owner browser'))).toBe('session-taken');
-		expect(listSecurityRecords(getDb(), user.id)).toEqual([
+		expect(await readRecords((r) => r.securityRecords.listOf(user.id, 50))).toEqual([
 			{
 				kind: 'session-taken',
 				createdAt: at + graceMs() + 2,

@@ -5,7 +5,8 @@ import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-c
 import { maxReRotations, sessionExpiresAt, shouldTouch } from '$lib/server/auth/session-decision';
 import { onSessionEnded } from '../helpers/storage';
 import { startSession } from '$lib/server/auth/session-start';
-import { findSessionRow, sessionTimes, type SessionRow } from '$lib/server/auth/session-store';
+import { sessionTimes } from '$lib/server/auth/session-rows';
+import type { SessionRow } from '$lib/server/storage/records/sessions';
 import { hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '../helpers/storage';
@@ -13,7 +14,11 @@ import type { StreamConnection } from '$lib/server/stream/connection';
 import { StreamRegistry } from '$lib/server/stream/registry';
 import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/session-deadline';
 import type { ServerSession } from '$lib/server/types';
-import { generateUserId, insertUser } from '$lib/server/users/user-store';
+import { newRecordId as generateUserId } from '$lib/server/record-id';
+
+/** The row as stored, read directly: the model checks what the rules wrote. */
+const findSessionRow = (id: string) =>
+	getDb().prepare('SELECT * FROM session WHERE id = ?').get(id) as SessionRow | undefined;
 
 /*
  * A model-based test of the session rules (docs/sessions.md): generated sequences of honest
@@ -106,17 +111,11 @@ class Run {
 	readonly wrongCloses: string[] = [];
 
 	constructor() {
-		insertUser(
-			getDb(),
-			{
-				id: this.userId,
-				name: this.userId,
-				type: 'regular',
-				createdAt: this.now,
-				lastSeenAt: null
-			},
-			'not a hash'
-		);
+		getDb()
+			.prepare(
+				"INSERT INTO user (id, name, password_hash, type, created_at) VALUES (?, ?, 'x', 'regular', ?)"
+			)
+			.run(this.userId, this.userId, this.now);
 	}
 
 	async login(): Promise<void> {
@@ -307,7 +306,7 @@ class Run {
 			address: '127.0.0.1',
 			endSession: (reason: SessionEndReason) => {
 				// Announcements come right after the change commits, so the row tells the cause.
-				const row = findSessionRow(getDb(), session.id);
+				const row = findSessionRow(session.id);
 				// A stolen login closes `taken`; a rotated or superseded session, `rotated`.
 				const expected =
 					row?.ended_reason === 'taken'
@@ -332,11 +331,7 @@ class Run {
 		for (const stream of this.streams) {
 			if (stream.closedWith) continue;
 			if (this.now < sessionDeadline(stream.session).at) continue;
-			const next = recheckStreamSession(
-				findSessionRow(getDb(), stream.session.id),
-				this.now,
-				times()
-			);
+			const next = recheckStreamSession(findSessionRow(stream.session.id), this.now, times());
 			const conn = (stream as ModelStream & { conn: { endSession(r: SessionEndReason): void } })
 				.conn;
 			if ('end' in next) conn.endSession(next.end);

@@ -4,7 +4,7 @@ import type { ApiShift, UserType } from '$lib/api';
 import { applyShiftEvent } from '$lib/client/stores/shifts';
 import { compareShifts, decideLeave, decideSignup, overlaps } from '$lib/schedule/shift-rules';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb } from '../helpers/storage';
+import { closeDb, getDb, readRecords } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { projectEvent } from '$lib/server/stream/projection';
@@ -20,8 +20,8 @@ import {
 import { leaveShift, takeShift } from '$lib/server/shifts/signup';
 import { visibleShifts } from '$lib/server/shifts/visible-shifts';
 import type { ServerSession } from '$lib/server/types';
-import { changeUser } from '$lib/server/users/admin';
-import { generateUserId, insertUser } from '$lib/server/users/user-store';
+import { changeUser } from '$lib/server/users/manage-users';
+import { newRecordId as generateUserId } from '$lib/server/record-id';
 
 /*
  * The shift rules driven through the real store with generated sequences of what admins and
@@ -97,7 +97,7 @@ let stop = () => {};
 async function addUser(name: string, type: UserType): Promise<ServerSession> {
 	return await change(async (tx) => {
 		const id = generateUserId();
-		insertUser(tx.db, { id, name, type, createdAt: tx.now, lastSeenAt: tx.now }, 'x');
+		await tx.users.insert({ id, name, type, createdAt: tx.now, lastSeenAt: tx.now }, 'x');
 		return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 	});
 }
@@ -210,7 +210,7 @@ async function act(step: Step, ids: string[]): Promise<number> {
 		case 'needed':
 			return await statusOf(() => updateShift(admin, id, { needed: step.needed }));
 		case 'move': {
-			const shift = visibleShifts(getDb(), 'admin').find((s) => s.id === id)!;
+			const shift = (await readRecords((r) => visibleShifts(r, 'admin'))).find((s) => s.id === id)!;
 			const start = base + step.start * hour;
 			return await statusOf(() =>
 				updateShift(admin, id, { start, end: start + shift.end - shift.start })
@@ -247,19 +247,18 @@ function doubleBooked(): unknown[] {
 }
 
 async function reset(): Promise<Model> {
-	const db = getDb();
-	for (const { id } of visibleShifts(db, 'admin')) await deleteShift(admin, id);
+	for (const { id } of await readRecords((r) => visibleShifts(r, 'admin')))
+		await deleteShift(admin, id);
 	for (const session of crewSessions) await changeUser(admin, session.userId, { type: 'crew' });
 	return { shifts: [], types: new Map(crewSessions.map((s) => [s.userId, 'crew' as UserType])) };
 }
 
 async function run(steps: Step[], afterEach: (model: Model) => void): Promise<void> {
 	const model = await reset();
-	const db = getDb();
 	const levels = ['public', 'regular', 'crew', 'admin'] as const;
 	const pages = Object.fromEntries(levels.map((level) => [level, [] as ApiShift[]]));
 	for (const step of steps) {
-		const ids = visibleShifts(db, 'admin').map((s) => s.id);
+		const ids = (await readRecords((r) => visibleShifts(r, 'admin'))).map((s) => s.id);
 		if ('shift' in step && ids.length === 0) continue;
 		heard = [];
 		const now = Date.now();
@@ -271,7 +270,9 @@ async function run(steps: Step[], afterEach: (model: Model) => void): Promise<vo
 			model.shifts.push({ ...made });
 		}
 		model.shifts.sort(compareShifts);
-		expect(visibleShifts(db, 'admin'), JSON.stringify(step)).toEqual(model.shifts);
+		expect(await readRecords((r) => visibleShifts(r, 'admin')), JSON.stringify(step)).toEqual(
+			model.shifts
+		);
 		expect(overCapacity()).toEqual([]);
 		for (const level of levels) {
 			for (const event of heard) {

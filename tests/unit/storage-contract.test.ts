@@ -4,23 +4,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
-import type { Db, SessionEnd, Storage } from '$lib/server/storage';
+import type { Change, Records, SessionEnd, Storage } from '$lib/server/storage';
 import { openSqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
 
 /**
  * The storage's contract, written against its interface only (src/lib/server/storage/storage.ts).
- * Another implementation runs this same suite: add a factory below. `maxVisibleId` is the one
- * thing a factory adds: the highest event id a read sees, read with the implementation's own
- * handle, so a test can look inside a snapshot.
+ * Another implementation runs this same suite: add a factory below. To look inside a snapshot,
+ * a change that appends an event also writes its id into a row (the settings' name), which a
+ * read then sees or not.
  */
 interface Subject {
 	storage: Storage;
-	maxVisibleId(db: Db): number;
 	dispose(): void;
 }
 
-const sqliteMaxId = (db: Db) =>
-	(db.prepare('SELECT MAX(id) FROM event').pluck().get() as number | null) ?? 0;
+/** Appends an event and writes its id where a read can see it, in the same change. */
+async function appendMarked(tx: Change, payload: EventPayload): Promise<StoredEvent> {
+	const event = tx.append(payload);
+	const marker = { timeZone: 'UTC', registration: 'open', dayStartsAt: '00:00' } as const;
+	await tx.settings.save({ ...marker, name: String(event.id) });
+	return event;
+}
+
+/** The id of the last event whose change a read sees; 0 before any. */
+const visibleId = async (records: Records) => Number((await records.settings.find())?.name ?? 0);
 
 const factories: Record<string, () => Subject> = {
 	// A file: reads on their own connection while a change is open on the write connection.
@@ -29,7 +36,6 @@ const factories: Record<string, () => Subject> = {
 		const storage = openSqliteStorage(join(dir, 'contract.db'));
 		return {
 			storage,
-			maxVisibleId: sqliteMaxId,
 			dispose: () => {
 				storage.close();
 				rmSync(dir, { recursive: true, force: true });
@@ -39,7 +45,7 @@ const factories: Record<string, () => Subject> = {
 	// In memory (the unit tests' database): one connection, reads and changes take turns.
 	'SQLite, in memory': () => {
 		const storage = openSqliteStorage(':memory:');
-		return { storage, maxVisibleId: sqliteMaxId, dispose: () => storage.close() };
+		return { storage, dispose: () => storage.close() };
 	}
 };
 
@@ -111,14 +117,14 @@ for (const [name, open] of Object.entries(factories)) {
 
 		it('a read while a change is open sees none of its rows', async () => {
 			const { storage } = subject;
-			await storage.change((tx) => tx.append(payload(1)));
+			await storage.change((tx) => appendMarked(tx, payload(1)));
 			let release = () => {};
 			const open = storage.change(async (tx) => {
-				tx.append(payload(2));
+				await appendMarked(tx, payload(2));
 				await new Promise<void>((resolve) => (release = resolve));
 			});
 			await hop();
-			const read = storage.snapshot((db) => subject.maxVisibleId(db));
+			const read = storage.snapshot(visibleId);
 			// The in-memory one waits for the change; the file's reads go on beside it.
 			const early = await Promise.race([read, hop().then(() => null)]);
 			if (early) expect(early).toEqual({ lastEventId: 1, data: 1 });
@@ -171,7 +177,7 @@ for (const [name, open] of Object.entries(factories)) {
 										const ids = await storage.change(async (tx) => {
 											const ids: number[] = [];
 											for (let i = 0; i < op.events; i++) {
-												ids.push(tx.append(payload(i)).id);
+												ids.push((await appendMarked(tx, payload(i))).id);
 												if (i < op.hops) await s.schedule(Promise.resolve());
 											}
 											if (op.fails) throw new Error('fails');
@@ -183,10 +189,10 @@ for (const [name, open] of Object.entries(factories)) {
 									}
 									return;
 								}
-								const snap = await storage.snapshot(async (db) => {
-									const before = subject.maxVisibleId(db);
+								const snap = await storage.snapshot(async (records) => {
+									const before = await visibleId(records);
 									for (let i = 0; i < op.hops; i++) await s.schedule(Promise.resolve());
-									return { before, after: subject.maxVisibleId(db) };
+									return { before, after: await visibleId(records) };
 								});
 								snapshots.push({ lastEventId: snap.lastEventId, ...snap.data });
 							})

@@ -1,16 +1,15 @@
 import type { SessionNotice, ApiSession, ApiSettings } from '$lib/api';
 import { toApiSession } from './auth/api-session';
-import { storage, type Db, type Snapshot } from './storage';
+import { storage, type Records, type Snapshot } from './storage';
 import { currentSettings } from './settings/current-settings';
 import { offsetsAround, type ZoneOffsets } from '$lib/schedule/zoned-time';
 import type { ServerSession, ServerUser } from './types';
-import { findUserById } from './users/user-store';
 
 /**
  * Reads the last event id before any entity, in one read transaction, so the pair is an exact
  * snapshot and the stream opened from that id misses nothing (docs/stream.md).
  */
-export function readSnapshot<T>(read: (db: Db) => T): Promise<Snapshot<T>> {
+export function readSnapshot<T>(read: (records: Records) => T | Promise<T>): Promise<Snapshot<T>> {
 	return storage().snapshot(read);
 }
 
@@ -29,9 +28,9 @@ export async function readLayoutSnapshot(
 	notice: SessionNotice | undefined,
 	standIn?: ServerUser
 ): Promise<LayoutSnapshot> {
-	const { lastEventId, data } = await readSnapshot((db) => ({
-		user: session ? (standIn ?? findUserById(db, session.userId)) : undefined,
-		settings: currentSettings(db)
+	const { lastEventId, data } = await readSnapshot(async (records) => ({
+		user: session ? (standIn ?? (await records.users.find(session.userId))) : undefined,
+		settings: await currentSettings(records)
 	}));
 	return {
 		lastEventId,

@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { pruneAudit } from './audit/audit-store';
-import { pruneSecurityRecords } from './auth/security-records';
 import { sweepExpiredSessions } from './auth/session-end';
 import { changedSettings, ConfigError, getConfig, type Config } from './config';
 import { closeStorage, storage } from './storage';
@@ -25,7 +23,7 @@ export function startApp(): Promise<void> {
 async function start(): Promise<void> {
 	const g = globalThis as Global;
 	const config = readConfigOrExit();
-	await storage().change((tx) => seedDefaultSettings(tx.db, config));
+	await storage().change((tx) => seedDefaultSettings(tx, config));
 	// server.js calls this once it listens: only then is the address known and true.
 	g[announceKey] = (listen) =>
 		log().info(
@@ -91,10 +89,11 @@ async function pruneOldEvents(config: Config) {
 async function pruneOldSecurityRecords(config: Config) {
 	try {
 		const before = Date.now() - config.SECURITY_RECORD_RETENTION_SECONDS * 1000;
-		await storage().change((tx) => {
-			pruneSecurityRecords(tx.db, before);
+		await storage().change(async (tx) => {
+			// Security records tell a person what happened to their account lately.
+			await tx.securityRecords.prune(before);
 			// The audit trail tells of the same kind of recent history and keeps as long.
-			pruneAudit(tx.db, before);
+			await tx.audit.prune(before);
 		});
 	} catch (error) {
 		log().error(

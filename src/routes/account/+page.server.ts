@@ -14,7 +14,6 @@ import {
 } from '$lib/server/auth/own-sessions';
 import { donePath, doneMessages, postedWithoutJavaScript, type DoneKey } from '$lib/done';
 import { createCalendarFeed, revokeCalendarFeed } from '$lib/server/calendar/feeds';
-import { findCalendarFeedOf } from '$lib/server/calendar/feed-store';
 import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -27,10 +26,10 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
 	if (!locals.session) redirectToLogin(locals);
 	depends('app:account');
 	const { userId, family } = locals.session;
-	const { lastEventId, data: security } = await readSnapshot((db) =>
-		readAccountSecurity(db, userId)
+	const { lastEventId, data: security } = await readSnapshot(
+		async (records) => await readAccountSecurity(records, userId)
 	);
-	const feed = await storage().read((db) => findCalendarFeedOf(db, userId));
+	const feed = await storage().read(async (records) => await records.calendarFeeds.findOf(userId));
 	return {
 		lastEventId,
 		security,

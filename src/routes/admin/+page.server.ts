@@ -10,12 +10,10 @@ import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
-import { listInvitations } from '$lib/server/invitations/invitation-store';
 import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
 import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { updateSettings } from '$lib/server/settings/update-settings';
-import { requireAdmin } from '$lib/server/users/admin';
-import { listUsers } from '$lib/server/users/user-store';
+import { requireAdmin } from '$lib/server/users/manage-users';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -25,9 +23,11 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	return storage().read((db) => {
-		const names = Object.fromEntries(listUsers(db).map((user) => [user.id, user.name]));
-		return { invitations: listInvitations(db), names };
+	return storage().read(async (records) => {
+		const names = Object.fromEntries(
+			(await records.users.list()).map((user) => [user.id, user.name])
+		);
+		return { invitations: await records.invitations.list(), names };
 	});
 };
 

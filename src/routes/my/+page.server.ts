@@ -2,10 +2,8 @@ import { interestAction } from '$lib/server/interests/interest-action';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { redirectToLogin } from '$lib/server/login-redirect';
-import { listLocations } from '$lib/server/schedule/location-store';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
 import { toApiShift } from '$lib/server/shifts/server-shift';
-import { listShiftsOf } from '$lib/server/shifts/shift-store';
 import { seesShifts } from '$lib/server/shifts/visible-shifts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,11 +15,11 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	const { id, type } = locals.user;
-	const { lastEventId, data } = await readSnapshot((db) => ({
-		entries: visibleEntries(db, type),
-		locations: listLocations(db),
-		interests: visibleInterestIds(db, id, type),
-		shifts: seesShifts(type) ? listShiftsOf(db, id).map(toApiShift) : null
+	const { lastEventId, data } = await readSnapshot(async (records) => ({
+		entries: await visibleEntries(records, type),
+		locations: await records.locations.list(),
+		interests: await visibleInterestIds(records, id, type),
+		shifts: seesShifts(type) ? (await records.shifts.listOf(id)).map(toApiShift) : null
 	}));
 	return { lastEventId, ...data, userId: id };
 };

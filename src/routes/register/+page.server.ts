@@ -6,7 +6,6 @@ import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { afterRegistration } from '$lib/server/settings/setup';
 import { registerUser } from '$lib/server/users/register';
-import { countUsers } from '$lib/server/users/user-store';
 import { markFirstVisit } from '$lib/server/users/welcome';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return {
 		invitation: url.searchParams.get('invitation')?.slice(0, 128) ?? '',
 		// The very first user may register whatever the mode (and becomes the admin).
-		firstUser: (await storage().read((db) => countUsers(db))) === 0
+		firstUser: (await storage().read(async (records) => await records.users.count())) === 0
 	};
 };
 

@@ -6,10 +6,9 @@ import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
 import { UnconfirmedShiftRemoval } from '$lib/server/shifts/remove-crew';
-import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/admin';
+import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/manage-users';
 import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
 import { searchVisibleUsers } from '$lib/server/users/visible-users';
-import { findUserById } from '$lib/server/users/user-store';
 import type { Actions, PageServerLoad } from './$types';
 
 const usersPerPage = 50;
@@ -20,14 +19,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const query = usersPageQuerySchema.parse(Object.fromEntries(url.searchParams));
 	// When users were last active is for admins to know, and so is the order it makes.
 	if (query.sort === 'lastSeen' && viewer !== 'admin') query.sort = 'created';
-	const { lastEventId, data } = await readSnapshot((db) =>
-		searchVisibleUsers(db, viewer, {
-			q: query.q,
-			sort: query.sort,
-			order: query.order,
-			limit: usersPerPage,
-			offset: (query.page - 1) * usersPerPage
-		})
+	const { lastEventId, data } = await readSnapshot(
+		async (records) =>
+			await searchVisibleUsers(records, viewer, {
+				q: query.q,
+				sort: query.sort,
+				order: query.order,
+				limit: usersPerPage,
+				offset: (query.page - 1) * usersPerPage
+			})
 	);
 	const pages = Math.max(1, Math.ceil(data.total / usersPerPage));
 	return {
@@ -70,7 +70,7 @@ export const actions: Actions = {
 		handleForm('delete', event, deleteUserFormSchema, async ({ id, confirm }) => {
 			const { session, user: actor } = requireSession(event.locals);
 			requireAdmin(actor);
-			const user = await storage().read((db) => findUserById(db, id));
+			const user = await storage().read(async (records) => await records.users.find(id));
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: user?.name ?? id };
 			await deleteUser(session, id);
 			if (postedWithoutJavaScript(event.request)) redirect(303, donePath('/users', 'user-deleted'));

@@ -3,10 +3,10 @@ import { setInterest } from '../interests/interests';
 import { ifMatchVersions, versionTag } from '../refusal';
 import { toApiEntry } from '../schedule/api-entry';
 import { createEntry, deleteEntry, updateEntry } from '../schedule/entries';
-import { requireCrew } from '../shifts/crew';
+import { requireCrew } from '../shifts/shift-change';
 import { toApiShift } from '../shifts/server-shift';
 import { leaveShift, takeShift } from '../shifts/signup';
-import { changeUser, deleteUser, requireAdmin } from '../users/admin';
+import { changeUser, deleteUser, requireAdmin } from '../users/manage-users';
 import { toApiUser } from '../users/api-user';
 import { apiChange } from './api-change';
 

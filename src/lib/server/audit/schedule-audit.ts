@@ -1,11 +1,9 @@
 import type { ApiLocation, AuditAction, AuditChange } from '$lib/api';
 import type { Change } from '../events/change';
-import { findLocation } from '../schedule/location-store';
 import type { ServerEntry } from '../schedule/server-entry';
 import type { ServerShift } from '../shifts/server-shift';
 import type { ServerUser } from '../types';
-import { findUserById } from '../users/user-store';
-import { recordAudit } from './audit-store';
+import { recordAudit } from './audit-trail';
 
 type Values = Record<string, string | number | null>;
 
@@ -36,18 +34,22 @@ export function fieldChanges(
 }
 
 /** A location change names the locations as they are called now, not by id. */
-function namingLocations(tx: Change, changes: AuditChange[]): AuditChange[] {
-	const name = (id: AuditChange['from']) =>
-		typeof id === 'string' ? (findLocation(tx.db, id)?.name ?? id) : id;
-	return changes.map((change) =>
-		change.field === 'location'
-			? {
-					field: 'location',
-					...('from' in change && { from: name(change.from) }),
-					...('to' in change && { to: name(change.to) })
-				}
-			: change
-	);
+async function namingLocations(tx: Change, changes: AuditChange[]): Promise<AuditChange[]> {
+	const name = async (id: AuditChange['from']) =>
+		typeof id === 'string' ? ((await tx.locations.find(id))?.name ?? id) : id;
+	const named: AuditChange[] = [];
+	for (const change of changes) {
+		named.push(
+			change.field === 'location'
+				? {
+						field: 'location',
+						...('from' in change && { from: await name(change.from) }),
+						...('to' in change && { to: await name(change.to) })
+					}
+				: change
+		);
+	}
+	return named;
 }
 
 const entryValues = (entry: ServerEntry): Values => ({
@@ -66,13 +68,13 @@ const entryLong = ['description', 'crewNotes'];
  * (after null), its visibility alone (publish, hide) or an edit, with what changed. A save
  * that changed nothing leaves no row.
  */
-export function recordEntryAudit(
+export async function recordEntryAudit(
 	tx: Change,
 	admin: ServerUser,
 	before: ServerEntry | null,
 	after: ServerEntry | null
-): void {
-	const changes = namingLocations(
+): Promise<void> {
+	const changes = await namingLocations(
 		tx,
 		fieldChanges(before && entryValues(before), after && entryValues(after), entryLong)
 	);
@@ -85,7 +87,7 @@ export function recordEntryAudit(
 				? 'entry-visibility'
 				: 'entry-edit';
 	const entry = (after ?? before)!;
-	recordAudit(tx, {
+	await recordAudit(tx, {
 		actor: admin,
 		action,
 		target: { id: entry.id, name: entry.title },
@@ -94,12 +96,12 @@ export function recordEntryAudit(
 }
 
 /** Records an admin's change of a location, as for entries. */
-export function recordLocationAudit(
+export async function recordLocationAudit(
 	tx: Change,
 	admin: ServerUser,
 	before: ApiLocation | null,
 	after: ApiLocation | null
-): void {
+): Promise<void> {
 	const values = (location: ApiLocation) => ({
 		name: location.name,
 		description: location.description
@@ -107,7 +109,7 @@ export function recordLocationAudit(
 	const changes = fieldChanges(before && values(before), after && values(after), ['description']);
 	if (!changes.length) return;
 	const location = (after ?? before)!;
-	recordAudit(tx, {
+	await recordAudit(tx, {
 		actor: admin,
 		action: !before ? 'location-create' : !after ? 'location-delete' : 'location-edit',
 		target: { id: location.id, name: location.name },
@@ -116,16 +118,19 @@ export function recordLocationAudit(
 }
 
 /** Crew named as they are now; a user since deleted by their id. */
-const crewNames = (tx: Change, ids: string[]) =>
-	ids.map((id) => findUserById(tx.db, id)?.name ?? id).join(', ');
+async function crewNames(tx: Change, ids: string[]): Promise<string> {
+	const names: string[] = [];
+	for (const id of ids) names.push((await tx.users.find(id))?.name ?? id);
+	return names.join(', ');
+}
 
 /** Records an admin's change of a shift, as for entries; crew as who was put on or taken off. */
-export function recordShiftAudit(
+export async function recordShiftAudit(
 	tx: Change,
 	admin: ServerUser,
 	before: ServerShift | null,
 	after: ServerShift | null
-): void {
+): Promise<void> {
 	const values = (shift: ServerShift): Values => ({
 		role: shift.role,
 		start: shift.start,
@@ -134,23 +139,23 @@ export function recordShiftAudit(
 		needed: shift.needed,
 		notes: shift.notes
 	});
-	const changes = namingLocations(
+	const changes = await namingLocations(
 		tx,
 		fieldChanges(before && values(before), after && values(after), ['notes'])
 	);
 	const added = (after?.crewIds ?? []).filter((id) => !before?.crewIds.includes(id));
 	const removed = (before?.crewIds ?? []).filter((id) => !after?.crewIds.includes(id));
 	// A deleted shift's crew are told as they were, not as taken off one by one.
-	if (after && added.length) changes.push({ field: 'crew added', to: crewNames(tx, added) });
+	if (after && added.length) changes.push({ field: 'crew added', to: await crewNames(tx, added) });
 	if (before && removed.length) {
 		changes.push({
 			field: after ? 'crew removed' : 'crew',
-			from: crewNames(tx, removed)
+			from: await crewNames(tx, removed)
 		});
 	}
 	if (!changes.length) return;
 	const shift = (after ?? before)!;
-	recordAudit(tx, {
+	await recordAudit(tx, {
 		actor: admin,
 		action: !before ? 'shift-create' : !after ? 'shift-delete' : 'shift-edit',
 		target: { id: shift.id, name: shift.role },

@@ -2,9 +2,8 @@ import { getConfig } from '../config';
 import type { Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
-import { findUserById } from '../users/user-store';
 import { decideSession } from './session-decision';
-import { findSessionRow, sessionFacts, sessionTimes } from './session-store';
+import { sessionFacts, sessionTimes } from './session-rows';
 
 /**
  * Authority is checked where it is used (docs/security.md): the hooks read the session when the
@@ -17,17 +16,17 @@ import { findSessionRow, sessionFacts, sessionTimes } from './session-store';
  * tab rotated while this request's body was on its way still stands: its login goes on, and a
  * theft, a logout or a revocation would have ended it.
  */
-export function requireActor(
+export async function requireActor(
 	tx: Change,
 	session: ServerSession,
 	options: { admin?: true } = {}
-): ServerUser {
-	const row = findSessionRow(tx.db, session.id);
+): Promise<ServerUser> {
+	const row = await tx.sessions.find(session.id);
 	const stands =
 		row !== undefined &&
 		row.ended_reason === null &&
-		decideSession(sessionFacts(tx.db, row), tx.now, sessionTimes(getConfig())) !== 'expired';
-	const user = stands ? findUserById(tx.db, row!.user_id) : undefined;
+		decideSession(await sessionFacts(tx, row), tx.now, sessionTimes(getConfig())) !== 'expired';
+	const user = stands ? await tx.users.find(row.user_id) : undefined;
 	if (!user) throw new Refusal(401, 'your session has ended: log in again');
 	if (options.admin && user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
 	return user;

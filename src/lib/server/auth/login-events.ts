@@ -1,6 +1,4 @@
-import type { ApiOwnSession, ApiSecurityRecord } from '$lib/api';
 import { appendEvent, type Change } from '../events/change';
-import { prepared } from '../storage/sqlite/statements';
 
 /**
  * The personal events of the account's sessions list: each names one login (its family) or one
@@ -8,19 +6,9 @@ import { prepared } from '../storage/sqlite/statements';
  * the account holds.
  */
 
-/** A login as the list shows it: its family's live session, or none once it ended. */
-function findOwnSession(tx: Change, family: string): ApiOwnSession | undefined {
-	return prepared(
-		tx.db,
-		`SELECT family AS id, family_created_at AS createdAt, last_seen_at AS lastSeenAt,
-				user_agent AS userAgent
-			FROM session WHERE family = ? AND rotated_at IS NULL AND ended_reason IS NULL`
-	).get(family) as ApiOwnSession | undefined;
-}
-
 /** A login began (or what the list shows of it changed). */
-export function appendLoginUpdate(tx: Change, userId: string, family: string): void {
-	const session = findOwnSession(tx, family);
+export async function appendLoginUpdate(tx: Change, userId: string, family: string) {
+	const session = await tx.sessions.ownSession(family);
 	if (session) appendEvent(tx, { type: 'session-update', data: { userId, session } });
 }
 
@@ -30,13 +18,8 @@ export function appendLoginEnded(tx: Change, userId: string, id: string): void {
 }
 
 /** A login was ended as taken: it leaves the list and its security record joins the account's. */
-export function appendLoginTaken(tx: Change, userId: string, family: string): void {
+export async function appendLoginTaken(tx: Change, userId: string, family: string) {
 	appendLoginEnded(tx, userId, family);
-	const record = prepared(
-		tx.db,
-		`SELECT kind, created_at AS createdAt, user_agent AS userAgent,
-				other_user_agent AS otherUserAgent FROM security_record
-			WHERE user_id = ? ORDER BY id DESC LIMIT 1`
-	).get(userId) as ApiSecurityRecord | undefined;
+	const [record] = await tx.securityRecords.listOf(userId, 1);
 	if (record) appendEvent(tx, { type: 'security-record', data: { userId, record } });
 }

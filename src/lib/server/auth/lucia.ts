@@ -1,40 +1,77 @@
-import { Lucia, TimeSpan } from 'lucia';
-import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
+import { Lucia, TimeSpan, type Adapter, type DatabaseSession } from 'lucia';
 import { getConfig } from '../config';
-import { storage, type Db } from '../storage';
+import type { Change } from '../events/change';
+import type { SessionInsert, SessionRow } from '../storage/records/sessions';
 import { sessionCookieName } from './cookie';
-import type { SessionInsert } from './session-store';
-
-function createLucia(secure: boolean, db: Db) {
-	const config = getConfig();
-	return new Lucia(new BetterSqlite3Adapter(db, { user: 'user', session: 'session' }), {
-		sessionExpiresIn: new TimeSpan(Math.ceil(config.SESSION_IDLE_SECONDS), 's'),
-		// The app writes and reads the cookie itself (cookie.ts); Lucia only stores sessions.
-		sessionCookie: { name: sessionCookieName(secure), attributes: { secure } }
-	});
-}
+import { toLuciaSeconds } from './session-rows';
 
 declare module 'lucia' {
 	interface Register {
-		Lucia: ReturnType<typeof createLucia>;
+		Lucia: Lucia;
 		DatabaseSessionAttributes: Omit<SessionInsert, 'id' | 'user_id' | 'expires_at'>;
 		DatabaseUserAttributes: Record<string, unknown>;
 	}
 }
 
-type Instances = Map<boolean, ReturnType<typeof createLucia>>;
-const key = Symbol.for('tidewatch.lucia');
-type Global = { [key]?: WeakMap<object, Instances> };
+const toDatabaseSession = ({ id, user_id, expires_at, ...row }: SessionRow): DatabaseSession => ({
+	id,
+	userId: user_id,
+	expiresAt: new Date(expires_at * 1000),
+	attributes: {
+		public_id: row.public_id,
+		family: row.family,
+		family_created_at: row.family_created_at,
+		created_at: row.created_at,
+		rotates_at: row.rotates_at,
+		user_agent: row.user_agent,
+		last_seen_at: row.last_seen_at
+	}
+});
 
 /**
- * One Lucia per connection and cookie flavour: plain http (development, tests) and https. Its
- * writes happen only inside a change, on the change's connection (`db`).
+ * Lucia's adapter over one change's records: whatever Lucia reads and writes is in that change's
+ * transaction, whatever it awaits on the way (docs/decisions.md, "Storage").
  */
-export function getLucia(secure: boolean, db: Db = storage().db) {
-	const byDb = ((globalThis as Global)[key] ??= new WeakMap());
-	let instances = byDb.get(db);
-	if (!instances) byDb.set(db, (instances = new Map()));
-	let lucia = instances.get(secure);
-	if (!lucia) instances.set(secure, (lucia = createLucia(secure, db)));
-	return lucia;
+function changeAdapter(tx: Change): Adapter {
+	return {
+		async getSessionAndUser(sessionId) {
+			const row = await tx.sessions.find(sessionId);
+			const user = row && (await tx.users.find(row.user_id));
+			return [row ? toDatabaseSession(row) : null, user ? { id: user.id, attributes: {} } : null];
+		},
+		async getUserSessions(userId) {
+			return (await tx.sessions.listOf(userId)).map(toDatabaseSession);
+		},
+		async setSession(session) {
+			await tx.sessions.insert({
+				...session.attributes,
+				id: session.id,
+				user_id: session.userId,
+				expires_at: toLuciaSeconds(session.expiresAt.getTime())
+			});
+		},
+		async updateSessionExpiration(sessionId, expiresAt) {
+			await tx.sessions.setExpiresAt(sessionId, toLuciaSeconds(expiresAt.getTime()));
+		},
+		async deleteSession(sessionId) {
+			await tx.sessions.delete(sessionId);
+		},
+		async deleteUserSessions(userId) {
+			for (const row of await tx.sessions.listOf(userId)) await tx.sessions.delete(row.id);
+		},
+		async deleteExpiredSessions() {
+			await tx.sessions.deleteExpired(Math.floor(tx.now / 1000));
+		}
+	};
+}
+
+/**
+ * Lucia for one change. The app ends sessions by its own rules (tombstones, events) and writes
+ * the cookie itself (cookie.ts): it asks Lucia only to create sessions.
+ */
+export function luciaFor(tx: Change): Lucia {
+	return new Lucia(changeAdapter(tx), {
+		sessionExpiresIn: new TimeSpan(Math.ceil(getConfig().SESSION_IDLE_SECONDS), 's'),
+		sessionCookie: { name: sessionCookieName(false) }
+	});
 }

@@ -1,11 +1,9 @@
 import type { SessionEndReason } from '$lib/api';
 import { getConfig } from '../config';
 import { change, type Change } from '../events/change';
-import { endFamilySessions, pruneEndedSessions } from './ended-session-store';
 import { appendLoginEnded } from './login-events';
 import type { SessionEnding } from './session-decision';
-import { sessionTimes } from './session-store';
-import { prepared } from '../storage/sqlite/statements';
+import { sessionTimes } from './session-rows';
 
 /** The stream's close reason for an ending: a password change closes as any revocation does. */
 export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
@@ -17,8 +15,13 @@ export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
  * one is told why. The account's sessions list tells of it; its streams close once the change
  * commits.
  */
-export function endFamily(tx: Change, userId: string, family: string, ending: SessionEnding): void {
-	endFamilySessions(tx.db, family, ending, sessionTimes(getConfig()));
+export async function endFamily(
+	tx: Change,
+	userId: string,
+	family: string,
+	ending: SessionEnding
+): Promise<void> {
+	await tx.endedSessions.endFamily(family, ending, sessionTimes(getConfig()));
 	appendLoginEnded(tx, userId, family);
 	tx.announceSessionEnded({ family, reason: closeReasonOf(ending) });
 }
@@ -27,27 +30,22 @@ export function endFamily(tx: Change, userId: string, family: string, ending: Se
  * Ends every login of the user, or every one but `keepFamily` ("end all others"); a password
  * change ends them all, the current one included.
  */
-export function endUserFamilies(
+export async function endUserFamilies(
 	tx: Change,
 	userId: string,
 	ending: SessionEnding,
 	keepFamily: string | null = null
-): number {
-	const families = prepared(
-		tx.db,
-		'SELECT DISTINCT family FROM session WHERE user_id = ? AND family IS NOT ? AND ended_reason IS NULL'
-	)
-		.pluck()
-		.all(userId, keepFamily) as string[];
-	for (const family of families) endFamily(tx, userId, family, ending);
+): Promise<number> {
+	const families = await tx.sessions.openFamiliesOf(userId, keepFamily);
+	for (const family of families) await endFamily(tx, userId, family, ending);
 	return families.length;
 }
 
 /** Deletes sessions past their end, tombstones of every kind included (docs/security.md). */
 export async function sweepExpiredSessions(now = Date.now()): Promise<void> {
-	await change((tx) => {
+	await change(async (tx) => {
 		// Lucia's expires_at is in whole seconds.
-		prepared(tx.db, 'DELETE FROM session WHERE expires_at <= ?').run(Math.floor(now / 1000));
-		pruneEndedSessions(tx.db, now);
+		await tx.sessions.deleteExpired(Math.floor(now / 1000));
+		await tx.endedSessions.prune(now);
 	});
 }

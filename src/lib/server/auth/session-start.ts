@@ -2,18 +2,16 @@ import type { Change } from '../events/change';
 import { getConfig } from '../config';
 import { change } from '../events/change';
 import type { ServerSession } from '../types';
-import { getLucia } from './lucia';
+import { luciaFor } from './lucia';
 import { capLogins } from './login-cap';
 import { appendLoginUpdate } from './login-events';
-import { findSessionRow, newSessionRow, sessionTimes, toServerSession } from './session-store';
+import { newSessionRow, sessionTimes, toServerSession } from './session-rows';
 import { generateSessionToken, hashSessionToken } from './token';
-import { prepared } from '../storage/sqlite/statements';
 
 /**
  * Creates a session through Lucia inside the caller's change, keyed by the SHA-256 of a new
- * token. Lucia writes on the change's own connection, which no other code uses until the
- * change commits (storage/sqlite/sqlite-storage.ts), so its INSERT joins the change whatever
- * Lucia awaits on the way.
+ * token. Lucia's adapter writes through the change's records (lucia.ts), so its insert joins
+ * the change by design.
  */
 export async function createSession(
 	tx: Change,
@@ -26,11 +24,12 @@ export async function createSession(
 		tx.now,
 		times
 	);
-	await getLucia(false, tx.db).createSession(user_id, attributes, { sessionId: id });
-	if (!findSessionRow(tx.db, id)) throw new Error('the session could not be stored');
-	// Lucia derives expires_at from the idle time alone; ours is also capped by the family's age.
-	prepared(tx.db, 'UPDATE session SET expires_at = ? WHERE id = ?').run(expires_at, id);
-	return { token, session: toServerSession(findSessionRow(tx.db, id)!, times) };
+	await luciaFor(tx).createSession(user_id, attributes, { sessionId: id });
+	// Lucia derives the expiry from the idle time alone; ours is also capped by the family's age.
+	await tx.sessions.setExpiresAt(id, expires_at);
+	const row = await tx.sessions.find(id);
+	if (!row) throw new Error('the session could not be stored');
+	return { token, session: toServerSession(row, times) };
 }
 
 /**
@@ -44,8 +43,8 @@ export async function startSession(
 ): Promise<{ token: string; session: ServerSession }> {
 	return change(async (tx) => {
 		const started = await createSession(tx, { userId, userAgent });
-		appendLoginUpdate(tx, userId, started.session.family);
-		capLogins(tx, userId, started.session.family, getConfig().SESSION_MAX_LOGINS_PER_USER);
+		await appendLoginUpdate(tx, userId, started.session.family);
+		await capLogins(tx, userId, started.session.family, getConfig().SESSION_MAX_LOGINS_PER_USER);
 		return started;
 	}, now);
 }

@@ -4,7 +4,6 @@ import { spendWrite } from '../auth/write-budget';
 import { generateSecretToken, hashSecretToken } from '../auth/secret-token';
 import { change } from '../events/change';
 import type { ServerSession } from '../types';
-import { deleteCalendarFeed, replaceCalendarFeed } from './feed-store';
 
 /** Where the feed of this secret is read. */
 export const calendarFeedUrl = (origin: string, token: string) =>
@@ -19,19 +18,19 @@ export async function createCalendarFeed(
 	origin: string
 ): Promise<ApiCreatedCalendarFeed> {
 	const token = generateSecretToken();
-	return change((tx) => {
-		const user = requireActor(tx, actor);
+	return change(async (tx) => {
+		const user = await requireActor(tx, actor);
 		spendWrite(tx, user);
-		replaceCalendarFeed(tx.db, user.id, hashSecretToken(token), tx.now);
+		await tx.calendarFeeds.replace(user.id, hashSecretToken(token), tx.now);
 		return { createdAt: tx.now, url: calendarFeedUrl(origin, token) };
 	});
 }
 
 /** Revokes the account's feed: its URL answers 404 from now on. True when there was one. */
 export async function revokeCalendarFeed(actor: ServerSession): Promise<boolean> {
-	return change((tx) => {
-		const user = requireActor(tx, actor);
+	return change(async (tx) => {
+		const user = await requireActor(tx, actor);
 		spendWrite(tx, user);
-		return deleteCalendarFeed(tx.db, user.id);
+		return await tx.calendarFeeds.delete(user.id);
 	});
 }

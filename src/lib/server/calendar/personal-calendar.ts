@@ -2,15 +2,11 @@ import { hashSecretToken } from '../auth/secret-token';
 import { markedEntries } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';
-import { listLocations } from '../schedule/location-store';
 import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { uidDomain } from '../schedule/public-calendar';
 import { currentSettings } from '../settings/current-settings';
 import type { ServerShift } from '../shifts/server-shift';
-import { listShiftsOf } from '../shifts/shift-store';
 import { seesShifts } from '../shifts/visible-shifts';
-import { findUserById } from '../users/user-store';
-import { findCalendarFeedByTokenHash } from './feed-store';
 
 function shiftEvent(shift: ServerShift, names: Map<string, string>): CalendarEvent {
 	return {
@@ -34,16 +30,16 @@ function shiftEvent(shift: ServerShift, names: Map<string, string>): CalendarEve
  */
 export async function personalCalendar(token: string): Promise<Feed | null> {
 	const tokenHash = hashSecretToken(token);
-	const { data } = await readSnapshot((db) => {
-		const feed = findCalendarFeedByTokenHash(db, tokenHash);
-		const user = feed && findUserById(db, feed.userId);
+	const { data } = await readSnapshot(async (records) => {
+		const feed = await records.calendarFeeds.findByTokenHash(tokenHash);
+		const user = feed && (await records.users.find(feed.userId));
 		if (!feed || !user || user.suspendedAt) return null;
 		return {
 			user,
-			entries: markedEntries(db, user.id, user.type),
-			shifts: seesShifts(user.type) ? listShiftsOf(db, user.id) : [],
-			locations: listLocations(db),
-			settings: currentSettings(db)
+			entries: await markedEntries(records, user.id, user.type),
+			shifts: seesShifts(user.type) ? await records.shifts.listOf(user.id) : [],
+			locations: await records.locations.list(),
+			settings: await currentSettings(records)
 		};
 	});
 	if (!data) return null;

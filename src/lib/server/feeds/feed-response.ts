@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { change } from '../events/change';
-import type { Db } from '../storage';
-import { prepared } from '../storage/sqlite/statements';
+import type { Records } from '../storage';
 
 /**
  * A file that apps poll (a calendar, the frab schedule): its body with the validators they
@@ -28,25 +27,24 @@ const etagOf = (body: string) =>
  * date after the last one (this second, or the next if this one was given already). Only a
  * new body writes, so polling an unchanged file reads.
  */
-export function stampFeed(db: Db, name: string, body: string, now = Date.now()): Feed {
+export async function stampFeed(
+	records: Records,
+	name: string,
+	body: string,
+	now = Date.now()
+): Promise<Feed> {
 	const etag = etagOf(body);
-	const kept = prepared(db, 'SELECT etag, last_modified FROM feed_version WHERE name = ?').get(
-		name
-	) as { etag: string; last_modified: number } | undefined;
-	if (kept?.etag === etag) return { body, etag, lastModified: kept.last_modified };
+	const kept = await records.feedVersions.find(name);
+	if (kept?.etag === etag) return { body, etag, lastModified: kept.lastModified };
 	const second = Math.floor(now / 1000) * 1000;
-	const lastModified = kept ? Math.max(second, kept.last_modified + 1000) : second;
-	prepared(
-		db,
-		`INSERT INTO feed_version (name, etag, last_modified) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified`
-	).run(name, etag, lastModified);
+	const lastModified = kept ? Math.max(second, kept.lastModified + 1000) : second;
+	await records.feedVersions.save(name, etag, lastModified);
 	return { body, etag, lastModified };
 }
 
 /** `stampFeed` in a change of its own, serialised with every other write. */
 export function stampedFeed(name: string, body: string, now = Date.now()): Promise<Feed> {
-	return change((tx) => stampFeed(tx.db, name, body, now));
+	return change(async (tx) => stampFeed(tx, name, body, now));
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Change } from '../events/change';
 import { Refusal } from '../refusal';
-import { findInvitationByTokenHash, markInvitationUsed } from './invitation-store';
 import { hashSecretToken } from '../auth/secret-token';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';
 
@@ -20,12 +19,15 @@ const refuse = (problem: LinkProblem | 'missing') =>
  * answers how to mark it used once the user exists: of two registrations with one invitation,
  * the one whose transaction runs first takes it.
  */
-export function claimInvitation(tx: Change, token: string | undefined): (userId: string) => void {
+export async function claimInvitation(
+	tx: Change,
+	token: string | undefined
+): Promise<(userId: string) => Promise<void>> {
 	if (!token) throw refuse('missing');
-	const invitation = findInvitationByTokenHash(tx.db, hashSecretToken(token));
+	const invitation = await tx.invitations.findByTokenHash(hashSecretToken(token));
 	const problem = linkProblem(invitation, tx.now);
 	if (problem) throw refuse(problem);
-	return (userId) => {
-		if (!markInvitationUsed(tx.db, invitation!.id, userId, tx.now)) throw refuse('used');
+	return async (userId) => {
+		if (!(await tx.invitations.markUsed(invitation!.id, userId, tx.now))) throw refuse('used');
 	};
 }

@@ -1,9 +1,8 @@
 import type { ApiCreatedInvitation, ApiInvitation } from '$lib/api';
 import { change } from '../events/change';
-import { recordAudit } from '../audit/audit-store';
+import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
 import type { ServerSession } from '../types';
-import { insertInvitation } from './invitation-store';
 import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
 
 /**
@@ -16,8 +15,8 @@ export async function createInvitation(
 	origin: string
 ): Promise<ApiCreatedInvitation> {
 	const token = generateSecretToken();
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
 		const invitation: ApiInvitation = {
 			id: generateLinkId(),
 			createdAt: tx.now,
@@ -26,8 +25,8 @@ export async function createInvitation(
 			createdBy: actor.userId,
 			usedBy: null
 		};
-		insertInvitation(tx.db, invitation, hashSecretToken(token));
-		recordAudit(tx, {
+		await tx.invitations.insert(invitation, hashSecretToken(token));
+		await recordAudit(tx, {
 			actor: admin,
 			action: 'invitation-create',
 			target: null,

@@ -14,7 +14,6 @@ import type { ServerSession, ServerUser } from '../types';
 import { isLoopbackHost } from '../loopback-host';
 import { securityHeaders } from '../security-headers';
 import { accessLevelOf } from '../users/api-user';
-import { findUserById } from '../users/user-store';
 import { welcomeCookie } from '../users/welcome';
 import { deflateBlock, gzipMember, type DeflatedBlock } from './gzip-blocks';
 import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
@@ -370,10 +369,10 @@ async function ownPage(
 	const { compiled } = template;
 	if (!compiled) return null;
 	// Read after the template's event id, as a page reads its entities after the id.
-	const read = await storage().read((db) => {
-		const user = findUserById(db, userId);
+	const read = await storage().read(async (records) => {
+		const user = await records.users.find(userId);
 		if (!user || user.type !== template.type) return null;
-		return { user, marks: visibleInterestIds(db, user.id, accessLevelOf(user)) };
+		return { user, marks: await visibleInterestIds(records, user.id, accessLevelOf(user)) };
 	});
 	if (!read) return null;
 	const own: Own = {

@@ -1,12 +1,10 @@
 import type { ApiCreatedPasswordReset } from '$lib/api';
-import { recordAudit } from '../audit/audit-store';
+import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
 import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
-import { findUserById } from '../users/user-store';
-import { deleteUnusedPasswordResets, insertPasswordReset } from './password-reset-store';
 
 /** `/reset-password?token=…` on `origin`: the link a person opens to set a new password. */
 export function passwordResetUrl(origin: string, token: string): string {
@@ -27,15 +25,15 @@ export async function createPasswordReset(
 	origin: string
 ): Promise<ApiCreatedPasswordReset> {
 	const token = generateSecretToken();
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const user = findUserById(tx.db, userId);
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const user = await tx.users.find(userId);
 		if (!user) throw new Refusal(404, 'no such user');
 		// A suspended user's link would never work (a suspension ends them and refuses their use).
 		if (user.suspendedAt) {
 			throw new Refusal(409, 'this user is suspended: lift the suspension before making a link');
 		}
-		deleteUnusedPasswordResets(tx.db, userId);
+		await tx.passwordResets.deleteUnusedOf(userId);
 		const reset = {
 			id: generateLinkId(),
 			userId,
@@ -43,8 +41,8 @@ export async function createPasswordReset(
 			createdAt: tx.now,
 			expiresAt: tx.now + Math.round(expiresInHours * 3_600_000)
 		};
-		insertPasswordReset(tx.db, { ...reset, usedAt: null }, hashSecretToken(token));
-		recordAudit(tx, {
+		await tx.passwordResets.insert({ ...reset, usedAt: null }, hashSecretToken(token));
+		await recordAudit(tx, {
 			actor: admin,
 			action: 'password-reset-create',
 			target: user,

@@ -1,22 +1,16 @@
 import type { PasswordReset } from '$lib/api';
-import { recordAudit } from '../audit/audit-store';
+import { recordAudit } from '../audit/audit-trail';
 import { appendLoginUpdate } from '../auth/login-events';
 import { hashPassword } from '../auth/password';
 import { hashSecretToken } from '../auth/secret-token';
-import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';
-import { storage, type Db } from '../storage';
+import { storage, type Records } from '../storage';
+import type { PasswordResetRecord } from '../storage/records/people';
 import { change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
-import { findUserById, updatePasswordHash } from '../users/user-store';
-import {
-	findPasswordResetByTokenHash,
-	markPasswordResetUsed,
-	type PasswordResetRecord
-} from './password-reset-store';
 import { limitResetAttempts } from './reset-limit';
 
 const refusals: Record<LinkProblem | 'withdrawn', () => Refusal> = {
@@ -32,12 +26,16 @@ const refusals: Record<LinkProblem | 'withdrawn', () => Refusal> = {
  * Null (the operator's command) needs nobody. The ends of those states delete links too; this
  * check covers whatever happens between a use's two looks.
  */
-function usable(db: Db, reset: PasswordResetRecord | undefined, now: number): PasswordResetRecord {
+async function usable(
+	records: Records,
+	reset: PasswordResetRecord | undefined,
+	now: number
+): Promise<PasswordResetRecord> {
 	const problem = linkProblem(reset, now);
 	if (problem) throw refusals[problem]();
-	const user = findUserById(db, reset!.userId);
+	const user = await records.users.find(reset!.userId);
 	if (!user) throw refusals.unknown();
-	const maker = reset!.createdBy === null ? null : findUserById(db, reset!.createdBy);
+	const maker = reset!.createdBy === null ? null : await records.users.find(reset!.createdBy);
 	const makerStands = reset!.createdBy === null || (maker?.type === 'admin' && !maker.suspendedAt);
 	if (user.suspendedAt || !makerStands) throw refusals.withdrawn();
 	return reset!;
@@ -49,8 +47,12 @@ function usable(db: Db, reset: PasswordResetRecord | undefined, now: number): Pa
  * links (an image), and a look changes nothing; only a use counts (docs/security.md).
  */
 export async function checkPasswordResetLink(token: string): Promise<void> {
-	await storage().read((db) => {
-		usable(db, findPasswordResetByTokenHash(db, hashSecretToken(token)), Date.now());
+	await storage().read(async (records) => {
+		await usable(
+			records,
+			await records.passwordResets.findByTokenHash(hashSecretToken(token)),
+			Date.now()
+		);
 	});
 }
 
@@ -68,20 +70,20 @@ export async function usePasswordReset(
 	const tokenHash = hashSecretToken(input.token);
 	return limitResetAttempts(address, async () => {
 		// Looked at before the (slow) hashing, so a bad link costs the server nothing.
-		await storage().read((db) => {
-			usable(db, findPasswordResetByTokenHash(db, tokenHash), Date.now());
+		await storage().read(async (records) => {
+			await usable(records, await records.passwordResets.findByTokenHash(tokenHash), Date.now());
 		});
 		const passwordHash = await hashPassword(input.password);
 		return change(async (tx) => {
-			const reset = usable(tx.db, findPasswordResetByTokenHash(tx.db, tokenHash), tx.now);
-			if (!markPasswordResetUsed(tx.db, reset.id, tx.now)) throw refusals.used();
-			updatePasswordHash(tx.db, reset.userId, passwordHash);
-			deleteCalendarFeed(tx.db, reset.userId);
-			endUserFamilies(tx, reset.userId, 'password-changed');
+			const reset = await usable(tx, await tx.passwordResets.findByTokenHash(tokenHash), tx.now);
+			if (!(await tx.passwordResets.markUsed(reset.id, tx.now))) throw refusals.used();
+			await tx.users.setPasswordHash(reset.userId, passwordHash);
+			await tx.calendarFeeds.delete(reset.userId);
+			await endUserFamilies(tx, reset.userId, 'password-changed');
 			const login = await createSession(tx, { userId: reset.userId, userAgent });
-			appendLoginUpdate(tx, reset.userId, login.session.family);
-			const user = findUserById(tx.db, reset.userId)!;
-			recordAudit(tx, {
+			await appendLoginUpdate(tx, reset.userId, login.session.family);
+			const user = (await tx.users.find(reset.userId))!;
+			await recordAudit(tx, {
 				actor: null,
 				action: 'password-reset-use',
 				target: user,

@@ -2,17 +2,16 @@ import { error } from '@sveltejs/kit';
 import { redirectToLogin } from '../login-redirect';
 import { requireSession } from '../http';
 import { readSnapshot } from '../load';
-import { requireAdmin } from '../users/admin';
-import { listLocations } from './location-store';
+import { requireAdmin } from '../users/manage-users';
 import { visibleEntries } from './visible-entries';
 
 /** The schedule's admin pages: for admins only, with the whole schedule as a snapshot. */
 export async function loadAdminSchedule(locals: App.Locals) {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	const { lastEventId, data } = await readSnapshot((db) => ({
-		locations: listLocations(db),
-		entries: visibleEntries(db, 'admin')
+	const { lastEventId, data } = await readSnapshot(async (records) => ({
+		locations: await records.locations.list(),
+		entries: await visibleEntries(records, 'admin')
 	}));
 	return { lastEventId, ...data };
 }

@@ -9,17 +9,14 @@ import {
 	type DayRule
 } from '$lib/schedule/days';
 import { compareEntries } from '$lib/schedule/order';
-import type { Db } from '../storage';
+import type { Records } from '../storage';
 import { minuteOf } from '$lib/schedule/now-next';
 import { visibleInterestIds } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { accessLevelOf } from '../users/api-user';
-import { countUsers } from '../users/user-store';
 import { takeFirstVisit } from '../users/welcome';
 import { toApiEntry } from './api-entry';
-import { firstStartFrom, listEntriesStartingIn } from './entry-store';
-import { listLocationNames } from './location-store';
 import type { ServerEntry } from './server-entry';
 import { visibleTo } from './visibility';
 
@@ -58,10 +55,14 @@ export function isCacheable(page: {
 }
 
 /** The days with entries, found one query per day rather than by reading every entry. */
-function daysWithEntries(db: Db, visibilities: readonly Visibility[], rule: DayRule): string[] {
+async function daysWithEntries(
+	records: Records,
+	visibilities: readonly Visibility[],
+	rule: DayRule
+): Promise<string[]> {
 	const days: string[] = [];
 	for (let from = 0; ;) {
-		const start = firstStartFrom(db, visibilities, from);
+		const start = await records.entries.firstStartFrom(visibilities, from);
 		if (start === undefined) return days;
 		const date = gatheringDate(start, rule);
 		days.push(date);
@@ -78,16 +79,15 @@ export async function loadDayPage(event: RequestEvent, date: string | null): Pro
 	const now = locals.renderMinute ?? minuteOf(Date.now());
 	const viewer = accessLevelOf(locals.user);
 	const visibilities = visibleTo(viewer);
-	const { lastEventId, data } = await readSnapshot((db) => {
-		const rule = currentSettings(db);
-		const days = daysWithEntries(db, visibilities, rule);
+	const { lastEventId, data } = await readSnapshot(async (records) => {
+		const rule = await currentSettings(records);
+		const days = await daysWithEntries(records, visibilities, rule);
 		const today = gatheringDate(now, rule);
 		const shown = date ?? dayToOpen(days, today);
 		const entries =
 			shown === null
 				? []
-				: listEntriesStartingIn(
-						db,
+				: await records.entries.listStartingIn(
 						visibilities,
 						dayStart(shown, rule),
 						dayStart(addDays(shown, 1), rule),
@@ -97,9 +97,9 @@ export async function loadDayPage(event: RequestEvent, date: string | null): Pro
 			date: shown,
 			days,
 			entries: entries.map((entry) => listed(entry, viewer)).sort(compareEntries),
-			locations: listLocationNames(db),
-			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null,
-			newInstance: !locals.user && countUsers(db) === 0
+			locations: await records.locations.listNames(),
+			interests: locals.user ? await visibleInterestIds(records, locals.user.id, viewer) : null,
+			newInstance: !locals.user && (await records.users.count()) === 0
 		};
 	});
 	locals.cacheable = isCacheable({

@@ -1,36 +1,23 @@
+import { newRecordId } from '../record-id';
 import type { EntryCreate, EntryPatch } from '$lib/api';
 import { recordEntryAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
-import { appendEvent, change, type Change } from '../events/change';
+import { appendEvent, change } from '../events/change';
 import { announceMarksShown } from '../interests/interests';
 import { Refusal, StaleVersion } from '../refusal';
 import { toApiEntry } from './api-entry';
+import { requireLocation } from './locations';
 import type { ServerSession } from '../types';
-import {
-	deleteEntryRow,
-	findEntry,
-	generateEntryId,
-	insertEntry,
-	saveEntry,
-	touchSchedule
-} from './entry-store';
-import { findLocation } from './location-store';
 import type { ServerEntry } from './server-entry';
 
 const noSuchEntry = () => new Refusal(404, 'no such entry');
 
-function requireLocation(tx: Change, locationId: string | null): void {
-	if (locationId !== null && !findLocation(tx.db, locationId)) {
-		throw new Refusal(400, 'locationId names no location', 'locationId');
-	}
-}
-
 /** An admin adds an entry, a draft unless told otherwise. */
 export async function createEntry(actor: ServerSession, input: EntryCreate): Promise<ServerEntry> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
 		const entry: ServerEntry = {
-			id: generateEntryId(),
+			id: newRecordId(),
 			title: input.title,
 			description: input.description ?? '',
 			locationId: input.locationId ?? null,
@@ -43,10 +30,10 @@ export async function createEntry(actor: ServerSession, input: EntryCreate): Pro
 			revision: 0,
 			interestedCount: 0
 		};
-		requireLocation(tx, entry.locationId);
-		insertEntry(tx.db, entry);
-		recordEntryAudit(tx, admin, null, entry);
-		touchSchedule(tx.db, tx.now);
+		await requireLocation(tx, entry.locationId);
+		await tx.entries.insert(entry);
+		await recordEntryAudit(tx, admin, null, entry);
+		await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		return entry;
 	});
@@ -65,9 +52,9 @@ export async function updateEntry(
 	patch: EntryPatch,
 	versions: readonly number[] | null = null
 ): Promise<ServerEntry> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const before = findEntry(tx.db, id);
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const before = await tx.entries.find(id);
 		if (!before) throw noSuchEntry();
 		if (versions && !versions.includes(before.revision)) {
 			throw new StaleVersion(
@@ -82,24 +69,24 @@ export async function updateEntry(
 			revision: before.revision + 1
 		};
 		if (entry.start >= entry.end) throw new Refusal(400, 'end must be after start', 'end');
-		if (patch.locationId !== undefined) requireLocation(tx, entry.locationId);
-		saveEntry(tx.db, entry);
-		recordEntryAudit(tx, admin, before, entry);
-		touchSchedule(tx.db, tx.now);
+		if (patch.locationId !== undefined) await requireLocation(tx, entry.locationId);
+		await tx.entries.save(entry);
+		await recordEntryAudit(tx, admin, before, entry);
+		await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
-		announceMarksShown(tx, id, before.visibility, entry.visibility);
+		await announceMarksShown(tx, id, before.visibility, entry.visibility);
 		return entry;
 	});
 }
 
 export async function deleteEntry(actor: ServerSession, id: string): Promise<void> {
-	await change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const before = findEntry(tx.db, id);
+	await change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const before = await tx.entries.find(id);
 		if (!before) throw noSuchEntry();
-		recordEntryAudit(tx, admin, before, null);
-		deleteEntryRow(tx.db, id);
-		touchSchedule(tx.db, tx.now);
+		await recordEntryAudit(tx, admin, before, null);
+		await tx.entries.delete(id);
+		await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-delete', data: { id } });
 	});
 }

@@ -1,36 +1,34 @@
+import { newRecordId } from '../record-id';
 import {
 	locationNameKey,
 	type ApiLocation,
 	type LocationCreate,
 	type LocationPatch
 } from '$lib/api';
-import type { Db } from '../storage';
+import type { Records } from '../storage';
 import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
-import { appendEvent, change } from '../events/change';
+import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
-import { countShiftsAt } from '../shifts/shift-store';
 import type { ServerSession } from '../types';
-import { countEntriesAt, touchSchedule } from './entry-store';
-import {
-	deleteLocationRow,
-	findLocation,
-	generateLocationId,
-	insertLocation,
-	listLocations,
-	saveLocation
-} from './location-store';
 
 const noSuchLocation = () => new Refusal(404, 'no such location');
+
+/** An entry or shift may name only a location that exists, checked inside its change. */
+export async function requireLocation(tx: Change, locationId: string | null): Promise<void> {
+	if (locationId !== null && !(await tx.locations.find(locationId))) {
+		throw new Refusal(400, 'locationId names no location', 'locationId');
+	}
+}
 
 /**
  * Refuses a name another location has, ignoring case: schedule apps merge rooms of one name.
  * Checked in the write transaction, so two admins cannot add the same name at once. Locations
  * that shared a name before this rule keep it (docs/decisions.md).
  */
-function refuseTakenName(db: Db, name: string, except?: string): void {
+async function refuseTakenName(records: Records, name: string, except?: string): Promise<void> {
 	const key = locationNameKey(name);
-	const taken = listLocations(db).find(
+	const taken = (await records.locations.list()).find(
 		(location) => location.id !== except && locationNameKey(location.name) === key
 	);
 	if (taken) {
@@ -47,17 +45,17 @@ export async function createLocation(
 	actor: ServerSession,
 	input: LocationCreate
 ): Promise<ApiLocation> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		refuseTakenName(tx.db, input.name);
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		await refuseTakenName(tx, input.name);
 		const location: ApiLocation = {
-			id: generateLocationId(),
+			id: newRecordId(),
 			name: input.name,
 			description: input.description ?? ''
 		};
-		insertLocation(tx.db, location, tx.now);
-		recordLocationAudit(tx, admin, null, location);
-		touchSchedule(tx.db, tx.now);
+		await tx.locations.insert(location, tx.now);
+		await recordLocationAudit(tx, admin, null, location);
+		await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'location-update', data: location });
 		return location;
 	});
@@ -68,17 +66,17 @@ export async function updateLocation(
 	id: string,
 	patch: LocationPatch
 ): Promise<ApiLocation> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const before = findLocation(tx.db, id);
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const before = await tx.locations.find(id);
 		if (!before) throw noSuchLocation();
 		if (patch.name !== undefined && locationNameKey(patch.name) !== locationNameKey(before.name)) {
-			refuseTakenName(tx.db, patch.name, id);
+			await refuseTakenName(tx, patch.name, id);
 		}
 		const location = { ...before, ...patch };
-		saveLocation(tx.db, location);
-		recordLocationAudit(tx, admin, before, location);
-		touchSchedule(tx.db, tx.now);
+		await tx.locations.save(location);
+		await recordLocationAudit(tx, admin, before, location);
+		await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'location-update', data: location });
 		return location;
 	});
@@ -89,27 +87,27 @@ export async function updateLocation(
  * is gone.
  */
 export async function deleteLocation(actor: ServerSession, id: string): Promise<void> {
-	await change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const before = findLocation(tx.db, id);
+	await change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const before = await tx.locations.find(id);
 		if (!before) throw noSuchLocation();
-		const using = countEntriesAt(tx.db, id);
+		const using = await tx.entries.countAt(id);
 		if (using > 0) {
 			throw new Refusal(
 				409,
 				`${using} ${using === 1 ? 'entry uses' : 'entries use'} this location: move or delete ${using === 1 ? 'it' : 'them'} first`
 			);
 		}
-		const shifts = countShiftsAt(tx.db, id);
+		const shifts = await tx.shifts.countAt(id);
 		if (shifts > 0) {
 			throw new Refusal(
 				409,
 				`${shifts} ${shifts === 1 ? 'shift uses' : 'shifts use'} this location: move or delete ${shifts === 1 ? 'it' : 'them'} first`
 			);
 		}
-		recordLocationAudit(tx, admin, before, null);
-		deleteLocationRow(tx.db, id);
-		touchSchedule(tx.db, tx.now);
+		await recordLocationAudit(tx, admin, before, null);
+		await tx.locations.delete(id);
+		await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'location-delete', data: { id } });
 	});
 }

@@ -3,9 +3,7 @@ import { cachedFeed } from '../feeds/feed-cache';
 import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
-import { listEntries } from './entry-store';
 import { buildCalendar, entryEvent } from './ics';
-import { listLocations } from './location-store';
 import { toApiEntry } from './api-entry';
 
 /** Fixed rather than the request's host: a UID must stay the same however the feed is reached. */
@@ -21,10 +19,10 @@ export async function publicCalendar(): Promise<Feed> {
 }
 
 async function buildPublicCalendar(): Promise<Feed> {
-	const { data } = await readSnapshot((db) => ({
-		entries: listEntries(db, ['public']),
-		locations: listLocations(db),
-		settings: currentSettings(db)
+	const { data } = await readSnapshot(async (records) => ({
+		entries: await records.entries.list(['public']),
+		locations: await records.locations.list(),
+		settings: await currentSettings(records)
 	}));
 	const entries = data.entries.map((entry) => ({
 		...toApiEntry(entry, 'public')!,

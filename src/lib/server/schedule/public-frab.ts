@@ -4,11 +4,9 @@ import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
-import { listEntries, scheduleChangedAt } from './entry-store';
 import { buildFrabJson } from './frab-json';
 import { frabModel } from './frab-model';
 import { buildFrabXml } from './frab-xml';
-import { listLocations } from './location-store';
 
 const writers = { xml: buildFrabXml, json: buildFrabJson };
 
@@ -37,11 +35,11 @@ async function buildPublicFrab(
 	origin: string,
 	now: number
 ): Promise<Feed> {
-	const { data } = await readSnapshot((db) => ({
-		entries: listEntries(db, ['public']),
-		locations: listLocations(db),
-		settings: currentSettings(db),
-		changedAt: scheduleChangedAt(db)
+	const { data } = await readSnapshot(async (records) => ({
+		entries: await records.entries.list(['public']),
+		locations: await records.locations.list(),
+		settings: await currentSettings(records),
+		changedAt: await records.entries.clock()
 	}));
 	const model = frabModel({
 		name: data.settings.name,

@@ -3,8 +3,6 @@ import { gatheringDate } from '$lib/schedule/days';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
-import { findEntriesContaining } from './entry-store';
-import { listLocationNames } from './location-store';
 import { visibleTo } from './visibility';
 
 /** Longer text is refused: no title is searched for with a paragraph. */
@@ -50,10 +48,10 @@ export async function searchEntries(
 			results: [],
 			more: false
 		};
-	const { data } = await readSnapshot((db) => ({
-		rule: currentSettings(db),
-		entries: findEntriesContaining(db, visibleTo(viewer), q, searchResultLimit + 1),
-		locations: listLocationNames(db)
+	const { data } = await readSnapshot(async (records) => ({
+		rule: await currentSettings(records),
+		entries: await records.entries.search(visibleTo(viewer), q, searchResultLimit + 1),
+		locations: await records.locations.listNames()
 	}));
 	const names = new Map(
 		data.locations.map((location: ListedLocation) => [location.id, location.name])

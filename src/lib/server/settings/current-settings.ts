@@ -1,7 +1,6 @@
 import type { ApiSettings } from '$lib/api';
 import { getConfig, type Config } from '../config';
-import type { Db } from '../storage';
-import { findSettings, seedSettings } from './settings-store';
+import type { Records } from '../storage';
 
 /**
  * A fresh instance's settings: the environment's registration mode, a neutral name, UTC and
@@ -20,11 +19,14 @@ export function defaultSettings(config: Pick<Config, 'REGISTRATION'>): ApiSettin
  * The environment seeds the settings at first start only: after that the stored row, which the
  * admin changes, is what counts (docs/decisions.md).
  */
-export function seedDefaultSettings(db: Db, config: Config = getConfig()): void {
-	seedSettings(db, defaultSettings(config));
+export async function seedDefaultSettings(
+	records: Records,
+	config: Config = getConfig()
+): Promise<void> {
+	await records.settings.seed(defaultSettings(config));
 }
 
 /** The settings in force; the defaults until the first start has written them. */
-export function currentSettings(db: Db): ApiSettings {
-	return findSettings(db) ?? defaultSettings(getConfig());
+export async function currentSettings(records: Records): Promise<ApiSettings> {
+	return (await records.settings.find()) ?? defaultSettings(getConfig());
 }

@@ -2,9 +2,7 @@ import { visibilities } from '$lib/api';
 import { movedTimes } from '$lib/schedule/zoned-time';
 import type { Change } from '../events/change';
 import { appendEvent } from '../events/change';
-import { listEntries, saveEntry } from '../schedule/entry-store';
-import { announceShift } from '../shifts/crew';
-import { listShifts, saveShift } from '../shifts/shift-store';
+import { announceShift } from '../shifts/shift-change';
 
 /**
  * The gathering's zone changed: every entry and shift keeps the wall-clock times it was typed
@@ -12,13 +10,13 @@ import { listShifts, saveShift } from '../shifts/shift-store';
  * in the settings' own change, so open pages and feeds never show a programme moved by the
  * offset. Returns how many moved.
  */
-export function keepWallClockTimes(
+export async function keepWallClockTimes(
 	tx: Change,
 	from: string,
 	to: string
-): { entries: number; shifts: number } {
+): Promise<{ entries: number; shifts: number }> {
 	let entries = 0;
-	for (const entry of listEntries(tx.db, visibilities)) {
+	for (const entry of await tx.entries.list(visibilities)) {
 		const times = movedTimes(entry, from, to);
 		if (times.start === entry.start && times.end === entry.end) continue;
 		const moved = {
@@ -27,21 +25,21 @@ export function keepWallClockTimes(
 			updatedAt: Math.max(tx.now, entry.updatedAt),
 			revision: entry.revision + 1
 		};
-		saveEntry(tx.db, moved);
+		await tx.entries.save(moved);
 		appendEvent(tx, { type: 'entry-update', data: moved });
 		entries++;
 	}
 	let shifts = 0;
-	for (const shift of listShifts(tx.db)) {
+	for (const shift of await tx.shifts.list()) {
 		const times = movedTimes(shift, from, to);
 		if (times.start === shift.start && times.end === shift.end) continue;
-		saveShift(tx.db, {
+		await tx.shifts.save({
 			...shift,
 			...times,
 			updatedAt: Math.max(tx.now, shift.updatedAt),
 			revision: shift.revision + 1
 		});
-		announceShift(tx, shift.id);
+		await announceShift(tx, shift.id);
 		shifts++;
 	}
 	return { entries, shifts };

@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import { storage } from '../storage';
-import { isSetUp } from './settings-store';
 
 export const setupPath = '/admin/setup';
 /** The setup page itself, and the users list, which everyone sees (only admins' own pages wait). */
@@ -15,7 +14,7 @@ export async function sendAdminToSetup(locals: App.Locals, pathname: string): Pr
 	if (
 		locals.user?.type === 'admin' &&
 		!openBeforeSetup.has(pathname) &&
-		!(await storage().read((db) => isSetUp(db)))
+		!(await storage().read(async (records) => await records.settings.isSetUp()))
 	) {
 		redirect(303, setupPath);
 	}
@@ -23,4 +22,6 @@ export async function sendAdminToSetup(locals: App.Locals, pathname: string): Pr
 
 /** Where a user lands after registering: the first admin sets the gathering up first. */
 export const afterRegistration = async (type: string): Promise<string> =>
-	type === 'admin' && !(await storage().read((db) => isSetUp(db))) ? setupPath : '/';
+	type === 'admin' && !(await storage().read(async (records) => await records.settings.isSetUp()))
+		? setupPath
+		: '/';

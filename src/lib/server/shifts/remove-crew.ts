@@ -1,28 +1,28 @@
 import { isOver } from '$lib/schedule/shift-rules';
-import type { Db } from '../storage';
+import type { Records } from '../storage';
 import type { Change } from '../events/change';
 import { Refusal } from '../refusal';
-import { announceShift } from './crew';
+import { announceShift } from './shift-change';
 import type { ServerShift } from './server-shift';
-import { listShiftsOf, removeShiftCrew } from './shift-store';
 
 /** The shifts a user holds that are not over yet: the ones a demotion takes them off. */
-export const upcomingShiftsOf = (db: Db, userId: string, now: number): ServerShift[] =>
-	listShiftsOf(db, userId).filter((shift) => !isOver(shift, now));
+export const upcomingShiftsOf = async (records: Records, userId: string, now: number) =>
+	(await records.shifts.listOf(userId)).filter((shift) => !isOver(shift, now));
 
 /**
  * Takes a user off the given shifts (by default every one they hold), inside the change that
  * deletes or demotes them, with a `shift-update` for each, so every open shifts page shows the
  * places free at once. A shift left alone sends nothing.
  */
-export function removeFromShifts(
+export async function removeFromShifts(
 	tx: Change,
 	userId: string,
-	shifts: readonly ServerShift[] = listShiftsOf(tx.db, userId)
-): number {
+	only?: readonly ServerShift[]
+): Promise<number> {
+	const shifts = only ?? (await tx.shifts.listOf(userId));
 	for (const shift of shifts) {
-		removeShiftCrew(tx.db, shift.id, userId);
-		announceShift(tx, shift.id);
+		await tx.shifts.removeCrew(shift.id, userId);
+		await announceShift(tx, shift.id);
 	}
 	return shifts.length;
 }

@@ -1,9 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { readSnapshot } from '../load';
 import { redirectToLogin } from '../login-redirect';
-import { listLocations } from '../schedule/location-store';
 import { toApiUser } from '../users/api-user';
-import { listShiftPeople } from '../users/user-store';
 import { seesShifts, visibleShifts } from './visible-shifts';
 
 /**
@@ -16,10 +14,10 @@ export async function loadShiftsPage(locals: App.Locals, only: 'crew' | 'admin')
 	const level = locals.user.type;
 	if (only === 'admin' && level !== 'admin') error(403, 'only an admin may see this page');
 	if (!seesShifts(level)) error(403, 'shifts are for crew and admins');
-	const { lastEventId, data } = await readSnapshot((db) => ({
-		shifts: visibleShifts(db, level),
-		locations: listLocations(db),
-		people: listShiftPeople(db).map((user) => toApiUser(user, level))
+	const { lastEventId, data } = await readSnapshot(async (records) => ({
+		shifts: await visibleShifts(records, level),
+		locations: await records.locations.list(),
+		people: (await records.users.listShiftPeople()).map((user) => toApiUser(user, level))
 	}));
 	return { lastEventId, ...data, userId: locals.user.id };
 }

@@ -1,28 +1,14 @@
+import { newRecordId } from '../record-id';
 import type { ShiftCreate, ShiftPatch } from '$lib/api';
 import { capacityProblem } from '$lib/schedule/shift-rules';
 import { recordShiftAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
-import { findLocation } from '../schedule/location-store';
 import type { ServerSession, ServerUser } from '../types';
-import { announceShift, noSuchShift, requireCrewUsers } from './crew';
+import { announceShift, noSuchShift, requireCrewUsers } from './shift-change';
+import { requireLocation } from '../schedule/locations';
 import type { ServerShift } from './server-shift';
-import {
-	addShiftCrew,
-	deleteShiftRow,
-	findShift,
-	generateShiftId,
-	insertShift,
-	saveShift,
-	setShiftCrew
-} from './shift-store';
-
-function requireLocation(tx: Change, locationId: string | null): void {
-	if (locationId !== null && !findLocation(tx.db, locationId)) {
-		throw new Refusal(400, 'locationId names no location', 'locationId');
-	}
-}
 
 function requireCapacity(needed: number, crew: number): void {
 	const problem = capacityProblem(needed, crew);
@@ -31,11 +17,11 @@ function requireCapacity(needed: number, crew: number): void {
 
 /** An admin adds a shift, with crew already on it if given. */
 export async function createShift(actor: ServerSession, input: ShiftCreate): Promise<ServerShift> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
 		const crewIds = input.crewIds ?? [];
 		const shift: ServerShift = {
-			id: generateShiftId(),
+			id: newRecordId(),
 			role: input.role,
 			locationId: input.locationId ?? null,
 			start: input.start,
@@ -47,13 +33,13 @@ export async function createShift(actor: ServerSession, input: ShiftCreate): Pro
 			updatedAt: tx.now,
 			revision: 0
 		};
-		requireLocation(tx, shift.locationId);
-		requireCrewUsers(tx, crewIds);
+		await requireLocation(tx, shift.locationId);
+		await requireCrewUsers(tx, crewIds);
 		requireCapacity(shift.needed, crewIds.length);
-		insertShift(tx.db, shift);
-		for (const userId of crewIds) addShiftCrew(tx.db, shift.id, userId, tx.now);
-		recordShiftAudit(tx, admin, null, shift);
-		return announceShift(tx, shift.id);
+		await tx.shifts.insert(shift);
+		for (const userId of crewIds) await tx.shifts.addCrew(shift.id, userId, tx.now);
+		await recordShiftAudit(tx, admin, null, shift);
+		return await announceShift(tx, shift.id);
 	});
 }
 
@@ -67,9 +53,9 @@ export async function updateShift(
 	id: string,
 	patch: ShiftPatch
 ): Promise<ServerShift> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		return writeShift(tx, admin, id, () => patch);
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		return await writeShift(tx, admin, id, () => patch);
 	});
 }
 
@@ -79,9 +65,9 @@ export async function assignCrew(
 	id: string,
 	userId: string
 ): Promise<ServerShift> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		return writeShift(tx, admin, id, (before) =>
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		return await writeShift(tx, admin, id, (before) =>
 			before.crewIds.includes(userId) ? null : { crewIds: [...before.crewIds, userId] }
 		);
 	});
@@ -93,9 +79,9 @@ export async function unassignCrew(
 	id: string,
 	userId: string
 ): Promise<ServerShift> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		return writeShift(tx, admin, id, (before) =>
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		return await writeShift(tx, admin, id, (before) =>
 			before.crewIds.includes(userId)
 				? { crewIds: before.crewIds.filter((other) => other !== userId) }
 				: null
@@ -104,13 +90,13 @@ export async function unassignCrew(
 }
 
 /** Applies a patch made from the shift as it is inside this transaction; null changes nothing. */
-function writeShift(
+async function writeShift(
 	tx: Change,
 	admin: ServerUser,
 	id: string,
 	patchOf: (before: ServerShift) => ShiftPatch | null
-): ServerShift {
-	const before = findShift(tx.db, id);
+): Promise<ServerShift> {
+	const before = await tx.shifts.find(id);
 	if (!before) throw noSuchShift();
 	const patch = patchOf(before);
 	if (!patch) return before;
@@ -122,27 +108,27 @@ function writeShift(
 		revision: before.revision + 1
 	};
 	if (shift.start >= shift.end) throw new Refusal(400, 'end must be after start', 'end');
-	if (patch.locationId !== undefined) requireLocation(tx, shift.locationId);
+	if (patch.locationId !== undefined) await requireLocation(tx, shift.locationId);
 	// Who is named is checked before how many: naming someone who is not crew is a mistake
 	// whatever the places.
-	requireCrewUsers(
+	await requireCrewUsers(
 		tx,
 		shift.crewIds.filter((userId) => !before.crewIds.includes(userId))
 	);
 	requireCapacity(shift.needed, shift.crewIds.length);
-	saveShift(tx.db, shift);
-	if (patch.crewIds) setShiftCrew(tx.db, id, patch.crewIds, tx.now);
-	recordShiftAudit(tx, admin, before, shift);
-	return announceShift(tx, id);
+	await tx.shifts.save(shift);
+	if (patch.crewIds) await tx.shifts.setCrew(id, patch.crewIds, tx.now);
+	await recordShiftAudit(tx, admin, before, shift);
+	return await announceShift(tx, id);
 }
 
 export async function deleteShift(actor: ServerSession, id: string): Promise<void> {
-	await change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const shift = findShift(tx.db, id);
+	await change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const shift = await tx.shifts.find(id);
 		if (!shift) throw noSuchShift();
-		recordShiftAudit(tx, admin, shift, null);
-		deleteShiftRow(tx.db, id);
+		await recordShiftAudit(tx, admin, shift, null);
+		await tx.shifts.delete(id);
 		appendEvent(tx, { type: 'shift-delete', data: { id } });
 	});
 }

@@ -4,18 +4,17 @@ import { spendWrite } from '../auth/write-budget';
 import { change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
-import { announceShift, noSuchShift, requireCrew } from './crew';
+import { announceShift, noSuchShift, requireCrew } from './shift-change';
 import type { ServerShift } from './server-shift';
-import { addShiftCrew, findShift, listShiftsOf, removeShiftCrew } from './shift-store';
 import { formatTime } from '$lib/schedule/zoned-time';
 import { currentSettings } from '../settings/current-settings';
 
 /** The acting crew member (re-read inside the transaction) and the shift they act on. */
-function crewAndShift(tx: Change, actor: ServerSession, id: string) {
-	const user = requireActor(tx, actor);
+async function crewAndShift(tx: Change, actor: ServerSession, id: string) {
+	const user = await requireActor(tx, actor);
 	requireCrew(user);
 	spendWrite(tx, user);
-	const shift = findShift(tx.db, id);
+	const shift = await tx.shifts.find(id);
 	if (!shift) throw noSuchShift();
 	return { user, shift };
 }
@@ -27,9 +26,9 @@ function crewAndShift(tx: Change, actor: ServerSession, id: string) {
  * already holds changes nothing.
  */
 export async function takeShift(actor: ServerSession, id: string): Promise<ServerShift> {
-	return change((tx) => {
-		const { user, shift } = crewAndShift(tx, actor, id);
-		const decision = decideSignup(shift, listShiftsOf(tx.db, user.id), user.id, tx.now);
+	return change(async (tx) => {
+		const { user, shift } = await crewAndShift(tx, actor, id);
+		const decision = decideSignup(shift, await tx.shifts.listOf(user.id), user.id, tx.now);
 		switch (decision.kind) {
 			case 'held':
 				return shift;
@@ -39,7 +38,7 @@ export async function takeShift(actor: ServerSession, id: string): Promise<Serve
 				throw new Refusal(409, 'this shift is full: every place has been taken');
 			case 'overlap': {
 				const other = decision.with as ServerShift;
-				const { timeZone } = currentSettings(tx.db);
+				const { timeZone } = await currentSettings(tx);
 				throw new Refusal(
 					409,
 					`this shift overlaps ${other.role} (${formatTime(other.start, timeZone)}–` +
@@ -47,24 +46,24 @@ export async function takeShift(actor: ServerSession, id: string): Promise<Serve
 				);
 			}
 			case 'take':
-				addShiftCrew(tx.db, id, user.id, tx.now);
-				return announceShift(tx, id);
+				await tx.shifts.addCrew(id, user.id, tx.now);
+				return await announceShift(tx, id);
 		}
 	});
 }
 
 /** A crew member leaves a place they hold; leaving one they do not hold changes nothing. */
 export async function leaveShift(actor: ServerSession, id: string): Promise<ServerShift> {
-	return change((tx) => {
-		const { user, shift } = crewAndShift(tx, actor, id);
+	return change(async (tx) => {
+		const { user, shift } = await crewAndShift(tx, actor, id);
 		switch (decideLeave(shift, user.id, tx.now)) {
 			case 'not-held':
 				return shift;
 			case 'over':
 				throw new Refusal(409, 'this shift is over: who worked it stays on record');
 			case 'leave':
-				removeShiftCrew(tx.db, id, user.id);
-				return announceShift(tx, id);
+				await tx.shifts.removeCrew(id, user.id);
+				return await announceShift(tx, id);
 		}
 	});
 }

@@ -1,9 +1,8 @@
 import type { ApiShift, AccessLevel } from '$lib/api';
 import { compareShifts } from '$lib/schedule/shift-rules';
-import type { Db } from '../storage';
+import type { Records } from '../storage';
 import { Refusal } from '../refusal';
 import { toApiShift } from './server-shift';
-import { findShift, listShifts } from './shift-store';
 
 /** Whether a level sees shifts at all: crew and admins do, nobody else (docs/api.md). */
 export const seesShifts = (level: AccessLevel) => level === 'crew' || level === 'admin';
@@ -15,14 +14,18 @@ export function requireShiftViewer(level: AccessLevel): void {
 }
 
 /** Every shift in reading order, for a level that may see them. */
-export function visibleShifts(db: Db, level: AccessLevel): ApiShift[] {
+export async function visibleShifts(records: Records, level: AccessLevel): Promise<ApiShift[]> {
 	requireShiftViewer(level);
-	return listShifts(db).map(toApiShift).sort(compareShifts);
+	return (await records.shifts.list()).map(toApiShift).sort(compareShifts);
 }
 
-export function visibleShift(db: Db, id: string, level: AccessLevel): ApiShift {
+export async function visibleShift(
+	records: Records,
+	id: string,
+	level: AccessLevel
+): Promise<ApiShift> {
 	requireShiftViewer(level);
-	const shift = findShift(db, id);
+	const shift = await records.shifts.find(id);
 	if (!shift) throw new Refusal(404, 'no such shift');
 	return toApiShift(shift);
 }

@@ -1,6 +1,16 @@
 import type { SessionEndReason } from '$lib/api';
 import type { EventPayload, StoredEvent } from '../events/stored-event';
-import type { Db } from './sqlite/open';
+import type { AuditRecords } from './records/audit';
+import type {
+	CalendarFeedRecords,
+	InvitationRecords,
+	PasswordResetRecords,
+	UserRecords
+} from './records/people';
+import type { EntryRecords, InterestRecords, LocationRecords } from './records/schedule';
+import type { EndedSessionRecords, SecurityRecords, SessionRecords } from './records/sessions';
+import type { FeedVersionRecords, SettingsRecords } from './records/settings';
+import type { ShiftRecords } from './records/shifts';
 
 /**
  * The storage: every read and write of the app goes through one of these, so that another
@@ -11,14 +21,14 @@ export interface Storage {
 	 * One consistent read: the head event id and what `read` reads, as of one moment. A page
 	 * opens its stream from that id and misses nothing (docs/stream.md).
 	 */
-	snapshot<T>(read: (db: Db) => T | Promise<T>): Promise<Snapshot<T>>;
+	snapshot<T>(read: (records: Records) => T | Promise<T>): Promise<Snapshot<T>>;
 	/** A consistent read without the head, for answers that carry no event id. */
-	read<T>(read: (db: Db) => T | Promise<T>): Promise<T>;
+	read<T>(read: (records: Records) => T | Promise<T>): Promise<T>;
 	/**
 	 * One change: serialised with every other change, its events appended with gapless ids in
 	 * commit order and committed with it, then announced. A body that throws commits nothing
-	 * and announces nothing. The body may await; it reads and writes through `tx` only, never
-	 * through another `read`, `snapshot` or `change`, which may wait for it to end.
+	 * and announces nothing. The body may await; it reads and writes through `tx`'s records only,
+	 * never through another `read`, `snapshot` or `change`, which may wait for it to end.
 	 */
 	change<T>(body: (tx: Change) => T | Promise<T>, now?: number): Promise<T>;
 	readonly log: EventLog;
@@ -34,10 +44,32 @@ export interface Snapshot<T> {
 	data: T;
 }
 
-/** Handed only to the body of a change, so nothing is written or announced outside one. */
-export interface Change {
-	/** The write connection, inside the change's transaction. */
-	readonly db: Db;
+/**
+ * What the app keeps, by area: every read and write of a row goes through one of these, inside
+ * a read or a change. Each implementation answers them with its own queries.
+ */
+export interface Records {
+	readonly entries: EntryRecords;
+	readonly locations: LocationRecords;
+	readonly interests: InterestRecords;
+	readonly shifts: ShiftRecords;
+	readonly users: UserRecords;
+	readonly invitations: InvitationRecords;
+	readonly passwordResets: PasswordResetRecords;
+	readonly calendarFeeds: CalendarFeedRecords;
+	readonly sessions: SessionRecords;
+	readonly endedSessions: EndedSessionRecords;
+	readonly securityRecords: SecurityRecords;
+	readonly audit: AuditRecords;
+	readonly settings: SettingsRecords;
+	readonly feedVersions: FeedVersionRecords;
+}
+
+/**
+ * Handed only to the body of a change, so nothing is written or announced outside one: its
+ * records read and write inside the change's transaction.
+ */
+export interface Change extends Records {
 	readonly now: number;
 	/** Appends an event to the log; it is announced once the change commits. */
 	append(payload: EventPayload): StoredEvent;

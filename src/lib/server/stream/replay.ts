@@ -3,6 +3,7 @@ import { closeCodes } from '$lib/api';
 import type { Storage } from '../storage';
 import { projectEvent } from './projection';
 import { withViewerMark } from '../interests/interests';
+import type { StoredEvent } from '../events/stored-event';
 import { log } from '../log';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages, writeFrames } from './frames';
@@ -109,7 +110,13 @@ export class Replays {
 		const page = await storage.log.pageAfter(conn.cursor, stepEvents, stepBytes);
 		// Who marked an entry is read when it is delivered (see the `marks-shown` event).
 		const events = page.events.some((event) => event.type === 'marks-shown')
-			? await storage.read((db) => page.events.map((e) => withViewerMark(db, e, conn.viewer)))
+			? await storage.read(async (records) => {
+					const events: StoredEvent[] = [];
+					for (const event of page.events) {
+						events.push(await withViewerMark(records, event, conn.viewer));
+					}
+					return events;
+				})
 			: page.events;
 		if (conn.closed) return false;
 		const messages: string[] = [];

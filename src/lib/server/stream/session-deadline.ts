@@ -1,6 +1,6 @@
 import type { SessionEndReason } from '$lib/api';
-import type { SessionRow } from '../auth/session-store';
-import { toServerSession } from '../auth/session-store';
+import type { SessionRow } from '../storage/records/sessions';
+import { toServerSession } from '../auth/session-rows';
 import type { SessionTimes } from '../auth/session-decision';
 import type { ServerSession } from '../types';
 

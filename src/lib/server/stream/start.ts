@@ -5,7 +5,7 @@ import { closeCodes, userTypes, type AccessLevel } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
 import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
-import { findSessionRow, sessionTimes } from '../auth/session-store';
+import { sessionTimes } from '../auth/session-rows';
 import { getConfig } from '../config';
 import { storage, type SessionEnd } from '../storage';
 import { log } from '../log';
@@ -82,7 +82,7 @@ export function startStream(): { stop(): void } {
 		const sessionId = conn.sessionId;
 		if (conn.closed || sessionId === null) return;
 		storage()
-			.read((db) => findSessionRow(db, sessionId))
+			.read((records) => records.sessions.find(sessionId))
 			.then((row) => {
 				if (conn.closed) return;
 				const next = recheckStreamSession(row, Date.now(), sessionTimes(getConfig()));

@@ -4,17 +4,14 @@ import { checkCurrentPassword } from '../auth/brute-force';
 import { appendLoginUpdate } from '../auth/login-events';
 import { spendWrite } from '../auth/write-budget';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { deleteCalendarFeed } from '../calendar/feed-store';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
 import { storage } from '../storage';
 import { change } from '../events/change';
-import { deleteUnusedPasswordResets } from '../password-reset/password-reset-store';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
-import { removeUser } from './admin';
+import { removeUser } from './manage-users';
 import { updateUser } from './update-user';
-import { findPasswordHash, updatePasswordHash } from './user-store';
 
 const wrongCurrentPassword = () =>
 	new Refusal(403, 'the current password is wrong', 'currentPassword');
@@ -27,7 +24,9 @@ export async function requireCurrentPassword(
 	if (password === undefined) throw wrongCurrentPassword();
 	if (password === '') throw new Refusal(400, emptyCurrentPassword, 'currentPassword');
 	await checkCurrentPassword(session.family, async () => {
-		const hash = await storage().read((db) => findPasswordHash(db, session.userId));
+		const hash = await storage().read(
+			async (records) => await records.users.passwordHash(session.userId)
+		);
 		if (!hash || !(await verifyPassword(hash, password))) throw wrongCurrentPassword();
 	});
 }
@@ -54,21 +53,21 @@ export async function updateAccount(
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change(async (tx) => {
-		spendWrite(tx, requireActor(tx, session));
-		const user = updateUser(
+		spendWrite(tx, await requireActor(tx, session));
+		const user = await updateUser(
 			tx,
 			session.userId,
 			patch.name === undefined ? {} : { name: patch.name }
 		);
 		if (!passwordHash) return { user };
-		updatePasswordHash(tx.db, user.id, passwordHash);
+		await tx.users.setPasswordHash(user.id, passwordHash);
 		// A feed URL is a key to the user's plan like a session is to the account: it ends too.
-		deleteCalendarFeed(tx.db, user.id);
+		await tx.calendarFeeds.delete(user.id);
 		// A reset link would undo the change the user just made with the current password.
-		deleteUnusedPasswordResets(tx.db, user.id);
-		endUserFamilies(tx, user.id, 'password-changed');
+		await tx.passwordResets.deleteUnusedOf(user.id);
+		await endUserFamilies(tx, user.id, 'password-changed');
 		const login = await createSession(tx, { userId: user.id, userAgent });
-		appendLoginUpdate(tx, user.id, login.session.family);
+		await appendLoginUpdate(tx, user.id, login.session.family);
 		return { user, login };
 	});
 }
@@ -79,8 +78,8 @@ export async function deleteAccount(
 	currentPassword: string
 ): Promise<void> {
 	await requireCurrentPassword(session, currentPassword);
-	await change((tx) => {
-		requireActor(tx, session);
-		removeUser(tx, session.userId);
+	await change(async (tx) => {
+		await requireActor(tx, session);
+		await removeUser(tx, session.userId);
 	});
 }

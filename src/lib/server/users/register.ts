@@ -1,18 +1,19 @@
+import { newRecordId } from '../record-id';
 import type { Credentials } from '$lib/api';
 import { hashPassword } from '../auth/password';
-import { storage, type Db } from '../storage';
+import { storage, type Records } from '../storage';
 import { appendEvent, change } from '../events/change';
 import { claimInvitation } from '../invitations/claim-invitation';
 import { Refusal } from '../refusal';
 import { currentSettings } from '../settings/current-settings';
 import type { ServerUser } from '../types';
 import { registrationNeed, type RegistrationNeed } from './registration-rule';
-import { countUsers, findUserWithHashByName, generateUserId, insertUser } from './user-store';
 
 const nameTaken = () => new Refusal(409, 'that name is taken', 'name');
 
-function refuseWhenClosed(db: Db): RegistrationNeed {
-	const need = registrationNeed(currentSettings(db).registration, countUsers(db));
+async function refuseWhenClosed(records: Records): Promise<RegistrationNeed> {
+	const { registration } = await currentSettings(records);
+	const need = registrationNeed(registration, await records.users.count());
 	if (need === 'refused') throw new Refusal(403, 'registration is closed');
 	return need;
 }
@@ -30,20 +31,20 @@ export async function registerUser({
 	// Spares the Argon2id work while closed; the transaction below decides.
 	await storage().read(refuseWhenClosed);
 	const passwordHash = await hashPassword(password);
-	return change((tx) => {
-		const usersSoFar = countUsers(tx.db);
-		const need = refuseWhenClosed(tx.db);
-		const useInvitation = need === 'invitation' ? claimInvitation(tx, invitation) : null;
-		if (findUserWithHashByName(tx.db, name)) throw nameTaken();
+	return change(async (tx) => {
+		const usersSoFar = await tx.users.count();
+		const need = await refuseWhenClosed(tx);
+		const useInvitation = need === 'invitation' ? await claimInvitation(tx, invitation) : null;
+		if (await tx.users.findWithHashByName(name)) throw nameTaken();
 		const user: ServerUser = {
-			id: generateUserId(),
+			id: newRecordId(),
 			name,
 			type: usersSoFar === 0 ? 'admin' : 'regular',
 			createdAt: tx.now,
 			lastSeenAt: tx.now,
 			suspendedAt: null
 		};
-		insertUser(tx.db, user, passwordHash);
+		await tx.users.insert(user, passwordHash);
 		useInvitation?.(user.id);
 		appendEvent(tx, { type: 'user-update', data: user });
 		return user;

@@ -1,26 +1,25 @@
 import type { AccessLevel, ApiUser, UserQuery } from '$lib/api';
-import type { Db } from '../storage';
+import type { Records } from '../storage';
 import { Refusal } from '../refusal';
 import { toApiUser } from './api-user';
-import { listUsers, queryUsers } from './user-store';
 
 /** The users a viewer may see: none for the public, all of them (projected) otherwise. */
-export function visibleUsers(db: Db, viewer: AccessLevel): ApiUser[] {
+export async function visibleUsers(records: Records, viewer: AccessLevel): Promise<ApiUser[]> {
 	if (viewer === 'public') return [];
-	return listUsers(db).map((user) => toApiUser(user, viewer));
+	return (await records.users.list()).map((user) => toApiUser(user, viewer));
 }
 
 /** One window of the users a viewer may see that match a search, and how many match in all. */
-export function searchVisibleUsers(
-	db: Db,
+export async function searchVisibleUsers(
+	records: Records,
 	viewer: AccessLevel,
 	query: UserQuery
-): { users: ApiUser[]; total: number } {
+): Promise<{ users: ApiUser[]; total: number }> {
 	if (viewer === 'public') return { users: [], total: 0 };
 	// The order would tell who was active when, which only admins may know.
 	if (query.sort === 'lastSeen' && viewer !== 'admin') {
 		throw new Refusal(403, 'only an admin may sort by lastSeen');
 	}
-	const { users, total } = queryUsers(db, query);
+	const { users, total } = await records.users.query(query);
 	return { users: users.map((user) => toApiUser(user, viewer)), total };
 }

@@ -20,7 +20,6 @@ import { parseInput } from '$lib/server/http';
 import { StaleVersion } from '$lib/server/refusal';
 import { actingAdmin, loadAdminSchedule } from '$lib/server/schedule/admin-page';
 import { createEntry, deleteEntry, updateEntry } from '$lib/server/schedule/entries';
-import { findEntry } from '$lib/server/schedule/entry-store';
 import { currentSettings } from '$lib/server/settings/current-settings';
 import { entryCreateSchema } from '$lib/api';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,7 +31,7 @@ export const actions: Actions = {
 	save: async (event) =>
 		handleForm('save', event, entryFormSchema, async (form) => {
 			const session = actingAdmin(event.locals);
-			const { timeZone } = await storage().read((db) => currentSettings(db));
+			const { timeZone } = await storage().read(async (records) => await currentSettings(records));
 			// The API's own schema decides, so a form and a JSON client meet the same rules.
 			const input = parseInput(entryCreateSchema, {
 				title: form.title,
@@ -92,7 +91,9 @@ export const actions: Actions = {
 	delete: (event) =>
 		handleForm('delete', event, entryDeleteFormSchema, async ({ id, confirm }) => {
 			const session = actingAdmin(event.locals);
-			const title = (await storage().read((db) => findEntry(db, id)))?.title ?? 'The entry';
+			const title =
+				(await storage().read(async (records) => await records.entries.find(id)))?.title ??
+				'The entry';
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: title };
 			await deleteEntry(session, id);
 			return { form: 'delete', id, success: `${title} was deleted.` };

@@ -5,9 +5,8 @@ import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { redirectToLogin } from '$lib/server/login-redirect';
-import { isSetUp } from '$lib/server/settings/settings-store';
 import { updateSettings } from '$lib/server/settings/update-settings';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The zones the form suggests: those the settings accept, by their current names. */
@@ -19,7 +18,8 @@ const timeZones = [...new Set(Intl.supportedValuesOf('timeZone').map(canonicalTi
 export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
-	if (await storage().read((db) => isSetUp(db))) redirect(303, '/admin');
+	if (await storage().read(async (records) => await records.settings.isSetUp()))
+		redirect(303, '/admin');
 	return { timeZones };
 };
 

@@ -11,7 +11,6 @@ import { parseInput } from '$lib/server/http';
 import { actingAdmin } from '$lib/server/schedule/admin-page';
 import { currentSettings } from '$lib/server/settings/current-settings';
 import { loadShiftsPage } from '$lib/server/shifts/shift-pages';
-import { findShift } from '$lib/server/shifts/shift-store';
 import {
 	assignCrew,
 	createShift,
@@ -19,20 +18,19 @@ import {
 	unassignCrew,
 	updateShift
 } from '$lib/server/shifts/shifts';
-import { findUserById } from '$lib/server/users/user-store';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => loadShiftsPage(locals, 'admin');
 
 const nameOf = async (userId: string) =>
-	(await storage().read((db) => findUserById(db, userId)))?.name ?? 'The user';
+	(await storage().read(async (records) => await records.users.find(userId)))?.name ?? 'The user';
 
 export const actions: Actions = {
 	/** Creates a shift, or edits the one `id` names. Times are wall-clock times in the settings' zone. */
 	save: async (event) =>
 		handleForm('save', event, shiftFormSchema, async (form) => {
 			const session = actingAdmin(event.locals);
-			const { timeZone } = await storage().read((db) => currentSettings(db));
+			const { timeZone } = await storage().read(async (records) => await currentSettings(records));
 			// The API's own schema decides, so a form and a JSON client meet the same rules.
 			const input = parseInput(shiftCreateSchema, {
 				role: form.role,
@@ -65,7 +63,9 @@ export const actions: Actions = {
 	delete: (event) =>
 		handleForm('delete', event, shiftDeleteFormSchema, async ({ id, confirm }) => {
 			const session = actingAdmin(event.locals);
-			const role = (await storage().read((db) => findShift(db, id)))?.role ?? 'The shift';
+			const role =
+				(await storage().read(async (records) => await records.shifts.find(id)))?.role ??
+				'The shift';
 			if (confirm !== 'yes') return { form: 'delete', id, confirming: role };
 			await deleteShift(session, id);
 			return { form: 'delete', id, success: `${role} was deleted.` };

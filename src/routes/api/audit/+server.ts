@@ -1,9 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { auditQuerySchema } from '$lib/api';
-import { listAudit } from '$lib/server/audit/audit-store';
 import { storage } from '$lib/server/storage';
 import { endpoint, parseInput, requireSession } from '$lib/server/http';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
 /**
  * A page of the audit trail, newest first, optionally of one kind (`action`), `actor` or
@@ -12,7 +11,7 @@ import { requireAdmin } from '$lib/server/users/admin';
 export const GET = endpoint(async ({ locals, url }) => {
 	requireAdmin(requireSession(locals).user);
 	const query = parseInput(auditQuerySchema, Object.fromEntries(url.searchParams));
-	const records = await storage().read((db) => listAudit(db, query));
+	const records = await storage().read((stored) => stored.audit.list(query));
 	const headers = new Headers();
 	if (records.length === query.limit) {
 		const next = new URL(url);

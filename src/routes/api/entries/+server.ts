@@ -8,7 +8,11 @@ import { accessLevelOf } from '$lib/server/users/api-user';
 
 /** What the viewer's level may see, in schedule order. */
 export const GET = endpoint(async ({ locals }) =>
-	json(await storage().read((db) => visibleEntries(db, accessLevelOf(locals.user))))
+	json(
+		await storage().read(
+			async (records) => await visibleEntries(records, accessLevelOf(locals.user))
+		)
+	)
 );
 
 export const POST = kitRoute(entryCreate);

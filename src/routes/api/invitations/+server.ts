@@ -3,12 +3,11 @@ import { invitationCreateSchema } from '$lib/api';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
-import { listInvitations } from '$lib/server/invitations/invitation-store';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
 export const GET = endpoint(async ({ locals }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(await storage().read((db) => listInvitations(db)));
+	return json(await storage().read(async (records) => await records.invitations.list()));
 });
 
 export const POST = endpoint(async ({ locals, request, url }) => {

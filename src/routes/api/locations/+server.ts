@@ -3,11 +3,12 @@ import { locationCreateSchema } from '$lib/api';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createLocation } from '$lib/server/schedule/locations';
-import { listLocations } from '$lib/server/schedule/location-store';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
 /** Locations are public. */
-export const GET = endpoint(async () => json(await storage().read((db) => listLocations(db))));
+export const GET = endpoint(async () =>
+	json(await storage().read(async (records) => await records.locations.list()))
+);
 
 export const POST = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);

@@ -4,9 +4,11 @@ import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { currentSettings } from '$lib/server/settings/current-settings';
 import { updateSettings } from '$lib/server/settings/update-settings';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
-export const GET = endpoint(async () => json(await storage().read((db) => currentSettings(db))));
+export const GET = endpoint(async () =>
+	json(await storage().read(async (records) => await currentSettings(records)))
+);
 
 export const PATCH = endpoint(async ({ locals, request }) => {
 	const { session, user } = requireSession(locals);

@@ -5,12 +5,16 @@ import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { toApiShift } from '$lib/server/shifts/server-shift';
 import { createShift } from '$lib/server/shifts/shifts';
 import { visibleShifts } from '$lib/server/shifts/visible-shifts';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
 /** Every shift, in time order: crew and admins only (401 for the public, 403 for regular users). */
 export const GET = endpoint(async ({ locals }) =>
-	json(await storage().read((db) => visibleShifts(db, accessLevelOf(locals.user))))
+	json(
+		await storage().read(
+			async (records) => await visibleShifts(records, accessLevelOf(locals.user))
+		)
+	)
 );
 
 export const POST = endpoint(async ({ locals, request }) => {

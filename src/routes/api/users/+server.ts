@@ -11,8 +11,8 @@ import { searchVisibleUsers } from '$lib/server/users/visible-users';
  */
 export const GET = endpoint(async ({ locals, url }) => {
 	const query = parseInput(userQuerySchema, Object.fromEntries(url.searchParams));
-	const { users, total } = await storage().read((db) =>
-		searchVisibleUsers(db, accessLevelOf(locals.user), query)
+	const { users, total } = await storage().read(
+		async (records) => await searchVisibleUsers(records, accessLevelOf(locals.user), query)
 	);
 	return json(users, { headers: { 'x-total-count': String(total) } });
 });

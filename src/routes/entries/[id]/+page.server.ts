@@ -3,7 +3,6 @@ import { interestAction } from '$lib/server/interests/interest-action';
 import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { Refusal } from '$lib/server/refusal';
-import { listLocations } from '$lib/server/schedule/location-store';
 import { visibleEntry } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/users/api-user';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,10 +11,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const viewer = accessLevelOf(locals.user);
 	try {
-		const { lastEventId, data } = await readSnapshot((db) => ({
-			entry: visibleEntry(db, params.id, viewer),
-			locations: listLocations(db),
-			interests: locals.user ? visibleInterestIds(db, locals.user.id, viewer) : null
+		const { lastEventId, data } = await readSnapshot(async (records) => ({
+			entry: await visibleEntry(records, params.id, viewer),
+			locations: await records.locations.list(),
+			interests: locals.user ? await visibleInterestIds(records, locals.user.id, viewer) : null
 		}));
 		return { lastEventId, ...data, viewer };
 	} catch (failure) {

@@ -5,7 +5,6 @@ import {
 	revokePasswordResetFormSchema,
 	suspendFormSchema
 } from '$lib/api';
-import { listOwnSessions } from '$lib/server/auth/own-sessions';
 import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { redirectToLogin } from '$lib/server/login-redirect';
@@ -14,9 +13,8 @@ import {
 	revokePasswordReset
 } from '$lib/server/password-reset/revoke-password-reset';
 import { requireSession } from '$lib/server/http';
-import { changeUser, requireAdmin } from '$lib/server/users/admin';
+import { changeUser, requireAdmin } from '$lib/server/users/manage-users';
 import { toApiUser } from '$lib/server/users/api-user';
-import { findUserById } from '$lib/server/users/user-store';
 import { endUserSession } from '$lib/server/users/user-sessions';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,13 +26,13 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	if (!locals.user) redirectToLogin(locals);
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
 	const me = locals.user.id;
-	const found = await storage().read((db) => {
-		const user = findUserById(db, params.id);
+	const found = await storage().read(async (records) => {
+		const user = await records.users.find(params.id);
 		if (!user) return null;
 		return {
 			user: toApiUser(user, 'admin'),
-			sessions: listOwnSessions(db, user.id),
-			resets: listPasswordResets(db, user.id, Date.now()),
+			sessions: await records.sessions.ownSessionsOf(user.id),
+			resets: await listPasswordResets(records, user.id, Date.now()),
 			me
 		};
 	});

@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
 import { auditPageQuerySchema, maxAuditPage } from '$lib/api';
-import { listAudit, listAuditActors } from '$lib/server/audit/audit-store';
 import { storage } from '$lib/server/storage';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import type { PageServerLoad } from './$types';
@@ -12,9 +11,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user.type !== 'admin') error(403, 'only an admin may see this page');
 	const query = auditPageQuerySchema.parse(Object.fromEntries(url.searchParams));
 	// One more than shown tells whether there is an older page.
-	const { rows, actors } = await storage().read((db) => ({
-		rows: listAudit(db, { ...query, limit: Math.min(pageSize + 1, maxAuditPage) }),
-		actors: listAuditActors(db)
+	const { rows, actors } = await storage().read(async (records) => ({
+		rows: await records.audit.list({ ...query, limit: Math.min(pageSize + 1, maxAuditPage) }),
+		actors: await records.audit.actors()
 	}));
 	const records = rows.slice(0, pageSize);
 	return {

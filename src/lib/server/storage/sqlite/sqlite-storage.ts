@@ -1,9 +1,10 @@
 import type { EventPayload, StoredEvent } from '../../events/stored-event';
 import { Announcer } from '../announcer';
-import type { Change, EventLog, SessionEnd, Snapshot, Storage } from '../storage';
+import type { Change, EventLog, Records, SessionEnd, Snapshot, Storage } from '../storage';
 import { pruneEvents, readEventPage, readLastEventId, readOldestEventId } from './event-log';
 import { Lock } from './lock';
 import { openDatabase, type Db } from './open';
+import { sqliteRecords } from './records';
 import { prepared } from './statements';
 
 interface OpenChange extends Change {
@@ -37,33 +38,40 @@ export class SqliteStorage implements Storage {
 	private readonly events = new Announcer<StoredEvent>('storage.events');
 	private readonly sessionEnds = new Announcer<SessionEnd>('storage.sessionEnded');
 	private readonly turns = new Lock();
+	private readonly records: Records;
 	readonly log: EventLog;
 
 	constructor(
 		/** The connection. Only the storage's own turns use it (and tests, to set rows up). */
 		readonly db: Db
 	) {
+		this.records = sqliteRecords(db);
 		this.log = {
-			headId: () => this.read(readLastEventId),
-			oldestId: () => this.read(readOldestEventId),
+			headId: () => this.turn(readLastEventId),
+			oldestId: () => this.turn(readOldestEventId),
 			pageAfter: (afterId, maxEvents, maxBytes) =>
-				this.read((db) => readEventPage(db, afterId, maxEvents, maxBytes)),
-			prune: (olderThan) => this.change((tx) => pruneEvents(tx.db, olderThan))
+				this.turn((db) => readEventPage(db, afterId, maxEvents, maxBytes)),
+			prune: (olderThan) => this.change(() => pruneEvents(db, olderThan))
 		};
 	}
 
 	/** The head first, then the entities, in one read transaction: an exact pair. */
-	snapshot<T>(read: (db: Db) => T | Promise<T>): Promise<Snapshot<T>> {
-		return this.read((db) => {
+	snapshot<T>(read: (records: Records) => T | Promise<T>): Promise<Snapshot<T>> {
+		return this.turn((db) => {
 			const lastEventId = readLastEventId(db);
-			const data = read(db);
+			const data = read(this.records);
 			return data instanceof Promise
 				? data.then((value) => ({ lastEventId, data: value }))
 				: { lastEventId, data };
 		});
 	}
 
-	read<T>(read: (db: Db) => T | Promise<T>): Promise<T> {
+	read<T>(read: (records: Records) => T | Promise<T>): Promise<T> {
+		return this.turn(() => read(this.records));
+	}
+
+	/** A read transaction on the connection, in the queue's turn. */
+	private turn<T>(read: (db: Db) => T | Promise<T>): Promise<T> {
 		const db = this.db;
 		return this.turns.hold(() => {
 			prepared(db, 'BEGIN DEFERRED').run();
@@ -95,7 +103,7 @@ export class SqliteStorage implements Storage {
 	change<T>(body: (tx: Change) => T | Promise<T>, now: number = Date.now()): Promise<T> {
 		return this.turns.hold(async () => {
 			const tx: OpenChange = {
-				db: this.db,
+				...this.records,
 				now,
 				events: [],
 				effects: [],

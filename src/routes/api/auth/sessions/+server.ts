@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { currentPasswordSchema } from '$lib/api';
-import { endOtherOwnSessions, listOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
+import { endOtherOwnSessions, markCurrent } from '$lib/server/auth/own-sessions';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { requireCurrentPassword } from '$lib/server/users/account';
@@ -8,7 +8,10 @@ import { requireCurrentPassword } from '$lib/server/users/account';
 export const GET = endpoint(async ({ locals }) => {
 	const { session } = requireSession(locals);
 	return json(
-		markCurrent(await storage().read((db) => listOwnSessions(db, session.userId)), session)
+		markCurrent(
+			await storage().read(async (records) => await records.sessions.ownSessionsOf(session.userId)),
+			session
+		)
 	);
 });
 

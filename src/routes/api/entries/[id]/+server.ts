@@ -12,8 +12,8 @@ import { accessLevelOf } from '$lib/server/users/api-user';
  * version as the ETag, for a PATCH's If-Match.
  */
 export const GET = endpoint(async ({ locals, params }) => {
-	const entry = await storage().read((db) =>
-		visibleEntry(db, params.id!, accessLevelOf(locals.user))
+	const entry = await storage().read(
+		async (records) => await visibleEntry(records, params.id!, accessLevelOf(locals.user))
 	);
 	return json(entry, {
 		headers: entry.version === undefined ? {} : { etag: versionTag(entry.version) }

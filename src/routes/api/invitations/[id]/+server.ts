@@ -1,6 +1,6 @@
 import { endpoint, requireSession } from '$lib/server/http';
 import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
 export const DELETE = endpoint(async ({ locals, params }) => {
 	const { session, user } = requireSession(locals);

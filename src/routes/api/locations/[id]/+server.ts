@@ -4,11 +4,12 @@ import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
 import { deleteLocation, updateLocation } from '$lib/server/schedule/locations';
-import { findLocation } from '$lib/server/schedule/location-store';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
 export const GET = endpoint(async ({ params }) => {
-	const location = await storage().read((db) => findLocation(db, params.id!));
+	const location = await storage().read(
+		async (records) => await records.locations.find(params.id!)
+	);
 	if (!location) throw new Refusal(404, 'no such location');
 	return json(location);
 });

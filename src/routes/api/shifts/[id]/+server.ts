@@ -5,11 +5,15 @@ import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { toApiShift } from '$lib/server/shifts/server-shift';
 import { deleteShift, updateShift } from '$lib/server/shifts/shifts';
 import { visibleShift } from '$lib/server/shifts/visible-shifts';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 import { accessLevelOf } from '$lib/server/users/api-user';
 
 export const GET = endpoint(async ({ locals, params }) =>
-	json(await storage().read((db) => visibleShift(db, params.id!, accessLevelOf(locals.user))))
+	json(
+		await storage().read(
+			async (records) => await visibleShift(records, params.id!, accessLevelOf(locals.user))
+		)
+	)
 );
 
 /** Admins may set `crewIds` directly (crew and admin users only), overlaps included. */

@@ -8,6 +8,8 @@ import { visibleInterestIds } from '$lib/server/interests/interests';
 export const GET = endpoint(async ({ locals }) => {
 	const { user } = requireSession(locals);
 	return json({
-		entryIds: await storage().read((db) => visibleInterestIds(db, user.id, user.type))
+		entryIds: await storage().read(
+			async (records) => await visibleInterestIds(records, user.id, user.type)
+		)
 	} satisfies ApiInterests);
 });

@@ -4,12 +4,16 @@ import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { listPasswordResets } from '$lib/server/password-reset/revoke-password-reset';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 
 /** The user's links that still work: never their secrets. */
 export const GET = endpoint(async ({ locals, params }) => {
 	requireAdmin(requireSession(locals).user);
-	return json(await storage().read((db) => listPasswordResets(db, params.id!, Date.now())));
+	return json(
+		await storage().read(
+			async (records) => await listPasswordResets(records, params.id!, Date.now())
+		)
+	);
 });
 
 export const POST = endpoint(async ({ locals, request, params, url }) => {

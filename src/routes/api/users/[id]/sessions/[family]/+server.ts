@@ -1,5 +1,5 @@
 import { endpoint, requireSession } from '$lib/server/http';
-import { requireAdmin } from '$lib/server/users/admin';
+import { requireAdmin } from '$lib/server/users/manage-users';
 import { endUserSession } from '$lib/server/users/user-sessions';
 
 /** An admin ends one login of a user; its streams close 4001 `revoked`. */

@@ -1,22 +1,15 @@
 import type { UserPatch } from '$lib/api';
-import { recordAudit } from '../audit/audit-store';
+import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
-import { endUserSessions } from '../auth/ended-session-store';
-import { sessionTimes } from '../auth/session-store';
+import { sessionTimes } from '../auth/session-rows';
 import { getConfig } from '../config';
 import { endUserFamilies } from '../auth/session-end';
 import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
-import { countActiveAdmins, findUserById, setSuspended } from './user-store';
-import { prepared } from '../storage/sqlite/statements';
 import { removeInterests } from '../interests/interests';
 import { log } from '../log';
-import {
-	deletePasswordResetsMadeBy,
-	deleteUnusedPasswordResets
-} from '../password-reset/password-reset-store';
 import {
 	removeFromShifts,
 	shiftCount,
@@ -33,9 +26,10 @@ export function requireAdmin(user: ServerUser): void {
  * The app never ends up without an admin who can log in: the last one not suspended cannot be
  * demoted or deleted (nor suspended: nobody may suspend themselves).
  */
-function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string): void {
+async function refuseLosingLastAdmin(tx: Change, user: ServerUser, what: string) {
 	if (user.type !== 'admin' || user.suspendedAt) return;
-	if (countActiveAdmins(tx.db) === 1) throw new Refusal(409, `the last admin cannot be ${what}`);
+	if ((await tx.users.countActiveAdmins()) === 1)
+		throw new Refusal(409, `the last admin cannot be ${what}`);
 }
 
 /**
@@ -47,18 +41,18 @@ export async function changeUser(
 	id: string,
 	patch: UserPatch
 ): Promise<ServerUser> {
-	return change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const before = findUserById(tx.db, id);
+	return change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const before = await tx.users.find(id);
 		if (!before) throw new Refusal(404, 'no such user');
 		if (patch.type !== undefined && patch.type !== 'admin') {
-			refuseLosingLastAdmin(tx, before, 'demoted');
+			await refuseLosingLastAdmin(tx, before, 'demoted');
 		}
 		// Only crew and admins hold shifts: a user made regular leaves the ones not over yet, once
 		// the admin confirmed how many; the ones they worked stay on record (docs/api.md).
 		const leaving =
 			patch.type === 'regular' && before.type !== 'regular'
-				? upcomingShiftsOf(tx.db, id, tx.now)
+				? await upcomingShiftsOf(tx, id, tx.now)
 				: [];
 		if (leaving.length && !patch.removeFromShifts) {
 			throw new UnconfirmedShiftRemoval(before.name, leaving.length);
@@ -68,21 +62,21 @@ export async function changeUser(
 		if (suspend) {
 			// So an admin who can log in always remains: the one acting.
 			if (before.id === admin.id) throw new Refusal(409, 'you cannot suspend yourself');
-			setSuspended(tx.db, id, tx.now, admin.id);
+			await tx.users.setSuspended(id, tx.now, admin.id);
 		}
-		if (lift) setSuspended(tx.db, id, null, null);
+		if (lift) await tx.users.setSuspended(id, null, null);
 		// Reset links end with their user's suspension, and with their maker's admin rights.
-		if (suspend) deleteUnusedPasswordResets(tx.db, id);
+		if (suspend) await tx.passwordResets.deleteUnusedOf(id);
 		if (suspend || (patch.type !== undefined && patch.type !== 'admin')) {
-			deletePasswordResetsMadeBy(tx.db, id);
+			await tx.passwordResets.deleteUnusedMadeBy(id);
 		}
-		removeFromShifts(tx, id, leaving);
-		const after = updateUser(tx, id, {
+		await removeFromShifts(tx, id, leaving);
+		const after = await updateUser(tx, id, {
 			...(patch.name !== undefined && { name: patch.name }),
 			...(patch.type !== undefined && { type: patch.type })
 		});
 		if (after.name !== before.name) {
-			recordAudit(tx, {
+			await recordAudit(tx, {
 				actor: admin,
 				action: 'user-rename',
 				target: after,
@@ -90,7 +84,7 @@ export async function changeUser(
 			});
 		}
 		if (after.type !== before.type) {
-			recordAudit(tx, {
+			await recordAudit(tx, {
 				actor: admin,
 				action: 'user-type',
 				target: after,
@@ -101,8 +95,8 @@ export async function changeUser(
 			tx.announceSessionEnded({ userId: id, reason: 'access-changed' });
 		}
 		if (suspend) {
-			const ended = endUserFamilies(tx, id, 'suspended');
-			recordAudit(tx, {
+			const ended = await endUserFamilies(tx, id, 'suspended');
+			await recordAudit(tx, {
 				actor: admin,
 				action: 'user-suspend',
 				target: after,
@@ -116,7 +110,7 @@ export async function changeUser(
 			);
 		}
 		if (lift) {
-			recordAudit(tx, { actor: admin, action: 'user-unsuspend', target: after });
+			await recordAudit(tx, { actor: admin, action: 'user-unsuspend', target: after });
 			tx.afterCommit(() =>
 				log().info(
 					{ event: 'user-unsuspended', userId: id, name: after.name, by: admin.id },
@@ -130,10 +124,10 @@ export async function changeUser(
 
 /** An admin deletes a user. */
 export async function deleteUser(actor: ServerSession, id: string): Promise<void> {
-	await change((tx) => {
-		const admin = requireActor(tx, actor, { admin: true });
-		const user = removeUser(tx, id);
-		recordAudit(tx, { actor: admin, action: 'user-delete', target: user });
+	await change(async (tx) => {
+		const admin = await requireActor(tx, actor, { admin: true });
+		const user = await removeUser(tx, id);
+		await recordAudit(tx, { actor: admin, action: 'user-delete', target: user });
 	});
 }
 
@@ -141,16 +135,16 @@ export async function deleteUser(actor: ServerSession, id: string): Promise<void
  * Deletes a user with all of its sessions inside the caller's change, and closes its streams;
  * the sessions stay as tombstones so whoever presents one is told the user was deleted.
  */
-export function removeUser(tx: Change, id: string): ServerUser {
-	const user = findUserById(tx.db, id);
+export async function removeUser(tx: Change, id: string): Promise<ServerUser> {
+	const user = await tx.users.find(id);
 	if (!user) throw new Refusal(404, 'no such user');
-	refuseLosingLastAdmin(tx, user, 'deleted');
-	deletePasswordResetsMadeBy(tx.db, id);
-	endUserSessions(tx.db, id, 'deleted', sessionTimes(getConfig()));
+	await refuseLosingLastAdmin(tx, user, 'deleted');
+	await tx.passwordResets.deleteUnusedMadeBy(id);
+	await tx.endedSessions.endUser(id, 'deleted', sessionTimes(getConfig()));
 	// Their places and marks would go with the row anyway; this way every open page hears of it.
-	removeFromShifts(tx, id);
-	removeInterests(tx, id);
-	prepared(tx.db, 'DELETE FROM user WHERE id = ?').run(id);
+	await removeFromShifts(tx, id);
+	await removeInterests(tx, id);
+	await tx.users.delete(id);
 	appendEvent(tx, { type: 'user-delete', data: { id } });
 	tx.announceSessionEnded({ userId: id, reason: 'deleted' });
 	return user;

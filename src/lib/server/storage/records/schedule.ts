@@ -1,0 +1,63 @@
+import type { ApiLocation, ListedLocation, Visibility } from '$lib/api';
+import type { ServerEntry } from '../../schedule/server-entry';
+
+/** The schedule's entries, each read with how many users marked it. */
+export interface EntryRecords {
+	find(id: string): Promise<ServerEntry | undefined>;
+	/** Entries of the given visibilities, in schedule order (start, end, title, id). */
+	list(visibilities: readonly Visibility[]): Promise<ServerEntry[]>;
+	/**
+	 * Entries of the given visibilities starting in [from, to), in schedule order; with
+	 * `runningAt`, also those that started before `from` and are still running then (a night's
+	 * set past the day's start is on now).
+	 */
+	listStartingIn(
+		visibilities: readonly Visibility[],
+		from: number,
+		to: number,
+		runningAt?: number | null
+	): Promise<ServerEntry[]>;
+	/**
+	 * Entries of the given visibilities whose title or description holds `text`, ignoring the
+	 * case of ASCII letters, in schedule order, at most `limit`. Every character of `text`,
+	 * wildcards included, matches itself.
+	 */
+	search(visibilities: readonly Visibility[], text: string, limit: number): Promise<ServerEntry[]>;
+	/** The first start at or after `from` among entries of the given visibilities. */
+	firstStartFrom(visibilities: readonly Visibility[], from: number): Promise<number | undefined>;
+	countAt(locationId: string): Promise<number>;
+	insert(entry: ServerEntry): Promise<void>;
+	/** Writes every field but `id`, `createdAt` and `interestedCount`. */
+	save(entry: ServerEntry): Promise<void>;
+	delete(id: string): Promise<void>;
+	/** Moves the schedule's clock to `now` (never back): a calendar feed knows it is stale. */
+	touchClock(now: number): Promise<void>;
+	/** The schedule clock, 0 before the first change. */
+	clock(): Promise<number>;
+}
+
+export interface LocationRecords {
+	find(id: string): Promise<ApiLocation | undefined>;
+	/** By name, ignoring case, then id. */
+	list(): Promise<ApiLocation[]>;
+	/** The same order, names only, as the schedule's lists show them. */
+	listNames(): Promise<ListedLocation[]>;
+	insert(location: ApiLocation, now: number): Promise<void>;
+	save(location: ApiLocation): Promise<void>;
+	delete(id: string): Promise<void>;
+}
+
+/** Users' marks on entries ("interested"). */
+export interface InterestRecords {
+	/** True when the mark is new. */
+	add(userId: string, entryId: string, now: number): Promise<boolean>;
+	/** True when there was a mark to remove. */
+	remove(userId: string, entryId: string): Promise<boolean>;
+	has(userId: string, entryId: string): Promise<boolean>;
+	/** The ids of every entry the user marked, whoever may see it now; oldest mark first. */
+	entryIdsOf(userId: string): Promise<string[]>;
+	/** The users who marked the entry. */
+	markersOf(entryId: string): Promise<string[]>;
+	/** Removes every mark of the user and answers the entries they were on. */
+	deleteAllOf(userId: string): Promise<string[]>;
+}
