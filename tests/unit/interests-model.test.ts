@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserType, Visibility } from '$lib/api';
 import { applyInterestEvent } from '$lib/client/stores/interests';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb, readRecords } from '../helpers/storage';
+import { closeDb, readRecords } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { projectEvent } from '$lib/server/stream/projection';

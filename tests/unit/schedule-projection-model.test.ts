@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, Visibility } from '$lib/api';
 import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
-import { closeDb, getDb, readRecords } from '../helpers/storage';
+import { closeDb, readRecords } from '../helpers/storage';
 import { change } from '$lib/server/events/change';
 import { subscribeEvents } from '../helpers/storage';
 import { projectEvent } from '$lib/server/stream/projection';
