@@ -100,7 +100,7 @@ describe('backups', () => {
 		const again = await backup(target);
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('Not overwriting');
-		const usage = spawnSync('node', ['scripts/backup.js'], { encoding: 'utf8' });
+		const usage = spawnSync('node', ['scripts/command.js', 'backup'], { encoding: 'utf8' });
 		expect(usage.status).toBe(2);
 		expect(usage.stderr).toContain('Usage: npm run backup -- <file>');
 	});

@@ -34,7 +34,7 @@ async function createLink(admin: Client, userId: string, body: object = {}) {
 }
 
 function runScript(server: TestServer, ...args: string[]) {
-	return spawnSync(process.execPath, ['scripts/reset-password.js', ...args], {
+	return spawnSync(process.execPath, ['scripts/command.js', 'reset-password', ...args], {
 		encoding: 'utf8',
 		env: { ...process.env, DATABASE_PATH: server.dbPath, ORIGIN: '' }
 	});

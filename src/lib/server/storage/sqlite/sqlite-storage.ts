@@ -1,6 +1,7 @@
 import type { EventPayload, StoredEvent } from '../../events/stored-event';
 import { Announcer } from '../announcer';
 import type { Change, EventLog, SessionEnd, Snapshot, Storage } from '../storage';
+import { backupDatabase } from './backup';
 import { pruneEvents, readEventPage, readLastEventId, readOldestEventId } from './event-log';
 import { Lock } from './lock';
 import { openDatabase, type Db } from './open';
@@ -142,6 +143,10 @@ export class SqliteStorage implements Storage {
 
 	onSessionEnded(listener: (end: SessionEnd) => void): () => void {
 		return this.sessionEnds.subscribe(listener);
+	}
+
+	backup(toPath: string): Promise<{ pages: number }> {
+		return backupDatabase(this.db, toPath);
 	}
 
 	close(): void {
