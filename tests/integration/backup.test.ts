@@ -104,4 +104,13 @@ describe('backups', () => {
 		expect(usage.status).toBe(2);
 		expect(usage.stderr).toContain('Usage: npm run backup -- <file>');
 	});
+
+	it('without a build, the commands say to build first', () => {
+		const run = spawnSync('node', ['scripts/command.js', 'backup', join(dir, 'never.db')], {
+			encoding: 'utf8',
+			env: { ...process.env, BUILD_DIR: dir, DATABASE_PATH: server.dbPath }
+		});
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain('commands.js: run `npm run build` first.');
+	});
 });

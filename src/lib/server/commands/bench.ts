@@ -54,7 +54,11 @@ export async function benchReadLog(args: string[]): Promise<void> {
 	for (;;) {
 		const page = await log.pageAfter(cursor, 2000);
 		for (const event of page.events) {
-			const message = { type: 'event', id: event.id, event: { type: event.type, data: event.data } };
+			const message = {
+				type: 'event',
+				id: event.id,
+				event: { type: event.type, data: event.data }
+			};
 			bytes += Buffer.byteLength(JSON.stringify(message));
 			events++;
 			cursor = event.id;
@@ -70,7 +74,7 @@ export async function benchEventTimes(args: string[]): Promise<void> {
 	const { after, until } = options(args, ['after', 'until']);
 	const log = existingStorage().log;
 	const times: [number, number][] = [];
-	for (let cursor = Number(after); cursor < Number(until); ) {
+	for (let cursor = Number(after); cursor < Number(until);) {
 		const page = await log.pageAfter(cursor, 2000);
 		for (const event of page.events) {
 			if (event.id > Number(until)) break;

@@ -27,7 +27,10 @@ const [name, ...args] = process.argv.slice(2);
 const command = commands[name ?? ''];
 try {
 	if (!command) {
-		throw new CommandFailure(`Usage: node build/commands.js <${Object.keys(commands).join('|')}> …`, 2);
+		throw new CommandFailure(
+			`Usage: node build/commands.js <${Object.keys(commands).join('|')}> …`,
+			2
+		);
 	}
 	await command(args);
 } catch (error) {
