@@ -145,8 +145,13 @@ export class SqliteStorage implements Storage {
 		return this.sessionEnds.subscribe(listener);
 	}
 
+	/**
+	 * In a turn of its own: SQLite's backup steps run on this connection between turns of the
+	 * event loop, and one must not fall inside an open change. The commands back up from their
+	 * own process, so the app's changes never wait for it.
+	 */
 	backup(toPath: string): Promise<{ pages: number }> {
-		return backupDatabase(this.db, toPath);
+		return this.turns.hold(() => backupDatabase(this.db, toPath));
 	}
 
 	close(): void {
