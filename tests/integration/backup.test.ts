@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -53,6 +53,8 @@ describe('backups', () => {
 		await writer;
 		expect(result.status, result.stderr).toBe(0);
 		expect(result.stdout).toContain('Backed up');
+		// It holds what the database holds (password hashes, sessions): readable by its owner only.
+		expect(statSync(target).mode & 0o777).toBe(0o600);
 
 		const copy = new Database(target, { readonly: true });
 		expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
