@@ -24,7 +24,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 process.env.LOG_LEVEL = 'silent';
 
 const [name, ...args] = process.argv.slice(2);
-const command = commands[name ?? ''];
+const command = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
 try {
 	if (!command) {
 		throw new CommandFailure(
