@@ -49,6 +49,19 @@ export default defineConfig(
 		}
 	},
 	{
+		// Scripts and benchmarks read and write through the app's commands or its HTTP API.
+		files: ['scripts/**/*.js', 'bench/**/*.js'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					name: 'better-sqlite3',
+					message: "Use the app's commands (src/lib/server/commands/) or its HTTP API."
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -18,7 +18,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { httpClient, nowMs, parseOptions, pool, round, seeded, summarise } from './lib.js';
 
@@ -327,20 +326,13 @@ watcher.close();
 
 // ---------------------------------------------------------------- the count check
 
-const db = new Database(dbPath, { readonly: true });
-const rows = db
-	.prepare(
-		`SELECT shift_id AS shiftId, user_id AS userId FROM shift_crew
-		WHERE shift_id IN (SELECT value FROM json_each(?))`
-	)
-	.all(JSON.stringify(stormShifts));
-const overCapacity = db
-	.prepare(
-		`SELECT shift.id FROM shift JOIN shift_crew ON shift_crew.shift_id = shift.id
-		GROUP BY shift.id HAVING COUNT(*) > shift.needed`
-	)
-	.all().length;
-db.close();
+// What the storage holds, as the app reads it for an admin: every shift with its crew.
+const stored = (await must('GET', '/api/shifts', { cookie: admin })).json;
+const inStorm = new Set(stormShifts);
+const rows = stored
+	.filter((shift) => inStorm.has(shift.id))
+	.flatMap((shift) => shift.crewIds.map((userId) => ({ shiftId: shift.id, userId })));
+const overCapacity = stored.filter((shift) => shift.crewIds.length > shift.needed).length;
 
 const key = (shiftId, userId) => `${shiftId} ${userId}`;
 const granted = answers.filter((a) => a.status === 200);

@@ -1,8 +1,9 @@
 // Small helpers shared by the benchmark's processes. Node built-ins only.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 
 /**
@@ -25,6 +26,26 @@ export function freePort() {
 			probe.close(() => done(port));
 		});
 	});
+}
+
+/**
+ * Runs one of the app's commands from a build (`<buildDir>/commands.js`, src/lib/server/commands/)
+ * on the database at `dbPath`, and answers the line of JSON it prints. The benchmark reads and
+ * writes the database only through them or the HTTP API, never with SQL of its own.
+ */
+export function appCommand(buildDir, dbPath, name, args = {}) {
+	const commands = join(buildDir, 'commands.js');
+	if (!existsSync(commands)) {
+		throw new Error(`${commands} is missing: build with \`npm run build\` (it writes it)`);
+	}
+	const argv = Object.entries(args).flatMap(([option, value]) => [`--${option}`, String(value)]);
+	const run = spawnSync(process.execPath, [commands, name, ...argv], {
+		env: { ...process.env, DATABASE_PATH: dbPath },
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024
+	});
+	if (run.status !== 0) throw new Error(`${name} failed (${run.status}): ${run.stderr}`);
+	return JSON.parse(run.stdout);
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -27,9 +27,9 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import {
+	appCommand,
 	cpuSeconds,
 	cpuTimes,
 	freePort,
@@ -245,12 +245,13 @@ const dbPath = join(tmp, 'tidewatch.db');
 // The server runs from a copy of build/ taken now, so that a rebuild while the benchmark runs
 // (it restarts the server several times) cannot swap the code under test halfway through.
 const appDir = join(tmp, 'app');
-cpSync(options.build, join(appDir, 'build'), { recursive: true });
+const appBuild = join(appDir, 'build');
+cpSync(options.build, appBuild, { recursive: true });
 // server.js belongs to its build: another build (--build) brings the one of its own checkout.
 for (const file of ['server.js', 'package.json'])
 	copyFileSync(join(resolve(options.build, '..'), file), join(appDir, file));
 symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'), 'dir');
-if (!existsSync(join(appDir, 'build', 'index.js'))) {
+if (!existsSync(join(appBuild, 'index.js')) || !existsSync(join(appBuild, 'commands.js'))) {
 	console.error(
 		'bench: build/ changed while it was being copied (a build in progress?). Run `npm run build`, then try again.'
 	);
@@ -743,62 +744,20 @@ try {
 		log(`a login was refused (${loginRefused}); the clients share ${cookies.length} sessions`);
 	log(`registered ${users.length + 2} users; ${cookies.length} regular sessions for the clients`);
 
-	// -- 3. catch-up: a backlog written straight into the event table while the server is down
+	// -- 3. catch-up: a backlog written through the storage while the server is down
 	await stop(app);
-	{
-		const db = new Database(dbPath);
-		db.pragma('busy_timeout = 5000');
-		const insert = db.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, ?)');
-		const now = Date.now();
-		db.transaction(() => {
-			for (let i = 0; i < options.backlog; i++) {
-				const user = {
-					id: target.id,
-					name: `backlog-${i}`,
-					type: 'regular',
-					createdAt: target.createdAt,
-					lastSeenAt: now
-				};
-				insert.run('user-update', JSON.stringify(user), now);
-			}
-		})();
-		db.close();
-	}
+	appCommand(appBuild, dbPath, 'bench-renames', {
+		user: target.id,
+		count: options.backlog,
+		prefix: 'backlog-'
+	});
 	app = await startApp();
 	const catchupHead = await lastEventId();
 	const medianOf = (list, by) =>
 		[...list].sort((x, y) => by(x) - by(y))[Math.floor((list.length - 1) / 2)];
-	/** The floor: the same rows read with better-sqlite3 a page at a time (like the replay)
-	 *  and serialised as the stream's messages, in one process, no socket. */
-	const readFloor = (from) => {
-		const db = new Database(dbPath, { readonly: true });
-		const page = db.prepare(
-			'SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?'
-		);
-		const started = nowMs();
-		let cursor = from;
-		let count = 0;
-		let bytes = 0;
-		for (;;) {
-			const rows = page.all(cursor, 2000);
-			for (const row of rows) {
-				const frame = Buffer.from(
-					JSON.stringify({
-						type: 'event',
-						id: row.id,
-						event: { type: row.type, data: JSON.parse(row.data) }
-					})
-				);
-				bytes += frame.length;
-				count++;
-				cursor = row.id;
-			}
-			if (rows.length < 2000) break;
-		}
-		const seconds = (nowMs() - started) / 1000;
-		db.close();
-		return { events: count, seconds, bytes };
-	};
+	/** The floor: the same events read through the storage a page at a time (as the replay
+	 *  reads them) and serialised as the stream's messages, in one process, no socket. */
+	const readFloor = (from) => appCommand(appBuild, dbPath, 'bench-read-log', { after: from });
 	/** One admin client from `from` until it holds the head, and the floor over the same rows;
 	 *  median of three of each, since one short run on a shared machine says little. */
 	const timeCatchup = async (backlog) => {
@@ -842,7 +801,7 @@ try {
 		short: await timeCatchup(Math.min(10_000, options.backlog)),
 		measure: 'median of three runs of each, the floor likewise',
 		baseline:
-			'better-sqlite3 reads the same rows 2,000 at a time and JSON-serialises each as a stream message, in one process'
+			"the storage's log reads the same events 2,000 at a time and each is JSON-serialised as a stream message, in one process (the bench-read-log command)"
 	};
 	log(
 		`catch-up: ${results.catchup.eventsPerSecond} events/s (floor ${results.catchup.baselineEventsPerSecond} events/s); ` +
@@ -963,25 +922,11 @@ try {
 	const stormStart = nowMs();
 	await stop(app);
 	const stoppedAt = nowMs();
-	{
-		const db = new Database(dbPath);
-		db.pragma('busy_timeout = 5000');
-		const insert = db.prepare('INSERT INTO event (type, data, created_at) VALUES (?, ?, ?)');
-		const now = Date.now();
-		db.transaction(() => {
-			for (let i = 0; i < options.stormEvents; i++) {
-				const user = {
-					id: target.id,
-					name: `storm-${i}`,
-					type: 'regular',
-					createdAt: target.createdAt,
-					lastSeenAt: now
-				};
-				insert.run('user-update', JSON.stringify(user), now);
-			}
-		})();
-		db.close();
-	}
+	appCommand(appBuild, dbPath, 'bench-renames', {
+		user: target.id,
+		count: options.stormEvents,
+		prefix: 'storm-'
+	});
 	app = await startApp();
 	const readyAt = nowMs();
 	const stormCpuBefore = cpuSeconds(app.pid);

@@ -50,8 +50,8 @@ import {
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import {
+	appCommand,
 	cpuSeconds,
 	freePort,
 	httpClient,
@@ -102,7 +102,7 @@ try {
 }
 // BUILD_DIR names the build as it does for server.js.
 const buildDir = resolve(root, process.env.BUILD_DIR || 'build');
-if (!existsSync(join(buildDir, 'index.js'))) {
+if (!existsSync(join(buildDir, 'index.js')) || !existsSync(join(buildDir, 'commands.js'))) {
 	console.error(`bench/schedule: ${buildDir} is missing. Run \`npm run build\` first.`);
 	process.exit(1);
 }
@@ -220,7 +220,8 @@ function cpuWindow(pids) {
 // The server runs from a copy of build/ taken now, so a rebuild while the benchmark runs cannot
 // swap the code under test.
 const appDir = join(tmp, 'app');
-cpSync(buildDir, join(appDir, 'build'), { recursive: true });
+const appBuild = join(appDir, 'build');
+cpSync(buildDir, appBuild, { recursive: true });
 for (const file of ['server.js', 'package.json'])
 	copyFileSync(join(root, file), join(appDir, file));
 symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'), 'dir');
@@ -582,12 +583,16 @@ async function fanout(kind, server, during = null) {
 	// write transaction begins) for the app; the floor's own note as it had the body.
 	const committed = new Float64Array(n).fill(NaN);
 	if (kind === 'tidewatch') {
-		const db = new Database(dbPath, { readonly: true });
-		const createdAt = db.prepare('SELECT created_at FROM event WHERE id = ?').pluck();
+		const ids = recorded.ids.filter(Boolean);
+		const createdAt = new Map(
+			appCommand(appBuild, dbPath, 'bench-event-times', {
+				after: Math.min(...ids) - 1,
+				until: Math.max(...ids)
+			})
+		);
 		recorded.ids.forEach((id, seq) => {
 			if (id) committed[seq] = createdAt.get(id) - wallMinusMonotonic;
 		});
-		db.close();
 	} else {
 		const stamps = new Map((await call('GET', `${floorBase}/stamps`)).json);
 		recorded.ids.forEach((id, seq) => {
@@ -689,9 +694,12 @@ crowdProcess.child.disconnect();
 http.close();
 if (process.env.SCHEDULE_BENCH_DUMP) {
 	// The gathering, for a look at `/` in a browser: DATABASE_PATH=<that file> npm start.
-	const db = new Database(dbPath, { readonly: true });
-	db.prepare('VACUUM INTO ?').run(join(process.env.SCHEDULE_BENCH_DUMP, 'tidewatch.db'));
-	db.close();
+	const copy = join(process.env.SCHEDULE_BENCH_DUMP, 'tidewatch.db');
+	const run = spawnSync(process.execPath, [join(appBuild, 'commands.js'), 'backup', copy], {
+		env: { ...process.env, DATABASE_PATH: dbPath },
+		encoding: 'utf8'
+	});
+	if (run.status !== 0) console.warn(`bench/schedule: no copy of the database: ${run.stderr}`);
 }
 // SIGTERM, so the servers shut down as in production (and a CPU profile gets written).
 await Promise.all(

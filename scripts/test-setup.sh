@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine with Node, then every suite:
 # Chromium (the e2e suite), nginx (the integration suite runs the app behind it) and the tools
-# that may build better-sqlite3 from the system's packages when they are missing, the npm
-# packages (`npm ci`), then `npm test`.
+# that may build the SQLite driver's native module from the system's packages when they are
+# missing, the npm packages (`npm ci`), then `npm test`.
 # Run from anywhere: `bash scripts/test-setup.sh`. Needs root or sudo only to install packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ has_chromium() {
 missing=()
 has_chromium || missing+=(chromium)
 [ ! -x /usr/sbin/nginx ] && missing+=(nginx)
-# `npm ci` compiles better-sqlite3 with these where no prebuilt binary can be downloaded.
+# `npm ci` compiles the SQLite driver with these where no prebuilt binary can be downloaded.
 for tool in python3 make g++; do
 	command -v "$tool" > /dev/null || missing+=("$tool")
 done

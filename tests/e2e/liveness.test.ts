@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { password, register, uniqueName, waitForApp, test } from './fixtures';
+import { testBuildDir } from '../helpers/build';
 import { freePort } from '../helpers/free-port';
 import { OwnServer } from './own-server';
 
@@ -45,7 +46,8 @@ class ResyncServer extends OwnServer {
 	backup(target: string) {
 		const result = spawnSync('npm', ['run', '--silent', 'backup', '--', target], {
 			cwd: root,
-			env: { ...process.env, DATABASE_PATH: this.dbPath },
+			// The command comes with the build this server runs.
+			env: { ...process.env, DATABASE_PATH: this.dbPath, BUILD_DIR: testBuildDir },
 			encoding: 'utf8'
 		});
 		if (result.status !== 0) throw new Error(`backup failed: ${result.stderr}`);

@@ -11,7 +11,11 @@ const root = resolve(import.meta.dirname, '../..');
 export const testBuildDir = join(root, 'build-test');
 
 export function assertTestBuild(): void {
-	if (!existsSync(join(testBuildDir, 'index.js'))) {
+	// commands.js: a build-test/ from before the commands were bundled lacks it.
+	if (
+		!existsSync(join(testBuildDir, 'index.js')) ||
+		!existsSync(join(testBuildDir, 'commands.js'))
+	) {
 		throw new Error('build-test/ is missing: run `npm run build:test` before these tests');
 	}
 }

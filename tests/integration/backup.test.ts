@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -53,6 +53,8 @@ describe('backups', () => {
 		await writer;
 		expect(result.status, result.stderr).toBe(0);
 		expect(result.stdout).toContain('Backed up');
+		// It holds what the database holds (password hashes, sessions): readable by its owner only.
+		expect(statSync(target).mode & 0o777).toBe(0o600);
 
 		const copy = new Database(target, { readonly: true });
 		expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -100,8 +102,17 @@ describe('backups', () => {
 		const again = await backup(target);
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('Not overwriting');
-		const usage = spawnSync('node', ['scripts/backup.js'], { encoding: 'utf8' });
+		const usage = spawnSync('node', ['scripts/command.js', 'backup'], { encoding: 'utf8' });
 		expect(usage.status).toBe(2);
 		expect(usage.stderr).toContain('Usage: npm run backup -- <file>');
+	});
+
+	it('without a build, the commands say to build first', () => {
+		const run = spawnSync('node', ['scripts/command.js', 'backup', join(dir, 'never.db')], {
+			encoding: 'utf8',
+			env: { ...process.env, BUILD_DIR: dir, DATABASE_PATH: server.dbPath }
+		});
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain('commands.js: run `npm run build` first.');
 	});
 });

@@ -34,7 +34,7 @@ async function createLink(admin: Client, userId: string, body: object = {}) {
 }
 
 function runScript(server: TestServer, ...args: string[]) {
-	return spawnSync(process.execPath, ['scripts/reset-password.js', ...args], {
+	return spawnSync(process.execPath, ['scripts/command.js', 'reset-password', ...args], {
 		encoding: 'utf8',
 		env: { ...process.env, DATABASE_PATH: server.dbPath, ORIGIN: '' }
 	});
@@ -218,6 +218,29 @@ describe('password reset links', () => {
 		expect(response.status).toBe(200);
 		expect(await stream.waitForClose(1000)).toEqual({ code: 4001, reason: 'revoked' });
 		expect((await new Client(server.url).login(user.name, 'operator-made')).status).toBe(200);
+	});
+
+	it("the command's link is audited as the operator's, and a suspended user gets none", async () => {
+		const { user } = await registered(server, 'Audited');
+		const run = runScript(server, user.name);
+		expect(run.status, run.stderr).toBe(0);
+		expect(
+			server.query<{ actor_id: string | null; detail: string }>(
+				"SELECT actor_id, detail FROM audit WHERE action = 'password-reset-create' AND target_id = ?",
+				user.id
+			)
+		).toEqual([{ actor_id: null, detail: expect.stringContaining("by the operator's command") }]);
+
+		const { user: suspended } = await registered(server, 'Suspended');
+		const patch = await admin.json(`/api/users/${suspended.id}`, 'PATCH', { suspended: true });
+		expect(patch.status).toBe(200);
+		const refused = runScript(server, suspended.name);
+		expect(refused.status).toBe(1);
+		expect(refused.stderr).toContain('suspended');
+		expect(refused.stdout).toBe('');
+		expect(server.query('SELECT id FROM password_reset WHERE user_id = ?', suspended.id)).toEqual(
+			[]
+		);
 	});
 
 	it('the command without an origin prints a path to prefix', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
 import type { Change, Records, SessionEnd, Storage } from '$lib/server/storage';
 import { openSqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
@@ -15,6 +15,8 @@ import { openSqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
  */
 interface Subject {
 	storage: Storage;
+	/** A storage of the same kind on the copy a backup wrote to `path`. */
+	openCopy(path: string): Storage;
 	dispose(): void;
 }
 
@@ -36,6 +38,7 @@ const factories: Record<string, () => Subject> = {
 		const storage = openSqliteStorage(join(dir, 'contract.db'));
 		return {
 			storage,
+			openCopy: openSqliteStorage,
 			dispose: () => {
 				storage.close();
 				rmSync(dir, { recursive: true, force: true });
@@ -45,9 +48,14 @@ const factories: Record<string, () => Subject> = {
 	// In memory (the unit tests' database): one connection, reads and changes take turns.
 	'SQLite, in memory': () => {
 		const storage = openSqliteStorage(':memory:');
-		return { storage, dispose: () => storage.close() };
+		return { storage, openCopy: openSqliteStorage, dispose: () => storage.close() };
 	}
 };
+
+/** Where backups are written. */
+const copies = mkdtempSync(join(tmpdir(), 'tidewatch-contract-copies-'));
+afterAll(() => rmSync(copies, { recursive: true, force: true }));
+let copySeq = 0;
 
 const payload = (n: number): EventPayload => ({ type: 'user-delete', data: { id: `u${n}` } });
 /** A hop through the event loop: other changes and reads get their turn. */
@@ -146,6 +154,40 @@ for (const [name, open] of Object.entries(factories)) {
 			expect(await storage.log.prune(Date.now() + 1)).toBe(3);
 			expect(await storage.log.oldestId()).toBeNull();
 			expect(await storage.log.headId()).toBe(3);
+		});
+
+		it('a backup taken while changes go on is one moment: every event up to its head, none after, none half-written', async () => {
+			const { storage } = subject;
+			for (let n = 1; n <= 50; n++) await storage.change((tx) => tx.append(payload(n)));
+			let writing = true;
+			const writer = (async () => {
+				for (let n = 51; writing; n++) {
+					// Each change spans turns of the event loop, as the backup's steps do.
+					await storage.change(async (tx) => {
+						tx.append(payload(n));
+						await hop();
+						tx.append(payload(-n));
+					});
+				}
+			})();
+			const path = join(copies, `copy-${++copySeq}.db`);
+			const { pages } = await storage.backup(path);
+			writing = false;
+			await writer;
+			expect(pages).toBeGreaterThan(0);
+
+			const copy = subject.openCopy(path);
+			try {
+				const head = await copy.log.headId();
+				expect(head).toBeGreaterThanOrEqual(50);
+				const copied = (await copy.log.pageAfter(0, 100_000)).events;
+				expect(copied.map((e) => e.id)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+				// Each change is whole in the copy: its two events or neither.
+				expect(copied.length % 2).toBe(0);
+				expect(copied).toEqual((await storage.log.pageAfter(0, head)).events);
+			} finally {
+				copy.close();
+			}
 		});
 
 		it('any interleaving of changes (some failing) and snapshots: ids gapless in commit order, announced in id order, each snapshot one moment', async () => {

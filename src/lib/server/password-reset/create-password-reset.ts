@@ -16,17 +16,18 @@ export function passwordResetUrl(origin: string, token: string): string {
 /**
  * An admin makes a single-use password reset link for a user; it is answered this once and kept
  * only hashed, and the user's earlier unused links stop working. Audited; no event: no live page
- * shows reset links, and nothing changes for the user until the link is used.
+ * shows reset links, and nothing changes for the user until the link is used. `'operator'`: the
+ * `reset-password` command, for when no admin can log in; the operator is not a user.
  */
 export async function createPasswordReset(
-	actor: ServerSession,
+	actor: ServerSession | 'operator',
 	userId: string,
 	expiresInHours: number,
 	origin: string
 ): Promise<ApiCreatedPasswordReset> {
 	const token = generateSecretToken();
 	return change(async (tx) => {
-		const admin = await requireActor(tx, actor, { admin: true });
+		const admin = actor === 'operator' ? null : await requireActor(tx, actor, { admin: true });
 		const user = await tx.users.find(userId);
 		if (!user) throw new Refusal(404, 'no such user');
 		// A suspended user's link would never work (a suspension ends them and refuses their use).
@@ -37,7 +38,7 @@ export async function createPasswordReset(
 		const reset = {
 			id: generateLinkId(),
 			userId,
-			createdBy: actor.userId,
+			createdBy: admin?.id ?? null,
 			createdAt: tx.now,
 			expiresAt: tx.now + Math.round(expiresInHours * 3_600_000)
 		};
@@ -46,7 +47,7 @@ export async function createPasswordReset(
 			actor: admin,
 			action: 'password-reset-create',
 			target: user,
-			detail: `${reset.id}, valid until ${new Date(reset.expiresAt).toISOString()}`
+			detail: `${reset.id}, valid until ${new Date(reset.expiresAt).toISOString()}${admin ? '' : ", by the operator's command"}`
 		});
 		return {
 			id: reset.id,

@@ -36,6 +36,11 @@ export interface Storage {
 	onEvent(listener: (event: StoredEvent) => void): () => void;
 	/** Hears sessions that stopped being the right key, after the change that ended them. */
 	onSessionEnded(listener: (end: SessionEnd) => void): () => void;
+	/**
+	 * A consistent copy of everything stored, as of one moment, written to the new file
+	 * `toPath` while changes go on; checked before it resolves. `pages`: its size, for the log.
+	 */
+	backup(toPath: string): Promise<{ pages: number }>;
 	close(): void;
 }
 

@@ -1,6 +1,7 @@
 import type { EventPayload, StoredEvent } from '../../events/stored-event';
 import { Announcer } from '../announcer';
 import type { Change, EventLog, Records, SessionEnd, Snapshot, Storage } from '../storage';
+import { backupDatabase } from './backup';
 import { pruneEvents, readEventPage, readLastEventId, readOldestEventId } from './event-log';
 import { Lock } from './lock';
 import { openDatabase, type Db } from './open';
@@ -150,6 +151,15 @@ export class SqliteStorage implements Storage {
 
 	onSessionEnded(listener: (end: SessionEnd) => void): () => void {
 		return this.sessionEnds.subscribe(listener);
+	}
+
+	/**
+	 * In a turn of its own: SQLite's backup steps run on this connection between turns of the
+	 * event loop, and one must not fall inside an open change. The commands back up from their
+	 * own process, so the app's changes never wait for it.
+	 */
+	backup(toPath: string): Promise<{ pages: number }> {
+		return this.turns.hold(() => backupDatabase(this.db, toPath));
 	}
 
 	close(): void {
