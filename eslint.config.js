@@ -26,7 +26,8 @@ export default defineConfig(
 	},
 	{
 		// One enhance for every form: it keeps the page when the server cannot be reached. And
-		// the database driver only behind the storage (docs/architecture.md, "Storage").
+		// the database, its driver and its SQL only behind the storage's interface
+		// (docs/architecture.md, "Storage").
 		files: ['src/**/*.ts', 'src/**/*.svelte'],
 		ignores: ['src/lib/client/unreachable.ts', 'src/lib/server/storage/**'],
 		rules: {
@@ -42,6 +43,12 @@ export default defineConfig(
 						{
 							name: 'better-sqlite3',
 							message: 'Read and write through storage() (src/lib/server/storage/).'
+						}
+					],
+					patterns: [
+						{
+							group: ['**/storage/sqlite', '**/storage/sqlite/**'],
+							message: 'Use storage() and its records: SQLite is one implementation of them.'
 						}
 					]
 				}
