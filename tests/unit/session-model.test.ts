@@ -11,7 +11,7 @@ import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '../helpers/storage';
 import type { StreamConnection } from '$lib/server/stream/connection';
 import { StreamRegistry } from '$lib/server/stream/registry';
-import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/session-deadline';
+import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/deadlines';
 import type { ServerSession } from '$lib/server/types';
 import { generateUserId, insertUser } from '$lib/server/users/user-store';
 
