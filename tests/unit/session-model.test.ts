@@ -327,7 +327,7 @@ class Run {
 		(stream as ModelStream & { conn: typeof conn }).conn = conn;
 	}
 
-	/** The stream's own timer at its session's rotation or expiry, as start.ts runs it. */
+	/** The stream's own timer at its session's rotation or expiry, as deadlines.ts runs it. */
 	fireStreamTimers(): void {
 		for (const stream of this.streams) {
 			if (stream.closedWith) continue;
