@@ -1,3 +1,5 @@
+import { tryAgain } from '../refusal';
+
 /** How many streams are open, in all and for the client an upgrade comes from. */
 export interface OpenStreams {
 	all: number;
@@ -22,7 +24,7 @@ export interface StreamCaps {
  */
 export function streamCapRefusal(open: OpenStreams, caps: StreamCaps): string | null {
 	if (open.all >= caps.perInstance) {
-		return `the server holds as many streams as it may (${caps.perInstance}): try again later`;
+		return `the server holds as many streams as it may (${caps.perInstance}): ${tryAgain()}`;
 	}
 	if (open.anonymousOfAddress !== null && open.anonymousOfAddress >= caps.perAddress) {
 		return `too many streams from this address (at most ${caps.perAddress} without a login): close one first`;
