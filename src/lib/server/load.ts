@@ -14,7 +14,7 @@ export function readSnapshot<T>(read: (db: Db) => T): Promise<Snapshot<T>> {
 	return storage().snapshot(read);
 }
 
-export interface LayoutSnapshot {
+interface LayoutSnapshot {
 	lastEventId: number;
 	session: ApiSession | null;
 	notice: SessionNotice | null;

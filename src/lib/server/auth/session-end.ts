@@ -8,7 +8,7 @@ import { sessionTimes } from './session-store';
 import { prepared } from '../storage/sqlite/statements';
 
 /** The stream's close reason for an ending: a password change closes as any revocation does. */
-export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
+const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
 	ending === 'password-changed' ? 'revoked' : ending;
 
 /**

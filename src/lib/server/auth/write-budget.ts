@@ -6,7 +6,7 @@ import { tooOftenRefusal } from '../refusal';
 import { attemptOf, countAttempt, RateLimiter } from './rate-limit';
 
 /** A burst a person may make, and what they may keep up: each within its own window. */
-export type WriteBudget = readonly RateLimiter[];
+type WriteBudget = readonly RateLimiter[];
 
 const key = Symbol.for('tidewatch.writeBudget');
 type Global = { [key]?: WriteBudget };

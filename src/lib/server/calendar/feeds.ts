@@ -7,7 +7,7 @@ import type { ServerSession } from '../types';
 import { deleteCalendarFeed, replaceCalendarFeed } from './feed-store';
 
 /** Where the feed of this secret is read. */
-export const calendarFeedUrl = (origin: string, token: string) =>
+const calendarFeedUrl = (origin: string, token: string) =>
 	new URL(`/calendar/${token}.ics`, origin).href;
 
 /**

@@ -9,7 +9,7 @@ import { findUserById } from '../users/user-store';
 import { deleteUnusedPasswordResets, insertPasswordReset } from './password-reset-store';
 
 /** `/reset-password?token=…` on `origin`: the link a person opens to set a new password. */
-export function passwordResetUrl(origin: string, token: string): string {
+function passwordResetUrl(origin: string, token: string): string {
 	const url = new URL('/reset-password', origin);
 	url.searchParams.set('token', token);
 	return url.href;

@@ -1,7 +1,7 @@
 import { tryAgain } from '../refusal';
 
 /** How many streams are open, in all and for the client an upgrade comes from. */
-export interface OpenStreams {
+interface OpenStreams {
 	all: number;
 	/** Streams without a session from the upgrade's client address; null when it has a session. */
 	anonymousOfAddress: number | null;
@@ -9,7 +9,7 @@ export interface OpenStreams {
 	ofUser: number | null;
 }
 
-export interface StreamCaps {
+interface StreamCaps {
 	perInstance: number;
 	perAddress: number;
 	perUser: number;

@@ -17,7 +17,7 @@ import type { OpenStream } from './open';
 import type { StreamRegistry } from './registry';
 import { StreamSocket } from './socket';
 
-export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /**
  * The server entry (server.js in production, the Vite plugin in development) finds the app's
@@ -30,7 +30,7 @@ export function registerUpgradeHandler(handler: UpgradeHandler): void {
 	(globalThis as Global)[upgradeHandlerKey] = handler;
 }
 
-export type UpgradeCheck =
+type UpgradeCheck =
 	| { ok: true; lastEventId: number; url: URL }
 	| { ok: false; status: 400 | 403 | 404 | 421; message: string };
 
@@ -39,10 +39,7 @@ export type UpgradeCheck =
  * `Origin` on a WebSocket; a foreign or missing one is refused so no other site can open a
  * stream with the visitor's cookie (cross-site WebSocket hijacking).
  */
-export function checkUpgradeRequest(
-	request: IncomingMessage,
-	appOrigin: string | null
-): UpgradeCheck {
+function checkUpgradeRequest(request: IncomingMessage, appOrigin: string | null): UpgradeCheck {
 	if (appOrigin === null) return { ok: false, status: 421, message: loopbackOnlyMessage };
 	let url: URL;
 	try {
@@ -62,10 +59,7 @@ export function checkUpgradeRequest(
 }
 
 /** The app's own origin for this request (same-origin.ts). */
-export function appOriginFor(
-	request: IncomingMessage,
-	configured: string | undefined
-): string | null {
+function appOriginFor(request: IncomingMessage, configured: string | undefined): string | null {
 	return appOrigin(configured, request.headers.host);
 }
 
@@ -73,7 +67,7 @@ export function appOriginFor(
 const maxClientFrameBytes = 1024;
 
 /** The stream's upgrades: checked, counted against the caps, then handed to `open`. */
-export interface Upgrades {
+interface Upgrades {
 	handle(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 	/** A session ending, heard by every upgrade still checking its session. */
 	sessionEnded(end: SessionEnd): void;

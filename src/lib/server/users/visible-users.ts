@@ -2,13 +2,7 @@ import type { AccessLevel, ApiUser, UserQuery } from '$lib/api';
 import type { Db } from '../storage';
 import { Refusal } from '../refusal';
 import { toApiUser } from './api-user';
-import { listUsers, queryUsers } from './user-store';
-
-/** The users a viewer may see: none for the public, all of them (projected) otherwise. */
-export function visibleUsers(db: Db, viewer: AccessLevel): ApiUser[] {
-	if (viewer === 'public') return [];
-	return listUsers(db).map((user) => toApiUser(user, viewer));
-}
+import { queryUsers } from './user-store';
 
 /** One window of the users a viewer may see that match a search, and how many match in all. */
 export function searchVisibleUsers(
