@@ -1,6 +1,10 @@
 import type { SessionEndReason } from '$lib/api';
-import type { SessionRow } from '../auth/session-store';
-import { findSessionRow, sessionTimes, toServerSession } from '../auth/session-store';
+import {
+	findSessionRow,
+	sessionTimes,
+	toServerSession,
+	type SessionRow
+} from '../auth/session-store';
 import type { SessionTimes } from '../auth/session-decision';
 import { getConfig } from '../config';
 import { log } from '../log';
