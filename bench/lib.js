@@ -207,7 +207,7 @@ const connected = Buffer.from(JSON.stringify({ type: 'connected', session: null,
  * closing them 1001 on SIGTERM or SIGINT.
  */
 export function serveStreams(server, sockets, { host, port }) {
-	// The same ws settings as the app's stream (src/lib/server/stream/start.ts).
+	// The same ws settings as the app's stream (src/lib/server/stream/upgrade.ts).
 	const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 	server.on('upgrade', (request, socket, head) => {
 		socket.on('error', () => socket.destroy());

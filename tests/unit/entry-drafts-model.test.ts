@@ -9,9 +9,7 @@ import {
 	openDraft,
 	refusedDraft,
 	saveVersion,
-	takeTheirs,
-	type EntryDraft,
-	type EntryFormField
+	type EntryDraft
 } from '$lib/schedule/entry-draft';
 import { createSession } from '$lib/server/auth/session-start';
 import { closeDb, readRecords } from '../helpers/storage';
@@ -45,8 +43,7 @@ type Step =
 	| { kind: 'type'; admin: number; field: Edited; value: number }
 	| { kind: 'deliver'; admin: number }
 	| { kind: 'save'; admin: number }
-	| { kind: 'keep'; admin: number }
-	| { kind: 'take'; admin: number };
+	| { kind: 'keep'; admin: number };
 const admin = fc.nat(1);
 const step: fc.Arbitrary<Step> = fc.oneof(
 	{
@@ -60,8 +57,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 	},
 	{ arbitrary: fc.record({ kind: fc.constant('deliver' as const), admin }), weight: 4 },
 	{ arbitrary: fc.record({ kind: fc.constant('save' as const), admin }), weight: 3 },
-	fc.record({ kind: fc.constant('keep' as const), admin }),
-	fc.record({ kind: fc.constant('take' as const), admin })
+	fc.record({ kind: fc.constant('keep' as const), admin })
 );
 
 let heard: StoredEvent[] = [];
@@ -131,8 +127,6 @@ describe('two admins editing one entry, as a model', () => {
 							}
 						} else if (s.kind === 'keep') {
 							drafts[i] = keepMine(drafts[i]);
-						} else if (s.kind === 'take') {
-							drafts[i] = takeTheirs(drafts[i], drafts[i].conflicts as EntryFormField[]);
 						} else {
 							const draft = drafts[i];
 							const server = (await readRecords((r) => r.entries.find(created.id)))!;

@@ -12,7 +12,7 @@ import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '../helpers/storage';
 import type { StreamConnection } from '$lib/server/stream/connection';
 import { StreamRegistry } from '$lib/server/stream/registry';
-import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/session-deadline';
+import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/deadlines';
 import type { ServerSession } from '$lib/server/types';
 import { newRecordId as generateUserId } from '$lib/server/record-id';
 
@@ -326,7 +326,7 @@ class Run {
 		(stream as ModelStream & { conn: typeof conn }).conn = conn;
 	}
 
-	/** The stream's own timer at its session's rotation or expiry, as start.ts runs it. */
+	/** The stream's own timer at its session's rotation or expiry, as deadlines.ts runs it. */
 	fireStreamTimers(): void {
 		for (const stream of this.streams) {
 			if (stream.closedWith) continue;

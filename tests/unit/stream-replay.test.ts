@@ -80,7 +80,7 @@ function openStream(
 		'127.0.0.1',
 		cursor
 	);
-	// As start.ts opens a stream: subscribed first, then its replay.
+	// As open.ts opens a stream: subscribed first, then its replay.
 	registry.add(conn);
 	replays.start(conn);
 	return { socket, conn, from: cursor };

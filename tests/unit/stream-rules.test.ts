@@ -3,7 +3,7 @@ import { backoffDelay } from '$lib/client/backoff';
 import { projectEvent, viewKey } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { canReplayFrom, parseLastEventId } from '$lib/server/stream/cursor';
-import { sessionDeadline } from '$lib/server/stream/session-deadline';
+import { sessionDeadline } from '$lib/server/stream/deadlines';
 
 const update: StoredEvent = {
 	id: 3,

@@ -9,7 +9,6 @@ export type Credentials = z.infer<typeof credentialsSchema>;
 export const registrationSchema = credentialsSchema.extend({
 	invitation: invitationTokenSchema.optional().transform((token) => token || undefined)
 });
-export type Registration = z.infer<typeof registrationSchema>;
 
 export interface ApiSession {
 	/** Public, non-secret: never the cookie's token nor its database key. */

@@ -31,10 +31,10 @@ export interface ApiEntry {
  */
 export type ListedEntry = Omit<ApiEntry, 'description' | 'crewNotes'>;
 
-export const entryTitleSchema = lineSchema('title', 200);
-export const entryDescriptionSchema = textSchema('description', 10_000);
-export const crewNotesSchema = textSchema('crewNotes', 10_000);
-export const visibilitySchema = z.enum(visibilities, {
+const entryTitleSchema = lineSchema('title', 200);
+const entryDescriptionSchema = textSchema('description', 10_000);
+const crewNotesSchema = textSchema('crewNotes', 10_000);
+const visibilitySchema = z.enum(visibilities, {
 	error: 'visibility must be public, crew or draft'
 });
 export const idSchema = (field: string) =>
@@ -48,8 +48,8 @@ export const locationIdSchema = idSchema('locationId').nullable();
  * From the year 2000 to 9999: an earlier time is a mistake (a 0 or a time in seconds, not
  * milliseconds), and calendars and Date can both show anything in between.
  */
-export const minTime = Date.UTC(2000, 0, 1);
-export const maxTime = Date.UTC(9999, 11, 31);
+const minTime = Date.UTC(2000, 0, 1);
+const maxTime = Date.UTC(9999, 11, 31);
 export const timeSchema = (field: string) =>
 	z
 		.number({ error: `${field} must be a time in milliseconds since the epoch` })

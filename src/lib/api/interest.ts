@@ -33,7 +33,7 @@ export const interestFormSchema = z.preprocess((fields) => {
 export const calendarFeedFormSchema = z.object({});
 
 /** The account's personal calendar feed: never its secret, which is told once. */
-export interface ApiCalendarFeed {
+interface ApiCalendarFeed {
 	createdAt: number;
 }
 

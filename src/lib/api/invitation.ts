@@ -21,8 +21,8 @@ export interface ApiCreatedInvitation {
 	url: string;
 }
 
-export const defaultInvitationHours = 72;
-export const maxInvitationHours = 30 * 24;
+const defaultInvitationHours = 72;
+const maxInvitationHours = 30 * 24;
 
 const hoursRange = `expiresInHours must be from 1/3600 (one second) to ${maxInvitationHours} (30 days)`;
 /** Hours, fractions allowed; an invitation that is expired when made would be no invitation. */

@@ -21,11 +21,11 @@ export const noLocationName = 'No location';
  */
 export const locationNameKey = (name: string) => name.normalize('NFC').toLowerCase();
 
-export const locationNameSchema = lineSchema('name', 100).refine(
+const locationNameSchema = lineSchema('name', 100).refine(
 	(name) => locationNameKey(name) !== locationNameKey(noLocationName),
 	`name "${noLocationName}" is kept for entries without a location: choose another`
 );
-export const locationDescriptionSchema = textSchema('description', 2000);
+const locationDescriptionSchema = textSchema('description', 2000);
 
 export const locationCreateSchema = z.strictObject({
 	name: locationNameSchema,

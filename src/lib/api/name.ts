@@ -12,9 +12,9 @@
 
 import { wellFormed } from './text';
 
-export const nameMaxCharacters = 64;
+const nameMaxCharacters = 64;
 /** Bounds one character's code points, so stacked marks cannot make a 64-character name huge. */
-export const maxCodePointsPerCharacter = 16;
+const maxCodePointsPerCharacter = 16;
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 

@@ -25,8 +25,8 @@ export const revokePasswordResetFormSchema = z.object({
 	resetId: z.string({ error: 'choose a link to revoke' }).min(1, 'choose a link to revoke').max(64)
 });
 
-export const defaultPasswordResetHours = 24;
-export const maxPasswordResetHours = 72;
+const defaultPasswordResetHours = 24;
+const maxPasswordResetHours = 72;
 
 const hoursRange = `expiresInHours must be from 1/3600 (one second) to ${maxPasswordResetHours} (3 days)`;
 /** Shorter-lived than an invitation: a reset link is as good as the password it replaces. */

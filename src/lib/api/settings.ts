@@ -23,7 +23,7 @@ export interface ApiSettings {
  * An IANA name the runtime knows. Intl also takes offsets such as "+01:00", which are not
  * zone names (they have no daylight saving rules), so the name must start with a letter.
  */
-export function isTimeZone(name: string): boolean {
+function isTimeZone(name: string): boolean {
 	if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: name });
@@ -82,7 +82,7 @@ export function exportedTimeZone(stored: string): string | null {
 	return isExportableTimeZone(name) ? name : null;
 }
 
-export const settingsNameSchema = z
+const settingsNameSchema = z
 	.string({ error: 'name must be a string' })
 	.trim()
 	.min(1, 'name must be 1 to 100 characters')
@@ -93,7 +93,7 @@ export const settingsNameSchema = z
 	)
 	.refine(wellFormed, 'name must be valid text');
 
-export const timeZoneSchema = z
+const timeZoneSchema = z
 	.string({ error: 'timeZone must be a string' })
 	.trim()
 	.max(64, 'timeZone must be an IANA time zone name, such as Europe/Berlin')
@@ -104,16 +104,16 @@ export const timeZoneSchema = z
 		'timeZone must be a region and a city, such as Europe/Berlin or Pacific/Kiritimati, or UTC: schedule apps cannot read zones such as Etc/GMT-14'
 	);
 
-export const registrationModeSchema = z.enum(registrationModes, {
+const registrationModeSchema = z.enum(registrationModes, {
 	error: 'registration must be open, invite or closed'
 });
 
 /** The latest a day may start: later, an afternoon would count as the night before. */
-export const latestDayStart = '12:00';
+const latestDayStart = '12:00';
 
 const dayStartMessage = `dayStartsAt must be a time from 00:00 to ${latestDayStart}, as HH:MM`;
 
-export const dayStartsAtSchema = z
+const dayStartsAtSchema = z
 	.string({ error: dayStartMessage })
 	.trim()
 	.regex(/^([01]\d|2[0-3]):[0-5]\d$/, dayStartMessage)

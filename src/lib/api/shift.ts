@@ -18,16 +18,16 @@ export interface ApiShift {
 }
 
 /** More places than any gathering's single duty needs; a typo such as 1000 is refused. */
-export const maxNeeded = 500;
+const maxNeeded = 500;
 
-export const shiftRoleSchema = lineSchema('role', 100);
-export const shiftNotesSchema = textSchema('notes', 2000);
-export const neededSchema = z
+const shiftRoleSchema = lineSchema('role', 100);
+const shiftNotesSchema = textSchema('notes', 2000);
+const neededSchema = z
 	.number({ error: 'needed must be a whole number of crew' })
 	.int('needed must be a whole number of crew')
 	.min(1, `needed must be 1 to ${maxNeeded}`)
 	.max(maxNeeded, `needed must be 1 to ${maxNeeded}`);
-export const crewIdsSchema = z
+const crewIdsSchema = z
 	.array(idSchema('crewIds'), { error: 'crewIds must be a list of user ids' })
 	.max(maxNeeded, `crewIds may name at most ${maxNeeded} users`)
 	.refine((ids) => new Set(ids).size === ids.length, 'crewIds names a user twice');

@@ -139,7 +139,6 @@ export const usersPageQuerySchema = z.object({
 	order: z.enum(['asc', 'desc']).catch('desc'),
 	page: z.coerce.number().int().min(1).max(1_000_000).catch(1)
 });
-export type UsersPageQuery = z.infer<typeof usersPageQuerySchema>;
 
 export const renameUserFormSchema = z.object({ id: z.string().min(1).max(64), name: nameSchema });
 export const suspendFormSchema = z.object({

@@ -157,7 +157,7 @@ export function fillSchedule(
 	}, lastEventId);
 }
 
-export function fillLocations(list: ApiLocation[], lastEventId: number): void {
+function fillLocations(list: ApiLocation[], lastEventId: number): void {
 	refill(() => locations.fill(list, lastEventId), lastEventId);
 }
 

@@ -22,7 +22,7 @@ const defaultHeartbeatMs = 30_000;
  * A connection silent for this many heartbeat intervals is taken for dead: one lost interval is
  * tolerated, and the half absorbs timer and network jitter.
  */
-export const silenceIntervals = 2.5;
+const silenceIntervals = 2.5;
 
 /**
  * The browser's end of the stream: connects, applies in order, and reconnects with backoff.

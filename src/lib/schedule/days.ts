@@ -12,7 +12,7 @@ import { firstInstantAt, toLocalInput } from './zoned-time';
 /** What decides which day an instant belongs to. */
 export type DayRule = Pick<ApiSettings, 'timeZone' | 'dayStartsAt'>;
 
-export interface ScheduleDay<T = ApiEntry> {
+interface ScheduleDay<T = ApiEntry> {
 	/** YYYY-MM-DD: the date the day starts on, in the settings' time zone. */
 	date: string;
 	entries: T[];
@@ -85,7 +85,7 @@ export function groupByDay<T extends { start: number }>(
 	return [...days.keys()].sort().map((date) => ({ date, entries: days.get(date)! }));
 }
 
-export interface LocationGroup<L, E = ApiEntry> {
+interface LocationGroup<L, E = ApiEntry> {
 	location: L | null;
 	entries: E[];
 }

@@ -105,13 +105,6 @@ export function mergeDraft(
 	};
 }
 
-/** The person takes the server's value of one field (or of every field in conflict). */
-export function takeTheirs(draft: EntryDraft, fields: readonly EntryFormField[]): EntryDraft {
-	const values = { ...draft.values };
-	for (const field of fields) values[field] = draft.base[field];
-	return { ...draft, values, conflicts: draft.conflicts.filter((f) => !fields.includes(f)) };
-}
-
 /** The person keeps their values over the server's: the next save overwrites, knowingly. */
 export const keepMine = (draft: EntryDraft): EntryDraft => ({
 	...draft,

@@ -6,7 +6,7 @@ import type { ListedEntry } from '$lib/api';
  */
 export const minuteOf = (ms: number) => ms - (ms % 60_000);
 
-export interface NowAndNext<T extends ListedEntry = ListedEntry> {
+interface NowAndNext<T extends ListedEntry = ListedEntry> {
 	/** On now: started, not yet ended. */
 	now: T[];
 	/** Next: at each location (and for entries without one), the first entry still to start. */

@@ -5,7 +5,7 @@ import type { ApiShift } from '$lib/api';
  * transaction) and the pages (which mark what the server would refuse before anyone asks).
  */
 
-export interface Timed {
+interface Timed {
 	id: string;
 	start: number;
 	end: number;
@@ -28,7 +28,7 @@ export function capacityProblem(needed: number, crew: number): string | null {
 	return `${crew} crew for ${needed} ${needed === 1 ? 'place' : 'places'}: the shift would be over capacity`;
 }
 
-export type SignupDecision =
+type SignupDecision =
 	| { kind: 'take' }
 	/** The caller already holds a place: nothing to do. */
 	| { kind: 'held' }
@@ -55,7 +55,7 @@ export function decideSignup(
 	return { kind: 'take' };
 }
 
-export type LeaveDecision = 'leave' | 'not-held' | 'over';
+type LeaveDecision = 'leave' | 'not-held' | 'over';
 
 /** A crew member leaves a place they hold, until the shift is over (the record then stays). */
 export function decideLeave(

@@ -6,7 +6,7 @@ const hourMs = 60 * 60_000;
 /** A day's grid spans at most this long: an entry running for days is cut at its end. */
 const longestSpan = 36 * hourMs;
 
-export interface TimetableCell<E> {
+interface TimetableCell<E> {
 	entry: E;
 	/** 1-based grid column among the locations; the time labels are column 1. */
 	column: number;
@@ -15,7 +15,7 @@ export interface TimetableCell<E> {
 	rowEnd: number;
 }
 
-export interface Timetable<L, E> {
+interface Timetable<L, E> {
 	/** The locations with an entry this day, in the order given, then "no location" (null). */
 	columns: (L | null)[];
 	rows: number;

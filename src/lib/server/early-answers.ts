@@ -12,7 +12,7 @@ import { afterFanOut, fanOutUnderWay } from './stream/fan-out';
  * `direct` says the request's origin can be told without adapter-node (see server.js); `kit`
  * hands a request to SvelteKit later, for one kept back for a while (true is returned then).
  */
-export type EarlyAnswers = (
+type EarlyAnswers = (
 	request: IncomingMessage,
 	response: ServerResponse,
 	options: { direct: boolean },

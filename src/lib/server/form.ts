@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { parseInput } from './http';
 import { Refusal } from './refusal';
 
-export interface FormFailure {
+interface FormFailure {
 	/** Which form of the page failed, so its message shows beside it. */
 	form: string;
 	message: string;

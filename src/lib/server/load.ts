@@ -13,7 +13,7 @@ export function readSnapshot<T>(read: (records: Records) => T | Promise<T>): Pro
 	return storage().snapshot(read);
 }
 
-export interface LayoutSnapshot {
+interface LayoutSnapshot {
 	lastEventId: number;
 	session: ApiSession | null;
 	notice: SessionNotice | null;

@@ -18,7 +18,7 @@ export function redirectToLogin(locals: App.Locals): never {
 }
 
 /** A path as a query value, its slashes left readable (`next=/admin/entries`). */
-export const nextParam = (path: string) => encodeURIComponent(path).replaceAll('%2F', '/');
+const nextParam = (path: string) => encodeURIComponent(path).replaceAll('%2F', '/');
 
 /** The notice the login page was sent with, when it is one the app knows. */
 export function noticeFromUrl(url: URL): SessionNotice | undefined {

@@ -26,6 +26,23 @@ export class Refusal extends Error {
 }
 
 /**
+ * The wait before a retry, as a person reads it: "try again in 40 seconds", "… in 3 minutes",
+ * or "try again later" when nobody can tell. Every refusal that asks for a retry says it so.
+ */
+export function tryAgain(waitMs?: number): string {
+	if (waitMs === undefined) return 'try again later';
+	const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+	if (seconds < 120) return `try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+	return `try again in ${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The 429 of a limit, its wait in words a person reads and in `Retry-After`. */
+export function tooOftenRefusal(what: string, waitMs: number, field?: string): Refusal {
+	const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+	return new Refusal(429, `${what}: ${tryAgain(waitMs)}`, field, seconds);
+}
+
+/**
  * A change based on a version that is no longer the current one (docs/api.md, "Versions"):
  * 409 with the current state and its ETag, so the client can show what changed and let the
  * person decide, rather than overwrite it unseen.

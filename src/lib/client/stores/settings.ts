@@ -2,7 +2,7 @@ import type { ApiEvent, ApiSettings } from '$lib/api';
 import { createVersionedStore } from './versioned';
 
 /** `settings-update` carries the whole settings: it replaces what the store holds. */
-export function applySettingsEvent(settings: ApiSettings, event: ApiEvent): ApiSettings {
+function applySettingsEvent(settings: ApiSettings, event: ApiEvent): ApiSettings {
 	return event.type === 'settings-update' ? event.data : settings;
 }
 

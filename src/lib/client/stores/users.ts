@@ -27,7 +27,7 @@ const sortKey: Record<UserSort, (user: ApiUser) => string | number> = {
 };
 
 /** The server's order (user-store `queryUsers`): the sort key, then the id, both one way. */
-export function compareUsers(window: Pick<UsersWindow, 'sort' | 'order'>) {
+function compareUsers(window: Pick<UsersWindow, 'sort' | 'order'>) {
 	const key = sortKey[window.sort];
 	const sign = window.order === 'desc' ? -1 : 1;
 	return (a: ApiUser, b: ApiUser): number => {
@@ -37,7 +37,7 @@ export function compareUsers(window: Pick<UsersWindow, 'sort' | 'order'>) {
 	};
 }
 
-export const matchesSearch = (user: ApiUser, q: string) =>
+const matchesSearch = (user: ApiUser, q: string) =>
 	user.name.toLowerCase().includes(q.toLowerCase());
 
 /**

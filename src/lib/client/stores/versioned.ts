@@ -2,7 +2,7 @@ import { writable, type Readable } from 'svelte/store';
 import type { ApiEvent } from '$lib/api';
 
 /** A store's value with the id of the last event that shaped it (or of its snapshot). */
-export interface Versioned<T> {
+interface Versioned<T> {
 	value: T;
 	lastEventId: number;
 }
@@ -11,16 +11,12 @@ export interface Versioned<T> {
  * The store's apply rule (docs/stream.md): an event at or below what the store already holds is
  * stale (a replay, or already in the page data) and never rolls the store back.
  */
-export function applyEvent<T>(
-	state: Versioned<T>,
-	id: number,
-	apply: (value: T) => T
-): Versioned<T> {
+function applyEvent<T>(state: Versioned<T>, id: number, apply: (value: T) => T): Versioned<T> {
 	if (id <= state.lastEventId) return state;
 	return { value: apply(state.value), lastEventId: id };
 }
 
-export interface VersionedStore<T> extends Readable<Versioned<T> | null> {
+interface VersionedStore<T> extends Readable<Versioned<T> | null> {
 	/** Fills the store from a snapshot (page data, or the stream's `connected`). */
 	fill(value: T, lastEventId: number): void;
 	/** Applies a stream event unless it is stale; does nothing before the first fill. */

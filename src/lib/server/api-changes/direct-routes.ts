@@ -28,7 +28,7 @@ const route = (method: string, path: string, params: string[], change: ApiChange
 });
 
 /** The paths of docs/api.md that the direct path answers; the same routes exist in SvelteKit. */
-export const directRoutes: readonly DirectRoute[] = [
+const directRoutes: readonly DirectRoute[] = [
 	route('PATCH', '/api/users/[id]', ['id'], userPatch),
 	route('DELETE', '/api/users/[id]', ['id'], userDelete),
 	route('POST', '/api/entries', [], entryCreate),

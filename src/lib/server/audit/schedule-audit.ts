@@ -12,7 +12,7 @@ type Values = Record<string, string | number | null>;
  * notes) are told as changed without their text. Either side may be missing: a creation or a
  * deletion. A pure rule, so the page and the tests read the same fields.
  */
-export function fieldChanges(
+function fieldChanges(
 	before: Values | null,
 	after: Values | null,
 	long: readonly string[] = []

@@ -1,11 +1,18 @@
 import type { Credentials } from '$lib/api';
 import { getConfig } from '../config';
 import { log } from '../log';
-import { Refusal } from '../refusal';
+import { Refusal, tooOftenRefusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
 import { KnownAddresses } from './known-addresses';
-import { DistinctLimiter, RateLimiter, tooOftenRefusal } from './rate-limit';
+import {
+	attemptOf,
+	countAttempt,
+	countedAttempt,
+	DistinctLimiter,
+	nameOf,
+	RateLimiter
+} from './rate-limit';
 
 interface Limiters {
 	failuresByNameAndAddress: RateLimiter;
@@ -42,55 +49,9 @@ function limiters(): Limiters {
 	});
 }
 
-/** One limit an attempt counts against: asked first, counted, and taken back on success. */
-interface Count {
-	retryAfter(now: number): number;
-	record(now: number): void;
-	refund(now: number): void;
-}
-
-/** A count of attempts under `key`. */
-const attempts = (limiter: RateLimiter, key: string): Count => ({
-	retryAfter: (now) => limiter.retryAfter(key, now),
-	record: (now) => limiter.record(key, now),
-	refund: (now) => limiter.refund(key, now)
-});
-
-/** A count of distinct names under `key`. */
-function names(limiter: DistinctLimiter, key: string, name: string): Count {
-	let before: number | undefined;
-	return {
-		retryAfter: (now) => limiter.retryAfter(key, name, now),
-		record: (now) => void (before = limiter.record(key, name, now)),
-		refund: (now) => limiter.refund(key, name, now, before)
-	};
-}
-
-/**
- * Runs a password check under limits. The attempt is counted as a failure before the (slow,
- * asynchronous) check starts, so however many arrive in parallel, no more get checked than a
- * limit allows; a success, or an error that is no wrong guess, takes the count back.
- */
-async function limited<T>(
-	counts: Count[],
-	refused: (waitMs: number) => Refusal,
-	check: () => Promise<T>
-): Promise<T> {
-	const now = Date.now();
-	const wait = Math.max(0, ...counts.map((count) => count.retryAfter(now)));
-	if (wait > 0) throw refused(wait);
-	for (const count of counts) count.record(now);
-	const refund = () => counts.forEach((count) => count.refund(now));
-	try {
-		const result = await check();
-		refund();
-		return result;
-	} catch (error) {
-		const wrongGuess = error instanceof Refusal && (error.status === 401 || error.status === 403);
-		if (!wrongGuess) refund();
-		throw error;
-	}
-}
+/** A wrong password counts against the limits; anything else (an outage) does not. */
+const wrongGuess = (error: unknown) =>
+	error instanceof Refusal && (error.status === 401 || error.status === 403);
 
 /**
  * Checks a login under three limits: failures for a name from one address (tight), failures for
@@ -105,11 +66,11 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 	const l = limiters();
 	const name = credentials.name.toLowerCase();
 	const pair = JSON.stringify([name, address]);
-	const counts = [attempts(l.failuresByNameAndAddress, pair)];
+	const counts = [attemptOf(l.failuresByNameAndAddress, pair)];
 	if (!l.knownAddresses.has(pair, Date.now())) {
-		counts.push(attempts(l.failuresByName, name), names(l.failedNamesByAddress, address, name));
+		counts.push(attemptOf(l.failuresByName, name), nameOf(l.failedNamesByAddress, address, name));
 	}
-	return limited(
+	return countedAttempt(
 		counts,
 		(wait) => {
 			log().warn(
@@ -127,7 +88,8 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 			l.failedNamesByAddress.forget(address, name);
 			l.knownAddresses.add(pair, Date.now());
 			return user;
-		}
+		},
+		wrongGuess
 	);
 }
 
@@ -138,8 +100,8 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
  */
 export function checkCurrentPassword(family: string, check: () => Promise<void>): Promise<void> {
 	const { currentPasswordFailuresBySession } = limiters();
-	return limited(
-		[attempts(currentPasswordFailuresBySession, family)],
+	return countedAttempt(
+		[attemptOf(currentPasswordFailuresBySession, family)],
 		(wait) => {
 			log().warn(
 				{ event: 'rate-limited', limit: 'wrong current passwords', family },
@@ -150,20 +112,19 @@ export function checkCurrentPassword(family: string, check: () => Promise<void>)
 		async () => {
 			await check();
 			currentPasswordFailuresBySession.reset(family);
-		}
+		},
+		wrongGuess
 	);
 }
 
 /** Every registration attempt counts: failed ones probe which names exist. */
 export function allowRegistration(address: string): void {
 	const { registrationsByAddress } = limiters();
-	const wait = registrationsByAddress.retryAfter(address, Date.now());
-	if (wait > 0) {
+	countAttempt([attemptOf(registrationsByAddress, address)], Date.now(), (wait) => {
 		log().warn(
 			{ event: 'rate-limited', limit: 'registrations', address },
 			'too many registrations'
 		);
-		throw tooOftenRefusal('too many registrations', wait);
-	}
-	registrationsByAddress.record(address, Date.now());
+		return tooOftenRefusal('too many registrations', wait);
+	});
 }

@@ -1,6 +1,7 @@
 import { getConfig } from '../config';
 import { log } from '../log';
-import { RateLimiter, tooOftenRefusal } from './rate-limit';
+import { tooOftenRefusal } from '../refusal';
+import { attemptOf, countAttempt, RateLimiter } from './rate-limit';
 
 const key = Symbol.for('tidewatch.loginLimiter');
 type Global = { [key]?: RateLimiter };
@@ -19,11 +20,8 @@ function limiter(): RateLimiter {
  * the sessions. Checked after the password, so nobody but the user can spend their logins.
  */
 export function allowLogin(userId: string, now = Date.now()): void {
-	const logins = limiter();
-	const wait = logins.retryAfter(userId, now);
-	if (wait > 0) {
+	countAttempt([attemptOf(limiter(), userId)], now, (wait) => {
 		log().warn({ event: 'rate-limited', limit: 'logins', userId }, 'too many logins');
-		throw tooOftenRefusal('too many logins', wait);
-	}
-	logins.record(userId, now);
+		return tooOftenRefusal('too many logins', wait);
+	});
 }

@@ -50,7 +50,7 @@ export interface SessionTimes {
 	maxMs: number;
 }
 
-export type SessionDecision =
+type SessionDecision =
 	'valid' | 'rotate' | 'grace' | 're-rotate' | 'theft' | 'expired' | 'taken' | 'ended';
 
 /** Sliding idle expiry, never past the family's absolute lifetime. */

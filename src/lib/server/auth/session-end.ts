@@ -6,7 +6,7 @@ import type { SessionEnding } from './session-decision';
 import { sessionTimes } from './session-rows';
 
 /** The stream's close reason for an ending: a password change closes as any revocation does. */
-export const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
+const closeReasonOf = (ending: SessionEnding): SessionEndReason =>
 	ending === 'password-changed' ? 'revoked' : ending;
 
 /**

@@ -2,10 +2,11 @@ import { getConfig } from '../config';
 import type { Change } from '../events/change';
 import { log } from '../log';
 import type { ServerUser } from '../types';
-import { RateLimiter, tooOftenRefusal } from './rate-limit';
+import { tooOftenRefusal } from '../refusal';
+import { attemptOf, countAttempt, RateLimiter } from './rate-limit';
 
 /** A burst a person may make, and what they may keep up: each within its own window. */
-export type WriteBudget = readonly RateLimiter[];
+type WriteBudget = readonly RateLimiter[];
 
 const key = Symbol.for('tidewatch.writeBudget');
 type Global = { [key]?: WriteBudget };
@@ -39,9 +40,11 @@ export function spendWrite(
 	limits: WriteBudget = budget()
 ): void {
 	if (user.type === 'admin') return;
-	const wait = Math.max(...limits.map((limit) => limit.retryAfter(user.id, tx.now)));
-	if (wait > 0) throw tooOftenRefusal('too many changes', wait);
-	for (const limit of limits) limit.record(user.id, tx.now);
+	countAttempt(
+		limits.map((limit) => attemptOf(limit, user.id)),
+		tx.now,
+		(wait) => tooOftenRefusal('too many changes', wait)
+	);
 	// Once when the budget runs out, not on every refusal: a script refused 200 times a second
 	// must not flood the log.
 	if (limits.some((limit) => limit.retryAfter(user.id, tx.now) > 0)) {

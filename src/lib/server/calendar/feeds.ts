@@ -6,7 +6,7 @@ import { change } from '../events/change';
 import type { ServerSession } from '../types';
 
 /** Where the feed of this secret is read. */
-export const calendarFeedUrl = (origin: string, token: string) =>
+const calendarFeedUrl = (origin: string, token: string) =>
 	new URL(`/calendar/${token}.ics`, origin).href;
 
 /**

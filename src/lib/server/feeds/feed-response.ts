@@ -63,7 +63,7 @@ function notModified(request: Request, etag: string, lastModified: number): bool
 	return !Number.isNaN(since) && lastModified <= since;
 }
 
-export interface FeedOptions {
+interface FeedOptions {
 	contentType: string;
 	filename: string;
 	/** Whether shared caches may keep it: never for a personal feed. */

@@ -32,7 +32,7 @@ import { schedulePageUrl, variantOf } from './public-page-cache';
 /** Numbers no entry or session time can be (the year 30,800), distinct from each other. */
 const markerTime = (n: number) => 910_000_000_000_000 + n;
 
-export function standIn(type: UserType): { user: ServerUser; session: ServerSession } {
+function standIn(type: UserType): { user: ServerUser; session: ServerSession } {
 	const user: ServerUser = {
 		id: 'zzStandInUser',
 		name: 'zzStandInName',
@@ -166,7 +166,7 @@ function compileRegion(text: string, markers: unknown[], script: boolean): Regio
 }
 
 /** The stand-in's page split at its personal parts; null when it cannot be done exactly. */
-export function compile(html: string, type: UserType): Template['compiled'] {
+function compile(html: string, type: UserType): Template['compiled'] {
 	const scriptStart = html.indexOf('<script>');
 	const scriptEnd = html.indexOf('</script>', scriptStart);
 	if (scriptStart < 0 || scriptEnd < 0) return null;

@@ -17,7 +17,7 @@ import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './
 /** The paths whose anonymous answers may be kept; their loads still decide (`locals.cacheable`). */
 const cachedPath = /^\/(?:days\/\d{4}-\d{2}-\d{2})?$/;
 
-export interface CachedPage extends Kept {
+interface CachedPage extends Kept {
 	etag: string;
 	/** SvelteKit's headers (content type, CSP), without length or encoding. */
 	headers: [string, string][];
@@ -58,7 +58,7 @@ const ourCookie = /(?:^|;)\s*(?:__Host-)?tidewatch[-_]/;
  * Any of our cookies makes the answer personal (a session, even a dead one, or the welcome the
  * page takes): such a request never gets a kept public page.
  */
-export const carriesOurCookie = (cookieHeader: string | null | undefined) =>
+const carriesOurCookie = (cookieHeader: string | null | undefined) =>
 	ourCookie.test(cookieHeader ?? '');
 
 /**
@@ -78,7 +78,7 @@ export function schedulePageUrl(method: string | undefined, path: string | undef
  * Browsers ask again every time (a 304 when nothing changed); a shared cache may keep the
  * page a second, about what the stream takes to bring an open page up to date anyway.
  */
-export const publicCacheControl = 'public, max-age=0, s-maxage=1';
+const publicCacheControl = 'public, max-age=0, s-maxage=1';
 
 interface Answer {
 	status: 200 | 304;

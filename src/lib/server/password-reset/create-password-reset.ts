@@ -7,7 +7,7 @@ import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 
 /** `/reset-password?token=…` on `origin`: the link a person opens to set a new password. */
-export function passwordResetUrl(origin: string, token: string): string {
+function passwordResetUrl(origin: string, token: string): string {
 	const url = new URL('/reset-password', origin);
 	url.searchParams.set('token', token);
 	return url.href;

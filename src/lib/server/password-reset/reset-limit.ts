@@ -1,6 +1,6 @@
 import { getConfig } from '../config';
-import { RateLimiter, tooOftenRefusal } from '../auth/rate-limit';
-import { Refusal } from '../refusal';
+import { attemptOf, countedAttempt, RateLimiter } from '../auth/rate-limit';
+import { Refusal, tooOftenRefusal } from '../refusal';
 
 const key = Symbol.for('tidewatch.passwordResetLimiter');
 type Global = { [key]?: RateLimiter };
@@ -23,23 +23,13 @@ export async function limitResetAttempts<T>(
 	address: string,
 	attempt: () => Promise<T> | T
 ): Promise<T> {
-	const limit = limiter();
-	const now = Date.now();
-	const wait = limit.retryAfter(address, now);
-	if (wait > 0) {
-		throw tooOftenRefusal('too many bad password reset links', wait, 'token');
-	}
-	limit.record(address, now);
-	try {
-		const result = await attempt();
-		limit.refund(address, now);
-		return result;
-	} catch (error) {
-		const badLink =
+	return countedAttempt(
+		[attemptOf(limiter(), address)],
+		(wait) => tooOftenRefusal('too many bad password reset links', wait, 'token'),
+		attempt,
+		(error) =>
 			error instanceof Refusal &&
 			error.field === 'token' &&
-			(error.status === 400 || error.status === 410);
-		if (!badLink) limit.refund(address, now);
-		throw error;
-	}
+			(error.status === 400 || error.status === 410)
+	);
 }

@@ -11,7 +11,7 @@ import { acronymOf, entryGuid, eventNumbers, eventSlug, roomGuid } from './frab-
  */
 
 /** Where entries without a location are listed: frab puts every event in a room. */
-export const noLocationRoom = noLocationName;
+const noLocationRoom = noLocationName;
 
 export interface FrabSchedule {
 	/** The gathering's name and IANA time zone. */
@@ -49,7 +49,7 @@ export interface FrabEvent {
 	description: string;
 }
 
-export interface FrabRoom {
+interface FrabRoom {
 	name: string;
 	guid: string;
 	events: FrabEvent[];
@@ -93,7 +93,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * The longest duration every checked reader takes, in minutes: Giggity and ConfClerk read a
  * duration as a time of day, so 24:00 and more fails or reads as 0 (docs/decisions.md).
  */
-export const longestFrabMinutes = 23 * 60 + 59;
+const longestFrabMinutes = 23 * 60 + 59;
 
 /**
  * HH:MM to the nearest minute, never seconds (some readers take a third part for minutes or

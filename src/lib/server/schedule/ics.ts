@@ -5,18 +5,18 @@ import type { ApiEntry } from '$lib/api';
  * text escaped (3.3.11), lines folded at 75 octets (3.1) and ended with CRLF.
  */
 
-export interface CalendarEntry extends ApiEntry {
+interface CalendarEntry extends ApiEntry {
 	updatedAt: number;
 	revision: number;
 }
 
 /** Backslash, semicolon and comma are escaped; a line break becomes "\n" (RFC 5545 3.3.11). */
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
 	return text.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** 20260704T183000Z */
-export function formatUtc(ms: number): string {
+function formatUtc(ms: number): string {
 	return new Date(ms)
 		.toISOString()
 		.replace(/[-:]/g, '')
@@ -29,7 +29,7 @@ const encoder = new TextEncoder();
  * Splits a content line into lines of at most 75 octets, each continuation starting with a
  * space (RFC 5545 3.1), never inside a UTF-8 character (nor between a surrogate pair).
  */
-export function foldLine(line: string): string {
+function foldLine(line: string): string {
 	if (encoder.encode(line).length <= 75) return line;
 	const parts: string[] = [];
 	let current = '';
@@ -50,7 +50,7 @@ export function foldLine(line: string): string {
 	return parts.join('\r\n ');
 }
 
-export interface CalendarOptions {
+interface CalendarOptions {
 	name: string;
 	timeZone: string;
 	/** The domain of the UIDs: fixed, so a UID never changes with the address the feed is read at. */

@@ -6,11 +6,11 @@ import { toApiEntry } from './api-entry';
 import { visibleTo } from './visibility';
 
 /** Longer text is refused: no title is searched for with a paragraph. */
-export const searchTextLimit = 100;
+const searchTextLimit = 100;
 /** At most this many results: a search that finds more asks for a narrower word. */
-export const searchResultLimit = 50;
+const searchResultLimit = 50;
 
-export interface SearchResult {
+interface SearchResult {
 	id: string;
 	title: string;
 	start: number;
@@ -21,7 +21,7 @@ export interface SearchResult {
 	date: string;
 }
 
-export interface SearchPageData {
+interface SearchPageData {
 	q: string;
 	/** Why the text was not searched for, or null. */
 	refused: string | null;

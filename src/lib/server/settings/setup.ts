@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { storage } from '../storage';
 
-export const setupPath = '/admin/setup';
+const setupPath = '/admin/setup';
 /** The setup page itself, and the users list, which everyone sees (only admins' own pages wait). */
 const openBeforeSetup = new Set([setupPath, '/users']);
 

@@ -8,7 +8,7 @@ import { toApiShift } from './server-shift';
 export const seesShifts = (level: AccessLevel) => level === 'crew' || level === 'admin';
 
 /** 401 for the public, 403 for regular users: shifts exist only for crew and admins. */
-export function requireShiftViewer(level: AccessLevel): void {
+function requireShiftViewer(level: AccessLevel): void {
 	if (level === 'public') throw new Refusal(401, 'you are not logged in');
 	if (!seesShifts(level)) throw new Refusal(403, 'only crew and admins see shifts');
 }

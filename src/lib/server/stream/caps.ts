@@ -1,5 +1,7 @@
+import { tryAgain } from '../refusal';
+
 /** How many streams are open, in all and for the client an upgrade comes from. */
-export interface OpenStreams {
+interface OpenStreams {
 	all: number;
 	/** Streams without a session from the upgrade's client address; null when it has a session. */
 	anonymousOfAddress: number | null;
@@ -7,7 +9,7 @@ export interface OpenStreams {
 	ofUser: number | null;
 }
 
-export interface StreamCaps {
+interface StreamCaps {
 	perInstance: number;
 	perAddress: number;
 	perUser: number;
@@ -22,7 +24,7 @@ export interface StreamCaps {
  */
 export function streamCapRefusal(open: OpenStreams, caps: StreamCaps): string | null {
 	if (open.all >= caps.perInstance) {
-		return `the server holds as many streams as it may (${caps.perInstance}): try again later`;
+		return `the server holds as many streams as it may (${caps.perInstance}): ${tryAgain()}`;
 	}
 	if (open.anonymousOfAddress !== null && open.anonymousOfAddress >= caps.perAddress) {
 		return `too many streams from this address (at most ${caps.perAddress} without a login): close one first`;

@@ -7,11 +7,11 @@ import { log } from '../log';
 import { inSlices, sliceMs } from './slices';
 
 /** What fan-out needs of a connection (a test stands in for one with exactly this). */
-export type FanOutTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
+type FanOutTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
 	deliver(lastId: number, frames: Buffer): void;
 };
 
-export interface FanOutOptions {
+interface FanOutOptions {
 	/**
 	 * How long one slice of a pass may run before it yields to the event loop. One event to
 	 * 2,000 sockets is 20-odd ms of writes; without a limit, accepts, reads, heartbeats and the
@@ -64,7 +64,7 @@ function passEnded(): void {
 	}
 }
 
-export class FanOut {
+class FanOut {
 	private pending: StoredEvent[] = [];
 	/**
 	 * The id of the last event heard. A replay that has reached it hands over to live delivery

@@ -99,3 +99,16 @@ export function endAffects(
 	if ('family' in end) return conn.family === end.family;
 	return conn.userId === end.userId;
 }
+
+const registryKey = Symbol.for('tidewatch.streamRegistry');
+type Global = { [registryKey]?: StreamRegistry };
+
+/** Makes the process's one registry countable from the routes (they load as other modules). */
+export function publishRegistry(registry: StreamRegistry): void {
+	(globalThis as Global)[registryKey] = registry;
+}
+
+/** How many streams are open in this process (0 before the stream started). */
+export function openStreamCount(): number {
+	return (globalThis as Global)[registryKey]?.all.size ?? 0;
+}

@@ -10,7 +10,7 @@ import { eventMessage, frameMessages, writeFrames } from './frames';
 import { sliceMs } from './slices';
 
 /** What replay needs of a connection (a test stands in for one with exactly this). */
-export type ReplayTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
+type ReplayTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
 	readonly ws: Parameters<typeof writeFrames>[0];
 	end(code: number, reason: string): void;
 };

@@ -31,7 +31,7 @@ export async function requireCurrentPassword(
 	});
 }
 
-export interface AccountUpdate {
+interface AccountUpdate {
 	user: ServerUser;
 	/** After a password change: the requester's new login, whose cookie the answer must set. */
 	login?: { token: string; session: ServerSession };

@@ -3,12 +3,6 @@ import type { Records } from '../storage';
 import { Refusal } from '../refusal';
 import { toApiUser } from './api-user';
 
-/** The users a viewer may see: none for the public, all of them (projected) otherwise. */
-export async function visibleUsers(records: Records, viewer: AccessLevel): Promise<ApiUser[]> {
-	if (viewer === 'public') return [];
-	return (await records.users.list()).map((user) => toApiUser(user, viewer));
-}
-
 /** One window of the users a viewer may see that match a search, and how many match in all. */
 export async function searchVisibleUsers(
 	records: Records,

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { storage } from '$lib/server/storage';
 import { log } from '$lib/server/log';
-import { openStreamCount } from '$lib/server/stream/open-streams';
+import { openStreamCount } from '$lib/server/stream/registry';
 
 /** For probes: answers 200 only while the database can be read. No session needed. */
 export const GET = async () => {
