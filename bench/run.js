@@ -10,7 +10,8 @@
 // --sessions, --users, --storm-events, --write-concurrency, --write-seconds, --write-rounds,
 // --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
 // (default BUILD_DIR, else build/: another build, e.g. a patched copy, to compare against),
-// --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
+// --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick;
+// --direct-rounds N: only the direct path against SvelteKit, N alternating pairs of fresh processes.
 //
 // It builds nothing: it runs a copy of build/ as it is.
 import { spawn, spawnSync } from 'node:child_process';
@@ -64,7 +65,8 @@ const defaults = {
 	// BUILD_DIR names the build as it does for server.js (`BUILD_DIR=build-test` for the tests').
 	build: resolve(root, process.env.BUILD_DIR || 'build'),
 	output: join(benchDir, 'results.json'),
-	floors: 'ws,socketio,socketioRecovery'
+	floors: 'ws,socketio,socketioRecovery',
+	directRounds: 0
 };
 const quickDefaults = {
 	clients: 100,
@@ -526,6 +528,43 @@ async function fixedCost(kind, server, target, cookie) {
 	};
 }
 
+/**
+ * The fixed cost of a change with and without the direct path, each on a fresh process, in
+ * pairs whose order alternates, so a busy moment of a shared machine does not pick a side.
+ */
+async function compareDirectPath(target, cookie) {
+	const direct = [];
+	const kit = [];
+	for (let round = 0; round < options.directRounds; round++) {
+		const order = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+		for (const setting of order) {
+			const server = await startApp({ env: { DIRECT_CHANGES: setting } });
+			const run = await fixedCost('tidewatch', server, target, cookie);
+			await stop(server);
+			(setting === 'on' ? direct : kit).push(run.msPerChange);
+			log(`round ${round + 1}, DIRECT_CHANGES=${setting}: ${run.msPerChange} ms per change`);
+		}
+	}
+	const median = (list) => [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)];
+	const saving = direct.map((ms, i) => round(1 - ms / kit[i], 3));
+	const summary = {
+		rounds: options.directRounds,
+		directMsPerChange: direct,
+		throughSvelteKitMsPerChange: kit,
+		savingPerRound: saving,
+		directMedianMs: median(direct),
+		throughSvelteKitMedianMs: median(kit),
+		savingOfMedians: round(1 - median(direct) / median(kit), 3),
+		medianSaving: median(saving)
+	};
+	log(
+		`direct path: median ${summary.directMedianMs} ms (${Math.min(...direct)}–${Math.max(...direct)}), ` +
+			`through SvelteKit ${summary.throughSvelteKitMedianMs} ms (${Math.min(...kit)}–${Math.max(...kit)}); ` +
+			`saves ${(summary.savingOfMedians * 100).toFixed(0)}% (per round ${saving.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`
+	);
+	return summary;
+}
+
 /** Per client and change: what the fan-out run cost beyond the fixed cost of its changes. */
 function fitted(fixed, run) {
 	const perClient =
@@ -717,6 +756,17 @@ try {
 	if (targetReg.status !== 201)
 		throw new Error(`register target: ${targetReg.status} ${targetReg.text}`);
 	const target = { id: targetReg.json.id, createdAt: targetReg.json.createdAt };
+	if (options.directRounds > 0) {
+		await stop(app);
+		app = null;
+		results.direct = await compareDirectPath(target, adminCookie);
+		for (const l of loaders) l.stop();
+		driver.stop();
+		rmSync(tmp, { recursive: true, force: true });
+		writeFileSync(options.output, JSON.stringify(results, null, '\t') + '\n');
+		console.log(`wrote ${options.output}`);
+		process.exit(0);
+	}
 	const users = await pool(
 		Array.from({ length: options.users }, (_, i) => async () => {
 			const r = await api('POST', '/api/auth/register', {

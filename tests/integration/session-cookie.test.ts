@@ -4,7 +4,7 @@ import { serverForSuite } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
 // One rule for which session cookie counts, read alike by the hooks, the direct path and the
-// stream's upgrade (src/lib/server/auth/cookie.ts).
+// stream's upgrade (src/lib/server/request-pipeline.ts).
 const server = serverForSuite();
 const cookieName = 'tidewatch_session';
 

@@ -65,6 +65,22 @@ const schema = z.object({
 		.transform((name) => name.toLowerCase())
 		.optional(),
 	XFF_DEPTH: z.coerce.number().int().positive().default(1),
+	/**
+	 * adapter-node's own: without ORIGIN, the headers that carry the request's protocol, host and
+	 * port. Read here too, so the direct path and the stream tell the origin as SvelteKit does.
+	 */
+	PROTOCOL_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
+	HOST_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
+	PORT_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
 	/** Who may register on a fresh instance; read once, when the settings are first written. */
 	REGISTRATION: z
 		.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' })

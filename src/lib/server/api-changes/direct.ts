@@ -1,17 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-	blankSessionCookieHeader,
-	sessionCookieHeader,
-	sessionTokenFromHeader
-} from '../auth/cookie';
+import { blankSessionCookieHeader, sessionCookieHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import { getConfig } from '../config';
 import { isJsonType, maxBodyBytes, parseJsonBytes, tooLargeMessage } from '../http';
 import { log } from '../log';
-import { isLoopbackHost, loopbackOnlyMessage } from '../loopback-host';
 import { writeJson } from '../node-json';
 import { Refusal } from '../refusal';
-import { appOrigin, foreignChangeMessage, refusesForeignChange } from '../same-origin';
+import {
+	guardRequest,
+	nodeHead,
+	requestOrigin,
+	sessionToken,
+	type RequestHead
+} from '../request-pipeline';
 import { securityHeaders } from '../security-headers';
 import type { ChangeAnswer } from './api-change';
 import { matchDirectRoute } from './direct-routes';
@@ -20,13 +21,10 @@ import { matchDirectRoute } from './direct-routes';
  * The direct path: the busiest changes of the API answered straight from Node's request,
  * before SvelteKit builds its web Request, request store and Response around them, which was
  * about half of a change's server CPU (docs/performance.md). It does what the hooks and the
- * SvelteKit route would, in their order and with their functions: security headers, the
- * loopback-host guard, the origin check, the body limit, the session check (rotation
- * included), then the same `ApiChange`. Whatever it is not sure to answer alike it leaves to
- * SvelteKit by returning false before touching the request.
- *
- * It is asked (early-answers.ts) only when the request's origin is ORIGIN, or plain http to
- * its Host header (no PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER of the operator's own).
+ * SvelteKit route would, in their order and with the same request pipeline
+ * (request-pipeline.ts): security headers, the guards, the session cookie and its check
+ * (rotation included), then the same `ApiChange`. Whatever it is not sure to answer alike it
+ * leaves to SvelteKit by returning false before touching the request.
  */
 export function answerDirectly(request: IncomingMessage, response: ServerResponse): boolean {
 	const route = matchDirectRoute(request.method, request.url);
@@ -38,24 +36,15 @@ export function answerDirectly(request: IncomingMessage, response: ServerRespons
 	}
 	const config = getConfig();
 	const host = request.headers.host;
+	// A Host SvelteKit might read otherwise, or an origin adapter-node would refuse, is left to it.
 	if (!config.ORIGIN && (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host))) return false;
+	const head = nodeHead(request);
+	const origin = requestOrigin(head, config);
 
-	const answer = new DirectAnswer(request, response, config.ORIGIN?.startsWith('https:') ?? false);
+	const answer = new DirectAnswer(request, response, head, origin);
 	try {
-		if (!config.ORIGIN && !isLoopbackHost(host))
-			return answer.json(421, { message: loopbackOnlyMessage });
-		const from = {
-			method: request.method!,
-			path: request.url!,
-			origin: request.headers.origin ?? null,
-			fetchSite: (request.headers['sec-fetch-site'] as string | undefined) ?? null
-		};
-		if (refusesForeignChange(from, appOrigin(config.ORIGIN, host)!)) {
-			return answer.json(403, { message: foreignChangeMessage });
-		}
-		if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
-			return answer.json(413, { message: tooLargeMessage });
-		}
+		const refusal = guardRequest(head, origin);
+		if (refusal) return answer.json(refusal.status, { message: refusal.message });
 		answer.answer(route).catch((error) => answer.fail(error));
 	} catch (error) {
 		answer.fail(error);
@@ -68,11 +57,16 @@ class DirectAnswer {
 	private readonly headers: Record<string, string> = {};
 	private ended = false;
 
+	private readonly secure: boolean;
+
 	constructor(
 		private readonly request: IncomingMessage,
 		private readonly response: ServerResponse,
-		private readonly secure: boolean
-	) {}
+		private readonly head: RequestHead,
+		private readonly origin: string | null
+	) {
+		this.secure = origin?.startsWith('https:') ?? false;
+	}
 
 	/**
 	 * The session, `allow`, the body, `run`: as the SvelteKit route. The body waits in the
@@ -90,7 +84,7 @@ class DirectAnswer {
 
 	/** As the hooks' `authenticate`, then `requireSession`. */
 	private async authenticate() {
-		const token = sessionTokenFromHeader(this.request.headers.cookie, this.secure);
+		const token = this.origin === null ? undefined : sessionToken(this.head, this.origin);
 		if (!token) throw new Refusal(401, 'you are not logged in');
 		const check = await checkSessionToken(token, {
 			userAgent: this.request.headers['user-agent'] ?? '',

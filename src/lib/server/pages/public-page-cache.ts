@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { acceptsGzip, gzipBytes } from '../compression';
 import { getConfig } from '../config';
-import { isLoopbackHost } from '../loopback-host';
+import { nodeHead, requestOrigin } from '../request-pipeline';
 import { securityHeaders } from '../security-headers';
 import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
 
@@ -173,7 +173,7 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 export function answerKeptPage(request: IncomingMessage, response: ServerResponse): boolean {
 	const url = schedulePageUrl(request.method, request.url);
 	if (!url || carriesOurCookie(request.headers.cookie)) return false;
-	if (!getConfig().ORIGIN && !isLoopbackHost(request.headers.host)) return false;
+	if (requestOrigin(nodeHead(request), getConfig()) === null) return false;
 	const variant = variantOf(url);
 	const page = variant === null ? undefined : kept.peek(variant);
 	if (!page) return false;

@@ -3,15 +3,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { closeCodes, userTypes, type AccessLevel } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
-import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import { findSessionRow, sessionTimes } from '../auth/session-store';
 import { getConfig } from '../config';
 import { storage, type SessionEnd } from '../storage';
 import { log } from '../log';
+import { clientAddress, nodeHead, requestOrigin, sessionToken } from '../request-pipeline';
 import type { ServerSession, ServerUser } from '../types';
 import { streamCapRefusal } from './caps';
-import { clientAddress } from './client-address';
 import { StreamConnection, type StreamHost } from './connection';
 import { canReplayFrom } from './cursor';
 import { createFanOut } from './fan-out';
@@ -24,7 +23,7 @@ import { Deadlines } from './deadlines';
 import { StreamSocket } from './socket';
 import { recheckStreamSession, sessionDeadline } from './session-deadline';
 import { registerUpgradeHandler } from './upgrade';
-import { appOriginFor, checkUpgradeRequest } from './upgrade-request';
+import { checkUpgradeRequest } from './upgrade-request';
 
 /** Control frames carry at most 125 bytes; a 1 KiB limit on data frames is for anything else. */
 const maxClientFrameBytes = 1024;
@@ -159,11 +158,13 @@ export function startStream(): { stop(): void } {
 		socket.on('error', destroySocket);
 		const endsDuringCheck: SessionEnd[] = [];
 		try {
-			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
+			const incoming = nodeHead(request);
+			const origin = requestOrigin(incoming, config);
+			const check = checkUpgradeRequest(request, origin);
 			if (!check.ok) return refuse(socket, check.status, check.message);
 			const address = clientAddress(request, config);
 			if (address === null) return refuse(socket, 400, 'the client address header is missing');
-			const token = sessionTokenFromHeader(request.headers.cookie, check.url.protocol === 'https:');
+			const token = sessionToken(incoming, check.url.origin);
 			endsDuringChecks.add(endsDuringCheck);
 			const auth = token
 				? await checkSessionToken(token, {

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { loopbackOnlyMessage } from '../loopback-host';
-import { appOrigin } from '../same-origin';
+import { loopbackOnlyMessage } from '../request-pipeline';
 import { parseLastEventId } from './cursor';
 
 export type UpgradeCheck =
@@ -32,12 +31,4 @@ export function checkUpgradeRequest(
 		return { ok: false, status: 400, message: 'lastEventId must be a non-negative integer' };
 	}
 	return { ok: true, lastEventId, url };
-}
-
-/** The app's own origin for this request (same-origin.ts). */
-export function appOriginFor(
-	request: IncomingMessage,
-	configured: string | undefined
-): string | null {
-	return appOrigin(configured, request.headers.host);
 }
