@@ -102,8 +102,8 @@ http.on('upgrade', (request, socket, head) => {
 
 // The app answers a few requests before SvelteKit (src/lib/server/early-answers.ts): the built
 // files (a file gone since the start is a 404, not an error that ends the process), an API
-// path it cannot decode, kept schedule pages, and the busiest changes of the API by its direct
-// path; it may also hold a schedule page's request back for a moment, then hand it on (`kit`).
+// path it cannot decode and kept schedule pages; it may also hold a schedule page's request back
+// for a moment, then hand it on (`kit`).
 const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
 const listeners = http.listeners('request');
 http.removeAllListeners('request');

@@ -10,8 +10,7 @@
 // --sessions, --users, --storm-events, --write-concurrency, --write-seconds, --write-rounds,
 // --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
 // (default BUILD_DIR, else build/: another build, e.g. a patched copy, to compare against),
-// --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick;
-// --direct-rounds N: only the direct path against SvelteKit, N alternating pairs of fresh processes.
+// --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
 //
 // It builds nothing: it runs a copy of build/ as it is.
 import { spawn, spawnSync } from 'node:child_process';
@@ -65,8 +64,7 @@ const defaults = {
 	// BUILD_DIR names the build as it does for server.js (`BUILD_DIR=build-test` for the tests').
 	build: resolve(root, process.env.BUILD_DIR || 'build'),
 	output: join(benchDir, 'results.json'),
-	floors: 'ws,socketio,socketioRecovery',
-	directRounds: 0
+	floors: 'ws,socketio,socketioRecovery'
 };
 const quickDefaults = {
 	clients: 100,
@@ -528,43 +526,6 @@ async function fixedCost(kind, server, target, cookie) {
 	};
 }
 
-/**
- * The fixed cost of a change with and without the direct path, each on a fresh process, in
- * pairs whose order alternates, so a busy moment of a shared machine does not pick a side.
- */
-async function compareDirectPath(target, cookie) {
-	const direct = [];
-	const kit = [];
-	for (let round = 0; round < options.directRounds; round++) {
-		const order = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
-		for (const setting of order) {
-			const server = await startApp({ env: { DIRECT_CHANGES: setting } });
-			const run = await fixedCost('tidewatch', server, target, cookie);
-			await stop(server);
-			(setting === 'on' ? direct : kit).push(run.msPerChange);
-			log(`round ${round + 1}, DIRECT_CHANGES=${setting}: ${run.msPerChange} ms per change`);
-		}
-	}
-	const median = (list) => [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)];
-	const saving = direct.map((ms, i) => round(1 - ms / kit[i], 3));
-	const summary = {
-		rounds: options.directRounds,
-		directMsPerChange: direct,
-		throughSvelteKitMsPerChange: kit,
-		savingPerRound: saving,
-		directMedianMs: median(direct),
-		throughSvelteKitMedianMs: median(kit),
-		savingOfMedians: round(1 - median(direct) / median(kit), 3),
-		medianSaving: median(saving)
-	};
-	log(
-		`direct path: median ${summary.directMedianMs} ms (${Math.min(...direct)}–${Math.max(...direct)}), ` +
-			`through SvelteKit ${summary.throughSvelteKitMedianMs} ms (${Math.min(...kit)}–${Math.max(...kit)}); ` +
-			`saves ${(summary.savingOfMedians * 100).toFixed(0)}% (per round ${saving.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`
-	);
-	return summary;
-}
-
 /** Per client and change: what the fan-out run cost beyond the fixed cost of its changes. */
 function fitted(fixed, run) {
 	const perClient =
@@ -756,17 +717,6 @@ try {
 	if (targetReg.status !== 201)
 		throw new Error(`register target: ${targetReg.status} ${targetReg.text}`);
 	const target = { id: targetReg.json.id, createdAt: targetReg.json.createdAt };
-	if (options.directRounds > 0) {
-		await stop(app);
-		app = null;
-		results.direct = await compareDirectPath(target, adminCookie);
-		for (const l of loaders) l.stop();
-		driver.stop();
-		rmSync(tmp, { recursive: true, force: true });
-		writeFileSync(options.output, JSON.stringify(results, null, '\t') + '\n');
-		console.log(`wrote ${options.output}`);
-		process.exit(0);
-	}
 	const users = await pool(
 		Array.from({ length: options.users }, (_, i) => async () => {
 			const r = await api('POST', '/api/auth/register', {
@@ -959,13 +909,6 @@ try {
 		`writes: ${results.writes.perSecond} renames/s (noop ${results.writes.noopPerSecond} requests/s)`
 	);
 
-	// -- 4b. the fixed cost of the same change through SvelteKit, without the direct path of
-	//        server.js: what answering the busiest changes before SvelteKit saves
-	await stop(app);
-	app = await startApp({ env: { DIRECT_CHANGES: 'off' } });
-	const kitFixed = await fixedCost('tidewatch', app, target, adminCookie);
-	log(`fixed cost through SvelteKit (DIRECT_CHANGES=off): ${kitFixed.msPerChange} ms per change`);
-
 	// -- 5. memory per idle stream, on a fresh server process
 	await stop(app);
 	app = await startApp({ inspect: true });
@@ -997,8 +940,6 @@ try {
 	// -- 1. fan-out through the app
 	const ours = await fanout('tidewatch', app, target, adminCookie, async () => lastEventId());
 	ours.fit = fitted(ourFixed, ours);
-	ours.fit.throughSvelteKit = kitFixed;
-	ours.fit.ratioToSvelteKit = round(ourFixed.msPerChange / kitFixed.msPerChange, 3);
 	log(
 		`fan-out: ${ours.deliveriesPerSecond} deliveries/s, p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, ` +
 			`longest loop turn ${ours.loopDelay.maxMs} ms`
@@ -1178,12 +1119,6 @@ const targets = [
 		met: f.loopDelay.maxMs !== null && f.loopDelay.maxMs <= 50
 	},
 	{
-		name: 'server CPU per change outside the fan-out, over the same change through SvelteKit',
-		target: '<= 0.5',
-		value: f.fit.ratioToSvelteKit,
-		met: f.fit.ratioToSvelteKit <= 0.5
-	},
-	{
 		name: 'catch-up over the read-and-serialise floor',
 		target: '>= 0.8',
 		value: results.catchup.ratioToBaseline,
@@ -1238,7 +1173,6 @@ const rows = [
 	across('fan-out', 'server CPU (s)', (r) => r.serverCpuSeconds),
 	across('fan-out', 'server CPU per delivery (µs)', (r) => r.serverCpuMicrosPerDelivery),
 	across('fan-out', 'fitted: CPU per change (ms)', (r) => r.fit.fixedMsPerChange),
-	['fan-out', 'CPU per change through SvelteKit (ms)', f.fit.throughSvelteKit.msPerChange],
 	across('fan-out', 'fitted: CPU per client (µs)', (r) => r.fit.perClientMicros),
 	across('fan-out', 'longest loop turn (ms)', (r) => r.loopDelay.maxMs),
 	across('fan-out', 'loop delay p99 (ms)', (r) => r.loopDelay.p99Ms),

@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerDirectly } from './api-changes/direct';
-import { getConfig } from './config';
 import { writeJson } from './node-json';
 import { answerPersonalPage } from './pages/personal-page';
 import { answerKeptPage, schedulePageUrl } from './pages/public-page-cache';
@@ -53,7 +51,7 @@ function answerEarly(request: IncomingMessage, response: ServerResponse, kit: ()
 		afterFanOut(() => answered() || kit());
 		return true;
 	}
-	return getConfig().DIRECT_CHANGES === 'on' && answerDirectly(request, response);
+	return false;
 }
 
 function decodes(url: string): boolean {

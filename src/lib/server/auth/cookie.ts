@@ -1,5 +1,4 @@
 import type { Cookies } from '@sveltejs/kit';
-import { serialize } from 'cookie';
 
 const isSecure = (url: URL) => url.protocol === 'https:';
 
@@ -53,15 +52,4 @@ export function setSessionCookie(
 export function clearSessionCookie(cookies: Cookies, url: URL): void {
 	const { name, value, attributes } = blankSessionCookie(isSecure(url));
 	cookies.set(name, value, attributes);
-}
-
-/** Set-Cookie for the direct path, by the `cookie` package SvelteKit's `cookies.set` uses. */
-export function sessionCookieHeader(secure: boolean, token: string, expiresAt: number): string {
-	const { name, value, attributes } = sessionCookie(secure, token, expiresAt);
-	return serialize(name, value, attributes);
-}
-
-export function blankSessionCookieHeader(secure: boolean): string {
-	const { name, value, attributes } = blankSessionCookie(secure);
-	return serialize(name, value, attributes);
 }
