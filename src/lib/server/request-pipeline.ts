@@ -6,9 +6,9 @@ import { maxBodyBytes, tooLargeMessage } from './http';
 import { logClientError } from './log';
 
 /**
- * What every request goes through before its route, the same for the SvelteKit hooks, the direct
- * path of server.js, its early pages and the stream's upgrade: the request's origin, the guards
- * on it, the session cookie that counts, and the client's address. Each reads a request through
+ * What every request goes through before its route, the same for the SvelteKit hooks, the early
+ * pages of server.js and the stream's upgrade: the request's origin, the guards on it, the
+ * session cookie that counts, and the client's address. Each reads a request through
  * `RequestHead`, so Node's request and SvelteKit's web Request give the same answers.
  */
 export interface RequestHead {
@@ -41,16 +41,16 @@ export function webHead(request: Request, url: URL): RequestHead {
 type OriginConfig = Pick<Config, 'ORIGIN' | 'PROTOCOL_HEADER' | 'HOST_HEADER' | 'PORT_HEADER'>;
 
 /**
- * The app's own origin for a request that reached Node (the direct path, the early pages, the
- * stream's upgrade), by the rule adapter-node gives SvelteKit its `event.url`: ORIGIN when set;
+ * The app's own origin for a request that reached Node (the early pages, the stream's
+ * upgrade), by the rule adapter-node gives SvelteKit its `event.url`: ORIGIN when set;
  * else the protocol, host and port its PROTOCOL_HEADER, HOST_HEADER and PORT_HEADER name (plain
  * http and the Host header when unset, as in development and as server.js says). Null where
- * adapter-node would fail the request, and for a host we do not serve (ownOrigin).
+ * adapter-node would fail the request, and for a host we do not serve (isLoopbackHost).
  */
 export function requestOrigin(head: RequestHead, config: OriginConfig): string | null {
 	if (config.ORIGIN) return new URL(config.ORIGIN).origin;
 	const protocol = config.PROTOCOL_HEADER
-		? (head.header(config.PROTOCOL_HEADER) ?? 'https').toLowerCase()
+		? (head.header(config.PROTOCOL_HEADER) || 'https').toLowerCase()
 		: 'http';
 	const host = (config.HOST_HEADER && head.header(config.HOST_HEADER)) || head.header('host');
 	const port = config.PORT_HEADER ? head.header(config.PORT_HEADER) : undefined;
@@ -167,7 +167,7 @@ export function guardRequest(head: RequestHead, origin: string | null): GuardRef
  * undecodable cookie on the same host changes nothing. Two different values under our name are
  * ambiguous (a cookie tossed by a sibling host or port, with its own Domain or Path, beside ours):
  * neither counts, as if there were none, so no request runs as a session someone else planted.
- * The hooks, the direct path, the early pages and the stream's upgrade all read it here.
+ * The hooks, the early pages and the stream's upgrade all read it here.
  */
 export function sessionToken(head: RequestHead, origin: string): string | undefined {
 	const header = head.header('cookie');

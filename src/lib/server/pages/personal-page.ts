@@ -415,7 +415,7 @@ function packed({ template, own, headers: pageHeaders }: OwnPage, acceptEncoding
 }
 
 /**
- * server.js's direct path: a logged-in GET of a schedule page whose type's page is kept and
+ * server.js's early answer: a logged-in GET of a schedule page whose type's page is kept and
  * current, answered before SvelteKit with the headers the hooks would add. Not when the
  * session is due to rotate (SvelteKit hands out the new cookie), carries the welcome cookie,
  * or anything is uncertain: those go on to SvelteKit. True when it answers, or will once the

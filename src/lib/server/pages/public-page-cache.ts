@@ -62,7 +62,7 @@ export const carriesOurCookie = (cookieHeader: string | null | undefined) =>
 	ourCookie.test(cookieHeader ?? '');
 
 /**
- * The path of a GET the direct path may answer (`/` or a day, any query), told from the raw
+ * The path of a GET server.js may answer early (`/` or a day, any query), told from the raw
  * request line before anything is parsed: every other request passes at the cost of a test.
  */
 export function schedulePageUrl(method: string | undefined, path: string | undefined): URL | null {
@@ -165,7 +165,7 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * server.js's direct path: a kept page that is current answers an anonymous GET before
+ * server.js's early answer: a kept page that is current answers an anonymous GET before
  * SvelteKit sees it, with the headers the hooks would add (the host rule, the security
  * headers). Anything else (a miss, a cookie of ours, a HEAD) goes on to SvelteKit. True when
  * it answered.
