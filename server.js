@@ -93,6 +93,8 @@ if (http.listening) announce();
 else http.once('listening', announce);
 
 http.on('upgrade', (request, socket, head) => {
+	// The stream tells the origin by adapter-node's rule too (src/lib/server/request-pipeline.ts).
+	if (sayProtocol) request.headers[protocolHeader] = 'http';
 	const handler = globalThis[handlerKey];
 	if (handler) handler(request, socket, head);
 	else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
@@ -100,17 +102,9 @@ http.on('upgrade', (request, socket, head) => {
 
 // The app answers a few requests before SvelteKit (src/lib/server/early-answers.ts): the built
 // files (a file gone since the start is a 404, not an error that ends the process), an API
-// path it cannot decode, kept schedule pages, and the busiest changes of the API by its direct
-// path; it may also hold a schedule page's request back for a moment, then hand it on (`kit`).
-// The direct path needs the request's origin without adapter-node: ORIGIN, or plain http to the
-// Host header. Without ORIGIN, an operator's own PROTOCOL_HEADER, HOST_HEADER or PORT_HEADER
-// leaves the changes to SvelteKit.
+// path it cannot decode and kept schedule pages; it may also hold a schedule page's request back
+// for a moment, then hand it on (`kit`).
 const earlyAnswersKey = Symbol.for('tidewatch.earlyAnswers');
-const early = {
-	direct: Boolean(
-		process.env.ORIGIN || (sayProtocol && !process.env.HOST_HEADER && !process.env.PORT_HEADER)
-	)
-};
 const listeners = http.listeners('request');
 http.removeAllListeners('request');
 http.on('request', (request, response) => {
@@ -118,6 +112,6 @@ http.on('request', (request, response) => {
 	const kit = () => {
 		for (const listener of listeners) listener.call(http, request, response);
 	};
-	if (globalThis[earlyAnswersKey]?.(request, response, early, kit)) return;
+	if (globalThis[earlyAnswersKey]?.(request, response, kit)) return;
 	kit();
 });

@@ -868,13 +868,6 @@ try {
 		`writes: ${results.writes.perSecond} renames/s (noop ${results.writes.noopPerSecond} requests/s)`
 	);
 
-	// -- 4b. the fixed cost of the same change through SvelteKit, without the direct path of
-	//        server.js: what answering the busiest changes before SvelteKit saves
-	await stop(app);
-	app = await startApp({ env: { DIRECT_CHANGES: 'off' } });
-	const kitFixed = await fixedCost('tidewatch', app, target, adminCookie);
-	log(`fixed cost through SvelteKit (DIRECT_CHANGES=off): ${kitFixed.msPerChange} ms per change`);
-
 	// -- 5. memory per idle stream, on a fresh server process
 	await stop(app);
 	app = await startApp({ inspect: true });
@@ -906,8 +899,6 @@ try {
 	// -- 1. fan-out through the app
 	const ours = await fanout('tidewatch', app, target, adminCookie, async () => lastEventId());
 	ours.fit = fitted(ourFixed, ours);
-	ours.fit.throughSvelteKit = kitFixed;
-	ours.fit.ratioToSvelteKit = round(ourFixed.msPerChange / kitFixed.msPerChange, 3);
 	log(
 		`fan-out: ${ours.deliveriesPerSecond} deliveries/s, p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, ` +
 			`longest loop turn ${ours.loopDelay.maxMs} ms`
@@ -1073,12 +1064,6 @@ const targets = [
 		met: f.loopDelay.maxMs !== null && f.loopDelay.maxMs <= 50
 	},
 	{
-		name: 'server CPU per change outside the fan-out, over the same change through SvelteKit',
-		target: '<= 0.5',
-		value: f.fit.ratioToSvelteKit,
-		met: f.fit.ratioToSvelteKit <= 0.5
-	},
-	{
 		name: 'catch-up over the read-and-serialise floor',
 		target: '>= 0.8',
 		value: results.catchup.ratioToBaseline,
@@ -1133,7 +1118,6 @@ const rows = [
 	across('fan-out', 'server CPU (s)', (r) => r.serverCpuSeconds),
 	across('fan-out', 'server CPU per delivery (µs)', (r) => r.serverCpuMicrosPerDelivery),
 	across('fan-out', 'fitted: CPU per change (ms)', (r) => r.fit.fixedMsPerChange),
-	['fan-out', 'CPU per change through SvelteKit (ms)', f.fit.throughSvelteKit.msPerChange],
 	across('fan-out', 'fitted: CPU per client (µs)', (r) => r.fit.perClientMicros),
 	across('fan-out', 'longest loop turn (ms)', (r) => r.loopDelay.maxMs),
 	across('fan-out', 'loop delay p99 (ms)', (r) => r.loopDelay.p99Ms),

@@ -6,17 +6,15 @@ import {
 	type ServerInit
 } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { clearSessionCookie, readSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { checkSessionToken } from '$lib/server/auth/session-check';
 import { compress } from '$lib/server/compression';
 import { getConfig } from '$lib/server/config';
-import { guardRequests } from '$lib/server/guards';
 import { log, logClientError } from '$lib/server/log';
-import { foreignChangeMessage, refusesForeignChange } from '$lib/server/same-origin';
 import { personalPage } from '$lib/server/pages/personal-page';
 import { publicPageCache } from '$lib/server/pages/public-page-cache';
 import { securityHeaders } from '$lib/server/security-headers';
-import { isLoopbackHost, loopbackOnlyMessage } from '$lib/server/loopback-host';
+import { guardRequest, ownOrigin, sessionToken, webHead } from '$lib/server/request-pipeline';
 import { startApp } from '$lib/server/startup';
 
 export const init: ServerInit = () => startApp();
@@ -39,7 +37,8 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	event.locals.user = null;
-	const token = readSessionToken(event.request, event.url);
+	// The guards let through only requests whose origin is ours.
+	const token = sessionToken(webHead(event.request, event.url), event.url.origin);
 	if (token) {
 		const check = await checkSessionToken(token, {
 			userAgent: event.request.headers.get('user-agent') ?? '',
@@ -79,27 +78,16 @@ function refuse(event: RequestEvent, status: number, message: string): Response 
 	});
 }
 
-/** Without ORIGIN, pages, forms and API answer only under a loopback name (DNS rebinding). */
-const guardHost: Handle = ({ event, resolve }) => {
-	if (getConfig().ORIGIN || isLoopbackHost(event.url.host)) return resolve(event);
-	return refuse(event, 421, loopbackOnlyMessage);
-};
-
-/**
- * A change from a page of another origin is refused whatever its body (same-origin.ts);
- * SvelteKit's own check covers only form bodies. The origin is the one SvelteKit's check uses:
- * ORIGIN, or http:// and the (loopback) Host.
- */
-const guardOrigin: Handle = ({ event, resolve }) => {
-	const { method, headers } = event.request;
-	const request = {
-		method,
-		path: event.url.pathname,
-		origin: headers.get('origin'),
-		fetchSite: headers.get('sec-fetch-site')
-	};
-	if (!refusesForeignChange(request, event.url.origin)) return resolve(event);
-	return refuse(event, 403, foreignChangeMessage);
+/** The request pipeline's guards (request-pipeline.ts), on SvelteKit's idea of the origin. */
+const guard: Handle = ({ event, resolve }) => {
+	const refusal = guardRequest(
+		webHead(event.request, event.url),
+		ownOrigin(event.url, getConfig())
+	);
+	if (!refusal) return resolve(event);
+	// No such form action: answered as SvelteKit answers its actions' errors, in JSON.
+	if (refusal.status === 404) return json({ message: refusal.message }, { status: 404 });
+	return refuse(event, refusal.status, refusal.message);
 };
 
 // `headers` first, so even the answers of the guards carry them; `compress` outside it, so it
@@ -108,9 +96,7 @@ const guardOrigin: Handle = ({ event, resolve }) => {
 export const handle = sequence(
 	compress,
 	headers,
-	guardHost,
-	guardOrigin,
-	guardRequests,
+	guard,
 	publicPageCache,
 	authenticate,
 	personalPage

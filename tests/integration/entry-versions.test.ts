@@ -68,10 +68,10 @@ describe('the API', () => {
 		expect(await asVisitor.json()).not.toHaveProperty('version');
 	});
 
-	// The direct path answers the plain URL; a query leaves the same change to SvelteKit's route.
+	// A query the route does not read changes nothing.
 	for (const [way, query] of [
-		['direct path', ''],
-		['SvelteKit route', '?via=kit']
+		['plain URL', ''],
+		['with a query', '?via=kit']
 	] as const) {
 		it(`a PATCH with a matching If-Match saves; one from an old version gets 409 with the current entry (${way})`, async () => {
 			const entry = await newEntry(`Stale ${way}`);

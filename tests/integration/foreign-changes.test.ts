@@ -6,8 +6,7 @@ import { serverForSuite, type TestServer } from '../helpers/server';
 // A change whose Origin (or, without one, Sec-Fetch-Site) names anything but the app is
 // refused, whatever its body: the POSTs with no body need no preflight, and the session cookie
 // (SameSite=Lax) goes along from any page of the same site. Every kind of write meets every
-// combination of the two headers, on the direct path and on SvelteKit's, with ORIGIN and
-// without; a refused one changes nothing.
+// combination of the two headers, with ORIGIN and without; a refused one changes nothing.
 
 interface Answer {
 	status: number;
@@ -130,7 +129,7 @@ interface Write {
 function writes(w: Awaited<ReturnType<typeof world>>): Write[] {
 	const json = 'application/json';
 	return [
-		// The direct path's routes.
+		// The busiest changes.
 		{
 			label: 'shift sign-up, no body',
 			method: 'POST',
@@ -222,10 +221,8 @@ function writes(w: Awaited<ReturnType<typeof world>>): Write[] {
 }
 
 for (const [label, env] of [
-	['the direct path, with ORIGIN', {}],
-	['SvelteKit alone, with ORIGIN', { DIRECT_CHANGES: 'off' }],
-	['the direct path, without ORIGIN', { ORIGIN: '' }],
-	['SvelteKit alone, without ORIGIN', { ORIGIN: '', DIRECT_CHANGES: 'off' }]
+	['with ORIGIN', {}],
+	['without ORIGIN', { ORIGIN: '' }]
 ] as const) {
 	describe(`changes from other origins (${label})`, () => {
 		const server = serverForSuite({ ...env });

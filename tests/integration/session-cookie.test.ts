@@ -3,8 +3,8 @@ import { Client } from '../helpers/client';
 import { serverForSuite } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
-// One rule for which session cookie counts, read alike by the hooks, the direct path and the
-// stream's upgrade (src/lib/server/auth/cookie.ts).
+// One rule for which session cookie counts, read alike by the hooks, the early pages and the
+// stream's upgrade (src/lib/server/request-pipeline.ts).
 const server = serverForSuite();
 const cookieName = 'tidewatch_session';
 
@@ -21,8 +21,8 @@ beforeAll(async () => {
 async function readers(cookie: string) {
 	const headers = { cookie, origin: server.url };
 	const session = await (await fetch(`${server.url}/api/auth/session`, { headers })).json();
-	// The direct path: 404 for an entry that does not exist once logged in, 401 before.
-	const direct = await fetch(`${server.url}/api/auth/account/interests/no-such-entry`, {
+	// An API change: 404 for an entry that does not exist once logged in, 401 before.
+	const change = await fetch(`${server.url}/api/auth/account/interests/no-such-entry`, {
 		method: 'PUT',
 		headers
 	});
@@ -31,7 +31,7 @@ async function readers(cookie: string) {
 	stream.close();
 	return {
 		http: session.session?.account.name ?? null,
-		direct: direct.status === 401 ? null : direct.status,
+		change: change.status === 401 ? null : change.status,
 		stream: connected.session?.account.name ?? null
 	};
 }
@@ -40,20 +40,20 @@ const token = (client: Client) => `${cookieName}=${client.cookies.get(cookieName
 
 describe('which session cookie counts', () => {
 	it('with one session cookie, every reader finds its session', async () => {
-		expect(await readers(token(first))).toEqual({ http: 'First', direct: 404, stream: 'First' });
+		expect(await readers(token(first))).toEqual({ http: 'First', change: 404, stream: 'First' });
 	});
 
-	it('two session cookies of different values are ambiguous: the page, the direct path and the stream all read no session', async () => {
+	it('two session cookies of different values are ambiguous: an API read, an API change and the stream all read no session', async () => {
 		for (const cookie of [
 			`${token(first)}; ${token(second)}`,
 			`${token(second)}; other=1; ${token(first)}`
 		]) {
-			expect(await readers(cookie)).toEqual({ http: null, direct: null, stream: null });
+			expect(await readers(cookie)).toEqual({ http: null, change: null, stream: null });
 		}
 		// The same value twice names one session.
 		expect(await readers(`${token(first)}; ${token(first)}`)).toEqual({
 			http: 'First',
-			direct: 404,
+			change: 404,
 			stream: 'First'
 		});
 	});
@@ -62,7 +62,7 @@ describe('which session cookie counts', () => {
 		for (const stray of ['other=%E0%A4%A', 'other="%zz', 'broken']) {
 			expect(await readers(`${stray}; ${token(first)}`)).toEqual({
 				http: 'First',
-				direct: 404,
+				change: 404,
 				stream: 'First'
 			});
 		}

@@ -169,10 +169,10 @@ describe('beyond the budget', () => {
 		expect(wait).toBeLessThanOrEqual(60);
 	};
 
-	// The direct path answers a plain request; a query leaves it to SvelteKit's route.
+	// A query the route does not read changes nothing.
 	for (const [path, suffix] of [
-		['the direct path', ''],
-		["SvelteKit's route", '?via=kit']
+		['plain URL', ''],
+		['with a query', '?via=kit']
 	] as const) {
 		it(`a mark beyond the budget is 429 with Retry-After and { message }, and changes nothing (${path})`, async () => {
 			const client = await visitor(`Marker ${suffix || 'direct'}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '$lib/server/loopback-host';
+import { isLoopbackHost } from '$lib/server/request-pipeline';
 
 describe('without ORIGIN only loopback hosts are served (DNS rebinding)', () => {
 	it.each([

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { appOrigin, isForeignChange } from '$lib/server/same-origin';
+import { isForeignChange, requestOrigin, type RequestHead } from '$lib/server/request-pipeline';
+
+/** requestOrigin for a request with this Host (and other headers), under this configuration. */
+function appOrigin(
+	ORIGIN: string | undefined,
+	host: string | undefined,
+	headers: Record<string, string> = {},
+	names: { PROTOCOL_HEADER?: string; HOST_HEADER?: string; PORT_HEADER?: string } = {}
+): string | null {
+	const head: RequestHead = {
+		method: 'GET',
+		target: '/',
+		header: (name) => (name === 'host' ? host : headers[name])
+	};
+	return requestOrigin(head, { ORIGIN, ...names });
+}
 
 const own = 'https://tide.example';
 const fetchSites = ['same-origin', 'same-site', 'cross-site', 'none', 'bogus'];
@@ -69,5 +84,31 @@ describe("the app's origin", () => {
 	it('is none for any other Host without ORIGIN', () => {
 		expect(appOrigin(undefined, 'tide.example')).toBeNull();
 		expect(appOrigin(undefined, undefined)).toBeNull();
+		expect(appOrigin(undefined, '127.0.0.1/evil.example')).toBeNull();
+	});
+
+	it("without ORIGIN, is what adapter-node's PROTOCOL_HEADER, HOST_HEADER and PORT_HEADER name, still only on loopback", () => {
+		const names = {
+			PROTOCOL_HEADER: 'x-forwarded-proto',
+			HOST_HEADER: 'x-forwarded-host',
+			PORT_HEADER: 'x-forwarded-port'
+		};
+		const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'localhost' };
+		expect(appOrigin(undefined, '127.0.0.1:3000', forwarded, names)).toBe('https://localhost');
+		expect(
+			appOrigin(undefined, '127.0.0.1:3000', { ...forwarded, 'x-forwarded-port': '8443' }, names)
+		).toBe('https://localhost:8443');
+		// adapter-node assumes https when its protocol header is missing.
+		expect(appOrigin(undefined, 'localhost:3000', {}, names)).toBe('https://localhost:3000');
+		expect(
+			appOrigin(undefined, 'localhost:3000', { 'x-forwarded-host': 'tide.example' }, names)
+		).toBeNull();
+		const bad: Record<string, string>[] = [
+			{ 'x-forwarded-proto': 'javascript' },
+			{ 'x-forwarded-port': '80a' }
+		];
+		for (const headers of bad) {
+			expect(appOrigin(undefined, 'localhost:3000', headers, names)).toBeNull();
+		}
 	});
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { streamCapRefusal } from '$lib/server/stream/caps';
-import { clientAddress } from '$lib/server/stream/client-address';
+import { clientAddress } from '$lib/server/request-pipeline';
 
 describe('the caps on open streams', () => {
 	const caps = { perInstance: 10, perAddress: 3, perUser: 2 };

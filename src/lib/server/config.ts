@@ -65,6 +65,22 @@ const schema = z.object({
 		.transform((name) => name.toLowerCase())
 		.optional(),
 	XFF_DEPTH: z.coerce.number().int().positive().default(1),
+	/**
+	 * adapter-node's own: without ORIGIN, the headers that carry the request's protocol, host and
+	 * port. Read here too, so the stream and the early pages tell the origin as SvelteKit does.
+	 */
+	PROTOCOL_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
+	HOST_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
+	PORT_HEADER: z
+		.string()
+		.transform((name) => name.toLowerCase())
+		.optional(),
 	/** Who may register on a fresh instance; read once, when the settings are first written. */
 	REGISTRATION: z
 		.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' })
@@ -89,9 +105,7 @@ const schema = z.object({
 	 * How long after a later event (or the next minute) the previous page may still be served
 	 * while one request renders the new one; 0 makes every visitor after an event wait for it.
 	 */
-	PAGE_CACHE_STALE_SECONDS: z.coerce.number().min(0).max(1).default(1),
-	/** `off` sends every request through SvelteKit, the direct path's changes too (for comparison). */
-	DIRECT_CHANGES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')
+	PAGE_CACHE_STALE_SECONDS: z.coerce.number().min(0).max(1).default(1)
 });
 
 export type Config = z.infer<typeof schema>;

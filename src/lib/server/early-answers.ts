@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerDirectly } from './api-changes/direct';
-import { getConfig } from './config';
 import { writeJson } from './node-json';
 import { answerPersonalPage } from './pages/personal-page';
 import { answerKeptPage, schedulePageUrl } from './pages/public-page-cache';
@@ -9,13 +7,11 @@ import { afterFanOut, fanOutUnderWay } from './stream/fan-out';
 
 /**
  * What server.js answers before SvelteKit sees a request; false leaves the request to it.
- * `direct` says the request's origin can be told without adapter-node (see server.js); `kit`
- * hands a request to SvelteKit later, for one kept back for a while (true is returned then).
+ * `kit` hands a request to SvelteKit later, for one kept back for a while (true is returned then).
  */
 type EarlyAnswers = (
 	request: IncomingMessage,
 	response: ServerResponse,
-	options: { direct: boolean },
 	kit: () => void
 ) => boolean;
 
@@ -29,16 +25,11 @@ export function registerEarlyAnswers(): void {
 	const clientDir = (globalThis as Global)[clientDirKey];
 	// Listed now, as adapter-node lists them: every path its file server would answer is ours.
 	const answerStaticFile = clientDir ? createStaticFiles(clientDir) : () => false;
-	(globalThis as Global)[earlyAnswersKey] = (request, response, options, kit) =>
-		answerStaticFile(request, response) || answerEarly(request, response, options, kit);
+	(globalThis as Global)[earlyAnswersKey] = (request, response, kit) =>
+		answerStaticFile(request, response) || answerEarly(request, response, kit);
 }
 
-function answerEarly(
-	request: IncomingMessage,
-	response: ServerResponse,
-	{ direct }: { direct: boolean },
-	kit: () => void
-): boolean {
+function answerEarly(request: IncomingMessage, response: ServerResponse, kit: () => void): boolean {
 	// SvelteKit answers an API path it cannot decode with its HTML error page before any hook
 	// runs; API clients get `{ message }` like every other error of the API.
 	if (request.url?.startsWith('/api/') && !decodes(request.url)) {
@@ -60,7 +51,7 @@ function answerEarly(
 		afterFanOut(() => answered() || kit());
 		return true;
 	}
-	return direct && getConfig().DIRECT_CHANGES === 'on' && answerDirectly(request, response);
+	return false;
 }
 
 function decodes(url: string): boolean {

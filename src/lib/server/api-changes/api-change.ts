@@ -11,9 +11,8 @@ export interface ChangeConditions {
 }
 
 /**
- * One change of the API, free of SvelteKit. Its SvelteKit route and the direct path that
- * server.js takes for the busiest changes both run this one definition, in the same order:
- * session, `allow`, body, `run`. So the two cannot answer differently.
+ * One change of the API, free of SvelteKit: who may ask, the body's schema, and what it does.
+ * Its route (kit-route.ts) runs it in the order session, `allow`, body, `run`.
  */
 export interface ApiChange<S extends z.ZodType | undefined = z.ZodType | undefined> {
 	/** Who may ask at all, before the body is read; the change re-checks in its transaction. */

@@ -2,7 +2,7 @@ import { json, type RequestHandler } from '@sveltejs/kit';
 import { endpoint, readJson, requireSession } from '../http';
 import type { ApiChange } from './api-change';
 
-/** The SvelteKit route of a change: the session from the hooks, then as the direct path. */
+/** The SvelteKit route of a change: the session from the hooks, `allow`, the body, `run`. */
 export function kitRoute(change: ApiChange): RequestHandler {
 	return endpoint(async ({ locals, params, request }) => {
 		const { session, user } = requireSession(locals);

@@ -29,8 +29,8 @@ function budget(): WriteBudget {
  * The write budget (docs/security.md, "Write budget"): every change a user other than an admin
  * can repeat at will — marks, renames, feeds, shift places, ending their other logins — spends
  * one write, and beyond the budget it is refused with 429 before it writes anything. Called
- * inside the change's transaction, right after the actor is read, so the SvelteKit routes, the
- * form actions and the direct path meet one rule. Every attempt counts, whatever it answers:
+ * inside the change's transaction, right after the actor is read, so the API routes and the
+ * form actions meet one rule. Every attempt counts, whatever it answers:
  * one that changes nothing still took a write transaction. Admins run the instance and are not
  * counted.
  */

@@ -4,14 +4,13 @@ import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { uneval } from 'devalue';
 import type { UserType } from '$lib/api';
 import { toApiSession } from '../auth/api-session';
-import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import { acceptsGzip } from '../compression';
 import { getConfig } from '../config';
 import { storage } from '../storage';
 import { visibleInterestIds } from '../interests/interests';
 import type { ServerSession, ServerUser } from '../types';
-import { isLoopbackHost } from '../loopback-host';
+import { nodeHead, requestOrigin, sessionToken } from '../request-pipeline';
 import { securityHeaders } from '../security-headers';
 import { accessLevelOf } from '../users/api-user';
 import { welcomeCookie } from '../users/welcome';
@@ -415,7 +414,7 @@ function packed({ template, own, headers: pageHeaders }: OwnPage, acceptEncoding
 }
 
 /**
- * server.js's direct path: a logged-in GET of a schedule page whose type's page is kept and
+ * server.js's early answer: a logged-in GET of a schedule page whose type's page is kept and
  * current, answered before SvelteKit with the headers the hooks would add. Not when the
  * session is due to rotate (SvelteKit hands out the new cookie), carries the welcome cookie,
  * or anything is uncertain: those go on to SvelteKit. True when it answers, or will once the
@@ -429,11 +428,12 @@ export function answerPersonalPage(
 	const url = schedulePageUrl(request.method, request.url);
 	const cookie = request.headers.cookie;
 	if (!url || !cookie || cookie.includes(`${welcomeCookie}=`)) return false;
-	const config = getConfig();
-	if (!config.ORIGIN && !isLoopbackHost(request.headers.host)) return false;
+	const head = nodeHead(request);
+	const origin = requestOrigin(head, getConfig());
+	if (origin === null) return false;
 	const variant = variantOf(url);
 	if (variant === null) return false;
-	const token = sessionTokenFromHeader(cookie, config.ORIGIN?.startsWith('https:') ?? false);
+	const token = sessionToken(head, origin);
 	if (!token) return false;
 	answerWithSession(request, response, token, variant).then(
 		(answered) => answered || kit(),

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { acceptsGzip, gzipBytes } from '../compression';
 import { getConfig } from '../config';
-import { isLoopbackHost } from '../loopback-host';
+import { nodeHead, requestOrigin } from '../request-pipeline';
 import { securityHeaders } from '../security-headers';
 import { keepable, keptHeaders, KeptRenders, type Kept, type Rendered } from './kept-renders';
 
@@ -62,7 +62,7 @@ const carriesOurCookie = (cookieHeader: string | null | undefined) =>
 	ourCookie.test(cookieHeader ?? '');
 
 /**
- * The path of a GET the direct path may answer (`/` or a day, any query), told from the raw
+ * The path of a GET server.js may answer early (`/` or a day, any query), told from the raw
  * request line before anything is parsed: every other request passes at the cost of a test.
  */
 export function schedulePageUrl(method: string | undefined, path: string | undefined): URL | null {
@@ -165,7 +165,7 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * server.js's direct path: a kept page that is current answers an anonymous GET before
+ * server.js's early answer: a kept page that is current answers an anonymous GET before
  * SvelteKit sees it, with the headers the hooks would add (the host rule, the security
  * headers). Anything else (a miss, a cookie of ours, a HEAD) goes on to SvelteKit. True when
  * it answered.
@@ -173,7 +173,7 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 export function answerKeptPage(request: IncomingMessage, response: ServerResponse): boolean {
 	const url = schedulePageUrl(request.method, request.url);
 	if (!url || carriesOurCookie(request.headers.cookie)) return false;
-	if (!getConfig().ORIGIN && !isLoopbackHost(request.headers.host)) return false;
+	if (requestOrigin(nodeHead(request), getConfig()) === null) return false;
 	const variant = variantOf(url);
 	const page = variant === null ? undefined : kept.peek(variant);
 	if (!page) return false;

@@ -2,16 +2,19 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { closeCodes } from '$lib/api';
-import { sessionTokenFromHeader } from '../auth/cookie';
 import { checkSessionToken } from '../auth/session-check';
 import type { Config } from '../config';
 import { log } from '../log';
-import { loopbackOnlyMessage } from '../loopback-host';
-import { appOrigin } from '../same-origin';
+import {
+	clientAddress,
+	loopbackOnlyMessage,
+	nodeHead,
+	requestOrigin,
+	sessionToken
+} from '../request-pipeline';
 import type { SessionEnd } from '../storage';
 import type { ServerSession, ServerUser } from '../types';
 import { streamCapRefusal } from './caps';
-import { clientAddress } from './client-address';
 import { parseLastEventId } from './cursor';
 import type { OpenStream } from './open';
 import type { StreamRegistry } from './registry';
@@ -58,11 +61,6 @@ function checkUpgradeRequest(request: IncomingMessage, appOrigin: string | null)
 	return { ok: true, lastEventId, url };
 }
 
-/** The app's own origin for this request (same-origin.ts). */
-function appOriginFor(request: IncomingMessage, configured: string | undefined): string | null {
-	return appOrigin(configured, request.headers.host);
-}
-
 /** Control frames carry at most 125 bytes; a 1 KiB limit on data frames is for anything else. */
 const maxClientFrameBytes = 1024;
 
@@ -101,11 +99,12 @@ export function createUpgrades(
 		socket.on('error', destroySocket);
 		const endsDuringCheck: SessionEnd[] = [];
 		try {
-			const check = checkUpgradeRequest(request, appOriginFor(request, config.ORIGIN));
+			const incoming = nodeHead(request);
+			const check = checkUpgradeRequest(request, requestOrigin(incoming, config));
 			if (!check.ok) return refuse(socket, check.status, check.message);
 			const address = clientAddress(request, config);
 			if (address === null) return refuse(socket, 400, 'the client address header is missing');
-			const token = sessionTokenFromHeader(request.headers.cookie, check.url.protocol === 'https:');
+			const token = sessionToken(incoming, check.url.origin);
 			endsDuringChecks.add(endsDuringCheck);
 			const auth = token
 				? await checkSessionToken(token, {
