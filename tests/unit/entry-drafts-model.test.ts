@@ -14,7 +14,7 @@ import {
 import { createSession } from '$lib/server/auth/session-start';
 import { closeDb, readRecords } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
-import { change } from '$lib/server/events/change';
+import { change } from '$lib/server/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { StaleVersion } from '$lib/server/refusal';

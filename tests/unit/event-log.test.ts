@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
-import { appendEvent, change, type Change } from '$lib/server/events/change';
+import { appendEvent, change, type Change } from '$lib/server/storage';
 import {
 	readEventPage,
 	readLastEventId,

@@ -3,7 +3,7 @@ import type { AccessLevel, ApiEntry } from '$lib/api';
 import { applyEntryEvent } from '$lib/client/stores/entries';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
-import type { ServerEntry } from '$lib/server/schedule/server-entry';
+import type { ServerEntry } from '$lib/server/types';
 
 const t0 = Date.UTC(2031, 6, 3, 10);
 const levels: AccessLevel[] = ['public', 'regular', 'crew', 'admin'];

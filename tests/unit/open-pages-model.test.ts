@@ -9,8 +9,7 @@ import { onSessionEnded, readRecords } from '../helpers/storage';
 import { createSession } from '$lib/server/auth/session-start';
 import { closeDb, getDb } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
-import { change } from '$lib/server/events/change';
-import { storage } from '$lib/server/storage';
+import { storage, change } from '$lib/server/storage';
 import {
 	pruneEvents,
 	readLastEventId,

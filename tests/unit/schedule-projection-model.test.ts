@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, Visibility } from '$lib/api';
 import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
 import { closeDb, readRecords } from '../helpers/storage';
-import { change } from '$lib/server/events/change';
+import { change } from '$lib/server/storage';
 import { subscribeEvents } from '../helpers/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';

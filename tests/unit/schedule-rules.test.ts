@@ -6,8 +6,8 @@ import { nowAndNext } from '$lib/schedule/now-next';
 import { findOverlaps } from '$lib/schedule/overlaps';
 import { formatTime, fromLocalInput, localDate, toLocalInput } from '$lib/schedule/zoned-time';
 import { toApiEntry } from '$lib/server/schedule/api-entry';
-import type { ServerEntry } from '$lib/server/schedule/server-entry';
-import { mayView, visibleTo } from '$lib/server/schedule/visibility';
+import type { ServerEntry } from '$lib/server/types';
+import { mayView, visibleTo } from '$lib/schedule/visibility';
 import { projectEntryUpdate } from '$lib/server/stream/projection';
 
 const levels: AccessLevel[] = ['public', 'regular', 'crew', 'admin'];

@@ -3,12 +3,12 @@ import {
 	decideSession,
 	maxReRotations,
 	noticeForEnding,
-	sessionEndings,
 	sessionExpiresAt,
 	shouldTouch,
 	type SessionFacts,
 	type SessionTimes
 } from '$lib/server/auth/session-decision';
+import { sessionEndings } from '$lib/server/types';
 
 const times: SessionTimes = { rotateMs: 2_000, graceMs: 1_000, idleMs: 10_000, maxMs: 60_000 };
 const login = 1_000_000;

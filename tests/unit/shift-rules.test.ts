@@ -15,7 +15,7 @@ import {
 } from '$lib/schedule/shift-rules';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
-import type { ServerEntry } from '$lib/server/schedule/server-entry';
+import type { ServerEntry } from '$lib/server/types';
 
 const hour = 3_600_000;
 const t0 = Date.UTC(2030, 6, 4, 8);

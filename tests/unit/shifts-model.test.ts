@@ -6,7 +6,7 @@ import { compareShifts, decideLeave, decideSignup, overlaps } from '$lib/schedul
 import { createSession } from '$lib/server/auth/session-start';
 import { closeDb, getDb, readRecords } from '../helpers/storage';
 import { subscribeEvents } from '../helpers/storage';
-import { change } from '$lib/server/events/change';
+import { change } from '$lib/server/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { Refusal } from '$lib/server/refusal';

@@ -1,4 +1,4 @@
-import type { UserType } from '$lib/api';
+import type { ApiShift, UserType, Visibility } from '$lib/api';
 
 export interface ServerUser {
 	id: string;
@@ -22,4 +22,57 @@ export interface ServerSession {
 	expiresAt: number;
 	lastSeenAt: number;
 	userAgent: string;
+}
+
+/** An entry as the server holds it: every field, whoever may see it. */
+export interface ServerEntry {
+	id: string;
+	title: string;
+	description: string;
+	locationId: string | null;
+	start: number;
+	end: number;
+	visibility: Visibility;
+	crewNotes: string;
+	createdAt: number;
+	updatedAt: number;
+	/** How many times the entry changed since it was made: a calendar's SEQUENCE. */
+	revision: number;
+	/** How many users marked it (read with it, never stored twice); crew and admins see it. */
+	interestedCount: number;
+}
+
+/** A shift as the server holds it: what crew and admins see, and what calendars need. */
+export interface ServerShift extends ApiShift {
+	createdAt: number;
+	updatedAt: number;
+	/** How many times the shift changed since it was made: a calendar's SEQUENCE. */
+	revision: number;
+}
+
+/**
+ * Why a login was ended other than by theft; its sessions are kept as tombstones until they
+ * would have expired, so whoever presents one is told why and it never lives again.
+ */
+export const sessionEndings = [
+	'logged-out',
+	'revoked',
+	'password-changed',
+	'deleted',
+	'suspended'
+] as const;
+export type SessionEnding = (typeof sessionEndings)[number];
+
+/** Crew and admins see a shift alike: all of it but the server's bookkeeping. */
+export function toApiShift(shift: ServerShift): ApiShift {
+	return {
+		id: shift.id,
+		role: shift.role,
+		locationId: shift.locationId,
+		start: shift.start,
+		end: shift.end,
+		needed: shift.needed,
+		crewIds: shift.crewIds,
+		notes: shift.notes
+	};
 }

@@ -13,8 +13,8 @@ import { createInvitation } from '$lib/server/invitations/create-invitation';
 import { revokeInvitation } from '$lib/server/invitations/revoke-invitation';
 import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { updateSettings } from '$lib/server/settings/update-settings';
-import { requireAdmin } from '$lib/server/users/manage-users';
 import type { Actions, PageServerLoad } from './$types';
+import { requireAdmin } from '$lib/server/auth/actor';
 
 /**
  * The settings come with the layout's snapshot and stay live through the stream. Invitations

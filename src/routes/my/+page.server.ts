@@ -3,7 +3,7 @@ import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
-import { toApiShift } from '$lib/server/shifts/server-shift';
+import { toApiShift } from '$lib/server/types';
 import { seesShifts } from '$lib/server/shifts/visible-shifts';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -6,7 +6,7 @@ import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { afterRegistration } from '$lib/server/settings/setup';
 import { registerUser } from '$lib/server/users/register';
-import { markFirstVisit } from '$lib/server/users/welcome';
+import { markFirstVisit } from '$lib/server/auth/welcome';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

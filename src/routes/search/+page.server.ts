@@ -1,5 +1,5 @@
 import { searchEntries } from '$lib/server/schedule/search';
-import { accessLevelOf } from '$lib/server/users/api-user';
+import { accessLevelOf } from '$lib/server/auth/access-level';
 import type { PageServerLoad } from './$types';
 
 /** A plain GET search (`?q=`): works without JavaScript, answers what the viewer may see. */

@@ -6,8 +6,9 @@ import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { readSnapshot } from '$lib/server/load';
 import { UnconfirmedShiftRemoval } from '$lib/server/shifts/remove-crew';
-import { changeUser, deleteUser, requireAdmin } from '$lib/server/users/manage-users';
-import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
+import { changeUser, deleteUser } from '$lib/server/users/manage-users';
+import { requireAdmin } from '$lib/server/auth/actor';
+import { accessLevelOf, toApiUser } from '$lib/server/auth/access-level';
 import { searchVisibleUsers } from '$lib/server/users/visible-users';
 import type { Actions, PageServerLoad } from './$types';
 

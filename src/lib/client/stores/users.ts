@@ -26,7 +26,7 @@ const sortKey: Record<UserSort, (user: ApiUser) => string | number> = {
 	lastSeen: (user) => user.lastSeenAt ?? 0
 };
 
-/** The server's order (user-store `queryUsers`): the sort key, then the id, both one way. */
+/** The server's order (`records.users.query`): the sort key, then the id, both one way. */
 function compareUsers(window: Pick<UsersWindow, 'sort' | 'order'>) {
 	const key = sortKey[window.sort];
 	const sign = window.order === 'desc' ? -1 : 1;

@@ -4,10 +4,11 @@ import { ifMatchVersions, versionTag } from '../refusal';
 import { toApiEntry } from '../schedule/api-entry';
 import { createEntry, deleteEntry, updateEntry } from '../schedule/entries';
 import { requireCrew } from '../shifts/shift-change';
-import { toApiShift } from '../shifts/server-shift';
+import { toApiShift } from '../types';
 import { leaveShift, takeShift } from '../shifts/signup';
-import { changeUser, deleteUser, requireAdmin } from '../users/manage-users';
-import { toApiUser } from '../users/api-user';
+import { changeUser, deleteUser } from '../users/manage-users';
+import { requireAdmin } from '../auth/actor';
+import { toApiUser } from '../auth/access-level';
 import { apiChange } from './api-change';
 
 // The changes people make most while a gathering runs: the programme's entries, their own

@@ -1,5 +1,5 @@
 import { contentAuditActions, type AuditAction, type AuditChange } from '$lib/api';
-import type { Change } from '../events/change';
+import type { Change } from '../storage';
 import type { Named } from '../storage/records/audit';
 
 /**

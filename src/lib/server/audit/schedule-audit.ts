@@ -1,7 +1,7 @@
 import type { ApiLocation, AuditAction, AuditChange } from '$lib/api';
-import type { Change } from '../events/change';
-import type { ServerEntry } from '../schedule/server-entry';
-import type { ServerShift } from '../shifts/server-shift';
+import type { Change } from '../storage';
+import type { ServerEntry } from '../types';
+import type { ServerShift } from '../types';
 import type { ServerUser } from '../types';
 import { recordAudit } from './audit-trail';
 

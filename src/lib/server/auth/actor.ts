@@ -1,5 +1,5 @@
 import { getConfig } from '../config';
-import type { Change } from '../events/change';
+import type { Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { decideSession } from './session-decision';
@@ -30,4 +30,9 @@ export async function requireActor(
 	if (!user) throw new Refusal(401, 'your session has ended: log in again');
 	if (options.admin && user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
 	return user;
+}
+
+/** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
+export function requireAdmin(user: ServerUser): void {
+	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
 }

@@ -1,6 +1,6 @@
 import type { ApiSession } from '$lib/api';
 import type { ServerSession, ServerUser } from '../types';
-import { toApiUser } from '../users/api-user';
+import { toApiUser } from './access-level';
 
 export function toApiSession(session: ServerSession, user: ServerUser): ApiSession {
 	return {

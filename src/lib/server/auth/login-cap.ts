@@ -1,4 +1,4 @@
-import type { Change } from '../events/change';
+import type { Change } from '../storage';
 import type { LiveLogin } from '../storage/records/sessions';
 import { endFamily } from './session-end';
 

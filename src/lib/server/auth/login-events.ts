@@ -1,4 +1,4 @@
-import { appendEvent, type Change } from '../events/change';
+import { appendEvent, type Change } from '../storage';
 
 /**
  * The personal events of the account's sessions list: each names one login (its family) or one

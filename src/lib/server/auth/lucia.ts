@@ -1,6 +1,6 @@
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession } from 'lucia';
 import { getConfig } from '../config';
-import type { Change } from '../events/change';
+import type { Change } from '../storage';
 import type { SessionInsert, SessionRow } from '../storage/records/sessions';
 import { sessionCookieName } from './cookie';
 import { toLuciaSeconds } from './session-rows';

@@ -1,6 +1,5 @@
 import type { ApiAccountSecurity, ApiOwnSession } from '$lib/api';
-import type { Records } from '../storage';
-import { change } from '../events/change';
+import { change, type Records } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { requireActor } from './actor';

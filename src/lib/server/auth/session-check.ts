@@ -2,8 +2,7 @@ import type { SessionNotice } from '$lib/api';
 import { recordAudit } from '../audit/audit-trail';
 import { getConfig } from '../config';
 import { log } from '../log';
-import { storage, type Records } from '../storage';
-import { change, type Change } from '../events/change';
+import { storage, type Records, change, type Change } from '../storage';
 import type { ServerSession, ServerUser } from '../types';
 import { appendLoginTaken } from './login-events';
 import {

@@ -1,17 +1,5 @@
 import type { SessionNotice } from '$lib/api';
-
-/**
- * Why a login was ended other than by theft; its sessions are kept as tombstones until they
- * would have expired, so whoever presents one is told why and it never lives again.
- */
-export const sessionEndings = [
-	'logged-out',
-	'revoked',
-	'password-changed',
-	'deleted',
-	'suspended'
-] as const;
-export type SessionEnding = (typeof sessionEndings)[number];
+import { sessionEndings, type SessionEnding } from '../types';
 
 const isEnding = (reason: string | null): reason is SessionEnding =>
 	(sessionEndings as readonly (string | null)[]).includes(reason);

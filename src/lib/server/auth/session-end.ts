@@ -1,8 +1,8 @@
 import type { SessionEndReason } from '$lib/api';
 import { getConfig } from '../config';
-import { change, type Change } from '../events/change';
+import { change, type Change } from '../storage';
 import { appendLoginEnded } from './login-events';
-import type { SessionEnding } from './session-decision';
+import type { SessionEnding } from '../types';
 import { sessionTimes } from './session-rows';
 
 /** The stream's close reason for an ending: a password change closes as any revocation does. */

@@ -1,6 +1,5 @@
-import type { Change } from '../events/change';
 import { getConfig } from '../config';
-import { change } from '../events/change';
+import { change, type Change } from '../storage';
 import type { ServerSession } from '../types';
 import { luciaFor } from './lucia';
 import { capLogins } from './login-cap';

@@ -1,5 +1,5 @@
 import { getConfig } from '../config';
-import type { Change } from '../events/change';
+import type { Change } from '../storage';
 import { log } from '../log';
 import type { ServerUser } from '../types';
 import { tooOftenRefusal } from '../refusal';

@@ -2,7 +2,7 @@ import type { ApiCreatedCalendarFeed } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { spendWrite } from '../auth/write-budget';
 import { generateSecretToken, hashSecretToken } from '../auth/secret-token';
-import { change } from '../events/change';
+import { change } from '../storage';
 import type { ServerSession } from '../types';
 
 /** Where the feed of this secret is read. */

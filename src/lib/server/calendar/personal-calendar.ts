@@ -5,7 +5,7 @@ import { entryEvent, buildCalendar, type CalendarEvent } from '../schedule/ics';
 import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { uidDomain } from '../schedule/public-calendar';
 import { currentSettings } from '../settings/current-settings';
-import type { ServerShift } from '../shifts/server-shift';
+import type { ServerShift } from '../types';
 import { seesShifts } from '../shifts/visible-shifts';
 
 function shiftEvent(shift: ServerShift, names: Map<string, string>): CalendarEvent {

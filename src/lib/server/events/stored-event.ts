@@ -1,5 +1,5 @@
 import type { ApiEvent, Visibility } from '$lib/api';
-import type { ServerEntry } from '../schedule/server-entry';
+import type { ServerEntry } from '../types';
 import type { ServerUser } from '../types';
 
 /**

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { change } from '../events/change';
-import type { Records } from '../storage';
+import { change, type Records } from '../storage';
 
 /**
  * A file that apps poll (a calendar, the frab schedule): its body with the validators they

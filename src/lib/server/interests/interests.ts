@@ -1,12 +1,11 @@
 import { userTypes, type AccessLevel, type ApiInterest, type Visibility } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { spendWrite } from '../auth/write-budget';
-import type { Records } from '../storage';
-import { appendEvent, change, type Change } from '../events/change';
+import { appendEvent, change, type Change, type Records } from '../storage';
 import type { StoredEvent } from '../events/stored-event';
 import { Refusal } from '../refusal';
-import type { ServerEntry } from '../schedule/server-entry';
-import { gainsSight, mayView } from '../schedule/visibility';
+import type { ServerEntry } from '../types';
+import { gainsSight, mayView } from '$lib/schedule/visibility';
 import type { ServerSession } from '../types';
 
 /** The entries a user marked that their level may see now, oldest mark first. */

@@ -1,4 +1,4 @@
-import type { Change } from '../events/change';
+import type { Change } from '../storage';
 import { Refusal } from '../refusal';
 import { hashSecretToken } from '../auth/secret-token';
 import { linkProblem, type LinkProblem } from '../auth/single-use-link';

@@ -1,5 +1,5 @@
 import type { ApiCreatedInvitation, ApiInvitation } from '$lib/api';
-import { change } from '../events/change';
+import { change } from '../storage';
 import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
 import type { ServerSession } from '../types';

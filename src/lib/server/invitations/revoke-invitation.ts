@@ -1,4 +1,4 @@
-import { change } from '../events/change';
+import { change } from '../storage';
 import { Refusal } from '../refusal';
 import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';

@@ -2,7 +2,7 @@ import type { ApiCreatedPasswordReset } from '$lib/api';
 import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
 import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
-import { change } from '../events/change';
+import { change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 

@@ -1,8 +1,7 @@
 import type { ApiPasswordResetLink } from '$lib/api';
 import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
-import type { Records } from '../storage';
-import { change } from '../events/change';
+import { change, type Records } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { redirectToLogin } from '../login-redirect';
+import { requireAdmin } from '../auth/actor';
 import { requireSession } from '../http';
 import { readSnapshot } from '../load';
-import { requireAdmin } from '../users/manage-users';
 import { visibleEntries } from './visible-entries';
 
 /** The schedule's admin pages: for admins only, with the whole schedule as a snapshot. */

@@ -1,6 +1,6 @@
 import type { AccessLevel, ApiEntry } from '$lib/api';
-import type { ServerEntry } from './server-entry';
-import { mayView, seesCrewNotes } from './visibility';
+import type { ServerEntry } from '../types';
+import { mayView, seesCrewNotes } from '$lib/schedule/visibility';
 
 /**
  * The one place that cuts an entry to a level: null when the level may not see it at all;

@@ -14,11 +14,11 @@ import { minuteOf } from '$lib/schedule/now-next';
 import { visibleInterestIds } from '../interests/interests';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
-import { accessLevelOf } from '../users/api-user';
-import { takeFirstVisit } from '../users/welcome';
+import { accessLevelOf } from '../auth/access-level';
+import { takeFirstVisit } from '../auth/welcome';
 import { toApiEntry } from './api-entry';
-import type { ServerEntry } from './server-entry';
-import { visibleTo } from './visibility';
+import type { ServerEntry } from '../types';
+import { visibleTo } from '$lib/schedule/visibility';
 
 /*
  * The schedule shows one day of the gathering at a time: `/` the day it opens on (dayToOpen),

@@ -2,13 +2,13 @@ import { newRecordId } from '../record-id';
 import type { EntryCreate, EntryPatch } from '$lib/api';
 import { recordEntryAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
-import { appendEvent, change } from '../events/change';
+import { appendEvent, change } from '../storage';
 import { announceMarksShown } from '../interests/interests';
 import { Refusal, StaleVersion } from '../refusal';
 import { toApiEntry } from './api-entry';
 import { requireLocation } from './locations';
 import type { ServerSession } from '../types';
-import type { ServerEntry } from './server-entry';
+import type { ServerEntry } from '../types';
 
 const noSuchEntry = () => new Refusal(404, 'no such entry');
 

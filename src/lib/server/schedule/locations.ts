@@ -5,10 +5,9 @@ import {
 	type LocationCreate,
 	type LocationPatch
 } from '$lib/api';
-import type { Records } from '../storage';
+import { appendEvent, change, type Change, type Records } from '../storage';
 import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
-import { appendEvent, change, type Change } from '../events/change';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 

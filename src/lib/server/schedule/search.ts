@@ -3,7 +3,7 @@ import { gatheringDate } from '$lib/schedule/days';
 import { readSnapshot } from '../load';
 import { currentSettings } from '../settings/current-settings';
 import { toApiEntry } from './api-entry';
-import { visibleTo } from './visibility';
+import { visibleTo } from '$lib/schedule/visibility';
 
 /** Longer text is refused: no title is searched for with a paragraph. */
 const searchTextLimit = 100;

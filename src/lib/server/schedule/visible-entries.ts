@@ -3,7 +3,7 @@ import type { Records } from '../storage';
 import { Refusal } from '../refusal';
 import { compareEntries } from '$lib/schedule/order';
 import { toApiEntry } from './api-entry';
-import { visibleTo } from './visibility';
+import { visibleTo } from '$lib/schedule/visibility';
 
 /** The entries a level may see, cut to it, in schedule order. */
 export async function visibleEntries(records: Records, level: AccessLevel): Promise<ApiEntry[]> {

@@ -1,8 +1,7 @@
 import { visibilities } from '$lib/api';
 import { movedTimes } from '$lib/schedule/zoned-time';
-import type { Change } from '../events/change';
-import { appendEvent } from '../events/change';
-import { announceShift } from '../shifts/shift-change';
+import { appendEvent, type Change } from '../storage';
+import { toApiShift } from '../types';
 
 /**
  * The gathering's zone changed: every entry and shift keeps the wall-clock times it was typed
@@ -33,13 +32,14 @@ export async function keepWallClockTimes(
 	for (const shift of await tx.shifts.list()) {
 		const times = movedTimes(shift, from, to);
 		if (times.start === shift.start && times.end === shift.end) continue;
-		await tx.shifts.save({
+		const moved = {
 			...shift,
 			...times,
 			updatedAt: Math.max(tx.now, shift.updatedAt),
 			revision: shift.revision + 1
-		});
-		await announceShift(tx, shift.id);
+		};
+		await tx.shifts.save(moved);
+		appendEvent(tx, { type: 'shift-update', data: toApiShift(moved) });
 		shifts++;
 	}
 	return { entries, shifts };

@@ -1,5 +1,5 @@
 import type { ApiSettings, SettingsPatch } from '$lib/api';
-import { appendEvent, change } from '../events/change';
+import { appendEvent, change } from '../storage';
 import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
 import type { ServerSession } from '../types';

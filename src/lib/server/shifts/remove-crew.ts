@@ -1,9 +1,8 @@
 import { isOver } from '$lib/schedule/shift-rules';
-import type { Records } from '../storage';
-import type { Change } from '../events/change';
+import { type Records, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import { announceShift } from './shift-change';
-import type { ServerShift } from './server-shift';
+import type { ServerShift } from '../types';
 
 /** The shifts a user holds that are not over yet: the ones a demotion takes them off. */
 export const upcomingShiftsOf = async (records: Records, userId: string, now: number) =>

@@ -1,7 +1,8 @@
-import { appendEvent, type Change } from '../events/change';
+import { appendEvent, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
-import { toApiShift, type ServerShift } from './server-shift';
+import { toApiShift } from '../types';
+import type { ServerShift } from '../types';
 
 /**
  * What every change of a shift shares: who may hold places, the refusal for a missing shift,

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { readSnapshot } from '../load';
 import { redirectToLogin } from '../login-redirect';
-import { toApiUser } from '../users/api-user';
+import { toApiUser } from '../auth/access-level';
 import { seesShifts, visibleShifts } from './visible-shifts';
 
 /**

@@ -3,12 +3,12 @@ import type { ShiftCreate, ShiftPatch } from '$lib/api';
 import { capacityProblem } from '$lib/schedule/shift-rules';
 import { recordShiftAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
-import { appendEvent, change, type Change } from '../events/change';
+import { appendEvent, change, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { announceShift, noSuchShift, requireCrewUsers } from './shift-change';
 import { requireLocation } from '../schedule/locations';
-import type { ServerShift } from './server-shift';
+import type { ServerShift } from '../types';
 
 function requireCapacity(needed: number, crew: number): void {
 	const problem = capacityProblem(needed, crew);

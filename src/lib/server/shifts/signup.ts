@@ -1,11 +1,11 @@
 import { decideLeave, decideSignup } from '$lib/schedule/shift-rules';
 import { requireActor } from '../auth/actor';
 import { spendWrite } from '../auth/write-budget';
-import { change, type Change } from '../events/change';
+import { change, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 import { announceShift, noSuchShift, requireCrew } from './shift-change';
-import type { ServerShift } from './server-shift';
+import type { ServerShift } from '../types';
 import { formatTime } from '$lib/schedule/zoned-time';
 import { currentSettings } from '../settings/current-settings';
 

@@ -2,7 +2,7 @@ import type { ApiShift, AccessLevel } from '$lib/api';
 import { compareShifts } from '$lib/schedule/shift-rules';
 import type { Records } from '../storage';
 import { Refusal } from '../refusal';
-import { toApiShift } from './server-shift';
+import { toApiShift } from '../types';
 
 /** Whether a level sees shifts at all: crew and admins do, nobody else (docs/api.md). */
 export const seesShifts = (level: AccessLevel) => level === 'crew' || level === 'admin';

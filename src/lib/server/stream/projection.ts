@@ -1,8 +1,8 @@
 import type { AccessLevel, ApiEvent } from '$lib/api';
 import { toApiEntry } from '../schedule/api-entry';
-import { gainsSight, mayView, seesCrewNotes } from '../schedule/visibility';
+import { gainsSight, mayView, seesCrewNotes } from '$lib/schedule/visibility';
 import { seesShifts } from '../shifts/visible-shifts';
-import { toApiUser } from '../users/api-user';
+import { toApiUser } from '../auth/access-level';
 import type { StoredEvent } from '../events/stored-event';
 
 /** Who is looking: the access level, and the user for views that are personal. */

@@ -4,7 +4,7 @@ import { requireActor } from '../auth/actor';
 import { sessionTimes } from '../auth/session-rows';
 import { getConfig } from '../config';
 import { endUserFamilies } from '../auth/session-end';
-import { appendEvent, change, type Change } from '../events/change';
+import { appendEvent, change, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { updateUser } from './update-user';
@@ -16,11 +16,6 @@ import {
 	UnconfirmedShiftRemoval,
 	upcomingShiftsOf
 } from '../shifts/remove-crew';
-
-/** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
-export function requireAdmin(user: ServerUser): void {
-	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
-}
 
 /**
  * The app never ends up without an admin who can log in: the last one not suspended cannot be

@@ -1,8 +1,7 @@
 import { newRecordId } from '../record-id';
 import type { Credentials } from '$lib/api';
 import { hashPassword } from '../auth/password';
-import { storage, type Records } from '../storage';
-import { appendEvent, change } from '../events/change';
+import { storage, type Records, appendEvent, change } from '../storage';
 import { claimInvitation } from '../invitations/claim-invitation';
 import { Refusal } from '../refusal';
 import { currentSettings } from '../settings/current-settings';

@@ -1,5 +1,5 @@
 import type { UserType } from '$lib/api';
-import { appendEvent, type Change } from '../events/change';
+import { appendEvent, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
 

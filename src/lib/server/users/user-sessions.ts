@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit-trail';
 import { requireActor } from '../auth/actor';
 import { endFamily } from '../auth/session-end';
-import { change } from '../events/change';
+import { change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
 

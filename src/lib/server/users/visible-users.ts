@@ -1,7 +1,7 @@
 import type { AccessLevel, ApiUser, UserQuery } from '$lib/api';
 import type { Records } from '../storage';
 import { Refusal } from '../refusal';
-import { toApiUser } from './api-user';
+import { toApiUser } from '../auth/access-level';
 
 /** One window of the users a viewer may see that match a search, and how many match in all. */
 export async function searchVisibleUsers(

@@ -1,12 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { canonicalTimeZone, isExportableTimeZone, setupFormSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { donePath } from '$lib/done';
 import { storage } from '$lib/server/storage';
 import { handleForm } from '$lib/server/form';
 import { requireSession } from '$lib/server/http';
 import { redirectToLogin } from '$lib/server/login-redirect';
 import { updateSettings } from '$lib/server/settings/update-settings';
-import { requireAdmin } from '$lib/server/users/manage-users';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The zones the form suggests: those the settings accept, by their current names. */

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { auditQuerySchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, parseInput, requireSession } from '$lib/server/http';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 /**
  * A page of the audit trail, newest first, optionally of one kind (`action`), `actor` or

@@ -4,7 +4,7 @@ import { entryCreate } from '$lib/server/api-changes/changes';
 import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { endpoint } from '$lib/server/http';
 import { visibleEntries } from '$lib/server/schedule/visible-entries';
-import { accessLevelOf } from '$lib/server/users/api-user';
+import { accessLevelOf } from '$lib/server/auth/access-level';
 
 /** What the viewer's level may see, in schedule order. */
 export const GET = endpoint(async ({ locals }) =>

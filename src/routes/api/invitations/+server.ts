@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { invitationCreateSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createInvitation } from '$lib/server/invitations/create-invitation';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 export const GET = endpoint(async ({ locals }) => {
 	requireAdmin(requireSession(locals).user);

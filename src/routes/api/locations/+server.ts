@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { locationCreateSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createLocation } from '$lib/server/schedule/locations';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 /** Locations are public. */
 export const GET = endpoint(async () =>

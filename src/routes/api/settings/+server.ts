@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { settingsPatchSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { currentSettings } from '$lib/server/settings/current-settings';
 import { updateSettings } from '$lib/server/settings/update-settings';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 export const GET = endpoint(async () =>
 	json(await storage().read(async (records) => await currentSettings(records)))

@@ -1,12 +1,12 @@
 import { json } from '@sveltejs/kit';
 import { shiftCreateSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
-import { toApiShift } from '$lib/server/shifts/server-shift';
+import { toApiShift } from '$lib/server/types';
 import { createShift } from '$lib/server/shifts/shifts';
 import { visibleShifts } from '$lib/server/shifts/visible-shifts';
-import { requireAdmin } from '$lib/server/users/manage-users';
-import { accessLevelOf } from '$lib/server/users/api-user';
+import { accessLevelOf } from '$lib/server/auth/access-level';
 
 /** Every shift, in time order: crew and admins only (401 for the public, 403 for regular users). */
 export const GET = endpoint(async ({ locals }) =>

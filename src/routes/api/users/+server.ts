@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { userQuerySchema } from '$lib/api';
 import { storage } from '$lib/server/storage';
 import { endpoint, parseInput } from '$lib/server/http';
-import { accessLevelOf } from '$lib/server/users/api-user';
+import { accessLevelOf } from '$lib/server/auth/access-level';
 import { searchVisibleUsers } from '$lib/server/users/visible-users';
 
 /**

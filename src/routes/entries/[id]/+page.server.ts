@@ -4,7 +4,7 @@ import { visibleInterestIds } from '$lib/server/interests/interests';
 import { readSnapshot } from '$lib/server/load';
 import { Refusal } from '$lib/server/refusal';
 import { visibleEntry } from '$lib/server/schedule/visible-entries';
-import { accessLevelOf } from '$lib/server/users/api-user';
+import { accessLevelOf } from '$lib/server/auth/access-level';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 404 for an entry the viewer may not see, as for one that does not exist. */

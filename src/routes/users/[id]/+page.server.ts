@@ -13,8 +13,9 @@ import {
 	revokePasswordReset
 } from '$lib/server/password-reset/revoke-password-reset';
 import { requireSession } from '$lib/server/http';
-import { changeUser, requireAdmin } from '$lib/server/users/manage-users';
-import { toApiUser } from '$lib/server/users/api-user';
+import { changeUser } from '$lib/server/users/manage-users';
+import { requireAdmin } from '$lib/server/auth/actor';
+import { toApiUser } from '$lib/server/auth/access-level';
 import { endUserSession } from '$lib/server/users/user-sessions';
 import type { Actions, PageServerLoad } from './$types';
 

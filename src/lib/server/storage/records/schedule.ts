@@ -1,5 +1,5 @@
 import type { ApiLocation, ListedLocation, Visibility } from '$lib/api';
-import type { ServerEntry } from '../../schedule/server-entry';
+import type { ServerEntry } from '../../types';
 
 /** The schedule's entries, each read with how many users marked it. */
 export interface EntryRecords {

@@ -1,5 +1,5 @@
 import type { ApiOwnSession, ApiSecurityRecord } from '$lib/api';
-import type { SessionEnding } from '../../auth/session-decision';
+import type { SessionEnding } from '../../types';
 
 /** A session as stored: one key of a login (its family), which rotation replaces. */
 export interface SessionRow {

@@ -1,4 +1,4 @@
-import type { ServerShift } from '../../shifts/server-shift';
+import type { ServerShift } from '../../types';
 
 /** Shifts, each read with its crew in the order they took their places. */
 export interface ShiftRecords {

@@ -3,7 +3,7 @@ import { accountPatchSchema, currentPasswordSchema } from '$lib/api';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { deleteAccount, updateAccount } from '$lib/server/users/account';
-import { toApiUser } from '$lib/server/users/api-user';
+import { toApiUser } from '$lib/server/auth/access-level';
 
 export const GET = endpoint(({ locals }) => {
 	const { user } = requireSession(locals);

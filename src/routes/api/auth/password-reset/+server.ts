@@ -3,7 +3,7 @@ import { passwordResetSchema } from '$lib/api';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { endpoint, readJson } from '$lib/server/http';
 import { usePasswordReset } from '$lib/server/password-reset/use-password-reset';
-import { toApiUser } from '$lib/server/users/api-user';
+import { toApiUser } from '$lib/server/auth/access-level';
 
 /** Sets the new password of the link's user, ends their logins and logs the caller in. */
 export const POST = endpoint(async ({ request, cookies, url, getClientAddress }) => {

@@ -3,7 +3,7 @@ import { registrationSchema } from '$lib/api';
 import { allowRegistration } from '$lib/server/auth/brute-force';
 import { logIn } from '$lib/server/auth/log-in';
 import { endpoint, readJson } from '$lib/server/http';
-import { toApiUser } from '$lib/server/users/api-user';
+import { toApiUser } from '$lib/server/auth/access-level';
 import { registerUser } from '$lib/server/users/register';
 
 export const POST = endpoint(async (event) => {

@@ -5,7 +5,7 @@ import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { endpoint } from '$lib/server/http';
 import { versionTag } from '$lib/server/refusal';
 import { visibleEntry } from '$lib/server/schedule/visible-entries';
-import { accessLevelOf } from '$lib/server/users/api-user';
+import { accessLevelOf } from '$lib/server/auth/access-level';
 
 /**
  * 404 for an entry the viewer may not see, as for one that does not exist. An admin gets its

@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { locationPatchSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
 import { deleteLocation, updateLocation } from '$lib/server/schedule/locations';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 export const GET = endpoint(async ({ params }) => {
 	const location = await storage().read(

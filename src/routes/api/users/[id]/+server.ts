@@ -4,7 +4,7 @@ import { kitRoute } from '$lib/server/api-changes/kit-route';
 import { userDelete, userPatch } from '$lib/server/api-changes/changes';
 import { endpoint } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
-import { accessLevelOf, toApiUser } from '$lib/server/users/api-user';
+import { accessLevelOf, toApiUser } from '$lib/server/auth/access-level';
 
 /** The public sees no users: to it, every id is unknown. */
 export const GET = endpoint(async ({ locals, params }) => {

@@ -1,5 +1,5 @@
 import type { Visibility } from '$lib/api';
-import type { ServerEntry } from '../../../schedule/server-entry';
+import type { ServerEntry } from '../../../types';
 import type { EntryRecords, InterestRecords, LocationRecords } from '../../records/schedule';
 import type { Db } from '../open';
 import { prepared } from '../statements';

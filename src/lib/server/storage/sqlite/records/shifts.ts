@@ -1,4 +1,4 @@
-import type { ServerShift } from '../../../shifts/server-shift';
+import type { ServerShift } from '../../../types';
 import type { ShiftRecords } from '../../records/shifts';
 import type { Db } from '../open';
 import { prepared } from '../statements';

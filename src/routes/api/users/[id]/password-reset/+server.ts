@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { passwordResetCreateSchema } from '$lib/api';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { storage } from '$lib/server/storage';
 import { endpoint, readJson, requireSession } from '$lib/server/http';
 import { createPasswordReset } from '$lib/server/password-reset/create-password-reset';
 import { listPasswordResets } from '$lib/server/password-reset/revoke-password-reset';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 /** The user's links that still work: never their secrets. */
 export const GET = endpoint(async ({ locals, params }) => {

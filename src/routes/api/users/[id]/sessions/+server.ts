@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { storage } from '$lib/server/storage';
+import { requireAdmin } from '$lib/server/auth/actor';
 import { endpoint, requireSession } from '$lib/server/http';
 import { Refusal } from '$lib/server/refusal';
-import { requireAdmin } from '$lib/server/users/manage-users';
 
 /** An admin sees a user's logins, one per family, as the user sees them on their account. */
 export const GET = endpoint(async ({ locals, params }) => {

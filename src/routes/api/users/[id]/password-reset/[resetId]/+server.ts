@@ -1,6 +1,6 @@
 import { endpoint, requireSession } from '$lib/server/http';
 import { revokePasswordReset } from '$lib/server/password-reset/revoke-password-reset';
-import { requireAdmin } from '$lib/server/users/manage-users';
+import { requireAdmin } from '$lib/server/auth/actor';
 
 /** Revokes one unused link of the user, 204. */
 export const DELETE = endpoint(async ({ locals, params }) => {

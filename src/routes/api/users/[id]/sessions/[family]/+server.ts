@@ -1,6 +1,6 @@
 import { endpoint, requireSession } from '$lib/server/http';
-import { requireAdmin } from '$lib/server/users/manage-users';
 import { endUserSession } from '$lib/server/users/user-sessions';
+import { requireAdmin } from '$lib/server/auth/actor';
 
 /** An admin ends one login of a user; its streams close 4001 `revoked`. */
 export const DELETE = endpoint(async ({ locals, params }) => {
