@@ -77,6 +77,9 @@ test('an admin adds a draft, publishes it and a public page shows it live; hidin
 	await row.getByRole('button', { name: 'Set' }).click();
 	await expect(visitor.getByTestId('entry').filter({ hasText: title })).toBeVisible();
 	await expect(visitor.getByTestId('entry').filter({ hasText: title })).toContainText('18:00');
+	// The admin's page shows the change before the next one is chosen: its late update would
+	// otherwise set the select back to the value it brings.
+	await expect(row).toHaveAttribute('data-visibility', 'public');
 
 	await row.getByLabel(`Visibility of ${title}`).selectOption('draft');
 	await row.getByRole('button', { name: 'Set' }).click();
