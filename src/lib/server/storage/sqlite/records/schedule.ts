@@ -41,6 +41,7 @@ const selectEntries = `SELECT entry.*,
 const ofVisibilities = 'visibility IN (SELECT value FROM json_each(?))';
 const scheduleOrder = 'ORDER BY start_at, end_at, title, id';
 
+/** Insert and save bind the entry by its field names (`@title`); better-sqlite3 ignores the others. */
 export const sqliteEntries = (db: Db): EntryRecords => ({
 	async find(id) {
 		const row = prepared(db, `${selectEntries} WHERE id = ?`).get(id) as EntryRow | undefined;
@@ -87,39 +88,18 @@ export const sqliteEntries = (db: Db): EntryRecords => ({
 			db,
 			`INSERT INTO entry (id, title, description, location_id, start_at, end_at, visibility,
 				crew_notes, created_at, updated_at, revision)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-		).run(
-			entry.id,
-			entry.title,
-			entry.description,
-			entry.locationId,
-			entry.start,
-			entry.end,
-			entry.visibility,
-			entry.crewNotes,
-			entry.createdAt,
-			entry.updatedAt,
-			entry.revision
-		);
+			VALUES (@id, @title, @description, @locationId, @start, @end, @visibility, @crewNotes,
+				@createdAt, @updatedAt, @revision)`
+		).run(entry);
 	},
 	async save(entry) {
 		prepared(
 			db,
-			`UPDATE entry SET title = ?, description = ?, location_id = ?, start_at = ?, end_at = ?,
-				visibility = ?, crew_notes = ?, updated_at = ?, revision = ?
-			WHERE id = ?`
-		).run(
-			entry.title,
-			entry.description,
-			entry.locationId,
-			entry.start,
-			entry.end,
-			entry.visibility,
-			entry.crewNotes,
-			entry.updatedAt,
-			entry.revision,
-			entry.id
-		);
+			`UPDATE entry SET title = @title, description = @description, location_id = @locationId,
+				start_at = @start, end_at = @end, visibility = @visibility, crew_notes = @crewNotes,
+				updated_at = @updatedAt, revision = @revision
+			WHERE id = @id`
+		).run(entry);
 	},
 	async delete(id) {
 		prepared(db, 'DELETE FROM entry WHERE id = ?').run(id);

@@ -77,37 +77,18 @@ export const sqliteShifts = (db: Db): ShiftRecords => {
 				db,
 				`INSERT INTO shift (id, role, location_id, start_at, end_at, needed, notes, created_at,
 					updated_at, revision)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-			).run(
-				shift.id,
-				shift.role,
-				shift.locationId,
-				shift.start,
-				shift.end,
-				shift.needed,
-				shift.notes,
-				shift.createdAt,
-				shift.updatedAt,
-				shift.revision
-			);
+				VALUES (@id, @role, @locationId, @start, @end, @needed, @notes, @createdAt,
+					@updatedAt, @revision)`
+			).run(shift);
 		},
 		async save(shift) {
 			prepared(
 				db,
-				`UPDATE shift SET role = ?, location_id = ?, start_at = ?, end_at = ?, needed = ?,
-					notes = ?, updated_at = ?, revision = ?
-				WHERE id = ?`
-			).run(
-				shift.role,
-				shift.locationId,
-				shift.start,
-				shift.end,
-				shift.needed,
-				shift.notes,
-				shift.updatedAt,
-				shift.revision,
-				shift.id
-			);
+				`UPDATE shift SET role = @role, location_id = @locationId, start_at = @start,
+					end_at = @end, needed = @needed, notes = @notes, updated_at = @updatedAt,
+					revision = @revision
+				WHERE id = @id`
+			).run(shift);
 		},
 		async delete(id) {
 			prepared(db, 'DELETE FROM shift WHERE id = ?').run(id);
