@@ -1,4 +1,4 @@
-import type { ApiShift, UserType, Visibility } from '$lib/api';
+import type { ApiEntry, ApiShift, UserType } from '$lib/api';
 
 export interface ServerUser {
 	id: string;
@@ -25,14 +25,7 @@ export interface ServerSession {
 }
 
 /** An entry as the server holds it: every field, whoever may see it. */
-export interface ServerEntry {
-	id: string;
-	title: string;
-	description: string;
-	locationId: string | null;
-	start: number;
-	end: number;
-	visibility: Visibility;
+export interface ServerEntry extends Omit<ApiEntry, 'version'> {
 	crewNotes: string;
 	createdAt: number;
 	updatedAt: number;
