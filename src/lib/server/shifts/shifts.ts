@@ -53,10 +53,7 @@ export async function updateShift(
 	id: string,
 	patch: ShiftPatch
 ): Promise<ServerShift> {
-	return change(async (tx) => {
-		const admin = await requireActor(tx, actor, { admin: true });
-		return await writeShift(tx, admin, id, () => patch);
-	});
+	return adminWrite(actor, id, () => patch);
 }
 
 /** An admin puts one crew member on a shift (nothing changes when they are on it already). */
@@ -65,12 +62,9 @@ export async function assignCrew(
 	id: string,
 	userId: string
 ): Promise<ServerShift> {
-	return change(async (tx) => {
-		const admin = await requireActor(tx, actor, { admin: true });
-		return await writeShift(tx, admin, id, (before) =>
-			before.crewIds.includes(userId) ? null : { crewIds: [...before.crewIds, userId] }
-		);
-	});
+	return adminWrite(actor, id, (before) =>
+		before.crewIds.includes(userId) ? null : { crewIds: [...before.crewIds, userId] }
+	);
 }
 
 /** An admin takes one crew member off a shift (nothing changes when they are not on it). */
@@ -79,14 +73,22 @@ export async function unassignCrew(
 	id: string,
 	userId: string
 ): Promise<ServerShift> {
-	return change(async (tx) => {
-		const admin = await requireActor(tx, actor, { admin: true });
-		return await writeShift(tx, admin, id, (before) =>
-			before.crewIds.includes(userId)
-				? { crewIds: before.crewIds.filter((other) => other !== userId) }
-				: null
-		);
-	});
+	return adminWrite(actor, id, (before) =>
+		before.crewIds.includes(userId)
+			? { crewIds: before.crewIds.filter((other) => other !== userId) }
+			: null
+	);
+}
+
+/** An admin's change of one shift, in a change of its own. */
+function adminWrite(
+	actor: ServerSession,
+	id: string,
+	patchOf: (before: ServerShift) => ShiftPatch | null
+): Promise<ServerShift> {
+	return change(async (tx) =>
+		writeShift(tx, await requireActor(tx, actor, { admin: true }), id, patchOf)
+	);
 }
 
 /** Applies a patch made from the shift as it is inside this transaction; null changes nothing. */
