@@ -1,5 +1,5 @@
 import { getConfig } from '../config';
-import type { Change } from '../storage';
+import type { Change, Records } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession, ServerUser } from '../types';
 import { decideSession } from './session-decision';
@@ -35,4 +35,11 @@ export async function requireActor(
 /** A cheap early refusal before a body is read; the authoritative check is `requireActor`. */
 export function requireAdmin(user: ServerUser): void {
 	if (user.type !== 'admin') throw new Refusal(403, 'only an admin may do this');
+}
+
+/** The user a change or read acts on, as it is now; 404 when there is none. */
+export async function requireUser(records: Records, id: string): Promise<ServerUser> {
+	const user = await records.users.find(id);
+	if (!user) throw new Refusal(404, 'no such user');
+	return user;
 }

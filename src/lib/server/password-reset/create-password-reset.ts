@@ -1,6 +1,6 @@
 import type { ApiCreatedPasswordReset } from '$lib/api';
 import { recordAudit } from '../audit/audit-trail';
-import { requireActor } from '../auth/actor';
+import { requireActor, requireUser } from '../auth/actor';
 import { generateLinkId, generateSecretToken, hashSecretToken } from '../auth/secret-token';
 import { change } from '../storage';
 import { Refusal } from '../refusal';
@@ -28,8 +28,7 @@ export async function createPasswordReset(
 	const token = generateSecretToken();
 	return change(async (tx) => {
 		const admin = actor === 'operator' ? null : await requireActor(tx, actor, { admin: true });
-		const user = await tx.users.find(userId);
-		if (!user) throw new Refusal(404, 'no such user');
+		const user = await requireUser(tx, userId);
 		// A suspended user's link would never work (a suspension ends them and refuses their use).
 		if (user.suspendedAt) {
 			throw new Refusal(409, 'this user is suspended: lift the suspension before making a link');

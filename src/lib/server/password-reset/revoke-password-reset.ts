@@ -1,6 +1,6 @@
 import type { ApiPasswordResetLink } from '$lib/api';
 import { recordAudit } from '../audit/audit-trail';
-import { requireActor } from '../auth/actor';
+import { requireActor, requireUser } from '../auth/actor';
 import { change, type Records } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerSession } from '../types';
@@ -11,7 +11,7 @@ export async function listPasswordResets(
 	userId: string,
 	now: number
 ): Promise<ApiPasswordResetLink[]> {
-	if (!(await records.users.find(userId))) throw new Refusal(404, 'no such user');
+	await requireUser(records, userId);
 	return records.passwordResets.listOutstanding(userId, now);
 }
 
@@ -23,8 +23,7 @@ export async function revokePasswordReset(
 ): Promise<void> {
 	await change(async (tx) => {
 		const admin = await requireActor(tx, actor, { admin: true });
-		const user = await tx.users.find(userId);
-		if (!user) throw new Refusal(404, 'no such user');
+		const user = await requireUser(tx, userId);
 		if (!(await tx.passwordResets.deleteUnused(userId, resetId))) {
 			throw new Refusal(404, 'no such password reset link: it was used, replaced or revoked');
 		}

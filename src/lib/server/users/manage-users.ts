@@ -1,6 +1,6 @@
 import type { UserPatch } from '$lib/api';
 import { recordAudit } from '../audit/audit-trail';
-import { requireActor } from '../auth/actor';
+import { requireActor, requireUser } from '../auth/actor';
 import { sessionTimes } from '../auth/session-rows';
 import { getConfig } from '../config';
 import { endUserFamilies } from '../auth/session-end';
@@ -38,8 +38,7 @@ export async function changeUser(
 ): Promise<ServerUser> {
 	return change(async (tx) => {
 		const admin = await requireActor(tx, actor, { admin: true });
-		const before = await tx.users.find(id);
-		if (!before) throw new Refusal(404, 'no such user');
+		const before = await requireUser(tx, id);
 		if (patch.type !== undefined && patch.type !== 'admin') {
 			await refuseLosingLastAdmin(tx, before, 'demoted');
 		}
@@ -131,8 +130,7 @@ export async function deleteUser(actor: ServerSession, id: string): Promise<void
  * the sessions stay as tombstones so whoever presents one is told the user was deleted.
  */
 export async function removeUser(tx: Change, id: string): Promise<ServerUser> {
-	const user = await tx.users.find(id);
-	if (!user) throw new Refusal(404, 'no such user');
+	const user = await requireUser(tx, id);
 	await refuseLosingLastAdmin(tx, user, 'deleted');
 	await tx.passwordResets.deleteUnusedMadeBy(id);
 	await tx.endedSessions.endUser(id, 'deleted', sessionTimes(getConfig()));

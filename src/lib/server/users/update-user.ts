@@ -1,4 +1,5 @@
 import type { UserType } from '$lib/api';
+import { requireUser } from '../auth/actor';
 import { appendEvent, type Change } from '../storage';
 import { Refusal } from '../refusal';
 import type { ServerUser } from '../types';
@@ -9,8 +10,7 @@ export async function updateUser(
 	id: string,
 	patch: { name?: string; type?: UserType }
 ): Promise<ServerUser> {
-	const user = await tx.users.find(id);
-	if (!user) throw new Refusal(404, 'no such user');
+	const user = await requireUser(tx, id);
 	if (patch.name !== undefined && patch.name.toLowerCase() !== user.name.toLowerCase()) {
 		if (await tx.users.findWithHashByName(patch.name)) {
 			throw new Refusal(409, 'that name is taken', 'name');

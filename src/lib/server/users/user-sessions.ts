@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit-trail';
-import { requireActor } from '../auth/actor';
+import { requireActor, requireUser } from '../auth/actor';
 import { endFamily } from '../auth/session-end';
 import { change } from '../storage';
 import { Refusal } from '../refusal';
@@ -13,8 +13,7 @@ export async function endUserSession(
 ): Promise<void> {
 	await change(async (tx) => {
 		const admin = await requireActor(tx, actor, { admin: true });
-		const user = await tx.users.find(userId);
-		if (!user) throw new Refusal(404, 'no such user');
+		const user = await requireUser(tx, userId);
 		if (!(await tx.sessions.isOpenFamilyOf(userId, family))) {
 			throw new Refusal(404, 'no such session');
 		}
