@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSessionToken } from '$lib/server/auth/session-check';
 import { onSessionEnded } from '../helpers/storage';
 import type { SessionEnd } from '$lib/server/storage';
-import { startSession } from '$lib/server/auth/session-start';
+import { createSession, startSession } from '$lib/server/auth/session-start';
+import { change } from '$lib/server/storage';
 import { generateSessionToken, hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
 import { closeDb, getDb } from '../helpers/storage';
@@ -44,6 +45,20 @@ describe('session keys', () => {
 		const dump = JSON.stringify(getDb().prepare('SELECT * FROM session').all());
 		expect(dump).not.toContain(token);
 		expect(session.publicId).not.toBe(session.id);
+	});
+});
+
+describe('sessions Lucia creates', () => {
+	it('are part of their change: a change that fails after creating one leaves no session', async () => {
+		const user = await registerUser({ name: `u${Math.random()}`, password: 'password1' });
+		const failed = change(async (tx) => {
+			const { token } = await createSession(tx, { userId: user.id, userAgent: 'test' });
+			// The session is there inside the change, through the same records.
+			expect(await tx.sessions.find(hashSessionToken(token))).toBeDefined();
+			throw new Error('the change fails after the session was made');
+		});
+		await expect(failed).rejects.toThrow('the change fails');
+		expect(getDb().prepare('SELECT COUNT(*) FROM session').pluck().get()).toBe(0);
 	});
 });
 
