@@ -40,6 +40,15 @@ export function webHead(request: Request, url: URL): RequestHead {
 
 type OriginConfig = Pick<Config, 'ORIGIN' | 'PROTOCOL_HEADER' | 'HOST_HEADER' | 'PORT_HEADER'>;
 
+/** ORIGIN as an origin, parsed once: the crowd's every request of `/` asks for it. */
+let parsedOrigin: { from: string; origin: string } | undefined;
+function originOf(configured: string): string {
+	if (parsedOrigin?.from !== configured) {
+		parsedOrigin = { from: configured, origin: new URL(configured).origin };
+	}
+	return parsedOrigin.origin;
+}
+
 /**
  * The app's own origin for a request that reached Node (the early pages, the stream's
  * upgrade), by the rule adapter-node gives SvelteKit its `event.url`: ORIGIN when set;
@@ -48,7 +57,7 @@ type OriginConfig = Pick<Config, 'ORIGIN' | 'PROTOCOL_HEADER' | 'HOST_HEADER' | 
  * adapter-node would fail the request, and for a host we do not serve (isLoopbackHost).
  */
 export function requestOrigin(head: RequestHead, config: OriginConfig): string | null {
-	if (config.ORIGIN) return new URL(config.ORIGIN).origin;
+	if (config.ORIGIN) return originOf(config.ORIGIN);
 	const protocol = config.PROTOCOL_HEADER
 		? (head.header(config.PROTOCOL_HEADER) || 'https').toLowerCase()
 		: 'http';
