@@ -4,23 +4,12 @@ import { spendWrite } from '../auth/write-budget';
 import { appendEvent, change, type Change, type Records } from '../storage';
 import type { StoredEvent } from '../events/stored-event';
 import { Refusal } from '../refusal';
-import type { ServerEntry } from '../types';
-import { gainsSight, mayView } from '$lib/schedule/visibility';
+import { gainsSight, mayView, visibleTo } from '$lib/schedule/visibility';
 import type { ServerSession } from '../types';
 
 /** The entries a user marked that their level may see now, oldest mark first. */
-export async function markedEntries(
-	records: Records,
-	userId: string,
-	level: AccessLevel
-): Promise<ServerEntry[]> {
-	const marked: ServerEntry[] = [];
-	for (const id of await records.interests.entryIdsOf(userId)) {
-		const entry = await records.entries.find(id);
-		if (entry && mayView(entry.visibility, level)) marked.push(entry);
-	}
-	return marked;
-}
+export const markedEntries = (records: Records, userId: string, level: AccessLevel) =>
+	records.entries.markedBy(userId, visibleTo(level));
 
 /** The ids of the entries the user marked that it may see now (GET interests). */
 export const visibleInterestIds = async (records: Records, userId: string, level: AccessLevel) =>

@@ -23,6 +23,8 @@ export interface EntryRecords {
 	 * wildcards included, matches itself.
 	 */
 	search(visibilities: readonly Visibility[], text: string, limit: number): Promise<ServerEntry[]>;
+	/** Entries of the given visibilities that the user marked, oldest mark first: one query. */
+	markedBy(userId: string, visibilities: readonly Visibility[]): Promise<ServerEntry[]>;
 	/** The first start at or after `from` among entries of the given visibilities. */
 	firstStartFrom(visibilities: readonly Visibility[], from: number): Promise<number | undefined>;
 	countAt(locationId: string): Promise<number>;
@@ -54,8 +56,6 @@ export interface InterestRecords {
 	/** True when there was a mark to remove. */
 	remove(userId: string, entryId: string): Promise<boolean>;
 	has(userId: string, entryId: string): Promise<boolean>;
-	/** The ids of every entry the user marked, whoever may see it now; oldest mark first. */
-	entryIdsOf(userId: string): Promise<string[]>;
 	/** The users who marked the entry. */
 	markersOf(entryId: string): Promise<string[]>;
 	/** Removes every mark of the user and answers the entries they were on. */

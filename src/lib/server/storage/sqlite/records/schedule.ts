@@ -70,6 +70,14 @@ export const sqliteEntries = (db: Db): EntryRecords => ({
 		).all(JSON.stringify(visibilities), pattern, pattern, limit) as EntryRow[];
 		return rows.map(toServerEntry);
 	},
+	async markedBy(userId, visibilities) {
+		const rows = prepared(
+			db,
+			`${selectEntries} JOIN interest AS mark ON mark.entry_id = entry.id
+			WHERE mark.user_id = ? AND ${ofVisibilities} ORDER BY mark.created_at, mark.entry_id`
+		).all(userId, JSON.stringify(visibilities)) as EntryRow[];
+		return rows.map(toServerEntry);
+	},
 	async firstStartFrom(visibilities, from) {
 		return (prepared(
 			db,
@@ -180,14 +188,6 @@ export const sqliteInterests = (db: Db): InterestRecords => ({
 			userId,
 			entryId
 		);
-	},
-	async entryIdsOf(userId) {
-		return prepared(
-			db,
-			'SELECT entry_id FROM interest WHERE user_id = ? ORDER BY created_at, entry_id'
-		)
-			.pluck()
-			.all(userId) as string[];
 	},
 	async markersOf(entryId) {
 		return prepared(db, 'SELECT user_id FROM interest WHERE entry_id = ?')
