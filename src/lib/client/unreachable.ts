@@ -29,20 +29,30 @@ export function enhance(form: HTMLFormElement, submit: SubmitFunction = () => {}
 		const callback = await submit(input);
 		const pressed = document.activeElement;
 		return async (options) => {
-			// The answer may have come by the stream first, and a new button taken the focus.
+			// The answer may have come by the stream first, or come while the update runs, and a
+			// new button taken the focus.
 			const focused = document.activeElement;
+			let taken: Element | null = null;
+			const noteFocus = (event: FocusEvent) => {
+				if (event.target instanceof Element && !isLost(event.target)) taken = event.target;
+			};
+			document.addEventListener('focusin', noteFocus);
 			// An error with no status is one the app did not answer: a network failure, or a
 			// body that was not the app's (a proxy's error page).
 			const lost = options.result.type === 'error' && options.result.status === undefined;
 			unreachable.set(lost);
 			// The form's own callback still runs (it may restore a control), with nothing to apply.
 			const update = lost ? async () => {} : options.update;
-			if (callback) await callback({ ...options, update });
-			else await update();
+			try {
+				if (callback) await callback({ ...options, update });
+				else await update();
+			} finally {
+				document.removeEventListener('focusin', noteFocus);
+			}
 			// SvelteKit moves the focus to the page's start after an action, as after a new page:
 			// a keyboard user would start again from the top. It stays on what they pressed.
 			if (!isLost(document.activeElement)) return;
-			const again = [focused, pressed].find(
+			const again = [taken, focused, pressed].find(
 				(element) => element instanceof HTMLElement && element.isConnected && !isLost(element)
 			);
 			if (again instanceof HTMLElement) again.focus({ preventScroll: true });
