@@ -3,12 +3,12 @@ import type { ServerUser } from '../../../types';
 import type {
 	CalendarFeedRecords,
 	InvitationRecords,
+	OutstandingPasswordReset,
 	PasswordResetRecord,
 	PasswordResetRecords,
 	UserRecords
 } from '../../records/people';
-import type { Db } from '../open';
-import { prepared } from '../statements';
+import type { Sql } from '../sql';
 import { containing } from './like';
 
 interface UserRow {
@@ -30,87 +30,101 @@ const toServerUser = (row: UserRow): ServerUser => ({
 	suspendedAt: row.suspended_at
 });
 
-const orderBy: Record<UserSort, string> = {
-	name: 'name COLLATE NOCASE',
-	created: 'created_at',
-	// Never-seen users sort as the oldest.
-	lastSeen: 'COALESCE(last_seen_at, 0)'
-};
+/** No limit is the largest both take: SQLite's `LIMIT -1` is an error in PostgreSQL. */
+const noLimit = Number.MAX_SAFE_INTEGER;
 
-export const sqliteUsers = (db: Db): UserRecords => ({
-	async find(id) {
-		const row = prepared(db, 'SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
-		return row && toServerUser(row);
-	},
-	async findWithHashByName(name) {
-		const row = prepared(db, 'SELECT * FROM user WHERE name = ? COLLATE NOCASE').get(name) as
-			UserRow | undefined;
-		return row && { user: toServerUser(row), passwordHash: row.password_hash };
-	},
-	async passwordHash(userId) {
-		return prepared(db, 'SELECT password_hash FROM user WHERE id = ?').pluck().get(userId) as
-			string | undefined;
-	},
-	async count() {
-		return prepared(db, 'SELECT COUNT(*) FROM user').pluck().get() as number;
-	},
-	async list() {
-		return (prepared(db, 'SELECT * FROM user ORDER BY created_at, id').all() as UserRow[]).map(
-			toServerUser
-		);
-	},
-	async query(query) {
-		const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-		const where = query.q ? "WHERE name LIKE ? ESCAPE '\\'" : '';
-		const params = query.q ? [containing(query.q)] : [];
-		const rows = prepared(
-			db,
-			`SELECT * FROM user ${where} ORDER BY ${orderBy[query.sort]} ${direction}, id ${direction}
-				LIMIT ? OFFSET ?`
-		).all(...params, query.limit ?? -1, query.offset) as UserRow[];
-		const total = prepared(db, `SELECT COUNT(*) FROM user ${where}`)
-			.pluck()
-			.get(...params) as number;
-		return { users: rows.map(toServerUser), total };
-	},
-	async listShiftPeople() {
-		return (
-			prepared(
-				db,
-				`SELECT * FROM user
-				WHERE type IN ('crew', 'admin') OR id IN (SELECT user_id FROM shift_crew)
-				ORDER BY name COLLATE NOCASE, id`
-			).all() as UserRow[]
-		).map(toServerUser);
-	},
-	async countActiveAdmins() {
-		return prepared(db, "SELECT COUNT(*) FROM user WHERE type = 'admin' AND suspended_at IS NULL")
-			.pluck()
-			.get() as number;
-	},
-	async insert(user, passwordHash) {
-		prepared(
-			db,
-			`INSERT INTO user (id, name, password_hash, type, created_at, last_seen_at)
-			VALUES (?, ?, ?, ?, ?, ?)`
-		).run(user.id, user.name, passwordHash, user.type, user.createdAt, user.lastSeenAt);
-	},
-	async rename(id, name, type) {
-		prepared(db, 'UPDATE user SET name = ?, type = ? WHERE id = ?').run(name, type, id);
-	},
-	async setSuspended(id, at, by) {
-		prepared(db, 'UPDATE user SET suspended_at = ?, suspended_by = ? WHERE id = ?').run(at, by, id);
-	},
-	async setPasswordHash(id, passwordHash) {
-		prepared(db, 'UPDATE user SET password_hash = ? WHERE id = ?').run(passwordHash, id);
-	},
-	async setLastSeen(id, at) {
-		prepared(db, 'UPDATE user SET last_seen_at = ? WHERE id = ?').run(at, id);
-	},
-	async delete(id) {
-		prepared(db, 'DELETE FROM user WHERE id = ?').run(id);
-	}
-});
+export const sqlUsers = (sql: Sql): UserRecords => {
+	const d = sql.dialect;
+	const orderBy: Record<UserSort, string> = {
+		name: d.nocase('name'),
+		created: 'created_at',
+		// Never-seen users sort as the oldest.
+		lastSeen: 'COALESCE(last_seen_at, 0)'
+	};
+	const byName = `SELECT * FROM "user" WHERE ${d.nocase('name')} = ${d.nocase('?')}`;
+	const matching = `WHERE name ${d.like} ? ESCAPE '\\'`;
+	const shiftPeople = `SELECT * FROM "user"
+		WHERE type IN ('crew', 'admin') OR id IN (SELECT user_id FROM shift_crew)
+		ORDER BY ${d.nocase('name')}, id`;
+	return {
+		async find(id) {
+			const row = await sql.get<UserRow>('SELECT * FROM "user" WHERE id = ?', id);
+			return row && toServerUser(row);
+		},
+		async findWithHashByName(name) {
+			const row = await sql.get<UserRow>(byName, name);
+			return row && { user: toServerUser(row), passwordHash: row.password_hash };
+		},
+		async passwordHash(userId) {
+			return sql.value<string>('SELECT password_hash FROM "user" WHERE id = ?', userId);
+		},
+		async count() {
+			return (await sql.value<number>('SELECT COUNT(*) FROM "user"')) as number;
+		},
+		async list() {
+			return (await sql.all<UserRow>('SELECT * FROM "user" ORDER BY created_at, id')).map(
+				toServerUser
+			);
+		},
+		async query(query) {
+			const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+			const where = query.q ? matching : '';
+			const params = query.q ? [containing(query.q)] : [];
+			const rows = await sql.all<UserRow>(
+				`SELECT * FROM "user" ${where}
+					ORDER BY ${orderBy[query.sort]} ${direction}, id ${direction} LIMIT ? OFFSET ?`,
+				...params,
+				query.limit ?? noLimit,
+				query.offset
+			);
+			const total = (await sql.value<number>(
+				`SELECT COUNT(*) FROM "user" ${where}`,
+				...params
+			)) as number;
+			return { users: rows.map(toServerUser), total };
+		},
+		async listShiftPeople() {
+			return (await sql.all<UserRow>(shiftPeople)).map(toServerUser);
+		},
+		async countActiveAdmins() {
+			return (await sql.value<number>(
+				`SELECT COUNT(*) FROM "user" WHERE type = 'admin' AND suspended_at IS NULL`
+			)) as number;
+		},
+		async insert(user, passwordHash) {
+			await sql.run(
+				`INSERT INTO "user" (id, name, password_hash, type, created_at, last_seen_at)
+				VALUES (?, ?, ?, ?, ?, ?)`,
+				user.id,
+				user.name,
+				passwordHash,
+				user.type,
+				user.createdAt,
+				user.lastSeenAt
+			);
+		},
+		async rename(id, name, type) {
+			await sql.run('UPDATE "user" SET name = ?, type = ? WHERE id = ?', name, type, id);
+		},
+		async setSuspended(id, at, by) {
+			await sql.run(
+				'UPDATE "user" SET suspended_at = ?, suspended_by = ? WHERE id = ?',
+				at,
+				by,
+				id
+			);
+		},
+		async setPasswordHash(id, passwordHash) {
+			await sql.run('UPDATE "user" SET password_hash = ? WHERE id = ?', passwordHash, id);
+		},
+		async setLastSeen(id, at) {
+			await sql.run('UPDATE "user" SET last_seen_at = ? WHERE id = ?', at, id);
+		},
+		async delete(id) {
+			await sql.run('DELETE FROM "user" WHERE id = ?', id);
+		}
+	};
+};
 
 interface InvitationRow {
 	id: string;
@@ -132,13 +146,11 @@ const toApiInvitation = (row: InvitationRow): ApiInvitation => ({
 	usedBy: row.used_by
 });
 
-export const sqliteInvitations = (db: Db): InvitationRecords => ({
+export const sqlInvitations = (sql: Sql): InvitationRecords => ({
 	async insert(invitation, tokenHash) {
-		prepared(
-			db,
+		await sql.run(
 			`INSERT INTO invitation (id, token_hash, created_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?)`
-		).run(
+			VALUES (?, ?, ?, ?, ?)`,
 			invitation.id,
 			tokenHash,
 			invitation.createdBy,
@@ -147,29 +159,30 @@ export const sqliteInvitations = (db: Db): InvitationRecords => ({
 		);
 	},
 	async findByTokenHash(tokenHash) {
-		const row = prepared(
-			db,
-			`SELECT ${invitationColumns} FROM invitation WHERE token_hash = ?`
-		).get(tokenHash) as InvitationRow | undefined;
+		const row = await sql.get<InvitationRow>(
+			`SELECT ${invitationColumns} FROM invitation WHERE token_hash = ?`,
+			tokenHash
+		);
 		return row && toApiInvitation(row);
 	},
 	async list() {
 		return (
-			prepared(
-				db,
+			await sql.all<InvitationRow>(
 				`SELECT ${invitationColumns} FROM invitation ORDER BY created_at DESC, id`
-			).all() as InvitationRow[]
+			)
 		).map(toApiInvitation);
 	},
 	async delete(id) {
-		return prepared(db, 'DELETE FROM invitation WHERE id = ?').run(id).changes === 1;
+		return (await sql.run('DELETE FROM invitation WHERE id = ?', id)) === 1;
 	},
 	async markUsed(id, userId, now) {
 		return (
-			prepared(
-				db,
-				'UPDATE invitation SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL'
-			).run(now, userId, id).changes === 1
+			(await sql.run(
+				'UPDATE invitation SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL',
+				now,
+				userId,
+				id
+			)) === 1
 		);
 	}
 });
@@ -192,56 +205,60 @@ const toPasswordReset = (row: PasswordResetRow): PasswordResetRecord => ({
 	usedAt: row.used_at
 });
 
-export const sqlitePasswordResets = (db: Db): PasswordResetRecords => ({
+export const sqlPasswordResets = (sql: Sql): PasswordResetRecords => ({
 	async insert(reset, tokenHash) {
-		prepared(
-			db,
+		await sql.run(
 			`INSERT INTO password_reset (id, token_hash, user_id, created_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)`
-		).run(reset.id, tokenHash, reset.userId, reset.createdBy, reset.createdAt, reset.expiresAt);
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			reset.id,
+			tokenHash,
+			reset.userId,
+			reset.createdBy,
+			reset.createdAt,
+			reset.expiresAt
+		);
 	},
 	async findByTokenHash(tokenHash) {
-		const row = prepared(
-			db,
+		const row = await sql.get<PasswordResetRow>(
 			`SELECT id, user_id, created_by, created_at, expires_at, used_at
-			FROM password_reset WHERE token_hash = ?`
-		).get(tokenHash) as PasswordResetRow | undefined;
+			FROM password_reset WHERE token_hash = ?`,
+			tokenHash
+		);
 		return row && toPasswordReset(row);
 	},
 	async listOutstanding(userId, now) {
-		return prepared(
-			db,
-			`SELECT r.id, r.created_at AS createdAt, r.expires_at AS expiresAt,
-					r.created_by AS createdById, u.name AS createdByName
-				FROM password_reset r LEFT JOIN user u ON u.id = r.created_by
+		return sql.all<OutstandingPasswordReset>(
+			`SELECT r.id, r.created_at AS "createdAt", r.expires_at AS "expiresAt",
+					r.created_by AS "createdById", u.name AS "createdByName"
+				FROM password_reset r LEFT JOIN "user" u ON u.id = r.created_by
 				WHERE r.user_id = ? AND r.used_at IS NULL AND r.expires_at > ?
-				ORDER BY r.created_at DESC, r.id`
-		).all(userId, now) as Awaited<ReturnType<PasswordResetRecords['listOutstanding']>>;
+				ORDER BY r.created_at DESC, r.id`,
+			userId,
+			now
+		);
 	},
 	async deleteUnusedOf(userId) {
-		return prepared(db, 'DELETE FROM password_reset WHERE user_id = ? AND used_at IS NULL').run(
-			userId
-		).changes;
+		return sql.run('DELETE FROM password_reset WHERE user_id = ? AND used_at IS NULL', userId);
 	},
 	async deleteUnusedMadeBy(makerId) {
-		return prepared(db, 'DELETE FROM password_reset WHERE created_by = ? AND used_at IS NULL').run(
-			makerId
-		).changes;
+		return sql.run('DELETE FROM password_reset WHERE created_by = ? AND used_at IS NULL', makerId);
 	},
 	async deleteUnused(userId, id) {
 		return (
-			prepared(
-				db,
-				'DELETE FROM password_reset WHERE id = ? AND user_id = ? AND used_at IS NULL'
-			).run(id, userId).changes === 1
+			(await sql.run(
+				'DELETE FROM password_reset WHERE id = ? AND user_id = ? AND used_at IS NULL',
+				id,
+				userId
+			)) === 1
 		);
 	},
 	async markUsed(id, now) {
 		return (
-			prepared(db, 'UPDATE password_reset SET used_at = ? WHERE id = ? AND used_at IS NULL').run(
+			(await sql.run(
+				'UPDATE password_reset SET used_at = ? WHERE id = ? AND used_at IS NULL',
 				now,
 				id
-			).changes === 1
+			)) === 1
 		);
 	}
 });
@@ -251,24 +268,27 @@ interface FeedRow {
 	created_at: number;
 }
 
-export const sqliteCalendarFeeds = (db: Db): CalendarFeedRecords => {
-	const find = (where: string, key: string) => {
-		const row = prepared(
-			db,
-			`SELECT user_id, created_at FROM calendar_feed WHERE ${where} = ?`
-		).get(key) as FeedRow | undefined;
+export const sqlCalendarFeeds = (sql: Sql): CalendarFeedRecords => {
+	const find = async (where: 'token_hash' | 'user_id', key: string) => {
+		const row = await sql.get<FeedRow>(
+			`SELECT user_id, created_at FROM calendar_feed WHERE ${where} = ?`,
+			key
+		);
 		return row && { userId: row.user_id, createdAt: row.created_at };
 	};
 	return {
 		async replace(userId, tokenHash, now) {
 			// `changed_at` is no longer read: a feed's validators follow its body.
-			prepared(
-				db,
+			await sql.run(
 				`INSERT INTO calendar_feed (user_id, token_hash, created_at, changed_at)
 				VALUES (?, ?, ?, ?)
 				ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash,
-					created_at = excluded.created_at, changed_at = excluded.changed_at`
-			).run(userId, tokenHash, now, now);
+					created_at = excluded.created_at, changed_at = excluded.changed_at`,
+				userId,
+				tokenHash,
+				now,
+				now
+			);
 		},
 		async findByTokenHash(tokenHash) {
 			return find('token_hash', tokenHash);
@@ -277,7 +297,7 @@ export const sqliteCalendarFeeds = (db: Db): CalendarFeedRecords => {
 			return find('user_id', userId);
 		},
 		async delete(userId) {
-			return prepared(db, 'DELETE FROM calendar_feed WHERE user_id = ?').run(userId).changes === 1;
+			return (await sql.run('DELETE FROM calendar_feed WHERE user_id = ?', userId)) === 1;
 		}
 	};
 };

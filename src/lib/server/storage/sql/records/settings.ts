@@ -1,7 +1,6 @@
 import type { RegistrationMode } from '$lib/api';
 import type { FeedVersionRecords, SettingsRecords } from '../../records/settings';
-import type { Db } from '../open';
-import { prepared } from '../statements';
+import type { Sql } from '../sql';
 
 interface SettingsRow {
 	name: string;
@@ -10,12 +9,11 @@ interface SettingsRow {
 	day_starts_at: string;
 }
 
-export const sqliteSettings = (db: Db): SettingsRecords => ({
+export const sqlSettings = (sql: Sql): SettingsRecords => ({
 	async find() {
-		const row = prepared(
-			db,
+		const row = await sql.get<SettingsRow>(
 			'SELECT name, time_zone, registration, day_starts_at FROM settings WHERE id = 1'
-		).get() as SettingsRow | undefined;
+		);
 		return (
 			row && {
 				name: row.name,
@@ -26,45 +24,53 @@ export const sqliteSettings = (db: Db): SettingsRecords => ({
 		);
 	},
 	async seed(settings) {
-		prepared(
-			db,
-			`INSERT OR IGNORE INTO settings (id, name, time_zone, registration, day_starts_at)
-			VALUES (1, ?, ?, ?, ?)`
-		).run(settings.name, settings.timeZone, settings.registration, settings.dayStartsAt);
+		await sql.run(
+			`INSERT INTO settings (id, name, time_zone, registration, day_starts_at)
+			VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			settings.name,
+			settings.timeZone,
+			settings.registration,
+			settings.dayStartsAt
+		);
 	},
 	async save(settings) {
-		prepared(
-			db,
+		await sql.run(
 			`INSERT INTO settings (id, name, time_zone, registration, day_starts_at)
 			VALUES (1, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET
 				name = excluded.name, time_zone = excluded.time_zone,
-				registration = excluded.registration, day_starts_at = excluded.day_starts_at`
-		).run(settings.name, settings.timeZone, settings.registration, settings.dayStartsAt);
-	},
-	async isSetUp() {
-		return (
-			prepared(db, 'SELECT set_up_at IS NOT NULL FROM settings WHERE id = 1').pluck().get() === 1
+				registration = excluded.registration, day_starts_at = excluded.day_starts_at`,
+			settings.name,
+			settings.timeZone,
+			settings.registration,
+			settings.dayStartsAt
 		);
 	},
+	async isSetUp() {
+		// Null when not yet, undefined when there are no settings.
+		return (await sql.value('SELECT set_up_at FROM settings WHERE id = 1')) != null;
+	},
 	async markSetUp(now) {
-		prepared(db, 'UPDATE settings SET set_up_at = ? WHERE id = 1 AND set_up_at IS NULL').run(now);
+		await sql.run('UPDATE settings SET set_up_at = ? WHERE id = 1 AND set_up_at IS NULL', now);
 	}
 });
 
-export const sqliteFeedVersions = (db: Db): FeedVersionRecords => ({
+export const sqlFeedVersions = (sql: Sql): FeedVersionRecords => ({
 	async find(name) {
-		const row = prepared(db, 'SELECT etag, last_modified FROM feed_version WHERE name = ?').get(
+		const row = await sql.get<{ etag: string; last_modified: number }>(
+			'SELECT etag, last_modified FROM feed_version WHERE name = ?',
 			name
-		) as { etag: string; last_modified: number } | undefined;
+		);
 		return row && { etag: row.etag, lastModified: row.last_modified };
 	},
 	async save(name, etag, lastModified) {
-		prepared(
-			db,
+		await sql.run(
 			`INSERT INTO feed_version (name, etag, last_modified) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET etag = excluded.etag,
-				last_modified = excluded.last_modified`
-		).run(name, etag, lastModified);
+				last_modified = excluded.last_modified`,
+			name,
+			etag,
+			lastModified
+		);
 	}
 });

@@ -1,7 +1,6 @@
 import type { ServerShift } from '../../../types';
 import type { ShiftRecords } from '../../records/shifts';
-import type { Db } from '../open';
-import { prepared } from '../statements';
+import type { Sql } from '../sql';
 
 interface ShiftRow {
 	id: string;
@@ -32,81 +31,99 @@ const toServerShift = (row: ShiftRow): ServerShift => ({
 	revision: row.revision
 });
 
-/** A shift with its crew in one row, so a list of 500 shifts is one query. */
-const selectShifts = `SELECT shift.*,
-	(SELECT json_group_array(user_id ORDER BY seq) FROM shift_crew
-		WHERE shift_crew.shift_id = shift.id) AS crew_ids
-	FROM shift`;
-
-export const sqliteShifts = (db: Db): ShiftRecords => {
+export const sqlShifts = (sql: Sql): ShiftRecords => {
+	// A shift with its crew in one row, so a list of 500 shifts is one query.
+	const selectShifts = `SELECT shift.*,
+		(SELECT ${sql.dialect.jsonArray('user_id', 'seq')} FROM shift_crew
+			WHERE shift_crew.shift_id = shift.id) AS crew_ids
+		FROM shift`;
+	const find = `${selectShifts} WHERE id = ?`;
+	const list = `${selectShifts} ORDER BY start_at, end_at, id`;
+	const listOf = `${selectShifts} WHERE id IN (SELECT shift_id FROM shift_crew WHERE user_id = ?)
+		ORDER BY start_at, end_at, id`;
 	const addCrew = (shiftId: string, userId: string, now: number) =>
-		prepared(
-			db,
+		sql.run(
 			`INSERT INTO shift_crew (shift_id, user_id, taken_at, seq)
-			VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM shift_crew WHERE shift_id = ?))`
-		).run(shiftId, userId, now, shiftId);
-	const removeCrew = (shiftId: string, userId: string) =>
-		prepared(db, 'DELETE FROM shift_crew WHERE shift_id = ? AND user_id = ?').run(shiftId, userId)
-			.changes === 1;
+			VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM shift_crew WHERE shift_id = ?))`,
+			shiftId,
+			userId,
+			now,
+			shiftId
+		);
+	const removeCrew = async (shiftId: string, userId: string) =>
+		(await sql.run(
+			'DELETE FROM shift_crew WHERE shift_id = ? AND user_id = ?',
+			shiftId,
+			userId
+		)) === 1;
 	return {
 		async find(id) {
-			const row = prepared(db, `${selectShifts} WHERE id = ?`).get(id) as ShiftRow | undefined;
+			const row = await sql.get<ShiftRow>(find, id);
 			return row && toServerShift(row);
 		},
 		async list() {
-			return (
-				prepared(db, `${selectShifts} ORDER BY start_at, end_at, id`).all() as ShiftRow[]
-			).map(toServerShift);
+			return (await sql.all<ShiftRow>(list)).map(toServerShift);
 		},
 		async listOf(userId) {
-			return (
-				prepared(
-					db,
-					`${selectShifts} WHERE id IN (SELECT shift_id FROM shift_crew WHERE user_id = ?)
-					ORDER BY start_at, end_at, id`
-				).all(userId) as ShiftRow[]
-			).map(toServerShift);
+			return (await sql.all<ShiftRow>(listOf, userId)).map(toServerShift);
 		},
 		async countAt(locationId) {
-			return prepared(db, 'SELECT COUNT(*) FROM shift WHERE location_id = ?')
-				.pluck()
-				.get(locationId) as number;
+			return (await sql.value<number>(
+				'SELECT COUNT(*) FROM shift WHERE location_id = ?',
+				locationId
+			)) as number;
 		},
 		async insert(shift) {
-			prepared(
-				db,
+			await sql.run(
 				`INSERT INTO shift (id, role, location_id, start_at, end_at, needed, notes, created_at,
 					updated_at, revision)
-				VALUES (@id, @role, @locationId, @start, @end, @needed, @notes, @createdAt,
-					@updatedAt, @revision)`
-			).run(shift);
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				shift.id,
+				shift.role,
+				shift.locationId,
+				shift.start,
+				shift.end,
+				shift.needed,
+				shift.notes,
+				shift.createdAt,
+				shift.updatedAt,
+				shift.revision
+			);
 		},
 		async save(shift) {
-			prepared(
-				db,
-				`UPDATE shift SET role = @role, location_id = @locationId, start_at = @start,
-					end_at = @end, needed = @needed, notes = @notes, updated_at = @updatedAt,
-					revision = @revision
-				WHERE id = @id`
-			).run(shift);
+			await sql.run(
+				`UPDATE shift SET role = ?, location_id = ?, start_at = ?, end_at = ?, needed = ?,
+					notes = ?, updated_at = ?, revision = ?
+				WHERE id = ?`,
+				shift.role,
+				shift.locationId,
+				shift.start,
+				shift.end,
+				shift.needed,
+				shift.notes,
+				shift.updatedAt,
+				shift.revision,
+				shift.id
+			);
 		},
 		async delete(id) {
-			prepared(db, 'DELETE FROM shift WHERE id = ?').run(id);
+			await sql.run('DELETE FROM shift WHERE id = ?', id);
 		},
 		async addCrew(shiftId, userId, now) {
-			addCrew(shiftId, userId, now);
+			await addCrew(shiftId, userId, now);
 		},
 		async removeCrew(shiftId, userId) {
 			return removeCrew(shiftId, userId);
 		},
 		async setCrew(shiftId, userIds, now) {
-			const current = prepared(db, 'SELECT user_id FROM shift_crew WHERE shift_id = ?')
-				.pluck()
-				.all(shiftId) as string[];
+			const current = await sql.values<string>(
+				'SELECT user_id FROM shift_crew WHERE shift_id = ?',
+				shiftId
+			);
 			const wanted = new Set(userIds);
-			for (const userId of current) if (!wanted.has(userId)) removeCrew(shiftId, userId);
+			for (const userId of current) if (!wanted.has(userId)) await removeCrew(shiftId, userId);
 			const kept = new Set(current);
-			for (const userId of userIds) if (!kept.has(userId)) addCrew(shiftId, userId, now);
+			for (const userId of userIds) if (!kept.has(userId)) await addCrew(shiftId, userId, now);
 		}
 	};
 };
