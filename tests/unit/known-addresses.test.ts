@@ -1,38 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { KnownAddresses } from '$lib/server/auth/known-addresses';
+import { memoryRecords } from '../helpers/storage';
 
 describe('known addresses', () => {
-	it('knows a pair from its successful login until keepMs have passed', () => {
+	it('knows a pair from its successful login until keepMs have passed', async () => {
+		const { records } = memoryRecords();
 		const known = new KnownAddresses(1_000);
-		expect(known.has('a', 0)).toBe(false);
-		known.add('a', 0);
-		expect(known.has('a', 999)).toBe(true);
-		expect(known.has('a', 1_000)).toBe(false);
-		expect(known.has('b', 500)).toBe(false);
+		expect(await known.has(records, 'a', 0)).toBe(false);
+		await known.add(records, 'a', 0);
+		expect(await known.has(records, 'a', 999)).toBe(true);
+		expect(await known.has(records, 'a', 1_000)).toBe(false);
+		expect(await known.has(records, 'b', 500)).toBe(false);
 	});
 
-	it('a new success extends the pair', () => {
+	it('a new success extends the pair, and keeps one row for it', async () => {
+		const { records } = memoryRecords();
 		const known = new KnownAddresses(1_000);
-		known.add('a', 0);
-		known.add('a', 800);
-		expect(known.has('a', 1_500)).toBe(true);
+		await known.add(records, 'a', 0);
+		await known.add(records, 'a', 800);
+		expect(await known.has(records, 'a', 1_500)).toBe(true);
+		expect(await records.attempts.times('known-address', 'a', -1)).toEqual([800]);
 	});
 
-	it('holds at most maxSize pairs, dropping the least recent', () => {
-		const known = new KnownAddresses(10_000, 2);
-		known.add('a', 0);
-		known.add('b', 1);
-		known.add('a', 2);
-		known.add('c', 3);
-		expect(known.has('a', 4)).toBe(true);
-		expect(known.has('b', 4)).toBe(false);
-		expect(known.has('c', 4)).toBe(true);
-	});
-
-	it('drops expired pairs as it adds', () => {
-		const known = new KnownAddresses(100, 1_000);
-		known.add('old', 0);
-		known.add('new', 500);
-		expect(known.has('old', 0)).toBe(false);
+	it('keeps no pair beyond keepMs: each success deletes the ones that went stale', async () => {
+		const { records } = memoryRecords();
+		const known = new KnownAddresses(1_000);
+		for (let i = 0; i < 50; i++) await known.add(records, `old ${i}`, i);
+		await known.add(records, 'new', 2_000);
+		for (let i = 0; i < 50; i++) {
+			expect(await records.attempts.times('known-address', `old ${i}`, -1)).toEqual([]);
+		}
+		expect(await known.has(records, 'new', 2_500)).toBe(true);
 	});
 });

@@ -10,6 +10,8 @@ import {
 	type Limit
 } from '$lib/server/auth/rate-limit';
 import { Refusal, tooOftenRefusal } from '$lib/server/refusal';
+import { change } from '$lib/server/storage';
+import { readRecords } from '../helpers/storage';
 
 /**
  * The count-then-refund limiter against a model: a list of the attempts counted and not taken
@@ -111,13 +113,20 @@ describe('the count-then-refund limiter', () => {
 	beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
 	afterEach(() => vi.useRealTimers());
 
+	// The limits count in the process's storage; each run's limits are kinds of their own.
+	let run = 0;
+
 	it('never runs more than a limit allows in its window, and a refund frees exactly one', async () => {
 		await fc.assert(
 			fc.asyncProperty(limitsConfig, fc.array(op, { maxLength: 60 }), async (config, ops) => {
+				run++;
 				let now = 1_000_000;
 				vi.setSystemTime(now);
-				const attemptLimiters = config.attempts.map((w) => new RateLimiter(w.n, w.ms));
-				const nameLimiter = config.names && new DistinctLimiter(config.names.n, config.names.ms);
+				const attemptLimiters = config.attempts.map(
+					(w, i) => new RateLimiter(`run ${run} attempts ${i}`, w.n, w.ms)
+				);
+				const nameLimiter =
+					config.names && new DistinctLimiter(`run ${run} names`, config.names.n, config.names.ms);
 				const model = new Model();
 				/** Attempts still running: how to end each, and its entry in the model. */
 				const running: {
@@ -141,27 +150,31 @@ describe('the count-then-refund limiter', () => {
 						if (nameLimiter) limits.push(nameOf(nameLimiter, key, name));
 						let refusedWith: number | null = null;
 						let settle!: (outcome: Op & { kind: 'settle' }) => void;
-						const result = countedAttempt(
-							limits,
-							(wait) => {
+						let started!: () => void;
+						const begun = new Promise<void>((resolve) => (started = resolve));
+						const result = countedAttempt({
+							limits: () => limits,
+							refused(wait) {
 								refusedWith = wait;
 								return tooOftenRefusal('too many', wait);
 							},
-							() =>
+							attempt: () =>
 								new Promise<void>((resolve, reject) => {
 									settle = ({ outcome }) => {
 										if (outcome === 'success') resolve();
 										else reject(outcome === 'counted' ? new CountedFailure() : new Outage());
 									};
+									started();
 								}),
-							(error) => error instanceof CountedFailure
-						);
+							counts: (error) => error instanceof CountedFailure
+						});
 						const ended = result.catch(() => {});
-						// Counted, or refused, before the attempt's first await.
+						// Counted, or refused, before the attempt starts.
 						if (expected > 0) {
 							await expect(result).rejects.toBeInstanceOf(Refusal);
 							expect(refusedWith).toBe(expected);
 						} else {
+							await Promise.race([begun, result]);
 							expect(refusedWith).toBeNull();
 							const counted = { key, name, at: now, live: true };
 							model.attempts.push(counted);
@@ -174,52 +187,44 @@ describe('the count-then-refund limiter', () => {
 						if (step.outcome !== 'counted') attempt.counted.live = false;
 					}
 
-					for (const key of keys) {
-						for (const [i, w] of config.attempts.entries()) {
-							// The real limiter counts exactly what the model counts…
-							expect(attemptLimiters[i].retryAfter(key, now)).toBe(model.attemptsWait(key, w, now));
-							// …and that is never more than N in a window.
-							expect(model.times(key, w, now).length).toBeLessThanOrEqual(w.n);
+					await readRecords(async (records) => {
+						for (const key of keys) {
+							for (const [i, w] of config.attempts.entries()) {
+								// The real limiter counts exactly what the model counts…
+								expect(await attemptLimiters[i].retryAfter(records, key, now)).toBe(
+									model.attemptsWait(key, w, now)
+								);
+								// …and that is never more than N in a window.
+								expect(model.times(key, w, now).length).toBeLessThanOrEqual(w.n);
+							}
+							if (!nameLimiter || !config.names) continue;
+							for (const name of names) {
+								expect(await nameLimiter.retryAfter(records, key, name, now)).toBe(
+									model.namesWait(key, name, config.names, now)
+								);
+							}
+							expect(model.names(key, config.names, now).size).toBeLessThanOrEqual(config.names.n);
 						}
-						if (!nameLimiter || !config.names) continue;
-						for (const name of names) {
-							expect(nameLimiter.retryAfter(key, name, now)).toBe(
-								model.namesWait(key, name, config.names, now)
-							);
-						}
-						expect(model.names(key, config.names, now).size).toBeLessThanOrEqual(config.names.n);
-					}
+					});
 				}
 				for (const attempt of running) {
 					attempt.settle({ kind: 'settle', pick: 0, outcome: 'success' });
 					await attempt.ended;
 				}
 			}),
-			{ numRuns: 400 }
+			{ numRuns: 300 }
 		);
 	});
 
-	it('takes an attempt back once, however often its refund is called', () => {
-		const limiter = new RateLimiter(2, 1_000);
-		const limits: Limit[] = [attemptOf(limiter, 'k')];
-		const refused = (wait: number) => tooOftenRefusal('too many', wait);
-		countAttempt(limits, 0, refused);
-		const refund = countAttempt(limits, 0, refused);
-		expect(() => countAttempt(limits, 0, refused)).toThrow(Refusal);
-		refund();
-		refund();
-		// One came back: one more may run, and then none.
-		countAttempt(limits, 0, refused);
-		expect(() => countAttempt(limits, 0, refused)).toThrow(Refusal);
-	});
-
-	it('counts a refused attempt against no limit', () => {
-		const tight = new RateLimiter(1, 1_000);
-		const loose = new RateLimiter(5, 1_000);
+	it('counts a refused attempt against no limit', async () => {
+		const tight = new RateLimiter('refused tight', 1, 1_000);
+		const loose = new RateLimiter('refused loose', 5, 1_000);
 		const limits = [attemptOf(loose, 'k'), attemptOf(tight, 'k')];
 		const refused = (wait: number) => tooOftenRefusal('too many', wait);
-		countAttempt(limits, 0, refused);
-		for (let i = 0; i < 10; i++) expect(() => countAttempt(limits, 1, refused)).toThrow(Refusal);
-		expect(loose.retryAfter('k', 1)).toBe(0);
+		await change((tx) => countAttempt(tx, limits, 0, refused));
+		for (let i = 0; i < 10; i++) {
+			await expect(change((tx) => countAttempt(tx, limits, 1, refused))).rejects.toThrow(Refusal);
+		}
+		expect(await readRecords((records) => loose.retryAfter(records, 'k', 1))).toBe(0);
 	});
 });

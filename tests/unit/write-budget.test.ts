@@ -4,19 +4,25 @@ import type { UserType } from '$lib/api';
 import { RateLimiter } from '$lib/server/auth/rate-limit';
 import { spendWrite } from '$lib/server/auth/write-budget';
 import { Refusal } from '$lib/server/refusal';
+import { memoryRecords } from '../helpers/storage';
 
 const minute = 60_000;
 const hour = 3_600_000;
-const budget = (perMinute: number, perHour: number) => [
-	new RateLimiter(perMinute, minute),
-	new RateLimiter(perHour, hour)
-];
+/** A budget counting in a database of its own. */
+const budget = (perMinute: number, perHour: number) => ({
+	records: memoryRecords().records,
+	limits: [new RateLimiter('minute', perMinute, minute), new RateLimiter('hour', perHour, hour)]
+});
 const regular = { id: 'u', type: 'regular' as UserType };
 
 /** The Refusal a write at `now` meets, or null when it may go on. */
-function attempt(limits: RateLimiter[], user: typeof regular, now: number): Refusal | null {
+async function attempt(
+	{ records, limits }: ReturnType<typeof budget>,
+	user: typeof regular,
+	now: number
+): Promise<Refusal | null> {
 	try {
-		spendWrite({ now }, user, limits);
+		await spendWrite({ now, attempts: records.attempts }, user, limits);
 		return null;
 	} catch (error) {
 		if (error instanceof Refusal) return error;
@@ -24,47 +30,48 @@ function attempt(limits: RateLimiter[], user: typeof regular, now: number): Refu
 	}
 }
 
-describe('the write budget', () => {
-	it('allows a burst, then refuses with 429, the wait in words and in Retry-After', () => {
+describe('the write budget', async () => {
+	it('allows a burst, then refuses with 429, the wait in words and in Retry-After', async () => {
 		const limits = budget(3, 100);
-		for (const at of [0, 10, 20]) expect(attempt(limits, regular, at)).toBeNull();
-		const refusal = attempt(limits, regular, 1_000);
+		for (const at of [0, 10, 20]) expect(await attempt(limits, regular, at)).toBeNull();
+		const refusal = await attempt(limits, regular, 1_000);
 		expect(refusal?.status).toBe(429);
 		expect(refusal?.message).toBe('too many changes: try again in 59 seconds');
 		expect(refusal?.headers).toEqual({ 'retry-after': '59' });
 		// The minute slides: the first write leaves it at 60 s.
-		expect(attempt(limits, regular, minute)).toBeNull();
-		expect(attempt(limits, regular, minute + 1)).not.toBeNull();
+		expect(await attempt(limits, regular, minute)).toBeNull();
+		expect(await attempt(limits, regular, minute + 1)).not.toBeNull();
 	});
 
-	it('what a person may keep up is the hourly budget, told in minutes', () => {
+	it('what a person may keep up is the hourly budget, told in minutes', async () => {
 		const limits = budget(3, 5);
-		for (let i = 0; i < 5; i++) expect(attempt(limits, regular, i * minute)).toBeNull();
-		const refusal = attempt(limits, regular, 5 * minute);
+		for (let i = 0; i < 5; i++) expect(await attempt(limits, regular, i * minute)).toBeNull();
+		const refusal = await attempt(limits, regular, 5 * minute);
 		expect(refusal?.message).toBe('too many changes: try again in 55 minutes');
 		expect(refusal?.retryAfterSeconds).toBe(55 * 60);
-		expect(attempt(limits, regular, hour)).toBeNull();
+		expect(await attempt(limits, regular, hour)).toBeNull();
 	});
 
-	it("one user's budget is theirs alone; crew are counted, admins never", () => {
+	it("one user's budget is theirs alone; crew are counted, admins never", async () => {
 		const limits = budget(1, 10);
-		expect(attempt(limits, regular, 0)).toBeNull();
-		expect(attempt(limits, regular, 1)).not.toBeNull();
-		expect(attempt(limits, { id: 'v', type: 'regular' }, 1)).toBeNull();
-		expect(attempt(limits, { id: 'c', type: 'crew' }, 1)).toBeNull();
-		expect(attempt(limits, { id: 'c', type: 'crew' }, 2)).not.toBeNull();
-		for (let i = 0; i < 20; i++) expect(attempt(limits, { id: 'a', type: 'admin' }, i)).toBeNull();
+		expect(await attempt(limits, regular, 0)).toBeNull();
+		expect(await attempt(limits, regular, 1)).not.toBeNull();
+		expect(await attempt(limits, { id: 'v', type: 'regular' }, 1)).toBeNull();
+		expect(await attempt(limits, { id: 'c', type: 'crew' }, 1)).toBeNull();
+		expect(await attempt(limits, { id: 'c', type: 'crew' }, 2)).not.toBeNull();
+		for (let i = 0; i < 20; i++)
+			expect(await attempt(limits, { id: 'a', type: 'admin' }, i)).toBeNull();
 	});
 
-	it('a write is allowed exactly while the minute and the hour before it hold fewer allowed writes than their budgets (model)', () => {
-		fc.assert(
-			fc.property(
+	it('a write is allowed exactly while the minute and the hour before it hold fewer allowed writes than their budgets (model)', async () => {
+		await fc.assert(
+			fc.asyncProperty(
 				fc.integer({ min: 1, max: 5 }),
 				fc.integer({ min: 1, max: 12 }),
 				fc.array(fc.record({ user: fc.constantFrom('u', 'v'), gap: fc.nat(20 * minute) }), {
 					maxLength: 80
 				}),
-				(perMinute, perHour, writes) => {
+				async (perMinute, perHour, writes) => {
 					const limits = budget(perMinute, perHour);
 					const allowed: { user: string; at: number }[] = [];
 					let now = 0;
@@ -73,7 +80,7 @@ describe('the write budget', () => {
 						const mine = allowed.filter((w) => w.user === user);
 						const inLast = (span: number) => mine.filter((w) => w.at > now - span).length;
 						const expected = inLast(minute) < perMinute && inLast(hour) < perHour;
-						const refusal = attempt(limits, { id: user, type: 'regular' }, now);
+						const refusal = await attempt(limits, { id: user, type: 'regular' }, now);
 						expect(refusal === null).toBe(expected);
 						if (refusal) expect(refusal.retryAfterSeconds).toBeGreaterThan(0);
 						else allowed.push({ user, at: now });

@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	register: (event) =>
 		handleForm('register', event, registrationSchema, async (registration) => {
-			allowRegistration(event.getClientAddress());
+			await allowRegistration(event.getClientAddress());
 			const user = await registerUser(registration);
 			await logIn(user, event);
 			markFirstVisit(event.cookies, event.url, user.id);

@@ -5,6 +5,7 @@ import { Refusal, tooOftenRefusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
 import { KnownAddresses } from './known-addresses';
+import { change } from '../storage';
 import {
 	attemptOf,
 	countAttempt,
@@ -23,30 +24,39 @@ interface Limiters {
 	registrationsByAddress: RateLimiter;
 }
 
-const key = Symbol.for('tidewatch.rateLimiters');
-type Global = { [key]?: Limiters };
-
+/** The limits as configured; what they counted is in the attempts records. */
 function limiters(): Limiters {
 	const config = getConfig();
 	const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
-	return ((globalThis as Global)[key] ??= {
+	return {
 		failuresByNameAndAddress: new RateLimiter(
+			'login-failure-of-name-and-address',
 			config.RATE_LIMIT_LOGIN_FAILURES_PER_NAME_AND_ADDRESS,
 			windowMs
 		),
-		failuresByName: new RateLimiter(config.RATE_LIMIT_LOGIN_FAILURES_PER_NAME, windowMs),
+		failuresByName: new RateLimiter(
+			'login-failure-of-name',
+			config.RATE_LIMIT_LOGIN_FAILURES_PER_NAME,
+			windowMs
+		),
 		failedNamesByAddress: new DistinctLimiter(
+			'failed-name-of-address',
 			config.RATE_LIMIT_LOGIN_FAILED_NAMES_PER_ADDRESS,
 			windowMs
 		),
 		// An address is known for as long as a login from it can last.
 		knownAddresses: new KnownAddresses(config.SESSION_MAX_SECONDS * 1000),
 		currentPasswordFailuresBySession: new RateLimiter(
+			'current-password-failure-of-login',
 			config.RATE_LIMIT_CURRENT_PASSWORD_FAILURES_PER_SESSION,
 			windowMs
 		),
-		registrationsByAddress: new RateLimiter(config.RATE_LIMIT_REGISTRATIONS_PER_ADDRESS, windowMs)
-	});
+		registrationsByAddress: new RateLimiter(
+			'registration-of-address',
+			config.RATE_LIMIT_REGISTRATIONS_PER_ADDRESS,
+			windowMs
+		)
+	};
 }
 
 /** A wrong password counts against the limits; anything else (an outage) does not. */
@@ -66,31 +76,36 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
 	const l = limiters();
 	const name = credentials.name.toLowerCase();
 	const pair = JSON.stringify([name, address]);
-	const counts = [attemptOf(l.failuresByNameAndAddress, pair)];
-	if (!l.knownAddresses.has(pair, Date.now())) {
-		counts.push(attemptOf(l.failuresByName, name), nameOf(l.failedNamesByAddress, address, name));
-	}
-	return countedAttempt(
-		counts,
-		(wait) => {
+	return countedAttempt({
+		async limits(records, now) {
+			const counts = [attemptOf(l.failuresByNameAndAddress, pair)];
+			if (!(await l.knownAddresses.has(records, pair, now))) {
+				counts.push(
+					attemptOf(l.failuresByName, name),
+					nameOf(l.failedNamesByAddress, address, name)
+				);
+			}
+			return counts;
+		},
+		refused(wait) {
 			log().warn(
 				{ event: 'rate-limited', limit: 'failed logins', name, address },
 				'too many failed logins'
 			);
 			return tooOftenRefusal('too many failed logins', wait);
 		},
-		async () => {
-			const user = await checkCredentials(credentials).catch((error: unknown) => {
+		attempt: () =>
+			checkCredentials(credentials).catch((error: unknown) => {
 				log().warn({ event: 'login-failed', name, address }, `failed login for ${name}`);
 				throw error;
-			});
-			l.failuresByNameAndAddress.reset(pair);
-			l.failedNamesByAddress.forget(address, name);
-			l.knownAddresses.add(pair, Date.now());
-			return user;
-		},
-		wrongGuess
-	);
+			}),
+		counts: wrongGuess,
+		async succeeded(records, now) {
+			await l.failuresByNameAndAddress.reset(records, pair);
+			await l.failedNamesByAddress.forget(records, address, name);
+			await l.knownAddresses.add(records, pair, now);
+		}
+	});
 }
 
 /**
@@ -99,32 +114,35 @@ export function checkLogin(credentials: Credentials, address: string): Promise<S
  * stolen session cannot lock the owner out of ending it.
  */
 export function checkCurrentPassword(family: string, check: () => Promise<void>): Promise<void> {
-	const { currentPasswordFailuresBySession } = limiters();
-	return countedAttempt(
-		[attemptOf(currentPasswordFailuresBySession, family)],
-		(wait) => {
+	const { currentPasswordFailuresBySession: limiter } = limiters();
+	return countedAttempt({
+		limits: () => [attemptOf(limiter, family)],
+		refused(wait) {
 			log().warn(
 				{ event: 'rate-limited', limit: 'wrong current passwords', family },
 				'too many wrong current passwords'
 			);
 			return tooOftenRefusal('too many wrong current passwords', wait, 'currentPassword');
 		},
-		async () => {
-			await check();
-			currentPasswordFailuresBySession.reset(family);
-		},
-		wrongGuess
-	);
+		attempt: check,
+		counts: wrongGuess,
+		succeeded: (records) => limiter.reset(records, family)
+	});
 }
 
 /** Every registration attempt counts: failed ones probe which names exist. */
-export function allowRegistration(address: string): void {
+export async function allowRegistration(address: string): Promise<void> {
 	const { registrationsByAddress } = limiters();
-	countAttempt([attemptOf(registrationsByAddress, address)], Date.now(), (wait) => {
-		log().warn(
-			{ event: 'rate-limited', limit: 'registrations', address },
-			'too many registrations'
-		);
-		return tooOftenRefusal('too many registrations', wait);
-	});
+	const now = Date.now();
+	await change(
+		(tx) =>
+			countAttempt(tx, [attemptOf(registrationsByAddress, address)], now, (wait) => {
+				log().warn(
+					{ event: 'rate-limited', limit: 'registrations', address },
+					'too many registrations'
+				);
+				return tooOftenRefusal('too many registrations', wait);
+			}),
+		now
+	);
 }

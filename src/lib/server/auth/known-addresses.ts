@@ -1,29 +1,23 @@
+import type { Records } from '../storage';
+
+const kind = 'known-address';
+
 /**
- * The (name, client address) pairs that logged in successfully within `keepMs`, in memory: from
- * there, a name's owner is spared the limit that all addresses share. Only a correct password
- * adds a pair, so a guesser cannot grow the set; a restart forgets it, which costs the owner
- * that exemption until their next login and nothing else.
+ * The (name, client address) pairs that logged in successfully within `keepMs`, kept with the
+ * attempts: from there, a name's owner is spared the limit that all addresses share. Only a
+ * correct password adds a pair, so a guesser cannot grow them, and each is deleted once
+ * `keepMs` passed without another success.
  */
 export class KnownAddresses {
-	/** Last success per pair, oldest first: Map keeps insertion order, and `add` re-inserts. */
-	private readonly lastSuccess = new Map<string, number>();
+	constructor(private readonly keepMs: number) {}
 
-	constructor(
-		private readonly keepMs: number,
-		private readonly maxSize = 100_000
-	) {}
-
-	has(pair: string, now: number): boolean {
-		const at = this.lastSuccess.get(pair);
-		return at !== undefined && at > now - this.keepMs;
+	async has(records: Pick<Records, 'attempts'>, pair: string, now: number): Promise<boolean> {
+		return (await records.attempts.times(kind, pair, now - this.keepMs)).length > 0;
 	}
 
-	add(pair: string, now: number): void {
-		this.lastSuccess.delete(pair);
-		this.lastSuccess.set(pair, now);
-		for (const [oldest, at] of this.lastSuccess) {
-			if (at > now - this.keepMs && this.lastSuccess.size <= this.maxSize) break;
-			this.lastSuccess.delete(oldest);
-		}
+	async add(records: Pick<Records, 'attempts'>, pair: string, now: number): Promise<void> {
+		await records.attempts.prune(kind, now - this.keepMs);
+		await records.attempts.clear(kind, pair);
+		await records.attempts.add(kind, pair, '', now);
 	}
 }

@@ -7,7 +7,7 @@ import { startSession } from './session-start';
 
 /** Starts a session for the user, unless they log in too often, and hands its cookie over. */
 export async function logIn(user: ServerUser, event: RequestEvent): Promise<void> {
-	allowLogin(user.id);
+	await allowLogin(user.id);
 	const { token, session } = await startSession(
 		user.id,
 		event.request.headers.get('user-agent') ?? ''

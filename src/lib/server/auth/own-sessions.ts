@@ -36,7 +36,7 @@ export async function endOwnSession(
 ): Promise<'logged-out' | 'revoked'> {
 	return change(async (tx) => {
 		const user = await requireActor(tx, current);
-		if (family !== current.family) spendWrite(tx, user);
+		if (family !== current.family) await spendWrite(tx, user);
 		if (!(await tx.sessions.isOpenFamilyOf(current.userId, family))) {
 			throw new Refusal(404, 'no such session');
 		}
@@ -49,7 +49,7 @@ export async function endOwnSession(
 /** Ends every login of the account but the current one ("end all other sessions"). */
 export async function endOtherOwnSessions(current: ServerSession): Promise<void> {
 	await change(async (tx) => {
-		spendWrite(tx, await requireActor(tx, current));
+		await spendWrite(tx, await requireActor(tx, current));
 		await endUserFamilies(tx, current.userId, 'revoked', current.family);
 	});
 }

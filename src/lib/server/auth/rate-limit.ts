@@ -1,119 +1,118 @@
 import type { Refusal } from '../refusal';
+import { change, type Records } from '../storage';
+
+/*
+ * Sliding-window limits on attempts, counted in the database (the attempts records) so that
+ * every instance of the app counts against the same limits, and a restart forgets nothing
+ * (docs/security.md, "Limits"). Each limit deletes its attempts once they left its window, so
+ * what is kept is bounded by what the limits let through in one window.
+ */
+
+/** What a limit reads and writes: the attempts records of a read or a change. */
+type Counts = Pick<Records, 'attempts'>;
 
 /**
- * A sliding-window count of attempts per key, in memory: the app is one process, and a restart
- * forgetting them costs an attacker a restart's worth of tries at most.
+ * Milliseconds until one more attempt fits when `times` (oldest first) are the attempts in the
+ * window: 0 while fewer than `limit`; else until the one that makes it full leaves the window.
  */
-export class RateLimiter {
-	private readonly attempts = new Map<string, number[]>();
+export function waitForRoom(
+	times: readonly number[],
+	limit: number,
+	windowMs: number,
+	now: number
+): number {
+	return times.length >= limit ? times[times.length - limit] + windowMs - now : 0;
+}
 
+/**
+ * Milliseconds until `name` may be counted when `names` were counted in the window: 0 for a
+ * name already counted or while there is room; else until a name leaves the window with the
+ * last time it was counted.
+ */
+export function waitForName(
+	names: readonly { name: string; last: number }[],
+	name: string,
+	limit: number,
+	windowMs: number,
+	now: number
+): number {
+	if (names.length < limit || names.some((counted) => counted.name === name)) return 0;
+	return Math.min(...names.map((counted) => counted.last)) + windowMs - now;
+}
+
+/** At most `limit` attempts per key within `windowMs`. `kind` names it in the records. */
+export class RateLimiter {
 	constructor(
+		readonly kind: string,
 		private readonly limit: number,
 		private readonly windowMs: number
 	) {}
 
 	/** Milliseconds until `key` may try again; 0 when it may now. */
-	retryAfter(key: string, now: number): number {
-		const recent = this.recent(key, now);
-		return recent.length >= this.limit
-			? recent[recent.length - this.limit] + this.windowMs - now
-			: 0;
+	async retryAfter(records: Counts, key: string, now: number): Promise<number> {
+		return this.waitFor(await this.recent(records, key, now), now);
 	}
 
-	record(key: string, now: number): void {
-		this.attempts.set(key, [...this.recent(key, now), now]);
-		// Keys of past windows would otherwise pile up under a spray of random names.
-		if (this.attempts.size > 100_000) {
-			for (const other of this.attempts.keys()) this.recent(other, now);
-		}
+	/** The times of `key`'s attempts in the window, oldest first. */
+	recent(records: Counts, key: string, now: number): Promise<number[]> {
+		return records.attempts.times(this.kind, key, now - this.windowMs);
+	}
+
+	/** Milliseconds until one more attempt fits after `times` (from `recent`). */
+	waitFor(times: readonly number[], now: number): number {
+		return waitForRoom(times, this.limit, this.windowMs, now);
+	}
+
+	async record(records: Counts, key: string, now: number): Promise<void> {
+		// Attempts of past windows would otherwise pile up under a spray of random names.
+		await records.attempts.prune(this.kind, now - this.windowMs);
+		await records.attempts.add(this.kind, key, '', now);
 	}
 
 	/** Takes back an attempt recorded at `at`: it turned out not to be a failure. */
-	refund(key: string, at: number): void {
-		const attempts = this.attempts.get(key);
-		const index = attempts?.lastIndexOf(at) ?? -1;
-		if (index < 0) return;
-		attempts!.splice(index, 1);
-		if (!attempts!.length) this.attempts.delete(key);
+	refund(records: Counts, key: string, at: number): Promise<void> {
+		return records.attempts.remove(this.kind, key, '', at);
 	}
 
-	reset(key: string): void {
-		this.attempts.delete(key);
-	}
-
-	private recent(key: string, now: number): number[] {
-		const kept = (this.attempts.get(key) ?? []).filter((at) => at > now - this.windowMs);
-		if (kept.length) this.attempts.set(key, kept);
-		else this.attempts.delete(key);
-		return kept;
+	reset(records: Counts, key: string): Promise<void> {
+		return records.attempts.clear(this.kind, key);
 	}
 }
 
 /**
- * A sliding-window count of distinct names per key, in memory: how many different names failed
- * to log in from one client address. A name already counted there may go on (its own limits
- * hold it); only a new name beyond the limit waits. So one person failing again and again counts
+ * At most `limit` distinct names per key within `windowMs`: how many different names failed to
+ * log in from one client address. A name already counted there may go on (its own limits hold
+ * it); only a new name beyond the limit waits. So one person failing again and again counts
  * once, and a hall of people behind one address is told apart from one client trying many names.
  */
 export class DistinctLimiter {
-	/** Per key, each name with the times it was counted within the window. */
-	private readonly names = new Map<string, Map<string, number[]>>();
-
 	constructor(
+		readonly kind: string,
 		private readonly limit: number,
 		private readonly windowMs: number
 	) {}
 
 	/** Milliseconds until `name` may be counted under `key`; 0 when it may now. */
-	retryAfter(key: string, name: string, now: number): number {
-		const recent = this.recent(key, now);
-		if (!recent || recent.has(name) || recent.size < this.limit) return 0;
-		// A name leaves the window with the last time it was counted.
-		let leaves = Infinity;
-		for (const times of recent.values()) leaves = Math.min(leaves, Math.max(...times));
-		return leaves + this.windowMs - now;
+	async retryAfter(records: Counts, key: string, name: string, now: number): Promise<number> {
+		const names = await records.attempts.names(this.kind, key, now - this.windowMs);
+		return waitForName(names, name, this.limit, this.windowMs, now);
 	}
 
-	record(key: string, name: string, now: number): void {
-		let recent = this.recent(key, now);
-		if (!recent) this.names.set(key, (recent = new Map()));
-		recent.set(name, [...(recent.get(name) ?? []), now]);
-		if (this.names.size > 100_000) {
-			for (const other of this.names.keys()) this.recent(other, now);
-		}
+	async record(records: Counts, key: string, name: string, now: number): Promise<void> {
+		await records.attempts.prune(this.kind, now - this.windowMs);
+		await records.attempts.add(this.kind, key, name, now);
 	}
 
 	/**
 	 * Takes back the count of `name` made at `at`, whose attempt turned out not to be a failure;
 	 * the name stays counted by its other attempts.
 	 */
-	refund(key: string, name: string, at: number): void {
-		const recent = this.names.get(key);
-		const times = recent?.get(name);
-		const index = times?.lastIndexOf(at) ?? -1;
-		if (index < 0) return;
-		times!.splice(index, 1);
-		if (!times!.length) recent!.delete(name);
-		if (!recent!.size) this.names.delete(key);
+	refund(records: Counts, key: string, name: string, at: number): Promise<void> {
+		return records.attempts.remove(this.kind, key, name, at);
 	}
 
-	forget(key: string, name: string): void {
-		const recent = this.names.get(key);
-		recent?.delete(name);
-		if (recent && !recent.size) this.names.delete(key);
-	}
-
-	private recent(key: string, now: number): Map<string, number[]> | undefined {
-		const recent = this.names.get(key);
-		if (!recent) return undefined;
-		for (const [name, times] of recent) {
-			const kept = times.filter((at) => at > now - this.windowMs);
-			if (kept.length) recent.set(name, kept);
-			else recent.delete(name);
-		}
-		if (recent.size) return recent;
-		this.names.delete(key);
-		return undefined;
+	forget(records: Counts, key: string, name: string): Promise<void> {
+		return records.attempts.clear(this.kind, key, name);
 	}
 }
 
@@ -123,67 +122,88 @@ export class DistinctLimiter {
  */
 export interface Limit {
 	/** Milliseconds until the attempt may be counted; 0 when it may now. */
-	retryAfter(now: number): number;
-	record(now: number): void;
-	refund(now: number): void;
+	retryAfter(records: Counts, now: number): Promise<number>;
+	record(records: Counts, now: number): Promise<void>;
+	refund(records: Counts, now: number): Promise<void>;
 }
 
 /** An attempt counted under `key`. */
 export function attemptOf(limiter: RateLimiter, key: string): Limit {
 	return {
-		retryAfter: (now) => limiter.retryAfter(key, now),
-		record: (now) => limiter.record(key, now),
-		refund: (now) => limiter.refund(key, now)
+		retryAfter: (records, now) => limiter.retryAfter(records, key, now),
+		record: (records, now) => limiter.record(records, key, now),
+		refund: (records, now) => limiter.refund(records, key, now)
 	};
 }
 
 /** An attempt counted as one of the distinct names under `key`. */
 export function nameOf(limiter: DistinctLimiter, key: string, name: string): Limit {
 	return {
-		retryAfter: (now) => limiter.retryAfter(key, name, now),
-		record: (now) => limiter.record(key, name, now),
-		refund: (now) => limiter.refund(key, name, now)
+		retryAfter: (records, now) => limiter.retryAfter(records, key, name, now),
+		record: (records, now) => limiter.record(records, key, name, now),
+		refund: (records, now) => limiter.refund(records, key, name, now)
 	};
 }
 
 /**
  * Counts one attempt at `now` against every limit, or refuses it with the longest wait and counts
- * it against none. Returns what takes the attempt back, once, from every limit.
+ * it against none. Runs inside a change: every instance's attempts take turns with it, so
+ * however many arrive at once, no more are counted than the limits allow.
  */
-export function countAttempt(
+export async function countAttempt(
+	records: Counts,
 	limits: readonly Limit[],
 	now: number,
 	refused: (waitMs: number) => Refusal
-): () => void {
-	const wait = Math.max(0, ...limits.map((limit) => limit.retryAfter(now)));
+): Promise<void> {
+	let wait = 0;
+	for (const limit of limits) wait = Math.max(wait, await limit.retryAfter(records, now));
 	if (wait > 0) throw refused(wait);
-	for (const limit of limits) limit.record(now);
-	let counted = true;
-	return () => {
-		if (!counted) return;
-		counted = false;
-		for (const limit of limits) limit.refund(now);
-	};
+	for (const limit of limits) await limit.record(records, now);
+}
+
+/** Takes back, from every limit, the attempt counted at `now`. */
+export async function refundAttempt(
+	records: Counts,
+	limits: readonly Limit[],
+	now: number
+): Promise<void> {
+	for (const limit of limits) await limit.refund(records, now);
+}
+
+export interface CountedAttempt<T> {
+	/** The limits it counts against, chosen in the change that counts it. */
+	limits: (records: Counts, now: number) => readonly Limit[] | Promise<readonly Limit[]>;
+	refused: (waitMs: number) => Refusal;
+	attempt: () => Promise<T> | T;
+	/** Whether a failure counts; an outage is no guess. */
+	counts: (error: unknown) => boolean;
+	/** Run in the change that takes the attempt back after it succeeded. */
+	succeeded?: (records: Counts, now: number) => Promise<void>;
 }
 
 /**
- * Runs an attempt that counts only if it fails. It is counted before it starts, so however many
- * arrive in parallel, no more run than the limits allow; it is taken back once it succeeds, or
- * fails in a way that is not `counts` (an outage is no guess).
+ * Runs an attempt that counts only if it fails. It is counted, in a change, before it starts,
+ * so however many arrive in parallel on however many instances, no more run than the limits
+ * allow; it is taken back once it succeeds, or fails in a way that does not count.
  */
-export async function countedAttempt<T>(
-	limits: readonly Limit[],
-	refused: (waitMs: number) => Refusal,
-	attempt: () => Promise<T> | T,
-	counts: (error: unknown) => boolean
-): Promise<T> {
-	const refund = countAttempt(limits, Date.now(), refused);
+export async function countedAttempt<T>(counted: CountedAttempt<T>): Promise<T> {
+	const now = Date.now();
+	const limits = await change(async (tx) => {
+		const limits = await counted.limits(tx, now);
+		await countAttempt(tx, limits, now, counted.refused);
+		return limits;
+	}, now);
+	let result: T;
 	try {
-		const result = await attempt();
-		refund();
-		return result;
+		result = await counted.attempt();
 	} catch (error) {
-		if (!counts(error)) refund();
+		if (!counted.counts(error)) await change((tx) => refundAttempt(tx, limits, now));
 		throw error;
 	}
+	await change(async (tx) => {
+		await refundAttempt(tx, limits, now);
+		await counted.succeeded?.(tx, now);
+	});
+	return result;
 }

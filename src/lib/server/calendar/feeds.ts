@@ -20,7 +20,7 @@ export async function createCalendarFeed(
 	const token = generateSecretToken();
 	return change(async (tx) => {
 		const user = await requireActor(tx, actor);
-		spendWrite(tx, user);
+		await spendWrite(tx, user);
 		await tx.calendarFeeds.replace(user.id, hashSecretToken(token), tx.now);
 		return { createdAt: tx.now, url: calendarFeedUrl(origin, token) };
 	});
@@ -30,7 +30,7 @@ export async function createCalendarFeed(
 export async function revokeCalendarFeed(actor: ServerSession): Promise<boolean> {
 	return change(async (tx) => {
 		const user = await requireActor(tx, actor);
-		spendWrite(tx, user);
+		await spendWrite(tx, user);
 		return await tx.calendarFeeds.delete(user.id);
 	});
 }

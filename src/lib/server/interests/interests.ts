@@ -31,7 +31,7 @@ async function announceCount(tx: Change, entryId: string): Promise<void> {
 export async function setInterest(actor: ServerSession, entryId: string, interested: boolean) {
 	return change(async (tx): Promise<ApiInterest> => {
 		const user = await requireActor(tx, actor);
-		spendWrite(tx, user);
+		await spendWrite(tx, user);
 		const entry = await tx.entries.find(entryId);
 		if (!entry || !mayView(entry.visibility, user.type)) {
 			throw new Refusal(404, 'no such entry');

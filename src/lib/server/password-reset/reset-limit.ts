@@ -2,34 +2,30 @@ import { getConfig } from '../config';
 import { attemptOf, countedAttempt, RateLimiter } from '../auth/rate-limit';
 import { Refusal, tooOftenRefusal } from '../refusal';
 
-const key = Symbol.for('tidewatch.passwordResetLimiter');
-type Global = { [key]?: RateLimiter };
-
-function limiter(): RateLimiter {
-	const config = getConfig();
-	return ((globalThis as Global)[key] ??= new RateLimiter(
-		config.RATE_LIMIT_PASSWORD_RESET_FAILURES_PER_ADDRESS,
-		config.RATE_LIMIT_WINDOW_SECONDS * 1000
-	));
-}
-
 /**
  * Runs a use of a reset link under a limit on bad links per client address. A token has 256
  * random bits, so guessing is hopeless anyway; the limit keeps a guesser from spending the
- * server's time. Opening the page does not count: another site can make a browser do that. The attempt counts before it runs, so parallel tries cannot slip past, and
- * is taken back unless the link turned out unknown, used or expired (400 or 410).
+ * server's time. Opening the page does not count: another site can make a browser do that. The
+ * attempt counts before it runs, so parallel tries cannot slip past, and is taken back unless
+ * the link turned out unknown, used or expired (400 or 410).
  */
 export async function limitResetAttempts<T>(
 	address: string,
 	attempt: () => Promise<T> | T
 ): Promise<T> {
-	return countedAttempt(
-		[attemptOf(limiter(), address)],
-		(wait) => tooOftenRefusal('too many bad password reset links', wait, 'token'),
+	const config = getConfig();
+	const limiter = new RateLimiter(
+		'bad-reset-link-of-address',
+		config.RATE_LIMIT_PASSWORD_RESET_FAILURES_PER_ADDRESS,
+		config.RATE_LIMIT_WINDOW_SECONDS * 1000
+	);
+	return countedAttempt({
+		limits: () => [attemptOf(limiter, address)],
+		refused: (wait) => tooOftenRefusal('too many bad password reset links', wait, 'token'),
 		attempt,
-		(error) =>
+		counts: (error) =>
 			error instanceof Refusal &&
 			error.field === 'token' &&
 			(error.status === 400 || error.status === 410)
-	);
+	});
 }

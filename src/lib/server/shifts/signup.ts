@@ -13,7 +13,7 @@ import { currentSettings } from '../settings/current-settings';
 async function crewAndShift(tx: Change, actor: ServerSession, id: string) {
 	const user = await requireActor(tx, actor);
 	requireCrew(user);
-	spendWrite(tx, user);
+	await spendWrite(tx, user);
 	const shift = await tx.shifts.find(id);
 	if (!shift) throw noSuchShift();
 	return { user, shift };

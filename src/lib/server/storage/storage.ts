@@ -1,5 +1,6 @@
 import type { SessionEndReason } from '$lib/api';
 import type { EventPayload, StoredEvent } from '../events/stored-event';
+import type { AttemptRecords } from './records/attempts';
 import type { AuditRecords } from './records/audit';
 import type {
 	CalendarFeedRecords,
@@ -68,6 +69,7 @@ export interface Records {
 	readonly audit: AuditRecords;
 	readonly settings: SettingsRecords;
 	readonly feedVersions: FeedVersionRecords;
+	readonly attempts: AttemptRecords;
 }
 
 /**

@@ -52,7 +52,7 @@ export async function updateAccount(
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change(async (tx) => {
-		spendWrite(tx, await requireActor(tx, session));
+		await spendWrite(tx, await requireActor(tx, session));
 		const user = await updateUser(
 			tx,
 			session.userId,

@@ -297,6 +297,23 @@ export const migrations: Migration[] = [
 		// What an edit of the schedule changed, as JSON [{ field, from, to }]: who moved a talk
 		// where, and when. Null for records that tell no fields.
 		sql: `ALTER TABLE audit ADD COLUMN changes TEXT;`
+	},
+	{
+		version: 14,
+		name: 'attempts counted against the limits',
+		// In the database rather than in memory, so several instances count against one limit
+		// (docs/security.md, "Limits"). Each limit deletes its rows once they left its window.
+		sql: `
+			CREATE TABLE attempt (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				kind TEXT NOT NULL,
+				key TEXT NOT NULL,
+				name TEXT NOT NULL DEFAULT '',
+				at INTEGER NOT NULL
+			);
+			CREATE INDEX attempt_key ON attempt (kind, key, at);
+			CREATE INDEX attempt_at ON attempt (kind, at);
+		`
 	}
 ];
 

@@ -8,7 +8,7 @@ import { registerUser } from '$lib/server/users/register';
 
 export const POST = endpoint(async (event) => {
 	const registration = await readJson(event.request, registrationSchema);
-	allowRegistration(event.getClientAddress());
+	await allowRegistration(event.getClientAddress());
 	const user = await registerUser(registration);
 	await logIn(user, event);
 	return json(toApiUser(user, user.type), { status: 201 });

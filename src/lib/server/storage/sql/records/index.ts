@@ -1,5 +1,6 @@
 import type { Records } from '../../storage';
 import type { Sql } from '../sql';
+import { sqlAttempts } from './attempts';
 import { sqlAudit } from './audit';
 import { sqlCalendarFeeds, sqlInvitations, sqlPasswordResets, sqlUsers } from './people';
 import { sqlEntries, sqlInterests, sqlLocations } from './schedule';
@@ -25,5 +26,6 @@ export const sqlRecords = (sql: Sql): Records => ({
 	securityRecords: sqlSecurityRecords(sql),
 	audit: sqlAudit(sql),
 	settings: sqlSettings(sql),
-	feedVersions: sqlFeedVersions(sql)
+	feedVersions: sqlFeedVersions(sql),
+	attempts: sqlAttempts(sql)
 });
