@@ -73,3 +73,18 @@ describe('the count of distinct names', () => {
 		expect(await names.retryAfter(r, 'k', 'b', 7)).toBe(0);
 	});
 });
+
+describe('the attempts kept', () => {
+	it('counts attempts made in one instant one by one, takes them back one by one, and sweeps them once out of their window', async () => {
+		const r = fresh();
+		const limiter = new RateLimiter('t', 3, 1_000);
+		for (let i = 0; i < 3; i++) await limiter.record(r, 'k', 5);
+		expect(await limiter.retryAfter(r, 'k', 6)).toBe(999);
+		await limiter.refund(r, 'k', 5);
+		expect(await limiter.retryAfter(r, 'k', 6)).toBe(0);
+		expect(await r.attempts.times('t', 'k', 0)).toEqual([5, 5]);
+		expect(await r.attempts.prune(1_004)).toBe(0);
+		expect(await r.attempts.prune(1_005)).toBe(1);
+		expect(await r.attempts.times('t', 'k', -1)).toEqual([]);
+	});
+});

@@ -43,6 +43,7 @@ async function start(): Promise<void> {
 				log().error({ event: 'session-sweep-failed', err: error }, 'session sweep failed')
 			);
 			void pruneOldSecurityRecords(config);
+			void sweepAttempts();
 		}),
 		every(config.EVENT_PRUNE_INTERVAL_SECONDS, () => pruneOldEvents(config))
 	];
@@ -76,6 +77,15 @@ function every(seconds: number, task: () => unknown): NodeJS.Timeout {
 	const timer = setInterval(task, seconds * 1000);
 	timer.unref();
 	return timer;
+}
+
+/** Attempts that left their limit's window count no more (`auth/rate-limit.ts`). */
+async function sweepAttempts() {
+	try {
+		await storage().change((tx) => tx.attempts.prune(Date.now()));
+	} catch (error) {
+		log().error({ event: 'attempt-sweep-failed', err: error }, 'attempt sweep failed');
+	}
 }
 
 async function pruneOldEvents(config: Config) {

@@ -70,7 +70,7 @@ export const actions: Actions = {
 		handleForm('endSessions', event, endSessionsFormSchema, async ({ currentPassword, id }) => {
 			const current = session(event.locals);
 			// The password before the id: a made-up id then answers a wrong password as a real one does.
-			await requireCurrentPassword(current, currentPassword);
+			await requireCurrentPassword(current, currentPassword, id !== current.family);
 			const done: DoneKey = id === 'others' ? 'sessions-ended' : 'session-ended';
 			if (id === 'others') await endOtherOwnSessions(current);
 			else if ((await endOwnSession(current, id)) === 'logged-out') {

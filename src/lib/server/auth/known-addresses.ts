@@ -5,7 +5,7 @@ const kind = 'known-address';
 /**
  * The (name, client address) pairs that logged in successfully within `keepMs`, kept with the
  * attempts: from there, a name's owner is spared the limit that all addresses share. Only a
- * correct password adds a pair, so a guesser cannot grow them, and each is deleted once
+ * correct password adds a pair, so a guesser cannot grow them, and each is swept once
  * `keepMs` passed without another success.
  */
 export class KnownAddresses {
@@ -16,8 +16,7 @@ export class KnownAddresses {
 	}
 
 	async add(records: Pick<Records, 'attempts'>, pair: string, now: number): Promise<void> {
-		await records.attempts.prune(kind, now - this.keepMs);
 		await records.attempts.clear(kind, pair);
-		await records.attempts.add(kind, pair, '', now);
+		await records.attempts.add(kind, pair, '', now, now + this.keepMs);
 	}
 }

@@ -4,8 +4,9 @@ import { change, type Records } from '../storage';
 /*
  * Sliding-window limits on attempts, counted in the database (the attempts records) so that
  * every instance of the app counts against the same limits, and a restart forgets nothing
- * (docs/security.md, "Limits"). Each limit deletes its attempts once they left its window, so
- * what is kept is bounded by what the limits let through in one window.
+ * (docs/security.md, "Guessing limits"). Each attempt is kept until it leaves its window and
+ * the next sweep (`startup.ts`) deletes it, so what is kept is bounded by what the limits let
+ * through in a window and a sweep's interval.
  */
 
 /** What a limit reads and writes: the attempts records of a read or a change. */
@@ -63,10 +64,8 @@ export class RateLimiter {
 		return waitForRoom(times, this.limit, this.windowMs, now);
 	}
 
-	async record(records: Counts, key: string, now: number): Promise<void> {
-		// Attempts of past windows would otherwise pile up under a spray of random names.
-		await records.attempts.prune(this.kind, now - this.windowMs);
-		await records.attempts.add(this.kind, key, '', now);
+	record(records: Counts, key: string, now: number): Promise<void> {
+		return records.attempts.add(this.kind, key, '', now, now + this.windowMs);
 	}
 
 	/** Takes back an attempt recorded at `at`: it turned out not to be a failure. */
@@ -98,9 +97,8 @@ export class DistinctLimiter {
 		return waitForName(names, name, this.limit, this.windowMs, now);
 	}
 
-	async record(records: Counts, key: string, name: string, now: number): Promise<void> {
-		await records.attempts.prune(this.kind, now - this.windowMs);
-		await records.attempts.add(this.kind, key, name, now);
+	record(records: Counts, key: string, name: string, now: number): Promise<void> {
+		return records.attempts.add(this.kind, key, name, now, now + this.windowMs);
 	}
 
 	/**

@@ -39,15 +39,30 @@ export async function spendWrite(
 	limits: WriteBudget = budget()
 ): Promise<void> {
 	if (user.type === 'admin') return;
-	const now = tx.now;
-	const recent: number[][] = [];
-	for (const limit of limits) recent.push(await limit.recent(tx, user.id, now));
-	const wait = Math.max(0, ...limits.map((limit, i) => limit.waitFor(recent[i], now)));
-	if (wait > 0) throw tooOftenRefusal('too many changes', wait);
-	for (const limit of limits) await limit.record(tx, user.id, now);
+	const recent = await requireWriteBudget(tx, user, tx.now, limits);
+	for (const limit of limits) await limit.record(tx, user.id, tx.now);
 	// Once when the budget runs out, not on every refusal: a script refused 200 times a second
 	// must not flood the log.
-	if (limits.some((limit, i) => limit.waitFor([...recent[i], now], now) > 0)) {
+	if (limits.some((limit, i) => limit.waitFor([...recent[i], tx.now], tx.now) > 0)) {
 		log().warn({ event: 'rate-limited', limit: 'writes', userId: user.id }, 'write budget spent');
 	}
+}
+
+/**
+ * Refuses with 429 when the user's budget is spent, writing nothing: also asked before the
+ * slow check of a current password, so a refused change costs no Argon2 and writes no attempt.
+ * Answers each limit's recent writes.
+ */
+export async function requireWriteBudget(
+	records: Pick<Change, 'attempts'>,
+	user: Pick<ServerUser, 'id' | 'type'>,
+	now: number,
+	limits: WriteBudget = budget()
+): Promise<number[][]> {
+	if (user.type === 'admin') return [];
+	const recent: number[][] = [];
+	for (const limit of limits) recent.push(await limit.recent(records, user.id, now));
+	const wait = Math.max(0, ...limits.map((limit, i) => limit.waitFor(recent[i], now)));
+	if (wait > 0) throw tooOftenRefusal('too many changes', wait);
+	return recent;
 }

@@ -2,7 +2,7 @@ import { emptyCurrentPassword, type AccountPatch } from '$lib/api';
 import { requireActor } from '../auth/actor';
 import { checkCurrentPassword } from '../auth/brute-force';
 import { appendLoginUpdate } from '../auth/login-events';
-import { spendWrite } from '../auth/write-budget';
+import { requireWriteBudget, spendWrite } from '../auth/write-budget';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { endUserFamilies } from '../auth/session-end';
 import { createSession } from '../auth/session-start';
@@ -15,13 +15,23 @@ import { updateUser } from './update-user';
 const wrongCurrentPassword = () =>
 	new Refusal(403, 'the current password is wrong', 'currentPassword');
 
-/** Refuses with 403 unless `password` is the user's, and with 429 after too many wrong ones. */
+/**
+ * Refuses with 403 unless `password` is the user's, and with 429 after too many wrong ones. For
+ * a change that spends the write budget (`spendsWrite`), a spent budget refuses it first.
+ */
 export async function requireCurrentPassword(
 	session: ServerSession,
-	password: string | undefined
+	password: string | undefined,
+	spendsWrite: boolean
 ): Promise<void> {
 	if (password === undefined) throw wrongCurrentPassword();
 	if (password === '') throw new Refusal(400, emptyCurrentPassword, 'currentPassword');
+	if (spendsWrite) {
+		await storage().read(async (records) => {
+			const user = await records.users.find(session.userId);
+			if (user) await requireWriteBudget(records, user, Date.now());
+		});
+	}
 	await checkCurrentPassword(session.family, async () => {
 		const hash = await storage().read(
 			async (records) => await records.users.passwordHash(session.userId)
@@ -48,7 +58,7 @@ export async function updateAccount(
 ): Promise<AccountUpdate> {
 	let passwordHash: string | undefined;
 	if (patch.password !== undefined) {
-		await requireCurrentPassword(session, patch.currentPassword);
+		await requireCurrentPassword(session, patch.currentPassword, true);
 		passwordHash = await hashPassword(patch.password);
 	}
 	return change(async (tx) => {
@@ -76,7 +86,8 @@ export async function deleteAccount(
 	session: ServerSession,
 	currentPassword: string
 ): Promise<void> {
-	await requireCurrentPassword(session, currentPassword);
+	// Deleting the account is never refused by the write budget.
+	await requireCurrentPassword(session, currentPassword, false);
 	await change(async (tx) => {
 		await requireActor(tx, session);
 		await removeUser(tx, session.userId);

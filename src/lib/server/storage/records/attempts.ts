@@ -5,15 +5,16 @@
  * names holds ('' otherwise).
  */
 export interface AttemptRecords {
-	/** The times of `key`'s attempts after `since`, oldest first. */
+	/** The times of `key`'s attempts after `since`, oldest first, one per attempt. */
 	times(kind: string, key: string, since: number): Promise<number[]>;
 	/** Each name counted under `key` after `since`, with the last time it was counted. */
 	names(kind: string, key: string, since: number): Promise<{ name: string; last: number }[]>;
-	add(kind: string, key: string, name: string, at: number): Promise<void>;
+	/** Counts an attempt at `at`, kept until `expiresAt` (when it leaves its window). */
+	add(kind: string, key: string, name: string, at: number, expiresAt: number): Promise<void>;
 	/** Takes back one attempt counted at `at`; nothing when there is none. */
 	remove(kind: string, key: string, name: string, at: number): Promise<void>;
 	/** Forgets `key`'s attempts, or only those of `name`. */
 	clear(kind: string, key: string, name?: string): Promise<void>;
-	/** Deletes the attempts of `kind` made at or before `before`. */
-	prune(kind: string, before: number): Promise<void>;
+	/** Deletes every attempt that left its window by `now`. */
+	prune(now: number): Promise<number>;
 }

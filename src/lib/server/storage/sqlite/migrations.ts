@@ -302,17 +302,19 @@ export const migrations: Migration[] = [
 		version: 14,
 		name: 'attempts counted against the limits',
 		// In the database rather than in memory, so several instances count against one limit
-		// (docs/security.md, "Limits"). Each limit deletes its rows once they left its window.
+		// (docs/security.md, "Guessing limits"). One row per instant (n attempts at it), keyed
+		// for the reads of a limit, so counting one writes one b-tree page; expires_at is when it
+		// leaves its window, for the sweep.
 		sql: `
 			CREATE TABLE attempt (
-				id INTEGER PRIMARY KEY AUTOINCREMENT,
 				kind TEXT NOT NULL,
 				key TEXT NOT NULL,
-				name TEXT NOT NULL DEFAULT '',
-				at INTEGER NOT NULL
-			);
-			CREATE INDEX attempt_key ON attempt (kind, key, at);
-			CREATE INDEX attempt_at ON attempt (kind, at);
+				name TEXT NOT NULL,
+				at INTEGER NOT NULL,
+				n INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				PRIMARY KEY (kind, key, name, at)
+			) WITHOUT ROWID;
 		`
 	}
 ];

@@ -19,7 +19,7 @@ export const GET = endpoint(async ({ locals }) => {
 export const DELETE = endpoint(async ({ locals, request }) => {
 	const { session } = requireSession(locals);
 	const { currentPassword } = await readJson(request, currentPasswordSchema);
-	await requireCurrentPassword(session, currentPassword);
+	await requireCurrentPassword(session, currentPassword, true);
 	await endOtherOwnSessions(session);
 	return new Response(null, { status: 204 });
 });

@@ -2,13 +2,14 @@ import type { AttemptRecords } from '../../records/attempts';
 import type { Sql } from '../sql';
 
 export const sqlAttempts = (sql: Sql): AttemptRecords => ({
-	times(kind, key, since) {
-		return sql.values<number>(
-			'SELECT at FROM attempt WHERE kind = ? AND key = ? AND at > ? ORDER BY at, id',
+	async times(kind, key, since) {
+		const rows = await sql.all<{ at: number; n: number }>(
+			'SELECT at, n FROM attempt WHERE kind = ? AND key = ? AND at > ? ORDER BY at',
 			kind,
 			key,
 			since
 		);
+		return rows.flatMap(({ at, n }) => Array.from({ length: n }, () => at));
 	},
 	names(kind, key, since) {
 		return sql.all<{ name: string; last: number }>(
@@ -19,24 +20,22 @@ export const sqlAttempts = (sql: Sql): AttemptRecords => ({
 			since
 		);
 	},
-	async add(kind, key, name, at) {
+	async add(kind, key, name, at, expiresAt) {
 		await sql.run(
-			'INSERT INTO attempt (kind, key, name, at) VALUES (?, ?, ?, ?)',
+			`INSERT INTO attempt (kind, key, name, at, n, expires_at) VALUES (?, ?, ?, ?, 1, ?)
+			ON CONFLICT (kind, key, name, at) DO UPDATE SET n = attempt.n + 1,
+				expires_at = excluded.expires_at`,
 			kind,
 			key,
 			name,
-			at
+			at,
+			expiresAt
 		);
 	},
 	async remove(kind, key, name, at) {
-		await sql.run(
-			`DELETE FROM attempt WHERE id = (SELECT MAX(id) FROM attempt
-				WHERE kind = ? AND key = ? AND name = ? AND at = ?)`,
-			kind,
-			key,
-			name,
-			at
-		);
+		const where = 'kind = ? AND key = ? AND name = ? AND at = ?';
+		await sql.run(`UPDATE attempt SET n = n - 1 WHERE ${where}`, kind, key, name, at);
+		await sql.run(`DELETE FROM attempt WHERE ${where} AND n <= 0`, kind, key, name, at);
 	},
 	async clear(kind, key, name) {
 		if (name === undefined) {
@@ -45,7 +44,7 @@ export const sqlAttempts = (sql: Sql): AttemptRecords => ({
 			await sql.run('DELETE FROM attempt WHERE kind = ? AND key = ? AND name = ?', kind, key, name);
 		}
 	},
-	async prune(kind, before) {
-		await sql.run('DELETE FROM attempt WHERE kind = ? AND at <= ?', kind, before);
+	prune(now) {
+		return sql.run('DELETE FROM attempt WHERE expires_at <= ?', now);
 	}
 });
