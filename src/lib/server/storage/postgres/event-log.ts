@@ -1,0 +1,95 @@
+import { fromEventRow, type EventRow, type StoredEvent } from '../../events/stored-event';
+import type { SessionEnd } from '../storage';
+import { postgresSql, type Queryable } from './postgres-sql';
+
+/** The highest committed id, 0 before the first: `event_head` keeps it through pruning. */
+export async function readLastEventId(on: Queryable): Promise<number> {
+	return (await postgresSql(on).value<number>('SELECT last_id FROM event_head')) ?? 0;
+}
+
+export async function readOldestEventId(on: Queryable): Promise<number | null> {
+	return (await postgresSql(on).value<number | null>('SELECT MIN(id) FROM event')) ?? null;
+}
+
+/**
+ * Events after `afterId` in id order: at most `maxEvents`, and no more once their stored data
+ * reached `maxBytes` (one event always). The bytes are counted in the query, so a page of large
+ * events is cut before it crosses the wire; `total` tells whether a row was left out.
+ */
+export async function readEventPage(
+	on: Queryable,
+	afterId: number,
+	maxEvents: number,
+	maxBytes = Infinity
+): Promise<{ events: StoredEvent[]; complete: boolean }> {
+	const rows = await postgresSql(on).all<EventRow & { total: number }>(
+		`SELECT id, type, data, created_at, total FROM (
+			SELECT id, type, data, created_at, count(*) OVER () AS total,
+				sum(octet_length(data)) OVER (ORDER BY id) - octet_length(data) AS before
+			FROM (SELECT * FROM event WHERE id > ? ORDER BY id LIMIT ?) AS next
+		) AS page WHERE before < ? ORDER BY id`,
+		afterId,
+		maxEvents + 1,
+		Number.isFinite(maxBytes) ? maxBytes : Number.MAX_SAFE_INTEGER
+	);
+	const total = rows[0]?.total ?? 0;
+	const events = rows.slice(0, maxEvents).map(fromEventRow);
+	return { events, complete: events.length === total };
+}
+
+export interface LogPage {
+	events: StoredEvent[];
+	/** Session endings, each with the head when its change committed. */
+	ends: { id: number; afterEvent: number; end: SessionEnd }[];
+	/** Nothing committed later was left out. */
+	complete: boolean;
+}
+
+/**
+ * What was committed after the given ids, read in one transaction of the caller's (one moment),
+ * a page at a time. An ending is announced before any event after `afterEvent`; a page cut short
+ * holds only what no ending left out may precede.
+ */
+export async function readCommittedAfter(
+	on: Queryable,
+	eventId: number,
+	endId: number,
+	maxEvents = 500,
+	maxEnds = 500
+): Promise<LogPage> {
+	const sql = postgresSql(on);
+	const events = (
+		await sql.all<EventRow>(
+			'SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?',
+			eventId,
+			maxEvents
+		)
+	).map(fromEventRow);
+	const eventsCut = events.length === maxEvents;
+	const rows = await sql.all<{ id: number; after_event: number; data: string }>(
+		'SELECT id, after_event, data FROM session_end WHERE id > ? AND after_event <= ? ORDER BY id LIMIT ?',
+		endId,
+		eventsCut ? events[events.length - 1].id : Number.MAX_SAFE_INTEGER,
+		maxEnds
+	);
+	const ends = rows.map((row) => ({
+		id: row.id,
+		afterEvent: row.after_event,
+		end: JSON.parse(row.data) as SessionEnd
+	}));
+	const endsCut = ends.length === maxEnds;
+	// Ends cut short: an event after the last one read may follow an ending not read yet.
+	const until = endsCut ? ends[ends.length - 1].afterEvent : Infinity;
+	return {
+		events: events.filter((event) => event.id <= until),
+		ends,
+		complete: !eventsCut && !endsCut
+	};
+}
+
+/** Deletes events, and the session endings of as long ago, created before `olderThan`. */
+export async function pruneEvents(on: Queryable, olderThan: number): Promise<number> {
+	const sql = postgresSql(on);
+	await sql.run('DELETE FROM session_end WHERE created_at < ?', olderThan);
+	return sql.run('DELETE FROM event WHERE created_at < ?', olderThan);
+}
