@@ -46,7 +46,7 @@ export const migrations: Migration[] = [
 				user_agent text COLLATE "C" NOT NULL DEFAULT '',
 				last_seen_at bigint NOT NULL
 			);
-			CREATE INDEX session_user ON session (user_id);
+			CREATE INDEX "session_user" ON session (user_id);
 			CREATE INDEX session_family ON session (family);
 			CREATE INDEX session_expires_at ON session (expires_at);
 			CREATE TABLE event (
