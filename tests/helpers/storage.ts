@@ -2,7 +2,8 @@ import type { StoredEvent } from '$lib/server/events/stored-event';
 import { closeStorage, storage, type Records, type SessionEnd } from '$lib/server/storage';
 import type { SqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
 import { openDatabase } from '$lib/server/storage/sqlite/open';
-import { sqliteRecords } from '$lib/server/storage/sqlite/records';
+import { sqlRecords } from '$lib/server/storage/sql/records';
+import { sqliteSql } from '$lib/server/storage/sqlite/sqlite-sql';
 
 // The unit tests' ways into the process's storage: its SQLite connection, to set up and check
 // rows directly, its records, and its subscriptions.
@@ -19,5 +20,5 @@ export const onSessionEnded = (listener: (end: SessionEnd) => void) =>
 /** A fresh in-memory database's records, for tests of one rule on a few rows. */
 export function memoryRecords() {
 	const db = openDatabase(':memory:');
-	return { db, records: sqliteRecords(db) };
+	return { db, records: sqlRecords(sqliteSql(db)) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiUser } from '$lib/api';
 import { applyUserEvent, createUsersStore, type UsersWindow } from '$lib/client/stores/users';
-import { containing as likePattern } from '$lib/server/storage/sqlite/records/like';
+import { containing as likePattern } from '$lib/server/storage/sql/records/like';
 
 const user = (id: string, name: string, createdAt: number): ApiUser => ({
 	id,

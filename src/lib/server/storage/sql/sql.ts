@@ -35,6 +35,11 @@ export interface Dialect {
 	/** The larger / smaller of two values (SQLite's two-argument MAX/MIN). */
 	greatest(a: string, b: string): string;
 	least(a: string, b: string): string;
+	/**
+	 * An aggregate: the group's values of `expression` in `orderBy` order, as the text of a JSON
+	 * array, `[]` when the group is empty (SQLite's `json_group_array`).
+	 */
+	jsonArray(expression: string, orderBy: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -42,7 +47,8 @@ export const sqliteDialect: Dialect = {
 	nocase: (expression) => `${expression} COLLATE NOCASE`,
 	like: 'LIKE',
 	greatest: (a, b) => `MAX(${a}, ${b})`,
-	least: (a, b) => `MIN(${a}, ${b})`
+	least: (a, b) => `MIN(${a}, ${b})`,
+	jsonArray: (expression, orderBy) => `json_group_array(${expression} ORDER BY ${orderBy})`
 };
 
 export const postgresDialect: Dialect = {
@@ -50,7 +56,9 @@ export const postgresDialect: Dialect = {
 	nocase: (expression) => `lower(${expression})`,
 	like: 'ILIKE',
 	greatest: (a, b) => `GREATEST(${a}, ${b})`,
-	least: (a, b) => `LEAST(${a}, ${b})`
+	least: (a, b) => `LEAST(${a}, ${b})`,
+	jsonArray: (expression, orderBy) =>
+		`COALESCE(json_agg(${expression} ORDER BY ${orderBy})::text, '[]')`
 };
 
 /** `?, ?, ?` for a list bound one value per placeholder (`IN (…)`). */

@@ -1,11 +1,12 @@
 import type { EventPayload, StoredEvent } from '../../events/stored-event';
 import { Announcer } from '../announcer';
+import { sqlRecords } from '../sql/records';
 import type { Change, EventLog, Records, SessionEnd, Snapshot, Storage } from '../storage';
 import { backupDatabase } from './backup';
 import { pruneEvents, readEventPage, readLastEventId, readOldestEventId } from './event-log';
 import { Lock } from './lock';
 import { openDatabase, type Db } from './open';
-import { sqliteRecords } from './records';
+import { sqliteSql } from './sqlite-sql';
 import { prepared } from './statements';
 
 interface OpenChange extends Change {
@@ -46,7 +47,7 @@ export class SqliteStorage implements Storage {
 		/** The connection. Only the storage's own turns use it (and tests, to set rows up). */
 		readonly db: Db
 	) {
-		this.records = sqliteRecords(db);
+		this.records = sqlRecords(sqliteSql(db));
 		this.log = {
 			headId: () => this.turn(readLastEventId),
 			oldestId: () => this.turn(readOldestEventId),
