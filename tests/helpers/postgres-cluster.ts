@@ -125,8 +125,16 @@ export default async function startCluster(project: TestProject) {
 
 	try {
 		// No fsync anywhere: the cluster lives as long as the run.
-		run(wrap([join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres']
-			.concat(['-E', 'UTF8', '--locale=C', '--no-sync'])));
+		run(
+			wrap(
+				[join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres'].concat([
+					'-E',
+					'UTF8',
+					'--locale=C',
+					'--no-sync'
+				])
+			)
+		);
 		const port = await freePort();
 		const log = openSync(logPath, 'a');
 		if (as) chownSync(logPath, as.uid, as.gid);

@@ -90,7 +90,6 @@ export function postgresSql(on: Queryable): Sql {
 			(await queryArrays(on, text, params))[0]?.[0] as Value | undefined,
 		values: async <Value>(text: string, ...params: unknown[]) =>
 			(await queryArrays(on, text, params)).map((row) => row[0] as Value),
-		run: async (text: string, ...params: unknown[]) =>
-			(await query(on, text, params)).rowCount ?? 0
+		run: async (text: string, ...params: unknown[]) => (await query(on, text, params)).rowCount ?? 0
 	};
 }
