@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EventPayload } from '$lib/server/events/stored-event';
+import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
 import type { Change, SessionEnd } from '$lib/server/storage';
 import { migrations } from '$lib/server/storage/postgres/migrations';
 import { PostgresStorage } from '$lib/server/storage/postgres/postgres-storage';
@@ -134,6 +134,41 @@ describe('several instances on one PostgreSQL database', () => {
 		for (const i of instances) {
 			await vi.waitFor(() => expect(i.heard).toHaveLength(expected.length));
 			expect(i.heard).toEqual(expected);
+		}
+	});
+
+	it('a marks-shown event reaches every instance with its markers, which are never stored', async () => {
+		const [a, b] = instances;
+		await a.storage.pool.query(`INSERT INTO "user" (id, name, password_hash, type, created_at)
+			VALUES ('m1', 'marker', 'h', 'regular', 1)`);
+		await a.storage.pool.query(`INSERT INTO entry (id, title, start_at, end_at, visibility,
+			created_at, updated_at) VALUES ('e1', 'Talk', 1, 2, 'public', 1, 1)`);
+		await a.storage.pool.query(
+			`INSERT INTO interest (user_id, entry_id, created_at) VALUES ('m1', 'e1', 1)`
+		);
+		const heard: StoredEvent[] = [];
+		const stop = b.storage.onEvent((event) => heard.push(event));
+		try {
+			const { id } = await a.storage.change((tx) => {
+				const event = tx.append({
+					type: 'marks-shown',
+					data: { entryId: 'e1', from: 'draft', to: 'public' }
+				});
+				// As announceMarksShown does: live delivery learns the markers from the change.
+				if (event.type === 'marks-shown') event.data.markedBy = new Set(['m1']);
+				return event;
+			});
+			await vi.waitFor(() => expect(heard).toHaveLength(1));
+			const [event] = heard;
+			expect(event.type === 'marks-shown' && [...(event.data.markedBy ?? [])]).toEqual(['m1']);
+			const stored = await a.storage.pool.query('SELECT data FROM event WHERE id = $1', [id]);
+			expect(JSON.parse(stored.rows[0].data)).toEqual({
+				entryId: 'e1',
+				from: 'draft',
+				to: 'public'
+			});
+		} finally {
+			stop();
 		}
 	});
 

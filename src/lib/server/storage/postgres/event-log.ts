@@ -1,4 +1,5 @@
 import { fromEventRow, type EventRow, type StoredEvent } from '../../events/stored-event';
+import { sqlRecords } from '../sql/records';
 import type { SessionEnd } from '../storage';
 import { postgresSql, type Queryable } from './postgres-sql';
 
@@ -65,6 +66,13 @@ export async function readCommittedAfter(
 			maxEvents
 		)
 	).map(fromEventRow);
+	// A `marks-shown` carries its markers only in memory (stored-event.ts): read back, they are
+	// read as of this same moment; a later change of a mark has its own later event.
+	for (const event of events) {
+		if (event.type !== 'marks-shown') continue;
+		const markers = await sqlRecords(sql).interests.markersOf(event.data.entryId);
+		event.data.markedBy = new Set(markers);
+	}
 	const eventsCut = events.length === maxEvents;
 	const rows = await sql.all<{ id: number; after_event: number; data: string }>(
 		'SELECT id, after_event, data FROM session_end WHERE id > ? AND after_event <= ? ORDER BY id LIMIT ?',

@@ -21,6 +21,8 @@ export interface PostgresOptions {
 interface OpenChange extends Change {
 	head: number;
 	events: StoredEvent[];
+	/** Each event's data as stored: serialised when appended, as SQLite does. */
+	data: string[];
 	ends: SessionEnd[];
 	effects: (() => void)[];
 	open: boolean;
@@ -177,6 +179,7 @@ export class PostgresStorage implements Storage {
 					now,
 					head: Number(begun[2].rows[0].last_id),
 					events: [],
+					data: [],
 					ends: [],
 					effects: [],
 					open: true,
@@ -198,7 +201,7 @@ export class PostgresStorage implements Storage {
 						now,
 						open.events.map((event) => event.id),
 						open.events.map((event) => event.type),
-						open.events.map((event) => JSON.stringify(event.data)),
+						open.data,
 						head,
 						now,
 						open.ends.map((end) => JSON.stringify(end)),
@@ -220,6 +223,8 @@ export class PostgresStorage implements Storage {
 		const id = tx.head + tx.events.length + 1;
 		const event = { ...payload, id, createdAt: tx.now } as StoredEvent;
 		tx.events.push(event);
+		// What the body adds to the event afterwards (a marks-shown's markers) is not stored.
+		tx.data.push(JSON.stringify(payload.data));
 		return event;
 	}
 
