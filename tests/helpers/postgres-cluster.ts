@@ -31,7 +31,7 @@ declare module 'vitest' {
 export const templateName = 'tidewatch_template';
 
 /** PG_BIN, or the newest of Debian's /usr/lib/postgresql/<version>/bin. */
-function findBinaries(): string {
+export function findBinaries(): string {
 	const explicit = process.env.PG_BIN;
 	const candidates = explicit
 		? [explicit]
