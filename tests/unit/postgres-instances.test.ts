@@ -106,7 +106,7 @@ describe('several instances on one PostgreSQL database', () => {
 				}
 				// One change at a time across instances: no read-modify-write was lost.
 				const count = (await first.storage.read((records) => records.settings.find()))?.name;
-				expect(Number(count)).toBe(countBefore + committedChanges);
+				expect(Number(count ?? 0)).toBe(countBefore + committedChanges);
 			}),
 			{ numRuns: 25 }
 		);

@@ -42,6 +42,8 @@ export class LogFollower {
 	private backoff: number;
 	private failing = false;
 	private closed = false;
+	/** Until the cursors are read, a notification has nothing to start from. */
+	private started = false;
 
 	constructor(
 		private readonly pool: pg.Pool,
@@ -68,6 +70,9 @@ export class LogFollower {
 		} finally {
 			client.release();
 		}
+		this.started = true;
+		// A notification heard before the cursors were set was not acted on.
+		await this.announceCommitted();
 	}
 
 	/** The backend of the listening connection, for tests that cut it; null while it is down. */
@@ -80,7 +85,7 @@ export class LogFollower {
 	 * call during one runs another after it, which sees every commit before the call.
 	 */
 	catchUp(): Promise<void> {
-		if (this.closed) return Promise.resolve();
+		if (this.closed || !this.started) return Promise.resolve();
 		if (!this.running) {
 			this.running = this.readAndAnnounce().finally(() => (this.running = null));
 			return this.running;
