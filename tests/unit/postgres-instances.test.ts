@@ -19,8 +19,8 @@ const follower = { pollMs: 50, backoffMs: 50, maxBackoffMs: 400 };
 
 type Heard = { event: number } | { end: SessionEnd };
 
-function instance(url: string) {
-	const storage = new PostgresStorage({ url, poolSize: 3, follower });
+function instance(url: string, pages: { pageEvents?: number; pageEnds?: number } = {}) {
+	const storage = new PostgresStorage({ url, poolSize: 3, follower: { ...follower, ...pages } });
 	const heard: Heard[] = [];
 	storage.onEvent((event) => heard.push({ event: event.id }));
 	storage.onSessionEnded((end) => heard.push({ end }));
@@ -134,6 +134,25 @@ describe('several instances on one PostgreSQL database', () => {
 		for (const i of instances) {
 			await vi.waitFor(() => expect(i.heard).toHaveLength(expected.length));
 			expect(i.heard).toEqual(expected);
+		}
+	});
+
+	it('an instance that reads the log a few rows at a time hears the same sequence', async () => {
+		const [a] = instances;
+		const small = instance(database.url, { pageEvents: 2, pageEnds: 1 });
+		await small.storage.ready;
+		try {
+			for (let n = 0; n < 4; n++) {
+				await a.storage.change((tx) => {
+					for (let e = 0; e < n + 1; e++) tx.append(payload(e));
+					for (let e = 0; e < 3 - n; e++)
+						tx.announceSessionEnded({ userId: `u${e}`, reason: 'deleted' });
+				});
+			}
+			await vi.waitFor(() => expect(small.heard).toHaveLength(a.heard.length));
+			expect(small.heard).toEqual(a.heard);
+		} finally {
+			await small.storage.close();
 		}
 	});
 

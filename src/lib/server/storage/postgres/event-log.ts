@@ -47,9 +47,10 @@ export interface LogPage {
 }
 
 /**
- * What was committed after the given ids, read in one transaction of the caller's (one moment),
- * a page at a time. An ending is announced before any event after `afterEvent`; a page cut short
- * holds only what no ending left out may precede.
+ * What was committed after the given ids, a page at a time, in one statement (one moment, and
+ * one round trip). An ending is announced before any event after its `afterEvent`, so a page
+ * of events cut short carries only the endings before its last event, and a page of endings
+ * cut short only the events before its last ending.
  */
 export async function readCommittedAfter(
 	on: Queryable,
@@ -59,32 +60,49 @@ export async function readCommittedAfter(
 	maxEnds = 500
 ): Promise<LogPage> {
 	const sql = postgresSql(on);
-	const events = (
-		await sql.all<EventRow>(
-			'SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?',
-			eventId,
-			maxEvents
+	const rows = await sql.all<{
+		kind: 'event' | 'end';
+		id: number;
+		type: string;
+		data: string;
+		created_at: number;
+		after_event: number;
+	}>(
+		`WITH next_events AS (
+			SELECT id, type, data, created_at FROM event WHERE id > ? ORDER BY id LIMIT ?
+		), bound AS (
+			SELECT CASE WHEN count(*) = ? THEN max(id) ELSE ? END AS upto FROM next_events
+		), next_ends AS (
+			SELECT s.id, s.after_event, s.data FROM session_end AS s, bound
+			WHERE s.id > ? AND s.after_event <= bound.upto ORDER BY s.id LIMIT ?
 		)
-	).map(fromEventRow);
+		SELECT 'event' AS kind, id, type, data, created_at, NULL::bigint AS after_event
+		FROM next_events
+		UNION ALL
+		SELECT 'end', id, NULL, data, NULL, after_event FROM next_ends`,
+		eventId,
+		maxEvents,
+		maxEvents,
+		Number.MAX_SAFE_INTEGER,
+		endId,
+		maxEnds
+	);
+	const events: StoredEvent[] = [];
+	const ends: LogPage['ends'] = [];
+	for (const row of rows) {
+		if (row.kind === 'event') events.push(fromEventRow(row));
+		else ends.push({ id: row.id, afterEvent: row.after_event, end: JSON.parse(row.data) });
+	}
+	events.sort((a, b) => a.id - b.id);
+	ends.sort((a, b) => a.id - b.id);
 	// A `marks-shown` carries its markers only in memory (stored-event.ts): read back, they are
-	// read as of this same moment; a later change of a mark has its own later event.
+	// read now. A mark changed since has its own later event, which corrects what this one told.
 	for (const event of events) {
 		if (event.type !== 'marks-shown') continue;
 		const markers = await sqlRecords(sql).interests.markersOf(event.data.entryId);
 		event.data.markedBy = new Set(markers);
 	}
 	const eventsCut = events.length === maxEvents;
-	const rows = await sql.all<{ id: number; after_event: number; data: string }>(
-		'SELECT id, after_event, data FROM session_end WHERE id > ? AND after_event <= ? ORDER BY id LIMIT ?',
-		endId,
-		eventsCut ? events[events.length - 1].id : Number.MAX_SAFE_INTEGER,
-		maxEnds
-	);
-	const ends = rows.map((row) => ({
-		id: row.id,
-		afterEvent: row.after_event,
-		end: JSON.parse(row.data) as SessionEnd
-	}));
 	const endsCut = ends.length === maxEnds;
 	// Ends cut short: an event after the last one read may follow an ending not read yet.
 	const until = endsCut ? ends[ends.length - 1].afterEvent : Infinity;

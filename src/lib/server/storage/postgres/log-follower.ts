@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { StoredEvent } from '../../events/stored-event';
 import { log } from '../../log';
 import type { SessionEnd } from '../storage';
-import { readCommittedAfter, readLastEventId } from './event-log';
+import { readCommittedAfter } from './event-log';
 import { postgresSql } from './postgres-sql';
 
 /** The channel every change that appended or ended something notifies, at its commit. */
@@ -14,12 +14,17 @@ export interface FollowerOptions {
 	/** The first wait before reconnecting; it doubles up to `maxBackoffMs`. */
 	backoffMs: number;
 	maxBackoffMs: number;
+	/** At most this many events, and session endings, are read at a time. */
+	pageEvents: number;
+	pageEnds: number;
 }
 
 export const defaultFollowerOptions: FollowerOptions = {
 	pollMs: 250,
 	backoffMs: 100,
-	maxBackoffMs: 5000
+	maxBackoffMs: 5000,
+	pageEvents: 500,
+	pageEnds: 500
 };
 
 /**
@@ -60,16 +65,11 @@ export class LogFollower {
 	/** Listens, then starts from what was committed by now: only later commits are announced. */
 	async start(): Promise<void> {
 		await this.listen();
-		const client = await this.pool.connect();
-		try {
-			await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-			this.lastEventId = await readLastEventId(client);
-			this.lastEndId =
-				(await postgresSql(client).value<number | null>('SELECT MAX(id) FROM session_end')) ?? 0;
-			await client.query('COMMIT');
-		} finally {
-			client.release();
-		}
+		const cursors = await postgresSql(this.pool).get<{ event: number; end: number | null }>(
+			'SELECT (SELECT last_id FROM event_head) AS event, (SELECT MAX(id) FROM session_end) AS end'
+		);
+		this.lastEventId = cursors?.event ?? 0;
+		this.lastEndId = cursors?.end ?? 0;
 		this.started = true;
 		// A notification heard before the cursors were set was not acted on.
 		await this.announceCommitted();
@@ -122,17 +122,14 @@ export class LogFollower {
 
 	private async readAndAnnounce(): Promise<void> {
 		for (;;) {
-			const client = await this.pool.connect();
-			let page;
-			try {
-				await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-				page = await readCommittedAfter(client, this.lastEventId, this.lastEndId);
-				await client.query('COMMIT');
-			} catch (error) {
-				client.release(error as Error);
-				throw error;
-			}
-			client.release();
+			const { pageEvents, pageEnds } = this.options;
+			const page = await readCommittedAfter(
+				this.pool,
+				this.lastEventId,
+				this.lastEndId,
+				pageEvents,
+				pageEnds
+			);
 			if (this.closed) return;
 			let e = 0;
 			for (const { id, afterEvent, end } of page.ends) {
