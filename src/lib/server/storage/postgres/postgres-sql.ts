@@ -24,7 +24,11 @@ interface Statement {
  * placeholder (`IN (?, ?, …)`) makes one text per length: past the cap, texts run unnamed, so
  * neither this map nor the server's prepared statements per connection grow without bound.
  */
-const statements = new Map<string, Statement>();
+const statementsKey = Symbol.for('tidewatch.postgresStatements');
+// On globalThis: a module loaded twice (dev's reloads) must not give one name to two texts on
+// the storage's connections.
+const statements = ((globalThis as { [statementsKey]?: Map<string, Statement> })[statementsKey] ??=
+	new Map());
 const maxNamed = 2000;
 
 export function statement(text: string): Statement {

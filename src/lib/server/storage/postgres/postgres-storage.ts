@@ -63,7 +63,8 @@ const writeLog = `WITH appended AS (
  * - The same statement notifies `channel`, delivered at commit. Every instance, the writer
  *   included, then reads what was committed from the tables (`LogFollower`) and announces it in
  *   id order; the writer awaits that before its change resolves and its `afterCommit` effects
- *   run, so a caller that awaited a change finds its events announced, as on SQLite.
+ *   run, so a caller that awaited a change finds its events announced, as on SQLite. (When
+ *   that read fails, the change still resolves, committed; the follower retries until it reads.)
  * - Session endings are rows too (`session_end`), so every instance's streams hear them, after
  *   the events of the change that ended them.
  * - Reads run concurrently on the pool, each in a REPEATABLE READ transaction: a snapshot reads
