@@ -185,6 +185,25 @@ for (const [name, open] of Object.entries(factories)) {
 			expect(await storage.log.headId()).toBe(3);
 		});
 
+		it('a page of the log stops once its stored data reached maxBytes, with one event always', async () => {
+			const { storage } = subject;
+			// Each event's data is stored as 100 bytes: {"id":"…"} around 91 characters.
+			const sized = (n: number): EventPayload => ({
+				type: 'user-delete',
+				data: { id: String(n).padEnd(91, 'x') }
+			});
+			await storage.change((tx) => [1, 2, 3, 4, 5].map((n) => tx.append(sized(n))));
+			const ids = async (after: number, maxBytes: number) => {
+				const page = await storage.log.pageAfter(after, 10, maxBytes);
+				return { ids: page.events.map((e) => e.id), complete: page.complete };
+			};
+			expect(await ids(0, 250)).toEqual({ ids: [1, 2, 3], complete: false });
+			expect(await ids(0, 1)).toEqual({ ids: [1], complete: false });
+			expect(await ids(2, 250)).toEqual({ ids: [3, 4, 5], complete: true });
+			expect(await ids(0, 10_000)).toEqual({ ids: [1, 2, 3, 4, 5], complete: true });
+			expect(await ids(5, 1)).toEqual({ ids: [], complete: true });
+		});
+
 		it('a backup taken while changes go on is one moment: every event up to its head, none after, none half-written', async () => {
 			const { storage } = subject;
 			for (let n = 1; n <= 50; n++) await storage.change((tx) => tx.append(payload(n)));
