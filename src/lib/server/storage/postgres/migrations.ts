@@ -57,7 +57,7 @@ export const migrations: Migration[] = [
 			);
 			CREATE INDEX event_created_at ON event (created_at);
 			CREATE TABLE event_head (
-				id integer PRIMARY KEY CHECK (id = 1),
+				id bigint PRIMARY KEY CHECK (id = 1),
 				last_id bigint NOT NULL
 			);
 			INSERT INTO event_head (id, last_id) VALUES (1, 0);
