@@ -32,6 +32,8 @@ interface OpenChange extends Change {
 const changeLock = 7_416_902;
 const beginChange = `BEGIN; SELECT pg_advisory_xact_lock(${changeLock}); SELECT last_id FROM event_head`;
 const readOnly = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+/** The head is the transaction's first read: the moment every later read of it sees. */
+const beginSnapshot = `${readOnly}; SELECT last_id FROM event_head`;
 /** A change's events, its session endings and the new head, in one statement; then the wake. */
 const writeLog = `WITH appended AS (
 		INSERT INTO event (id, type, data, created_at)
@@ -152,8 +154,8 @@ export class PostgresStorage implements Storage {
 	}
 
 	snapshot<T>(read: (records: Records) => T | Promise<T>): Promise<Snapshot<T>> {
-		return this.transaction(readOnly, async (client) => {
-			const lastEventId = await readLastEventId(client);
+		return this.transaction(beginSnapshot, async (client, begun) => {
+			const lastEventId = Number(begun[1].rows[0].last_id);
 			const data = await read(sqlRecords(postgresSql(client)));
 			return { lastEventId, data };
 		});
