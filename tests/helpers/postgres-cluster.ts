@@ -6,7 +6,8 @@ import {
 	openSync,
 	readdirSync,
 	readFileSync,
-	rmSync
+	rmSync,
+	writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,7 +136,6 @@ export default async function startCluster(project: TestProject) {
 				])
 			)
 		);
-		const port = await freePort();
 		const log = openSync(logPath, 'a');
 		if (as) chownSync(logPath, as.uid, as.gid);
 		const settings = {
@@ -147,17 +147,30 @@ export default async function startCluster(project: TestProject) {
 			synchronous_commit: 'off',
 			full_page_writes: 'off'
 		};
-		const command = wrap([
-			join(bin, 'postgres'),
-			'-D',
-			data,
-			'-p',
-			String(port),
-			...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])
-		]);
-		server = spawn(command[0], command.slice(1), { stdio: ['ignore', log, log] });
-		const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-		await waitUntilReady(adminUrl, server, logPath);
+		// Other runs on the machine pick free ports too: one taken meanwhile is tried again.
+		let port = 0;
+		let adminUrl = '';
+		for (let attempt = 1; ; attempt++) {
+			port = await freePort();
+			const command = wrap([
+				join(bin, 'postgres'),
+				'-D',
+				data,
+				'-p',
+				String(port),
+				...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])
+			]);
+			server = spawn(command[0], command.slice(1), { stdio: ['ignore', log, log] });
+			adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+			try {
+				await waitUntilReady(adminUrl, server, logPath);
+				break;
+			} catch (error) {
+				const taken = /could not bind|already in use/i.test(readFileSync(logPath, 'utf8'));
+				if (!taken || attempt === 3) throw error;
+				writeFileSync(logPath, '');
+			}
+		}
 
 		const admin = new pg.Client({ connectionString: adminUrl });
 		await admin.connect();
