@@ -43,12 +43,20 @@ export default defineConfig(
 						{
 							name: 'better-sqlite3',
 							message: 'Read and write through storage() (src/lib/server/storage/).'
+						},
+						{
+							name: 'pg',
+							message: 'Read and write through storage() (src/lib/server/storage/).'
 						}
 					],
 					patterns: [
 						{
 							group: ['**/storage/sqlite', '**/storage/sqlite/**'],
 							message: 'Use storage() and its records: SQLite is one implementation of them.'
+						},
+						{
+							group: ['**/storage/postgres', '**/storage/postgres/**'],
+							message: 'Use storage() and its records: PostgreSQL is one implementation of them.'
 						}
 					]
 				}

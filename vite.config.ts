@@ -6,6 +6,8 @@ import { streamDevPlugin } from './src/lib/server/stream/dev-plugin.js';
 // Every server.js a suite starts, however it starts it, serves the tests' own build: the one
 // `npm run build:test` writes (tests/helpers/build.ts).
 const testBuild = { BUILD_DIR: fileURLToPath(new URL('./build-test', import.meta.url)) };
+// A throwaway PostgreSQL cluster per run, which the suites' PostgreSQL databases are made in.
+const postgresCluster = './tests/helpers/postgres-cluster.ts';
 
 export default defineConfig({
 	plugins: [sveltekit(), streamDevPlugin()],
@@ -17,6 +19,7 @@ export default defineConfig({
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts'],
 					environment: 'node',
+					globalSetup: [postgresCluster],
 					env: {
 						DATABASE_PATH: ':memory:',
 						SESSION_ROTATE_SECONDS: '2',
@@ -48,6 +51,7 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
+					globalSetup: [postgresCluster],
 					env: testBuild,
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventPayload, StoredEvent } from '$lib/server/events/stored-event';
 import type { Change, Records, SessionEnd, Storage } from '$lib/server/storage';
+import { PostgresStorage } from '$lib/server/storage/postgres/postgres-storage';
 import { openSqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
+import { freshDatabase } from '../helpers/postgres';
 
 /**
  * The storage's contract, written against its interface only (src/lib/server/storage/storage.ts).
@@ -15,9 +17,14 @@ import { openSqliteStorage } from '$lib/server/storage/sqlite/sqlite-storage';
  */
 interface Subject {
 	storage: Storage;
-	/** A storage of the same kind on the copy a backup wrote to `path`. */
-	openCopy(path: string): Storage;
-	dispose(): void;
+	/**
+	 * A storage of the same kind on the copy a backup wrote to `path`; none where the database
+	 * is backed up with its own tools, and `backup` refuses, naming them.
+	 */
+	openCopy?(path: string): Storage;
+	/** Reads run beside an open change (on other connections) rather than after it. */
+	concurrentReads?: boolean;
+	dispose(): void | Promise<void>;
 }
 
 /** Appends an event and writes its id where a read can see it, in the same change. */
@@ -31,7 +38,7 @@ async function appendMarked(tx: Change, payload: EventPayload): Promise<StoredEv
 /** The id of the last event whose change a read sees; 0 before any. */
 const visibleId = async (records: Records) => Number((await records.settings.find())?.name ?? 0);
 
-const factories: Record<string, () => Subject> = {
+const factories: Record<string, () => Subject | Promise<Subject>> = {
 	// A file: reads on their own connection while a change is open on the write connection.
 	'SQLite, a file': () => {
 		const dir = mkdtempSync(join(tmpdir(), 'tidewatch-contract-'));
@@ -49,6 +56,20 @@ const factories: Record<string, () => Subject> = {
 	'SQLite, in memory': () => {
 		const storage = openSqliteStorage(':memory:');
 		return { storage, openCopy: openSqliteStorage, dispose: () => storage.close() };
+	},
+	// A fresh database of the run's cluster: reads on the pool beside a change's connection.
+	PostgreSQL: async () => {
+		const database = await freshDatabase();
+		const storage = new PostgresStorage({ url: database.url, poolSize: 4 });
+		await storage.ready;
+		return {
+			storage,
+			concurrentReads: true,
+			dispose: async () => {
+				await storage.close();
+				await database.release();
+			}
+		};
 	}
 };
 
@@ -66,8 +87,8 @@ for (const [name, open] of Object.entries(factories)) {
 		let subject: Subject;
 		let heard: StoredEvent[];
 		let ends: SessionEnd[];
-		beforeEach(() => {
-			subject = open();
+		beforeEach(async () => {
+			subject = await open();
 			heard = [];
 			ends = [];
 			subject.storage.onEvent((event) => heard.push(event));
@@ -127,14 +148,22 @@ for (const [name, open] of Object.entries(factories)) {
 			const { storage } = subject;
 			await storage.change((tx) => appendMarked(tx, payload(1)));
 			let release = () => {};
+			let inside = () => {};
+			const opened = new Promise<void>((resolve) => (inside = resolve));
 			const open = storage.change(async (tx) => {
 				await appendMarked(tx, payload(2));
-				await new Promise<void>((resolve) => (release = resolve));
+				await new Promise<void>((resolve) => {
+					release = resolve;
+					inside();
+				});
 			});
-			await hop();
+			await opened;
 			const read = storage.snapshot(visibleId);
-			// The in-memory one waits for the change; the file's reads go on beside it.
-			const early = await Promise.race([read, hop().then(() => null)]);
+			// The in-memory one waits for the change; where reads run beside it, this one answers
+			// while the change is still open.
+			const early = subject.concurrentReads
+				? await read
+				: await Promise.race([read, hop().then(() => null)]);
 			if (early) expect(early).toEqual({ lastEventId: 1, data: 1 });
 			release();
 			await open;
@@ -156,6 +185,25 @@ for (const [name, open] of Object.entries(factories)) {
 			expect(await storage.log.headId()).toBe(3);
 		});
 
+		it('a page of the log stops once its stored data reached maxBytes, with one event always', async () => {
+			const { storage } = subject;
+			// Each event's data is stored as 100 bytes: {"id":"…"} around 91 characters.
+			const sized = (n: number): EventPayload => ({
+				type: 'user-delete',
+				data: { id: String(n).padEnd(91, 'x') }
+			});
+			await storage.change((tx) => [1, 2, 3, 4, 5].map((n) => tx.append(sized(n))));
+			const ids = async (after: number, maxBytes: number) => {
+				const page = await storage.log.pageAfter(after, 10, maxBytes);
+				return { ids: page.events.map((e) => e.id), complete: page.complete };
+			};
+			expect(await ids(0, 250)).toEqual({ ids: [1, 2, 3], complete: false });
+			expect(await ids(0, 1)).toEqual({ ids: [1], complete: false });
+			expect(await ids(2, 250)).toEqual({ ids: [3, 4, 5], complete: true });
+			expect(await ids(0, 10_000)).toEqual({ ids: [1, 2, 3, 4, 5], complete: true });
+			expect(await ids(5, 1)).toEqual({ ids: [], complete: true });
+		});
+
 		it('a backup taken while changes go on is one moment: every event up to its head, none after, none half-written', async () => {
 			const { storage } = subject;
 			for (let n = 1; n <= 50; n++) await storage.change((tx) => tx.append(payload(n)));
@@ -171,6 +219,12 @@ for (const [name, open] of Object.entries(factories)) {
 				}
 			})();
 			const path = join(copies, `copy-${++copySeq}.db`);
+			if (!subject.openCopy) {
+				await expect(storage.backup(path)).rejects.toThrow('pg_dump');
+				writing = false;
+				await writer;
+				return;
+			}
 			const { pages } = await storage.backup(path);
 			writing = false;
 			await writer;
@@ -205,11 +259,12 @@ for (const [name, open] of Object.entries(factories)) {
 					fc.scheduler(),
 					fc.array(operation, { minLength: 1, maxLength: 12 }),
 					async (s, operations) => {
-						subject.dispose();
-						subject = open();
+						// Each run goes on from where the last one left the log: a fresh database per run
+						// would cost PostgreSQL more than the run.
 						const { storage } = subject;
+						const base = await storage.log.headId();
 						const announced: number[] = [];
-						storage.onEvent((event) => announced.push(event.id));
+						const unsubscribe = storage.onEvent((event) => announced.push(event.id));
 						const committed: number[][] = [];
 						const snapshots: { lastEventId: number; before: number; after: number }[] = [];
 						const tasks = operations.map((op) =>
@@ -248,15 +303,16 @@ for (const [name, open] of Object.entries(factories)) {
 						}
 						await settled;
 						// Gapless, in commit order: the committed changes' ids, in the order they
-						// committed, are 1, 2, 3, … and were announced in that order.
+						// committed, follow the head gaplessly and were announced in that order.
 						const all = committed.flat();
-						expect(all).toEqual(all.map((_, i) => i + 1));
+						unsubscribe();
+						expect(all).toEqual(all.map((_, i) => base + i + 1));
 						expect(announced).toEqual(all);
-						expect(await storage.log.headId()).toBe(all.length);
+						expect(await storage.log.headId()).toBe(base + all.length);
 						// Each snapshot is one moment, between two commits, whatever committed
 						// during its awaits.
-						const boundaries = new Set([0]);
-						let seen = 0;
+						const boundaries = new Set([base]);
+						let seen = base;
 						for (const ids of committed) boundaries.add((seen += ids.length));
 						for (const snap of snapshots) {
 							expect(snap.before).toBe(snap.lastEventId);

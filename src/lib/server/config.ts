@@ -8,6 +8,13 @@ const schema = z.object({
 	HOST: z.string().min(1).default('0.0.0.0'),
 	ORIGIN: z.url().optional(),
 	DATABASE_PATH: z.string().min(1).default('./data/tidewatch.db'),
+	/** PostgreSQL rather than the SQLite file at DATABASE_PATH: any number of instances share it. */
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, { error: 'must start with postgres:// or postgresql://' })
+		.optional(),
+	/** Connections each instance keeps to PostgreSQL, besides the one that listens. */
+	DATABASE_POOL_SIZE: count(10),
 	SESSION_ROTATE_SECONDS: seconds(3600),
 	SESSION_GRACE_SECONDS: seconds(10),
 	SESSION_IDLE_SECONDS: seconds(1_209_600),
@@ -128,14 +135,27 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /**
- * The settings that differ from their defaults, for the start-up log. None of the variables
- * this schema reads is a secret; a future one that is must be left out here.
+ * The settings that differ from their defaults, for the start-up log. The only secret among
+ * them, DATABASE_URL's password, is left out; a future secret must be left out here too.
  */
 export function changedSettings(config: Config): Partial<Config> {
 	const defaults = schema.parse({}) as Record<string, unknown>;
-	return Object.fromEntries(
+	const changed = Object.fromEntries(
 		Object.entries(config).filter(([name, value]) => value !== defaults[name])
 	) as Partial<Config>;
+	if (changed.DATABASE_URL) changed.DATABASE_URL = shownDatabaseUrl(changed.DATABASE_URL);
+	return changed;
+}
+
+/** DATABASE_URL without its password, for logs. */
+export function shownDatabaseUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = '***';
+		return parsed.href;
+	} catch {
+		return url.replace(/\/\/[^@/]*@/, '//***@');
+	}
 }
 
 const key = Symbol.for('tidewatch.config');

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { sweepExpiredSessions } from './auth/session-end';
-import { changedSettings, ConfigError, getConfig, type Config } from './config';
-import { closeStorage, storage } from './storage';
+import { changedSettings, ConfigError, getConfig, shownDatabaseUrl, type Config } from './config';
+import { closeStorage, openStorage, storage } from './storage';
 import { registerEarlyAnswers } from './early-answers';
 import { log } from './log';
 import { seedDefaultSettings } from './settings/current-settings';
@@ -23,6 +23,7 @@ export function startApp(): Promise<void> {
 async function start(): Promise<void> {
 	const g = globalThis as Global;
 	const config = readConfigOrExit();
+	await openStorageOrExit(config);
 	await storage().change((tx) => seedDefaultSettings(tx, config));
 	// server.js calls this once it listens: only then is the address known and true.
 	g[announceKey] = (listen) =>
@@ -30,7 +31,9 @@ async function start(): Promise<void> {
 			{
 				event: 'started',
 				listen,
-				database: resolve(config.DATABASE_PATH),
+				database: config.DATABASE_URL
+					? shownDatabaseUrl(config.DATABASE_URL)
+					: resolve(config.DATABASE_PATH),
 				settings: changedSettings(config)
 			},
 			`Tidewatch listens on ${listen}`
@@ -70,6 +73,20 @@ function readConfigOrExit(): Config {
 			process.exit(1);
 		}
 		throw error;
+	}
+}
+
+async function openStorageOrExit(config: Config): Promise<void> {
+	try {
+		await openStorage();
+	} catch (error) {
+		const where = config.DATABASE_URL
+			? shownDatabaseUrl(config.DATABASE_URL)
+			: resolve(config.DATABASE_PATH);
+		console.error(
+			`Tidewatch cannot open its database (${where}): ${error instanceof Error ? error.message : error}`
+		);
+		process.exit(1);
 	}
 }
 

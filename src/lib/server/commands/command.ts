@@ -13,10 +13,12 @@ export class CommandFailure extends Error {
 }
 
 /**
- * The app's storage, as the app opens it (DATABASE_PATH, migrated to this version), but only
- * an existing one: a typo in the path must not leave a new empty database behind.
+ * The app's storage, as the app opens it (DATABASE_URL or DATABASE_PATH, migrated to this
+ * version), but only an existing SQLite file: a typo in the path must not leave a new empty
+ * database behind. A PostgreSQL database exists before its URL can name it.
  */
 export function existingStorage(): Storage {
+	if (getConfig().DATABASE_URL) return storage();
 	const path = getConfig().DATABASE_PATH;
 	if (path === ':memory:' || !existsSync(path)) {
 		throw new CommandFailure(`No database at ${path} (set DATABASE_PATH).`);

@@ -1,19 +1,38 @@
 import { getConfig } from '../config';
-import { openSqliteStorage, type SqliteStorage } from './sqlite/sqlite-storage';
+import { PostgresStorage } from './postgres/postgres-storage';
+import { openSqliteStorage } from './sqlite/sqlite-storage';
 import type { EventPayload, StoredEvent } from '../events/stored-event';
 import type { Change, Storage } from './storage';
 
 export type { Change, EventLog, Records, SessionEnd, Snapshot, Storage } from './storage';
 
 const key = Symbol.for('tidewatch.storage');
-type Global = { [key]?: SqliteStorage };
+type Global = { [key]?: Storage };
 
 /**
  * The process's one storage, shared by pages, API and stream even when dev reloads modules;
- * opened at first use on DATABASE_PATH.
+ * opened at first use: PostgreSQL when DATABASE_URL is set, else the SQLite file at
+ * DATABASE_PATH.
  */
 export function storage(): Storage {
-	return ((globalThis as Global)[key] ??= openSqliteStorage(getConfig().DATABASE_PATH));
+	return ((globalThis as Global)[key] ??= openConfigured());
+}
+
+function openConfigured(): Storage {
+	const config = getConfig();
+	if (!config.DATABASE_URL) return openSqliteStorage(config.DATABASE_PATH);
+	return new PostgresStorage({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+}
+
+/**
+ * The storage once it is usable. SQLite opens and migrates inside `storage()`; PostgreSQL
+ * connects and migrates afterwards, and its calls wait for that meanwhile. The start awaits
+ * this before the server listens, so a database it cannot reach stops it with one clear line.
+ */
+export async function openStorage(): Promise<Storage> {
+	const opened = storage();
+	if (opened instanceof PostgresStorage) await opened.ready;
+	return opened;
 }
 
 export function closeStorage(): void {
