@@ -290,6 +290,21 @@ export const migrations: Migration[] = [
 		version: 13,
 		name: 'audit changes',
 		sql: `ALTER TABLE audit ADD COLUMN changes text COLLATE "C";`
+	},
+	{
+		version: 14,
+		name: 'attempts counted against the limits',
+		sql: `
+			CREATE TABLE attempt (
+				kind text COLLATE "C" NOT NULL,
+				key text COLLATE "C" NOT NULL,
+				name text COLLATE "C" NOT NULL,
+				at bigint NOT NULL,
+				n bigint NOT NULL,
+				expires_at bigint NOT NULL,
+				PRIMARY KEY (kind, key, name, at)
+			);
+		`
 	}
 ];
 
