@@ -88,7 +88,10 @@ export class PostgresStorage implements Storage {
 			...connection,
 			max: options.poolSize ?? 10,
 			keepAlive: true,
-			application_name: 'tidewatch'
+			application_name: 'tidewatch',
+			// A transaction left open by an instance that hangs (paused, cut off) would hold the
+			// change lock for every instance: PostgreSQL ends it. Bodies await only in-process work.
+			idle_in_transaction_session_timeout: 60_000
 		});
 		// A connection that drops while idle in the pool: the pool replaces it at its next use.
 		this.pool.on('error', (error) =>
