@@ -1,0 +1,244 @@
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApiEntry } from '$lib/api';
+import { Client } from '../helpers/client';
+import { documentedInstances, startNginx, type Nginx } from '../helpers/nginx';
+import { freshDatabase, type FreshDatabase } from '../helpers/postgres';
+import { freePort, startServer, type TestServer } from '../helpers/server';
+import { connectStream, type EventMessage, type TestStream } from '../helpers/stream';
+
+/**
+ * Three instances on one PostgreSQL database behind the real nginx, configured from
+ * docs/deploy.md ("Several instances"): what one instance commits reaches every stream on every
+ * instance, once and in order; sessions end everywhere; a killed instance loses nothing that
+ * was acknowledged, and its streams resume on another through nginx.
+ */
+
+/** A browser: one cookie jar, talking to one address; every request says the public origin. */
+class Browser extends Client {
+	constructor(
+		baseUrl: string,
+		readonly origin: string
+	) {
+		super(baseUrl);
+	}
+
+	fetch(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		headers.set('origin', this.origin);
+		return super.fetch(path, { ...init, headers });
+	}
+
+	/** The same login, talking to another address. */
+	via(url: string): Browser {
+		const other = new Browser(url, this.origin);
+		for (const [name, value] of this.cookies) other.cookies.set(name, value);
+		return other;
+	}
+}
+
+async function inDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		return await work(client);
+	} finally {
+		await client.end();
+	}
+}
+
+const range = (from: number, to: number) =>
+	Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+/** What a stream received, as comparable text: ids and the events as the viewer got them. */
+const received = (events: EventMessage[]) => events.map((e) => JSON.stringify([e.id, e.event]));
+
+async function head(url: string): Promise<number> {
+	return ((await (await fetch(`${url}/api/last-event-id`)).json()) as { id: number }).id;
+}
+
+/** A whole minute, `minutes` from now: entries start and end on one. */
+const minute = (minutes: number) => (Math.floor(Date.now() / 60_000) + minutes) * 60_000;
+
+describe('three instances on one PostgreSQL database behind nginx', () => {
+	let database: FreshDatabase;
+	let instances: TestServer[];
+	let nginx: Nginx;
+	let proxyUrl: string;
+	/** The first user, so an admin, logged in through nginx. */
+	let admin: Browser;
+	let locationId: string;
+
+	/** nginx first: the instances' ORIGIN is its address. */
+	beforeAll(async () => {
+		database = await freshDatabase();
+		const proxyPort = await freePort();
+		proxyUrl = `http://127.0.0.1:${proxyPort}`;
+		instances = await Promise.all(
+			[0, 1, 2].map(() => startServer({ DATABASE_URL: database.url, ORIGIN: proxyUrl }))
+		);
+		nginx = await startNginx(
+			proxyPort,
+			(dir) => {
+				const site = documentedInstances(
+					instances.map((i) => i.port),
+					`${dir}/cache`
+				);
+				return { http: `${site.cache}\n${site.maps}\n${site.upstream}`, server: site.locations };
+			},
+			{ workerConnections: 1024 }
+		);
+		admin = new Browser(proxyUrl, proxyUrl);
+		expect((await admin.register('Harbour master')).status).toBe(201);
+		await admin.setUp();
+		const created = await admin.json('/api/locations', 'POST', { name: 'Quay' });
+		locationId = ((await created.json()) as { id: string }).id;
+	});
+
+	afterAll(async () => {
+		await nginx?.stop();
+		await Promise.all((instances ?? []).map((i) => i.close()));
+		await database?.release();
+	});
+
+	/** Where a request or a stream can go: each instance directly, and nginx. */
+	const targets = () => [...instances.map((i) => i.url), proxyUrl];
+
+	function adminStream(url: string, lastEventId: number): Promise<TestStream> {
+		return connectStream({ url } as TestServer, {
+			cookie: admin.cookieHeader,
+			origin: proxyUrl,
+			lastEventId
+		});
+	}
+
+	/** Waits until every stream has every event up to `last`. */
+	async function caughtUp(streams: { ids: () => number[] }[], last: number) {
+		await vi.waitFor(
+			() => {
+				for (const stream of streams) expect(stream.ids().at(-1) ?? 0).toBeGreaterThanOrEqual(last);
+			},
+			{ timeout: 15_000, interval: 20 }
+		);
+	}
+
+	it('random changes through all three instances and nginx reach admin streams on all three, and through nginx, once each, in id order, with no gap', async () => {
+		type Op =
+			| { kind: 'create'; visibility: 'public' | 'crew' | 'draft' }
+			| { kind: 'edit' | 'delete' | 'mark' | 'unmark'; pick: number }
+			| { kind: 'rename' | 'location' | 'settings' };
+		const op: fc.Arbitrary<Op> = fc.oneof(
+			fc.record({
+				kind: fc.constant('create' as const),
+				visibility: fc.constantFrom('public' as const, 'crew' as const, 'draft' as const)
+			}),
+			fc.record({
+				kind: fc.constantFrom(
+					'edit' as const,
+					'delete' as const,
+					'mark' as const,
+					'unmark' as const
+				),
+				pick: fc.nat()
+			}),
+			fc.record({
+				kind: fc.constantFrom('rename' as const, 'location' as const, 'settings' as const)
+			})
+		);
+		let n = 0;
+		const entries: string[] = [];
+
+		async function apply(target: string, step: Op): Promise<number> {
+			const browser = admin.via(target);
+			const unique = `${++n}`;
+			const pick =
+				'pick' in step && entries.length > 0 ? entries[step.pick % entries.length] : null;
+			switch (step.kind) {
+				case 'create': {
+					const response = await browser.json('/api/entries', 'POST', {
+						title: `Entry ${unique}`,
+						start: minute(60 + n),
+						end: minute(120 + n),
+						locationId,
+						visibility: step.visibility
+					});
+					if (response.status === 201) entries.push(((await response.json()) as ApiEntry).id);
+					return response.status;
+				}
+				case 'edit':
+					if (!pick) return 404;
+					return (
+						await browser.json(`/api/entries/${pick}`, 'PATCH', { title: `Edited ${unique}` })
+					).status;
+				case 'delete':
+					if (!pick) return 404;
+					entries.splice(entries.indexOf(pick), 1);
+					return (await browser.json(`/api/entries/${pick}`, 'DELETE')).status;
+				case 'mark':
+				case 'unmark':
+					if (!pick) return 404;
+					return (
+						await browser.json(
+							`/api/auth/account/interests/${pick}`,
+							step.kind === 'mark' ? 'PUT' : 'DELETE'
+						)
+					).status;
+				case 'rename':
+					return (await browser.json('/api/auth/account', 'PATCH', { name: `Master ${unique}` }))
+						.status;
+				case 'location':
+					return (
+						await browser.json(`/api/locations/${locationId}`, 'PATCH', { name: `Quay ${unique}` })
+					).status;
+				case 'settings':
+					return (await browser.json('/api/settings', 'PATCH', { name: `Tides ${unique}` })).status;
+			}
+		}
+
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.tuple(fc.nat({ max: 3 }), op), { minLength: 5, maxLength: 25 }),
+				async (steps) => {
+					const from = await head(proxyUrl);
+					// One stream on each instance directly, and three through nginx (one per instance,
+					// round robin).
+					const streams = await Promise.all(
+						targets()
+							.concat(proxyUrl, proxyUrl)
+							.map((url) => adminStream(url, from))
+					);
+					try {
+						// Four writers at once, each taking the next step: changes race across instances.
+						const statuses: number[] = [];
+						let next = 0;
+						await Promise.all(
+							range(1, 4).map(async () => {
+								while (next < steps.length) {
+									const [target, step] = steps[next++];
+									statuses.push(await apply(targets()[target], step));
+								}
+							})
+						);
+						for (const status of statuses) expect([200, 201, 204, 404]).toContain(status);
+						const last = await head(proxyUrl);
+						expect(last).toBeGreaterThan(from);
+						await caughtUp(
+							streams.map((s) => ({ ids: () => s.eventIds })),
+							last
+						);
+						const expected = range(from + 1, last);
+						for (const stream of streams) {
+							expect(stream.eventIds).toEqual(expected);
+							expect(received(stream.events)).toEqual(received(streams[0].events));
+							expect(stream.isOpen).toBe(true);
+						}
+					} finally {
+						for (const stream of streams) stream.close();
+					}
+				}
+			),
+			{ numRuns: 5 }
+		);
+	});
+});
