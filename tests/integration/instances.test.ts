@@ -241,4 +241,66 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
 			{ numRuns: 5 }
 		);
 	});
+
+	/** Opens a stream of `browser`'s login on `url`; resolves with how long it took to close. */
+	async function closedAfter(
+		browser: Browser,
+		url: string,
+		end: () => Promise<Response>
+	): Promise<{ close: { code: number; reason: string }; ms: number }> {
+		const stream = await connectStream({ url } as TestServer, {
+			cookie: browser.cookieHeader,
+			origin: proxyUrl,
+			lastEventId: await head(url)
+		});
+		expect(stream.isOpen).toBe(true);
+		const sent = performance.now();
+		const response = await end();
+		expect(response.status).toBeLessThan(300);
+		const answered = performance.now();
+		const close = await stream.waitForClose(5_000);
+		const closed = performance.now();
+		console.info(
+			`closed ${Math.round(closed - answered)} ms after the answer, ${Math.round(closed - sent)} ms after the request`
+		);
+		return { close, ms: Math.round(closed - answered) };
+	}
+
+	it("a logout on one instance closes that login's streams on the others (4001 logged-out) within a second", async () => {
+		const walker = new Browser(instances[0].url, proxyUrl);
+		expect((await walker.register('Dune walker')).status).toBe(201);
+		const viaNginx = connectStream({ url: proxyUrl } as TestServer, {
+			cookie: walker.cookieHeader,
+			origin: proxyUrl
+		});
+		const { close, ms } = await closedAfter(walker, instances[1].url, () =>
+			walker.via(instances[2].url).json('/api/auth/session', 'DELETE')
+		);
+		expect(close).toEqual({ code: 4001, reason: 'logged-out' });
+		expect((await (await viaNginx).waitForClose(1_000)).code).toBe(4001);
+		expect(ms).toBeLessThan(1_000);
+	});
+
+	it('a user demoted by an admin on one instance has their stream on another closed (4001 access-changed) within a second', async () => {
+		const deckhand = new Browser(instances[1].url, proxyUrl);
+		const registered = await deckhand.register('Deckhand');
+		const { id } = (await registered.json()) as { id: string };
+		// Promoted, and heard on instance 1 before the stream opens there: the promotion's own
+		// ending must not be what closes it. An instance announces a change's endings right after
+		// its events, so the admin's stream there receiving the promotion is enough.
+		const watch = await adminStream(instances[1].url, await head(proxyUrl));
+		expect(
+			(await admin.via(instances[0].url).json(`/api/users/${id}`, 'PATCH', { type: 'crew' })).status
+		).toBe(200);
+		await watch.waitFor(
+			() => watch.events.some((e) => e.event.type === 'user-update' && e.event.data.id === id),
+			'the promotion on instance 1'
+		);
+		watch.close();
+		const { close, ms } = await closedAfter(deckhand, instances[1].url, () =>
+			admin.via(instances[2].url).json(`/api/users/${id}`, 'PATCH', { type: 'regular' })
+		);
+		expect(close).toEqual({ code: 4001, reason: 'access-changed' });
+		expect(ms).toBeLessThan(1_000);
+	});
 });
