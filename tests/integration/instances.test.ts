@@ -6,7 +6,12 @@ import { Client } from '../helpers/client';
 import { documentedInstances, startNginx, type Nginx } from '../helpers/nginx';
 import { freshDatabase, type FreshDatabase } from '../helpers/postgres';
 import { freePort, startServer, type TestServer } from '../helpers/server';
-import { connectStream, type EventMessage, type TestStream } from '../helpers/stream';
+import {
+	connectStream,
+	type CloseInfo,
+	type EventMessage,
+	type TestStream
+} from '../helpers/stream';
 
 /**
  * Three instances on one PostgreSQL database behind the real nginx, configured from
@@ -302,5 +307,123 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
 		);
 		expect(close).toEqual({ code: 4001, reason: 'access-changed' });
 		expect(ms).toBeLessThan(1_000);
+	});
+	/**
+	 * An admin's stream that does what the browser's client does when its connection drops:
+	 * connects again through nginx from the last event it received.
+	 */
+	function resumingStream(url: string, from: number) {
+		const segments: TestStream[] = [];
+		const closes: CloseInfo[] = [];
+		let stopped = false;
+		const ids = () => segments.flatMap((s) => s.eventIds);
+		const follow = async (stream: TestStream): Promise<void> => {
+			segments.push(stream);
+			const close = await stream.closed;
+			if (stopped) return;
+			closes.push(close);
+			for (;;) {
+				try {
+					return await follow(await adminStream(proxyUrl, ids().at(-1) ?? from));
+				} catch {
+					// The client's backoff, short: nginx answers for the instances that are left.
+					await new Promise((resolve) => setTimeout(resolve, 50));
+				}
+			}
+		};
+		const started = adminStream(url, from).then((stream) => void follow(stream));
+		return {
+			started,
+			ids,
+			closes,
+			events: () => segments.flatMap((s) => s.events),
+			stop() {
+				stopped = true;
+				for (const segment of segments) segment.close();
+			}
+		};
+	}
+
+	it('SIGKILL of one instance while writes go on through nginx: every acknowledged write is in the log, and its streams resume through nginx and catch up', async () => {
+		const from = await head(proxyUrl);
+		// One stream on each instance directly, and six through nginx: two land on each.
+		const streams = [...instances.map((i) => i.url), ...Array(6).fill(proxyUrl)].map((url) =>
+			resumingStream(url, from)
+		);
+		await Promise.all(streams.map((s) => s.started));
+		const health = await Promise.all(
+			instances.map(
+				async (i) =>
+					((await (await fetch(`${i.url}/api/health`)).json()) as { streams: number }).streams
+			)
+		);
+		// The instance serving the most streams through nginx (each also serves one directly).
+		const victim = instances[health.indexOf(Math.max(...health))];
+		expect(Math.max(...health)).toBeGreaterThanOrEqual(2);
+
+		const acknowledged: string[] = [];
+		const failed: number[] = [];
+		let writing = true;
+		let n = 0;
+		const writer = async () => {
+			while (writing) {
+				const title = `Tide ${++n}`;
+				const response = await admin
+					.json('/api/entries', 'POST', {
+						title,
+						start: minute(600 + n),
+						end: minute(660 + n),
+						visibility: 'public'
+					})
+					.catch(() => null);
+				if (response?.status === 201) acknowledged.push(title);
+				else failed.push(response?.status ?? 0);
+			}
+		};
+		const writers = Promise.all(range(1, 4).map(writer));
+		const until = (count: number) =>
+			vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(count), {
+				timeout: 15_000,
+				interval: 10
+			});
+		try {
+			await until(15);
+			await victim.stop('SIGKILL');
+			const atKill = acknowledged.length;
+			await until(atKill + 30);
+		} finally {
+			writing = false;
+			await writers;
+		}
+		// Only a request the killed instance had in hand fails (nginx cannot pass a write on once
+		// sent); a refused connection is passed to the next instance.
+		for (const status of failed) expect(status).toBe(502);
+
+		const last = await head(proxyUrl);
+		await caughtUp(streams, last);
+		const expected = range(from + 1, last);
+		for (const stream of streams) {
+			expect(stream.ids()).toEqual(expected);
+			expect(received(stream.events())).toEqual(received(streams[0].events()));
+			stream.stop();
+		}
+		// The killed instance's own stream and its streams through nginx came back through nginx.
+		const resumed = streams.filter((s) => s.closes.length > 0);
+		expect(resumed.length).toBe(health[instances.indexOf(victim)]);
+
+		const { titles, stored } = await inDatabase(database.url, async (client) => ({
+			titles: (await client.query<{ title: string }>('SELECT title FROM entry')).rows.map(
+				(r) => r.title
+			),
+			stored: (
+				await client.query<{ data: string }>(`SELECT data FROM event WHERE type = 'entry-update'`)
+			).rows.map((r) => (JSON.parse(r.data) as { title: string }).title)
+		}));
+		expect(titles).toEqual(expect.arrayContaining(acknowledged));
+		expect(stored).toEqual(expect.arrayContaining(acknowledged));
+		console.info(
+			`${acknowledged.length} writes acknowledged, ${failed.length} failed (${failed.join(', ')}); ` +
+				`${resumed.length} streams resumed through nginx`
+		);
 	});
 });
