@@ -427,3 +427,92 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
 		);
 	});
 });
+
+describe('one due cookie presented to two instances at once', () => {
+	const rotateMs = 1_000;
+	let database: FreshDatabase;
+	let instances: TestServer[];
+	let origin: string;
+
+	beforeAll(async () => {
+		database = await freshDatabase();
+		origin = `http://127.0.0.1:${await freePort()}`;
+		instances = await Promise.all(
+			[0, 1].map(() =>
+				startServer({
+					DATABASE_URL: database.url,
+					ORIGIN: origin,
+					SESSION_ROTATE_SECONDS: String(rotateMs / 1000)
+				})
+			)
+		);
+		expect((await new Browser(instances[0].url, origin).register('Lock keeper')).status).toBe(201);
+	});
+
+	afterAll(async () => {
+		await Promise.all((instances ?? []).map((i) => i.close()));
+		await database?.release();
+	});
+
+	it('rotates exactly once, both answers are the account, and nobody is told of theft', async () => {
+		const cookieName = 'tidewatch_session';
+		const users = await Promise.all(
+			range(1, 4).map(async (i) => {
+				const browser = new Browser(instances[0].url, origin);
+				expect((await browser.register(`Sailor ${i}`)).status).toBe(201);
+				return { token: browser.cookies.get(cookieName)!, since: Date.now() };
+			})
+		);
+		// Due once its rotation time has passed: the time is the condition.
+		const due = Math.max(...users.map((u) => u.since)) + rotateMs + 50;
+		await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+
+		const answers = await Promise.all(
+			users.map(({ token }) =>
+				Promise.all(
+					[0, 1, 0, 1].map((i) =>
+						fetch(`${instances[i].url}/api/auth/account`, {
+							headers: { cookie: `${cookieName}=${token}` }
+						})
+					)
+				)
+			)
+		);
+		for (const [u, responses] of answers.entries()) {
+			expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+			for (const response of responses) {
+				expect(((await response.json()) as { name: string }).name).toBe(`Sailor ${u + 1}`);
+			}
+			const issued = responses.flatMap((r) =>
+				r.headers.getSetCookie().filter((line) => line.startsWith(`${cookieName}=`))
+			);
+			expect(issued).toHaveLength(1);
+			// The new cookie is the login on either instance, with no notice.
+			const fresh = issued[0].split(';')[0];
+			for (const instance of instances) {
+				const state = (await (
+					await fetch(`${instance.url}/api/auth/session`, { headers: { cookie: fresh } })
+				).json()) as { session: unknown; notice?: string };
+				expect(state.session).not.toBeNull();
+				expect(state.notice).toBeUndefined();
+			}
+		}
+		const sessions = await inDatabase(
+			database.url,
+			async (client) =>
+				(
+					await client.query<{ family: string; live: boolean; ended_reason: string | null }>(
+						`SELECT family, (rotated_at IS NULL AND ended_at IS NULL) AS live, ended_reason
+					FROM session`
+					)
+				).rows
+		);
+		expect(sessions.filter((s) => s.ended_reason !== null)).toEqual([]);
+		// Each family: its first session rotated once, into one live session.
+		const families = new Set(sessions.map((s) => s.family));
+		for (const family of families) {
+			expect(sessions.filter((s) => s.family === family && s.live)).toHaveLength(1);
+		}
+		expect(sessions).toHaveLength(families.size + users.length);
+	});
+});
