@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { ApiEntry } from '$lib/api';
 import { Client } from '../helpers/client';
 import { documentedInstances, startNginx, type Nginx } from '../helpers/nginx';
@@ -491,6 +491,42 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
 			`${acknowledged.length} writes acknowledged, ${failed.length} failed (${failed.join(', ')}); ` +
 				`${resumed.length} streams resumed through nginx`
 		);
+	});
+
+	it('while PostgreSQL refuses them, the instances answer their health probe 503; once it is back, 200, and changes reach their streams again', async () => {
+		const survivors = instances.slice(1);
+		const health = () =>
+			Promise.all(survivors.map(async (i) => (await fetch(`${i.url}/api/health`)).status));
+		const asSuperuser = <T>(work: (client: pg.Client) => Promise<T>) =>
+			inDatabase(inject('postgres').adminUrl, work);
+		await asSuperuser(async (client) => {
+			await client.query(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+			await client.query(
+				'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+				[database.name]
+			);
+		});
+		try {
+			expect(await health()).toEqual([503, 503]);
+		} finally {
+			await asSuperuser((client) =>
+				client.query(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`)
+			);
+		}
+		await vi.waitFor(async () => expect(await health()).toEqual([200, 200]), {
+			timeout: 10_000,
+			interval: 50
+		});
+		const from = await head(proxyUrl);
+		const streams = await Promise.all(survivors.map((i) => adminStream(i.url, from)));
+		const response = await admin.json('/api/settings', 'PATCH', { name: 'Back on the tide' });
+		expect(response.status).toBe(200);
+		const last = await head(proxyUrl);
+		await caughtUp(
+			streams.map((s) => ({ ids: () => s.eventIds })),
+			last
+		);
+		for (const stream of streams) stream.close();
 	});
 });
 
