@@ -1,89 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiLocation } from '$lib/api';
 import { dayStart, gatheringDate } from '$lib/schedule/days';
 import { Client } from '../helpers/client';
+import { documentedEnvironment, documentedSite, startNginx, type Nginx } from '../helpers/nginx';
 import { phoneGet, unpacked, type RawAnswer } from '../helpers/raw-http';
 import { freePort, logEntries, startServer, type TestServer } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
 
-const nginxBinary = '/usr/sbin/nginx';
-const root = resolve(import.meta.dirname, '../..');
-
-/**
- * The cache path, `map` and `location` blocks of docs/deploy.md's nginx site, as documented:
- * only the app's address and the cache's folder change. The test's own server block listens on
- * plain http on a free port.
- */
-function documentedProxy(
-	appPort: number,
-	cacheDir: string
-): { cache: string; maps: string; locations: string } {
-	const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
-	const site = /```nginx\n([\s\S]*?)```/.exec(doc)?.[1];
-	if (!site) throw new Error('docs/deploy.md has no nginx block');
-	const cache = /^proxy_cache_path \S+ (.*)$/m.exec(site)?.[1];
-	const maps = site.match(/^map [\s\S]*?^\}/gm);
-	const locations = site.match(/^\tlocation [\s\S]*?^\t\}/gm);
-	if (!cache || !maps?.length || !locations?.length) {
-		throw new Error('the nginx block lost its proxy_cache_path, maps or locations');
-	}
-	return {
-		cache: `proxy_cache_path ${cacheDir} ${cache}`,
-		maps: maps.join('\n'),
-		locations: locations.join('\n').replaceAll('127.0.0.1:3000', `127.0.0.1:${appPort}`)
-	};
-}
-
-/** The environment docs/deploy.md's systemd unit gives the app, as `Environment=` lines set it. */
-function documentedEnvironment(): Record<string, string> {
-	const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
-	const unit = /```ini\n([\s\S]*?)```/.exec(doc)?.[1];
-	if (!unit) throw new Error('docs/deploy.md has no systemd unit');
-	return Object.fromEntries(
-		[...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map(([, name, value]) => [name, value])
-	);
-}
-
-function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	return new Promise((ready, fail) => {
-		const attempt = () => {
-			const socket = connect(port, '127.0.0.1');
-			socket.once('connect', () => {
-				socket.destroy();
-				ready();
-			});
-			socket.once('error', () => {
-				socket.destroy();
-				if (Date.now() > deadline) fail(new Error(`nothing listens on ${port}`));
-				else setTimeout(attempt, 50);
-			});
-		};
-		attempt();
-	});
-}
-
 describe('behind a real nginx, configured as docs/deploy.md says', () => {
 	let app: TestServer;
-	let nginx: ChildProcess;
-	let dir: string;
+	let nginx: Nginx;
 	let proxyUrl: string;
-	let nginxLog = '';
 	/** The first user, so the admin: registered before the other tests' users. */
 	let admin: Client;
 
 	beforeAll(async () => {
-		if (!existsSync(nginxBinary)) {
-			throw new Error(
-				`${nginxBinary} is missing: install Debian's nginx (apt-get install nginx), as .ci/run does`
-			);
-		}
 		const proxyPort = await freePort();
 		proxyUrl = `http://127.0.0.1:${proxyPort}`;
 		// The address header exactly as the docs' systemd unit sets it; ORIGIN is this proxy's.
@@ -98,59 +29,19 @@ describe('behind a real nginx, configured as docs/deploy.md says', () => {
 			ADDRESS_HEADER: unit.ADDRESS_HEADER,
 			XFF_DEPTH: unit.XFF_DEPTH
 		});
-		dir = mkdtempSync(join(tmpdir(), 'tidewatch-nginx-'));
-		for (const temp of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, temp));
-		const { cache, maps, locations } = documentedProxy(app.port, join(dir, 'cache'));
-		// Not the system's nginx: its own files, in the foreground, as whoever runs the test.
 		// nginx connects to the app from 127.0.0.2, so an address the app reports as 127.0.0.1
 		// can only have come from X-Forwarded-For.
-		const conf = `daemon off;
-master_process off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log info;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path ${dir}/body;
-	proxy_temp_path ${dir}/proxy;
-	fastcgi_temp_path ${dir}/fastcgi;
-	uwsgi_temp_path ${dir}/uwsgi;
-	scgi_temp_path ${dir}/scgi;
-	proxy_bind 127.0.0.2;
-	${cache}
-${maps}
-	server {
-		listen 127.0.0.1:${proxyPort};
-		server_name _;
-${locations}
-	}
-}
-`;
-		writeFileSync(join(dir, 'nginx.conf'), conf);
-		nginx = spawn(
-			nginxBinary,
-			['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', join(dir, 'error.log')],
-			{
-				stdio: ['ignore', 'pipe', 'pipe']
-			}
-		);
-		nginx.stdout!.on('data', (chunk: Buffer) => (nginxLog += chunk.toString()));
-		nginx.stderr!.on('data', (chunk: Buffer) => (nginxLog += chunk.toString()));
-		nginx.once('exit', (code) => (nginxLog += `\nnginx exited with ${code}`));
-		await waitForPort(proxyPort).catch((error: Error) => {
-			throw new Error(`${error.message}\n${nginxLog}`);
+		nginx = await startNginx(proxyPort, (dir) => {
+			const { cache, maps, locations } = documentedSite(app.port, `${dir}/cache`);
+			return { http: `\tproxy_bind 127.0.0.2;\n\t${cache}\n${maps}`, server: locations };
 		});
 		admin = new Client(proxyUrl);
 		expect((await admin.register('Cache warden')).status).toBe(201);
 	});
 
 	afterAll(async () => {
-		if (nginx && nginx.exitCode === null) {
-			nginx.kill('SIGTERM');
-			await once(nginx, 'exit');
-		}
+		await nginx?.stop();
 		await app?.close();
-		if (dir) rmSync(dir, { recursive: true, force: true });
 	});
 
 	it('serves a page', async () => {
