@@ -499,7 +499,7 @@ async function script(storage: Storage) {
 	for (let i = 0; i < 4; i++)
 		await w((tx) =>
 			tx.securityRecords.add('u1', {
-				kind: 'login',
+				kind: 'session-taken',
 				createdAt: 10 + (i % 2),
 				userAgent: `ua${i}`,
 				otherUserAgent: ''
