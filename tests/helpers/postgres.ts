@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { findBinaries } from './postgres-cluster';
 
 /**
  * A fresh, empty, migrated database of the run's cluster (tests/helpers/postgres-cluster.ts),
@@ -101,20 +99,65 @@ export async function emptyDatabase(): Promise<FreshDatabase> {
 	return { url: urlOf(name), name, release: () => drop(name) };
 }
 
+// A worker holds a connection per database and answers one query at a time; the test's thread
+// waits for it on a shared flag, so a test reads PostgreSQL as synchronously as a SQLite file.
+const worker = `
+const { parentPort, workerData } = require('node:worker_threads');
+const pg = require('pg');
+pg.types.setTypeParser(20, Number);
+pg.types.setTypeParser(1700, Number);
+const { flag, port } = workerData;
+const clients = new Map();
+function clientOf(url) {
+	let ready = clients.get(url);
+	if (!ready) {
+		const client = new pg.Client({ connectionString: url });
+		client.on('error', () => clients.delete(url));
+		ready = client.connect().then(() => client);
+		clients.set(url, ready);
+	}
+	return ready;
+}
+parentPort.on('message', async ({ url, text, params }) => {
+	try {
+		const { rows } = await (await clientOf(url)).query(text, params);
+		port.postMessage({ rows });
+	} catch (error) {
+		clients.get(url)?.then((client) => client.end()).catch(() => {});
+		clients.delete(url);
+		port.postMessage({ error: String(error && error.message) });
+	}
+	Atomics.store(flag, 0, 1);
+	Atomics.notify(flag, 0);
+});
+`;
+
+let querier: { worker: Worker; flag: Int32Array; port: MessagePort } | null = null;
+
+function startQuerier() {
+	const flag = new Int32Array(new SharedArrayBuffer(4));
+	const { port1, port2 } = new MessageChannel();
+	const thread = new Worker(worker, {
+		eval: true,
+		workerData: { flag, port: port2 },
+		transferList: [port2]
+	});
+	thread.unref();
+	return (querier = { worker: thread, flag, port: port1 });
+}
+
 /**
- * A query answered synchronously, as a test reads a SQLite file: through `psql`, its rows as
- * JSON. `?` placeholders become psql variables, each bound as a quoted literal that PostgreSQL
- * reads as the column's type.
+ * A query answered synchronously, as a test reads a SQLite file, in the SQL both databases
+ * speak with `?` placeholders.
  */
 export function queryNow<T>(url: string, sql: string, params: unknown[]): T[] {
+	const { worker: thread, flag, port } = querier ?? startQuerier();
 	let n = 0;
-	const text = sql.replace(/\?/g, () => `:'p${++n}'`);
-	const variables = params.flatMap((value, i) => ['-v', `p${i + 1}=${String(value)}`]);
-	const result = spawnSync(
-		join(findBinaries(), 'psql'),
-		[url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', ...variables, '-f', '-'],
-		{ input: `SELECT coalesce(json_agg(row), '[]') FROM (${text}) AS row;`, encoding: 'utf8' }
-	);
-	if (result.status !== 0) throw new Error(`psql: ${result.stderr}\n${sql}`);
-	return JSON.parse(result.stdout) as T[];
+	const text = sql.replace(/\?/g, () => `$${++n}`);
+	Atomics.store(flag, 0, 0);
+	thread.postMessage({ url, text, params });
+	if (Atomics.wait(flag, 0, 0, 30_000) === 'timed-out') throw new Error(`no answer to ${sql}`);
+	const answer = receiveMessageOnPort(port)?.message as { rows?: T[]; error?: string };
+	if (!answer?.rows) throw new Error(`${answer?.error ?? 'no answer'}\n${sql}`);
+	return answer.rows;
 }
