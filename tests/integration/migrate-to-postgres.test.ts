@@ -1,0 +1,313 @@
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBuildDir } from '../helpers/build';
+import { Client } from '../helpers/client';
+import { freshDatabase, type FreshDatabase } from '../helpers/postgres';
+import { startServer, type TestServer } from '../helpers/server';
+import { connectStream, lastEventId, type EventMessage } from '../helpers/stream';
+
+/*
+ * `npm run migrate-to-postgres`, run for real (`node scripts/command.js migrate-to-postgres`)
+ * on the demo's database with a row in every table, some events pruned: then the app on
+ * PostgreSQL knows every password and session, replays the same events under the same ids
+ * from an old cursor, answers the schedule as before and goes on from the same head.
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'tidewatch-migrate-'));
+const demo = join(dir, 'demo.db');
+const password = 'tidewatch-demo';
+
+interface Run {
+	status: number | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+}
+
+function migrate(env: Record<string, string>): Promise<Run> {
+	const started = performance.now();
+	return new Promise((done) => {
+		execFile(
+			process.execPath,
+			['scripts/command.js', 'migrate-to-postgres'],
+			{ cwd: root, env: { ...process.env, BUILD_DIR: testBuildDir, ...env }, timeout: 120_000 },
+			(error, stdout, stderr) =>
+				done({
+					status: error ? ((error.code as number | null) ?? 1) : 0,
+					stdout,
+					stderr,
+					ms: performance.now() - started
+				})
+		);
+	});
+}
+
+async function onPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		return await work(client);
+	} finally {
+		await client.end();
+	}
+}
+
+/** Rows of each table, and the head: what a refused copy must leave as it was. */
+function postgresState(url: string) {
+	return onPostgres(url, async (client) => {
+		const { rows } = await client.query<{ name: string }>(
+			`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`
+		);
+		const state: Record<string, number> = {};
+		for (const { name } of rows) {
+			const counted = await client.query(`SELECT count(*) AS n FROM "${name}"`);
+			state[name] = Number(counted.rows[0].n);
+		}
+		const head = await client.query('SELECT last_id FROM event_head');
+		state.head = Number(head.rows[0].last_id);
+		return state;
+	});
+}
+
+/** A copy of the demo's file, changed by `change`, for the refusals. */
+async function demoCopy(name: string, change: (db: Database.Database) => void): Promise<string> {
+	const path = join(dir, name);
+	const source = new Database(demo, { readonly: true });
+	await source.backup(path);
+	source.close();
+	const db = new Database(path);
+	change(db);
+	db.close();
+	return path;
+}
+
+async function loggedIn(url: string, name: string, secret = password): Promise<Client> {
+	const client = new Client(url);
+	const response = await client.login(name, secret);
+	expect(response.status, await response.clone().text()).toBe(200);
+	return client;
+}
+
+/** The schedule as each level reads it through the API. */
+async function scheduleAnswers(url: string, admin: Client) {
+	const visitor = new Client(url);
+	const read = async (client: Client, path: string) => {
+		const response = await client.fetch(path);
+		expect(response.status, path).toBe(200);
+		return response.json();
+	};
+	const users = (await read(admin, '/api/users')) as Record<string, unknown>[];
+	return {
+		entries: await read(admin, '/api/entries'),
+		publicEntries: await read(visitor, '/api/entries'),
+		locations: await read(visitor, '/api/locations'),
+		shifts: await read(admin, '/api/shifts'),
+		settings: await read(visitor, '/api/settings'),
+		invitations: await read(admin, '/api/invitations'),
+		// Logging in moves lastSeenAt; everything else of a user stays.
+		users: users.map(({ lastSeenAt: _, ...user }) => user)
+	};
+}
+
+describe('npm run migrate-to-postgres', () => {
+	let sqliteServer: TestServer;
+	let server: TestServer | undefined;
+	let target: FreshDatabase;
+	let admin: Client;
+	let cursor: number;
+	let head: number;
+	let replayed: EventMessage[];
+	let before: Awaited<ReturnType<typeof scheduleAnswers>>;
+	let copied: Run;
+	const released: FreshDatabase[] = [];
+
+	beforeAll(async () => {
+		await new Promise<void>((done, fail) =>
+			execFile(
+				process.execPath,
+				['scripts/demo.js', '--database', demo, '--no-start'],
+				{ cwd: root, timeout: 90_000 },
+				(error) => (error ? fail(error) : done())
+			)
+		);
+		sqliteServer = await startServer({ DATABASE_PATH: demo });
+		const url = sqliteServer.url;
+		admin = await loggedIn(url, 'ada-admin');
+		// A row in every table: an invitation, a reset link, a feed, an ended session, an attempt.
+		expect((await admin.json('/api/invitations', 'POST', {})).status).toBe(201);
+		const fay = await loggedIn(url, 'fay');
+		const fayId = ((await (await fay.fetch('/api/auth/account')).json()) as { id: string }).id;
+		expect((await admin.json(`/api/users/${fayId}/password-reset`, 'POST', {})).status).toBe(201);
+		expect((await fay.json('/api/auth/account/calendar', 'POST')).status).toBe(201);
+		const leaving = await loggedIn(url, 'ben-crew');
+		expect((await leaving.json('/api/auth/session', 'DELETE')).status).toBe(204);
+		expect((await new Client(url).login('ben-crew', 'not the password')).status).toBe(401);
+		// A theft's record, which no request makes at will; and the oldest events pruned.
+		sqliteServer.write((db) => {
+			db.prepare(
+				`INSERT INTO security_record (user_id, kind, created_at, user_agent, other_user_agent)
+				VALUES (?, 'session-taken', ?, 'one browser', 'another')`
+			).run(fayId, Date.now());
+			db.prepare('DELETE FROM event WHERE id <= 100').run();
+		});
+		const empty = sqliteServer
+			.query<{ name: string }>(
+				`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+			)
+			.map(({ name }) => name)
+			.filter((name) => sqliteServer.query(`SELECT 1 FROM "${name}" LIMIT 1`).length === 0);
+		expect(empty, 'every table has a row to copy').toEqual([]);
+
+		head = await lastEventId(sqliteServer);
+		expect(head).toBeGreaterThan(400);
+		cursor = head - 250;
+		const stream = await connectStream(sqliteServer, {
+			lastEventId: cursor,
+			cookie: admin.cookieHeader
+		});
+		await stream.waitForEvent(head);
+		replayed = stream.events;
+		stream.close();
+		before = await scheduleAnswers(url, admin);
+		expect(await sqliteServer.stop()).toBe(0);
+
+		target = await freshDatabase();
+		copied = await migrate({ DATABASE_PATH: demo, DATABASE_URL: target.url });
+		expect(copied.status, copied.stderr).toBe(0);
+		server = await startServer({ DATABASE_URL: target.url });
+	}, 240_000);
+
+	afterAll(async () => {
+		await server?.close();
+		await sqliteServer?.close();
+		for (const database of [target, ...released]) await database?.release();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('copies every row and says so, with the last event id', async () => {
+		const rows = Number(/: (\d+) rows in/.exec(copied.stdout)?.[1]);
+		console.log(
+			`migrate-to-postgres: ${rows} rows of the demo in ${copied.ms.toFixed(0)} ms ` +
+				`(the process included; ${Math.round(rows / (copied.ms / 1000))} rows/s)`
+		);
+		expect(copied.stdout).toContain(`last event id ${head}`);
+		const state = await postgresState(target.url);
+		const sqlite = new Database(demo, { readonly: true });
+		try {
+			for (const { name } of sqlite
+				.prepare(
+					`SELECT name FROM sqlite_schema WHERE type = 'table'
+					AND name NOT LIKE 'sqlite_%' AND name != 'migration'`
+				)
+				.all() as { name: string }[]) {
+				const n = sqlite.prepare(`SELECT count(*) FROM "${name}"`).pluck().get();
+				expect(state[name], name).toBe(n);
+			}
+		} finally {
+			sqlite.close();
+		}
+		expect(state.head).toBe(head);
+	});
+
+	it('users log in with their old passwords, and an old session cookie still works', async () => {
+		const response = await admin.fetch('/api/auth/account');
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ name: 'ada-admin', type: 'admin' });
+		await loggedIn(server!.url, 'fay');
+		await loggedIn(server!.url, 'ben-crew');
+		expect((await new Client(server!.url).login('fay', 'wrong password')).status).toBe(401);
+	});
+
+	it('a stream from an old cursor replays exactly the same events under the same ids', async () => {
+		const stream = await connectStream(server!, {
+			lastEventId: cursor,
+			cookie: admin.cookieHeader
+		});
+		await stream.waitForEvent(head);
+		await stream.flush();
+		expect(stream.messages[0]).toMatchObject({ type: 'connected', lastEventId: head });
+		expect(stream.events).toEqual(replayed);
+		stream.close();
+		// A cursor among the pruned events is told to resync, as on SQLite.
+		const pruned = await connectStream(server!, { lastEventId: 50 });
+		expect(await pruned.waitForClose()).toMatchObject({ code: 4002 });
+	});
+
+	it('the schedule API answers as before, and the next change gets the next id', async () => {
+		expect(await scheduleAnswers(server!.url, admin)).toEqual(before);
+		const stream = await connectStream(server!, {
+			lastEventId: head,
+			cookie: admin.cookieHeader
+		});
+		const renamed = await admin.json('/api/settings', 'PATCH', { name: 'Harbour Days, moved' });
+		expect(renamed.status, await renamed.clone().text()).toBe(200);
+		await stream.waitForEvent(head + 1);
+		expect(stream.events.map((event) => [event.id, event.event.type])).toEqual([
+			[head + 1, 'settings-update']
+		]);
+		stream.close();
+		expect(await lastEventId(server!)).toBe(head + 1);
+	});
+
+	it('refuses a database that is not empty, and writes nothing', async () => {
+		const state = await postgresState(target.url);
+		const again = await migrate({ DATABASE_PATH: demo, DATABASE_URL: target.url });
+		expect(again.status).toBe(1);
+		expect(again.stderr).toMatch(/The PostgreSQL database is not empty \(user \d+, event \d+/);
+		expect(await postgresState(target.url)).toEqual(state);
+	});
+
+	it('refuses a missing file, another migration version and a table PostgreSQL lacks', async () => {
+		const fresh = await freshDatabase();
+		released.push(fresh);
+		const empty = await postgresState(fresh.url);
+		const refusals: [string, RegExp][] = [
+			[join(dir, 'missing.db'), /No SQLite database at .*missing\.db/],
+			[
+				await demoCopy('newer.db', (db) =>
+					db.prepare(`INSERT INTO migration VALUES (999, 'from the future', 0)`).run()
+				),
+				/The SQLite file is at migration 999/
+			],
+			[
+				await demoCopy('extra.db', (db) => db.exec('CREATE TABLE extra (id INTEGER)')),
+				/PostgreSQL has no table extra/
+			]
+		];
+		for (const [path, message] of refusals) {
+			const run = await migrate({ DATABASE_PATH: path, DATABASE_URL: fresh.url });
+			expect(run.status, path).toBe(1);
+			expect(run.stderr).toMatch(message);
+			expect(await postgresState(fresh.url)).toEqual(empty);
+		}
+		expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+	});
+
+	it('keeps the last event id when every event was pruned', async () => {
+		const fresh = await freshDatabase();
+		released.push(fresh);
+		const path = await demoCopy('pruned.db', (db) => db.exec('DELETE FROM event'));
+		const run = await migrate({ DATABASE_PATH: path, DATABASE_URL: fresh.url });
+		expect(run.status, run.stderr).toBe(0);
+		const state = await postgresState(fresh.url);
+		expect(state.event).toBe(0);
+		expect(state.head).toBe(head);
+		// The audit trail goes on after its last id, too.
+		const next = await onPostgres(fresh.url, async (client) => {
+			const { rows } = await client.query(
+				`INSERT INTO audit (at, action) VALUES (0, 'test') RETURNING id`
+			);
+			return Number(rows[0].id);
+		});
+		const sqlite = new Database(path, { readonly: true });
+		const lastAudit = sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`);
+		expect(next).toBe((lastAudit.pluck().get() as number) + 1);
+		sqlite.close();
+	});
+});
