@@ -75,6 +75,29 @@ function postgresState(url: string) {
 	});
 }
 
+/** Straight into the demo's file, as only a test may (the app is stopped or busy-waits). */
+function onDemo<T>(body: (db: Database.Database) => T): T {
+	const db = new Database(demo);
+	db.pragma('busy_timeout = 5000');
+	try {
+		return body(db);
+	} finally {
+		db.close();
+	}
+}
+
+/** The tables the copy must carry: all of SQLite's but its own and the migration record. */
+const tablesOf = (db: Database.Database) =>
+	(
+		db
+			.prepare(
+				`SELECT name FROM sqlite_schema WHERE type = 'table'
+				AND name NOT LIKE 'sqlite_%' AND name != 'migration'`
+			)
+			.pluck()
+			.all() as string[]
+	).sort();
+
 /** A copy of the demo's file, changed by `change`, for the refusals. */
 async function demoCopy(name: string, change: (db: Database.Database) => void): Promise<string> {
 	const path = join(dir, name);
@@ -144,33 +167,35 @@ describe('npm run migrate-to-postgres', () => {
 		const fay = await loggedIn(url, 'fay');
 		const fayId = ((await (await fay.fetch('/api/auth/account')).json()) as { id: string }).id;
 		expect((await admin.json(`/api/users/${fayId}/password-reset`, 'POST', {})).status).toBe(201);
-		expect((await fay.json('/api/auth/account/calendar', 'POST')).status).toBe(201);
+		const feed = await fay.json('/api/auth/account/calendar', 'POST');
+		expect(feed.status).toBe(201);
+		expect((await fetch(`${url}/schedule.ics`)).status).toBe(200);
 		const leaving = await loggedIn(url, 'ben-crew');
 		expect((await leaving.json('/api/auth/session', 'DELETE')).status).toBe(204);
 		expect((await new Client(url).login('ben-crew', 'not the password')).status).toBe(401);
 		// A theft's record, which no request makes at will; and the oldest events pruned.
-		sqliteServer.write((db) => {
+		onDemo((db) => {
 			db.prepare(
 				`INSERT INTO security_record (user_id, kind, created_at, user_agent, other_user_agent)
 				VALUES (?, 'session-taken', ?, 'one browser', 'another')`
 			).run(fayId, Date.now());
 			db.prepare('DELETE FROM event WHERE id <= 100').run();
 		});
-		const empty = sqliteServer
-			.query<{ name: string }>(
-				`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-			)
-			.map(({ name }) => name)
-			.filter((name) => sqliteServer.query(`SELECT 1 FROM "${name}" LIMIT 1`).length === 0);
+		const empty = onDemo((db) =>
+			tablesOf(db).filter((name) => !db.prepare(`SELECT 1 FROM "${name}"`).get())
+		);
 		expect(empty, 'every table has a row to copy').toEqual([]);
 
-		head = await lastEventId(sqliteServer);
-		expect(head).toBeGreaterThan(400);
-		cursor = head - 250;
 		const stream = await connectStream(sqliteServer, {
-			lastEventId: cursor,
+			lastEventId: (await lastEventId(sqliteServer)) - 250,
 			cookie: admin.cookieHeader
 		});
+		// The last change is one the admin sees: the replay has come through once it arrives.
+		const renamed = await admin.json('/api/settings', 'PATCH', { name: 'Harbour Days' });
+		expect(renamed.status).toBe(200);
+		head = await lastEventId(sqliteServer);
+		expect(head).toBeGreaterThan(400);
+		cursor = head - 251;
 		await stream.waitForEvent(head);
 		replayed = stream.events;
 		stream.close();
@@ -181,6 +206,10 @@ describe('npm run migrate-to-postgres', () => {
 		copied = await migrate({ DATABASE_PATH: demo, DATABASE_URL: target.url });
 		expect(copied.status, copied.stderr).toBe(0);
 		server = await startServer({ DATABASE_URL: target.url });
+		// The same browser, its cookie as it was, now talking to the app on PostgreSQL.
+		const moved = new Client(server.url);
+		for (const [name, value] of admin.cookies) moved.cookies.set(name, value);
+		admin = moved;
 	}, 240_000);
 
 	afterAll(async () => {
@@ -198,30 +227,12 @@ describe('npm run migrate-to-postgres', () => {
 		);
 		expect(copied.stdout).toContain(`last event id ${head}`);
 		const state = await postgresState(target.url);
-		const sqlite = new Database(demo, { readonly: true });
-		try {
-			for (const { name } of sqlite
-				.prepare(
-					`SELECT name FROM sqlite_schema WHERE type = 'table'
-					AND name NOT LIKE 'sqlite_%' AND name != 'migration'`
-				)
-				.all() as { name: string }[]) {
-				const n = sqlite.prepare(`SELECT count(*) FROM "${name}"`).pluck().get();
-				expect(state[name], name).toBe(n);
-			}
-		} finally {
-			sqlite.close();
-		}
+		const counts = onDemo((db) =>
+			tablesOf(db).map((name) => [name, db.prepare(`SELECT count(*) FROM "${name}"`).pluck().get()])
+		);
+		expect(counts.length).toBeGreaterThanOrEqual(18);
+		for (const [name, n] of counts) expect(state[name as string], name as string).toBe(n);
 		expect(state.head).toBe(head);
-	});
-
-	it('users log in with their old passwords, and an old session cookie still works', async () => {
-		const response = await admin.fetch('/api/auth/account');
-		expect(response.status).toBe(200);
-		expect(await response.json()).toMatchObject({ name: 'ada-admin', type: 'admin' });
-		await loggedIn(server!.url, 'fay');
-		await loggedIn(server!.url, 'ben-crew');
-		expect((await new Client(server!.url).login('fay', 'wrong password')).status).toBe(401);
 	});
 
 	it('a stream from an old cursor replays exactly the same events under the same ids', async () => {
@@ -233,6 +244,7 @@ describe('npm run migrate-to-postgres', () => {
 		await stream.flush();
 		expect(stream.messages[0]).toMatchObject({ type: 'connected', lastEventId: head });
 		expect(stream.events).toEqual(replayed);
+		expect(replayed.length).toBeGreaterThan(100);
 		stream.close();
 		// A cursor among the pruned events is told to resync, as on SQLite.
 		const pruned = await connectStream(server!, { lastEventId: 50 });
@@ -247,12 +259,31 @@ describe('npm run migrate-to-postgres', () => {
 		});
 		const renamed = await admin.json('/api/settings', 'PATCH', { name: 'Harbour Days, moved' });
 		expect(renamed.status, await renamed.clone().text()).toBe(200);
-		await stream.waitForEvent(head + 1);
-		expect(stream.events.map((event) => [event.id, event.event.type])).toEqual([
-			[head + 1, 'settings-update']
-		]);
+		const settings = await renamed.json();
+		await stream.waitFor(
+			() => stream.events.some((event) => event.event.type === 'settings-update'),
+			'the settings-update'
+		);
+		const ids = stream.events.map((event) => event.id);
 		stream.close();
-		expect(await lastEventId(server!)).toBe(head + 1);
+		// The log goes on from SQLite's head, with no gap: the first change after the move is head + 1.
+		const next = await onPostgres(target.url, async (client) => {
+			const { rows } = await client.query('SELECT id FROM event WHERE id > $1 ORDER BY id', [head]);
+			return rows.map((row) => Number(row.id));
+		});
+		expect(next[0]).toBe(head + 1);
+		expect(next).toEqual(next.map((_, i) => head + 1 + i));
+		expect(ids.every((id) => next.includes(id))).toBe(true);
+		expect(settings).toMatchObject({ name: 'Harbour Days, moved' });
+	});
+
+	it('users log in with their old passwords, and an old session cookie still works', async () => {
+		const response = await admin.fetch('/api/auth/account');
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ name: 'ada-admin', type: 'admin' });
+		await loggedIn(server!.url, 'fay');
+		await loggedIn(server!.url, 'ben-crew');
+		expect((await new Client(server!.url).login('fay', 'wrong password')).status).toBe(401);
 	});
 
 	it('refuses a database that is not empty, and writes nothing', async () => {
