@@ -134,7 +134,9 @@ async function scheduleAnswers(url: string, admin: Client) {
 		settings: await read(visitor, '/api/settings'),
 		invitations: await read(admin, '/api/invitations'),
 		// Logging in moves lastSeenAt; everything else of a user stays.
-		users: users.map(({ lastSeenAt: _, ...user }) => user)
+		users: users.map((user) =>
+			Object.fromEntries(Object.entries(user).filter(([key]) => key !== 'lastSeenAt'))
+		)
 	};
 }
 
