@@ -297,7 +297,7 @@ describe('npm run migrate-to-postgres', () => {
 		expect(await postgresState(target.url)).toEqual(state);
 	});
 
-	it('refuses a missing file, another migration version and a table PostgreSQL lacks', async () => {
+	it('refuses a missing file, another migration version, a table or column PostgreSQL lacks', async () => {
 		const fresh = await freshDatabase();
 		released.push(fresh);
 		const empty = await postgresState(fresh.url);
@@ -321,6 +321,21 @@ describe('npm run migrate-to-postgres', () => {
 			expect(await postgresState(fresh.url)).toEqual(empty);
 		}
 		expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+
+		// A column PostgreSQL lacks, or spells with another type, is named.
+		const alter = (sql: string) => onPostgres(fresh.url, (client) => client.query(sql));
+		await alter('ALTER TABLE audit DROP COLUMN changes');
+		await alter('ALTER TABLE shift ALTER COLUMN needed TYPE integer');
+		try {
+			const run = await migrate({ DATABASE_PATH: demo, DATABASE_URL: fresh.url });
+			expect(run.status).toBe(1);
+			expect(run.stderr).toContain('PostgreSQL has no column audit.changes');
+			expect(run.stderr).toContain('shift.needed is INTEGER in SQLite but integer in PostgreSQL');
+			expect(await postgresState(fresh.url)).toEqual(empty);
+		} finally {
+			await alter('ALTER TABLE audit ADD COLUMN changes text COLLATE "C"');
+			await alter('ALTER TABLE shift ALTER COLUMN needed TYPE bigint');
+		}
 	});
 
 	it('keeps the last event id when every event was pruned, into a database an instance only started on', async () => {

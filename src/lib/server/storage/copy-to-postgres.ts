@@ -290,6 +290,8 @@ async function copy(
 		await moveIdentities(client, tables, sequences);
 		await check(db, client, copied, lastId);
 		await client.query('COMMIT');
+		// The planner's statistics, now rather than whenever autovacuum gets to a million rows.
+		await client.query('ANALYZE').catch(() => {});
 		return { tables: copied, head: lastId, version };
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
