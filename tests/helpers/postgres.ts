@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { findBinaries } from './postgres-cluster';
 
 /**
  * A fresh, empty, migrated database of the run's cluster (tests/helpers/postgres-cluster.ts),
@@ -96,4 +99,22 @@ export async function emptyDatabase(): Promise<FreshDatabase> {
 	const name = newName();
 	await asAdmin((client) => client.query(`CREATE DATABASE ${name}`));
 	return { url: urlOf(name), name, release: () => drop(name) };
+}
+
+/**
+ * A query answered synchronously, as a test reads a SQLite file: through `psql`, its rows as
+ * JSON. `?` placeholders become psql variables, each bound as a quoted literal that PostgreSQL
+ * reads as the column's type.
+ */
+export function queryNow<T>(url: string, sql: string, params: unknown[]): T[] {
+	let n = 0;
+	const text = sql.replace(/\?/g, () => `:'p${++n}'`);
+	const variables = params.flatMap((value, i) => ['-v', `p${i + 1}=${String(value)}`]);
+	const result = spawnSync(
+		join(findBinaries(), 'psql'),
+		[url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', ...variables, '-f', '-'],
+		{ input: `SELECT coalesce(json_agg(row), '[]') FROM (${text}) AS row;`, encoding: 'utf8' }
+	);
+	if (result.status !== 0) throw new Error(`psql: ${result.stderr}\n${sql}`);
+	return JSON.parse(result.stdout) as T[];
 }
