@@ -161,7 +161,8 @@ describe('npm run migrate-to-postgres', () => {
 				(error) => (error ? fail(error) : done())
 			)
 		);
-		sqliteServer = await startServer({ DATABASE_PATH: demo });
+		// On the SQLite file, whichever database the run's other servers use.
+		sqliteServer = await startServer({ DATABASE_PATH: demo, DATABASE_URL: '' });
 		const url = sqliteServer.url;
 		admin = await loggedIn(url, 'ada-admin');
 		// A row in every table: an invitation, a reset link, a feed, an ended session, an attempt.
