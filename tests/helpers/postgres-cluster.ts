@@ -73,8 +73,9 @@ function owner(): { uid: number; gid: number; wrap: (command: string[]) => strin
 	};
 }
 
-function run(command: string[]): void {
-	const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8' });
+/** In `cwd`: the `postgres` user may not be allowed into the folder the tests run from. */
+function run(command: string[], cwd: string): void {
+	const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8', cwd });
 	if (result.status !== 0) {
 		throw new Error(`${command.join(' ')} failed:\n${result.stderr || result.stdout}`);
 	}
@@ -134,7 +135,8 @@ export default async function startCluster(project: TestProject) {
 					'--locale=C',
 					'--no-sync'
 				])
-			)
+			),
+			dir
 		);
 		const log = openSync(logPath, 'a');
 		if (as) chownSync(logPath, as.uid, as.gid);
@@ -160,7 +162,7 @@ export default async function startCluster(project: TestProject) {
 				String(port),
 				...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])
 			]);
-			server = spawn(command[0], command.slice(1), { stdio: ['ignore', log, log] });
+			server = spawn(command[0], command.slice(1), { stdio: ['ignore', log, log], cwd: dir });
 			adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
 			try {
 				await waitUntilReady(adminUrl, server, logPath);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { inject } from 'vitest';
 
@@ -96,4 +97,67 @@ export async function emptyDatabase(): Promise<FreshDatabase> {
 	const name = newName();
 	await asAdmin((client) => client.query(`CREATE DATABASE ${name}`));
 	return { url: urlOf(name), name, release: () => drop(name) };
+}
+
+// A worker holds a connection per database and answers one query at a time; the test's thread
+// waits for it on a shared flag, so a test reads PostgreSQL as synchronously as a SQLite file.
+const worker = `
+const { parentPort, workerData } = require('node:worker_threads');
+const pg = require('pg');
+pg.types.setTypeParser(20, Number);
+pg.types.setTypeParser(1700, Number);
+const { flag, port } = workerData;
+const clients = new Map();
+function clientOf(url) {
+	let ready = clients.get(url);
+	if (!ready) {
+		const client = new pg.Client({ connectionString: url });
+		client.on('error', () => clients.delete(url));
+		ready = client.connect().then(() => client);
+		clients.set(url, ready);
+	}
+	return ready;
+}
+parentPort.on('message', async ({ url, text, params }) => {
+	try {
+		const { rows } = await (await clientOf(url)).query(text, params);
+		port.postMessage({ rows });
+	} catch (error) {
+		clients.get(url)?.then((client) => client.end()).catch(() => {});
+		clients.delete(url);
+		port.postMessage({ error: String(error && error.message) });
+	}
+	Atomics.store(flag, 0, 1);
+	Atomics.notify(flag, 0);
+});
+`;
+
+let querier: { worker: Worker; flag: Int32Array; port: MessagePort } | null = null;
+
+function startQuerier() {
+	const flag = new Int32Array(new SharedArrayBuffer(4));
+	const { port1, port2 } = new MessageChannel();
+	const thread = new Worker(worker, {
+		eval: true,
+		workerData: { flag, port: port2 },
+		transferList: [port2]
+	});
+	thread.unref();
+	return (querier = { worker: thread, flag, port: port1 });
+}
+
+/**
+ * A query answered synchronously, as a test reads a SQLite file, in the SQL both databases
+ * speak with `?` placeholders.
+ */
+export function queryNow<T>(url: string, sql: string, params: unknown[]): T[] {
+	const { worker: thread, flag, port } = querier ?? startQuerier();
+	let n = 0;
+	const text = sql.replace(/\?/g, () => `$${++n}`);
+	Atomics.store(flag, 0, 0);
+	thread.postMessage({ url, text, params });
+	if (Atomics.wait(flag, 0, 0, 30_000) === 'timed-out') throw new Error(`no answer to ${sql}`);
+	const answer = receiveMessageOnPort(port)?.message as { rows?: T[]; error?: string };
+	if (!answer?.rows) throw new Error(`${answer?.error ?? 'no answer'}\n${sql}`);
+	return answer.rows;
 }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertTestBuild, testBuildDir } from './build';
 import { freePort } from './free-port';
+import { freshDatabase, queryNow, type FreshDatabase } from './postgres';
 
 export { freePort };
 
@@ -15,11 +16,15 @@ export interface TestServer {
 	url: string;
 	port: number;
 	dbPath: string;
+	/** With TEST_DATABASE=postgres (or a DATABASE_URL in `env`): the server's PostgreSQL database. */
+	databaseUrl: string | null;
 	process: ChildProcess;
 	output: () => string;
-	/** A read-only look at the server's database file. */
+	/**
+	 * A look at the server's database, in the SQL both databases speak (`"user"` quoted).
+	 */
 	query<T = unknown>(sql: string, ...params: unknown[]): T[];
-	/** Writes straight into the server's database, as only a test may. */
+	/** Writes straight into the server's SQLite database, as only a test may. */
 	write<T>(body: (db: Database.Database) => T): T;
 	stop(signal?: NodeJS.Signals): Promise<number | null>;
 	restart(): Promise<void>;
@@ -44,9 +49,17 @@ function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /**
  * Starts the built production server (`node server.js`) on a free port with its own database,
  * serving the tests' own build (`npm run build:test`) unless `env` names another BUILD_DIR.
+ * The database is a SQLite file, or with TEST_DATABASE=postgres a fresh PostgreSQL database of
+ * the run's cluster (the suites that run on both: vite.config.ts).
  */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
 	if (!env.BUILD_DIR) assertTestBuild();
+	let database: FreshDatabase | null = null;
+	if (process.env.TEST_DATABASE === 'postgres' && env.DATABASE_URL === undefined) {
+		database = await freshDatabase();
+		env = { ...env, DATABASE_URL: database.url };
+	}
+	const databaseUrl = env.DATABASE_URL || null;
 	const dir = mkdtempSync(join(tmpdir(), 'tidewatch-it-'));
 	const dbPath = join(dir, 'tidewatch.db');
 	const port = await freePort();
@@ -100,11 +113,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 		url,
 		port,
 		dbPath,
+		databaseUrl,
 		get process() {
 			return child;
 		},
 		output: () => log,
 		query<T>(sql: string, ...params: unknown[]) {
+			if (databaseUrl) return queryNow<T>(databaseUrl, sql, params);
 			const db = new Database(dbPath, { readonly: true });
 			try {
 				return db.prepare(sql).all(...params) as T[];
@@ -113,6 +128,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 			}
 		},
 		write(body) {
+			if (databaseUrl)
+				throw new Error('server.write writes a SQLite file: this test runs on SQLite only');
 			const db = new Database(dbPath);
 			db.pragma('busy_timeout = 5000');
 			try {
@@ -129,6 +146,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 		async close() {
 			await stop('SIGKILL');
 			rmSync(dir, { recursive: true, force: true });
+			await database?.release();
 		}
 	};
 }

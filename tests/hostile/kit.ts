@@ -229,7 +229,7 @@ export function multipart(
  * received).
  */
 const snapshotQueries = {
-	user: 'SELECT id, name, hex(name) AS nameBytes, password_hash, type, created_at FROM user ORDER BY id',
+	user: 'SELECT id, name, hex(name) AS nameBytes, password_hash, type, created_at FROM "user" ORDER BY id',
 	session:
 		'SELECT id, user_id, public_id, family, family_created_at, created_at, rotates_at, rotated_at, ' +
 		'successor, ended_at, ended_reason, user_agent FROM session ORDER BY id',

@@ -26,11 +26,11 @@ describe('accounts and sessions over the JSON API', () => {
 	});
 
 	it('a name taken ignoring case is refused with 409 and changes nothing', async () => {
-		const before = server.query('SELECT COUNT(*) AS n FROM user');
+		const before = server.query('SELECT COUNT(*) AS n FROM "user"');
 		const response = await new Client(server.url).register('ADA');
 		expect(response.status).toBe(409);
 		expect(await response.json()).toEqual({ message: 'that name is taken' });
-		expect(server.query('SELECT COUNT(*) AS n FROM user')).toEqual(before);
+		expect(server.query('SELECT COUNT(*) AS n FROM "user"')).toEqual(before);
 	});
 
 	it('the session cookie is HttpOnly, SameSite=Lax, Path=/ and expires with the session', async () => {
@@ -101,7 +101,7 @@ describe('accounts and sessions over the JSON API', () => {
 
 	it('bad input is a 400 naming the problem and creates nothing', async () => {
 		const client = new Client(server.url);
-		const before = server.query('SELECT COUNT(*) AS n FROM user');
+		const before = server.query('SELECT COUNT(*) AS n FROM "user"');
 		const cases: [unknown, RegExp][] = [
 			[{ name: 'x' }, /password is required/],
 			[{ name: 'x', password: 'short' }, /password must be 8 to 256/],
@@ -121,7 +121,7 @@ describe('accounts and sessions over the JSON API', () => {
 		});
 		expect(garbage.status).toBe(400);
 		expect(await garbage.json()).toEqual({ message: 'the body is not valid JSON' });
-		expect(server.query('SELECT COUNT(*) AS n FROM user')).toEqual(before);
+		expect(server.query('SELECT COUNT(*) AS n FROM "user"')).toEqual(before);
 	});
 });
 
@@ -164,7 +164,7 @@ describe('accounts and sessions through forms, as without JavaScript', () => {
 			body: 'name=Mallory&password=password123'
 		});
 		expect(response.status).toBe(403);
-		expect(server.query("SELECT id FROM user WHERE name = 'Mallory'")).toEqual([]);
+		expect(server.query('SELECT id FROM "user" WHERE name = \'Mallory\'')).toEqual([]);
 	});
 });
 

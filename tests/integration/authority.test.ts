@@ -76,9 +76,9 @@ describe('authority is checked inside the write transaction', () => {
 	const server = serverForSuite();
 	let admin: Client;
 	const typeOf = (id: string) =>
-		server.query<{ type: string }>('SELECT type FROM user WHERE id = ?', id)[0]?.type;
+		server.query<{ type: string }>('SELECT type FROM "user" WHERE id = ?', id)[0]?.type;
 	const nameOf = (id: string) =>
-		server.query<{ name: string }>('SELECT name FROM user WHERE id = ?', id)[0]?.name;
+		server.query<{ name: string }>('SELECT name FROM "user" WHERE id = ?', id)[0]?.name;
 	const eventCount = () => server.query<{ n: number }>('SELECT COUNT(*) AS n FROM event')[0].n;
 	/** Rows of every table an admin change writes to (besides the user's own row). */
 	const rowCounts = () =>
@@ -159,7 +159,7 @@ describe('authority is checked inside the write transaction', () => {
 		const answers = await Promise.all(pending.map((request) => request.finish()));
 		expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
 		expect(rowCounts()).toEqual(before);
-		expect(server.query('SELECT suspended_at FROM user WHERE id = ?', target.id)).toEqual([
+		expect(server.query('SELECT suspended_at FROM "user" WHERE id = ?', target.id)).toEqual([
 			{ suspended_at: null }
 		]);
 	});

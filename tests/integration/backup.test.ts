@@ -61,7 +61,7 @@ describe('backups', () => {
 		const copiedEvents = copy.prepare('SELECT id, type, data FROM event ORDER BY id').all() as {
 			id: number;
 		}[];
-		const copiedUsers = copy.prepare('SELECT id, name FROM user ORDER BY id').all() as {
+		const copiedUsers = copy.prepare('SELECT id, name FROM "user" ORDER BY id').all() as {
 			name: string;
 		}[];
 		copy.close();

@@ -78,7 +78,7 @@ describe('login limits', () => {
 
 	it("a stranger's failures do not lock the owner out: after 10 wrong guesses for the admin's name from one address, the right password from another works", async () => {
 		// The first user of this server is its admin.
-		expect(server.query("SELECT type FROM user WHERE name = 'Target'")).toEqual([
+		expect(server.query('SELECT type FROM "user" WHERE name = \'Target\'')).toEqual([
 			{ type: 'admin' }
 		]);
 		const stranger = at();
@@ -161,7 +161,7 @@ describe('login limits', () => {
 			answers.push((await new ClientAt(server.url, address).register(`newcomer-${i}`)).status);
 		}
 		expect(answers).toEqual([201, 201, 201, 201, 429]);
-		expect(server.query("SELECT name FROM user WHERE name = 'newcomer-4'")).toEqual([]);
+		expect(server.query('SELECT name FROM "user" WHERE name = \'newcomer-4\'')).toEqual([]);
 	});
 });
 
@@ -192,7 +192,7 @@ describe('current-password limits', () => {
 		}
 		const refused = await holder.json('/api/auth/account', 'DELETE', wrong);
 		expect((await refused.json()).message).toMatch(/too many wrong current passwords/);
-		expect(server.query("SELECT name FROM user WHERE name = 'Holder'")).toHaveLength(1);
+		expect(server.query('SELECT name FROM "user" WHERE name = \'Holder\'')).toHaveLength(1);
 
 		await sleep(3_100);
 		expect(

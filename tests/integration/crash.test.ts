@@ -50,7 +50,7 @@ describe('crash safety', () => {
 		const [last] = server.query<{ data: string }>(
 			"SELECT data FROM event WHERE type = 'user-update' ORDER BY id DESC LIMIT 1"
 		);
-		const [user] = server.query<{ name: string }>("SELECT name FROM user WHERE type = 'admin'");
+		const [user] = server.query<{ name: string }>('SELECT name FROM "user" WHERE type = \'admin\'');
 		expect(user.name).toBe(JSON.parse(last.data).name);
 
 		// A client resuming from the last id it saw gets every later event, exactly once.

@@ -65,7 +65,7 @@ describe('without ORIGIN', () => {
 			}
 		});
 		expect(form.status).toBe(421);
-		expect(server.query("SELECT 1 FROM user WHERE name = 'Rebound'")).toEqual([]);
+		expect(server.query('SELECT 1 FROM "user" WHERE name = \'Rebound\'')).toEqual([]);
 		for (const other of ['192.168.1.5:3000', 'localhost.rebound.example']) {
 			expect((await requestWithHost(other, '/api/last-event-id')).status).toBe(421);
 		}

@@ -105,7 +105,7 @@ describe('the server log', () => {
 				.poll(() => logEntries(limited).some((e) => e.event === 'rate-limited'))
 				.toBe(true);
 			const entries = logEntries(limited);
-			const userId = limited.query<{ id: string }>('SELECT id FROM user')[0].id;
+			const userId = limited.query<{ id: string }>('SELECT id FROM "user"')[0].id;
 			expect(entries.filter((e) => e.event === 'login')).toEqual([
 				expect.objectContaining({ userId, name: 'Logger', address: '127.0.0.1' }),
 				expect.objectContaining({ userId, name: 'Logger', address: '127.0.0.1' })

@@ -142,11 +142,11 @@ describe('what ends a password reset link', () => {
 		const second = await createLink(other.client, user.id);
 		await expectWorks(server, second.url);
 		server.write((db) =>
-			db.prepare("UPDATE user SET type = 'crew' WHERE id = ?").run(other.user.id)
+			db.prepare('UPDATE "user" SET type = \'crew\' WHERE id = ?').run(other.user.id)
 		);
 		await expectRefused(server, second.url, name, 410);
 		server.write((db) =>
-			db.prepare("UPDATE user SET type = 'admin' WHERE id = ?").run(other.user.id)
+			db.prepare('UPDATE "user" SET type = \'admin\' WHERE id = ?').run(other.user.id)
 		);
 		await expectWorks(server, second.url);
 	});

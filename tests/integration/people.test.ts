@@ -220,7 +220,7 @@ describe('suspension', () => {
 		const seen = (await (await viewer.client.fetch(`/api/users/${user.id}`)).json()) as ApiUser;
 		expect(seen).not.toHaveProperty('suspended');
 		const [row] = server.query<{ suspended_at: number; suspended_by: string }>(
-			'SELECT suspended_at, suspended_by FROM user WHERE id = ?',
+			'SELECT suspended_at, suspended_by FROM "user" WHERE id = ?',
 			user.id
 		);
 		expect(row.suspended_by).toBe(adminId);
@@ -277,7 +277,9 @@ describe('suspension', () => {
 		const user = await newUser('Survivor');
 		expect((await user.client.fetch('/api/auth/account')).status).toBe(200);
 		// Only a direct write can leave a session standing beside a suspension.
-		server.write((db) => db.prepare('UPDATE user SET suspended_at = 1 WHERE id = ?').run(user.id));
+		server.write((db) =>
+			db.prepare('UPDATE "user" SET suspended_at = 1 WHERE id = ?').run(user.id)
+		);
 		expect((await user.client.fetch('/api/auth/account')).status).toBe(401);
 		const stream = await connectStream(server, { cookie: user.client.cookieHeader });
 		streams.push(stream);
@@ -383,7 +385,7 @@ describe('search, sort and paging of thousands of users', () => {
 		// Straight into the database: 3,000 Argon2id registrations would take minutes.
 		server.write((db) => {
 			const insert = db.prepare(
-				`INSERT INTO user (id, name, password_hash, type, created_at, last_seen_at)
+				`INSERT INTO "user" (id, name, password_hash, type, created_at, last_seen_at)
 					VALUES (?, ?, 'x', 'regular', ?, ?)`
 			);
 			db.transaction(() => {
@@ -410,7 +412,7 @@ describe('search, sort and paging of thousands of users', () => {
 
 	it('without parameters GET /api/users answers every user, oldest first, as before', async () => {
 		const { names: all, total } = await names(admin, '');
-		const count = server.query<{ n: number }>('SELECT COUNT(*) AS n FROM user')[0].n;
+		const count = server.query<{ n: number }>('SELECT COUNT(*) AS n FROM "user"')[0].n;
 		expect(all).toHaveLength(count);
 		expect(total).toBe(count);
 		expect(all.indexOf('Bulk 0000')).toBeLessThan(all.indexOf('Bulk 0001'));

@@ -168,7 +168,7 @@ describe('names in forms', () => {
 		const long = '👩‍💻'.repeat(64);
 		const renamed = await boss.form(`/users/${id}?/rename`, { id, name: long });
 		expect(renamed.status).toBe(200);
-		expect(server.query('SELECT name FROM user WHERE id = ?', id)).toEqual([{ name: long }]);
+		expect(server.query('SELECT name FROM "user" WHERE id = ?', id)).toEqual([{ name: long }]);
 		const refused = await boss.form(`/users/${id}?/rename`, { id, name: long + '👩‍💻' });
 		expect(refused.status).toBe(400);
 		expect(await refused.text()).toContain('name must be 1 to 64 characters (this one has 65)');

@@ -66,7 +66,7 @@ function registerWith(server: TestServer, name: string, invitation?: string) {
 }
 
 function userCount(server: TestServer): number {
-	return server.query<{ n: number }>('SELECT COUNT(*) AS n FROM user')[0].n;
+	return server.query<{ n: number }>('SELECT COUNT(*) AS n FROM "user"')[0].n;
 }
 
 describe('settings and invitations, per access level', () => {

@@ -53,7 +53,7 @@ describe('the rows of one login', () => {
 		);
 		expect(
 			server.query(
-				"SELECT kind FROM security_record WHERE kind = 'session-taken' AND user_id = (SELECT id FROM user WHERE name = 'Replayer')"
+				"SELECT kind FROM security_record WHERE kind = 'session-taken' AND user_id = (SELECT id FROM \"user\" WHERE name = 'Replayer')"
 			)
 		).toHaveLength(1);
 	});

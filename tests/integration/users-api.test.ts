@@ -129,7 +129,7 @@ function lastEvent(): { id: number; type: string; data: string } {
 /** Users and sessions as they stand, without the columns that every request touches. */
 function snapshot() {
 	return {
-		users: server.query('SELECT id, name, type, created_at, password_hash FROM user ORDER BY id'),
+		users: server.query('SELECT id, name, type, created_at, password_hash FROM "user" ORDER BY id'),
 		sessions: server.query('SELECT id, user_id, family FROM session ORDER BY id'),
 		head: headEventId()
 	};
@@ -151,7 +151,8 @@ function sessionCount(userId: string): number {
 }
 
 function adminCount(): number {
-	return server.query<{ n: number }>("SELECT COUNT(*) AS n FROM user WHERE type = 'admin'")[0].n;
+	return server.query<{ n: number }>('SELECT COUNT(*) AS n FROM "user" WHERE type = \'admin\'')[0]
+		.n;
 }
 
 /** Opens a stream with the client's session, from the current head. */
@@ -261,7 +262,7 @@ describe('the last admin', () => {
 		await setType(third, 'admin');
 		const deleted = await third.client.json(`/api/users/${third.id}`, 'DELETE');
 		expect(deleted.status).toBe(204);
-		expect(server.query('SELECT id FROM user WHERE id = ?', third.id)).toEqual([]);
+		expect(server.query('SELECT id FROM "user" WHERE id = ?', third.id)).toEqual([]);
 		expect(adminCount()).toBe(1);
 	});
 });
@@ -279,7 +280,7 @@ describe('GET /api/users', () => {
 		expect(response.status).toBe(200);
 		const users = await response.json();
 		const rows = server.query<{ id: string; name: string; type: string; created_at: number }>(
-			'SELECT id, name, type, created_at FROM user'
+			'SELECT id, name, type, created_at FROM "user"'
 		);
 		expect(users).toHaveLength(rows.length);
 		expect(users.map((u: { id: string }) => u.id).sort()).toEqual(rows.map((r) => r.id).sort());
@@ -298,7 +299,7 @@ describe('GET /api/users', () => {
 	it('a crew user gets every user, without lastSeenAt', async () => {
 		const crew = await newCrew('CrewViewer');
 		const users = await (await crew.client.fetch('/api/users')).json();
-		expect(users.length).toBe(server.query('SELECT id FROM user').length);
+		expect(users.length).toBe(server.query('SELECT id FROM "user"').length);
 		for (const user of users) expect(Object.keys(user).sort()).toEqual(apiUserKeys);
 	});
 
@@ -307,11 +308,11 @@ describe('GET /api/users', () => {
 		const response = await admin.fetch('/api/users');
 		expect(response.status).toBe(200);
 		const users = await response.json();
-		expect(users.length).toBe(server.query('SELECT id FROM user').length);
+		expect(users.length).toBe(server.query('SELECT id FROM "user"').length);
 		for (const user of users) expect(Object.keys(user).sort()).toEqual(adminUserKeys);
 		const seen = users.find((u: { id: string }) => u.id === other.id);
 		const [row] = server.query<{ last_seen_at: number }>(
-			'SELECT last_seen_at FROM user WHERE id = ?',
+			'SELECT last_seen_at FROM "user" WHERE id = ?',
 			other.id
 		);
 		expect(typeof seen.lastSeenAt).toBe('number');
@@ -446,7 +447,7 @@ describe('PATCH /api/users/[id]', () => {
 		expect(Object.keys(user).sort()).toEqual(adminUserKeys);
 		expect(user).toMatchObject({ id: target.id, name: newName, type: 'regular' });
 		const [row] = server.query<{ name: string; type: string; created_at: number }>(
-			'SELECT name, type, created_at FROM user WHERE id = ?',
+			'SELECT name, type, created_at FROM "user" WHERE id = ?',
 			target.id
 		);
 		expect(row).toEqual({ name: newName, type: 'regular', created_at: user.createdAt });
@@ -459,7 +460,7 @@ describe('PATCH /api/users/[id]', () => {
 		const retyped = await admin.json(path, 'PATCH', { type: 'crew' });
 		expect(retyped.status).toBe(200);
 		expect(await retyped.json()).toMatchObject({ id: target.id, name: newName, type: 'crew' });
-		expect(server.query('SELECT type FROM user WHERE id = ?', target.id)).toEqual([
+		expect(server.query('SELECT type FROM "user" WHERE id = ?', target.id)).toEqual([
 			{ type: 'crew' }
 		]);
 		expect(headEventId()).toBe(head + 2);
@@ -504,7 +505,7 @@ describe('DELETE /api/users/[id]', () => {
 		expect(response.status).toBe(204);
 		expect(await response.text()).toBe('');
 
-		expect(server.query('SELECT id FROM user WHERE id = ?', target.id)).toEqual([]);
+		expect(server.query('SELECT id FROM "user" WHERE id = ?', target.id)).toEqual([]);
 		expect(sessionCount(target.id)).toBe(0);
 		expect(onlyEventSince(head, 'user-delete')).toEqual({ id: target.id });
 		expect(eventsSince(head).filter((event) => event.type === 'user-update')).toEqual([]);
@@ -527,7 +528,7 @@ describe('PATCH /api/auth/account', () => {
 		expect(response.status).toBe(200);
 		const account = await response.json();
 		expect(account).toMatchObject({ id: user.id, name: newName, type: 'regular' });
-		expect(server.query('SELECT name FROM user WHERE id = ?', user.id)).toEqual([
+		expect(server.query('SELECT name FROM "user" WHERE id = ?', user.id)).toEqual([
 			{ name: newName }
 		]);
 		expect(onlyEventSince(head, 'user-update')).toMatchObject({ id: user.id, name: newName });
@@ -648,7 +649,7 @@ describe('DELETE /api/auth/account', () => {
 		expect(user.client.lastSetCookie.some((line) => line.startsWith(`${COOKIE}=`))).toBe(true);
 		expect(sessionCookie(user.client)).toBeUndefined();
 
-		expect(server.query('SELECT id FROM user WHERE id = ?', user.id)).toEqual([]);
+		expect(server.query('SELECT id FROM "user" WHERE id = ?', user.id)).toEqual([]);
 		expect(sessionCount(user.id)).toBe(0);
 		expect(onlyEventSince(head, 'user-delete')).toEqual({ id: user.id });
 
@@ -782,7 +783,7 @@ describe('DELETE /api/auth/sessions/[id]', () => {
 		expect(sessionCookie(user.client)).toBeUndefined();
 		expect(await accountStatusWithToken(token)).toBe(401);
 		expect(sessionCount(user.id)).toBe(0);
-		expect(server.query('SELECT id FROM user WHERE id = ?', user.id)).toHaveLength(1);
+		expect(server.query('SELECT id FROM "user" WHERE id = ?', user.id)).toHaveLength(1);
 	});
 });
 

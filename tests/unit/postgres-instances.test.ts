@@ -137,6 +137,20 @@ describe('several instances on one PostgreSQL database', () => {
 		}
 	});
 
+	it('pruning deletes old session endings with the old events, and keeps the head', async () => {
+		const [a, b] = instances;
+		await a.storage.change((tx) => {
+			tx.append(payload(1));
+			tx.announceSessionEnded({ userId: 'u1', reason: 'deleted' });
+		});
+		const head = await a.storage.log.headId();
+		expect(await b.storage.log.prune(Date.now() + 1)).toBeGreaterThan(0);
+		const left = await a.storage.pool.query('SELECT count(*) AS n FROM session_end');
+		expect(left.rows[0].n).toBe(0);
+		expect(await a.storage.log.headId()).toBe(head);
+		expect(await a.storage.log.oldestId()).toBeNull();
+	});
+
 	it('an instance that reads the log a few rows at a time hears the same sequence', async () => {
 		const [a] = instances;
 		const small = instance(database.url, { pageEvents: 2, pageEnds: 1 });

@@ -1,6 +1,7 @@
 /*
  * The app's commands, bundled by `npm run build` into `build/commands.js` (vite.commands.config.ts):
- * `node build/commands.js <command> [arguments]`, or `npm run reset-password` / `npm run backup`.
+ * `node build/commands.js <command> [arguments]`, or `npm run reset-password` / `npm run backup` /
+ * `npm run migrate-to-postgres`.
  * They read and write through the storage and the app's own rules, never their own SQL
  * (docs/decisions.md, "The app's commands").
  */
@@ -9,11 +10,13 @@ import { closeStorage } from '../storage';
 import { backup } from './backup';
 import { benchEventTimes, benchReadLog, benchRenames } from './bench';
 import { CommandFailure } from './command';
+import { migrateToPostgres } from './migrate-to-postgres';
 import { resetPassword } from './reset-password';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
 	'reset-password': resetPassword,
 	backup,
+	'migrate-to-postgres': migrateToPostgres,
 	'bench-renames': benchRenames,
 	'bench-read-log': benchReadLog,
 	'bench-event-times': benchEventTimes

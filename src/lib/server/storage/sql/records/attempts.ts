@@ -14,7 +14,7 @@ export const sqlAttempts = (sql: Sql): AttemptRecords => ({
 	names(kind, key, since) {
 		return sql.all<{ name: string; last: number }>(
 			`SELECT name, MAX(at) AS last FROM attempt WHERE kind = ? AND key = ? AND at > ?
-			GROUP BY name`,
+			GROUP BY name ORDER BY name`,
 			kind,
 			key,
 			since
