@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { ApiEntry } from '$lib/api';
 import { Client } from '../helpers/client';
 import { documentedInstances, startNginx, type Nginx } from '../helpers/nginx';
+import { pageData } from '../helpers/page-data';
 import { freshDatabase, type FreshDatabase } from '../helpers/postgres';
 import { freePort, startServer, type TestServer } from '../helpers/server';
 import {
@@ -270,6 +271,38 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
 		);
 		return { close, ms: Math.round(closed - answered) };
 	}
+
+	it("a public page and the schedule file one instance keeps show another instance's change within a second", async () => {
+		const page = async () => {
+			const answer = await fetch(`${instances[0].url}/`);
+			expect(answer.status).toBe(200);
+			return { how: answer.headers.get('x-tidewatch-cache'), data: pageData(await answer.text()) };
+		};
+		const schedule = () => fetch(`${instances[0].url}/schedule.json`).then((r) => r.text());
+		await page();
+		expect((await page()).how).toBe('hit');
+		await schedule();
+		const title = `Tide table ${Date.now()}`;
+		const start = minute(60);
+		const created = await admin.via(instances[1].url).json('/api/entries', 'POST', {
+			title,
+			start,
+			end: start + 3_600_000,
+			locationId,
+			visibility: 'public'
+		});
+		expect(created.status).toBe(201);
+		const acknowledged = performance.now();
+		const committed = await head(instances[1].url);
+		await vi.waitFor(
+			async () => {
+				expect((await page()).data.lastEventId).toBeGreaterThanOrEqual(committed);
+				expect(await schedule()).toContain(title);
+			},
+			{ timeout: 5_000, interval: 10 }
+		);
+		expect(performance.now() - acknowledged).toBeLessThan(1_000);
+	});
 
 	it("a logout on one instance closes that login's streams on the others (4001 logged-out) within a second", async () => {
 		const walker = new Browser(instances[0].url, proxyUrl);
