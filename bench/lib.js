@@ -40,13 +40,14 @@ export function appCommand(buildDir, database, name, args = {}) {
 		throw new Error(`${commands} is missing: build with \`npm run build\` (it writes it)`);
 	}
 	const argv = Object.entries(args).flatMap(([option, value]) => [`--${option}`, String(value)]);
+	const env = { ...process.env };
+	if (database.startsWith('postgres://')) env.DATABASE_URL = database;
+	else {
+		env.DATABASE_PATH = database;
+		delete env.DATABASE_URL;
+	}
 	const run = spawnSync(process.execPath, [commands, name, ...argv], {
-		env: {
-			...process.env,
-			...(database.startsWith('postgres://')
-				? { DATABASE_URL: database }
-				: { DATABASE_PATH: database, DATABASE_URL: '' })
-		},
+		env,
 		encoding: 'utf8',
 		maxBuffer: 256 * 1024 * 1024
 	});

@@ -11,6 +11,7 @@
 // --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
 // (default BUILD_DIR, else build/: another build, e.g. a patched copy, to compare against),
 // --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
+// --postgres: SQLite against one, two and three instances on PostgreSQL instead (bench/postgres.js).
 //
 // It builds nothing: it runs a copy of build/ as it is.
 import { spawnSync } from 'node:child_process';
@@ -82,7 +83,7 @@ function parseArgs(argv) {
 		console.log(
 			readFileSync(new URL(import.meta.url), 'utf8')
 				.split('\n')
-				.slice(0, 14)
+				.slice(0, 15)
 				.join('\n')
 		);
 		process.exit(0);
@@ -98,6 +99,18 @@ function parseArgs(argv) {
 	options.users = Math.max(options.users, options.writeConcurrency, 1);
 	options.writeRounds = Math.max(1, Math.round(options.writeRounds));
 	return options;
+}
+
+// The PostgreSQL mode is a script of its own (bench/postgres.js) on the same machinery.
+if (process.argv.includes('--postgres')) {
+	const run = spawnSync(
+		process.execPath,
+		[join(benchDir, 'postgres.js'), ...process.argv.slice(2)],
+		{
+			stdio: 'inherit'
+		}
+	);
+	process.exit(run.status ?? 1);
 }
 
 let options;
