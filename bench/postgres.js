@@ -7,7 +7,7 @@
 //
 // Options (each --name value or --name=value): --clients, --rate, --duration, --backlog,
 // --users, --sessions, --write-concurrency, --write-seconds, --page-concurrency, --page-seconds,
-// --catchup-runs, --load-procs, --instances (default 3: PostgreSQL runs 1 to N),
+// --catchup-runs, --load-procs, --instances (default 3: PostgreSQL runs 1 to N), --profile <dir>,
 // --output <file> (default bench/results-postgres.json), --build <dir> (default BUILD_DIR, else
 // build/); --quick. It starts its own PostgreSQL cluster (scripts/postgres-cluster.js) from the
 // machine's binaries and deletes it at the end.
@@ -49,13 +49,14 @@ const defaults = {
 	catchupRuns: 3,
 	loadProcs: 0, // 0: one per two cores, at least one, at most four
 	instances: 3,
+	profile: null,
 	build: resolve(root, process.env.BUILD_DIR || 'build'),
 	output: join(benchDir, 'results-postgres.json')
 };
 const quickDefaults = {
 	clients: 100,
-	duration: 2,
-	backlog: 2000,
+	duration: 1,
+	backlog: 1000,
 	users: 4,
 	sessions: 8,
 	writeConcurrency: 4,
@@ -78,7 +79,8 @@ try {
 		process.exit(0);
 	}
 	options = parseOptions(argv, defaults, quickDefaults, {
-		paths: ['output', 'build'],
+		paths: ['output', 'build', 'profile'],
+		text: [],
 		fractions: ['rate', 'duration', 'writeSeconds', 'pageSeconds']
 	});
 	options.loadProcs ||= Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
@@ -191,7 +193,7 @@ const shares = (count, parts) =>
 const median = (list, by) => [...list].sort((a, b) => by(a) - by(b))[(list.length - 1) >> 1];
 
 /** Instances on ports of their own, all with the same public origin (as behind one proxy). */
-async function startInstances(database, ports, origin) {
+async function startInstances(name, database, ports, origin) {
 	const instances = [];
 	for (const port of ports) {
 		const env = {
@@ -215,7 +217,15 @@ async function startInstances(database, ports, origin) {
 			env.DATABASE_PATH = database;
 			delete env.DATABASE_URL;
 		}
-		const server = await launch(`tidewatch :${port}`, ['server.js'], env, appDir);
+		// V8 CPU profiles of every instance, written when it exits (node bench/profile-summary.js).
+		const profile = options.profile
+			? [
+					'--cpu-prof',
+					`--cpu-prof-dir=${options.profile}`,
+					`--cpu-prof-name=${name}-${port}.cpuprofile`
+				]
+			: [];
+		const server = await launch(`tidewatch :${port}`, [...profile, 'server.js'], env, appDir);
 		server.base = `http://127.0.0.1:${port}`;
 		server.wsUrl = `ws://127.0.0.1:${port}/api/events`;
 		instances.push(server);
@@ -277,7 +287,7 @@ async function measure(name, storage, count, cluster) {
 	const ports = [];
 	for (let i = 0; i < count; i++) ports.push(await freePort());
 	const origin = `http://127.0.0.1:${ports[0]}`;
-	let instances = await startInstances(database, ports, origin);
+	let instances = await startInstances(name, database, ports, origin);
 	const http = httpClient(instances[0].base, 4);
 	const result = { name, storage, instances: count };
 	try {
@@ -292,7 +302,7 @@ async function measure(name, storage, count, cluster) {
 			count: options.backlog,
 			prefix: 'backlog-'
 		});
-		instances = await startInstances(database, ports, origin);
+		instances = await startInstances(name, database, ports, origin);
 		http.renew();
 		const replayer = instances.at(-1);
 		const runs = [];
@@ -391,7 +401,9 @@ async function measure(name, storage, count, cluster) {
 			target,
 			rate: options.rate,
 			seconds: options.duration,
-			marker: 'fanout-'
+			marker: 'fanout-',
+			// Kept-alive connections opened before the clock, per instance (64 as in run.js).
+			connections: options.quick ? 8 : 64
 		});
 		head = (await http.must('GET', '/api/last-event-id')).json.id;
 		const waits = await everyLoader('waitAtLeast', { id: head, timeoutMs: 30_000 });
@@ -455,23 +467,24 @@ async function measure(name, storage, count, cluster) {
 }
 
 /**
- * What the run's instances would deliver each with a core of its own: an instance spends
- * `cpuMicrosPerDelivery` (its fan-out CPU over its deliveries, the per-change work of reading
- * and projecting each event included) and so delivers 1e6 / that a second per core at this
- * number of streams per instance; the instances add up, as long as PostgreSQL's CPU per change
- * (on a core of its own) keeps up with the changes that many deliveries need.
+ * What the run's instances would deliver each with a core of its own. Every instance handles
+ * every change (it reads the event and sends it to its own streams), so the fan-out's CPU of
+ * instance i over the changes is its cost per change at its share of the streams: on a core of
+ * its own it keeps up with changes / cpu_i changes a second. The whole handles the least of
+ * those, and of PostgreSQL's changes / its CPU (on one core of its own), and every change
+ * reaches all the streams: deliveries/s = streams × that rate. It takes the cost as linear in
+ * the changes at a fixed number of streams per instance, which the fit of run.js supports.
  */
 function project(fanout) {
-	const perInstance = fanout.perInstance.map((p) => 1e6 / p.cpuMicrosPerDelivery);
-	const instances = perInstance.reduce((a, b) => a + b, 0);
-	const postgres =
-		fanout.postgresCpuMsPerChange === null
-			? Infinity
-			: (1e3 / fanout.postgresCpuMsPerChange) * fanout.clients;
+	const changes = fanout.changesAccepted;
+	const perInstance = fanout.perInstance.map((p) => changes / p.cpuSeconds);
+	const postgres = fanout.postgresCpuSeconds ? changes / fanout.postgresCpuSeconds : Infinity;
+	const rate = Math.min(...perInstance, postgres);
 	return {
-		deliveriesPerSecondPerInstanceCore: perInstance.map((v) => round(v, 0)),
-		deliveriesPerSecond: round(Math.min(instances, postgres), 0),
-		postgresLimitDeliveriesPerSecond: Number.isFinite(postgres) ? round(postgres, 0) : null,
+		changesPerSecondPerInstanceCore: perInstance.map((v) => round(v, 0)),
+		postgresChangesPerSecondPerCore: Number.isFinite(postgres) ? round(postgres, 0) : null,
+		changesPerSecond: round(rate, 0),
+		deliveriesPerSecond: round(rate * fanout.clients, 0),
 		cores: fanout.perInstance.length + (Number.isFinite(postgres) ? 1 : 0)
 	};
 }
@@ -583,8 +596,13 @@ const rows = [
 	['projected', 'deliveries/s, a core per instance', (r) => r.projection.deliveriesPerSecond],
 	[
 		'projected',
-		"PostgreSQL's limit (deliveries/s)",
-		(r) => r.projection.postgresLimitDeliveriesPerSecond
+		'changes/s per core, each instance',
+		(r) => each(r.projection.changesPerSecondPerInstanceCore)
+	],
+	[
+		'projected',
+		'changes/s per core, PostgreSQL',
+		(r) => r.projection.postgresChangesPerSecondPerCore
 	],
 	['writes', `renames/s, ${options.writeConcurrency} concurrent`, (r) => r.writes.perSecond],
 	['writes', 'latency p50 / p99 (ms)', (r) => `${fmt(r.writes.p50Ms)} / ${fmt(r.writes.p99Ms)}`],
@@ -624,8 +642,8 @@ console.log('targets:');
 for (const t of results.targets)
 	console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name} ${t.target}: ${fmt(t.value)}`);
 console.log(
-	'projected: each instance delivers 1e6 / (its CPU per delivery) a second on a core of its own; ' +
-		"the instances add up, capped by PostgreSQL's CPU per change on one core of its own"
+	'projected: on a core of its own, an instance keeps up with (changes / its fan-out CPU) changes a second ' +
+		'at its share of the streams, PostgreSQL with (changes / its CPU); the least of those, times the streams'
 );
 const busiest = Math.max(
 	...results.runs.map(
