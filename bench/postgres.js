@@ -515,19 +515,27 @@ const results = {
 
 let cluster = null;
 let failed = false;
+// Interrupted (SIGINT ends the process from processes()), or ended by an error not caught
+// below: the cluster and the temporary folder go with it.
+process.on('exit', () => {
+	cluster?.kill();
+	rmSync(tmp, { recursive: true, force: true });
+});
 try {
-	cluster = await startCluster({ who: 'The PostgreSQL benchmark' });
+	cluster = await startCluster({ who: 'The PostgreSQL benchmark needs' });
 	log(`PostgreSQL cluster on port ${cluster.port}, ${cluster.dir}`);
 	results.runs.push(await measure('sqlite1', 'sqlite', 1, null));
 	for (let n = 1; n <= options.instances; n++)
 		results.runs.push(await measure(`pg${n}`, 'postgres', n, cluster));
 } catch (error) {
-	console.error(`\nbench --postgres failed: ${error.stack ?? error}`);
+	// Before the cluster starts, the error says what is missing: no stack needed.
+	console.error(`\nbench --postgres failed: ${cluster ? (error.stack ?? error) : error.message}`);
 	failed = true;
 } finally {
 	killChildren();
 	for (const l of [...loaders, driver]) if (l.child.connected) l.stop();
 	await cluster?.stop().catch((error) => console.error(`stopping PostgreSQL: ${error}`));
+	cluster = null;
 	rmSync(tmp, { recursive: true, force: true });
 }
 if (failed) process.exit(1);

@@ -19,10 +19,10 @@ import pg from 'pg';
 
 /**
  * PG_BIN, or the newest of Debian's /usr/lib/postgresql/<version>/bin.
- * @param {string} [who] who needs them, for the message
+ * @param {string} [who] who needs them, for the message ("The tests need")
  * @returns {string}
  */
-export function findBinaries(who = 'The tests') {
+export function findBinaries(who = 'The tests need') {
 	const explicit = process.env.PG_BIN;
 	const candidates = explicit
 		? [explicit]
@@ -37,7 +37,7 @@ export function findBinaries(who = 'The tests') {
 	);
 	if (found) return found;
 	throw new Error(
-		`${who} need PostgreSQL's server binaries (initdb, postgres) and found none ` +
+		`${who} PostgreSQL's server binaries (initdb, postgres) and found none ` +
 			`(${explicit ? `PG_BIN=${explicit}` : 'looked in /usr/lib/postgresql/*/bin'}). ` +
 			`Install Debian's postgresql package (\`apt-get install postgresql\`, as ` +
 			`scripts/test-setup.sh does), or set PG_BIN to the folder that holds initdb and postgres.`
@@ -121,6 +121,8 @@ async function waitUntilReady(url, server, logPath) {
  * @property {string} dir the temporary folder (data, log, socket)
  * @property {() => number} postmasterPid the server's own process (its backends are its children)
  * @property {() => Promise<void>} stop a fast shutdown, then the folder deleted; safe to call twice
+ * @property {() => void} kill at once, for a process that is exiting: an immediate shutdown
+ *   (SIGQUIT), then the folder deleted
  */
 
 /**
@@ -152,6 +154,18 @@ export async function startCluster({ who, settings = {} } = {}) {
 			if (pid > 0) process.kill(pid, 'SIGINT');
 			else running.kill('SIGINT');
 			await exited;
+		}
+		rmSync(dir, { recursive: true, force: true });
+	};
+
+	const kill = () => {
+		const pid = postmasterPid();
+		if (pid > 0 && server && server.exitCode === null && server.signalCode === null) {
+			try {
+				process.kill(pid, 'SIGQUIT');
+			} catch {
+				// already gone
+			}
 		}
 		rmSync(dir, { recursive: true, force: true });
 	};
@@ -188,7 +202,7 @@ export async function startCluster({ who, settings = {} } = {}) {
 			const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
 			try {
 				await waitUntilReady(adminUrl, server, logPath);
-				return { adminUrl, port, dir, postmasterPid, stop };
+				return { adminUrl, port, dir, postmasterPid, stop, kill };
 			} catch (error) {
 				const taken = /could not bind|already in use/i.test(readFileSync(logPath, 'utf8'));
 				if (!taken || attempt === 3) throw error;
