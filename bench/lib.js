@@ -1,9 +1,10 @@
 // Small helpers shared by the benchmark's processes. Node built-ins only.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 
 /**
@@ -30,17 +31,23 @@ export function freePort() {
 
 /**
  * Runs one of the app's commands from a build (`<buildDir>/commands.js`, src/lib/server/commands/)
- * on the database at `dbPath`, and answers the line of JSON it prints. The benchmark reads and
+ * on `database` (a SQLite file, or a `postgres://` URL), and answers the line of JSON it prints. The benchmark reads and
  * writes the database only through them or the HTTP API, never with SQL of its own.
  */
-export function appCommand(buildDir, dbPath, name, args = {}) {
+export function appCommand(buildDir, database, name, args = {}) {
 	const commands = join(buildDir, 'commands.js');
 	if (!existsSync(commands)) {
 		throw new Error(`${commands} is missing: build with \`npm run build\` (it writes it)`);
 	}
 	const argv = Object.entries(args).flatMap(([option, value]) => [`--${option}`, String(value)]);
+	const env = { ...process.env };
+	if (database.startsWith('postgres://')) env.DATABASE_URL = database;
+	else {
+		env.DATABASE_PATH = database;
+		delete env.DATABASE_URL;
+	}
 	const run = spawnSync(process.execPath, [commands, name, ...argv], {
-		env: { ...process.env, DATABASE_PATH: dbPath },
+		env,
 		encoding: 'utf8',
 		maxBuffer: 256 * 1024 * 1024
 	});
@@ -312,4 +319,134 @@ export function httpClient(base, maxSockets) {
 			agent.destroy();
 		}
 	};
+}
+
+/**
+ * The child processes of a bench script (run.js, postgres.js): node processes started with
+ * enough open files for `clients` sockets, forked load processes (bench/load.js) that answer
+ * commands over IPC, and servers awaited until they listen. All are killed on SIGINT.
+ */
+export function processes(clients) {
+	const benchDir = dirname(fileURLToPath(import.meta.url));
+	const root = resolve(benchDir, '..');
+
+	// Open files: every client socket and every server socket is a descriptor.
+	const out = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
+	const [soft, hard] = (out.stdout ?? '')
+		.trim()
+		.split('\n')
+		.map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+	const limits = { soft, hard };
+	const filesNeeded = clients + 1024;
+	let raiseFilesTo = null;
+	if (Number.isFinite(limits.soft) && limits.soft < filesNeeded) {
+		if (limits.hard >= filesNeeded) raiseFilesTo = filesNeeded;
+		else {
+			console.warn(
+				`bench: warning: ${clients} clients need about ${filesNeeded} open files but the hard limit ` +
+					`(ulimit -Hn) is ${limits.hard}; raise it (e.g. in /etc/security/limits.conf) or use fewer --clients.`
+			);
+		}
+	}
+
+	const children = new Set();
+
+	/** Starts node with `args`, through `sh -c 'ulimit -n N; exec node …'` when the limit must rise. */
+	function spawnNode(args, spawnOptions) {
+		const child = raiseFilesTo
+			? spawn(
+					'sh',
+					['-c', `ulimit -n ${raiseFilesTo} && exec "$0" "$@"`, process.execPath, ...args],
+					spawnOptions
+				)
+			: spawn(process.execPath, args, spawnOptions);
+		children.add(child);
+		child.once('exit', () => children.delete(child));
+		return child;
+	}
+
+	function killChildren() {
+		for (const child of children) {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		}
+	}
+	process.once('SIGINT', () => {
+		killChildren();
+		process.exit(130);
+	});
+
+	/** A forked load process (bench/load.js) that answers commands over IPC. */
+	class LoadProcess {
+		constructor(role) {
+			this.role = role;
+			this.next = 0;
+			this.pending = new Map();
+			this.child = spawnNode([join(benchDir, 'load.js'), role], {
+				cwd: root,
+				stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+			});
+			this.child.on('message', ({ id, result, error }) => {
+				const waiter = this.pending.get(id);
+				this.pending.delete(id);
+				if (error) waiter?.reject(new Error(`${role}: ${error}`));
+				else waiter?.resolve(result);
+			});
+			this.child.once('exit', (code, signal) => {
+				for (const waiter of this.pending.values())
+					waiter.reject(new Error(`load process ${role} exited (${code ?? signal})`));
+				this.pending.clear();
+			});
+		}
+		call(cmd, args) {
+			return new Promise((resolvePromise, reject) => {
+				const id = this.next++;
+				this.pending.set(id, { resolve: resolvePromise, reject });
+				this.child.send({ id, cmd, args });
+			});
+		}
+		stop() {
+			this.child.disconnect();
+		}
+	}
+
+	/** Starts a server process and waits for its "Listening on" line. */
+	async function launch(name, args, env, cwd = root) {
+		const child = spawnNode(args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let log = '';
+		await new Promise((ready, fail) => {
+			const timer = setTimeout(
+				() => fail(new Error(`${name} did not start within 30 s:\n${log}`)),
+				30_000
+			);
+			child.stdout.on('data', (chunk) => {
+				log += chunk;
+				if (log.includes('Listening on')) {
+					clearTimeout(timer);
+					ready();
+				}
+			});
+			child.stderr.on('data', (chunk) => (log += chunk));
+			child.once('exit', (code) => {
+				clearTimeout(timer);
+				fail(new Error(`${name} exited with ${code} before listening:\n${log}`));
+			});
+		});
+		return { name, child, pid: child.pid, log: () => log };
+	}
+
+	/** SIGTERM, then SIGKILL if it has not exited within `timeoutMs`. */
+	function stop(server, timeoutMs = 15_000) {
+		const { child } = server;
+		return new Promise((done) => {
+			if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+			const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+			child.once('exit', (code) => {
+				clearTimeout(timer);
+				done(code);
+			});
+			child.kill('SIGTERM');
+		});
+	}
+
+	return { limits, raiseFilesTo, spawnNode, killChildren, LoadProcess, launch, stop };
 }

@@ -376,7 +376,18 @@ const driverCommands = {
 	 * ones. `kind` tidewatch renames the target user through PATCH /api/users/[id]; `baseline`
 	 * posts the event a regular viewer would receive for that rename to the bare server.
 	 */
-	async drive({ kind, base, origin, cookie, target, rate, seconds, marker, connections = 64 }) {
+	async drive({
+		kind,
+		base,
+		bases = [base],
+		origin,
+		cookie,
+		target,
+		rate,
+		seconds,
+		marker,
+		connections = 64
+	}) {
 		agent.destroy();
 		// Every connection the run may use is opened before the clock starts, and they are used
 		// in turn (fifo) so none sits idle long enough for the server to close it: a connection
@@ -391,9 +402,12 @@ const driverCommands = {
 		const pending = [];
 		const warm = kind === 'tidewatch' ? '/api/last-event-id' : '/count';
 		await Promise.all(
-			Array.from({ length: connections }, () => request(base, 'GET', warm, { origin }))
+			bases.flatMap((to) =>
+				Array.from({ length: connections }, () => request(to, 'GET', warm, { origin }))
+			)
 		);
-		const opened = agent.freeSockets[Object.keys(agent.freeSockets)[0]]?.length ?? 0;
+		const free = () => Object.values(agent.freeSockets).reduce((sum, list) => sum + list.length, 0);
+		const opened = free();
 		const t0 = nowMs() + 20;
 		for (let seq = 0; seq < n; seq++) {
 			const due = t0 + (seq * 1000) / rate;
@@ -420,14 +434,21 @@ const driverCommands = {
 			maxLagMs = Math.max(maxLagMs, start - due);
 			starts[seq] = start;
 			pending.push(
-				request(base, method, path, jsonHeaders(origin, cookie, body), body).then((r) => {
+				// Several instances (bench/postgres.js): each takes the changes in turn.
+				request(
+					bases[seq % bases.length],
+					method,
+					path,
+					jsonHeaders(origin, cookie, body),
+					body
+				).then((r) => {
 					statuses[r.status] = (statuses[r.status] ?? 0) + 1;
 					responses.push(r.ms);
 				})
 			);
 		}
 		await Promise.all(pending);
-		const reused = agent.freeSockets[Object.keys(agent.freeSockets)[0]]?.length ?? 0;
+		const reused = free();
 		return {
 			n,
 			starts,
@@ -441,9 +462,21 @@ const driverCommands = {
 
 	/**
 	 * Closed loop: `concurrency` workers, each sending its next request when the last one is
-	 * answered. `rename` renames the worker's own target user; `noop` reads /api/last-event-id.
+	 * answered. `rename` renames the worker's own target user; `noop` reads /api/last-event-id;
+	 * `page` gets `/` with no cookie, as an anonymous visitor. With several `bases` (instances),
+	 * worker w sends to bases[w % bases.length].
 	 */
-	async closedLoop({ kind, base, origin, cookie, targets, concurrency, seconds, warmupSeconds }) {
+	async closedLoop({
+		kind,
+		base,
+		bases = [base],
+		origin,
+		cookie,
+		targets,
+		concurrency,
+		seconds,
+		warmupSeconds
+	}) {
 		agent.destroy();
 		agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 		const begin = nowMs();
@@ -453,6 +486,7 @@ const driverCommands = {
 		const statuses = {};
 		const latencies = [];
 		const loop = async (w) => {
+			const base = bases[w % bases.length];
 			for (let i = 0; nowMs() < end; i++) {
 				let r;
 				if (kind === 'rename') {
@@ -471,6 +505,8 @@ const driverCommands = {
 						data: { id: 'x', name: `w${w}-${i}`, type: 'regular', createdAt: 0 }
 					});
 					r = await request(base, 'POST', '/broadcast', jsonHeaders(origin, null, body), body);
+				} else if (kind === 'page') {
+					r = await request(base, 'GET', '/', { accept: 'text/html' });
 				} else {
 					r = await request(base, 'GET', '/api/last-event-id', { origin, cookie });
 				}

@@ -11,9 +11,10 @@
 // --load-procs, --profile <dir>, --output <file> (default bench/results.json), --build <dir>
 // (default BUILD_DIR, else build/: another build, e.g. a patched copy, to compare against),
 // --floors (default ws,socketio,socketioRecovery: the baselines to run; ws always runs); --quick.
+// --postgres: SQLite against one, two and three instances on PostgreSQL instead (bench/postgres.js).
 //
 // It builds nothing: it runs a copy of build/ as it is.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
 	copyFileSync,
 	cpSync,
@@ -38,6 +39,7 @@ import {
 	nowMs,
 	parseOptions,
 	pool,
+	processes,
 	round,
 	sleep,
 	summarise
@@ -81,7 +83,7 @@ function parseArgs(argv) {
 		console.log(
 			readFileSync(new URL(import.meta.url), 'utf8')
 				.split('\n')
-				.slice(0, 14)
+				.slice(0, 15)
 				.join('\n')
 		);
 		process.exit(0);
@@ -97,6 +99,18 @@ function parseArgs(argv) {
 	options.users = Math.max(options.users, options.writeConcurrency, 1);
 	options.writeRounds = Math.max(1, Math.round(options.writeRounds));
 	return options;
+}
+
+// The PostgreSQL mode is a script of its own (bench/postgres.js) on the same machinery.
+if (process.argv.includes('--postgres')) {
+	const run = spawnSync(
+		process.execPath,
+		[join(benchDir, 'postgres.js'), ...process.argv.slice(2)],
+		{
+			stdio: 'inherit'
+		}
+	);
+	process.exit(run.status ?? 1);
 }
 
 let options;
@@ -116,126 +130,9 @@ if (!existsSync(join(options.build, 'index.js'))) {
 
 // ---------------------------------------------------------------- processes
 
-/** Open files: every client socket and every server socket is a descriptor. */
-function fileLimits() {
-	const out = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
-	const [soft, hard] = (out.stdout ?? '')
-		.trim()
-		.split('\n')
-		.map((v) => (v === 'unlimited' ? Infinity : Number(v)));
-	return { soft, hard };
-}
-const limits = fileLimits();
-const filesNeeded = options.clients + 1024;
-let raiseFilesTo = null;
-if (Number.isFinite(limits.soft) && limits.soft < filesNeeded) {
-	if (limits.hard >= filesNeeded) raiseFilesTo = filesNeeded;
-	else {
-		console.warn(
-			`bench: warning: ${options.clients} clients need about ${filesNeeded} open files but the hard limit ` +
-				`(ulimit -Hn) is ${limits.hard}; raise it (e.g. in /etc/security/limits.conf) or use fewer --clients.`
-		);
-	}
-}
-
-const children = new Set();
-
-/** Starts node with `args`, through `sh -c 'ulimit -n N; exec node …'` when the limit must rise. */
-function spawnNode(args, spawnOptions) {
-	const child = raiseFilesTo
-		? spawn(
-				'sh',
-				['-c', `ulimit -n ${raiseFilesTo} && exec "$0" "$@"`, process.execPath, ...args],
-				spawnOptions
-			)
-		: spawn(process.execPath, args, spawnOptions);
-	children.add(child);
-	child.once('exit', () => children.delete(child));
-	return child;
-}
-
-function killChildren() {
-	for (const child of children) {
-		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-	}
-}
-process.once('SIGINT', () => {
-	killChildren();
-	process.exit(130);
-});
-
-/** A forked load process (bench/load.js) that answers commands over IPC. */
-class LoadProcess {
-	constructor(role) {
-		this.role = role;
-		this.next = 0;
-		this.pending = new Map();
-		this.child = spawnNode([join(benchDir, 'load.js'), role], {
-			cwd: root,
-			stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-		});
-		this.child.on('message', ({ id, result, error }) => {
-			const waiter = this.pending.get(id);
-			this.pending.delete(id);
-			if (error) waiter?.reject(new Error(`${role}: ${error}`));
-			else waiter?.resolve(result);
-		});
-		this.child.once('exit', (code, signal) => {
-			for (const waiter of this.pending.values())
-				waiter.reject(new Error(`load process ${role} exited (${code ?? signal})`));
-			this.pending.clear();
-		});
-	}
-	call(cmd, args) {
-		return new Promise((resolvePromise, reject) => {
-			const id = this.next++;
-			this.pending.set(id, { resolve: resolvePromise, reject });
-			this.child.send({ id, cmd, args });
-		});
-	}
-	stop() {
-		this.child.disconnect();
-	}
-}
-
-/** Starts a server process and waits for its "Listening on" line. */
-async function launch(name, args, env, cwd = root) {
-	const child = spawnNode(args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-	let log = '';
-	await new Promise((ready, fail) => {
-		const timer = setTimeout(
-			() => fail(new Error(`${name} did not start within 30 s:\n${log}`)),
-			30_000
-		);
-		child.stdout.on('data', (chunk) => {
-			log += chunk;
-			if (log.includes('Listening on')) {
-				clearTimeout(timer);
-				ready();
-			}
-		});
-		child.stderr.on('data', (chunk) => (log += chunk));
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			fail(new Error(`${name} exited with ${code} before listening:\n${log}`));
-		});
-	});
-	return { name, child, pid: child.pid, log: () => log };
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within `timeoutMs`. */
-function stop(server, timeoutMs = 15_000) {
-	const { child } = server;
-	return new Promise((done) => {
-		if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			done(code);
-		});
-		child.kill('SIGTERM');
-	});
-}
+const { limits, raiseFilesTo, killChildren, LoadProcess, launch, stop } = processes(
+	options.clients
+);
 
 // ---------------------------------------------------------------- the app under test
 
