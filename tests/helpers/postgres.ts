@@ -22,7 +22,11 @@ function urlOf(name: string): string {
 	return `postgres://postgres@${host}:${port}/${name}`;
 }
 
-async function connected<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** `work` on a connection of its own to `url`, closed after. */
+export async function inDatabase<T>(
+	url: string,
+	work: (client: pg.Client) => Promise<T>
+): Promise<T> {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();
 	try {
@@ -33,7 +37,7 @@ async function connected<T>(url: string, work: (client: pg.Client) => Promise<T>
 }
 
 const asAdmin = <T>(work: (client: pg.Client) => Promise<T>) =>
-	connected(inject('postgres').adminUrl, work);
+	inDatabase(inject('postgres').adminUrl, work);
 
 const newName = () => `tidewatch_${randomBytes(6).toString('hex')}`;
 
@@ -43,7 +47,7 @@ const newName = () => `tidewatch_${randomBytes(6).toString('hex')}`;
  * index). Foreign keys are not checked meanwhile: every table is emptied.
  */
 async function empty(name: string): Promise<void> {
-	await connected(urlOf(name), async (client) => {
+	await inDatabase(urlOf(name), async (client) => {
 		// A test that left a connection open holding a lock: drop the database instead.
 		await client.query(`SET lock_timeout = '2s'`);
 		const { rows } = await client.query<{ tablename: string }>(

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { ApiEntry } from '$lib/api';
 import { Client } from '../helpers/client';
 import { documentedInstances, startNginx, type Nginx } from '../helpers/nginx';
 import { pageData } from '../helpers/page-data';
-import { freshDatabase, type FreshDatabase } from '../helpers/postgres';
+import { freshDatabase, inDatabase, type FreshDatabase } from '../helpers/postgres';
 import { freePort, startServer, type TestServer } from '../helpers/server';
 import {
 	connectStream,
@@ -41,16 +41,6 @@ class Browser extends Client {
 		const other = new Browser(url, this.origin);
 		for (const [name, value] of this.cookies) other.cookies.set(name, value);
 		return other;
-	}
-}
-
-async function inDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		return await work(client);
-	} finally {
-		await client.end();
 	}
 }
 

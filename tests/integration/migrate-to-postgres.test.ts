@@ -3,11 +3,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBuildDir } from '../helpers/build';
 import { Client } from '../helpers/client';
-import { freshDatabase, type FreshDatabase } from '../helpers/postgres';
+import { freshDatabase, inDatabase, type FreshDatabase } from '../helpers/postgres';
 import { startServer, type TestServer } from '../helpers/server';
 import { connectStream, lastEventId, type EventMessage } from '../helpers/stream';
 
@@ -48,19 +47,9 @@ function migrate(env: Record<string, string>): Promise<Run> {
 	});
 }
 
-async function onPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		return await work(client);
-	} finally {
-		await client.end();
-	}
-}
-
 /** Rows of each table, and the head: what a refused copy must leave as it was. */
 function postgresState(url: string) {
-	return onPostgres(url, async (client) => {
+	return inDatabase(url, async (client) => {
 		const { rows } = await client.query<{ name: string }>(
 			`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`
 		);
@@ -271,7 +260,7 @@ describe('npm run migrate-to-postgres', () => {
 		const ids = stream.events.map((event) => event.id);
 		stream.close();
 		// The log goes on from SQLite's head, with no gap: the first change after the move is head + 1.
-		const next = await onPostgres(target.url, async (client) => {
+		const next = await inDatabase(target.url, async (client) => {
 			const { rows } = await client.query('SELECT id FROM event WHERE id > $1 ORDER BY id', [head]);
 			return rows.map((row) => Number(row.id));
 		});
@@ -324,7 +313,7 @@ describe('npm run migrate-to-postgres', () => {
 		expect(existsSync(join(dir, 'missing.db'))).toBe(false);
 
 		// A column PostgreSQL lacks, or spells with another type, is named.
-		const alter = (sql: string) => onPostgres(fresh.url, (client) => client.query(sql));
+		const alter = (sql: string) => inDatabase(fresh.url, (client) => client.query(sql));
 		await alter('ALTER TABLE audit DROP COLUMN changes');
 		await alter('ALTER TABLE shift ALTER COLUMN needed TYPE integer');
 		try {
@@ -354,12 +343,12 @@ describe('npm run migrate-to-postgres', () => {
 		const state = await postgresState(fresh.url);
 		expect(state.event).toBe(0);
 		expect(state.head).toBe(head);
-		const settings = await onPostgres(fresh.url, (client) =>
+		const settings = await inDatabase(fresh.url, (client) =>
 			client.query('SELECT name FROM settings')
 		);
 		expect(settings.rows).toEqual([{ name: 'Harbour Days' }]);
 		// The audit trail goes on after its last id, too.
-		const next = await onPostgres(fresh.url, async (client) => {
+		const next = await inDatabase(fresh.url, async (client) => {
 			const { rows } = await client.query(
 				`INSERT INTO audit (at, action) VALUES (0, 'test') RETURNING id`
 			);
