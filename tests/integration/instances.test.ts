@@ -294,6 +294,24 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
 		expect(performance.now() - acknowledged).toBeLessThan(1_000);
 	});
 
+	it('30 wrong passwords for one name sent to three instances at once meet one limit of 10: 10 answers, 20 refusals', async () => {
+		const keeper = new Browser(instances[0].url, proxyUrl);
+		expect((await keeper.register('Lighthouse keeper')).status).toBe(201);
+		const statuses = await Promise.all(
+			Array.from({ length: 30 }, async (_, i) => {
+				const guesser = new Browser(instances[i % 3].url, proxyUrl);
+				const answer = await guesser.json('/api/auth/login', 'POST', {
+					name: 'Lighthouse keeper',
+					password: `guess number ${i}`
+				});
+				return answer.status;
+			})
+		);
+		const count = (status: number) => statuses.filter((s) => s === status).length;
+		// Counted per instance, each would let 10 through: 30 answers of 401.
+		expect({ 401: count(401), 429: count(429) }).toEqual({ 401: 10, 429: 20 });
+	});
+
 	it("a logout on one instance closes that login's streams on the others (4001 logged-out) within a second", async () => {
 		const walker = new Browser(instances[0].url, proxyUrl);
 		expect((await walker.register('Dune walker')).status).toBe(201);

@@ -5,10 +5,9 @@ import { Refusal, tooOftenRefusal } from '../refusal';
 import type { ServerUser } from '../types';
 import { checkCredentials } from './credentials';
 import { KnownAddresses } from './known-addresses';
-import { change } from '../storage';
 import {
 	attemptOf,
-	countAttempt,
+	countAttemptNow,
 	countedAttempt,
 	DistinctLimiter,
 	nameOf,
@@ -131,18 +130,13 @@ export function checkCurrentPassword(family: string, check: () => Promise<void>)
 }
 
 /** Every registration attempt counts: failed ones probe which names exist. */
-export async function allowRegistration(address: string): Promise<void> {
+export function allowRegistration(address: string): Promise<void> {
 	const { registrationsByAddress } = limiters();
-	const now = Date.now();
-	await change(
-		(tx) =>
-			countAttempt(tx, [attemptOf(registrationsByAddress, address)], now, (wait) => {
-				log().warn(
-					{ event: 'rate-limited', limit: 'registrations', address },
-					'too many registrations'
-				);
-				return tooOftenRefusal('too many registrations', wait);
-			}),
-		now
-	);
+	return countAttemptNow([attemptOf(registrationsByAddress, address)], (wait) => {
+		log().warn(
+			{ event: 'rate-limited', limit: 'registrations', address },
+			'too many registrations'
+		);
+		return tooOftenRefusal('too many registrations', wait);
+	});
 }

@@ -160,6 +160,15 @@ export async function countAttempt(
 	for (const limit of limits) await limit.record(records, now);
 }
 
+/** Counts one attempt at `now`, in a change of its own; refused as `countAttempt` refuses. */
+export function countAttemptNow(
+	limits: readonly Limit[],
+	refused: (waitMs: number) => Refusal,
+	now = Date.now()
+): Promise<void> {
+	return change((tx) => countAttempt(tx, limits, now, refused), now);
+}
+
 /** Takes back, from every limit, the attempt counted at `now`. */
 export async function refundAttempt(
 	records: Counts,
