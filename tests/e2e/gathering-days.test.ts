@@ -86,6 +86,51 @@ test('an open schedule regroups its days live when the day start changes', async
 	}
 });
 
+test('a link clicked just before the day start changes still opens its page', async ({
+	browser
+}) => {
+	const admin = await newPage(browser);
+	await logIn(admin, adminName);
+	const { night } = await eveningAndNight(admin);
+	try {
+		const visitor = await newPage(browser);
+		let newDayStart = false;
+		visitor.on('websocket', (socket) =>
+			socket.on('framereceived', ({ payload }) => {
+				if (String(payload).includes('"dayStartsAt":"04:00"')) newDayStart = true;
+			})
+		);
+		await visitor.goto('/days/2031-07-04');
+		await waitForApp(visitor);
+		await expect(visitor.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+		// The click's data is held until the change has arrived and the page has reloaded its day.
+		let release = () => {};
+		const released = new Promise<void>((resolve) => (release = resolve));
+		let held = false;
+		await visitor.route(
+			(url) => url.pathname.endsWith('/__data.json') && url.searchParams.get('by') === 'location',
+			async (route) => {
+				held = true;
+				await released;
+				await route.continue();
+			}
+		);
+		await visitor.getByRole('link', { name: 'by location' }).click();
+		await expect.poll(() => held).toBe(true);
+		expect((await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '04:00' })).status).toBe(200);
+		await expect.poll(() => newDayStart).toBe(true);
+		// The page has handled the event once its script has run to an idle point.
+		await visitor.evaluate(() => new Promise((resolve) => setTimeout(resolve)));
+		release();
+		// The reload for the new day start waited for the click's page rather than cancelling it.
+		await expect(visitor).toHaveURL(/\/days\/2031-07-04\?by=location$/);
+		await expect(visitor.locator('strong', { hasText: 'by location' })).toBeVisible();
+		await expect(inDay(visitor, '2031-07-04', night)).toBeVisible();
+	} finally {
+		await api(admin, 'PATCH', '/api/settings', { dayStartsAt: '00:00' });
+	}
+});
+
 test('without JavaScript the settings form sets the day start, and the schedule follows', async ({
 	browser
 }) => {

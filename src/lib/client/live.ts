@@ -2,6 +2,7 @@ import { writable } from 'svelte/store';
 import type { SubmitFunction } from '@sveltejs/kit';
 import { browser } from '$app/environment';
 import { invalidateAll } from '$app/navigation';
+import { navigating } from '$app/state';
 import type {
 	ApiAccount,
 	ApiAccountSecurity,
@@ -24,6 +25,16 @@ import { createSettingsStore } from './stores/settings';
 import { createShiftsStore } from './stores/shifts';
 import { createUsersStore, wholeList } from './stores/users';
 import { StreamClient, type StreamStatus } from './stream';
+
+/**
+ * Loads the page's data again once any navigation under way has ended. SvelteKit's invalidation
+ * wins over a running navigation, so a live change arriving just after a click would otherwise
+ * cancel the page the person asked for; the navigation's own load is at least as fresh.
+ */
+export async function reloadData(): Promise<void> {
+	await navigating.complete?.catch(() => {});
+	await invalidateAll();
+}
 
 /** Browser-only state: the stores the stream feeds, and the stream's status. */
 export const account = createAccountStore();
@@ -97,7 +108,7 @@ const stream = new StreamClient({
 		// The session in `connected` is the account as of the head, newer than any replayed event.
 		if (!sameAccess(session?.account, loadedFor)) {
 			noteAccessChange(session?.account);
-			void invalidateAll();
+			void reloadData();
 		} else account.fill(session?.account ?? null, head);
 	},
 	onEvent(id, event) {
@@ -111,10 +122,10 @@ const stream = new StreamClient({
 		if (state.notice) sessionNotice.set(state.notice);
 		if (state.notice || !sameAccess(state.session?.account, loadedFor)) {
 			noteAccessChange(state.session?.account);
-			await invalidateAll();
+			await reloadData();
 		}
 	},
-	onResync: () => invalidateAll(),
+	onResync: () => reloadData(),
 	onStatus: (status) => streamStatus.set(status)
 });
 
