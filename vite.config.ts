@@ -59,6 +59,30 @@ export default defineConfig({
 					testTimeout: 30_000,
 					hookTimeout: 60_000
 				}
+			},
+			{
+				extends: true,
+				test: {
+					// The same files, each server on a fresh PostgreSQL database of the run's cluster,
+					// but those whose subject is one database or none: the SQLite file's backup,
+					// crash safety, demo and start-up log; the instances and the move to PostgreSQL,
+					// which run on both already; the dev server, nginx, and readers that stop reading
+					// (the socket's back-pressure, 75 s of writes to fill the kernel's buffers here), and
+					// `npm start` with no settings.
+					name: 'integration-postgres',
+					include: ['tests/integration/**/*.test.ts'],
+					exclude: [
+						'tests/integration/{backup,crash,demo,operations}.test.ts',
+						'tests/integration/{instances,migrate-to-postgres}.test.ts',
+						'tests/integration/{dev-server,nginx,default-origin,stream-slow-readers}.test.ts'
+					],
+					environment: 'node',
+					maxWorkers: 2,
+					globalSetup: [postgresCluster],
+					env: { ...testBuild, TEST_DATABASE: 'postgres' },
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
 			}
 		]
 	}

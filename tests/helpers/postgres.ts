@@ -122,10 +122,20 @@ function clientOf(url) {
 	}
 	return ready;
 }
-parentPort.on('message', async ({ url, text, params }) => {
+parentPort.on('message', async ({ url, text, params, paramLists }) => {
 	try {
-		const { rows } = await (await clientOf(url)).query(text, params);
-		port.postMessage({ rows });
+		const client = await clientOf(url);
+		if (paramLists) {
+			try {
+				await client.query('BEGIN');
+				for (const list of paramLists) await client.query(text, list);
+				await client.query('COMMIT');
+			} catch (error) {
+				await client.query('ROLLBACK');
+				throw error;
+			}
+			port.postMessage({ rows: [] });
+		} else port.postMessage({ rows: (await client.query(text, params)).rows });
 	} catch (error) {
 		clients.get(url)?.then((client) => client.end()).catch(() => {});
 		clients.delete(url);
@@ -155,11 +165,20 @@ function startQuerier() {
  * speak with `?` placeholders.
  */
 export function queryNow<T>(url: string, sql: string, params: unknown[]): T[] {
+	return answerNow<T>(url, sql, { params });
+}
+
+/** `sql` once per parameter list, in one transaction, done when this returns. */
+export function writeNow(url: string, sql: string, paramLists: unknown[][]): void {
+	answerNow(url, sql, { paramLists });
+}
+
+function answerNow<T>(url: string, sql: string, args: object): T[] {
 	const { worker: thread, flag, port } = querier ?? startQuerier();
 	let n = 0;
 	const text = sql.replace(/\?/g, () => `$${++n}`);
 	Atomics.store(flag, 0, 0);
-	thread.postMessage({ url, text, params });
+	thread.postMessage({ url, text, ...args });
 	if (Atomics.wait(flag, 0, 0, 30_000) === 'timed-out') throw new Error(`no answer to ${sql}`);
 	const answer = receiveMessageOnPort(port)?.message as { rows?: T[]; error?: string };
 	if (!answer?.rows) throw new Error(`${answer?.error ?? 'no answer'}\n${sql}`);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertTestBuild, testBuildDir } from './build';
 import { freePort } from './free-port';
-import { freshDatabase, queryNow, type FreshDatabase } from './postgres';
+import { freshDatabase, queryNow, writeNow, type FreshDatabase } from './postgres';
 
 export { freePort };
 
@@ -24,8 +24,11 @@ export interface TestServer {
 	 * A look at the server's database, in the SQL both databases speak (`"user"` quoted).
 	 */
 	query<T = unknown>(sql: string, ...params: unknown[]): T[];
-	/** Writes straight into the server's SQLite database, as only a test may. */
-	write<T>(body: (db: Database.Database) => T): T;
+	/**
+	 * Writes straight into the server's database, as only a test may: `sql` once per parameter
+	 * list (once with none), all in one transaction, in the SQL both databases speak.
+	 */
+	write(sql: string, ...paramLists: unknown[][]): void;
 	stop(signal?: NodeJS.Signals): Promise<number | null>;
 	restart(): Promise<void>;
 	/** Kills the server and removes its database. */
@@ -127,13 +130,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 				db.close();
 			}
 		},
-		write(body) {
-			if (databaseUrl)
-				throw new Error('server.write writes a SQLite file: this test runs on SQLite only');
+		write(sql, ...paramLists) {
+			if (paramLists.length === 0) paramLists = [[]];
+			if (databaseUrl) {
+				writeNow(databaseUrl, sql, paramLists);
+				return;
+			}
 			const db = new Database(dbPath);
 			db.pragma('busy_timeout = 5000');
 			try {
-				return body(db);
+				const statement = db.prepare(sql);
+				db.transaction(() => paramLists.forEach((params) => statement.run(...params)))();
 			} finally {
 				db.close();
 			}
@@ -163,4 +170,20 @@ export function serverForSuite(env: Record<string, string> = {}): TestServer {
 	});
 	afterAll(() => server.close?.());
 	return server;
+}
+
+/** When a test fails because its server died, say so, with the end of the server's output. */
+export function reportIfItDies(current: () => TestServer | undefined) {
+	beforeEach(({ onTestFailed }) => {
+		onTestFailed(() => {
+			const dead = current();
+			const exit = dead?.process.exitCode ?? dead?.process.signalCode;
+			if (dead && exit != null) {
+				console.error(
+					`the server on port ${dead.port} exited (${exit}); it wrote:\n` +
+						dead.output().slice(-3000)
+				);
+			}
+		});
+	});
 }

@@ -136,11 +136,24 @@ export class TestStream {
 		return this.closeInfo!;
 	}
 
+	/** Whether the replay caught up: its `live` message arrived. */
+	get live(): boolean {
+		return this.messages.some((m) => m.type === 'live');
+	}
+
+	/** Waits for the `live` message, or the close. */
+	waitForLive(timeoutMs?: number): Promise<void> {
+		return this.waitFor(() => this.live || this.closeInfo !== null, 'live', timeoutMs);
+	}
+
 	/**
-	 * Pings the server and waits for its pong. Frames on one connection arrive in order, so
-	 * anything the server sent before it read the ping has arrived by then.
+	 * Waits for the replay to catch up, then pings the server and waits for its pong. Frames on
+	 * one connection arrive in order, so anything the server sent before it read the ping has
+	 * arrived by then. (A replay's reads are awaited, on PostgreSQL over the network: a pong
+	 * alone may come before it.)
 	 */
 	async flush(timeoutMs?: number): Promise<void> {
+		await this.waitForLive(timeoutMs);
 		const want = this.pongs + 1;
 		this.ws.ping();
 		await this.waitFor(() => this.pongs >= want || this.closeInfo !== null, 'a pong', timeoutMs);
@@ -190,6 +203,10 @@ export async function upgradeStatus(server: TestServer, options?: StreamOptions)
 		return stream.refusedWith;
 	}
 }
+
+/** The ids from `from` to `to`, both included. */
+export const range = (from: number, to: number) =>
+	Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 export async function lastEventId(server: TestServer): Promise<number> {
 	const response = await fetch(server.url + '/api/last-event-id');

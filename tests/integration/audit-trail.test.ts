@@ -28,17 +28,17 @@ async function registered(server: TestServer, base: string, agent = base) {
 
 /** `count` rows of `action` about `target`, as a flood of them would leave. */
 function flood(server: TestServer, count: number, action: string, target: ApiUser) {
-	server.write((db) => {
-		const insert = db.prepare(
-			`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail, quoted)
-				VALUES (?, NULL, NULL, ?, ?, ?, '', ?)`
-		);
-		db.transaction(() => {
-			for (let i = 0; i < count; i++) {
-				insert.run(Date.now(), action, target.id, target.name, `flood agent ${i}`);
-			}
-		})();
-	});
+	server.write(
+		`INSERT INTO audit (at, actor_id, actor_name, action, target_id, target_name, detail, quoted)
+			VALUES (?, NULL, NULL, ?, ?, ?, '', ?)`,
+		...Array.from({ length: count }, (_, i) => [
+			Date.now(),
+			action,
+			target.id,
+			target.name,
+			`flood agent ${i}`
+		])
+	);
 }
 
 /** A real theft: the user's first cookie presented after its successor was received. */

@@ -11,6 +11,7 @@ import {
 	connectStream,
 	type CloseInfo,
 	type EventMessage,
+	range,
 	type TestStream
 } from '../helpers/stream';
 
@@ -43,9 +44,6 @@ class Browser extends Client {
 		return other;
 	}
 }
-
-const range = (from: number, to: number) =>
-	Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 /** What a stream received, as comparable text: ids and the events as the viewer got them. */
 const received = (events: EventMessage[]) => events.map((e) => JSON.stringify([e.id, e.event]));

@@ -51,20 +51,17 @@ async function expectRefused(server: TestServer, url: string, name: string, stat
 /** A link row as the operator's command or an older version might have left it. */
 function insertLink(server: TestServer, userId: string, createdBy: string | null): string {
 	const token = randomBytes(32).toString('base64url');
-	server.write((db) =>
-		db
-			.prepare(
-				`INSERT INTO password_reset (id, token_hash, user_id, created_by, created_at, expires_at)
-					VALUES (?, ?, ?, ?, ?, ?)`
-			)
-			.run(
-				randomBytes(10).toString('base64url'),
-				createHash('sha256').update(token).digest('hex'),
-				userId,
-				createdBy,
-				Date.now(),
-				Date.now() + 3_600_000
-			)
+	server.write(
+		`INSERT INTO password_reset (id, token_hash, user_id, created_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+		[
+			randomBytes(10).toString('base64url'),
+			createHash('sha256').update(token).digest('hex'),
+			userId,
+			createdBy,
+			Date.now(),
+			Date.now() + 3_600_000
+		]
 	);
 	return `${server.url}/reset-password?token=${token}`;
 }
@@ -141,13 +138,9 @@ describe('what ends a password reset link', () => {
 		const other = await secondAdmin();
 		const second = await createLink(other.client, user.id);
 		await expectWorks(server, second.url);
-		server.write((db) =>
-			db.prepare('UPDATE "user" SET type = \'crew\' WHERE id = ?').run(other.user.id)
-		);
+		server.write(`UPDATE "user" SET type = 'crew' WHERE id = ?`, [other.user.id]);
 		await expectRefused(server, second.url, name, 410);
-		server.write((db) =>
-			db.prepare('UPDATE "user" SET type = \'admin\' WHERE id = ?').run(other.user.id)
-		);
+		server.write(`UPDATE "user" SET type = 'admin' WHERE id = ?`, [other.user.id]);
 		await expectWorks(server, second.url);
 	});
 

@@ -36,7 +36,12 @@ async function createLink(admin: Client, userId: string, body: object = {}) {
 function runScript(server: TestServer, ...args: string[]) {
 	return spawnSync(process.execPath, ['scripts/command.js', 'reset-password', ...args], {
 		encoding: 'utf8',
-		env: { ...process.env, DATABASE_PATH: server.dbPath, ORIGIN: '' }
+		env: {
+			...process.env,
+			DATABASE_PATH: server.dbPath,
+			...(server.databaseUrl && { DATABASE_URL: server.databaseUrl }),
+			ORIGIN: ''
+		}
 	});
 }
 

@@ -277,9 +277,7 @@ describe('suspension', () => {
 		const user = await newUser('Survivor');
 		expect((await user.client.fetch('/api/auth/account')).status).toBe(200);
 		// Only a direct write can leave a session standing beside a suspension.
-		server.write((db) =>
-			db.prepare('UPDATE "user" SET suspended_at = 1 WHERE id = ?').run(user.id)
-		);
+		server.write('UPDATE "user" SET suspended_at = 1 WHERE id = ?', [user.id]);
 		expect((await user.client.fetch('/api/auth/account')).status).toBe(401);
 		const stream = await connectStream(server, { cookie: user.client.cookieHeader });
 		streams.push(stream);
@@ -383,21 +381,17 @@ describe('search, sort and paging of thousands of users', () => {
 	const many = 3_000;
 	beforeAll(() => {
 		// Straight into the database: 3,000 Argon2id registrations would take minutes.
-		server.write((db) => {
-			const insert = db.prepare(
-				`INSERT INTO "user" (id, name, password_hash, type, created_at, last_seen_at)
-					VALUES (?, ?, 'x', 'regular', ?, ?)`
-			);
-			db.transaction(() => {
-				for (let i = 0; i < many; i++) {
-					const n = String(i).padStart(4, '0');
-					insert.run(`bulk${n}`, `Bulk ${n}`, 1_000_000 + i, i % 3 ? 2_000_000 + i : null);
-				}
-				insert.run('bulk_pct', 'Odd 100% sure', 5, null);
-				insert.run('bulk_und', 'odd_name', 6, null);
-				insert.run('bulk_und2', 'oddXname', 7, null);
-			})();
-		});
+		server.write(
+			`INSERT INTO "user" (id, name, password_hash, type, created_at, last_seen_at)
+				VALUES (?, ?, 'x', 'regular', ?, ?)`,
+			...Array.from({ length: many }, (_, i) => {
+				const n = String(i).padStart(4, '0');
+				return [`bulk${n}`, `Bulk ${n}`, 1_000_000 + i, i % 3 ? 2_000_000 + i : null];
+			}),
+			['bulk_pct', 'Odd 100% sure', 5, null],
+			['bulk_und', 'odd_name', 6, null],
+			['bulk_und2', 'oddXname', 7, null]
+		);
 	});
 
 	const names = async (client: Client, query: string) => {

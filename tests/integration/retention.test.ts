@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
 import { serverForSuite } from '../helpers/server';
@@ -15,16 +14,11 @@ describe('security records', () => {
 		const client = new Client(server.url);
 		const { id } = await (await client.register('Recorded')).json();
 		const now = Date.now();
-		const db = new Database(server.dbPath);
-		try {
-			const insert = db.prepare(
-				"INSERT INTO security_record (user_id, kind, created_at) VALUES (?, 'session-taken', ?)"
-			);
-			insert.run(id, now - 60_000);
-			insert.run(id, now);
-		} finally {
-			db.close();
-		}
+		server.write(
+			"INSERT INTO security_record (user_id, kind, created_at) VALUES (?, 'session-taken', ?)",
+			[id, now - 60_000],
+			[id, now]
+		);
 		const times = () =>
 			server
 				.query<{ created_at: number }>(

@@ -368,8 +368,8 @@ describe('a sign-up storm', () => {
 			[]
 		);
 		const rows = server.query<{ shift_id: string; user_id: string }>(
-			`SELECT shift_id, user_id FROM shift_crew WHERE shift_id IN (SELECT value FROM json_each(?))`,
-			JSON.stringify(shifts.map((s) => s.id))
+			`SELECT shift_id, user_id FROM shift_crew WHERE shift_id IN (${shifts.map(() => '?').join(', ')})`,
+			...shifts.map((s) => s.id)
 		);
 		const key = (shiftId: string, userId: string) => `${shiftId} ${userId}`;
 		expect(new Set(rows.map((r) => key(r.shift_id, r.user_id)))).toEqual(

@@ -1,18 +1,19 @@
-import { readFileSync, realpathSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { realpathSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiSession, ApiUser } from '../../src/lib/api';
 import { hashSessionToken } from '../../src/lib/server/auth/token';
 import { Client } from '../helpers/client';
-import { startServer, type TestServer } from '../helpers/server';
+import { reportIfItDies, startServer, type TestServer } from '../helpers/server';
 import {
 	connectStream,
 	lastEventId,
 	openStream,
-	kernelQueues,
 	processFdTargets,
+	range,
 	renameMany,
 	upgradeStatus
 } from '../helpers/stream';
+import { until } from '../helpers/wait';
 
 let server: TestServer;
 let admin: Client;
@@ -27,38 +28,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 reportIfItDies(() => server);
 
-/** When a test fails because its server died, say so, with the end of the server's output. */
-function reportIfItDies(current: () => TestServer | undefined) {
-	beforeEach(({ onTestFailed }) => {
-		onTestFailed(() => {
-			const dead = current();
-			const exit = dead?.process.exitCode ?? dead?.process.signalCode;
-			if (dead && exit != null) {
-				console.error(
-					`the server on port ${dead.port} exited (${exit}); it wrote:\n` +
-						dead.output().slice(-3000)
-				);
-			}
-		});
-	});
-}
-
 const sessionToken = (client: Client) => client.cookies.get('tidewatch_session')!;
-const range = (from: number, to: number) =>
-	Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(
-	condition: () => boolean | Promise<boolean>,
-	what: string,
-	timeoutMs = 10_000
-) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(50);
-	}
-}
 
 describe('opening the stream', () => {
 	it('refuses a foreign or missing Origin with 403, even with a valid session cookie', async () => {
@@ -127,11 +97,13 @@ describe('opening the stream', () => {
 		}
 	});
 
-	it('first says connected with session null for a visitor', async () => {
+	it('first says connected with session null for a visitor, then live once caught up', async () => {
 		const head = await lastEventId(server);
 		const stream = await connectStream(server, { lastEventId: head });
+		await stream.flush();
 		expect(stream.messages).toEqual([
-			{ type: 'connected', session: null, lastEventId: head, heartbeatMs: 30_000 }
+			{ type: 'connected', session: null, lastEventId: head, heartbeatMs: 30_000 },
+			{ type: 'live', lastEventId: head }
 		]);
 		stream.close();
 	});
@@ -190,7 +162,8 @@ describe('delivery', () => {
 					session: null,
 					lastEventId: expect.any(Number),
 					heartbeatMs: 30_000
-				}
+				},
+				{ type: 'live', lastEventId: visitor === visitorReplay ? head : expect.any(Number) }
 			]);
 			expect(visitor.isOpen).toBe(true);
 		}
@@ -220,7 +193,7 @@ describe('delivery', () => {
 		for (const stream of [visitorLive, visitorReplay, regularLive, adminLive]) stream.close();
 	});
 
-	it('a change over HTTP reaches a stream of the same process, which holds one database connection', async () => {
+	it('a change over HTTP reaches a stream of the same process, which holds one database connection (on PostgreSQL, its pool and one listener)', async () => {
 		const head = await lastEventId(server);
 		const stream = await connectStream(server, { lastEventId: head, cookie: admin.cookieHeader });
 		await renameMany(admin, 1, { name: () => 'Ada' });
@@ -228,9 +201,19 @@ describe('delivery', () => {
 		expect(stream.events[0].event).toMatchObject({ type: 'user-update', data: { name: 'Ada' } });
 		stream.close();
 
-		const dbPath = realpathSync(server.dbPath);
-		const targets = processFdTargets(server.process.pid!);
-		expect(targets.filter((target) => target === dbPath)).toHaveLength(1);
+		if (server.databaseUrl) {
+			const [{ n }] = server.query<{ n: number }>(
+				`SELECT COUNT(*) AS n FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid()`
+			);
+			// DATABASE_POOL_SIZE's default, and the connection that listens.
+			expect(n).toBeGreaterThanOrEqual(1);
+			expect(n).toBeLessThanOrEqual(10 + 1);
+		} else {
+			const dbPath = realpathSync(server.dbPath);
+			const targets = processFdTargets(server.process.pid!);
+			expect(targets.filter((target) => target === dbPath)).toHaveLength(1);
+		}
 	});
 });
 
@@ -283,197 +266,13 @@ describe('heartbeat', () => {
 			await stream.waitFor(() => beats() >= 3, 'three heartbeat messages', 5_000);
 			// Three periods of 300 ms, give or take the timer's phase.
 			expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-			expect(stream.messages.slice(1).every((m) => m.type === 'heartbeat')).toBe(true);
+			const others = stream.messages.filter((m) => m.type !== 'heartbeat');
+			expect(others.map((m) => m.type)).toEqual(['connected', 'live']);
 			stream.close();
 		} finally {
 			await beating.close();
 		}
 	});
-});
-
-/**
- * Replay and live delivery only ever race while the socket's buffers are full: until then a
- * replay page reaches the kernel at once and the next page follows in the same tick. These
- * tests fill them with a client that stops reading, on one server and one log of big events
- * (3-byte characters in 64-character names) that the second test reuses as its backlog.
- */
-describe('a long log and clients that stop reading', () => {
-	// Above one replay page of these events (660 KB), so a live event wrongly sent during a
-	// replay shows as a gap or a duplicate rather than as a too-slow close.
-	const maxBufferBytes = 1024 * 1024;
-	let long: TestServer;
-	let writer: Client;
-	let written = 0;
-	const pad = '水'.repeat(50);
-	/** Renames the only user, so every event in this log is one its admin may see. */
-	const write = (count: number, label = '', options: Parameters<typeof renameMany>[2] = {}) => {
-		const from = written;
-		written += count;
-		const name = (i: number) => `${pad}${label}${from + i}`;
-		return renameMany(writer, count, { parallel: 16, name, ...options });
-	};
-	beforeAll(async () => {
-		long = await startServer({
-			STREAM_MAX_BUFFER_BYTES: String(maxBufferBytes),
-			STREAM_HEARTBEAT_SECONDS: '600',
-			// Its backlog is sized to the kernel's buffers, which may pass the default.
-			STREAM_REPLAY_MAX_EVENTS: '1000000'
-		});
-		writer = new Client(long.url);
-		expect((await writer.register('Writer')).status).toBe(201);
-	});
-	afterAll(() => long.close());
-	reportIfItDies(() => long);
-
-	// These fill the kernel's buffers through the app's API, a few hundred events a second on a
-	// loaded machine: the loops below wait for the buffers to fill, and these bounds only keep a
-	// broken server from hanging the suite.
-	const slowly = { timeout: 300_000 };
-
-	it(
-		'a client that stops reading is closed with 4008, and catches up from its last id',
-		slowly,
-		async () => {
-			// `resumed` reads again soon after the server gave up on it; `stalled` never does.
-			const [resumed, stalled] = await Promise.all([
-				connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader }),
-				connectStream(long, { lastEventId: 0, cookie: writer.cookieHeader })
-			]);
-			await write(1);
-			const first = await lastEventId(long);
-			await Promise.all([resumed.waitForEvent(first), stalled.waitForEvent(first)]);
-			const eventBytes = resumed.frameBytes.at(-1)!;
-			resumed.ws.pause();
-			stalled.ws.pause();
-
-			// First the kernel's buffers fill: what it holds of the connection stops growing while
-			// events are written. From then on every event stays in the server's own send buffer,
-			// which passes its limit after `overLimit` more events and gets the socket closed with
-			// 4008; the close frame waits behind everything the client has not read, and the server
-			// cuts the socket a second later. So: write on, and let the client read again a little
-			// after that (these events only grow longer than the one measured, so the limit is
-			// passed by `overLimit` at the latest).
-			const overLimit = Math.ceil(maxBufferBytes / eventBytes);
-			let stop = false;
-			let done = 0;
-			const writing = write(40_000, '', { until: () => stop, onWritten: () => done++ });
-			const started = Date.now();
-			let held = -1;
-			let doneAtChange = 0;
-			let fullAt: number | null = null;
-			let dropped = false;
-			while (Date.now() - started < 240_000) {
-				await sleep(20);
-				const queues = await kernelQueues(long, resumed);
-				if (queues.server === null) {
-					dropped = true;
-					break;
-				}
-				const now = queues.server + queues.client;
-				if (now !== held) {
-					held = now;
-					doneAtChange = done;
-				} else if (fullAt === null && now > 0 && done - doneAtChange >= 64) {
-					// 64 events (21 KB) and not a byte more in the kernel: more than the client's
-					// own read buffer (16 KB) can have taken in the meantime.
-					fullAt = doneAtChange;
-				}
-				if (fullAt !== null && done - fullAt >= overLimit + 50) break;
-			}
-			stop = true;
-			resumed.ws.resume();
-			await writing;
-			expect(dropped, 'the server cut the socket before the client read again').toBe(false);
-			expect(
-				fullAt,
-				`the kernel kept taking events for a client reading nothing (${done})`
-			).not.toBeNull();
-
-			expect((await resumed.waitForClose()).code).toBe(4008);
-			const got = resumed.eventIds;
-			expect(got).toEqual(range(1, got.length));
-
-			// A client that never reads again is cut off, and its close frame is lost with it: it
-			// sees an abnormal close (1006) once it reads.
-			await until(
-				async () => (await kernelQueues(long, stalled)).server === null,
-				'the server to let go of the stalled client'
-			);
-			stalled.ws.resume();
-			const { code } = await stalled.waitForClose();
-			expect([1006, 4008]).toContain(code);
-			expect(stalled.eventIds).toEqual(range(1, stalled.eventIds.length));
-
-			// Nothing is lost: both catch up from the last event they received.
-			await write(20);
-			const head = await lastEventId(long);
-			for (const stream of [resumed, stalled]) {
-				const last = stream.eventIds.at(-1)!;
-				expect(last).toBeLessThanOrEqual(head - 20);
-				const again = await connectStream(long, { lastEventId: last, cookie: writer.cookieHeader });
-				await again.waitForEvent(head, 20_000);
-				await again.flush();
-				expect(again.eventIds).toEqual(range(last + 1, head));
-				again.close();
-			}
-		}
-	);
-
-	it(
-		'replays the backlog, then goes live, with no gap and no duplicate while events are written',
-		slowly,
-		async () => {
-			// More than the kernel can hold for one socket (at most tcp_wmem's maximum at the server's
-			// end plus the client's receive buffer), plus 2000 events.
-			const sysctl = (name: string) =>
-				readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/).map(Number);
-			const [, , wmemMax] = sysctl('tcp_wmem');
-			const [, rmemDefault] = sysctl('tcp_rmem');
-			const eventBytes = 320; // about what one of these events takes on the wire
-			const wanted = Math.ceil((wmemMax + rmemDefault) / eventBytes) + 2000;
-			const have = await lastEventId(long);
-			if (have < wanted) await write(wanted - have);
-			const backlog = await lastEventId(long);
-
-			const stream = openStream(long, { lastEventId: 0, cookie: writer.cookieHeader });
-			// A client on a slow line: while it reads nothing the buffers fill and the replay waits
-			// between steps, so the events written now are committed in the middle of the replay.
-			stream.ws.once('open', () => stream.ws.pause());
-			await Promise.all([write(200, 'during'), stream.opened]);
-			const held = await kernelQueues(long, stream);
-			stream.ws.resume();
-			const replayed = await lastEventId(long);
-			await stream.waitForEvent(replayed, 30_000);
-			await stream.flush();
-			// Written once the replay is done and read, so they come live (and not behind a replay
-			// page still in the send buffer, which could pass its limit).
-			await write(200, 'after');
-			const head = await lastEventId(long);
-			await stream.waitForEvent(head, 20_000);
-			await stream.flush();
-
-			const [connected, ...rest] = stream.messages;
-			expect(connected).toMatchObject({ type: 'connected' });
-			const connectedAt = (connected as { lastEventId: number }).lastEventId;
-			expect(connectedAt).toBeGreaterThanOrEqual(backlog);
-			expect(connectedAt).toBeLessThanOrEqual(replayed);
-			expect(rest.every((m) => m.type === 'event')).toBe(true);
-			// Every event of this log, exactly 1..head, each once, in order.
-			expect(stream.eventIds).toEqual(range(1, head));
-			expect(stream.events.at(-1)!.event).toMatchObject({
-				type: 'user-update',
-				data: { name: expect.stringMatching(/after\d+$/) }
-			});
-			expect(stream.isOpen).toBe(true);
-			stream.close();
-
-			// The test did what it says: the kernel held less than the backlog, so the replay was
-			// waiting for the socket before its last step.
-			const bytesOfBacklog = stream.frameBytes.slice(0, 1 + backlog).reduce((a, b) => a + b, 0);
-			expect(held.server).not.toBeNull();
-			expect(held.server! + held.client).toBeLessThan(bytesOfBacklog);
-		}
-	);
 });
 
 describe('retention', () => {

@@ -44,6 +44,8 @@ export type StreamMessage =
 			heartbeatMs: number;
 	  }
 	| { type: 'event'; id: number; event: ApiEvent }
+	/** The replay has caught up: every event up to `lastEventId` was sent; later ones come live. */
+	| { type: 'live'; lastEventId: number }
 	| { type: 'resync' }
 	| { type: 'heartbeat' };
 

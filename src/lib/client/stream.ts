@@ -153,6 +153,7 @@ export class StreamClient {
 				this.handlers.onEvent(message.id, message.event);
 				this.received = message.id;
 				return;
+			case 'live':
 			case 'resync':
 			case 'heartbeat':
 				return;

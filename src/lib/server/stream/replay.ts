@@ -128,7 +128,8 @@ export class Replays {
 		if (page.complete && conn.cursor >= this.heard()) {
 			// The switch to live, in the same synchronous step as the check that it caught up.
 			conn.replaying = false;
-			if (messages.length > 0) writeFrames(conn.ws, frameMessages(messages));
+			messages.push(JSON.stringify({ type: 'live', lastEventId: conn.cursor }));
+			writeFrames(conn.ws, frameMessages(messages));
 			return false;
 		}
 		// A step of events this viewer does not see adds nothing to wait for.
