@@ -8,6 +8,18 @@ import { streamDevPlugin } from './src/lib/server/stream/dev-plugin.js';
 const testBuild = { BUILD_DIR: fileURLToPath(new URL('./build-test', import.meta.url)) };
 // A throwaway PostgreSQL cluster per run, which the suites' PostgreSQL databases are made in.
 const postgresCluster = './tests/helpers/postgres-cluster.ts';
+const unitEnv = {
+	DATABASE_PATH: ':memory:',
+	SESSION_ROTATE_SECONDS: '2',
+	SESSION_GRACE_SECONDS: '1',
+	SESSION_IDLE_SECONDS: '30',
+	SESSION_MAX_SECONDS: '120',
+	// The code under test logs (logins, theft…); the model test alone would fill screens.
+	LOG_LEVEL: 'silent',
+	// Models make hundreds of changes per user in an instant; the budget has its own test.
+	RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '1000000',
+	RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '1000000'
+};
 
 export default defineConfig({
 	plugins: [sveltekit(), streamDevPlugin()],
@@ -20,18 +32,25 @@ export default defineConfig({
 					include: ['tests/unit/**/*.test.ts'],
 					environment: 'node',
 					globalSetup: [postgresCluster],
-					env: {
-						DATABASE_PATH: ':memory:',
-						SESSION_ROTATE_SECONDS: '2',
-						SESSION_GRACE_SECONDS: '1',
-						SESSION_IDLE_SECONDS: '30',
-						SESSION_MAX_SECONDS: '120',
-						// The code under test logs (logins, theft…); the model test alone would fill screens.
-						LOG_LEVEL: 'silent',
-						// Models make hundreds of changes per user in an instant; the budget has its own test.
-						RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '1000000',
-						RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '1000000'
-					}
+					env: unitEnv
+				}
+			},
+			{
+				extends: true,
+				test: {
+					// The models and the session and stream rules again, each file on a PostgreSQL
+					// database of its own (tests/helpers/postgres-unit.ts). The rules of one record
+					// stay on SQLite: records-both.test.ts shows the records answer alike on both.
+					name: 'unit-postgres',
+					include: [
+						'tests/unit/*-model.test.ts',
+						'tests/unit/{session-endings,session-lifecycle,stream-replay}.test.ts'
+					],
+					environment: 'node',
+					globalSetup: [postgresCluster],
+					setupFiles: ['./tests/helpers/postgres-unit.ts'],
+					env: unitEnv,
+					testTimeout: 60_000
 				}
 			},
 			{

@@ -46,8 +46,8 @@ const newName = () => `tidewatch_${randomBytes(6).toString('hex')}`;
  * TRUNCATE: on a few rows it is ten times quicker (TRUNCATE makes new files for every table and
  * index). Foreign keys are not checked meanwhile: every table is emptied.
  */
-async function empty(name: string): Promise<void> {
-	await inDatabase(urlOf(name), async (client) => {
+export async function emptyTables(url: string): Promise<void> {
+	await inDatabase(url, async (client) => {
 		// A test that left a connection open holding a lock: drop the database instead.
 		await client.query(`SET lock_timeout = '2s'`);
 		const { rows } = await client.query<{ tablename: string }>(
@@ -87,7 +87,7 @@ export async function freshDatabase(): Promise<FreshDatabase> {
 		name: held,
 		release: async () => {
 			try {
-				await empty(held);
+				await emptyTables(urlOf(held));
 				spare.push(held);
 			} catch {
 				await drop(held);

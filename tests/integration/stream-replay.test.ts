@@ -144,7 +144,7 @@ const percentile = (values: number[], p: number) => {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-describe('twenty replays of a 200,000-event log at once', () => {
+describe('twenty replays of a long log at once', () => {
 	// High enough that a cursor at 0 really replays.
 	const server = serverForSuite({ STREAM_REPLAY_MAX_EVENTS: '1000000', LOG_LEVEL: 'warn' });
 
@@ -155,8 +155,11 @@ describe('twenty replays of a 200,000-event log at once', () => {
 		const never = new Promise<void>(() => {});
 		await pollHealth(server, never, 50); // warm-up
 		const idle = percentile(await pollHealth(server, never, 300), 99);
-		const expected = seedEvents(server, 200_000);
-		expect(await lastEventId(server)).toBe(200_000);
+		// 200,000 events; on PostgreSQL, whose every page is a query over the network, 50,000
+		// keep the file to the same time.
+		const length = server.databaseUrl ? 50_000 : 200_000;
+		const expected = seedEvents(server, length);
+		expect(await lastEventId(server)).toBe(length);
 
 		const readers = runReaders(server, 20, expected);
 		const latencies = await pollHealth(server, readers.done);

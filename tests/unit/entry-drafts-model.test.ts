@@ -1,3 +1,4 @@
+import { closeStorage } from '$lib/server/storage';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEntry, Visibility } from '$lib/api';
@@ -12,8 +13,7 @@ import {
 	type EntryDraft
 } from '$lib/schedule/entry-draft';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, readRecords } from '../helpers/storage';
-import { subscribeEvents } from '../helpers/storage';
+import { modelRuns, readRecords, resetStorage, subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
@@ -64,7 +64,7 @@ let heard: StoredEvent[] = [];
 let stop = () => {};
 const sessions: ServerSession[] = [];
 beforeAll(async () => {
-	closeDb();
+	await resetStorage();
 	stop = subscribeEvents((event) => heard.push(event));
 	for (let i = 0; i < 2; i++) {
 		sessions.push(
@@ -79,9 +79,9 @@ beforeAll(async () => {
 		);
 	}
 });
-afterAll(() => {
+afterAll(async () => {
 	stop();
-	closeDb();
+	await closeStorage();
 });
 
 describe('two admins editing one entry, as a model', () => {
@@ -168,7 +168,7 @@ describe('two admins editing one entry, as a model', () => {
 					}
 				}
 			),
-			{ numRuns: 150 }
+			{ numRuns: modelRuns(150, 40) }
 		);
 		// A few seconds alone, more on a loaded machine: the default 5 s is not what it tests.
 	}, 60_000);

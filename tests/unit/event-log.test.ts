@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDb, getDb } from '../helpers/storage';
-import { subscribeEvents } from '../helpers/storage';
+import { getDb, resetStorage, subscribeEvents } from '../helpers/storage';
 import { appendEvent, change, type Change } from '$lib/server/storage';
 import {
 	readEventPage,
@@ -20,8 +19,8 @@ const user = (name: string) => ({
 
 let heard: StoredEvent[] = [];
 let stop = () => {};
-beforeEach(() => {
-	closeDb();
+beforeEach(async () => {
+	await resetStorage();
 	heard = [];
 	stop = subscribeEvents((event) => heard.push(event));
 });

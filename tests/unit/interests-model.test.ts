@@ -1,10 +1,10 @@
+import { closeStorage } from '$lib/server/storage';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserType, Visibility } from '$lib/api';
 import { applyInterestEvent } from '$lib/client/stores/interests';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, readRecords } from '../helpers/storage';
-import { subscribeEvents } from '../helpers/storage';
+import { modelRuns, readRecords, resetStorage, subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
@@ -58,7 +58,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 let heard: StoredEvent[] = [];
 let stop = () => {};
 beforeAll(async () => {
-	closeDb();
+	await resetStorage();
 	stop = subscribeEvents((event) => heard.push(event));
 	for (const [i, person] of people.entries()) {
 		person.session = await change(async (tx) => {
@@ -71,9 +71,9 @@ beforeAll(async () => {
 		});
 	}
 });
-afterAll(() => {
+afterAll(async () => {
 	stop();
-	closeDb();
+	await closeStorage();
 });
 
 describe('interests as a model', () => {
@@ -151,7 +151,7 @@ describe('interests as a model', () => {
 					}
 				}
 			),
-			{ numRuns: 100 }
+			{ numRuns: modelRuns(100, 30) }
 		);
 		// A few seconds alone, more on a loaded machine: the default 5 s is not what it tests.
 	}, 60_000);

@@ -11,7 +11,7 @@ import {
 } from '$lib/server/auth/rate-limit';
 import { Refusal, tooOftenRefusal } from '$lib/server/refusal';
 import { change } from '$lib/server/storage';
-import { readRecords } from '../helpers/storage';
+import { modelRuns, readRecords } from '../helpers/storage';
 
 /**
  * The count-then-refund limiter against a model: a list of the attempts counted and not taken
@@ -212,7 +212,7 @@ describe('the count-then-refund limiter', () => {
 					await attempt.ended;
 				}
 			}),
-			{ numRuns: 300 }
+			{ numRuns: modelRuns(300, 100) }
 		);
 	});
 

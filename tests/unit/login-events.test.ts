@@ -1,3 +1,4 @@
+import { closeStorage } from '$lib/server/storage';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,11 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOtherOwnSessions, endOwnSession } from '$lib/server/auth/own-sessions';
 import { checkSessionToken } from '$lib/server/auth/session-check';
-import { onSessionEnded } from '../helpers/storage';
+import { getDb, onSessionEnded } from '../helpers/storage';
 import type { SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '../helpers/storage';
 import { migrate, migrations } from '$lib/server/storage/sqlite/migrations';
 import type { ServerSession } from '$lib/server/types';
 import type { StoredEvent } from '$lib/server/events/stored-event';
@@ -22,7 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tidewatch-login-events-'));
 const saved = { ...process.env };
 
 function useDatabase(env: Record<string, string>) {
-	closeDb();
+	void closeStorage();
 	delete (globalThis as Record<symbol, unknown>)[configKey];
 	Object.assign(process.env, env);
 }
@@ -31,7 +31,7 @@ beforeAll(() =>
 	useDatabase({ DATABASE_PATH: join(dir, 'tidewatch.db'), SESSION_MAX_LOGINS_PER_USER: '20' })
 );
 afterAll(() => {
-	closeDb();
+	void closeStorage();
 	process.env = saved;
 	delete (globalThis as Record<symbol, unknown>)[configKey];
 	rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
+import { closeStorage } from '$lib/server/storage';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel, Visibility } from '$lib/api';
 import { applyEntryEvent, type HeldEntry } from '$lib/client/stores/entries';
-import { closeDb, readRecords } from '../helpers/storage';
+import { modelRuns, readRecords, resetStorage, subscribeEvents } from '../helpers/storage';
 import { change } from '$lib/server/storage';
-import { subscribeEvents } from '../helpers/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { createSession } from '$lib/server/auth/session-start';
@@ -60,7 +60,7 @@ let heard: StoredEvent[] = [];
 let stop = () => {};
 
 beforeAll(async () => {
-	closeDb();
+	await resetStorage();
 	stop = subscribeEvents((event) => heard.push(event));
 	admin = await change(async (tx) => {
 		const id = generateUserId();
@@ -71,9 +71,9 @@ beforeAll(async () => {
 		return (await createSession(tx, { userId: id, userAgent: 'model' })).session;
 	});
 });
-afterAll(() => {
+afterAll(async () => {
 	stop();
-	closeDb();
+	await closeStorage();
 });
 
 interface Viewer {
@@ -125,7 +125,7 @@ describe('visibility transitions, as a model of open pages of every level', () =
 					}
 				}
 			}),
-			{ numRuns: 150 }
+			{ numRuns: modelRuns(150, 40) }
 		);
 		// A few seconds alone, more on a loaded machine: the default 5 s is not what it tests.
 	}, 60_000);

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endOwnSession } from '$lib/server/auth/own-sessions';
 import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
-import { onSessionEnded, readRecords } from '../helpers/storage';
+import { onSessionEnded, readRecords, resetStorage, valueNow } from '../helpers/storage';
 import { change, type SessionEnd } from '$lib/server/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '../helpers/storage';
 import { updateAccount } from '$lib/server/users/account';
 import { removeUser } from '$lib/server/users/manage-users';
 import { registerUser } from '$lib/server/users/register';
@@ -21,7 +20,7 @@ const noticeOf = (answer: SessionCheck) => (answer.session ? undefined : answer.
 let ended: SessionEnd[] = [];
 let stopListening = () => {};
 beforeEach(async () => {
-	closeDb();
+	await resetStorage();
 	ended = [];
 	stopListening = onSessionEnded((end) => ended.push(end));
 	// The first user is the admin; the tests act on a second one.
@@ -65,9 +64,7 @@ describe('an ended session tells why on the next request, until it would have ex
 	it('a session whose user was deleted is told so, though its rows went with the user', async () => {
 		const { user, there } = await twoLogins();
 		await change(async (tx) => removeUser(tx, user.id));
-		expect(
-			getDb().prepare('SELECT COUNT(*) FROM session WHERE user_id = ?').pluck().get(user.id)
-		).toBe(0);
+		expect(valueNow('SELECT COUNT(*) FROM session WHERE user_id = ?', user.id)).toBe(0);
 		expect(await check(there.token)).toMatchObject({ session: null, notice: 'user-deleted' });
 	});
 
@@ -89,10 +86,7 @@ describe('an ended session tells why on the next request, until it would have ex
 		const back = await check(here.token, at + graceMs());
 		expect(back.session).toBeNull();
 		expect(back.newToken).toBeUndefined();
-		const live = getDb()
-			.prepare('SELECT COUNT(*) FROM session WHERE family = ?')
-			.pluck()
-			.get(here.session.family);
+		const live = valueNow('SELECT COUNT(*) FROM session WHERE family = ?', here.session.family);
 		expect(live).toBe(0);
 	});
 

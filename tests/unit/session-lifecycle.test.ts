@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSessionToken } from '$lib/server/auth/session-check';
-import { onSessionEnded } from '../helpers/storage';
+import { onSessionEnded, resetStorage, rowsNow, valueNow } from '../helpers/storage';
 import type { SessionEnd } from '$lib/server/storage';
 import { createSession, startSession } from '$lib/server/auth/session-start';
 import { change } from '$lib/server/storage';
 import { generateSessionToken, hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '../helpers/storage';
 import { registerUser } from '$lib/server/users/register';
 
 // Durations come from the unit project's environment (vite.config.ts).
@@ -17,8 +16,8 @@ const options = (now: number, mayRotate = true) => ({ userAgent: 'test', mayRota
 
 let ended: SessionEnd[] = [];
 let stopListening = () => {};
-beforeEach(() => {
-	closeDb();
+beforeEach(async () => {
+	await resetStorage();
 	ended = [];
 	stopListening = onSessionEnded((end) => ended.push(end));
 });
@@ -39,10 +38,10 @@ describe('session keys', () => {
 
 	it('the database holds the hash of the token and never the token', async () => {
 		const { token, session } = await login();
-		const ids = getDb().prepare('SELECT id FROM session').pluck().all();
+		const ids = rowsNow<{ id: string }>('SELECT id FROM session').map((row) => row.id);
 		expect(ids).toEqual([hashSessionToken(token)]);
 		expect(session.id).toBe(hashSessionToken(token));
-		const dump = JSON.stringify(getDb().prepare('SELECT * FROM session').all());
+		const dump = JSON.stringify(rowsNow('SELECT * FROM session'));
 		expect(dump).not.toContain(token);
 		expect(session.publicId).not.toBe(session.id);
 	});
@@ -58,7 +57,7 @@ describe('sessions Lucia creates', () => {
 			throw new Error('the change fails after the session was made');
 		});
 		await expect(failed).rejects.toThrow('the change fails');
-		expect(getDb().prepare('SELECT COUNT(*) FROM session').pluck().get()).toBe(0);
+		expect(valueNow('SELECT COUNT(*) FROM session')).toBe(0);
 	});
 });
 
@@ -77,7 +76,7 @@ describe('session validation', () => {
 		const { token } = await login();
 		const later = Date.now() + getConfig().SESSION_IDLE_SECONDS * 1000 + 1;
 		expect((await checkSessionToken(token, options(later))).session).toBeNull();
-		expect(getDb().prepare('SELECT COUNT(*) FROM session').pluck().get()).toBe(0);
+		expect(valueNow('SELECT COUNT(*) FROM session')).toBe(0);
 	});
 
 	it('a due session rotates into a new one of the same family and its streams are told', async () => {
@@ -134,12 +133,10 @@ describe('session validation', () => {
 		expect(
 			await checkSessionToken(second.newToken!, options(at + rotateMs() + graceMs()))
 		).toMatchObject({ session: null, notice: 'session-taken' });
-		const live = getDb()
-			.prepare(
-				'SELECT COUNT(*) FROM session WHERE family = ? AND ended_reason IS NULL AND rotated_at IS NULL'
-			)
-			.pluck()
-			.get(session.family);
+		const live = valueNow(
+			'SELECT COUNT(*) FROM session WHERE family = ? AND ended_reason IS NULL AND rotated_at IS NULL',
+			session.family
+		);
 		expect(live).toBe(0);
 	});
 
@@ -159,10 +156,7 @@ describe('session validation', () => {
 			notice: 'session-taken'
 		});
 		expect(ended).toContainEqual({ family: session.family, reason: 'taken' });
-		const records = getDb()
-			.prepare('SELECT COUNT(*) FROM security_record WHERE user_id = ?')
-			.pluck()
-			.get(user.id);
+		const records = valueNow('SELECT COUNT(*) FROM security_record WHERE user_id = ?', user.id);
 		expect(records).toBe(1);
 	});
 
@@ -178,10 +172,10 @@ describe('session validation', () => {
 			notice: 'session-taken'
 		});
 		expect(ended).toContainEqual({ family: session.family, reason: 'taken' });
-		const records = getDb()
-			.prepare('SELECT kind FROM security_record WHERE user_id = ?')
-			.pluck()
-			.all(user.id);
+		const records = rowsNow<{ kind: string }>(
+			'SELECT kind FROM security_record WHERE user_id = ?',
+			user.id
+		).map((row) => row.kind);
 		expect(records).toEqual(['session-taken']);
 	});
 });

@@ -3,13 +3,19 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { SessionEndReason } from '$lib/api';
 import { checkSessionToken, type SessionCheck } from '$lib/server/auth/session-check';
 import { maxReRotations, sessionExpiresAt, shouldTouch } from '$lib/server/auth/session-decision';
-import { onSessionEnded } from '../helpers/storage';
+import {
+	modelRuns,
+	onSessionEnded,
+	resetStorage,
+	rowsNow,
+	valueNow,
+	writeNow
+} from '../helpers/storage';
 import { startSession } from '$lib/server/auth/session-start';
 import { sessionTimes } from '$lib/server/auth/session-rows';
 import type { SessionRow } from '$lib/server/storage/records/sessions';
 import { hashSessionToken } from '$lib/server/auth/token';
 import { getConfig } from '$lib/server/config';
-import { closeDb, getDb } from '../helpers/storage';
 import type { StreamConnection } from '$lib/server/stream/connection';
 import { StreamRegistry } from '$lib/server/stream/registry';
 import { recheckStreamSession, sessionDeadline } from '$lib/server/stream/deadlines';
@@ -18,7 +24,7 @@ import { newRecordId as generateUserId } from '$lib/server/record-id';
 
 /** The row as stored, read directly: the model checks what the rules wrote. */
 const findSessionRow = (id: string) =>
-	getDb().prepare('SELECT * FROM session WHERE id = ?').get(id) as SessionRow | undefined;
+	rowsNow('SELECT * FROM session WHERE id = ?', id)[0] as SessionRow | undefined;
 
 /*
  * A model-based test of the session rules (docs/sessions.md): generated sequences of honest
@@ -38,7 +44,7 @@ type Action =
 	| { kind: 'replay'; party: Party; times: number; gapMs: number };
 
 const times = () => sessionTimes(getConfig());
-const runs = Number(process.env.SESSION_MODEL_RUNS ?? 10_000);
+const runs = Number(process.env.SESSION_MODEL_RUNS ?? modelRuns(10_000, 300));
 
 const party = fc.constantFrom<Party>('owner', 'thief');
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -111,11 +117,12 @@ class Run {
 	readonly wrongCloses: string[] = [];
 
 	constructor() {
-		getDb()
-			.prepare(
-				"INSERT INTO user (id, name, password_hash, type, created_at) VALUES (?, ?, 'x', 'regular', ?)"
-			)
-			.run(this.userId, this.userId, this.now);
+		writeNow(
+			`INSERT INTO "user" (id, name, password_hash, type, created_at) VALUES (?, ?, 'x', 'regular', ?)`,
+			this.userId,
+			this.userId,
+			this.now
+		);
 	}
 
 	async login(): Promise<void> {
@@ -340,10 +347,7 @@ class Run {
 	}
 
 	checkInvariants(): void {
-		const db = getDb();
-		const rows = db
-			.prepare('SELECT * FROM session WHERE user_id = ?')
-			.all(this.userId) as SessionRow[];
+		const rows = rowsNow<SessionRow>('SELECT * FROM session WHERE user_id = ?', this.userId);
 		const t = times();
 		const live = (row: SessionRow) =>
 			row.ended_reason === null &&
@@ -364,12 +368,10 @@ class Run {
 			rows.filter((r) => r.ended_reason === 'taken').map((r) => r.family)
 		);
 		if (takenFamilies.size > 0) {
-			const records = db
-				.prepare(
-					"SELECT COUNT(*) FROM security_record WHERE user_id = ? AND kind = 'session-taken'"
-				)
-				.pluck()
-				.get(this.userId) as number;
+			const records = valueNow<number>(
+				"SELECT COUNT(*) FROM security_record WHERE user_id = ? AND kind = 'session-taken'",
+				this.userId
+			)!;
 			expectThat(records > 0, 'a family was ended as taken but no security record says so');
 		}
 		expectThat(this.wrongCloses.length === 0, this.wrongCloses[0]);
@@ -394,7 +396,7 @@ class Run {
 	}
 
 	end(): void {
-		getDb().prepare('DELETE FROM user WHERE id = ?').run(this.userId);
+		writeNow('DELETE FROM "user" WHERE id = ?', this.userId);
 	}
 }
 
@@ -421,8 +423,8 @@ function expectThat(condition: boolean, message: string): asserts condition {
 describe('the session rules hold for any sequence of tabs, lost responses, thieves and gaps', () => {
 	let stopListening = () => {};
 	let current: Run | null = null;
-	beforeAll(() => {
-		closeDb();
+	beforeAll(async () => {
+		await resetStorage();
 		// As start.ts does: every announced ending closes the streams it names.
 		stopListening = onSessionEnded((end) => {
 			for (const conn of current?.registry.affectedBy(end) ?? []) conn.endSession(end.reason);

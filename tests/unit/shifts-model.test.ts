@@ -4,9 +4,8 @@ import type { ApiShift, UserType } from '$lib/api';
 import { applyShiftEvent } from '$lib/client/stores/shifts';
 import { compareShifts, decideLeave, decideSignup, overlaps } from '$lib/schedule/shift-rules';
 import { createSession } from '$lib/server/auth/session-start';
-import { closeDb, getDb, readRecords } from '../helpers/storage';
-import { subscribeEvents } from '../helpers/storage';
-import { change } from '$lib/server/storage';
+import { modelRuns, readRecords, resetStorage, rowsNow, subscribeEvents } from '../helpers/storage';
+import { change, closeStorage } from '$lib/server/storage';
 import { projectEvent } from '$lib/server/stream/projection';
 import type { StoredEvent } from '$lib/server/events/stored-event';
 import { Refusal } from '$lib/server/refusal';
@@ -103,15 +102,15 @@ async function addUser(name: string, type: UserType): Promise<ServerSession> {
 }
 
 beforeAll(async () => {
-	closeDb();
+	await resetStorage();
 	stop = subscribeEvents((event) => heard.push(event));
 	admin = await addUser('Model admin', 'admin');
 	crewSessions = [];
 	for (let i = 0; i < crewCount; i++) crewSessions.push(await addUser(`Crew ${i}`, 'crew'));
 });
-afterAll(() => {
+afterAll(async () => {
 	stop();
-	closeDb();
+	await closeStorage();
 });
 
 /** The status a use case answered: 200 when it did not refuse. */
@@ -226,24 +225,16 @@ async function act(step: Step, ids: string[]): Promise<number> {
 }
 
 function overCapacity(): unknown[] {
-	return getDb()
-		.prepare(
-			`SELECT shift.id FROM shift JOIN shift_crew ON shift_crew.shift_id = shift.id
-			GROUP BY shift.id HAVING COUNT(*) > shift.needed`
-		)
-		.all();
+	return rowsNow(`SELECT shift.id FROM shift JOIN shift_crew ON shift_crew.shift_id = shift.id
+			GROUP BY shift.id HAVING COUNT(*) > shift.needed`);
 }
 
 /** Pairs of overlapping shifts some user holds both of. */
 function doubleBooked(): unknown[] {
-	return getDb()
-		.prepare(
-			`SELECT a.user_id FROM shift_crew a JOIN shift_crew b
+	return rowsNow(`SELECT a.user_id FROM shift_crew a JOIN shift_crew b
 				ON a.user_id = b.user_id AND a.shift_id < b.shift_id
 			JOIN shift sa ON sa.id = a.shift_id JOIN shift sb ON sb.id = b.shift_id
-			WHERE sa.start_at < sb.end_at AND sb.start_at < sa.end_at`
-		)
-		.all();
+			WHERE sa.start_at < sb.end_at AND sb.start_at < sa.end_at`);
 }
 
 async function reset(): Promise<Model> {
@@ -295,7 +286,7 @@ describe('shifts as a model of admins and crew', () => {
 	it('whatever admins and crew do, the store follows the rules, no shift is over capacity and open pages stay exact', async () => {
 		await fc.assert(
 			fc.asyncProperty(sequence(everyStep), async (steps) => await run(steps, () => {})),
-			{ numRuns: 120 }
+			{ numRuns: modelRuns(120, 30) }
 		);
 	});
 
@@ -312,7 +303,7 @@ describe('shifts as a model of admins and crew', () => {
 									expect(a.crewIds.filter((id) => b.crewIds.includes(id))).toEqual([]);
 					})
 			),
-			{ numRuns: 120 }
+			{ numRuns: modelRuns(120, 30) }
 		);
 	});
 });

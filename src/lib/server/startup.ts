@@ -60,7 +60,7 @@ async function start(): Promise<void> {
 	process.once('SIGINT', stopStreams);
 	process.once('sveltekit:shutdown' as 'beforeExit', () => {
 		for (const schedule of schedules) clearInterval(schedule);
-		closeStorage();
+		void closeStorage();
 	});
 }
 

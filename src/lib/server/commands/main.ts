@@ -41,5 +41,5 @@ try {
 	console.error(error.message);
 	process.exitCode = error instanceof CommandFailure ? error.status : 1;
 } finally {
-	closeStorage();
+	await closeStorage();
 }

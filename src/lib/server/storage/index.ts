@@ -35,10 +35,11 @@ export async function openStorage(): Promise<Storage> {
 	return opened;
 }
 
-export function closeStorage(): void {
+export async function closeStorage(): Promise<void> {
 	const g = globalThis as Global;
-	g[key]?.close();
+	const closing = g[key]?.close();
 	delete g[key];
+	await closing;
 }
 
 /**

@@ -42,7 +42,8 @@ export interface Storage {
 	 * `toPath` while changes go on; checked before it resolves. `pages`: its size, for the log.
 	 */
 	backup(toPath: string): Promise<{ pages: number }>;
-	close(): void;
+	/** Closes its connections; resolves once they are closed. */
+	close(): Promise<void>;
 }
 
 export interface Snapshot<T> {

@@ -68,6 +68,11 @@ export class Replays {
 		this.options = { sliceMs, ...defaults, ...options };
 	}
 
+	/** Nothing to do until a replay starts or a socket takes what it was sent. */
+	get idle(): boolean {
+		return !this.scheduled;
+	}
+
 	/** Starts the connection's replay; it is already subscribed to live events. */
 	start(conn: ReplayTarget): void {
 		this.queue(new Replay(conn));

@@ -163,7 +163,7 @@ export class SqliteStorage implements Storage {
 		return this.turns.hold(() => backupDatabase(this.db, toPath));
 	}
 
-	close(): void {
+	async close(): Promise<void> {
 		this.db.close();
 	}
 }
