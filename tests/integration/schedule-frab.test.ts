@@ -332,6 +332,42 @@ describe('GET /schedule.xml with a schedule', () => {
 		]);
 	});
 
+	it('a change the public cannot see leaves both files as they were: the same version and validators', async () => {
+		const before = await dated(async () => (await schedule()).response);
+		const etag = before.headers.get('etag')!;
+		const version = (await schedule()).schedule.version;
+		const jsonBefore = await dated(async () => (await scheduleJson()).response);
+		const jsonTag = jsonBefore.headers.get('etag')!;
+		// The version is dated to the second: a change in a later second would show in it.
+		const second = Math.floor(Date.now() / 1000);
+		while (Math.floor(Date.now() / 1000) === second) await new Promise((r) => setTimeout(r, 20));
+
+		const draft: ApiEntry = await post('/api/entries', {
+			title: 'Secret plan',
+			start: concertStart,
+			end: concertStart + hour
+		});
+		const crew: ApiEntry = await post('/api/entries', {
+			title: 'Load-in',
+			start: concertStart,
+			end: concertStart + hour,
+			visibility: 'crew'
+		});
+		expect(
+			(await admin.json(`/api/entries/${crew.id}`, 'PATCH', { title: 'Load-out' })).status
+		).toBe(200);
+		expect((await admin.json(`/api/entries/${draft.id}`, 'DELETE')).status).toBe(204);
+
+		expect(
+			(await fetch(`${server.url}/schedule.xml`, { headers: { 'if-none-match': etag } })).status
+		).toBe(304);
+		expect((await schedule()).schedule.version).toBe(version);
+		const json = await fetch(`${server.url}/schedule.json`, {
+			headers: { 'if-none-match': jsonTag }
+		});
+		expect(json.status).toBe(304);
+	});
+
 	it('answers 304 to If-None-Match and If-Modified-Since while nothing changed, 200 once something did', async () => {
 		const response = await dated(async () => (await schedule()).response);
 		// Weak, since fetch asks for gzip and the answer came compressed.

@@ -9,8 +9,17 @@ import { toApiEntry } from './api-entry';
 import { requireLocation } from './locations';
 import type { ServerSession } from '../types';
 import type { ServerEntry } from '../types';
+import { mayView } from '$lib/schedule/visibility';
 
 const noSuchEntry = () => new Refusal(404, 'no such entry');
+
+/**
+ * The schedule's clock is the public files' version (`/schedule.xml`, `.json`): it moves when
+ * the public saw the entry before or sees it after, never for a draft or a crew entry alone,
+ * which would tell the public when the organisers work and make apps fetch an unchanged file.
+ */
+const publicSees = (...states: (ServerEntry | null)[]) =>
+	states.some((entry) => entry !== null && mayView(entry.visibility, 'public'));
 
 /** An admin adds an entry, a draft unless told otherwise. */
 export async function createEntry(actor: ServerSession, input: EntryCreate): Promise<ServerEntry> {
@@ -33,7 +42,7 @@ export async function createEntry(actor: ServerSession, input: EntryCreate): Pro
 		await requireLocation(tx, entry.locationId);
 		await tx.entries.insert(entry);
 		await recordEntryAudit(tx, admin, null, entry);
-		await tx.entries.touchClock(tx.now);
+		if (publicSees(entry)) await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		return entry;
 	});
@@ -72,7 +81,7 @@ export async function updateEntry(
 		if (patch.locationId !== undefined) await requireLocation(tx, entry.locationId);
 		await tx.entries.save(entry);
 		await recordEntryAudit(tx, admin, before, entry);
-		await tx.entries.touchClock(tx.now);
+		if (publicSees(before, entry)) await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		await announceMarksShown(tx, id, before.visibility, entry.visibility);
 		return entry;
@@ -86,7 +95,7 @@ export async function deleteEntry(actor: ServerSession, id: string): Promise<voi
 		if (!before) throw noSuchEntry();
 		await recordEntryAudit(tx, admin, before, null);
 		await tx.entries.delete(id);
-		await tx.entries.touchClock(tx.now);
+		if (publicSees(before)) await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-delete', data: { id } });
 	});
 }

@@ -32,7 +32,10 @@ export interface EntryRecords {
 	/** Writes every field but `id`, `createdAt` and `interestedCount`. */
 	save(entry: ServerEntry): Promise<void>;
 	delete(id: string): Promise<void>;
-	/** Moves the schedule's clock to `now` (never back): a calendar feed knows it is stale. */
+	/**
+	 * Moves the schedule's clock to `now` (never back) after a change the public sees: the
+	 * public files' version.
+	 */
 	touchClock(now: number): Promise<void>;
 	/** The schedule clock, 0 before the first change. */
 	clock(): Promise<number>;
