@@ -32,7 +32,10 @@ export default defineConfig({
 					include: ['tests/unit/**/*.test.ts'],
 					environment: 'node',
 					globalSetup: [postgresCluster],
-					env: unitEnv
+					env: unitEnv,
+					// A ceiling against a hang, not a speed check: a model runs hundreds of cases,
+					// and on a loaded machine (the two unit projects run side by side) passes 5 s.
+					testTimeout: 60_000
 				}
 			},
 			{

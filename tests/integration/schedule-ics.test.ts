@@ -112,6 +112,30 @@ describe('GET /schedule.ics', () => {
 		expect(modified(after)).toBeGreaterThan(modified(before));
 	});
 
+	it('a crew note leaves SEQUENCE, LAST-MODIFIED and the validators as they were; the public sees no change', async () => {
+		const before = await calendar();
+		const etag = before.response.headers.get('etag')!;
+		const vevent = before.vcalendar.getFirstSubcomponent('vevent')!;
+		// LAST-MODIFIED is dated to the second: an edit in a later second would show in it.
+		const second = Math.floor(Date.now() / 1000);
+		while (Math.floor(Date.now() / 1000) === second) await new Promise((r) => setTimeout(r, 20));
+		const notes = await admin.json(`/api/entries/${published.id}`, 'PATCH', {
+			crewNotes: 'Spare microphone in the green box'
+		});
+		expect(notes.status).toBe(200);
+		// The edit counts for the admins' version all the same.
+		expect((await notes.json()).version).toBeGreaterThan(0);
+		const unchanged = await fetch(`${server.url}/schedule.ics`, {
+			headers: { 'if-none-match': etag }
+		});
+		expect(unchanged.status).toBe(304);
+		const after = (await calendar()).vcalendar.getFirstSubcomponent('vevent')!;
+		for (const name of ['sequence', 'last-modified', 'dtstamp'])
+			expect(after.getFirstPropertyValue(name)?.toString(), name).toBe(
+				vevent.getFirstPropertyValue(name)?.toString()
+			);
+	});
+
 	it('answers 304 to If-None-Match and If-Modified-Since while nothing changed, 200 once something did', async () => {
 		const response = await dated(async () => (await calendar()).response);
 		const etag = response.headers.get('etag')!;

@@ -22,6 +22,8 @@ const oldShape = (visibility: ServerEntry['visibility']): ServerEntry => ({
 	createdAt: 1,
 	updatedAt: 1,
 	revision: 0,
+	calendarRevision: 0,
+	calendarChangedAt: 0,
 	interestedCount: 4
 });
 const stored = (data: StoredEvent['data']) =>

@@ -105,6 +105,8 @@ async function script(storage: Storage) {
 				createdAt: 1,
 				updatedAt: 1,
 				revision: 0,
+				calendarRevision: 0,
+				calendarChangedAt: 0,
 				interestedCount: 0
 			});
 		const e5 = await tx.entries.find('e5');

@@ -24,6 +24,8 @@ const serverEntry = (visibility: Visibility, fields: Partial<ServerEntry> = {}):
 	createdAt: 1,
 	updatedAt: 1,
 	revision: 0,
+	calendarRevision: 0,
+	calendarChangedAt: 0,
 	interestedCount: 4,
 	...fields
 });

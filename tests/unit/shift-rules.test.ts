@@ -231,6 +231,8 @@ describe('projection and stores', () => {
 			createdAt: 1,
 			updatedAt: 1,
 			revision: 0,
+			calendarRevision: 0,
+			calendarChangedAt: 0,
 			interestedCount: 3
 		};
 		// The count as stored now, and as an earlier version stored it (the whole entry).

@@ -29,8 +29,15 @@ export interface ServerEntry extends Omit<ApiEntry, 'version'> {
 	crewNotes: string;
 	createdAt: number;
 	updatedAt: number;
-	/** How many times the entry changed since it was made: a calendar's SEQUENCE. */
+	/** How many times the entry changed since it was made: the version an edit is based on. */
 	revision: number;
+	/**
+	 * How many times what a calendar shows of it changed (`calendarShows`), and when it last
+	 * did: a calendar's SEQUENCE and LAST-MODIFIED, which a crew note or a move between crew and
+	 * draft leaves as they were.
+	 */
+	calendarRevision: number;
+	calendarChangedAt: number;
 	/** How many users marked it (read with it, never stored twice); crew and admins see it. */
 	interestedCount: number;
 }

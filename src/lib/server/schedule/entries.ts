@@ -6,6 +6,7 @@ import { appendEvent, change } from '../storage';
 import { announceMarksShown } from '../interests/interests';
 import { Refusal, StaleVersion } from '../refusal';
 import { toApiEntry } from './api-entry';
+import { calendarShows } from './ics';
 import { requireLocation } from './locations';
 import type { ServerSession } from '../types';
 import type { ServerEntry } from '../types';
@@ -13,13 +14,17 @@ import { mayView } from '$lib/schedule/visibility';
 
 const noSuchEntry = () => new Refusal(404, 'no such entry');
 
+/** What the public sees of an entry: nothing, or what a calendar shows of it. */
+const publicView = (entry: ServerEntry | null) =>
+	entry && mayView(entry.visibility, 'public') ? calendarShows(entry) : null;
+
 /**
  * The schedule's clock is the public files' version (`/schedule.xml`, `.json`): it moves when
- * the public saw the entry before or sees it after, never for a draft or a crew entry alone,
- * which would tell the public when the organisers work and make apps fetch an unchanged file.
+ * what the public sees changed, never for a draft, a crew entry or a crew note alone, which
+ * would tell the public when the organisers work and make apps fetch an unchanged file.
  */
-const publicSees = (...states: (ServerEntry | null)[]) =>
-	states.some((entry) => entry !== null && mayView(entry.visibility, 'public'));
+const publicChanged = (before: ServerEntry | null, after: ServerEntry | null) =>
+	publicView(before) !== publicView(after);
 
 /** An admin adds an entry, a draft unless told otherwise. */
 export async function createEntry(actor: ServerSession, input: EntryCreate): Promise<ServerEntry> {
@@ -37,12 +42,14 @@ export async function createEntry(actor: ServerSession, input: EntryCreate): Pro
 			createdAt: tx.now,
 			updatedAt: tx.now,
 			revision: 0,
+			calendarRevision: 0,
+			calendarChangedAt: tx.now,
 			interestedCount: 0
 		};
 		await requireLocation(tx, entry.locationId);
 		await tx.entries.insert(entry);
 		await recordEntryAudit(tx, admin, null, entry);
-		if (publicSees(entry)) await tx.entries.touchClock(tx.now);
+		if (publicChanged(null, entry)) await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		return entry;
 	});
@@ -71,17 +78,25 @@ export async function updateEntry(
 				toApiEntry(before, 'admin')!
 			);
 		}
-		const entry: ServerEntry = {
+		const edited: ServerEntry = {
 			...before,
 			...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
 			updatedAt: Math.max(tx.now, before.updatedAt),
 			revision: before.revision + 1
 		};
+		const entry =
+			calendarShows(edited) === calendarShows(before)
+				? edited
+				: {
+						...edited,
+						calendarRevision: before.calendarRevision + 1,
+						calendarChangedAt: edited.updatedAt
+					};
 		if (entry.start >= entry.end) throw new Refusal(400, 'end must be after start', 'end');
 		if (patch.locationId !== undefined) await requireLocation(tx, entry.locationId);
 		await tx.entries.save(entry);
 		await recordEntryAudit(tx, admin, before, entry);
-		if (publicSees(before, entry)) await tx.entries.touchClock(tx.now);
+		if (publicChanged(before, entry)) await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-update', data: entry });
 		await announceMarksShown(tx, id, before.visibility, entry.visibility);
 		return entry;
@@ -95,7 +110,7 @@ export async function deleteEntry(actor: ServerSession, id: string): Promise<voi
 		if (!before) throw noSuchEntry();
 		await recordEntryAudit(tx, admin, before, null);
 		await tx.entries.delete(id);
-		if (publicSees(before)) await tx.entries.touchClock(tx.now);
+		if (publicChanged(before, null)) await tx.entries.touchClock(tx.now);
 		appendEvent(tx, { type: 'entry-delete', data: { id } });
 	});
 }

@@ -6,9 +6,16 @@ import type { ApiEntry } from '$lib/api';
  */
 
 interface CalendarEntry extends ApiEntry {
-	updatedAt: number;
-	revision: number;
+	calendarChangedAt: number;
+	calendarRevision: number;
 }
+
+/**
+ * What a calendar shows of an entry, as one comparable value: its SEQUENCE and LAST-MODIFIED
+ * move when this does, and the public files' version when it does for a public entry.
+ */
+export const calendarShows = (entry: ApiEntry): string =>
+	JSON.stringify([entry.title, entry.description, entry.locationId, entry.start, entry.end]);
 
 /** Backslash, semicolon and comma are escaped; a line break becomes "\n" (RFC 5545 3.3.11). */
 function escapeText(text: string): string {
@@ -82,8 +89,8 @@ export function entryEvent(
 		summary: entry.title,
 		description: entry.description,
 		location: (entry.locationId && locationNames.get(entry.locationId)) || null,
-		updatedAt: entry.updatedAt,
-		sequence: entry.revision
+		updatedAt: entry.calendarChangedAt,
+		sequence: entry.calendarRevision
 	};
 }
 

@@ -26,8 +26,8 @@ async function buildPublicCalendar(): Promise<Feed> {
 	}));
 	const entries = data.entries.map((entry) => ({
 		...toApiEntry(entry, 'public')!,
-		updatedAt: entry.updatedAt,
-		revision: entry.revision
+		calendarChangedAt: entry.calendarChangedAt,
+		calendarRevision: entry.calendarRevision
 	}));
 	const names = new Map(data.locations.map((location) => [location.id, location.name]));
 	const body = buildCalendar(

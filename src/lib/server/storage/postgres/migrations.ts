@@ -305,6 +305,15 @@ export const migrations: Migration[] = [
 				PRIMARY KEY (kind, key, name, at)
 			);
 		`
+	},
+	{
+		version: 15,
+		name: 'what a calendar shows of an entry, versioned on its own',
+		sql: `
+			ALTER TABLE entry ADD COLUMN calendar_revision bigint NOT NULL DEFAULT 0;
+			ALTER TABLE entry ADD COLUMN calendar_changed_at bigint NOT NULL DEFAULT 0;
+			UPDATE entry SET calendar_revision = revision, calendar_changed_at = updated_at;
+		`
 	}
 ];
 

@@ -316,6 +316,17 @@ export const migrations: Migration[] = [
 				PRIMARY KEY (kind, key, name, at)
 			) WITHOUT ROWID;
 		`
+	},
+	{
+		version: 15,
+		name: 'what a calendar shows of an entry, versioned on its own',
+		// A calendar's SEQUENCE and LAST-MODIFIED move only when its title, description,
+		// location or times change; until now they were the entry's revision and update time.
+		sql: `
+			ALTER TABLE entry ADD COLUMN calendar_revision INTEGER NOT NULL DEFAULT 0;
+			ALTER TABLE entry ADD COLUMN calendar_changed_at INTEGER NOT NULL DEFAULT 0;
+			UPDATE entry SET calendar_revision = revision, calendar_changed_at = updated_at;
+		`
 	}
 ];
 

@@ -16,6 +16,8 @@ interface EntryRow {
 	created_at: number;
 	updated_at: number;
 	revision: number;
+	calendar_revision: number;
+	calendar_changed_at: number;
 	interested_count: number;
 }
 
@@ -31,6 +33,8 @@ const toServerEntry = (row: EntryRow): ServerEntry => ({
 	createdAt: row.created_at,
 	updatedAt: row.updated_at,
 	revision: row.revision,
+	calendarRevision: row.calendar_revision,
+	calendarChangedAt: row.calendar_changed_at,
 	interestedCount: row.interested_count
 });
 
@@ -127,8 +131,8 @@ export const sqlEntries = (sql: Sql): EntryRecords => {
 		async insert(entry) {
 			await sql.run(
 				`INSERT INTO entry (id, title, description, location_id, start_at, end_at, visibility,
-					crew_notes, created_at, updated_at, revision)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					crew_notes, created_at, updated_at, revision, calendar_revision, calendar_changed_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				entry.id,
 				entry.title,
 				entry.description,
@@ -139,13 +143,16 @@ export const sqlEntries = (sql: Sql): EntryRecords => {
 				entry.crewNotes,
 				entry.createdAt,
 				entry.updatedAt,
-				entry.revision
+				entry.revision,
+				entry.calendarRevision,
+				entry.calendarChangedAt
 			);
 		},
 		async save(entry) {
 			await sql.run(
 				`UPDATE entry SET title = ?, description = ?, location_id = ?, start_at = ?, end_at = ?,
-					visibility = ?, crew_notes = ?, updated_at = ?, revision = ?
+					visibility = ?, crew_notes = ?, updated_at = ?, revision = ?, calendar_revision = ?,
+					calendar_changed_at = ?
 				WHERE id = ?`,
 				entry.title,
 				entry.description,
@@ -156,6 +163,8 @@ export const sqlEntries = (sql: Sql): EntryRecords => {
 				entry.crewNotes,
 				entry.updatedAt,
 				entry.revision,
+				entry.calendarRevision,
+				entry.calendarChangedAt,
 				entry.id
 			);
 		},
