@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAuditRecord, ApiUser } from '../../src/lib/api';
 import { Client } from '../helpers/client';
 import { serverForSuite, type TestServer } from '../helpers/server';
+import { sleep } from '../helpers/wait';
 
 /*
  * The audit trail cannot be flushed (issue 19, finding 7): it pages through every row, filters
@@ -12,7 +13,6 @@ import { serverForSuite, type TestServer } from '../helpers/server';
 // Rotation 2 s and grace 1 s, so a real theft takes three seconds.
 const rotateMs = 2_000;
 const graceMs = 1_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cookieName = 'tidewatch_session';
 
 let seq = 0;

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
 import { serverForSuite, type TestServer } from '../helpers/server';
 import { connectStream } from '../helpers/stream';
+import { sleep } from '../helpers/wait';
 
 /*
  * Contract §5: authority is checked where it is used. The hooks read the session when the
@@ -58,7 +59,6 @@ function slowRequest(
 	};
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Long enough for the server to have read the headers and run its hooks. */
 const headersRead = () => sleep(300);
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
 import { serverForSuite } from '../helpers/server';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../helpers/wait';
 
 // The server takes the client address from X-Forwarded-For, as behind a reverse proxy
 // (adapter-node's ADDRESS_HEADER), so each client below can speak from an address of its own.

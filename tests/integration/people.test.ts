@@ -3,6 +3,7 @@ import type { ApiUser, StreamMessage } from '../../src/lib/api';
 import { Client } from '../helpers/client';
 import { startServer, type TestServer } from '../helpers/server';
 import { connectStream, type TestStream } from '../helpers/stream';
+import { sleep } from '../helpers/wait';
 
 /*
  * Admins managing people (issue 11, point 9): suspension, a user's sessions, search, sort and
@@ -78,8 +79,6 @@ async function streamOf(client: Client): Promise<TestStream> {
 	expect((stream.messages[0] as StreamMessage).type).toBe('connected');
 	return stream;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function closedWithin(stream: TestStream, ms = 1000) {
 	return Promise.race([

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Client } from '../helpers/client';
 import { serverForSuite } from '../helpers/server';
+import { sleep } from '../helpers/wait';
 
 const server = serverForSuite({
 	SECURITY_RECORD_RETENTION_SECONDS: '3',
 	SESSION_SWEEP_INTERVAL_SECONDS: '1'
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('security records', () => {
 	it('are pruned by the periodic sweep once older than SECURITY_RECORD_RETENTION_SECONDS', async () => {

@@ -3,11 +3,11 @@ import { hashSessionToken } from '../../src/lib/server/auth/token';
 import { Client } from '../helpers/client';
 import { logEntries, serverForSuite } from '../helpers/server';
 import { connectStream, lastEventId, openStream } from '../helpers/stream';
+import { sleep } from '../helpers/wait';
 
 // Rotation 2 s and grace 1 s, as the issue asks; the rest long enough not to interfere.
 const rotateMs = 2_000;
 const graceMs = 1_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const server = serverForSuite({
 	SESSION_ROTATE_SECONDS: String(rotateMs / 1000),

@@ -3,6 +3,7 @@ import { hashSessionToken } from '../../src/lib/server/auth/token';
 import { maxReRotations } from '../../src/lib/server/auth/session-decision';
 import { Client } from '../helpers/client';
 import { serverForSuite } from '../helpers/server';
+import { sleep } from '../helpers/wait';
 
 // Short rotation and grace, so that 20 grace windows pass in seconds.
 const rotateMs = 500;
@@ -12,7 +13,6 @@ const server = serverForSuite({
 	SESSION_GRACE_SECONDS: String(graceMs / 1000)
 });
 const cookieName = 'tidewatch_session';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Presents exactly this key, as a client that never keeps a new cookie does. */
 async function present(token: string) {

@@ -5,6 +5,7 @@ import { hashSessionToken } from '../../src/lib/server/auth/token';
 import { Client } from '../helpers/client';
 import { startServer, type TestServer } from '../helpers/server';
 import { connectStream, type CloseInfo, type TestStream } from '../helpers/stream';
+import { sleep } from '../helpers/wait';
 
 /*
  * The users API (GET/PATCH/DELETE /api/users[/id]) and the account API (PATCH/DELETE
@@ -181,8 +182,6 @@ function closedWithin(stream: TestStream, ms = 1000): Promise<CloseInfo> {
 	});
 	return Promise.race([stream.closed, timeout]).finally(() => clearTimeout(timer));
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Gives a wrongly sent close time to arrive, then asserts the stream is still open. */
 async function expectStillOpen(stream: TestStream) {

@@ -5,6 +5,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { ApiUser } from '$lib/api';
 import { createUsersStore } from '$lib/client/stores/users';
 import { StreamClient, type StreamHandlers, type StreamStatus } from '$lib/client/stream';
+import { until } from '../helpers/wait';
 
 const user = (name: string): ApiUser => ({ id: 'u', name, type: 'regular', createdAt: 1 });
 const event = (id: number, name: string) =>
@@ -158,14 +159,6 @@ const connected = (head: number, heartbeatMs: number) =>
 function beat(socket: WebSocket, everyMs: number) {
 	const timer = setInterval(() => socket.send(JSON.stringify({ type: 'heartbeat' })), everyMs);
 	socket.on('close', () => clearInterval(timer));
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 10));
-	}
 }
 
 /** A real ws server standing in for the app's end; `greet` runs for each connection (1, 2…). */

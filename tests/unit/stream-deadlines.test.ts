@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deadlines } from '$lib/server/stream/deadlines';
+import { sleep } from '../helpers/wait';
 
 type Item = { name: string; deadlineTick: number };
 const made: Deadlines<Item>[] = [];
 afterEach(() => made.splice(0).forEach((d) => d.stop()));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("streams' session deadlines", () => {
 	it('are due after their time (within one second), once, and never once unwatched', async () => {
