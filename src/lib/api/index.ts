@@ -11,3 +11,4 @@ export * from './entry';
 export * from './shift';
 export * from './interest';
 export * from './day-page';
+export * from './schedule-change';

@@ -107,7 +107,10 @@ async function sweepAttempts() {
 
 async function pruneOldEvents(config: Config) {
 	try {
-		await storage().log.prune(Date.now() - config.EVENT_RETENTION_SECONDS * 1000);
+		const before = Date.now() - config.EVENT_RETENTION_SECONDS * 1000;
+		await storage().log.prune(before);
+		// The schedule's changes are read from events, and kept as long as they are.
+		await storage().change((tx) => tx.scheduleChanges.prune(before));
 	} catch (error) {
 		log().error({ event: 'event-prune-failed', err: error }, 'event pruning failed');
 	}

@@ -8,23 +8,11 @@ import { Refusal, StaleVersion } from '../refusal';
 import { toApiEntry } from './api-entry';
 import { calendarShows } from './ics';
 import { requireLocation } from './locations';
+import { recordEntryChange } from './schedule-changes';
 import type { ServerSession } from '../types';
 import type { ServerEntry } from '../types';
-import { mayView } from '$lib/schedule/visibility';
 
 const noSuchEntry = () => new Refusal(404, 'no such entry');
-
-/** What the public sees of an entry: nothing, or what a calendar shows of it. */
-const publicView = (entry: ServerEntry | null) =>
-	entry && mayView(entry.visibility, 'public') ? calendarShows(entry) : null;
-
-/**
- * The schedule's clock is the public files' version (`/schedule.xml`, `.json`): it moves when
- * what the public sees changed, never for a draft, a crew entry or a crew note alone, which
- * would tell the public when the organisers work and make apps fetch an unchanged file.
- */
-const publicChanged = (before: ServerEntry | null, after: ServerEntry | null) =>
-	publicView(before) !== publicView(after);
 
 /** An admin adds an entry, a draft unless told otherwise. */
 export async function createEntry(actor: ServerSession, input: EntryCreate): Promise<ServerEntry> {
@@ -49,8 +37,8 @@ export async function createEntry(actor: ServerSession, input: EntryCreate): Pro
 		await requireLocation(tx, entry.locationId);
 		await tx.entries.insert(entry);
 		await recordEntryAudit(tx, admin, null, entry);
-		if (publicChanged(null, entry)) await tx.entries.touchClock(tx.now);
-		appendEvent(tx, { type: 'entry-update', data: entry });
+		const event = appendEvent(tx, { type: 'entry-update', data: entry });
+		await recordEntryChange(tx, event.id, null, entry);
 		return entry;
 	});
 }
@@ -96,8 +84,8 @@ export async function updateEntry(
 		if (patch.locationId !== undefined) await requireLocation(tx, entry.locationId);
 		await tx.entries.save(entry);
 		await recordEntryAudit(tx, admin, before, entry);
-		if (publicChanged(before, entry)) await tx.entries.touchClock(tx.now);
-		appendEvent(tx, { type: 'entry-update', data: entry });
+		const event = appendEvent(tx, { type: 'entry-update', data: entry });
+		await recordEntryChange(tx, event.id, before, entry);
 		await announceMarksShown(tx, id, before.visibility, entry.visibility);
 		return entry;
 	});
@@ -110,7 +98,7 @@ export async function deleteEntry(actor: ServerSession, id: string): Promise<voi
 		if (!before) throw noSuchEntry();
 		await recordEntryAudit(tx, admin, before, null);
 		await tx.entries.delete(id);
-		if (publicChanged(before, null)) await tx.entries.touchClock(tx.now);
-		appendEvent(tx, { type: 'entry-delete', data: { id } });
+		const event = appendEvent(tx, { type: 'entry-delete', data: { id } });
+		await recordEntryChange(tx, event.id, before, null);
 	});
 }

@@ -9,6 +9,7 @@ import { appendEvent, change, type Change, type Records } from '../storage';
 import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { Refusal } from '../refusal';
+import { recordLocationRenamed } from './schedule-changes';
 import type { ServerSession } from '../types';
 
 const noSuchLocation = () => new Refusal(404, 'no such location');
@@ -76,7 +77,10 @@ export async function updateLocation(
 		await tx.locations.save(location);
 		await recordLocationAudit(tx, admin, before, location);
 		await tx.entries.touchClock(tx.now);
-		appendEvent(tx, { type: 'location-update', data: location });
+		const event = appendEvent(tx, { type: 'location-update', data: location });
+		if (location.name !== before.name) {
+			await recordLocationRenamed(tx, event.id, before.name, location.name);
+		}
 		return location;
 	});
 }

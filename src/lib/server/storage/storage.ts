@@ -8,7 +8,12 @@ import type {
 	PasswordResetRecords,
 	UserRecords
 } from './records/people';
-import type { EntryRecords, InterestRecords, LocationRecords } from './records/schedule';
+import type {
+	EntryRecords,
+	InterestRecords,
+	LocationRecords,
+	ScheduleChangeRecords
+} from './records/schedule';
 import type { EndedSessionRecords, SecurityRecords, SessionRecords } from './records/sessions';
 import type { FeedVersionRecords, SettingsRecords } from './records/settings';
 import type { ShiftRecords } from './records/shifts';
@@ -59,6 +64,7 @@ export interface Records {
 	readonly entries: EntryRecords;
 	readonly locations: LocationRecords;
 	readonly interests: InterestRecords;
+	readonly scheduleChanges: ScheduleChangeRecords;
 	readonly shifts: ShiftRecords;
 	readonly users: UserRecords;
 	readonly invitations: InvitationRecords;

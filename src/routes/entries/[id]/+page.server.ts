@@ -7,6 +7,9 @@ import { visibleEntry } from '$lib/server/schedule/visible-entries';
 import { accessLevelOf } from '$lib/server/auth/access-level';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Changes an entry's page lists at most: the latest ones. */
+const entryHistoryLength = 20;
+
 /** 404 for an entry the viewer may not see, as for one that does not exist. */
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const viewer = accessLevelOf(locals.user);
@@ -14,6 +17,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		const { lastEventId, data } = await readSnapshot(async (records) => ({
 			entry: await visibleEntry(records, params.id, viewer),
 			locations: await records.locations.list(),
+			// What the public saw change of it, newest first (docs/changes.md).
+			history: await records.scheduleChanges.list({
+				entryId: params.id,
+				limit: entryHistoryLength
+			}),
 			interests: locals.user ? await visibleInterestIds(records, locals.user.id, viewer) : null
 		}));
 		return { lastEventId, ...data, viewer };

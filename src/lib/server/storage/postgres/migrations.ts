@@ -314,6 +314,24 @@ export const migrations: Migration[] = [
 			ALTER TABLE entry ADD COLUMN calendar_changed_at bigint NOT NULL DEFAULT 0;
 			UPDATE entry SET calendar_revision = revision, calendar_changed_at = updated_at;
 		`
+	},
+	{
+		version: 16,
+		name: "the public schedule's changes",
+		sql: `
+			CREATE TABLE schedule_change (
+				event_id bigint PRIMARY KEY,
+				at bigint NOT NULL,
+				entry_id text COLLATE "C",
+				title text COLLATE "C" NOT NULL,
+				start_at bigint,
+				end_at bigint,
+				location text COLLATE "C",
+				what text COLLATE "C" NOT NULL
+			);
+			CREATE INDEX schedule_change_entry ON schedule_change (entry_id, event_id);
+			CREATE INDEX schedule_change_at ON schedule_change (at);
+		`
 	}
 ];
 

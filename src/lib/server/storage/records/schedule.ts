@@ -1,4 +1,4 @@
-import type { ApiLocation, ListedLocation, Visibility } from '$lib/api';
+import type { ApiLocation, ApiScheduleChange, ListedLocation, Visibility } from '$lib/api';
 import type { ServerEntry } from '../../types';
 
 /** The schedule's entries, each read with how many users marked it. */
@@ -63,4 +63,18 @@ export interface InterestRecords {
 	markersOf(entryId: string): Promise<string[]>;
 	/** Removes every mark of the user and answers the entries they were on. */
 	deleteAllOf(userId: string): Promise<string[]>;
+}
+
+/**
+ * The public schedule's changes, one per event that changed what the public sees, keyed by that
+ * event's id and kept as long as the log keeps its events (docs/changes.md).
+ */
+export interface ScheduleChangeRecords {
+	add(change: ApiScheduleChange): Promise<void>;
+	/** Newest first, at most `limit`, those before the id `before` when given. */
+	list(query: { limit: number; before?: number; entryId?: string }): Promise<ApiScheduleChange[]>;
+	/** For each entry among the last `limit` changes, the id of its latest one. */
+	latestPerEntry(limit: number): Promise<Map<string, number>>;
+	/** Removes those made before `before`; answers how many. */
+	prune(before: number): Promise<number>;
 }

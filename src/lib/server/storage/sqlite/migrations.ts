@@ -327,6 +327,27 @@ export const migrations: Migration[] = [
 			ALTER TABLE entry ADD COLUMN calendar_changed_at INTEGER NOT NULL DEFAULT 0;
 			UPDATE entry SET calendar_revision = revision, calendar_changed_at = updated_at;
 		`
+	},
+	{
+		version: 16,
+		name: "the public schedule's changes",
+		// One row per event that changed what the public sees, keyed by that event's id and
+		// pruned with the log: the log's entry events hold only the state after, so "from → to"
+		// is decided by the change that knows both (docs/changes.md).
+		sql: `
+			CREATE TABLE schedule_change (
+				event_id INTEGER PRIMARY KEY,
+				at INTEGER NOT NULL,
+				entry_id TEXT,
+				title TEXT NOT NULL,
+				start_at INTEGER,
+				end_at INTEGER,
+				location TEXT,
+				what TEXT NOT NULL
+			);
+			CREATE INDEX schedule_change_entry ON schedule_change (entry_id, event_id);
+			CREATE INDEX schedule_change_at ON schedule_change (at);
+		`
 	}
 ];
 

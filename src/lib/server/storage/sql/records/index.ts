@@ -4,6 +4,7 @@ import { sqlAttempts } from './attempts';
 import { sqlAudit } from './audit';
 import { sqlCalendarFeeds, sqlInvitations, sqlPasswordResets, sqlUsers } from './people';
 import { sqlEntries, sqlInterests, sqlLocations } from './schedule';
+import { sqlScheduleChanges } from './schedule-changes';
 import { sqlEndedSessions, sqlSecurityRecords, sqlSessions } from './sessions';
 import { sqlFeedVersions, sqlSettings } from './settings';
 import { sqlShifts } from './shifts';
@@ -16,6 +17,7 @@ export const sqlRecords = (sql: Sql): Records => ({
 	entries: sqlEntries(sql),
 	locations: sqlLocations(sql),
 	interests: sqlInterests(sql),
+	scheduleChanges: sqlScheduleChanges(sql),
 	shifts: sqlShifts(sql),
 	users: sqlUsers(sql),
 	invitations: sqlInvitations(sql),

@@ -1,0 +1,68 @@
+import type { ApiScheduleChange, ScheduleChangePart } from '$lib/api';
+import { formatDateTime, formatTime, localDate } from './zoned-time';
+
+/**
+ * The words of the schedule's changes, in the gathering's zone: the same sentences on
+ * `/changes`, in its feed and in the browser's announcements.
+ */
+
+/** "Sat 4 Jul, 14:00–15:00", or with both dates when it runs past midnight. */
+export function formatSpan(start: number, end: number, timeZone: string): string {
+	const endText =
+		localDate(start, timeZone) === localDate(end, timeZone)
+			? formatTime(end, timeZone)
+			: formatDateTime(end, timeZone);
+	return `${formatDateTime(start, timeZone)}–${endText}`;
+}
+
+const place = (location: string | null) => location ?? 'no location';
+
+/** One part as a sentence of its own. */
+export function describePart(part: ScheduleChangePart, timeZone: string): string {
+	switch (part.kind) {
+		case 'new':
+			return 'New on the schedule.';
+		case 'moved':
+			return `Moved from ${formatSpan(part.from.start, part.from.end, timeZone)} to ${formatSpan(part.to.start, part.to.end, timeZone)}.`;
+		case 'location-changed':
+			return `Location changed from ${place(part.from)} to ${place(part.to)}.`;
+		case 'retitled':
+			return `Retitled; it was “${part.from}”.`;
+		case 'description-changed':
+			return 'Description changed.';
+		case 'cancelled':
+			return 'Cancelled.';
+		case 'location-renamed':
+			return `The location ${part.from} is now called ${part.to}.`;
+	}
+}
+
+/** A heading for the change: "Cancelled: Opening concert". */
+export function changeHeadline(change: ApiScheduleChange): string {
+	const kinds = change.what.map((part) => part.kind);
+	if (kinds.includes('location-renamed')) return `Location renamed: ${change.title}`;
+	const label = kinds.includes('new')
+		? 'New'
+		: kinds.includes('cancelled')
+			? 'Cancelled'
+			: kinds.includes('moved')
+				? 'Moved'
+				: kinds.includes('location-changed')
+					? 'New location'
+					: kinds.includes('retitled')
+						? 'Retitled'
+						: 'Changed';
+	return `${label}: ${change.title}`;
+}
+
+/** Every part of the change, then where and when the entry is (or was, when cancelled). */
+export function describeChange(change: ApiScheduleChange, timeZone: string): string {
+	const parts = change.what.map((part) => describePart(part, timeZone));
+	if (change.start !== null && change.end !== null) {
+		const was = change.what.some((part) => part.kind === 'cancelled');
+		parts.push(
+			`${was ? 'It was' : 'Now'} ${formatSpan(change.start, change.end, timeZone)}, ${place(change.location)}.`
+		);
+	}
+	return parts.join(' ');
+}
