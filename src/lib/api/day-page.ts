@@ -11,6 +11,11 @@ export interface DayPageData {
 	/** The shown day's entries, and on today's page those still running from before it. */
 	entries: ListedEntry[];
 	locations: ListedLocation[];
+	/**
+	 * For the entries changed lately, the id of their latest public change: the browser marks
+	 * those changed since the visitor's last visit.
+	 */
+	changedIn: Record<string, number>;
 	/** The account's marks, for the mark buttons; the public has none. */
 	interests: string[] | null;
 	/** Nobody has registered yet: the first visitor is about to set the instance up. */

@@ -1,4 +1,4 @@
-import { writable } from 'svelte/store';
+import { get, writable } from 'svelte/store';
 import type { SubmitFunction } from '@sveltejs/kit';
 import { browser } from '$app/environment';
 import { invalidateAll } from '$app/navigation';
@@ -6,6 +6,7 @@ import { navigating } from '$app/state';
 import type {
 	ApiAccount,
 	ApiAccountSecurity,
+	ApiEvent,
 	ApiLocation,
 	ApiSession,
 	ApiSessionState,
@@ -16,6 +17,7 @@ import type {
 	UserType
 } from '$lib/api';
 import { checkForNewVersion } from './new-version';
+import { noteEntryEvent } from './schedule-changes';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
 import { createEntriesStore, type HeldEntry } from './stores/entries';
@@ -112,6 +114,7 @@ const stream = new StreamClient({
 		} else account.fill(session?.account ?? null, head);
 	},
 	onEvent(id, event) {
+		if (event.type === 'entry-update' || event.type === 'entry-delete') noteEntry(id, event);
 		for (const store of stores) store.apply(id, event);
 	},
 	async onSessionEnded() {
@@ -128,6 +131,21 @@ const stream = new StreamClient({
 	onResync: () => reloadData(),
 	onStatus: (status) => streamStatus.set(status)
 });
+
+/** Marks and announces an entry's change, as the page showed the entry before it. */
+function noteEntry(
+	id: number,
+	event: Extract<ApiEvent, { type: 'entry-update' | 'entry-delete' }>
+) {
+	const held = get(entries);
+	const known = entries.lastEventId();
+	if (!held || known === null || id <= known) return;
+	const before = held.value.find((entry) => entry.id === event.data.id);
+	const names = new Map((get(locations)?.value ?? []).map((l) => [l.id, l.name]));
+	const interested = get(interests)?.value?.includes(event.data.id) ?? false;
+	const timeZone = get(settings)?.value.timeZone ?? 'UTC';
+	noteEntryEvent(id, event, before, interested, names, timeZone);
+}
 
 // The browser knows at once when it loses the network; the stream would take intervals to tell.
 if (browser) {

@@ -1,5 +1,5 @@
 import { feedResponse } from '$lib/server/feeds/feed-response';
-import { publicChangesFeed } from '$lib/server/schedule/public-changes';
+import { publicChangesFeed } from '$lib/server/schedule/changes-atom';
 import type { RequestHandler } from './$types';
 
 /** The public schedule's latest changes as an Atom feed, for feed readers. */

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { Refusal } from '$lib/server/refusal';
-import { beforeOf, readChangesPage } from '$lib/server/schedule/public-changes';
+import { beforeOf, readChangesPage } from '$lib/server/schedule/change-log';
 import type { PageServerLoad } from './$types';
 
 /** The public schedule's changes, newest first; `?before=<id>` pages back. Public, like `/`. */

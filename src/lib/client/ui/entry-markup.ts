@@ -27,6 +27,8 @@ export interface EntryListing {
 	 * names its weekday ("Sat 01:00" under Friday, or tomorrow's entry in "Next").
 	 */
 	sameDay: readonly [number, number];
+	/** It changed since the visitor's last visit. */
+	changed?: boolean;
 }
 
 const escapeText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
@@ -60,6 +62,7 @@ export function entryMarkup(entry: ListedEntry, listing: EntryListing): string {
 	if (entry.visibility !== 'public')
 		html += ` <span class="badge ${entry.visibility}">${entry.visibility === 'crew' ? 'crew only' : 'draft'}</span>`;
 	if (running) html += ' <span class="badge live">on now</span>';
+	if (listing.changed) html += ' <span class="badge changed" data-testid="changed">changed</span>';
 	if (entry.interestedCount !== undefined)
 		html += ` <span class="badge count">${entry.interestedCount} interested</span>`;
 	html += '</span>';

@@ -17,6 +17,7 @@ import { currentSettings } from '../settings/current-settings';
 import { accessLevelOf } from '../auth/access-level';
 import { takeFirstVisit } from '../auth/welcome';
 import { toApiEntry } from './api-entry';
+import { latestChanges } from './change-log';
 import type { ServerEntry } from '../types';
 import { visibleTo } from '$lib/schedule/visibility';
 
@@ -97,6 +98,7 @@ export async function loadDayPage(event: RequestEvent, date: string | null): Pro
 			date: shown,
 			days,
 			entries: entries.map((entry) => listed(entry, viewer)).sort(compareEntries),
+			changedIn: await latestChanges(records, entries),
 			locations: await records.locations.listNames(),
 			interests: locals.user ? await visibleInterestIds(records, locals.user.id, viewer) : null,
 			newInstance: !locals.user && (await records.users.count()) === 0

@@ -8,7 +8,7 @@ import { Refusal, StaleVersion } from '../refusal';
 import { toApiEntry } from './api-entry';
 import { calendarShows } from './ics';
 import { requireLocation } from './locations';
-import { recordEntryChange } from './schedule-changes';
+import { recordEntryChange } from './change-log';
 import type { ServerSession } from '../types';
 import type { ServerEntry } from '../types';
 

@@ -9,7 +9,7 @@ import { appendEvent, change, type Change, type Records } from '../storage';
 import { recordLocationAudit } from '../audit/schedule-audit';
 import { requireActor } from '../auth/actor';
 import { Refusal } from '../refusal';
-import { recordLocationRenamed } from './schedule-changes';
+import { recordLocationRenamed } from './change-log';
 import type { ServerSession } from '../types';
 
 const noSuchLocation = () => new Refusal(404, 'no such location');

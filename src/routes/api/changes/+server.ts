@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { endpoint } from '$lib/server/http';
-import { beforeOf, readChangesPage } from '$lib/server/schedule/public-changes';
+import { beforeOf, readChangesPage } from '$lib/server/schedule/change-log';
 
 /** The public schedule's changes, newest first, a page at a time (`?before=`): public. */
 export const GET = endpoint(async ({ url }) => {

@@ -1,10 +1,50 @@
 import type { ApiScheduleChange, ScheduleChangePart } from '$lib/api';
 import { formatDateTime, formatTime, localDate } from './zoned-time';
 
-/**
- * The words of the schedule's changes, in the gathering's zone: the same sentences on
- * `/changes`, in its feed and in the browser's announcements.
+/*
+ * The schedule's changes (docs/changes.md): what counts as one for the public, and its words in
+ * the gathering's zone, the same on `/changes`, in its feed and in the browser's announcements.
  */
+
+/** What the public sees of an entry, with its location named. */
+export interface PublicView {
+	title: string;
+	description: string;
+	locationId: string | null;
+	location: string | null;
+	start: number;
+	end: number;
+}
+
+/**
+ * What changed for the public between two views of an entry (null: it could not see it), in the
+ * order a visitor reads them; empty when nothing it sees changed. A pure rule: the history, the
+ * schedule's clock and the tests all read it.
+ */
+export function publicChangeParts(
+	before: PublicView | null,
+	after: PublicView | null
+): ScheduleChangePart[] {
+	if (!before && !after) return [];
+	if (!before) return [{ kind: 'new' }];
+	if (!after) return [{ kind: 'cancelled' }];
+	const parts: ScheduleChangePart[] = [];
+	if (before.start !== after.start || before.end !== after.end) {
+		parts.push({
+			kind: 'moved',
+			from: { start: before.start, end: before.end },
+			to: { start: after.start, end: after.end }
+		});
+	}
+	if (before.locationId !== after.locationId) {
+		parts.push({ kind: 'location-changed', from: before.location, to: after.location });
+	}
+	if (before.title !== after.title) {
+		parts.push({ kind: 'retitled', from: before.title, to: after.title });
+	}
+	if (before.description !== after.description) parts.push({ kind: 'description-changed' });
+	return parts;
+}
 
 /** "Sat 4 Jul, 14:00–15:00", or with both dates when it runs past midnight. */
 export function formatSpan(start: number, end: number, timeZone: string): string {

@@ -1,51 +1,9 @@
-import type { ApiScheduleChange, ApiSettings } from '$lib/api';
-import { changeHeadline, describeChange } from '$lib/schedule/change-words';
+import { changeHeadline, describeChange } from '$lib/schedule/changes';
 import { cachedFeed } from '../feeds/feed-cache';
 import { stampedFeed, type Feed } from '../feeds/feed-response';
 import { xmlAttribute, xmlText } from '../feeds/xml-text';
-import { readSnapshot } from '../load';
-import { Refusal } from '../refusal';
-import { currentSettings } from '../settings/current-settings';
 import { storage } from '../storage';
-
-/** Changes on one page of `/changes`, and in the feed. */
-export const changesPerPage = 100;
-
-export interface ChangesPage {
-	lastEventId: number;
-	settings: ApiSettings;
-	changes: ApiScheduleChange[];
-	/** The `before` of the next (older) page, or null on the last one. */
-	older: number | null;
-	readAt: number;
-}
-
-/** The `before` a request names (`?before=<id>`), refused when it is not a change's id. */
-export function beforeOf(url: URL): number | undefined {
-	const before = url.searchParams.get('before');
-	if (before === null) return undefined;
-	if (!/^[1-9]\d{0,15}$/.test(before)) {
-		throw new Refusal(400, 'before must be the id of a change, a whole number from 1', 'before');
-	}
-	return Number(before);
-}
-
-/** `/changes`, newest first, from the change before `before` when given. */
-export async function readChangesPage(before?: number): Promise<ChangesPage> {
-	const { lastEventId, data } = await readSnapshot(async (records) => ({
-		settings: await currentSettings(records),
-		changes: await records.scheduleChanges.list({ limit: changesPerPage + 1, before })
-	}));
-	const more = data.changes.length > changesPerPage;
-	const changes = data.changes.slice(0, changesPerPage);
-	return {
-		lastEventId,
-		settings: data.settings,
-		changes,
-		older: more ? changes[changes.length - 1].id : null,
-		readAt: Date.now()
-	};
-}
+import { readChangesPage, type ChangesPage } from './change-log';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,0 +1,128 @@
+import type { ApiScheduleChange, ApiSettings } from '$lib/api';
+import { publicChangeParts, type PublicView } from '$lib/schedule/changes';
+import { mayView } from '$lib/schedule/visibility';
+import { readSnapshot } from '../load';
+import { Refusal } from '../refusal';
+import { currentSettings } from '../settings/current-settings';
+import type { Change, Records } from '../storage';
+import type { ServerEntry } from '../types';
+
+/*
+ * The public schedule's changes (docs/changes.md): recorded by the change that makes one, in its
+ * transaction and under its event's id, and read for `/changes`, its feed and entry pages.
+ */
+
+async function publicView(tx: Change, entry: ServerEntry | null): Promise<PublicView | null> {
+	if (!entry || !mayView(entry.visibility, 'public')) return null;
+	const location =
+		entry.locationId === null ? null : ((await tx.locations.find(entry.locationId))?.name ?? null);
+	const { title, description, locationId, start, end } = entry;
+	return { title, description, locationId, location, start, end };
+}
+
+/**
+ * Inside the change that wrote event `eventId`: records what the public saw change of an entry,
+ * if anything, and then moves the schedule's clock, the public files' version. Never for a
+ * draft, a crew entry or a crew note alone, which would tell the public when the organisers
+ * work and make apps fetch an unchanged file.
+ */
+export async function recordEntryChange(
+	tx: Change,
+	eventId: number,
+	before: ServerEntry | null,
+	after: ServerEntry | null
+): Promise<void> {
+	const [from, to] = [await publicView(tx, before), await publicView(tx, after)];
+	const what = publicChangeParts(from, to);
+	if (what.length === 0) return;
+	const shown = (to ?? from)!;
+	await tx.scheduleChanges.add({
+		id: eventId,
+		at: tx.now,
+		entryId: (after ?? before)!.id,
+		title: shown.title,
+		start: shown.start,
+		end: shown.end,
+		location: shown.location,
+		what
+	});
+	await tx.entries.touchClock(tx.now);
+}
+
+/** A location's new name is a change of every public entry held there. */
+export async function recordLocationRenamed(
+	tx: Change,
+	eventId: number,
+	from: string,
+	to: string
+): Promise<void> {
+	await tx.scheduleChanges.add({
+		id: eventId,
+		at: tx.now,
+		entryId: null,
+		title: to,
+		start: null,
+		end: null,
+		location: null,
+		what: [{ kind: 'location-renamed', from, to }]
+	});
+}
+
+/** Changes on one page of `/changes`, and in the feed. */
+export const changesPerPage = 100;
+
+export interface ChangesPage {
+	lastEventId: number;
+	settings: ApiSettings;
+	changes: ApiScheduleChange[];
+	/** The `before` of the next (older) page, or null on the last one. */
+	older: number | null;
+	readAt: number;
+}
+
+/** The `before` a request names (`?before=<id>`), refused when it is not a change's id. */
+export function beforeOf(url: URL): number | undefined {
+	const before = url.searchParams.get('before');
+	if (before === null) return undefined;
+	if (!/^[1-9]\d{0,15}$/.test(before)) {
+		throw new Refusal(400, 'before must be the id of a change, a whole number from 1', 'before');
+	}
+	return Number(before);
+}
+
+/** `/changes`, newest first, from the change before `before` when given. */
+export async function readChangesPage(before?: number): Promise<ChangesPage> {
+	const { lastEventId, data } = await readSnapshot(async (records) => ({
+		settings: await currentSettings(records),
+		changes: await records.scheduleChanges.list({ limit: changesPerPage + 1, before })
+	}));
+	const more = data.changes.length > changesPerPage;
+	const changes = data.changes.slice(0, changesPerPage);
+	return {
+		lastEventId,
+		settings: data.settings,
+		changes,
+		older: more ? changes[changes.length - 1].id : null,
+		readAt: Date.now()
+	};
+}
+
+/** How many of the latest changes the schedule pages look back over for their marks. */
+export const markLookBack = 500;
+
+/**
+ * For each of `entries` changed lately, the id of its latest change: the browser marks those
+ * changed since the visitor's last visit. Bounded by `markLookBack`, whatever the log holds.
+ */
+export async function latestChanges(
+	records: Records,
+	entries: readonly { id: string }[]
+): Promise<Record<string, number>> {
+	const latest = await records.scheduleChanges.latestPerEntry(markLookBack);
+	const found: Record<string, number> = {};
+	for (const { id } of entries) {
+		const change = latest.get(id);
+		if (change !== undefined) found[id] = change;
+	}
+	return found;
+}
