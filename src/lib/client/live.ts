@@ -17,6 +17,7 @@ import type {
 	UserType
 } from '$lib/api';
 import { checkForNewVersion } from './new-version';
+import { followStatus, heardEvent, viewerOf, wipeKept } from './offline';
 import { noteEntryEvent } from './schedule-changes';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
@@ -89,6 +90,7 @@ let connectedBefore = false;
 /** The logout form's submit: reloading data on the stream's close would undo its navigation. */
 export const expectLogout: SubmitFunction = () => {
 	loggingOut = true;
+	void wipeKept(viewerOf(loadedFor));
 	return async ({ update }) => {
 		try {
 			await update();
@@ -107,29 +109,38 @@ const stream = new StreamClient({
 		// The logout's own navigation brings the public data; reloading this page now would
 		// supersede it and leave the tab logged out on the page it left.
 		if (loggingOut) return;
+		heardEvent(head);
 		// The session in `connected` is the account as of the head, newer than any replayed event.
 		if (!sameAccess(session?.account, loadedFor)) {
 			noteAccessChange(session?.account);
-			void reloadData();
+			void wipeKept(viewerOf(loadedFor)).finally(reloadData);
 		} else account.fill(session?.account ?? null, head);
 	},
 	onEvent(id, event) {
+		heardEvent(id);
 		if (event.type === 'entry-update' || event.type === 'entry-delete') noteEntry(id, event);
 		for (const store of stores) store.apply(id, event);
 	},
-	async onSessionEnded() {
+	async onSessionEnded(reason) {
 		if (loggingOut) return;
+		// The login ended: nothing of it stays on the device. A rotation hands the same login a
+		// new session, which the answer below tells.
+		if (reason !== 'rotated') await wipeKept(viewerOf(loadedFor));
 		// Asking rotates the cookie when due; only a changed account or level needs new data.
 		const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' } });
 		const state = (await response.json()) as ApiSessionState;
 		if (state.notice) sessionNotice.set(state.notice);
 		if (state.notice || !sameAccess(state.session?.account, loadedFor)) {
+			if (reason === 'rotated') await wipeKept(viewerOf(loadedFor));
 			noteAccessChange(state.session?.account);
 			await reloadData();
 		}
 	},
 	onResync: () => reloadData(),
-	onStatus: (status) => streamStatus.set(status)
+	onStatus: (status) => {
+		followStatus(status === 'live');
+		streamStatus.set(status);
+	}
 });
 
 /** Marks and announces an entry's change, as the page showed the entry before it. */

@@ -1,0 +1,139 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+/*
+ * The copy of pages kept on the device (docs/offline.md), in IndexedDB: shared by every tab
+ * and by the service worker, which writes it and answers from it with no network. It belongs
+ * to one viewer (an account and its type, or the public) and is wiped whole when the login
+ * ends or the viewer changes, so nothing of one viewer or level is ever shown to another.
+ */
+
+/** A page as the network last answered it: its HTML, or its data for in-app navigation. */
+export interface KeptPage {
+	/** `page /days/2031-07-04?view=grid` or `data /my`. */
+	key: string;
+	body: string;
+	contentType: string;
+	viewer: string;
+	/** The event id the page was read at: the stream resumes from it. */
+	eventId: number;
+	keptAt: number;
+}
+
+/**
+ * Whose the copy is, and the newest event id of its pages. After a wipe `viewer` is null and
+ * `ended` names the viewer whose login ended: none of its pages read before the wipe may come
+ * back.
+ */
+export interface KeptOwner {
+	viewer: string | null;
+	eventId: number;
+	ended?: string;
+}
+
+interface KeptSchema extends DBSchema {
+	pages: { key: string; value: KeptPage; indexes: { keptAt: number } };
+	owner: { key: 'owner'; value: KeptOwner };
+}
+
+export const keptDatabase = 'tidewatch-kept';
+
+/** Pages kept at most: every day of a long gathering, its entries read lately, /my, /shifts. */
+export const keptPagesMax = 60;
+
+/** The paths kept for use with no network; `/changes` too, the schedule's news. */
+const keptPaths = /^\/(?:days\/[0-9-]{10}|entries\/[^/]+|my|shifts|changes)?$/;
+
+/**
+ * The kept copy's key for a request, or null when it is not one of the kept pages. SvelteKit
+ * asks for a page's data at `<path>/__data.json` with markers of what to reload; the page is
+ * the same whatever they say.
+ */
+export function keptKey(url: URL, navigation: boolean): string | null {
+	const data = url.pathname.endsWith('/__data.json');
+	if (!navigation && !data) return null;
+	const path = data ? url.pathname.slice(0, -'/__data.json'.length) || '/' : url.pathname;
+	if (!keptPaths.test(path)) return null;
+	const params = new URLSearchParams(url.search);
+	params.delete('x-sveltekit-invalidated');
+	params.delete('x-sveltekit-trailing-slash');
+	const query = params.toString();
+	return `${data ? 'data' : 'page'} ${path}${query ? `?${query}` : ''}`;
+}
+
+/**
+ * What to do with a page read for `viewer` at `eventId` (a pure rule): keep it beside the copy
+ * of the same viewer; replace the whole copy with it when it is another viewer's, read after
+ * everything kept (a login, a logout, a new level: each writes an event); else drop it. After a
+ * wipe, a page read at the wipe's event id is kept, unless it is the ended viewer's: one of
+ * those may have been read just before its login ended.
+ */
+export function keepDecision(
+	owner: KeptOwner | undefined,
+	viewer: string,
+	eventId: number
+): 'keep' | 'replace' | 'drop' {
+	if (!owner) return 'replace';
+	if (owner.viewer === viewer) return 'keep';
+	const wiped = owner.viewer === null && viewer !== owner.ended;
+	return eventId > owner.eventId || (wiped && eventId === owner.eventId) ? 'replace' : 'drop';
+}
+
+let opened: Promise<IDBPDatabase<KeptSchema>> | null = null;
+
+function database(): Promise<IDBPDatabase<KeptSchema>> {
+	opened ??= openDB<KeptSchema>(keptDatabase, 1, {
+		upgrade(db) {
+			db.createObjectStore('pages', { keyPath: 'key' }).createIndex('keptAt', 'keptAt');
+			db.createObjectStore('owner');
+		}
+	});
+	return opened;
+}
+
+/** Keeps a page by the rule above, in one transaction; the oldest pages go past the bound. */
+export async function keepPage(page: KeptPage): Promise<'keep' | 'replace' | 'drop'> {
+	const tx = (await database()).transaction(['pages', 'owner'], 'readwrite');
+	const pages = tx.objectStore('pages');
+	const owner = tx.objectStore('owner');
+	const decision = keepDecision(await owner.get('owner'), page.viewer, page.eventId);
+	if (decision === 'drop') {
+		await tx.done;
+		return decision;
+	}
+	if (decision === 'replace') await pages.clear();
+	const kept = await pages.get(page.key);
+	// A page never goes back to an older state of itself (two tabs, answers crossing).
+	if (!kept || kept.eventId <= page.eventId) await pages.put(page);
+	const known = await owner.get('owner');
+	await owner.put(
+		{ viewer: page.viewer, eventId: Math.max(known?.eventId ?? 0, page.eventId) },
+		'owner'
+	);
+	let count = await pages.count();
+	for (let cursor = await pages.index('keptAt').openCursor(); cursor && count > keptPagesMax;) {
+		await cursor.delete();
+		count--;
+		cursor = await cursor.continue();
+	}
+	await tx.done;
+	return decision;
+}
+
+export async function readPage(key: string): Promise<KeptPage | undefined> {
+	return (await database()).get('pages', key);
+}
+
+/**
+ * Removes every kept page. No page read before `eventId` (the head when the wiping tab asked)
+ * can be kept after it, nor one of the `ended` viewer read at it: an answer already on its way
+ * does not bring the old viewer's page back.
+ */
+export async function wipeKeptCopy(eventId: number, ended?: string): Promise<void> {
+	const tx = (await database()).transaction(['pages', 'owner'], 'readwrite');
+	await tx.objectStore('pages').clear();
+	const owner = await tx.objectStore('owner').get('owner');
+	const wiped: KeptOwner = { viewer: null, eventId: Math.max(owner?.eventId ?? 0, eventId) };
+	if (ended !== undefined) wiped.ended = ended;
+	await tx.objectStore('owner').put(wiped, 'owner');
+	await tx.done;
+}

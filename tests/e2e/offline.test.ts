@@ -1,0 +1,216 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+	adminName,
+	api,
+	logIn,
+	password,
+	register,
+	uniqueName,
+	waitForApp,
+	test
+} from './fixtures';
+
+/*
+ * Offline, in Chromium (docs/offline.md): a page opened once opens again with no network, from
+ * the copy kept in IndexedDB, says as of when, and catches up from its event id once the
+ * network is back, without loading the page again; a second tab uses the same copy. The copy
+ * follows the login: logging out, a login ended elsewhere and a new level wipe it, and a crew
+ * entry never stays readable on the device of a user made regular.
+ */
+
+const hour = 3_600_000;
+test.describe.configure({ timeout: 120_000 });
+
+function ownDay(): number {
+	return Date.UTC(2045, 0, 1, 12) + Math.floor(Math.random() * 3000) * 24 * hour;
+}
+const dayPath = (ms: number) => `/days/${new Date(ms).toISOString().slice(0, 10)}`;
+
+async function adminPage(browser: Browser) {
+	const page = await (await browser.newContext()).newPage();
+	await logIn(page, adminName);
+	return page;
+}
+
+async function createEntry(admin: Page, fields: Record<string, unknown>): Promise<string> {
+	const { status, body } = await api(admin, 'POST', '/api/entries', {
+		visibility: 'public',
+		...fields
+	});
+	expect(status, body).toBe(201);
+	return JSON.parse(body).id;
+}
+
+interface Kept {
+	key: string;
+	body: string;
+	viewer: string;
+	eventId: number;
+}
+
+/** What the device keeps, read from IndexedDB as the service worker wrote it. */
+function keptPages(page: Page): Promise<Kept[]> {
+	return page.evaluate(
+		() =>
+			new Promise<Kept[]>((resolve, reject) => {
+				const open = indexedDB.open('tidewatch-kept');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const db = open.result;
+					if (!db.objectStoreNames.contains('pages')) return resolve([]);
+					const all = db.transaction('pages').objectStore('pages').getAll();
+					all.onsuccess = () => resolve(all.result as Kept[]);
+					all.onerror = () => reject(all.error);
+				};
+			})
+	);
+}
+
+const keptKeys = async (page: Page) => (await keptPages(page)).map((kept) => kept.key).sort();
+
+/**
+ * Opens `path` with the service worker in charge and waits until the device keeps it. The
+ * first page of a device loads before its service worker: it is kept from its next load.
+ */
+async function openAndKeep(page: Page, path: string) {
+	await page.goto(path);
+	await waitForApp(page);
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+		if (!navigator.serviceWorker.controller) {
+			await new Promise((resolve) =>
+				navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
+			);
+		}
+	});
+	if (!(await keptKeys(page)).includes(`page ${path}`)) {
+		await page.goto(path);
+		await waitForApp(page);
+	}
+	await expect.poll(() => keptKeys(page)).toContain(`page ${path}`);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+}
+
+async function goOffline(context: BrowserContext, page: Page) {
+	await context.setOffline(true);
+	await expect(page.getByTestId('stream-status')).not.toHaveAttribute('data-status', 'live');
+}
+
+const row = (page: Page, title: string) => page.getByTestId('entry').filter({ hasText: title });
+
+test('a page opened before opens with no network, says as of when, and catches up from its event id', async ({
+	browser
+}) => {
+	const admin = await adminPage(browser);
+	const start = ownDay();
+	const first = uniqueName('first');
+	const firstId = await createEntry(admin, { title: first, start, end: start + hour });
+
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await openAndKeep(page, dayPath(start));
+	const settings = JSON.parse((await api(admin, 'GET', '/api/settings')).body);
+
+	await goOffline(context, page);
+	await page.reload();
+	await expect(row(page, first)).toBeVisible();
+	await expect(page.getByTestId('offline-notice')).toContainText(`Offline — the schedule as of`);
+	await expect(page.getByTestId('offline-notice')).toContainText(`(${settings.timeZone} time)`);
+
+	// A second tab uses the same copy.
+	const second = await context.newPage();
+	await second.goto(dayPath(start));
+	await expect(row(second, first)).toBeVisible();
+	await second.close();
+
+	// Changes made meanwhile arrive as events once the network is back; the page is not loaded again.
+	const added = uniqueName('added');
+	await createEntry(admin, { title: added, start: start + hour, end: start + 2 * hour });
+	const { status } = await api(admin, 'PATCH', `/api/entries/${firstId}`, {
+		title: `${first}-moved`
+	});
+	expect(status).toBe(200);
+	const documents: string[] = [];
+	page.on('request', (request) => {
+		if (request.resourceType() === 'document' || request.url().includes('__data.json'))
+			documents.push(request.url());
+	});
+	await context.setOffline(false);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	await expect(row(page, added)).toBeVisible();
+	await expect(row(page, `${first}-moved`)).toBeVisible();
+	await expect(page.getByTestId('offline-notice')).toHaveCount(0);
+	expect(documents).toEqual([]);
+});
+
+test('a page never opened on the device says so with no network', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await openAndKeep(page, '/changes');
+	await goOffline(context, page);
+	const answer = await page.goto(dayPath(ownDay()));
+	expect(answer?.status()).toBe(503);
+	await expect(page.getByRole('heading', { name: 'Offline' })).toBeVisible();
+	await page.getByRole('link', { name: 'The schedule' }).isVisible();
+});
+
+test('logging out wipes the copy: the plan is no longer on the device', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const name = uniqueName('leaver');
+	await register(page, name);
+	await openAndKeep(page, '/my');
+	expect((await keptPages(page)).every((kept) => kept.viewer.endsWith(' regular'))).toBe(true);
+	await page.getByRole('button', { name: 'Log out' }).click();
+	await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+	await expect
+		.poll(async () => (await keptPages(page)).filter((kept) => kept.viewer !== 'public'))
+		.toEqual([]);
+	await goOffline(context, page);
+	await page.goto('/my');
+	await expect(page.getByRole('heading', { name: 'Offline' })).toBeVisible();
+	await expect(page.getByText(name)).toHaveCount(0);
+});
+
+test('a login ended from another device wipes the copy on this one', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const name = uniqueName('revoked');
+	await register(page, name);
+	await openAndKeep(page, '/my');
+	const other = await (await browser.newContext()).newPage();
+	await logIn(other, name);
+	expect(
+		(await api(other, 'DELETE', '/api/auth/sessions', { currentPassword: password })).status
+	).toBe(204);
+	await expect.poll(() => keptPages(page)).toEqual([]);
+});
+
+test('a crew entry does not stay readable on the device of a user made regular', async ({
+	browser
+}) => {
+	const admin = await adminPage(browser);
+	const start = ownDay();
+	const secret = uniqueName('crew-only');
+	await createEntry(admin, { title: secret, start, end: start + hour, visibility: 'crew' });
+	await createEntry(admin, { title: uniqueName('public'), start, end: start + hour });
+
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const name = uniqueName('demoted');
+	await register(page, name);
+	const [{ id }] = JSON.parse((await api(admin, 'GET', `/api/users?q=${name}`)).body);
+	expect((await api(admin, 'PATCH', `/api/users/${id}`, { type: 'crew' })).status).toBe(200);
+	await openAndKeep(page, dayPath(start));
+	await expect(row(page, secret)).toBeVisible();
+	expect((await keptPages(page)).some((kept) => kept.body.includes(secret))).toBe(true);
+
+	expect((await api(admin, 'PATCH', `/api/users/${id}`, { type: 'regular' })).status).toBe(200);
+	await expect(row(page, secret)).toHaveCount(0);
+	await expect
+		.poll(async () => (await keptPages(page)).filter((kept) => kept.body.includes(secret)))
+		.toEqual([]);
+	await goOffline(context, page);
+	await page.reload();
+	await expect(row(page, secret)).toHaveCount(0);
+});
