@@ -116,7 +116,10 @@ worker.addEventListener('message', (event) => {
 	if (message?.type !== 'keep' || !tab) return;
 	const answers = held.get(tab);
 	const page = keptKey(new URL(message.url), true);
-	if (!answers || !page) return;
+	// Told back to the tab, for whoever watches it (the tests): what was kept, and why not.
+	const tell = (kept: string) =>
+		event.source?.postMessage({ type: 'kept', url: message.url, kept });
+	if (!answers || !page) return tell(answers ? 'not a kept page' : 'nothing held for this tab');
 	const keeping = [page, page.replace(/^page /, 'data ')].flatMap((key) => {
 		const answer = answers.get(key);
 		if (!answer) return [];
@@ -128,8 +131,12 @@ worker.addEventListener('message', (event) => {
 				viewer: message.viewer,
 				eventId: message.eventId,
 				keptAt: Date.now()
-			})
+			}).then(
+				(decision) => tell(`${key}: ${decision}`),
+				(error: unknown) => tell(`${key}: failed, ${String(error)}`)
+			)
 		];
 	});
+	if (keeping.length === 0) tell(`nothing held for ${page}`);
 	event.waitUntil(Promise.all(keeping));
 });

@@ -85,6 +85,9 @@ async function openLive(page: Page, url: string) {
 }
 
 test.describe('a deploy under an open page', () => {
+	// What the page does when the server no longer has its code. A service worker keeps the
+	// code of its version until it updates, so the old page never misses it: kept out here.
+	test.use({ serviceWorkers: 'block' });
 	let server: DeployedServer;
 	test.beforeEach(async () => {
 		server = new DeployedServer();

@@ -50,19 +50,21 @@ interface Kept {
 
 /** What the device keeps, read from IndexedDB as the service worker wrote it. */
 function keptPages(page: Page): Promise<Kept[]> {
-	return page.evaluate(
-		() =>
-			new Promise<Kept[]>((resolve, reject) => {
-				const open = indexedDB.open('tidewatch-kept');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const db = open.result;
-					if (!db.objectStoreNames.contains('pages')) return resolve([]);
-					const all = db.transaction('pages').objectStore('pages').getAll();
-					all.onsuccess = () => resolve(all.result as Kept[]);
-					all.onerror = () => reject(all.error);
-				};
-			})
+	return page.evaluate(async () =>
+		// Opening a database that is not there would make it, empty: only look at one that is.
+		!(await indexedDB.databases()).some((db) => db.name === 'tidewatch-kept')
+			? []
+			: new Promise<Kept[]>((resolve, reject) => {
+					const open = indexedDB.open('tidewatch-kept');
+					open.onerror = () => reject(open.error);
+					open.onsuccess = () => {
+						const db = open.result;
+						if (!db.objectStoreNames.contains('pages')) return resolve([]);
+						const all = db.transaction('pages').objectStore('pages').getAll();
+						all.onsuccess = () => resolve(all.result as Kept[]);
+						all.onerror = () => reject(all.error);
+					};
+				})
 	);
 }
 
@@ -73,6 +75,14 @@ const keptKeys = async (page: Page) => (await keptPages(page)).map((kept) => kep
  * first page of a device loads before its service worker: it is kept from its next load.
  */
 async function openAndKeep(page: Page, path: string) {
+	await page.addInitScript(() => {
+		navigator.serviceWorker?.addEventListener('message', (event) => {
+			if (event.data?.type === 'kept') console.log(`kept: ${event.data.kept}`);
+		});
+	});
+	page.on('console', (message) => {
+		if (message.text().startsWith('kept:')) console.log(path, message.text());
+	});
 	await page.goto(path);
 	await waitForApp(page);
 	await page.evaluate(async () => {
@@ -213,4 +223,20 @@ test('a crew entry does not stay readable on the device of a user made regular',
 	await goOffline(context, page);
 	await page.reload();
 	await expect(row(page, secret)).toHaveCount(0);
+});
+
+test('Chromium finds the app installable, and / opens with no network', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await openAndKeep(page, '/');
+	const cdp = await context.newCDPSession(page);
+	const manifest = await cdp.send('Page.getAppManifest');
+	expect(manifest.errors).toEqual([]);
+	expect(manifest.url).toMatch(/\/manifest\.webmanifest$/);
+	const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+	// A test browser's context is an incognito one, which no browser installs apps from.
+	expect(installabilityErrors.filter((error) => error.errorId !== 'in-incognito')).toEqual([]);
+	await goOffline(context, page);
+	expect((await page.reload())?.status()).toBe(200);
+	await expect(page.getByTestId('offline-notice')).toBeVisible();
 });

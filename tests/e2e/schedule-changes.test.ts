@@ -115,6 +115,10 @@ test('a marked entry that moves or is cancelled is announced, and notified where
 			}
 		}
 		(window as unknown as { Notification: unknown }).Notification = Recorded;
+		// Where a service worker runs (a phone needs it), the page shows them through it.
+		ServiceWorkerRegistration.prototype.showNotification = async (title, options) => {
+			shown.push(`${title}: ${options?.body}`);
+		};
 	});
 	await register(page, uniqueName('planner'));
 	await openLive(page, dayPath(start));

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 /*
  * The copy of pages kept on the device (docs/offline.md), in IndexedDB: shared by every tab
@@ -80,13 +80,26 @@ export function keepDecision(
 
 let opened: Promise<IDBPDatabase<KeptSchema>> | null = null;
 
-function database(): Promise<IDBPDatabase<KeptSchema>> {
-	opened ??= openDB<KeptSchema>(keptDatabase, 1, {
+const open = () =>
+	openDB<KeptSchema>(keptDatabase, 1, {
 		upgrade(db) {
 			db.createObjectStore('pages', { keyPath: 'key' }).createIndex('keptAt', 'keptAt');
 			db.createObjectStore('owner');
 		}
 	});
+
+/**
+ * The database, made anew when it lacks its stores: anything that opened the name first without
+ * them (a look from the developer tools, a test) would otherwise leave nothing kept for good.
+ */
+function database(): Promise<IDBPDatabase<KeptSchema>> {
+	opened ??= open().then(async (db) => {
+		if (db.objectStoreNames.contains('pages') && db.objectStoreNames.contains('owner')) return db;
+		db.close();
+		await deleteDB(keptDatabase);
+		return open();
+	});
+	opened.catch(() => (opened = null));
 	return opened;
 }
 
