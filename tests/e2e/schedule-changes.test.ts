@@ -159,3 +159,17 @@ test('/changes lists a change without JavaScript, linked to its entry', async ({
 	await change.getByRole('link', { name: `${title}-new` }).click();
 	await expect(page.getByTestId('entry-history')).toContainText(`Retitled; it was “${title}”.`);
 });
+
+test('/changes is live: a new change appears without a reload', async ({ browser }) => {
+	const admin = await adminPage(browser);
+	const start = ownDay();
+	const title = uniqueName('live-change');
+	const page = await (await browser.newContext()).newPage();
+	await page.goto('/changes');
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	await createEntry(admin, { title, start, end: start + hour });
+	await expect(page.getByTestId('change').filter({ hasText: title })).toContainText(
+		'New on the schedule.'
+	);
+});

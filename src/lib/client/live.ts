@@ -120,6 +120,7 @@ const stream = new StreamClient({
 		heardEvent(id);
 		if (event.type === 'entry-update' || event.type === 'entry-delete') noteEntry(id, event);
 		for (const store of stores) store.apply(id, event);
+		if (/^(entry|location)-/.test(event.type)) for (const listener of scheduleListeners) listener();
 	},
 	async onSessionEnded(reason) {
 		if (loggingOut) return;
@@ -142,6 +143,17 @@ const stream = new StreamClient({
 		streamStatus.set(status);
 	}
 });
+
+const scheduleListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` after each event of an entry or location (a page of what changed reloads
+ * its list then); answers the function that stops it.
+ */
+export function onScheduleEvent(listener: () => void): () => void {
+	scheduleListeners.add(listener);
+	return () => scheduleListeners.delete(listener);
+}
 
 /** Marks and announces an entry's change, as the page showed the entry before it. */
 function noteEntry(

@@ -34,7 +34,9 @@ export function keepThisPage(viewer: string, eventId: number): void {
 export async function wipeKept(ended: string): Promise<void> {
 	let head = heard;
 	try {
-		const response = await fetch('/api/last-event-id');
+		// Without the cookie: the session's first answer after it ended carries the notice that
+		// tells the person why, and a rotation here would race the logout.
+		const response = await fetch('/api/last-event-id', { credentials: 'omit' });
 		head = Math.max(head, ((await response.json()) as { id: number }).id);
 	} catch {
 		// No network: what this tab heard is the bound.
