@@ -110,33 +110,54 @@ interface KeepMessage {
 	eventId: number;
 }
 
+/**
+ * The answers held for a tab. A page the worker never saw (the device's first, loaded before
+ * the worker ran) and never kept is fetched once now; the tab's `eventId` is then at most the
+ * fetched page's, which only makes the rule stricter.
+ */
+async function heldFor(tab: string, page: string, url: string) {
+	if (!held.get(tab)?.has(page) && !(await readPage(page))) {
+		const response = await fetch(url, { headers: { accept: 'text/html' } });
+		if (response.status === 200 && !response.redirected) {
+			hold(tab, page, await response.text(), response.headers.get('content-type') ?? 'text/html');
+		}
+	}
+	return held.get(tab);
+}
+
 worker.addEventListener('message', (event) => {
 	const message = event.data as KeepMessage;
 	const tab = (event.source as Client | null)?.id;
 	if (message?.type !== 'keep' || !tab) return;
-	const answers = held.get(tab);
 	const page = keptKey(new URL(message.url), true);
 	// Told back to the tab, for whoever watches it (the tests): what was kept, and why not.
 	const tell = (kept: string) =>
 		event.source?.postMessage({ type: 'kept', url: message.url, kept });
-	if (!answers || !page) return tell(answers ? 'not a kept page' : 'nothing held for this tab');
-	const keeping = [page, page.replace(/^page /, 'data ')].flatMap((key) => {
-		const answer = answers.get(key);
-		if (!answer) return [];
-		answers.delete(key);
-		return [
-			keepPage({
-				key,
-				...answer,
-				viewer: message.viewer,
-				eventId: message.eventId,
-				keptAt: Date.now()
-			}).then(
-				(decision) => tell(`${key}: ${decision}`),
-				(error: unknown) => tell(`${key}: failed, ${String(error)}`)
-			)
-		];
-	});
-	if (keeping.length === 0) tell(`nothing held for ${page}`);
-	event.waitUntil(Promise.all(keeping));
+	if (!page) return tell('not a kept page');
+	event.waitUntil(
+		heldFor(tab, page, message.url).then(
+			(answers) => {
+				const keeping = [page, page.replace(/^page /, 'data ')].flatMap((key) => {
+					const answer = answers?.get(key);
+					if (!answer) return [];
+					answers!.delete(key);
+					return [
+						keepPage({
+							key,
+							...answer,
+							viewer: message.viewer,
+							eventId: message.eventId,
+							keptAt: Date.now()
+						}).then(
+							(decision) => tell(`${key}: ${decision}`),
+							(error: unknown) => tell(`${key}: failed, ${String(error)}`)
+						)
+					];
+				});
+				if (keeping.length === 0) tell(`nothing held for ${page}`);
+				return Promise.all(keeping);
+			},
+			(error: unknown) => tell(`${page}: failed, ${String(error)}`)
+		)
+	);
 });

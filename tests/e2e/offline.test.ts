@@ -1,14 +1,6 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import {
-	adminName,
-	api,
-	logIn,
-	password,
-	register,
-	uniqueName,
-	waitForApp,
-	test
-} from './fixtures';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { api, logIn, password, register, uniqueName, waitForApp, test } from './fixtures';
+import { adminPage, createEntry, dayPath, entryRow, hour, ownDay } from './schedule-helpers';
 
 /*
  * Offline, in Chromium (docs/offline.md): a page opened once opens again with no network, from
@@ -18,28 +10,7 @@ import {
  * entry never stays readable on the device of a user made regular.
  */
 
-const hour = 3_600_000;
 test.describe.configure({ timeout: 120_000 });
-
-function ownDay(): number {
-	return Date.UTC(2045, 0, 1, 12) + Math.floor(Math.random() * 3000) * 24 * hour;
-}
-const dayPath = (ms: number) => `/days/${new Date(ms).toISOString().slice(0, 10)}`;
-
-async function adminPage(browser: Browser) {
-	const page = await (await browser.newContext()).newPage();
-	await logIn(page, adminName);
-	return page;
-}
-
-async function createEntry(admin: Page, fields: Record<string, unknown>): Promise<string> {
-	const { status, body } = await api(admin, 'POST', '/api/entries', {
-		visibility: 'public',
-		...fields
-	});
-	expect(status, body).toBe(201);
-	return JSON.parse(body).id;
-}
 
 interface Kept {
 	key: string;
@@ -71,32 +42,20 @@ function keptPages(page: Page): Promise<Kept[]> {
 const keptKeys = async (page: Page) => (await keptPages(page)).map((kept) => kept.key).sort();
 
 /**
- * Opens `path` with the service worker in charge and waits until the device keeps it. The
- * first page of a device loads before its service worker: it is kept from its next load.
+ * Opens `path` and waits until the device keeps it: the first page of a device loads before
+ * its service worker runs, which then fetches it once to keep it.
  */
 async function openAndKeep(page: Page, path: string) {
-	await page.addInitScript(() => {
-		navigator.serviceWorker?.addEventListener('message', (event) => {
-			if (event.data?.type === 'kept') console.log(`kept: ${event.data.kept}`);
-		});
-	});
-	page.on('console', (message) => {
-		if (message.text().startsWith('kept:')) console.log(path, message.text());
-	});
 	await page.goto(path);
 	await waitForApp(page);
+	// Installing the worker fetches the app's files first: slow on a loaded machine.
 	await page.evaluate(async () => {
 		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise((resolve) =>
-				navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
-			);
-		}
+		if (navigator.serviceWorker.controller) return;
+		await new Promise((resolve) =>
+			navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
+		);
 	});
-	if (!(await keptKeys(page)).includes(`page ${path}`)) {
-		await page.goto(path);
-		await waitForApp(page);
-	}
 	await expect.poll(() => keptKeys(page)).toContain(`page ${path}`);
 	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 }
@@ -105,8 +64,6 @@ async function goOffline(context: BrowserContext, page: Page) {
 	await context.setOffline(true);
 	await expect(page.getByTestId('stream-status')).not.toHaveAttribute('data-status', 'live');
 }
-
-const row = (page: Page, title: string) => page.getByTestId('entry').filter({ hasText: title });
 
 test('a page opened before opens with no network, says as of when, and catches up from its event id', async ({
 	browser
@@ -123,14 +80,14 @@ test('a page opened before opens with no network, says as of when, and catches u
 
 	await goOffline(context, page);
 	await page.reload();
-	await expect(row(page, first)).toBeVisible();
+	await expect(entryRow(page, first)).toBeVisible();
 	await expect(page.getByTestId('offline-notice')).toContainText(`Offline — the schedule as of`);
 	await expect(page.getByTestId('offline-notice')).toContainText(`(${settings.timeZone} time)`);
 
 	// A second tab uses the same copy.
 	const second = await context.newPage();
 	await second.goto(dayPath(start));
-	await expect(row(second, first)).toBeVisible();
+	await expect(entryRow(second, first)).toBeVisible();
 	await second.close();
 
 	// Changes made meanwhile arrive as events once the network is back; the page is not loaded again.
@@ -147,8 +104,8 @@ test('a page opened before opens with no network, says as of when, and catches u
 	});
 	await context.setOffline(false);
 	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
-	await expect(row(page, added)).toBeVisible();
-	await expect(row(page, `${first}-moved`)).toBeVisible();
+	await expect(entryRow(page, added)).toBeVisible();
+	await expect(entryRow(page, `${first}-moved`)).toBeVisible();
 	await expect(page.getByTestId('offline-notice')).toHaveCount(0);
 	expect(documents).toEqual([]);
 });
@@ -210,19 +167,21 @@ test('a crew entry does not stay readable on the device of a user made regular',
 	const name = uniqueName('demoted');
 	await register(page, name);
 	const [{ id }] = JSON.parse((await api(admin, 'GET', `/api/users?q=${name}`)).body);
+	// Made crew with no page open: an open one would reload for the new level meanwhile.
+	await page.goto('about:blank');
 	expect((await api(admin, 'PATCH', `/api/users/${id}`, { type: 'crew' })).status).toBe(200);
 	await openAndKeep(page, dayPath(start));
-	await expect(row(page, secret)).toBeVisible();
+	await expect(entryRow(page, secret)).toBeVisible();
 	expect((await keptPages(page)).some((kept) => kept.body.includes(secret))).toBe(true);
 
 	expect((await api(admin, 'PATCH', `/api/users/${id}`, { type: 'regular' })).status).toBe(200);
-	await expect(row(page, secret)).toHaveCount(0);
+	await expect(entryRow(page, secret)).toHaveCount(0);
 	await expect
 		.poll(async () => (await keptPages(page)).filter((kept) => kept.body.includes(secret)))
 		.toEqual([]);
 	await goOffline(context, page);
 	await page.reload();
-	await expect(row(page, secret)).toHaveCount(0);
+	await expect(entryRow(page, secret)).toHaveCount(0);
 });
 
 test('Chromium finds the app installable, and / opens with no network', async ({ browser }) => {

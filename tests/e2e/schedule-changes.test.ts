@@ -1,5 +1,6 @@
-import { expect, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
+import { expect, type Page } from '@playwright/test';
+import { api, register, uniqueName, waitForApp, test } from './fixtures';
+import { adminPage, createEntry, dayPath, entryRow, hour, ownDay } from './schedule-helpers';
 
 /*
  * What changed, in Chromium: an entry changed since the visitor's last visit is marked, for an
@@ -8,30 +9,7 @@ import { adminName, api, logIn, register, uniqueName, waitForApp, test } from '.
  * and notified where the person allowed it. /changes works without JavaScript.
  */
 
-const hour = 3_600_000;
 test.describe.configure({ timeout: 90_000 });
-
-/** A day of its own, far ahead, so no other test's entries share it. */
-function ownDay(): number {
-	const day = Math.floor(Math.random() * 3000);
-	return Date.UTC(2040, 0, 1, 12) + day * 24 * hour;
-}
-const dayPath = (ms: number) => `/days/${new Date(ms).toISOString().slice(0, 10)}`;
-
-async function adminPage(browser: Browser) {
-	const page = await (await browser.newContext()).newPage();
-	await logIn(page, adminName);
-	return page;
-}
-
-async function createEntry(admin: Page, fields: Record<string, unknown>): Promise<string> {
-	const { status, body } = await api(admin, 'POST', '/api/entries', {
-		visibility: 'public',
-		...fields
-	});
-	expect(status, body).toBe(201);
-	return JSON.parse(body).id;
-}
 
 async function edit(admin: Page, id: string, fields: Record<string, unknown>) {
 	const { status, body } = await api(admin, 'PATCH', `/api/entries/${id}`, fields);
@@ -43,8 +21,6 @@ async function openLive(page: Page, path: string) {
 	await waitForApp(page);
 	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 }
-
-const row = (page: Page, title: string) => page.getByTestId('entry').filter({ hasText: title });
 
 /** The visit kept in this browser ended long ago: the next page begins a new one. */
 const endVisit = (page: Page) =>
@@ -72,19 +48,19 @@ test('an anonymous visitor sees what changed since the last visit marked, and a 
 
 	await edit(admin, movedId, { start: start + 2 * hour, end: start + 3 * hour });
 	await openLive(visitor, dayPath(start));
-	await expect(row(visitor, moved).getByTestId('changed')).toBeVisible();
-	await expect(row(visitor, kept).getByTestId('changed')).toHaveCount(0);
+	await expect(entryRow(visitor, moved).getByTestId('changed')).toBeVisible();
+	await expect(entryRow(visitor, kept).getByTestId('changed')).toHaveCount(0);
 
 	// Within the visit the mark stays; a change while the page is open is marked at once.
 	await visitor.reload();
 	await waitForApp(visitor);
-	await expect(row(visitor, moved).getByTestId('changed')).toBeVisible();
+	await expect(entryRow(visitor, moved).getByTestId('changed')).toBeVisible();
 	await openLive(visitor, dayPath(start));
-	const keptId = (await row(visitor, kept).locator('a').first().getAttribute('href'))!
+	const keptId = (await entryRow(visitor, kept).locator('a').first().getAttribute('href'))!
 		.split('/')
 		.pop()!;
 	await edit(admin, keptId, { title: `${kept}-renamed` });
-	await expect(row(visitor, `${kept}-renamed`).getByTestId('changed')).toBeVisible();
+	await expect(entryRow(visitor, `${kept}-renamed`).getByTestId('changed')).toBeVisible();
 
 	// The next visit marks only what changed after this one saw.
 	await endVisit(visitor);
@@ -122,8 +98,8 @@ test('a marked entry that moves or is cancelled is announced, and notified where
 	});
 	await register(page, uniqueName('planner'));
 	await openLive(page, dayPath(start));
-	await row(page, title).getByRole('button', { name: '☆ Mark' }).click();
-	await expect(row(page, title).getByRole('button', { name: '★ Marked' })).toBeVisible();
+	await entryRow(page, title).getByRole('button', { name: '☆ Mark' }).click();
+	await expect(entryRow(page, title).getByRole('button', { name: '★ Marked' })).toBeVisible();
 
 	await openLive(page, '/my');
 	await expect(page.getByTestId('notification-choice')).toContainText('This device is told');

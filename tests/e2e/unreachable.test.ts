@@ -10,6 +10,10 @@ import { adminName, api, logIn, register, uniqueName, waitForApp, test } from '.
 const hour = 3_600_000;
 test.describe.configure({ timeout: 90_000 });
 
+// What the page does when its requests fail. A service worker would make them itself, where
+// page.route cannot fail them (docs/offline.md covers the worker with no network).
+test.use({ serviceWorkers: 'block' });
+
 const cutOff = (page: Page) => page.route('**/*', (route) => route.abort('internetdisconnected'));
 const reconnect = (page: Page) => page.unroute('**/*');
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keepDecision, keptKey, type KeptOwner } from '$lib/offline/kept-copy';
+import { endedOwner, keepDecision, keptKey, type KeptOwner } from '$lib/offline/kept-copy';
 
 /*
  * The rule of the copy kept on the device (docs/offline.md). Pages arrive in any order (tabs,
@@ -23,11 +23,15 @@ function device() {
 			if (decision === 'drop') return;
 			if (decision === 'replace') pages = [];
 			pages.push(read);
-			owner = { viewer: read.viewer, eventId: Math.max(owner?.eventId ?? 0, read.eventId) };
+			owner = {
+				...owner,
+				viewer: read.viewer,
+				eventId: Math.max(owner?.eventId ?? 0, read.eventId)
+			};
 		},
 		wipe(eventId: number, ended: string) {
 			pages = [];
-			owner = { viewer: null, eventId: Math.max(owner?.eventId ?? 0, eventId), ended };
+			owner = endedOwner(owner, ended, eventId);
 		},
 		pages: () => pages
 	};
@@ -83,12 +87,21 @@ describe('the kept copy', () => {
 		);
 	});
 
-	it('keeps a page read at the wipe by another viewer: a quiet schedule still gets kept', () => {
-		const owner: KeptOwner = { viewer: null, eventId: 7, ended: 'a crew' };
+	it('after a wipe, keeps the new viewer’s pages whenever they were read, the ended one’s only if read after', () => {
+		const owner: KeptOwner = endedOwner({ viewer: 'a crew', eventId: 5 }, 'a crew', 9);
+		// Other tests' events move the head meanwhile: a page of the new level read at 7 is fine.
 		expect(keepDecision(owner, 'a regular', 7)).toBe('replace');
-		expect(keepDecision(owner, 'a crew', 7)).toBe('drop');
-		expect(keepDecision(owner, 'a crew', 8)).toBe('replace');
+		expect(keepDecision(owner, 'a crew', 9)).toBe('drop');
+		expect(keepDecision(owner, 'a crew', 10)).toBe('replace');
 		expect(keepDecision({ viewer: 'a regular', eventId: 9 }, 'public', 9)).toBe('drop');
+	});
+
+	it('remembers the last eight ended logins', () => {
+		let owner: KeptOwner | undefined;
+		for (let i = 1; i <= 10; i++) owner = endedOwner(owner, `user${i} regular`, i);
+		expect(Object.keys(owner!.ended!)).toEqual(
+			Array.from({ length: 8 }, (_, i) => `user${i + 3} regular`)
+		);
 	});
 
 	it('knows the schedule pages and their data, whatever SvelteKit adds to ask for the data', () => {

@@ -16,14 +16,25 @@ export const viewerOf = (account: ApiAccount | null | undefined) =>
 let heard = 0;
 export const heardEvent = (id: number) => (heard = Math.max(heard, id));
 
-/** The page just shown is `viewer`'s, read at `eventId`: the service worker may keep it. */
+/**
+ * The page just shown is `viewer`'s, read at `eventId`: the service worker may keep it. A
+ * device's first page loads before its worker runs: it is told once the worker takes over.
+ */
 export function keepThisPage(viewer: string, eventId: number): void {
-	navigator.serviceWorker?.controller?.postMessage({
-		type: 'keep',
-		url: location.href,
-		viewer,
-		eventId
-	});
+	const workers = navigator.serviceWorker;
+	if (!workers) return;
+	const url = location.href;
+	const message = { type: 'keep', url, viewer, eventId };
+	if (workers.controller) workers.controller.postMessage(message);
+	else {
+		workers.addEventListener(
+			'controllerchange',
+			() => {
+				if (location.href === url) workers.controller?.postMessage(message);
+			},
+			{ once: true }
+		);
+	}
 }
 
 /**

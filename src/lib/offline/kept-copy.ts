@@ -20,15 +20,18 @@ export interface KeptPage {
 }
 
 /**
- * Whose the copy is, and the newest event id of its pages. After a wipe `viewer` is null and
- * `ended` names the viewer whose login ended: none of its pages read before the wipe may come
- * back.
+ * Whose the copy is, and the newest event id of its pages; `viewer` is null after a wipe.
+ * `ended` names the viewers whose login ended lately, each with the head when it was wiped:
+ * none of their pages read before may come back.
  */
 export interface KeptOwner {
 	viewer: string | null;
 	eventId: number;
-	ended?: string;
+	ended?: Record<string, number>;
 }
+
+/** Ended viewers remembered at most: an answer on its way arrives within seconds. */
+const endedKept = 8;
 
 interface KeptSchema extends DBSchema {
 	pages: { key: string; value: KeptPage; indexes: { keptAt: number } };
@@ -61,21 +64,38 @@ export function keptKey(url: URL, navigation: boolean): string | null {
 }
 
 /**
- * What to do with a page read for `viewer` at `eventId` (a pure rule): keep it beside the copy
- * of the same viewer; replace the whole copy with it when it is another viewer's, read after
- * everything kept (a login, a logout, a new level: each writes an event); else drop it. After a
- * wipe, a page read at the wipe's event id is kept, unless it is the ended viewer's: one of
- * those may have been read just before its login ended.
+ * What to do with a page read for `viewer` at `eventId` (a pure rule). Never a page of a login
+ * that ended, read before its wipe: it may have been on its way when the login ended. Else: keep
+ * it beside the copy of the same viewer; after a wipe, start the copy with it; and while another
+ * viewer owns the copy, replace it only with a page read after everything kept (a login, a
+ * logout, a new level: each writes an event), as one read before is an answer left over.
  */
 export function keepDecision(
 	owner: KeptOwner | undefined,
 	viewer: string,
 	eventId: number
 ): 'keep' | 'replace' | 'drop' {
-	if (!owner) return 'replace';
+	const endedAt = owner?.ended?.[viewer];
+	if (endedAt !== undefined && eventId <= endedAt) return 'drop';
+	if (!owner || owner.viewer === null) return 'replace';
 	if (owner.viewer === viewer) return 'keep';
-	const wiped = owner.viewer === null && viewer !== owner.ended;
-	return eventId > owner.eventId || (wiped && eventId === owner.eventId) ? 'replace' : 'drop';
+	return eventId > owner.eventId ? 'replace' : 'drop';
+}
+
+/** The owner after the login of `viewer` ended at `eventId`, the oldest ended one forgotten. */
+export function endedOwner(
+	owner: KeptOwner | undefined,
+	viewer: string | undefined,
+	eventId: number
+): KeptOwner {
+	const ended = { ...owner?.ended };
+	if (viewer !== undefined) {
+		delete ended[viewer];
+		ended[viewer] = eventId;
+	}
+	const names = Object.keys(ended);
+	for (const name of names.slice(0, Math.max(0, names.length - endedKept))) delete ended[name];
+	return { viewer: null, eventId: Math.max(owner?.eventId ?? 0, eventId), ended };
 }
 
 let opened: Promise<IDBPDatabase<KeptSchema>> | null = null;
@@ -119,7 +139,7 @@ export async function keepPage(page: KeptPage): Promise<'keep' | 'replace' | 'dr
 	if (!kept || kept.eventId <= page.eventId) await pages.put(page);
 	const known = await owner.get('owner');
 	await owner.put(
-		{ viewer: page.viewer, eventId: Math.max(known?.eventId ?? 0, page.eventId) },
+		{ ...known, viewer: page.viewer, eventId: Math.max(known?.eventId ?? 0, page.eventId) },
 		'owner'
 	);
 	let count = await pages.count();
@@ -137,16 +157,14 @@ export async function readPage(key: string): Promise<KeptPage | undefined> {
 }
 
 /**
- * Removes every kept page. No page read before `eventId` (the head when the wiping tab asked)
- * can be kept after it, nor one of the `ended` viewer read at it: an answer already on its way
- * does not bring the old viewer's page back.
+ * Removes every kept page. No page of the `ended` viewer read at or before `eventId` (the head
+ * when the wiping tab asked) can be kept after it: an answer already on its way does not bring
+ * the old viewer's page back.
  */
 export async function wipeKeptCopy(eventId: number, ended?: string): Promise<void> {
 	const tx = (await database()).transaction(['pages', 'owner'], 'readwrite');
 	await tx.objectStore('pages').clear();
 	const owner = await tx.objectStore('owner').get('owner');
-	const wiped: KeptOwner = { viewer: null, eventId: Math.max(owner?.eventId ?? 0, eventId) };
-	if (ended !== undefined) wiped.ended = ended;
-	await tx.objectStore('owner').put(wiped, 'owner');
+	await tx.objectStore('owner').put(endedOwner(owner, ended, eventId), 'owner');
 	await tx.done;
 }
