@@ -12,7 +12,7 @@ import { keptKey, readPage, wipeKeptCopy } from '$lib/offline/kept-copy';
 export const viewerOf = (account: ApiAccount | null | undefined) =>
 	account ? `${account.id} ${account.type}` : 'public';
 
-/** The newest event id this tab heard of: a wipe refuses every page read before it. */
+/** The newest event id this tab heard of: a wipe refuses the ended viewer's pages read before it. */
 let heard = 0;
 export const heardEvent = (id: number) => (heard = Math.max(heard, id));
 
