@@ -128,36 +128,19 @@ async function heldFor(tab: string, page: string, url: string) {
 worker.addEventListener('message', (event) => {
 	const message = event.data as KeepMessage;
 	const tab = (event.source as Client | null)?.id;
-	if (message?.type !== 'keep' || !tab) return;
-	const page = keptKey(new URL(message.url), true);
-	// Told back to the tab, for whoever watches it (the tests): what was kept, and why not.
-	const tell = (kept: string) =>
-		event.source?.postMessage({ type: 'kept', url: message.url, kept });
-	if (!page) return tell('not a kept page');
+	const page = message?.type === 'keep' ? keptKey(new URL(message.url), true) : null;
+	if (!tab || !page) return;
 	event.waitUntil(
-		heldFor(tab, page, message.url).then(
-			(answers) => {
-				const keeping = [page, page.replace(/^page /, 'data ')].flatMap((key) => {
+		heldFor(tab, page, message.url).then((answers) =>
+			Promise.all(
+				[page, page.replace(/^page /, 'data ')].map((key) => {
 					const answer = answers?.get(key);
-					if (!answer) return [];
+					if (!answer) return;
 					answers!.delete(key);
-					return [
-						keepPage({
-							key,
-							...answer,
-							viewer: message.viewer,
-							eventId: message.eventId,
-							keptAt: Date.now()
-						}).then(
-							(decision) => tell(`${key}: ${decision}`),
-							(error: unknown) => tell(`${key}: failed, ${String(error)}`)
-						)
-					];
-				});
-				if (keeping.length === 0) tell(`nothing held for ${page}`);
-				return Promise.all(keeping);
-			},
-			(error: unknown) => tell(`${page}: failed, ${String(error)}`)
+					const { viewer, eventId } = message;
+					return keepPage({ key, ...answer, viewer, eventId, keptAt: Date.now() });
+				})
+			)
 		)
 	);
 });

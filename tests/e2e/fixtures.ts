@@ -29,6 +29,13 @@ export async function waitForApp(page: Page, javaScript = true): Promise<void> {
 	if (javaScript) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
+/** Opens `path` and waits until its stream is live. */
+export async function openLive(page: Page, path: string): Promise<void> {
+	await page.goto(path);
+	await waitForApp(page);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+}
+
 async function submitCredentials(
 	page: Page,
 	path: string,

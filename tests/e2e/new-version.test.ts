@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { copyTestBuild } from '../helpers/build';
-import { waitForApp, test } from './fixtures';
+import { waitForApp, test, openLive } from './fixtures';
 import { OwnServer } from './own-server';
 
 /*
@@ -77,12 +77,6 @@ async function markWindow(page: Page) {
 }
 const sameWindow = (page: Page) =>
 	page.evaluate(() => (window as unknown as { oldCode?: boolean }).oldCode === true);
-
-async function openLive(page: Page, url: string) {
-	await page.goto(url);
-	await waitForApp(page);
-	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
-}
 
 test.describe('a deploy under an open page', () => {
 	// What the page does when the server no longer has its code. A service worker keeps the

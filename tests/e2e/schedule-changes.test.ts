@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { api, register, uniqueName, waitForApp, test } from './fixtures';
+import { api, register, uniqueName, waitForApp, test, openLive } from './fixtures';
 import { adminPage, createEntry, dayPath, entryRow, hour, ownDay } from './schedule-helpers';
 
 /*
@@ -14,12 +14,6 @@ test.describe.configure({ timeout: 90_000 });
 async function edit(admin: Page, id: string, fields: Record<string, unknown>) {
 	const { status, body } = await api(admin, 'PATCH', `/api/entries/${id}`, fields);
 	expect(status, body).toBe(200);
-}
-
-async function openLive(page: Page, path: string) {
-	await page.goto(path);
-	await waitForApp(page);
-	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 }
 
 /** The visit kept in this browser ended long ago: the next page begins a new one. */
@@ -141,9 +135,7 @@ test('/changes is live: a new change appears without a reload', async ({ browser
 	const start = ownDay();
 	const title = uniqueName('live-change');
 	const page = await (await browser.newContext()).newPage();
-	await page.goto('/changes');
-	await waitForApp(page);
-	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	await openLive(page, '/changes');
 	await createEntry(admin, { title, start, end: start + hour });
 	await expect(page.getByTestId('change').filter({ hasText: title })).toContainText(
 		'New on the schedule.'

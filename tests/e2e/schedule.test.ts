@@ -1,5 +1,14 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
+import {
+	adminName,
+	api,
+	logIn,
+	register,
+	uniqueName,
+	waitForApp,
+	test,
+	openLive
+} from './fixtures';
 
 /*
  * The schedule in Chromium: an admin's changes reach open pages of every level live,
@@ -44,12 +53,6 @@ async function createEntry(admin: Page, fields: Record<string, unknown>): Promis
 	});
 	expect(status, body).toBe(201);
 	return JSON.parse(body).id;
-}
-
-async function openLive(page: Page, path = '/') {
-	await page.goto(path);
-	await waitForApp(page);
-	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 }
 
 test('an admin adds a draft, publishes it and a public page shows it live; hiding it removes it', async ({

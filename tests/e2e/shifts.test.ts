@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { adminName, api, logIn, register, uniqueName, waitForApp, test } from './fixtures';
+import { adminName, api, logIn, register, uniqueName, test, openLive } from './fixtures';
 
 /*
  * Shifts and personal plans in Chromium: two crew members in two browsers, one takes the last
@@ -49,12 +49,6 @@ async function createShift(admin: Page, fields: Record<string, unknown>) {
 	});
 	expect(status, body).toBe(201);
 	return JSON.parse(body) as { id: string; role: string };
-}
-
-async function openLive(page: Page, path: string) {
-	await page.goto(path);
-	await waitForApp(page);
-	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 }
 
 test('two crew members: one takes the last place, the other sees it go live', async ({

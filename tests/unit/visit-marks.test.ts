@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isChanged, nextVisit, visitGap, type Visit } from '$lib/client/schedule-changes';
+import {
+	changedIn,
+	isChanged,
+	nextVisit,
+	noteEntryEvent,
+	visitGap,
+	type Visit
+} from '$lib/client/schedule-changes';
 
 /*
  * "Changed since your last visit": the cursor a browser keeps. A visit marks what changed after
@@ -42,5 +49,42 @@ describe('the visit cursor', () => {
 				}
 			)
 		);
+	});
+});
+
+describe('a change noted from the stream', () => {
+	const listed = {
+		id: 'e1',
+		title: 'Talk',
+		locationId: null,
+		start: 1,
+		end: 2,
+		visibility: 'public' as const
+	};
+	const changedNow = () => {
+		let marks: Record<string, number> = {};
+		changedIn.subscribe((value) => (marks = value))();
+		return marks;
+	};
+
+	it('marks what the lists show changing, never the description an event carries besides', () => {
+		changedIn.set({});
+		const update = (data: object) => ({
+			type: 'entry-update' as const,
+			data: { ...listed, description: 'Long text', ...data }
+		});
+		noteEntryEvent(5, update({}), listed, false, new Map(), 'UTC');
+		expect(changedNow()).toEqual({});
+		noteEntryEvent(6, update({ start: 0 }), listed, false, new Map(), 'UTC');
+		expect(changedNow()).toEqual({ e1: 6 });
+		noteEntryEvent(
+			7,
+			{ type: 'entry-delete', data: { id: 'e2' } },
+			undefined,
+			false,
+			new Map(),
+			'UTC'
+		);
+		expect(changedNow()).toEqual({ e1: 6 });
 	});
 });

@@ -1,6 +1,6 @@
 import { writable } from 'svelte/store';
 import type { ApiEvent, ListedEntry, ScheduleChangePart } from '$lib/api';
-import { describePart, publicChangeParts, type PublicView } from '$lib/schedule/changes';
+import { describePart, publicChangeParts, viewOf } from '$lib/schedule/changes';
 
 /*
  * "Changed since your last visit" and announcements of marked entries that move (docs/changes.md).
@@ -75,15 +75,18 @@ export function fillChanges(pageChangedIn: Record<string, number>, lastEventId: 
 export const isChanged = (marks: Record<string, number>, since: number | null, entryId: string) =>
 	since !== null && (marks[entryId] ?? 0) > since;
 
-/** What the lists show of an entry, for comparing two states of it. */
-const shown = (entry: ListedEntry, names: ReadonlyMap<string, string>): PublicView => ({
-	title: entry.title,
-	description: '',
-	locationId: entry.locationId,
-	location: entry.locationId === null ? null : (names.get(entry.locationId) ?? null),
-	start: entry.start,
-	end: entry.end
-});
+/**
+ * What the lists show of an entry, for comparing two states of it: never its description, which
+ * an event carries and the lists do not.
+ */
+const shown = (
+	{ title, locationId, start, end }: ListedEntry,
+	names: ReadonlyMap<string, string>
+) =>
+	viewOf(
+		{ title, locationId, start, end },
+		locationId === null ? null : (names.get(locationId) ?? null)
+	);
 
 const announced = new Set<ScheduleChangePart['kind']>(['moved', 'location-changed', 'cancelled']);
 
@@ -117,9 +120,16 @@ export function noteEntryEvent(
 
 /** The stream showed event `id`: the next visit marks only what comes after it. */
 function visitSeen(id: number): void {
-	const visit = readVisit();
-	if (visit && id > visit.seen) saveVisit({ ...visit, seen: id, at: Date.now() });
+	seenUpTo = Math.max(seenUpTo, id);
+	// Written once a second at most: a catch-up applies thousands of events in a row.
+	seenTimer ??= setTimeout(() => {
+		seenTimer = undefined;
+		const visit = readVisit();
+		if (visit && seenUpTo > visit.seen) saveVisit({ ...visit, seen: seenUpTo, at: Date.now() });
+	}, 1000);
 }
+let seenUpTo = 0;
+let seenTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** Asks to notify, from a click: browsers ask the person only then. */
 export async function allowNotifications(): Promise<NotificationPermission> {

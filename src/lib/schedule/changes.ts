@@ -16,10 +16,24 @@ export interface PublicView {
 	end: number;
 }
 
+/** The view of an entry; lists hold no description, which then compares as empty. */
+export const viewOf = (
+	entry: Pick<PublicView, 'title' | 'locationId' | 'start' | 'end'> & { description?: string },
+	location: string | null = null
+): PublicView => ({
+	title: entry.title,
+	description: entry.description ?? '',
+	locationId: entry.locationId,
+	location,
+	start: entry.start,
+	end: entry.end
+});
+
 /**
  * What changed for the public between two views of an entry (null: it could not see it), in the
- * order a visitor reads them; empty when nothing it sees changed. A pure rule: the history, the
- * schedule's clock and the tests all read it.
+ * order a visitor reads them; empty when nothing it sees changed. Locations compare by id and
+ * are named from the views. The one rule of what an entry shows: the history, the schedule's
+ * clock, a calendar's SEQUENCE and the browser's marks all read it.
  */
 export function publicChangeParts(
 	before: PublicView | null,
@@ -77,22 +91,21 @@ export function describePart(part: ScheduleChangePart, timeZone: string): string
 	}
 }
 
+/** The heading's word for a change, by its weightiest part. */
+const headlines: [ScheduleChangePart['kind'], string][] = [
+	['location-renamed', 'Location renamed'],
+	['new', 'New'],
+	['cancelled', 'Cancelled'],
+	['moved', 'Moved'],
+	['location-changed', 'New location'],
+	['retitled', 'Retitled']
+];
+
 /** A heading for the change: "Cancelled: Opening concert". */
 export function changeHeadline(change: ApiScheduleChange): string {
-	const kinds = change.what.map((part) => part.kind);
-	if (kinds.includes('location-renamed')) return `Location renamed: ${change.title}`;
-	const label = kinds.includes('new')
-		? 'New'
-		: kinds.includes('cancelled')
-			? 'Cancelled'
-			: kinds.includes('moved')
-				? 'Moved'
-				: kinds.includes('location-changed')
-					? 'New location'
-					: kinds.includes('retitled')
-						? 'Retitled'
-						: 'Changed';
-	return `${label}: ${change.title}`;
+	const kinds = new Set(change.what.map((part) => part.kind));
+	const word = headlines.find(([kind]) => kinds.has(kind))?.[1] ?? 'Changed';
+	return `${word}: ${change.title}`;
 }
 
 /** Every part of the change, then where and when the entry is (or was, when cancelled). */

@@ -32,7 +32,7 @@ export interface ServerEntry extends Omit<ApiEntry, 'version'> {
 	/** How many times the entry changed since it was made: the version an edit is based on. */
 	revision: number;
 	/**
-	 * How many times what a calendar shows of it changed (`calendarShows`), and when it last
+	 * How many times what a calendar shows of it changed (`publicChangeParts`), and when it last
 	 * did: a calendar's SEQUENCE and LAST-MODIFIED, which a crew note or a move between crew and
 	 * draft leaves as they were.
 	 */

@@ -1,5 +1,5 @@
 import type { ApiScheduleChange, ApiSettings } from '$lib/api';
-import { publicChangeParts, type PublicView } from '$lib/schedule/changes';
+import { publicChangeParts, viewOf } from '$lib/schedule/changes';
 import { mayView } from '$lib/schedule/visibility';
 import { readSnapshot } from '../load';
 import { Refusal } from '../refusal';
@@ -12,19 +12,14 @@ import type { ServerEntry } from '../types';
  * transaction and under its event's id, and read for `/changes`, its feed and entry pages.
  */
 
-async function publicView(tx: Change, entry: ServerEntry | null): Promise<PublicView | null> {
-	if (!entry || !mayView(entry.visibility, 'public')) return null;
-	const location =
-		entry.locationId === null ? null : ((await tx.locations.find(entry.locationId))?.name ?? null);
-	const { title, description, locationId, start, end } = entry;
-	return { title, description, locationId, location, start, end };
-}
+const seenByPublic = (entry: ServerEntry | null) =>
+	entry && mayView(entry.visibility, 'public') ? entry : null;
 
 /**
  * Inside the change that wrote event `eventId`: records what the public saw change of an entry,
  * if anything, and then moves the schedule's clock, the public files' version. Never for a
  * draft, a crew entry or a crew note alone, which would tell the public when the organisers
- * work and make apps fetch an unchanged file.
+ * work and make apps fetch an unchanged file. Locations are named only once a change is known.
  */
 export async function recordEntryChange(
 	tx: Change,
@@ -32,18 +27,26 @@ export async function recordEntryChange(
 	before: ServerEntry | null,
 	after: ServerEntry | null
 ): Promise<void> {
-	const [from, to] = [await publicView(tx, before), await publicView(tx, after)];
-	const what = publicChangeParts(from, to);
+	const [from, to] = [seenByPublic(before), seenByPublic(after)];
+	const what = publicChangeParts(from && viewOf(from), to && viewOf(to));
 	if (what.length === 0) return;
+	const name = async (id: string | null) =>
+		id === null ? null : ((await tx.locations.find(id))?.name ?? null);
 	const shown = (to ?? from)!;
+	const location = await name(shown.locationId);
+	for (const [index, part] of what.entries()) {
+		if (part.kind === 'location-changed') {
+			what[index] = { ...part, from: await name(from!.locationId), to: location };
+		}
+	}
 	await tx.scheduleChanges.add({
 		id: eventId,
 		at: tx.now,
-		entryId: (after ?? before)!.id,
+		entryId: shown.id,
 		title: shown.title,
 		start: shown.start,
 		end: shown.end,
-		location: shown.location,
+		location,
 		what
 	});
 	await tx.entries.touchClock(tx.now);

@@ -6,7 +6,7 @@ import { appendEvent, change } from '../storage';
 import { announceMarksShown } from '../interests/interests';
 import { Refusal, StaleVersion } from '../refusal';
 import { toApiEntry } from './api-entry';
-import { calendarShows } from './ics';
+import { publicChangeParts, viewOf } from '$lib/schedule/changes';
 import { requireLocation } from './locations';
 import { recordEntryChange } from './change-log';
 import type { ServerSession } from '../types';
@@ -72,8 +72,9 @@ export async function updateEntry(
 			updatedAt: Math.max(tx.now, before.updatedAt),
 			revision: before.revision + 1
 		};
+		// A calendar shows what the public does: SEQUENCE moves by the same rule as the history.
 		const entry =
-			calendarShows(edited) === calendarShows(before)
+			publicChangeParts(viewOf(before), viewOf(edited)).length === 0
 				? edited
 				: {
 						...edited,

@@ -10,13 +10,6 @@ interface CalendarEntry extends ApiEntry {
 	calendarRevision: number;
 }
 
-/**
- * What a calendar shows of an entry, as one comparable value: its SEQUENCE and LAST-MODIFIED
- * move when this does, and the public files' version when it does for a public entry.
- */
-export const calendarShows = (entry: ApiEntry): string =>
-	JSON.stringify([entry.title, entry.description, entry.locationId, entry.start, entry.end]);
-
 /** Backslash, semicolon and comma are escaped; a line break becomes "\n" (RFC 5545 3.3.11). */
 function escapeText(text: string): string {
 	return text.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');
