@@ -121,15 +121,23 @@ export function noteEntryEvent(
 /** The stream showed event `id`: the next visit marks only what comes after it. */
 function visitSeen(id: number): void {
 	seenUpTo = Math.max(seenUpTo, id);
-	// Written once a second at most: a catch-up applies thousands of events in a row.
-	seenTimer ??= setTimeout(() => {
+	// At most once a second, the first at once: a catch-up applies thousands of events in a
+	// row, and a tab closed right after a change must still have seen it.
+	if (seenTimer) return;
+	saveSeen();
+	seenTimer = setTimeout(() => {
 		seenTimer = undefined;
-		const visit = readVisit();
-		if (visit && seenUpTo > visit.seen) saveVisit({ ...visit, seen: seenUpTo, at: Date.now() });
+		saveSeen();
 	}, 1000);
 }
 let seenUpTo = 0;
 let seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+function saveSeen(): void {
+	const visit = readVisit();
+	if (visit && seenUpTo > visit.seen) saveVisit({ ...visit, seen: seenUpTo, at: Date.now() });
+}
+if (typeof addEventListener === 'function') addEventListener('pagehide', saveSeen);
 
 /** Asks to notify, from a click: browsers ask the person only then. */
 export async function allowNotifications(): Promise<NotificationPermission> {
