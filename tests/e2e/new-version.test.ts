@@ -89,25 +89,49 @@ test.describe('a deploy under an open page', () => {
 	});
 	test.afterEach(async () => server.close());
 
-	test("a navigation to a page whose code is gone loads it in full, with the new build's code", async ({
-		page
-	}) => {
-		await openLive(page, `${server.url}/`);
-		await markWindow(page);
-		// A new build that the version check cannot tell apart (same version name): only the
-		// failed import says the code changed.
-		await server.stop();
-		server.renameCode();
-		await server.start();
-		await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	for (const hoveredFirst of [false, true]) {
+		const how = hoveredFirst
+			? ', after its link was hovered (preloaded) while the code was gone'
+			: '';
+		test(`a navigation to a page whose code is gone loads it in full, with the new build's code${how}`, async ({
+			page
+		}) => {
+			await openLive(page, `${server.url}/`);
+			await markWindow(page);
+			// A new build that the version check cannot tell apart (same version name): only the
+			// failed import says the code changed.
+			await server.stop();
+			server.renameCode();
+			await server.start();
+			await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 
-		await page.getByRole('banner').getByRole('link', { name: 'Log in' }).click();
-		await expect(page).toHaveURL(`${server.url}/login`);
-		await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
-		await waitForApp(page);
-		expect(await sameWindow(page)).toBe(false);
-		await expect(page.getByText('Failed to fetch')).toHaveCount(0);
-	});
+			const link = page.getByRole('banner').getByRole('link', { name: 'Log in' });
+			if (hoveredFirst) {
+				// The click comes while the preload's import is still on its way: SvelteKit
+				// reuses that load, which fails once, before the navigation.
+				let release = () => {};
+				const held = new Promise<void>((resolve) => (release = resolve));
+				let asked = () => {};
+				const importAsked = new Promise<void>((resolve) => (asked = resolve));
+				await page.route(/\/_app\/immutable\/nodes\//, async (route) => {
+					asked();
+					await held;
+					await route.continue();
+				});
+				await link.hover();
+				await importAsked;
+				await link.click();
+				release();
+			} else {
+				await link.click();
+			}
+			await expect(page).toHaveURL(`${server.url}/login`);
+			await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+			await waitForApp(page);
+			expect(await sameWindow(page)).toBe(false);
+			await expect(page.getByText('Failed to fetch')).toHaveCount(0);
+		});
+	}
 
 	test('once the stream is back from a restart on a new version, the next navigation is a full load', async ({
 		page

@@ -21,11 +21,16 @@ export const loadInFullWhenUpdated = ({ willUnload, to }: BeforeNavigate): void 
 	if (updated.current && !willUnload && to?.url) location.href = to.url.href;
 };
 
-/** Vite announces every built file the browser could not load; the last such error. */
-let missingCode: unknown = null;
+/**
+ * Vite announces every built file the browser could not load. Each import of a missing file
+ * fails with its own error, and SvelteKit may hand on any of them (a hovered link's preload and
+ * the click that reuses it import the same page), so every such error is remembered.
+ */
+const missingCode = new WeakSet<object>();
 if (typeof window !== 'undefined') {
 	addEventListener('vite:preloadError', (event) => {
-		missingCode = (event as Event & { payload?: unknown }).payload;
+		const payload = (event as Event & { payload?: unknown }).payload;
+		if (typeof payload === 'object' && payload !== null) missingCode.add(payload);
 	});
 }
 
@@ -37,7 +42,8 @@ if (typeof window !== 'undefined') {
  * own code fails while it starts stays as the server rendered it (no reload loop).
  */
 export const loadInFullWhenCodeIsMissing: HandleClientError = ({ error, event }) => {
-	if (error === missingCode && navigating.to?.url.href === event.url.href) {
+	const isMissingCode = typeof error === 'object' && error !== null && missingCode.has(error);
+	if (isMissingCode && navigating.to?.url.href === event.url.href) {
 		location.href = event.url.href;
 		// SvelteKit waits for this answer: the page it would show instead is never drawn.
 		return new Promise<never>(() => {});
