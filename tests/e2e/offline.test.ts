@@ -19,25 +19,35 @@ interface Kept {
 	eventId: number;
 }
 
-/** What the device keeps, read from IndexedDB as the service worker wrote it. */
-function keptPages(page: Page): Promise<Kept[]> {
-	return page.evaluate(async () =>
-		// Opening a database that is not there would make it, empty: only look at one that is.
-		!(await indexedDB.databases()).some((db) => db.name === 'tidewatch-kept')
-			? []
-			: new Promise<Kept[]>((resolve, reject) => {
-					const open = indexedDB.open('tidewatch-kept');
-					open.onerror = () => reject(open.error);
-					open.onsuccess = () => {
-						const db = open.result;
-						if (!db.objectStoreNames.contains('pages')) return resolve([]);
-						const all = db.transaction('pages').objectStore('pages').getAll();
-						all.onsuccess = () => resolve(all.result as Kept[]);
-						all.onerror = () => reject(all.error);
-					};
-				})
+/** A store of what the device keeps, read from IndexedDB as the app wrote it. */
+function keptStore<T>(page: Page, store: 'pages' | 'heard' | 'owner'): Promise<T[]> {
+	return page.evaluate(
+		async (store) =>
+			// Opening a database that is not there would make it, empty: only look at one that is.
+			!(await indexedDB.databases()).some((db) => db.name === 'tidewatch-kept')
+				? []
+				: new Promise<T[]>((resolve, reject) => {
+						const open = indexedDB.open('tidewatch-kept');
+						open.onerror = () => reject(open.error);
+						open.onsuccess = () => {
+							const db = open.result;
+							if (!db.objectStoreNames.contains(store)) return resolve([]);
+							const all = db.transaction(store).objectStore(store).getAll();
+							all.onsuccess = () => {
+								db.close();
+								resolve(all.result as T[]);
+							};
+							all.onerror = () => reject(all.error);
+						};
+					}),
+		store
 	);
 }
+
+const keptPages = (page: Page) => keptStore<Kept>(page, 'pages');
+
+/** The events the device kept from its streams, as text: what a reader of the device would see. */
+const heardText = async (page: Page) => JSON.stringify(await keptStore(page, 'heard'));
 
 const keptKeys = async (page: Page) => (await keptPages(page)).map((kept) => kept.key).sort();
 
@@ -110,6 +120,52 @@ test('a page opened before opens with no network, says as of when, and catches u
 	expect(documents).toEqual([]);
 });
 
+test('a kept page comes forward with what the stream handed on since: reopened with no network, it shows the changes', async ({
+	browser
+}) => {
+	const admin = await adminPage(browser);
+	const start = ownDay();
+	const first = uniqueName('first');
+	const firstId = await createEntry(admin, { title: first, start, end: start + hour });
+
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const path = dayPath(start);
+	await openAndKeep(page, path);
+
+	// Changes while the page is open arrive live; the kept page is not loaded again for them.
+	const added = uniqueName('added');
+	await createEntry(admin, { title: added, start: start + hour, end: start + 2 * hour });
+	const moved = `${first}-moved`;
+	expect((await api(admin, 'PATCH', `/api/entries/${firstId}`, { title: moved })).status).toBe(200);
+	await expect(entryRow(page, moved)).toBeVisible();
+	await expect.poll(() => heardText(page)).toContain(moved);
+	const keptPage = (await keptPages(page)).find((kept) => kept.key === `page ${path}`)!;
+	expect(keptPage.body).not.toContain(added);
+	const lastEventId = (await keptStore<{ id: number }>(page, 'heard')).at(-1)!.id;
+
+	await goOffline(context, page);
+	await page.reload();
+	await expect(entryRow(page, added)).toBeVisible();
+	await expect(entryRow(page, moved)).toBeVisible();
+	await expect(page.getByTestId('offline-notice')).toContainText('Offline — the schedule as of');
+
+	// Another tab uses the same events.
+	const second = await context.newPage();
+	await second.goto(path);
+	await expect(entryRow(second, added)).toBeVisible();
+	await second.close();
+
+	// Back online, the stream resumes after what the device applied, not from the kept page.
+	const streams: string[] = [];
+	page.on('websocket', (socket) => streams.push(socket.url()));
+	await context.setOffline(false);
+	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
+	expect(streams.map((url) => Number(new URL(url).searchParams.get('lastEventId')))).toEqual([
+		lastEventId
+	]);
+});
+
 test('a page never opened on the device says so with no network', async ({ browser }) => {
 	const context = await browser.newContext();
 	const page = await context.newPage();
@@ -133,6 +189,8 @@ test('logging out wipes the copy: the plan is no longer on the device', async ({
 	await expect
 		.poll(async () => (await keptPages(page)).filter((kept) => kept.viewer !== 'public'))
 		.toEqual([]);
+	const [owner] = await keptStore<{ viewer: string | null }>(page, 'owner');
+	expect(owner.viewer === null || owner.viewer === 'public').toBe(true);
 	await goOffline(context, page);
 	await page.goto('/my');
 	await expect(page.getByRole('heading', { name: 'Offline' })).toBeVisible();
@@ -159,7 +217,12 @@ test('a crew entry does not stay readable on the device of a user made regular',
 	const admin = await adminPage(browser);
 	const start = ownDay();
 	const secret = uniqueName('crew-only');
-	await createEntry(admin, { title: secret, start, end: start + hour, visibility: 'crew' });
+	const secretId = await createEntry(admin, {
+		title: secret,
+		start,
+		end: start + hour,
+		visibility: 'crew'
+	});
 	await createEntry(admin, { title: uniqueName('public'), start, end: start + hour });
 
 	const context = await browser.newContext();
@@ -173,12 +236,19 @@ test('a crew entry does not stay readable on the device of a user made regular',
 	await openAndKeep(page, dayPath(start));
 	await expect(entryRow(page, secret)).toBeVisible();
 	expect((await keptPages(page)).some((kept) => kept.body.includes(secret))).toBe(true);
+	// A crew entry's change the stream handed on is on the device too.
+	const secretNotes = uniqueName('crew-notes');
+	expect(
+		(await api(admin, 'PATCH', `/api/entries/${secretId}`, { crewNotes: secretNotes })).status
+	).toBe(200);
+	await expect.poll(() => heardText(page)).toContain(secretNotes);
 
 	expect((await api(admin, 'PATCH', `/api/users/${id}`, { type: 'regular' })).status).toBe(200);
 	await expect(entryRow(page, secret)).toHaveCount(0);
 	await expect
 		.poll(async () => (await keptPages(page)).filter((kept) => kept.body.includes(secret)))
 		.toEqual([]);
+	await expect.poll(() => heardText(page)).not.toContain(secret);
 	await goOffline(context, page);
 	await page.reload();
 	await expect(entryRow(page, secret)).toHaveCount(0);

@@ -124,6 +124,45 @@ describe('the stream client', () => {
 		expect(urls).toEqual(['/api/events?lastEventId=10', '/api/events?lastEventId=12']);
 	});
 
+	it('applies the events the device kept before the socket opens, and resumes after them; with no network, with no socket', async () => {
+		const { server, urls } = await fakeServer((socket) => {
+			socket.send(connected(20, 30_000));
+			socket.send(event(21, 'twenty-one'));
+			socket.send(JSON.stringify({ type: 'live', lastEventId: 21 }));
+		});
+		const users = createUsersStore();
+		users.fill([user('five')], 5);
+		const kept = [6, 9].map((id) => ({
+			id,
+			event: { type: 'user-update' as const, data: user(`kept ${id}`) }
+		}));
+		const applied: number[] = [];
+		const heard: string[] = [];
+		const client = clientOf(server, {
+			cursor: () => users.lastEventId() ?? 0,
+			keptSince: async (cursor) => kept.filter((one) => one.id > cursor),
+			onEvent: (id, e) => {
+				applied.push(id);
+				users.apply(id, e);
+			},
+			onOpened: (cursor) => heard.push(`opened ${cursor}`),
+			onHeard: (id) => heard.push(`heard ${id}`),
+			onLive: (head) => heard.push(`live ${head}`)
+		});
+		client.setOnline(false);
+		client.start();
+		await until(() => applied.length === 2, 'the kept events applied');
+		expect(get(users)?.value).toEqual([user('kept 9')]);
+		expect(urls).toEqual([]);
+
+		client.setOnline(true);
+		await until(() => heard.includes('live 21'), 'live');
+		expect(urls).toEqual(['/api/events?lastEventId=9']);
+		expect(applied).toEqual([6, 9, 21]);
+		// Only what the socket handed on is kept again, after the cursor it opened at.
+		expect(heard).toEqual(['opened 9', 'heard 21', 'live 21']);
+	});
+
 	it('one tab, one stream: a resync whose reloaded data restarts the stream leaves exactly one socket', async () => {
 		// The first connection's cursor is above the head (a restored backup): resync and 4002.
 		const { server, urls } = await fakeServer((socket, count) => {
@@ -140,8 +179,7 @@ describe('the stream client', () => {
 			onResync: async () => {
 				await new Promise((r) => setTimeout(r, 20));
 				cursor = 3;
-				if (client.hasDeliveredPast(3)) client.restart();
-				else client.start();
+				client.refilled(3);
 				await new Promise((r) => setTimeout(r, 20));
 			}
 		});

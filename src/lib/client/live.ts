@@ -17,7 +17,7 @@ import type {
 	UserType
 } from '$lib/api';
 import { checkForNewVersion } from './new-version';
-import { followStatus, heardEvent, viewerOf, wipeKept } from './offline';
+import { followStatus, heardEvent, heardLog, keptSince, viewerOf, wipeKept } from './offline';
 import { noteEntryEvent } from './schedule-changes';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
@@ -115,6 +115,8 @@ const stream = new StreamClient({
 			noteAccessChange(session?.account);
 			void wipeKept(viewerOf(loadedFor)).finally(reloadData);
 		} else account.fill(session?.account ?? null, head);
+		// After any wipe above: what this socket hands on is the new viewer's.
+		heardLog.connected(viewerOf(session?.account));
 	},
 	onEvent(id, event) {
 		heardEvent(id);
@@ -137,6 +139,10 @@ const stream = new StreamClient({
 			await reloadData();
 		}
 	},
+	keptSince: (cursor) => keptSince(viewerOf(loadedFor), cursor),
+	onOpened: (cursor) => heardLog.opened(cursor),
+	onHeard: (id, event) => heardLog.heard(id, event),
+	onLive: (head) => heardLog.caughtUp(head),
 	onResync: () => reloadData(),
 	onStatus: (status) => {
 		followStatus(status === 'live');
@@ -240,7 +246,5 @@ export function fillAccountSecurity(security: ApiAccountSecurity, lastEventId: n
 
 function refill(fill: () => void, lastEventId: number) {
 	fill();
-	// Data older than what the stream already delivered would miss those events: replay them.
-	if (stream.hasDeliveredPast(lastEventId)) stream.restart();
-	else stream.start();
+	stream.refilled(lastEventId);
 }

@@ -1,11 +1,20 @@
 import { writable } from 'svelte/store';
-import type { ApiAccount } from '$lib/api';
-import { keptKey, readPage, wipeKeptCopy } from '$lib/offline/kept-copy';
+import type { ApiAccount, ApiEvent } from '$lib/api';
+import {
+	heardMax,
+	heardSince,
+	keepHeard,
+	keptKey,
+	readPage,
+	wipeKeptCopy,
+	type HeardEvent
+} from '$lib/offline/kept-copy';
 
 /*
  * The page's side of the copy kept on the device (docs/offline.md): it tells the service
- * worker whose each page is, wipes the copy when the login ends or the viewer changes, and
- * knows as of when the schedule it shows was current.
+ * worker whose each page is, keeps what its stream hands on and brings kept pages forward with
+ * it, wipes the copy when the login ends or the viewer changes, and knows as of when the
+ * schedule it shows was current.
  */
 
 /** Whose a page is: the copy never mixes two accounts, nor two levels of one. */
@@ -43,6 +52,7 @@ export function keepThisPage(viewer: string, eventId: number): void {
  * read before the change and still on its way cannot be kept after the wipe.
  */
 export async function wipeKept(ended: string): Promise<void> {
+	heardLog.forget();
 	let head = heard;
 	try {
 		// Without the cookie: the session's first answer after it ended carries the notice that
@@ -59,6 +69,87 @@ export async function wipeKept(ended: string): Promise<void> {
 	}
 }
 
+/** How often at most a tab writes what its stream handed on, while the stream is live. */
+const heardWriteMs = 1_000;
+
+/**
+ * What this tab's stream hands on, written to the kept copy: the events, and the stretch of the
+ * log they cover whole. A socket opened at a cursor hands on every event of its viewer after it,
+ * in order, so each write covers (the previous write's end, its last event]. A write refused
+ * (the login ended) or failed leaves a gap: the next starts where it would have ended.
+ */
+export class HeardLog {
+	private viewer: string | null = null;
+	private from = 0;
+	private to = 0;
+	private pending: HeardEvent[] = [];
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private writing: Promise<unknown> = Promise.resolve();
+
+	constructor(private readonly keep: typeof keepHeard = keepHeard) {}
+
+	/** A socket opened at `cursor`: whose it is, `connected` says. */
+	opened(cursor: number): void {
+		this.write();
+		this.viewer = null;
+		this.from = this.to = cursor;
+	}
+
+	connected(viewer: string): void {
+		this.viewer = viewer;
+	}
+
+	/**
+	 * The viewer's login ended or changed: nothing more of this socket is kept, nor what is
+	 * pending (its last events, such as the logout's own, come after the wipe's head).
+	 */
+	forget(): void {
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		this.pending = [];
+		this.viewer = null;
+	}
+
+	heard(id: number, event: ApiEvent): void {
+		if (this.viewer === null) return;
+		this.pending.push({ id, event });
+		this.to = id;
+		if (this.pending.length >= heardMax) this.write();
+		else this.timer ??= setTimeout(() => this.write(), heardWriteMs);
+	}
+
+	/** The replay reached the head: every event up to it was handed on. */
+	caughtUp(head: number): void {
+		this.to = Math.max(this.to, head);
+		this.write();
+	}
+
+	/** Writes what is pending, with `at` as when the stream was last current (now, or when it stopped). */
+	write(at = Date.now()): void {
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		if (this.viewer === null) return;
+		const { viewer, from, to, pending } = this;
+		this.pending = [];
+		this.from = to;
+		this.writing = this.writing
+			.then(() => this.keep(viewer, { from, to, at }, pending))
+			.catch(() => {
+				// No IndexedDB: nothing is kept, and pages load from the network.
+			});
+	}
+}
+
+export const heardLog = new HeardLog();
+
+/**
+ * The events kept on the device that bring `viewer`'s page, read at `eventId`, forward; none when
+ * the copy is another viewer's or holds no stretch from that id.
+ */
+export async function keptSince(viewer: string, eventId: number): Promise<HeardEvent[]> {
+	return (await heardSince(viewer, eventId))?.events ?? [];
+}
+
 /** When the schedule shown was last known current, while the stream is not live; else null. */
 export const currentAsOf = writable<number | null>(null);
 
@@ -67,21 +158,34 @@ let wasLive = false;
 /** Follows the stream: the moment it stops being live is when the page was last current. */
 export function followStatus(live: boolean): void {
 	if (live) currentAsOf.set(null);
-	else if (wasLive) currentAsOf.set(Date.now());
+	else if (wasLive) {
+		currentAsOf.set(Date.now());
+		heardLog.write();
+	}
 	wasLive = live;
+}
+
+// A page going away writes what its stream handed on, current until now.
+if (typeof window !== 'undefined') {
+	addEventListener('pagehide', () => {
+		if (wasLive) heardLog.write();
+	});
 }
 
 /**
  * A page opened without the stream live: as of when its data was read. When the page is the
- * kept copy (read at the same event), the time it was kept; else now, as it was just read.
+ * kept copy (read at the same event), the time it was kept, or later when the events kept
+ * since bring it forward; else now, as it was just read.
  */
-export async function pageReadAt(eventId: number): Promise<void> {
+export async function pageReadAt(viewer: string, eventId: number): Promise<void> {
 	if (wasLive) return;
 	let at = Date.now();
 	try {
 		const key = keptKey(new URL(location.href), true);
 		const kept = key ? await readPage(key) : undefined;
-		if (kept && kept.eventId === eventId) at = kept.keptAt;
+		if (kept && kept.eventId === eventId) {
+			at = Math.max(kept.keptAt, (await heardSince(viewer, eventId))?.at ?? 0);
+		}
 	} catch {
 		// No IndexedDB: the page was read from the network.
 	}

@@ -8,7 +8,17 @@ export interface StreamHandlers {
 	/** Where to resume: the id of the last event every store has applied. */
 	cursor(): number;
 	onConnected(session: ApiSession | null, head: number): void;
+	/** Applies an event, from the socket or kept on the device. */
 	onEvent(id: number, event: ApiEvent): void;
+	/**
+	 * Events this device kept after `cursor` (docs/offline.md), applied before the socket opens:
+	 * a kept page comes forward with no network, and the socket resumes after them.
+	 */
+	keptSince?(cursor: number): Promise<{ id: number; event: ApiEvent }[]>;
+	/** The socket opened at `cursor`; what it hands on after, then `live`, may be kept. */
+	onOpened?(cursor: number): void;
+	onHeard?(id: number, event: ApiEvent): void;
+	onLive?(lastEventId: number): void;
 	/** Close 4001: the session is no longer the right key. Resolves when ready to reconnect. */
 	onSessionEnded(reason: string): Promise<void>;
 	/** Close 4002: the page data must be reloaded before the stream can resume. */
@@ -76,9 +86,14 @@ export class StreamClient {
 		this.connect();
 	}
 
-	/** Whether the connection has delivered events past this id (a refill that old needs a replay). */
-	hasDeliveredPast(id: number): boolean {
-		return this.received > id;
+	/**
+	 * Page data read at `lastEventId` filled the stores: the stream follows from there. Data older
+	 * than what was delivered would miss those events, and with no socket open the device may keep
+	 * events past it: both start again from the cursor.
+	 */
+	refilled(lastEventId: number): void {
+		if (this.received > lastEventId || (!this.stopped && !this.socket)) this.restart();
+		else this.start();
 	}
 
 	/** Closes the current socket, if any, and cancels every step of the current run. */
@@ -95,9 +110,31 @@ export class StreamClient {
 	}
 
 	private connect(): void {
-		if (this.offline) return this.handlers.onStatus('offline');
-		this.handlers.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
-		this.open();
+		if (this.offline) this.handlers.onStatus('offline');
+		else this.handlers.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+		const run = this.run;
+		void this.applyKept(run).then(() => {
+			if (this.run === run && !this.offline) this.open();
+		});
+	}
+
+	/** Applies the events kept on the device past the cursor, unless this run ended meanwhile. */
+	private async applyKept(run: number): Promise<void> {
+		const cursor = this.handlers.cursor();
+		let kept: { id: number; event: ApiEvent }[] = [];
+		try {
+			kept = (await this.handlers.keptSince?.(cursor)) ?? [];
+		} catch {
+			// Nothing kept (no IndexedDB): the socket replays it all.
+		}
+		// A refill meanwhile moved the cursor: that run applies from there.
+		if (this.run !== run || this.handlers.cursor() !== cursor) return;
+		this.received = cursor;
+		for (const { id, event } of kept) {
+			if (id <= this.received) continue;
+			this.handlers.onEvent(id, event);
+			this.received = id;
+		}
 	}
 
 	private open(): void {
@@ -105,6 +142,7 @@ export class StreamClient {
 		const run = this.run;
 		const cursor = this.handlers.cursor();
 		this.received = cursor;
+		this.handlers.onOpened?.(cursor);
 		const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		const socket = new WebSocket(`${scheme}//${location.host}/api/events?lastEventId=${cursor}`);
 		this.socket = socket;
@@ -151,9 +189,12 @@ export class StreamClient {
 			case 'event':
 				if (message.id <= this.received) return;
 				this.handlers.onEvent(message.id, message.event);
+				this.handlers.onHeard?.(message.id, message.event);
 				this.received = message.id;
 				return;
 			case 'live':
+				this.handlers.onLive?.(message.lastEventId);
+				return;
 			case 'resync':
 			case 'heartbeat':
 				return;

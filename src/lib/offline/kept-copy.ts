@@ -1,8 +1,11 @@
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { ApiEvent } from '$lib/api';
+import { addCovered, coveringStretch, cutCovered, type Covered } from './heard';
 
 /*
  * The copy of pages kept on the device (docs/offline.md), in IndexedDB: shared by every tab
- * and by the service worker, which writes it and answers from it with no network. It belongs
+ * and by the service worker, which writes it and answers from it with no network, with the
+ * events the tabs' streams handed on since, which bring a kept page forward. It belongs
  * to one viewer (an account and its type, or the public) and is wiped whole when the login
  * ends or the viewer changes, so nothing of one viewer or level is ever shown to another.
  */
@@ -28,6 +31,14 @@ export interface KeptOwner {
 	viewer: string | null;
 	eventId: number;
 	ended?: Record<string, number>;
+	/** The stretches of the log whose events are all kept (`heard.ts`). */
+	covered?: Covered[];
+}
+
+/** An event as the viewer's stream handed it on. */
+export interface HeardEvent {
+	id: number;
+	event: ApiEvent;
 }
 
 /** Ended viewers remembered at most: an answer on its way arrives within seconds. */
@@ -36,12 +47,19 @@ const endedKept = 8;
 interface KeptSchema extends DBSchema {
 	pages: { key: string; value: KeptPage; indexes: { keptAt: number } };
 	owner: { key: 'owner'; value: KeptOwner };
+	heard: { key: number; value: HeardEvent };
 }
 
 export const keptDatabase = 'tidewatch-kept';
 
 /** Pages kept at most: every day of a long gathering, its entries read lately, /my, /shifts. */
 export const keptPagesMax = 60;
+
+/**
+ * Events kept at most: a day of a busy gathering's edits, about 1.4 MB of entries. Bringing a
+ * page forward applies each in the page, so more would be slower than loading it anew.
+ */
+export const heardMax = 2_000;
 
 /** The paths kept for use with no network; `/changes` too, the schedule's news. */
 const keptPaths = /^\/(?:days\/[0-9-]{10}|entries\/[^/]+|my|shifts|changes)?$/;
@@ -100,11 +118,21 @@ export function endedOwner(
 
 let opened: Promise<IDBPDatabase<KeptSchema>> | null = null;
 
+const stores = ['pages', 'owner', 'heard'] as const;
+
 const open = () =>
-	openDB<KeptSchema>(keptDatabase, 1, {
-		upgrade(db) {
-			db.createObjectStore('pages', { keyPath: 'key' }).createIndex('keptAt', 'keptAt');
-			db.createObjectStore('owner');
+	openDB<KeptSchema>(keptDatabase, 2, {
+		upgrade(db, oldVersion) {
+			if (oldVersion < 1) {
+				db.createObjectStore('pages', { keyPath: 'key' }).createIndex('keptAt', 'keptAt');
+				db.createObjectStore('owner');
+			}
+			if (oldVersion < 2) db.createObjectStore('heard', { keyPath: 'id' });
+		},
+		// A newer version of the app (a worker or tab already updated) asks to upgrade: let it.
+		blocking(_current, _next, event) {
+			(event.target as IDBDatabase).close();
+			opened = null;
 		}
 	});
 
@@ -114,7 +142,7 @@ const open = () =>
  */
 function database(): Promise<IDBPDatabase<KeptSchema>> {
 	opened ??= open().then(async (db) => {
-		if (db.objectStoreNames.contains('pages') && db.objectStoreNames.contains('owner')) return db;
+		if (stores.every((store) => db.objectStoreNames.contains(store))) return db;
 		db.close();
 		await deleteDB(keptDatabase);
 		return open();
@@ -125,23 +153,19 @@ function database(): Promise<IDBPDatabase<KeptSchema>> {
 
 /** Keeps a page by the rule above, in one transaction; the oldest pages go past the bound. */
 export async function keepPage(page: KeptPage): Promise<'keep' | 'replace' | 'drop'> {
-	const tx = (await database()).transaction(['pages', 'owner'], 'readwrite');
+	const tx = (await database()).transaction(stores, 'readwrite');
 	const pages = tx.objectStore('pages');
-	const owner = tx.objectStore('owner');
-	const decision = keepDecision(await owner.get('owner'), page.viewer, page.eventId);
+	const known = await tx.objectStore('owner').get('owner');
+	const decision = keepDecision(known, page.viewer, page.eventId);
 	if (decision === 'drop') {
 		await tx.done;
 		return decision;
 	}
-	if (decision === 'replace') await pages.clear();
+	const owner = await ownedBy(tx, known, decision, page.viewer, page.eventId);
 	const kept = await pages.get(page.key);
 	// A page never goes back to an older state of itself (two tabs, answers crossing).
 	if (!kept || kept.eventId <= page.eventId) await pages.put(page);
-	const known = await owner.get('owner');
-	await owner.put(
-		{ ...known, viewer: page.viewer, eventId: Math.max(known?.eventId ?? 0, page.eventId) },
-		'owner'
-	);
+	await tx.objectStore('owner').put(owner, 'owner');
 	let count = await pages.count();
 	for (let cursor = await pages.index('keptAt').openCursor(); cursor && count > keptPagesMax;) {
 		await cursor.delete();
@@ -152,18 +176,86 @@ export async function keepPage(page: KeptPage): Promise<'keep' | 'replace' | 'dr
 	return decision;
 }
 
+/** The owner once `viewer`'s page or events read at `eventId` are kept; a replaced copy is emptied. */
+async function ownedBy(
+	tx: IDBPTransaction<KeptSchema, typeof stores, 'readwrite'>,
+	known: KeptOwner | undefined,
+	decision: 'keep' | 'replace',
+	viewer: string,
+	eventId: number
+): Promise<KeptOwner> {
+	if (decision === 'replace') {
+		await tx.objectStore('pages').clear();
+		await tx.objectStore('heard').clear();
+	}
+	const covered = decision === 'keep' ? known?.covered : [];
+	return { ...known, viewer, eventId: Math.max(known?.eventId ?? 0, eventId), covered };
+}
+
+/**
+ * Keeps what `viewer`'s stream handed on: `events`, every one of its events in (from, to], and
+ * the stream current at `at` (no events: only the time). The same rule as a page's decides,
+ * read at `to`: nothing of a login that ended comes back. Past the bound, the oldest go.
+ */
+export async function keepHeard(
+	viewer: string,
+	covered: Covered,
+	events: HeardEvent[]
+): Promise<'keep' | 'replace' | 'drop'> {
+	const tx = (await database()).transaction(stores, 'readwrite');
+	const heard = tx.objectStore('heard');
+	const known = await tx.objectStore('owner').get('owner');
+	const decision = keepDecision(known, viewer, covered.to);
+	if (decision === 'drop') {
+		await tx.done;
+		return decision;
+	}
+	const owner = await ownedBy(tx, known, decision, viewer, covered.to);
+	for (const event of events) await heard.put(event);
+	let stretches = addCovered(owner.covered ?? [], covered);
+	let count = await heard.count();
+	let cut = 0;
+	for (let cursor = await heard.openCursor(); cursor && count > heardMax; count--) {
+		cut = cursor.value.id;
+		await cursor.delete();
+		cursor = await cursor.continue();
+	}
+	if (cut) stretches = cutCovered(stretches, cut);
+	await tx.objectStore('owner').put({ ...owner, covered: stretches }, 'owner');
+	await tx.done;
+	return decision;
+}
+
+/**
+ * What brings `viewer`'s page read at `eventId` forward: the kept events after it, in order,
+ * up to the end of the stretch that holds it, and when that stretch was current.
+ */
+export async function heardSince(
+	viewer: string,
+	eventId: number
+): Promise<{ events: HeardEvent[]; at: number } | null> {
+	const tx = (await database()).transaction(['owner', 'heard']);
+	const owner = await tx.objectStore('owner').get('owner');
+	const stretch = owner?.viewer === viewer ? coveringStretch(owner.covered ?? [], eventId) : null;
+	if (!stretch) return null;
+	const range = IDBKeyRange.bound(eventId, stretch.to, true, false);
+	const events = eventId < stretch.to ? await tx.objectStore('heard').getAll(range) : [];
+	return { events, at: stretch.at };
+}
+
 export async function readPage(key: string): Promise<KeptPage | undefined> {
 	return (await database()).get('pages', key);
 }
 
 /**
- * Removes every kept page. No page of the `ended` viewer read at or before `eventId` (the head
+ * Removes every kept page and event. No page of the `ended` viewer read at or before `eventId` (the head
  * when the wiping tab asked) can be kept after it: an answer already on its way does not bring
  * the old viewer's page back.
  */
 export async function wipeKeptCopy(eventId: number, ended?: string): Promise<void> {
-	const tx = (await database()).transaction(['pages', 'owner'], 'readwrite');
+	const tx = (await database()).transaction(stores, 'readwrite');
 	await tx.objectStore('pages').clear();
+	await tx.objectStore('heard').clear();
 	const owner = await tx.objectStore('owner').get('owner');
 	await tx.objectStore('owner').put(endedOwner(owner, ended, eventId), 'owner');
 	await tx.done;
