@@ -4,15 +4,19 @@
 //   1. A gathering of 2,000 entries at 40 locations over four days (bench/gathering.js).
 //   2. The phone reads `/` (gzip, as a browser takes it) and the head event id, then goes
 //      offline. Meanwhile an admin makes 300 edits of public entries (moves and new titles).
-//   3. Back online, the phone's stream resumes from the kept id: the bytes of every frame until
-//      `live`, and the time from opening the socket to it; against a full reload of `/` (gzip
-//      bytes and time), read right after.
-//   4. In Chromium, with the service worker: `/`, its four days and `/changes` opened and kept;
+//   3. Back online, the phone's stream resumes from the kept id: the bytes read from the wire
+//      until `live` (handshake included), offering permessage-deflate as browsers do and not,
+//      and the time from opening the socket to it; against a full reload of `/` (gzip bytes of
+//      the page and time), read right after.
+//   4. A crowd back at once: --crowd phones catch up from the same id together, compressed and
+//      not: the time until the last is live, and the bytes.
+//   5. In Chromium, with the service worker: `/`, its four days and `/changes` opened and kept;
 //      what the device then holds, as the browser counts it (navigator.storage.estimate) and as
 //      the kept copy's bodies add up.
 //
-// Options: --entries 2000, --locations 40, --edits 300, --output bench/offline-results.json;
-// --quick (500 entries, 10 locations, 50 edits). It builds nothing: it runs a copy of build/.
+// Options: --entries 2000, --locations 40, --edits 300, --crowd 200,
+// --output bench/offline-results.json; --quick (500 entries, 10 locations, 50 edits, 50
+// phones). It builds nothing: it runs a copy of build/.
 import { spawn } from 'node:child_process';
 import {
 	copyFileSync,
@@ -25,15 +29,21 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { createConnection } from 'node:net';
 import { chromium } from '@playwright/test';
 import WebSocket from 'ws';
 import { buildGathering } from './gathering.js';
 import { freePort, httpClient, nowMs, parseOptions, round } from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
-const defaults = { entries: 2000, locations: 40, edits: 300, output: 'bench/offline-results.json' };
-const quick = { entries: 500, locations: 10, edits: 50 };
+const defaults = {
+	entries: 2000,
+	locations: 40,
+	edits: 300,
+	crowd: 200,
+	output: 'bench/offline-results.json'
+};
+const quick = { entries: 500, locations: 10, edits: 50, crowd: 50 };
 const options = parseOptions(process.argv.slice(2), defaults, quick, { paths: ['output'] });
 
 const buildDir = resolve(root, process.env.BUILD_DIR || 'build');
@@ -82,6 +92,7 @@ app = spawn(process.execPath, ['server.js'], {
 		ORIGIN: base,
 		DATABASE_PATH: join(tmp, 'tidewatch.db'),
 		BUILD_DIR: join(appDir, 'build'),
+		STREAM_MAX_PER_ADDRESS: '100000',
 		RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100000',
 		RATE_LIMIT_WRITES_PER_USER_PER_HOUR: '100000'
 	}
@@ -129,38 +140,59 @@ for (let i = 0; i < options.edits; i++) {
 const head = (await http.must('GET', '/api/last-event-id')).json.id;
 log(`${options.edits} edits made meanwhile: the head is ${head}`);
 
-/** The stream from `from` until `live`: every frame's bytes (payload and header) and the time. */
-function catchUp(from) {
+/**
+ * The stream from `from` until `live`: the bytes that crossed the wire (frames and handshake,
+ * counted on the TCP socket) and the time. `compress`: offer permessage-deflate, as browsers do.
+ */
+function catchUp(from, compress) {
 	return new Promise((done, fail) => {
 		const started = nowMs();
-		let bytes = 0;
+		let tcp = null;
 		let events = 0;
-		// What permessage-deflate (no context takeover) would carry instead: not offered today.
-		let deflated = 0;
 		const socket = new WebSocket(`${base.replace('http', 'ws')}/api/events?lastEventId=${from}`, {
 			origin: base,
-			perMessageDeflate: false
+			perMessageDeflate: compress,
+			createConnection: (options) => (tcp = createConnection(options))
 		});
 		socket.on('message', (data) => {
-			const length = data.length;
-			bytes += length + (length < 126 ? 2 : length < 65_536 ? 4 : 10);
-			deflated += deflateRawSync(data).length + 4;
 			const message = JSON.parse(data.toString());
 			if (message.type === 'event') events++;
 			if (message.type === 'live') {
+				const bytes = tcp.bytesRead;
 				socket.close();
-				done({ bytes, deflated, events, ms: nowMs() - started, lastEventId: message.lastEventId });
+				done({ bytes, events, ms: nowMs() - started, lastEventId: message.lastEventId });
 			}
 		});
 		socket.once('error', fail);
 	});
 }
 
-const caughtUp = await catchUp(keptAt);
+const caughtUp = await catchUp(keptAt, true);
+const caughtUpPlain = await catchUp(keptAt, false);
 const reload = await readSchedule();
+
+/** `count` phones back at once, each catching up from the same kept id: until the last is live. */
+async function crowdCatchUp(count, compress) {
+	const started = nowMs();
+	const each = await Promise.all(Array.from({ length: count }, () => catchUp(keptAt, compress)));
+	const bytes = each.reduce((sum, one) => sum + one.bytes, 0);
+	return {
+		phones: count,
+		bytes,
+		ms: nowMs() - started,
+		slowestMs: Math.max(...each.map((one) => one.ms))
+	};
+}
+const crowd = await crowdCatchUp(options.crowd, true);
+const crowdPlain = await crowdCatchUp(options.crowd, false);
 log(
-	`catch-up: ${caughtUp.events} events, ${caughtUp.bytes} bytes (${caughtUp.deflated} deflated) ` +
-		`in ${round(caughtUp.ms)} ms; ` +
+	`${options.crowd} phones at once: the last live after ${round(crowd.ms)} ms compressed ` +
+		`(${crowd.bytes} bytes), ${round(crowdPlain.ms)} ms not (${crowdPlain.bytes} bytes)`
+);
+log(
+	`catch-up: ${caughtUp.events} events, ${caughtUp.bytes} bytes compressed in ` +
+		`${round(caughtUp.ms)} ms (${caughtUpPlain.bytes} bytes in ${round(caughtUpPlain.ms)} ms ` +
+		`by a client that offers no compression); ` +
 		`a reload of /: ${reload.bytes} bytes gzip in ${round(reload.ms)} ms`
 );
 http.close();
@@ -219,6 +251,9 @@ const results = {
 	head,
 	firstRead: first,
 	catchUp: caughtUp,
+	catchUpUncompressed: caughtUpPlain,
+	crowd,
+	crowdUncompressed: crowdPlain,
 	reload,
 	catchUpBytesOfReload: round(caughtUp.bytes / reload.bytes, 3),
 	device

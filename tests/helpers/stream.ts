@@ -1,7 +1,7 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import type { Socket } from 'node:net';
+import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { ApiEvent, StreamMessage } from '../../src/lib/api';
 import type { Client } from './client';
@@ -16,6 +16,11 @@ export interface StreamOptions {
 	origin?: string | null;
 	/** Answer the server's pings (ws' default). */
 	autoPong?: boolean;
+	/**
+	 * Offer permessage-deflate, as browsers do. Off by default: the suites that count bytes on
+	 * the wire or fill the kernel's buffers read the frames as sent uncompressed.
+	 */
+	compress?: boolean;
 }
 
 export type EventMessage = { type: 'event'; id: number; event: ApiEvent };
@@ -30,6 +35,8 @@ export class TestStream {
 	readonly messages: StreamMessage[] = [];
 	/** The size on the wire of each message (payload and frame header), in order. */
 	readonly frameBytes: number[] = [];
+	/** The TCP socket under the client: its `bytesRead` is what crossed the wire. */
+	tcp: Socket | null = null;
 	pings = 0;
 	pongs = 0;
 	/** The HTTP status when the upgrade was refused. */
@@ -42,13 +49,17 @@ export class TestStream {
 
 	constructor(server: TestServer, options: StreamOptions = {}) {
 		const { lastEventId = 0, cookie, origin = server.url, autoPong = true } = options;
+		const { compress = false } = options;
 		const query = lastEventId === null ? '' : `?lastEventId=${lastEventId}`;
 		const headers: Record<string, string> = {};
 		if (origin !== null) headers.origin = origin;
 		if (cookie) headers.cookie = cookie;
 		this.ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/events${query}`, {
 			headers,
-			autoPong
+			autoPong,
+			perMessageDeflate: compress,
+			createConnection: ((connectOptions: NetConnectOpts) =>
+				(this.tcp = createConnection(connectOptions))) as typeof createConnection
 		});
 		this.opened = new Promise((resolve, reject) => {
 			this.ws.once('open', () => resolve());

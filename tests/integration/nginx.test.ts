@@ -59,7 +59,12 @@ describe('behind a real nginx, configured as docs/deploy.md says', () => {
 		expect(response.status).toBe(303);
 		expect(browser.cookies.has('tidewatch_session')).toBe(true);
 
-		const stream = await connectStream({ ...app, url: proxyUrl }, { cookie: browser.cookieHeader });
+		// Offering compression, as browsers do: the extension is agreed through the proxy.
+		const stream = await connectStream(
+			{ ...app, url: proxyUrl },
+			{ cookie: browser.cookieHeader, compress: true }
+		);
+		expect(stream.ws.extensions).toBe('permessage-deflate');
 		expect(stream.messages[0]).toMatchObject({
 			type: 'connected',
 			session: { account: { name: 'Proxied' } }

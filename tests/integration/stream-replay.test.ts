@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serverForSuite, type TestServer } from '../helpers/server';
-import { connectStream, lastEventId } from '../helpers/stream';
+import { Client } from '../helpers/client';
+import { connectStream, lastEventId, type TestStream } from '../helpers/stream';
 
 /*
  * Replay shares the event loop with everything else (docs/stream.md, "Replay"): however long
@@ -206,5 +207,68 @@ describe('a cursor further behind than STREAM_REPLAY_MAX_EVENTS', () => {
 		expect(fresh.isOpen).toBe(true);
 		expect(fresh.messages.map((m) => m.type)).toEqual(['connected', 'live']);
 		fresh.close();
+	});
+});
+
+describe('a client that offers permessage-deflate, as browsers do', () => {
+	const server = serverForSuite({ LOG_LEVEL: 'warn' });
+
+	it('gets a long replay compressed, and every event once, in order, while events are written', async () => {
+		const visible = seedEvents(server, 1_000);
+		const admin = new Client(server.url);
+		expect((await admin.register('Ada')).status).toBe(201);
+		const [compressed, plain] = await Promise.all([
+			connectStream(server, { lastEventId: 0, compress: true }),
+			connectStream(server, { lastEventId: 0 })
+		]);
+		expect(compressed.ws.extensions).toBe('permessage-deflate');
+		expect(plain.ws.extensions).toBe('');
+
+		// Written while the replays run (compressing takes turns of its own), and after.
+		const start = Date.UTC(2031, 6, 4, 10);
+		let last = '';
+		for (let i = 0; i < 30; i++) {
+			const created = await admin.json('/api/entries', 'POST', {
+				title: `Written meanwhile ${i}`,
+				start,
+				end: start + 3_600_000,
+				visibility: 'public'
+			});
+			expect(created.status).toBe(201);
+			last = ((await created.json()) as { id: string }).id;
+		}
+		const hasLast = (stream: TestStream) => () =>
+			stream.events.some((m) => (m.event.data as { id?: string }).id === last);
+		await compressed.waitFor(hasLast(compressed), 'the last entry');
+		await plain.waitFor(hasLast(plain), 'the last entry');
+
+		// What a stream opened afterwards replays: the whole log, as this viewer sees it.
+		const after = await connectStream(server, { lastEventId: 0 });
+		await after.waitForLive();
+		expect(after.eventIds.slice(0, visible.length)).toEqual(visible);
+		expect(compressed.eventIds).toEqual(after.eventIds);
+		expect(plain.eventIds).toEqual(after.eventIds);
+		const live = compressed.messages.findIndex((m) => m.type === 'live');
+		const liveAt = (compressed.messages[live] as { lastEventId: number }).lastEventId;
+		expect(
+			compressed.messages.slice(1, live).every((m) => m.type === 'event' && m.id <= liveAt)
+		).toBe(true);
+		expect(
+			compressed.messages.slice(live + 1).every((m) => m.type === 'event' && m.id > liveAt)
+		).toBe(true);
+
+		// The replay's bytes: a reconnecting client of the same log, compressed and not.
+		const [again, againPlain] = await Promise.all([
+			connectStream(server, { lastEventId: 0, compress: true }),
+			connectStream(server, { lastEventId: 0 })
+		]);
+		await Promise.all([again.waitForLive(), againPlain.waitForLive()]);
+		const [compressedBytes, plainBytes] = [again.tcp!.bytesRead, againPlain.tcp!.bytesRead];
+		console.log(
+			`a replay of ${again.eventIds.length} events: ${compressedBytes} bytes compressed, ${plainBytes} plain`
+		);
+		expect(again.eventIds).toEqual(after.eventIds);
+		expect(compressedBytes).toBeLessThan(plainBytes / 4);
+		for (const stream of [compressed, plain, after, again, againPlain]) stream.close();
 	});
 });

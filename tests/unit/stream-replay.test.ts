@@ -1,3 +1,4 @@
+import { constants, inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -21,7 +22,14 @@ class FakeSocket {
 	readyState = 1;
 	readonly written: Buffer[] = [];
 	private held: { bytes: number; done?: (error?: Error | null) => void }[] = [];
-	constructor(public fast: boolean) {}
+	/**
+	 * `replayWindowBits`: the handshake agreed to permessage-deflate, so the replay may send
+	 * compressed frames, which `ids` reads as a browser would.
+	 */
+	constructor(
+		public fast: boolean,
+		readonly replayWindowBits: number | null = null
+	) {}
 
 	readonly _socket = {
 		write: (data: Buffer, done?: (error?: Error | null) => void) => {
@@ -50,10 +58,40 @@ class FakeSocket {
 	send() {}
 
 	get ids(): number[] {
-		return this.written.flatMap((frame) =>
-			[...frame.toString().matchAll(/"id":(\d+),"event"/g)].map((m) => +m[1])
+		return messagesOf(this.written).flatMap((message) =>
+			[...message.matchAll(/"id":(\d+),"event"/g)].map((m) => +m[1])
 		);
 	}
+}
+
+/**
+ * The text messages in frames as written (unmasked, whole), in order. A compressed one (RSV1)
+ * may refer back into the compressed ones before it (context takeover): the run of them all is
+ * one deflate stream, each message ending where its flush's 00 00 ff ff was left off.
+ */
+function messagesOf(writes: Buffer[]): string[] {
+	const all = Buffer.concat(writes);
+	const messages: string[] = [];
+	let compressed = Buffer.alloc(0);
+	let inflated = 0;
+	for (let at = 0; at < all.length;) {
+		const rsv1 = (all[at] & 0x40) !== 0;
+		let length = all[at + 1] & 0x7f;
+		at += 2;
+		if (length === 126) [length, at] = [all.readUInt16BE(at), at + 2];
+		else if (length === 127) [length, at] = [Number(all.readBigUInt64BE(at)), at + 8];
+		const payload = all.subarray(at, at + length);
+		at += length;
+		if (!rsv1) {
+			messages.push(payload.toString());
+			continue;
+		}
+		compressed = Buffer.concat([compressed, payload, Buffer.from([0, 0, 0xff, 0xff])]);
+		const text = inflateRawSync(compressed, { finishFlush: constants.Z_SYNC_FLUSH });
+		messages.push(text.subarray(inflated).toString());
+		inflated = text.length;
+	}
+	return messages;
 }
 
 const host: StreamHost = { maxBufferBytes: Infinity, forget() {} };
@@ -63,9 +101,10 @@ function openStream(
 	replays: Replays,
 	level: AccessLevel,
 	cursor: number,
-	fast: boolean
+	fast: boolean,
+	compress = false
 ) {
-	const socket = new FakeSocket(fast);
+	const socket = new FakeSocket(fast, compress ? 12 : null);
 	const userId = level === 'public' ? null : `u-${level}`;
 	const conn = new StreamConnection(
 		socket as unknown as WebSocket,
@@ -145,7 +184,8 @@ describe('replay and live delivery together', () => {
 				do: fc.constant('open' as const),
 				level: fc.constantFrom<AccessLevel>('public', 'regular', 'crew'),
 				at: fc.double({ min: 0, max: 1, noNaN: true }),
-				fast: fc.boolean()
+				fast: fc.boolean(),
+				compress: fc.boolean()
 			}),
 			fc.record({ do: fc.constant('turn' as const) }),
 			fc.record({ do: fc.constant('drain' as const), which: fc.nat() })
@@ -154,7 +194,8 @@ describe('replay and live delivery together', () => {
 			sliceMs: fc.constantFrom(0, 1),
 			stepEvents: fc.integer({ min: 1, max: 4 }),
 			stepBytes: fc.constantFrom(1, 200, 1000, 64 * 1024),
-			unsentBytes: fc.constantFrom(1, 500, 64 * 1024)
+			unsentBytes: fc.constantFrom(1, 500, 64 * 1024),
+			compressFromBytes: fc.constantFrom(0, 400, 8 * 1024)
 		});
 		await fc.assert(
 			fc.asyncProperty(
@@ -175,7 +216,9 @@ describe('replay and live delivery together', () => {
 						else if (step.do === 'open') {
 							const head = (await allEvents()).at(-1)?.id ?? 0;
 							const cursor = Math.floor(step.at * head);
-							streams.push(openStream(registry, replays, step.level, cursor, step.fast));
+							streams.push(
+								openStream(registry, replays, step.level, cursor, step.fast, step.compress)
+							);
 						} else if (step.do === 'turn') await turn();
 						else if (streams.length > 0) streams[step.which % streams.length].socket.drain();
 					}
@@ -237,6 +280,31 @@ describe('the switch from replay to live', () => {
 		await settled(replays);
 		expect(raced).toBe(true);
 		expect(socket.ids).toEqual([1, 2, 3]);
+	});
+});
+
+describe('a compressed replay', () => {
+	it('an event committed while its last step is compressed reaches the stream, once', async () => {
+		await commit(Array.from({ length: 40 }, () => 0));
+		const registry = new StreamRegistry();
+		const fanOut = createFanOut(registry, { sliceMs: 0 });
+		stop = subscribeEvents((event) => fanOut.publish(event));
+		const replays = new Replays(storage, () => fanOut.heard, { compressFromBytes: 0 });
+		const { socket, conn } = openStream(registry, replays, 'public', 0, true, true);
+		// A change every turn until the replay is live: compressing takes turns of zlib's, in
+		// which changes commit and are announced.
+		let commits = 0;
+		while (conn.replaying && commits < 1_000) {
+			await commit([0]);
+			commits++;
+			await turn();
+		}
+		await commit([0]);
+		await settled(replays);
+		await turn();
+		expect(conn.replaying).toBe(false);
+		expect(socket.written.some((frame) => (frame[0] & 0x40) !== 0)).toBe(true);
+		expect(socket.ids).toEqual(visibleAfter(await allEvents(), 'public', 0));
 	});
 });
 

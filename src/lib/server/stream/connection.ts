@@ -50,7 +50,7 @@ export class StreamConnection implements Viewer {
 	}
 
 	sendMessage(message: StreamMessage): void {
-		this.ws.send(JSON.stringify(message));
+		this.ws.send(JSON.stringify(message), { compress: false });
 	}
 
 	/**

@@ -17,16 +17,17 @@ export function eventMessage(id: number, event: ApiEvent): string {
 /**
  * Messages as complete, unmasked text frames (RFC 6455 §5.2), one after the other in one
  * buffer: one allocation and one copy of each message, where framing each on its own and
- * joining them costs three. What a replay page is made of.
+ * joining them costs three. What a replay page is made of. `compressed`: the payloads are
+ * permessage-deflate's (RSV1 set; replay-deflate.ts).
  */
-export function frameMessages(messages: readonly string[]): Buffer {
+export function frameMessages(messages: readonly (string | Buffer)[], compressed = false): Buffer {
 	const lengths = messages.map((m) => Buffer.byteLength(m));
 	let total = 0;
 	for (const n of lengths) total += n + (n < 126 ? 2 : n < 65536 ? 4 : 10);
 	const out = Buffer.allocUnsafe(total);
 	let at = 0;
 	for (const [i, n] of lengths.entries()) {
-		out[at++] = 0x81; // FIN, text
+		out[at++] = compressed ? 0xc1 : 0x81; // FIN, (RSV1,) text
 		if (n < 126) out[at++] = n;
 		else if (n < 65536) {
 			out[at++] = 126;
@@ -37,15 +38,17 @@ export function frameMessages(messages: readonly string[]): Buffer {
 			out.writeBigUInt64BE(BigInt(n), at);
 			at += 8;
 		}
-		at += out.write(messages[i], at, n, 'utf8');
+		const message = messages[i];
+		at += typeof message === 'string' ? out.write(message, at, n, 'utf8') : message.copy(out, at);
 	}
 	return out;
 }
 
 /**
  * Writes ready frames straight to the socket under `ws`, one system call for all of them. Safe
- * because the server negotiates no compression, so `ws` queues nothing of its own: every write
- * is whole frames, in order. `bufferedAmount` still counts these bytes (the slow-client limit).
+ * because `ws` itself never compresses (replays compress their own frames, and every `send`
+ * says `compress: false`), so it queues nothing of its own: every write is whole frames, in
+ * order. `bufferedAmount` still counts these bytes (the slow-client limit).
  */
 export function writeFrames(
 	socket: WebSocket,

@@ -7,6 +7,7 @@ import type { StoredEvent } from '../events/stored-event';
 import { log } from '../log';
 import type { StreamConnection } from './connection';
 import { eventMessage, frameMessages, writeFrames } from './frames';
+import { ReplayDeflate } from './replay-deflate';
 import { sliceMs } from './slices';
 
 /** What replay needs of a connection (a test stands in for one with exactly this). */
@@ -24,18 +25,45 @@ export interface ReplayOptions {
 	stepBytes?: number;
 	/** A replay reads on only while its socket holds less than this unsent. */
 	unsentBytes?: number;
+	/** A step whose messages reach this many bytes is sent compressed, where agreed. */
+	compressFromBytes?: number;
 }
 
 /**
  * A step of 64 KiB is about 250 events as they are stored: a millisecond or two to read,
  * project and frame, so a loop turn gives each of many replays a step before it yields.
  */
-const defaults = { stepEvents: 1000, stepBytes: 64 * 1024, unsentBytes: 256 * 1024 };
+const defaults = {
+	stepEvents: 1000,
+	stepBytes: 64 * 1024,
+	unsentBytes: 256 * 1024,
+	compressFromBytes: 8 * 1024
+};
 
 class Replay {
 	/** Waiting for its socket to take what it was sent. */
 	waiting = false;
+	/** Its compressor, made when a step is first worth compressing; closed when it ends. */
+	private deflate: ReplayDeflate | null = null;
 	constructor(readonly conn: ReplayTarget) {}
+
+	/**
+	 * A step's messages framed for its socket: compressed when the client agreed to it and the
+	 * step is worth it (a few events gain little, and each costs a turn of zlib's).
+	 */
+	frames(messages: string[], compressFromBytes: number): Buffer | Promise<Buffer> {
+		const bits = (this.conn.ws as { replayWindowBits?: number | null }).replayWindowBits;
+		const size = messages.reduce((sum, message) => sum + message.length, 0);
+		if (bits == null || size < compressFromBytes) return frameMessages(messages);
+		this.deflate ??= new ReplayDeflate(bits);
+		return this.deflate.frames(messages);
+	}
+
+	end(): false {
+		this.deflate?.close();
+		this.deflate = null;
+		return false;
+	}
 }
 
 /**
@@ -57,6 +85,8 @@ class Replay {
 export class Replays {
 	private readonly ready: Replay[] = [];
 	private scheduled = false;
+	/** Steps whose frames zlib is compressing. */
+	private compressing = 0;
 	private readonly options: Required<ReplayOptions>;
 
 	constructor(
@@ -70,7 +100,7 @@ export class Replays {
 
 	/** Nothing to do until a replay starts or a socket takes what it was sent. */
 	get idle(): boolean {
-		return !this.scheduled;
+		return !this.scheduled && this.compressing === 0;
 	}
 
 	/** Starts the connection's replay; it is already subscribed to live events. */
@@ -97,8 +127,7 @@ export class Replays {
 			try {
 				if (await this.step(replay)) this.ready.push(replay);
 			} catch (error) {
-				log().error({ event: 'stream-replay-failed', err: error }, 'stream replay failed');
-				replay.conn.end(closeCodes.internalError, 'replay failed');
+				this.failed(replay, error);
 			}
 		} while (i < this.ready.length && performance.now() < until);
 		this.ready.splice(0, i);
@@ -106,11 +135,17 @@ export class Replays {
 		else this.scheduled = false;
 	};
 
+	private failed(replay: Replay, error: unknown): void {
+		log().error({ event: 'stream-replay-failed', err: error }, 'stream replay failed');
+		replay.end();
+		replay.conn.end(closeCodes.internalError, 'replay failed');
+	}
+
 	/** One step of a replay; true when it may take another at once. */
 	private async step(replay: Replay): Promise<boolean> {
 		const { conn } = replay;
-		if (conn.closed) return false;
-		const { stepEvents, stepBytes, unsentBytes } = this.options;
+		if (conn.closed) return replay.end();
+		const { stepEvents, stepBytes } = this.options;
 		const storage = this.storage();
 		const page = await storage.log.pageAfter(conn.cursor, stepEvents, stepBytes);
 		// Who marked an entry is read when it is delivered (see the `marks-shown` event).
@@ -123,28 +158,53 @@ export class Replays {
 					return events;
 				})
 			: page.events;
-		if (conn.closed) return false;
+		if (conn.closed) return replay.end();
 		const messages: string[] = [];
 		for (const event of events) {
 			conn.cursor = event.id;
 			const visible = projectEvent(event, conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
-		if (page.complete && conn.cursor >= this.heard()) {
-			// The switch to live, in the same synchronous step as the check that it caught up.
+		const framed =
+			messages.length > 0 ? replay.frames(messages, this.options.compressFromBytes) : null;
+		if (!(framed instanceof Promise)) return this.send(replay, page.complete, framed);
+		// Compressing takes turns of zlib's: the other replays step meanwhile, and this one goes
+		// on once its frames are ready (the check that it caught up comes after that).
+		this.compressing++;
+		framed
+			.then((frames) => {
+				if (this.send(replay, page.complete, frames)) this.queue(replay);
+			})
+			.catch((error: unknown) => this.failed(replay, error))
+			.finally(() => this.compressing--);
+		return false;
+	}
+
+	/**
+	 * Sends a step's frames; true when the replay may take another step at once. Caught up (its
+	 * page ended the log, and its cursor reached what fan-out heard), it switches to live in
+	 * the same synchronous step as that check.
+	 */
+	private send(replay: Replay, complete: boolean, framed: Buffer | null): boolean {
+		const { conn } = replay;
+		if (conn.closed) return replay.end();
+		if (complete && conn.cursor >= this.heard()) {
 			conn.replaying = false;
-			messages.push(JSON.stringify({ type: 'live', lastEventId: conn.cursor }));
-			writeFrames(conn.ws, frameMessages(messages));
+			replay.end();
+			const live = frameMessages([JSON.stringify({ type: 'live', lastEventId: conn.cursor })]);
+			writeFrames(conn.ws, framed ? Buffer.concat([framed, live]) : live);
 			return false;
 		}
 		// A step of events this viewer does not see adds nothing to wait for.
-		if (messages.length === 0) return true;
-		writeFrames(conn.ws, frameMessages(messages), (error) => {
-			if (error || !replay.waiting) return;
+		if (!framed) return true;
+		writeFrames(conn.ws, framed, (error) => {
+			if (!replay.waiting) return;
 			replay.waiting = false;
-			this.queue(replay);
+			// A replay that waited is in no step: its compressor can go now.
+			if (error) replay.end();
+			else this.queue(replay);
 		});
-		if (conn.ws.bufferedAmount < unsentBytes) return true;
+		if (conn.ws.bufferedAmount < this.options.unsentBytes) return true;
 		// This write's callback comes once the kernel took it, and everything before it.
 		replay.waiting = true;
 		return false;

@@ -14,6 +14,8 @@ const maxPendingPongs = 60;
  */
 export class StreamSocket extends WebSocket {
 	conn: StreamConnection | null = null;
+	/** The window its replay may compress with, as the handshake agreed; null: uncompressed. */
+	replayWindowBits: number | null = null;
 	private pendingPongs = 0;
 
 	// Passed on untyped: ws' server calls `new WebSocket(null, undefined, options)`, which none

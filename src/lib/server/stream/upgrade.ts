@@ -18,6 +18,7 @@ import { streamCapRefusal } from './caps';
 import { parseLastEventId } from './cursor';
 import type { OpenStream } from './open';
 import type { StreamRegistry } from './registry';
+import { replayWindowBits } from './replay-deflate';
 import { StreamSocket } from './socket';
 
 type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -84,8 +85,14 @@ export function createUpgrades(
 		// The registry knows every open stream; ws' own set would cost each one a closure and
 		// an entry more. StreamSocket answers pings itself, for the same reason.
 		clientTracking: false,
-		autoPong: false
+		autoPong: false,
+		// Offered by browsers: replays are sent compressed (replay-deflate.ts). ws itself
+		// compresses nothing (every send says so); clients send nothing worth a kept window.
+		perMessageDeflate: { clientNoContextTakeover: true }
 	});
+	/** What each handshake agreed, from its answer's headers to its socket (same step). */
+	const agreedWindowBits = new WeakMap<IncomingMessage, number | null>();
+	wss.on('headers', (headers, request) => agreedWindowBits.set(request, replayWindowBits(headers)));
 
 	/**
 	 * Session endings heard while an upgrade checks its session, one list per upgrade: it is
@@ -163,9 +170,10 @@ export function createUpgrades(
 		endsDuringCheck: SessionEnd[]
 	) {
 		// ws calls back in this same step (no verifyClient), so the registry is joined in it.
-		wss.handleUpgrade(request, socket, head, (ws) => {
+		wss.handleUpgrade(request, socket, head, (ws, answered) => {
 			// ws has its own error listener on the socket now.
 			socket.off('error', destroySocket);
+			(ws as StreamSocket).replayWindowBits = agreedWindowBits.get(answered) ?? null;
 			open(ws as StreamSocket, session, user, address, cursor, endsDuringCheck).catch((error) => {
 				log().error({ event: 'stream-open-failed', err: error }, 'stream open failed');
 				ws.conn?.end(closeCodes.internalError, 'open failed');
