@@ -44,9 +44,10 @@ const events = (vcalendar: ICAL.Component) =>
 describe('GET /schedule.ics', () => {
 	let published: ApiEntry;
 	let hidden: ApiEntry;
+	let stage: { id: string };
 
 	beforeAll(async () => {
-		const stage = await post('/api/locations', { name: 'Stage; Main, North' });
+		stage = await post('/api/locations', { name: 'Stage; Main, North' });
 		published = await post('/api/entries', {
 			title: 'Concert, part 1; "loud" 🎸',
 			description: longDescription,
@@ -134,6 +135,24 @@ describe('GET /schedule.ics', () => {
 			expect(after.getFirstPropertyValue(name)?.toString(), name).toBe(
 				vevent.getFirstPropertyValue(name)?.toString()
 			);
+	});
+
+	it("a location's new name raises SEQUENCE and LAST-MODIFIED of the entries there: their LOCATION changed", async () => {
+		const before = (await calendar()).vcalendar.getFirstSubcomponent('vevent')!;
+		const second = Math.floor(Date.now() / 1000);
+		while (Math.floor(Date.now() / 1000) === second) await new Promise((r) => setTimeout(r, 20));
+		const renamed = await admin.json(`/api/locations/${stage.id}`, 'PATCH', {
+			name: 'Stage; Main, South'
+		});
+		expect(renamed.status).toBe(200);
+		const after = (await calendar()).vcalendar.getFirstSubcomponent('vevent')!;
+		expect(after.getFirstPropertyValue('location')).toBe('Stage; Main, South');
+		expect(after.getFirstPropertyValue('sequence')).toBe(
+			Number(before.getFirstPropertyValue('sequence')) + 1
+		);
+		const modified = (c: ICAL.Component) =>
+			(c.getFirstPropertyValue('last-modified') as ICAL.Time).toJSDate().getTime();
+		expect(modified(after)).toBeGreaterThan(modified(before));
 	});
 
 	it('answers 304 to If-None-Match and If-Modified-Since while nothing changed, 200 once something did', async () => {

@@ -80,6 +80,7 @@ export async function updateLocation(
 		const event = appendEvent(tx, { type: 'location-update', data: location });
 		if (location.name !== before.name) {
 			await recordLocationRenamed(tx, event.id, before.name, location.name);
+			await tx.entries.renamedAt(id, tx.now);
 		}
 		return location;
 	});

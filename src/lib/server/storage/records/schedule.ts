@@ -28,6 +28,11 @@ export interface EntryRecords {
 	/** The first start at or after `from` among entries of the given visibilities. */
 	firstStartFrom(visibilities: readonly Visibility[], from: number): Promise<number | undefined>;
 	countAt(locationId: string): Promise<number>;
+	/**
+	 * The public entries at a location whose shown name changed: a calendar shows them anew
+	 * (SEQUENCE and LAST-MODIFIED move), as after an edit of their own the public sees.
+	 */
+	renamedAt(locationId: string, now: number): Promise<void>;
 	insert(entry: ServerEntry): Promise<void>;
 	/** Writes every field but `id`, `createdAt` and `interestedCount`. */
 	save(entry: ServerEntry): Promise<void>;

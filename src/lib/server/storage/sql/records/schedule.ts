@@ -128,6 +128,16 @@ export const sqlEntries = (sql: Sql): EntryRecords => {
 				locationId
 			)) as number;
 		},
+		async renamedAt(locationId, now) {
+			await sql.run(
+				`UPDATE entry SET calendar_revision = calendar_revision + 1,
+					calendar_changed_at = CASE WHEN calendar_changed_at > ? THEN calendar_changed_at ELSE ? END
+				WHERE location_id = ? AND visibility = 'public'`,
+				now,
+				now,
+				locationId
+			);
+		},
 		async insert(entry) {
 			await sql.run(
 				`INSERT INTO entry (id, title, description, location_id, start_at, end_at, visibility,
