@@ -17,7 +17,15 @@ import type {
 	UserType
 } from '$lib/api';
 import { checkForNewVersion } from './new-version';
-import { followStatus, heardEvent, heardLog, keptSince, viewerOf, wipeKept } from './offline';
+import {
+	followStatus,
+	forgetKeptEvents,
+	heardEvent,
+	heardLog,
+	keptSince,
+	viewerOf,
+	wipeKept
+} from './offline';
 import { noteEntryEvent } from './schedule-changes';
 import { createAccountStore } from './stores/account';
 import { createAccountSecurityStore } from './stores/account-security';
@@ -143,7 +151,10 @@ const stream = new StreamClient({
 	onOpened: (cursor) => heardLog.opened(cursor),
 	onHeard: (id, event) => heardLog.heard(id, event),
 	onLive: (head) => heardLog.caughtUp(head),
-	onResync: () => reloadData(),
+	onResync: async () => {
+		await forgetKeptEvents();
+		await reloadData();
+	},
 	onStatus: (status) => {
 		followStatus(status === 'live');
 		streamStatus.set(status);

@@ -1,6 +1,7 @@
 import { writable } from 'svelte/store';
 import type { ApiAccount, ApiEvent } from '$lib/api';
 import {
+	forgetHeard,
 	heardMax,
 	heardSince,
 	keepHeard,
@@ -148,6 +149,20 @@ export const heardLog = new HeardLog();
  */
 export async function keptSince(viewer: string, eventId: number): Promise<HeardEvent[]> {
 	return (await heardSince(viewer, eventId))?.events ?? [];
+}
+
+/**
+ * The stream said `resync`: what the device kept of the log may belong to one the server no
+ * longer has. Forgotten before the page's data is loaded again, or the reload would bring it
+ * back, past the server's head.
+ */
+export async function forgetKeptEvents(): Promise<void> {
+	heardLog.forget();
+	try {
+		await forgetHeard();
+	} catch {
+		// No IndexedDB: nothing was kept.
+	}
 }
 
 /** When the schedule shown was last known current, while the stream is not live; else null. */

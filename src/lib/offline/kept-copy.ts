@@ -243,6 +243,18 @@ export async function heardSince(
 	return { events, at: stretch.at };
 }
 
+/**
+ * Forgets every kept event: the server's log no longer reaches them (a `resync`: a database
+ * restored from a backup numbers new events as the lost ones were), so they may not be applied.
+ */
+export async function forgetHeard(): Promise<void> {
+	const tx = (await database()).transaction(['owner', 'heard'], 'readwrite');
+	await tx.objectStore('heard').clear();
+	const owner = await tx.objectStore('owner').get('owner');
+	if (owner) await tx.objectStore('owner').put({ ...owner, covered: [] }, 'owner');
+	await tx.done;
+}
+
 export async function readPage(key: string): Promise<KeptPage | undefined> {
 	return (await database()).get('pages', key);
 }
