@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { api, logIn, password, register, uniqueName, waitForApp, test } from './fixtures';
 import { adminPage, createEntry, dayPath, entryRow, hour, ownDay } from './schedule-helpers';
 
@@ -85,17 +85,34 @@ async function goOffline(context: BrowserContext, page: Page) {
 	await expect(page.getByTestId('stream-status')).not.toHaveAttribute('data-status', 'live');
 }
 
-test('a page opened before opens with no network, says as of when, and catches up from its event id', async ({
-	browser
-}) => {
+/** An admin, an entry on a day of its own, and a device that keeps that day's page. */
+async function keptDay(browser: Browser) {
 	const admin = await adminPage(browser);
 	const start = ownDay();
 	const first = uniqueName('first');
 	const firstId = await createEntry(admin, { title: first, start, end: start + hour });
-
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await openAndKeep(page, dayPath(start));
+	const path = dayPath(start);
+	await openAndKeep(page, path);
+	return { admin, start, first, firstId, context, page, path };
+}
+
+/** The day changes: an entry added an hour later, and the first one retitled `<first>-moved`. */
+async function changeDay(day: Awaited<ReturnType<typeof keptDay>>) {
+	const { admin, start, first, firstId } = day;
+	const added = uniqueName('added');
+	await createEntry(admin, { title: added, start: start + hour, end: start + 2 * hour });
+	const moved = `${first}-moved`;
+	expect((await api(admin, 'PATCH', `/api/entries/${firstId}`, { title: moved })).status).toBe(200);
+	return { added, moved };
+}
+
+test('a page opened before opens with no network, says as of when, and catches up from its event id', async ({
+	browser
+}) => {
+	const day = await keptDay(browser);
+	const { admin, first, context, page, path } = day;
 	const settings = JSON.parse((await api(admin, 'GET', '/api/settings')).body);
 
 	await goOffline(context, page);
@@ -106,17 +123,12 @@ test('a page opened before opens with no network, says as of when, and catches u
 
 	// A second tab uses the same copy.
 	const second = await context.newPage();
-	await second.goto(dayPath(start));
+	await second.goto(path);
 	await expect(entryRow(second, first)).toBeVisible();
 	await second.close();
 
 	// Changes made meanwhile arrive as events once the network is back; the page is not loaded again.
-	const added = uniqueName('added');
-	await createEntry(admin, { title: added, start: start + hour, end: start + 2 * hour });
-	const { status } = await api(admin, 'PATCH', `/api/entries/${firstId}`, {
-		title: `${first}-moved`
-	});
-	expect(status).toBe(200);
+	const { added, moved } = await changeDay(day);
 	const documents: string[] = [];
 	page.on('request', (request) => {
 		if (request.resourceType() === 'document' || request.url().includes('__data.json'))
@@ -125,7 +137,7 @@ test('a page opened before opens with no network, says as of when, and catches u
 	await context.setOffline(false);
 	await expect(page.getByTestId('stream-status')).toHaveAttribute('data-status', 'live');
 	await expect(entryRow(page, added)).toBeVisible();
-	await expect(entryRow(page, `${first}-moved`)).toBeVisible();
+	await expect(entryRow(page, moved)).toBeVisible();
 	await expect(page.getByTestId('offline-notice')).toHaveCount(0);
 	expect(documents).toEqual([]);
 });
@@ -133,21 +145,11 @@ test('a page opened before opens with no network, says as of when, and catches u
 test('a kept page comes forward with what the stream handed on since: reopened with no network, it shows the changes', async ({
 	browser
 }) => {
-	const admin = await adminPage(browser);
-	const start = ownDay();
-	const first = uniqueName('first');
-	const firstId = await createEntry(admin, { title: first, start, end: start + hour });
-
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	const path = dayPath(start);
-	await openAndKeep(page, path);
+	const day = await keptDay(browser);
+	const { context, page, path } = day;
 
 	// Changes while the page is open arrive live; the kept page is not loaded again for them.
-	const added = uniqueName('added');
-	await createEntry(admin, { title: added, start: start + hour, end: start + 2 * hour });
-	const moved = `${first}-moved`;
-	expect((await api(admin, 'PATCH', `/api/entries/${firstId}`, { title: moved })).status).toBe(200);
+	const { added, moved } = await changeDay(day);
 	await expect(entryRow(page, moved)).toBeVisible();
 	await expect.poll(() => heardText(page)).toContain(moved);
 	const keptPage = (await keptPages(page)).find((kept) => kept.key === `page ${path}`)!;
