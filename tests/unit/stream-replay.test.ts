@@ -308,6 +308,39 @@ describe('a compressed replay', () => {
 	});
 });
 
+describe('compressors', () => {
+	it('are bounded in the process: past the bound a replay goes uncompressed, and a finished one frees its place', async () => {
+		await commit(Array.from({ length: 40 }, () => 0));
+		const registry = new StreamRegistry();
+		const replays = new Replays(storage, () => 40, {
+			compressFromBytes: 0,
+			compressorsMax: 1,
+			stepEvents: 5,
+			unsentBytes: 1
+		});
+		const compressed = (socket: FakeSocket) =>
+			socket.written.some((frame) => (frame[0] & 0x40) !== 0);
+		// A slow reader holds its replay, and its compressor, until it reads.
+		const first = openStream(registry, replays, 'public', 0, false, true);
+		const second = openStream(registry, replays, 'public', 0, true, true);
+		await settled(replays);
+		expect(compressed(first.socket)).toBe(true);
+		expect(first.conn.replaying).toBe(true);
+		expect(compressed(second.socket)).toBe(false);
+		expect(second.socket.ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+
+		first.socket.fast = true;
+		first.socket.drain();
+		await settled(replays);
+		expect(first.conn.replaying).toBe(false);
+		expect(first.socket.ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+		const third = openStream(registry, replays, 'public', 0, true, true);
+		await settled(replays);
+		expect(compressed(third.socket)).toBe(true);
+		expect(third.socket.ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+	});
+});
+
 describe('replays in turns', () => {
 	it('take one step each in turn, and never continue in the turn of a write that completed at once', async () => {
 		await commit(Array.from({ length: 30 }, () => 0));

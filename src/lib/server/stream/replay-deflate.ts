@@ -12,7 +12,7 @@ import { frameMessages } from './frames';
 
 /** The compressor's window at most: 4 KiB holds the last few events, enough for what repeats. */
 const windowBitsMax = 12;
-/** Memory for the compressor's hash table: with the window, about 32 KiB per running replay. */
+/** Memory for the compressor's hash table: with the window and zlib's state, about 40 KiB. */
 const memLevel = 5;
 
 /**

@@ -27,6 +27,8 @@ export interface ReplayOptions {
 	unsentBytes?: number;
 	/** A step whose messages reach this many bytes is sent compressed, where agreed. */
 	compressFromBytes?: number;
+	/** Replays compressing at once at most. */
+	compressorsMax?: number;
 }
 
 /**
@@ -37,31 +39,51 @@ const defaults = {
 	stepEvents: 1000,
 	stepBytes: 64 * 1024,
 	unsentBytes: 256 * 1024,
-	compressFromBytes: 8 * 1024
+	compressFromBytes: 8 * 1024,
+	// 10 MiB of zlib state at most, whatever the crowd.
+	compressorsMax: 256
 };
+
+/** Compressors alive in the process: each holds about 40 KiB while its replay runs. */
+interface Compressors {
+	alive: number;
+	readonly max: number;
+}
 
 class Replay {
 	/** Waiting for its socket to take what it was sent. */
 	waiting = false;
 	/** Its compressor, made when a step is first worth compressing; closed when it ends. */
 	private deflate: ReplayDeflate | null = null;
-	constructor(readonly conn: ReplayTarget) {}
+	constructor(
+		readonly conn: ReplayTarget,
+		private readonly compressors: Compressors
+	) {}
 
 	/**
-	 * A step's messages framed for its socket: compressed when the client agreed to it and the
-	 * step is worth it (a few events gain little, and each costs a turn of zlib's).
+	 * A step's messages framed for its socket: compressed when the client agreed to it, the step
+	 * is worth it (a few events gain little, and each costs a turn of zlib's), and the process
+	 * holds fewer compressors than its bound (a crowd catching up at once: the rest go as they
+	 * are, and may compress a later step).
 	 */
 	frames(messages: string[], compressFromBytes: number): Buffer | Promise<Buffer> {
 		const bits = (this.conn.ws as { replayWindowBits?: number | null }).replayWindowBits;
 		const size = messages.reduce((sum, message) => sum + message.length, 0);
 		if (bits == null || size < compressFromBytes) return frameMessages(messages);
-		this.deflate ??= new ReplayDeflate(bits);
+		if (!this.deflate) {
+			if (this.compressors.alive >= this.compressors.max) return frameMessages(messages);
+			this.deflate = new ReplayDeflate(bits);
+			this.compressors.alive++;
+		}
 		return this.deflate.frames(messages);
 	}
 
 	end(): false {
-		this.deflate?.close();
-		this.deflate = null;
+		if (this.deflate) {
+			this.deflate.close();
+			this.deflate = null;
+			this.compressors.alive--;
+		}
 		return false;
 	}
 }
@@ -87,6 +109,7 @@ export class Replays {
 	private scheduled = false;
 	/** Steps whose frames zlib is compressing. */
 	private compressing = 0;
+	private readonly compressors: Compressors;
 	private readonly options: Required<ReplayOptions>;
 
 	constructor(
@@ -96,6 +119,7 @@ export class Replays {
 		options: ReplayOptions = {}
 	) {
 		this.options = { sliceMs, ...defaults, ...options };
+		this.compressors = { alive: 0, max: this.options.compressorsMax };
 	}
 
 	/** Nothing to do until a replay starts or a socket takes what it was sent. */
@@ -105,7 +129,7 @@ export class Replays {
 
 	/** Starts the connection's replay; it is already subscribed to live events. */
 	start(conn: ReplayTarget): void {
-		this.queue(new Replay(conn));
+		this.queue(new Replay(conn, this.compressors));
 	}
 
 	private queue(replay: Replay): void {
