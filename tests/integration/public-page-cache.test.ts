@@ -113,6 +113,28 @@ describe('the public page cache', () => {
 		}
 	});
 
+	it("a page's data, asked for by in-app navigation at the page's address, is never the kept page", async () => {
+		const tomorrow = addDays(today, 1);
+		const visitor = new Client(server.url);
+		expect((await visitor.register('Navigating visitor')).status).toBe(201);
+		for (const path of ['/', `/days/${tomorrow}`, `/days/${tomorrow}?view=grid`]) {
+			// The page is kept (for the public, and made for the visitor's type)…
+			await get(path);
+			expect((await get(path)).headers['x-tidewatch-cache'], path).toBe('hit');
+			await visitor.fetch(path);
+			const [pathname, query] = path.split('?');
+			const data = `${pathname === '/' ? '' : pathname}/__data.json?${query ? `${query}&` : ''}x-sveltekit-invalidated=11`;
+			// …and its data is SvelteKit's, for either.
+			const anonymous = await fetch(server.url + data);
+			expect(anonymous.headers.get('content-type'), data).toMatch(/^application\/json/);
+			expect(anonymous.headers.get('x-tidewatch-cache')).toBeNull();
+			expect((await anonymous.json()).type).toBe('data');
+			const own = await visitor.fetch(data);
+			expect(own.headers.get('content-type'), data).toMatch(/^application\/json/);
+			expect((await own.json()).type).toBe('data');
+		}
+	});
+
 	it('query strings cannot grow the cache: unknown parameters share a page, unknown places are not kept', async () => {
 		const kept = await get('/');
 		const junk = await get('/?utm_source=poster&x=1');

@@ -333,7 +333,14 @@ async function renderTemplate(
  */
 export const personalPage: Handle = async ({ event, resolve }) => {
 	const { locals } = event;
-	if (event.request.method !== 'GET' || !locals.user || !locals.session || locals.newCookie)
+	// A page's data request has the page's URL (SvelteKit): it is never answered with the page.
+	if (
+		event.request.method !== 'GET' ||
+		event.isDataRequest ||
+		!locals.user ||
+		!locals.session ||
+		locals.newCookie
+	)
 		return resolve(event);
 	const variant = variantOf(event.url);
 	if (variant === null || event.cookies.get(welcomeCookie) !== undefined) return resolve(event);

@@ -149,7 +149,8 @@ async function render(
  * less than PAGE_CACHE_STALE_SECONDS behind.
  */
 export const publicPageCache: Handle = async ({ event, resolve }) => {
-	if (event.request.method !== 'GET') return resolve(event);
+	// SvelteKit gives a page's data request the page's URL: it is told apart only by this.
+	if (event.request.method !== 'GET' || event.isDataRequest) return resolve(event);
 	const variant = variantOf(event.url);
 	if (variant === null || carriesOurCookie(event.request.headers.get('cookie')))
 		return resolve(event);
