@@ -12,7 +12,7 @@ import { sliceMs } from './slices';
 
 /** What replay needs of a connection (a test stands in for one with exactly this). */
 type ReplayTarget = Pick<StreamConnection, 'viewer' | 'cursor' | 'replaying' | 'closed'> & {
-	readonly ws: Parameters<typeof writeFrames>[0];
+	readonly ws: Parameters<typeof writeFrames>[0] & { replayWindowBits?: number | null };
 	end(code: number, reason: string): void;
 };
 
@@ -61,17 +61,17 @@ class Replay {
 	) {}
 
 	/**
-	 * A step's messages framed for its socket: compressed when the client agreed to it, the step
-	 * is worth it (a few events gain little, and each costs a turn of zlib's), and the process
-	 * holds fewer compressors than its bound (a crowd catching up at once: the rest go as they
-	 * are, and may compress a later step).
+	 * A step's messages compressed, when the client agreed to it, the step is worth it (a few
+	 * events gain little, and each costs a turn of zlib's), and the process holds fewer
+	 * compressors than its bound (a crowd catching up at once: the rest go as they are, and may
+	 * compress a later step); else null, and they are framed as they are.
 	 */
-	frames(messages: string[], compressFromBytes: number): Buffer | Promise<Buffer> {
-		const bits = (this.conn.ws as { replayWindowBits?: number | null }).replayWindowBits;
+	compressed(messages: string[], compressFromBytes: number): Promise<Buffer> | null {
+		const bits = this.conn.ws.replayWindowBits;
 		const size = messages.reduce((sum, message) => sum + message.length, 0);
-		if (bits == null || size < compressFromBytes) return frameMessages(messages);
+		if (bits == null || size < compressFromBytes) return null;
 		if (!this.deflate) {
-			if (this.compressors.alive >= this.compressors.max) return frameMessages(messages);
+			if (this.compressors.alive >= this.compressors.max) return null;
 			this.deflate = new ReplayDeflate(bits);
 			this.compressors.alive++;
 		}
@@ -189,13 +189,13 @@ export class Replays {
 			const visible = projectEvent(event, conn.viewer);
 			if (visible) messages.push(eventMessage(event.id, visible));
 		}
-		const framed =
-			messages.length > 0 ? replay.frames(messages, this.options.compressFromBytes) : null;
-		if (!(framed instanceof Promise)) return this.send(replay, page.complete, framed);
+		const compressed =
+			messages.length > 0 ? replay.compressed(messages, this.options.compressFromBytes) : null;
+		if (!compressed) return this.send(replay, page.complete, messages);
 		// Compressing takes turns of zlib's: the other replays step meanwhile, and this one goes
 		// on once its frames are ready (the check that it caught up comes after that).
 		this.compressing++;
-		framed
+		compressed
 			.then((frames) => {
 				if (this.send(replay, page.complete, frames)) this.queue(replay);
 			})
@@ -205,22 +205,29 @@ export class Replays {
 	}
 
 	/**
-	 * Sends a step's frames; true when the replay may take another step at once. Caught up (its
-	 * page ended the log, and its cursor reached what fan-out heard), it switches to live in
-	 * the same synchronous step as that check.
+	 * Sends a step (its messages, or its compressed frames); true when the replay may take
+	 * another step at once. Caught up (its page ended the log, and its cursor reached what
+	 * fan-out heard), it switches to live in the same synchronous step as that check.
 	 */
-	private send(replay: Replay, complete: boolean, framed: Buffer | null): boolean {
+	private send(replay: Replay, complete: boolean, step: string[] | Buffer): boolean {
 		const { conn } = replay;
 		if (conn.closed) return replay.end();
 		if (complete && conn.cursor >= this.heard()) {
 			conn.replaying = false;
 			replay.end();
-			const live = frameMessages([JSON.stringify({ type: 'live', lastEventId: conn.cursor })]);
-			writeFrames(conn.ws, framed ? Buffer.concat([framed, live]) : live);
+			const live = JSON.stringify({ type: 'live', lastEventId: conn.cursor });
+			// Uncompressed, the step and `live` are framed in one buffer (one copy of each).
+			writeFrames(
+				conn.ws,
+				Array.isArray(step)
+					? frameMessages([...step, live])
+					: Buffer.concat([step, frameMessages([live])])
+			);
 			return false;
 		}
 		// A step of events this viewer does not see adds nothing to wait for.
-		if (!framed) return true;
+		if (step.length === 0) return true;
+		const framed = Array.isArray(step) ? frameMessages(step) : step;
 		writeFrames(conn.ws, framed, (error) => {
 			if (!replay.waiting) return;
 			replay.waiting = false;
